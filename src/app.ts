@@ -1,0 +1,123 @@
+import path from 'node:path';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { csrfSync } from 'csrf-sync';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { createPassport } from './auth/passport';
+import { callbackUrl } from './cognito/pool-settings';
+import type { CognitoSettings } from './cognito/settings';
+import { createTokenVerifier, type TokenVerifier } from './cognito/tokens';
+import type { AppConfig } from './config';
+import { localeMiddleware } from './i18n';
+import { createHttpLogger } from './logger';
+import { createAuthRouter } from './routes/auth';
+import { errorPage, notFound } from './routes/error-pages';
+import { createPagesRouter } from './routes/pages';
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** What {@link createApp} is built from. Tests pass their own of each. */
+export interface AppDeps {
+  config: AppConfig;
+  cognito: {
+    settings: CognitoSettings;
+    client: CognitoIdentityProviderClient;
+    /** Defaults to a JWKS-backed verifier for `settings`. */
+    verifier?: TokenVerifier;
+  };
+  sessionStore: session.Store;
+  sessionSecret: string;
+  logger: Logger;
+}
+
+/**
+ * Assembles the Express app: security headers, logging, sessions, Passport, CSRF, routes and error
+ * pages. Never listens and reads no environment: `server.ts` does both.
+ */
+export function createApp(deps: AppDeps): express.Express {
+  const { config, cognito, logger } = deps;
+  const production = config.env === 'production';
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy ? 1 : false);
+  app.set('view engine', 'ejs');
+  app.set('views', path.join(ROOT, 'views'));
+  app.set('query parser', 'simple');
+
+  app.use(createHttpLogger(logger));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          frameAncestors: ["'none'"],
+          // Chrome applies form-action to the redirects a form submission leads to: Cognito's pages.
+          formAction: ["'self'", new URL(cognito.settings.authorizationUrl).origin],
+          ...(production ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      strictTransportSecurity: production ? { maxAge: 31536000, includeSubDomains: true } : false,
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
+  app.use('/public', express.static(path.join(ROOT, 'public'), { index: false, maxAge: '1h' }));
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  app.use(localeMiddleware({ secureCookie: production }));
+  app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
+  app.use(
+    session({
+      name: config.session.cookieName,
+      secret: deps.sessionSecret,
+      store: deps.sessionStore,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      proxy: config.trustProxy,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: production, path: '/', maxAge: config.session.maxAgeSeconds * 1000 },
+    }),
+  );
+
+  const verifier = cognito.verifier ?? createTokenVerifier(cognito.settings);
+  const passport = createPassport({ settings: cognito.settings, callbackUrl: callbackUrl(config.appBaseUrl), verifier });
+  app.use(passport.initialize());
+  app.use(passport.session());
+
+  const csrf = csrfSync({ size: 32, getTokenFromRequest: (req) => (req.body as Record<string, unknown> | undefined)?._csrf as string | undefined });
+  app.use(csrf.csrfSynchronisedProtection);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    res.locals.user = req.user;
+    res.locals.emulator = cognito.settings.emulator;
+    // Lazy: only pages with a form create a token (and so a session).
+    res.locals.csrfToken = () => csrf.generateToken(req);
+    res.locals.currentPath = req.path;
+    next();
+  });
+
+  app.use(createPagesRouter({ config }));
+  app.use(
+    createAuthRouter({
+      passport,
+      settings: cognito.settings,
+      cognitoClient: cognito.client,
+      appBaseUrl: config.appBaseUrl,
+      sessionCookieName: config.session.cookieName,
+      logger,
+    }),
+  );
+  app.use(notFound);
+  app.use(errorPage);
+  return app;
+}

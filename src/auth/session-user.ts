@@ -1,0 +1,47 @@
+import type { IdTokenClaims } from '../cognito/tokens';
+import type { PendingAuthorization } from './hosted-ui';
+
+/** How a user signed in. */
+export type SignInProvider = 'hosted-ui' | 'password';
+
+/** Cognito tokens, kept server-side in the session beside the user, never in the user object views see. */
+export interface SessionTokens {
+  idToken: string;
+  accessToken: string;
+  refreshToken: string | undefined;
+  /** Seconds since the epoch. */
+  accessTokenExpiresAt: number;
+  idTokenExpiresAt: number;
+}
+
+declare global {
+  namespace Express {
+    /** One user shape for both sign-in paths. */
+    interface User {
+      sub: string;
+      username: string;
+      email: string | undefined;
+      provider: SignInProvider;
+    }
+  }
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    tokens: SessionTokens;
+    /** The verified ID token claims, shown on the complete page. */
+    idClaims: Record<string, unknown>;
+    /** passport-openidconnect's pending authorization request. */
+    oidc: { state?: { handle: string; nonce?: string; state?: PendingAuthorization } };
+  }
+}
+
+/** Makes the session user from verified ID token claims. */
+export function userFromIdClaims(claims: IdTokenClaims, provider: SignInProvider): Express.User {
+  return {
+    sub: claims.sub,
+    username: typeof claims['cognito:username'] === 'string' ? claims['cognito:username'] : claims.sub,
+    email: typeof claims.email === 'string' ? claims.email : undefined,
+    provider,
+  };
+}

@@ -1,0 +1,25 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+
+/** Options for {@link createCognitoClient}. */
+export interface CognitoClientOptions {
+  region: string;
+  /** cognito-local's URL; undefined for real Cognito. */
+  endpoint?: string | undefined;
+  timeoutMs: number;
+}
+
+/**
+ * Builds the AWS SDK client. Against the emulator it uses placeholder credentials (cognito-local accepts
+ * any); against real Cognito the SDK's default credential chain applies. Every call times out after
+ * `timeoutMs` so a slow Cognito turns into an error page instead of a hung request.
+ */
+export function createCognitoClient(options: CognitoClientOptions): CognitoIdentityProviderClient {
+  return new CognitoIdentityProviderClient({
+    region: options.region,
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: options.timeoutMs, requestTimeout: options.timeoutMs },
+    ...(options.endpoint
+      ? { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : {}),
+  });
+}

@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+
+/** A cognito-local process started by {@link startEmulator}. */
+export interface RunningEmulator {
+  /** Base URL: SDK endpoint, OAuth endpoints at its root, and the issuer prefix. */
+  url: string;
+  /** Working directory; cognito-local keeps its data in `<dir>/.cognito/db`. */
+  dir: string;
+  /** File that receives the emulator's console output, including the codes it would have e-mailed. */
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+/** Options for {@link startEmulator}. */
+export interface StartEmulatorOptions {
+  dir: string;
+  port: number;
+  /** Address to bind; the issuer and every URL use it too, so browser and server agree. */
+  host?: string;
+  readyTimeoutMs?: number;
+}
+
+/**
+ * Starts cognito-local (the npm package, a dev dependency) as a child process working in `dir`, and
+ * waits until it answers. It runs in its own process because cognito-local keeps its data relative to
+ * its working directory. Its console output goes to a file, never to the app's log: it prints
+ * confirmation codes.
+ */
+export async function startEmulator(options: StartEmulatorOptions): Promise<RunningEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const url = `http://${host}:${options.port}`;
+  fs.mkdirSync(path.join(options.dir, '.cognito'), { recursive: true });
+  const logFile = path.join(options.dir, 'cognito-local.log');
+  const log = fs.openSync(logFile, 'a');
+  const bin = require.resolve('cognito-local/lib/bin/start.js');
+  const child = spawn(process.execPath, [bin], {
+    cwd: options.dir,
+    env: { PATH: process.env.PATH, PORT: String(options.port), HOST: host },
+    stdio: ['ignore', log, log],
+  });
+  fs.closeSync(log);
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  let exited: number | null | undefined;
+  child.once('exit', (code) => {
+    exited = code;
+    process.removeListener('exit', killOnExit);
+  });
+
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
+  for (;;) {
+    if (exited !== undefined) {
+      throw new Error(`cognito-local exited (code ${exited}) before it was ready; see ${logFile}`);
+    }
+    if (await isHealthy(url)) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`cognito-local did not answer on ${url} in time; see ${logFile}`);
+    }
+    await delay(100);
+  }
+
+  return { url, dir: options.dir, logFile, stop: () => stopChild(child) };
+}
+
+async function isHealthy(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 3000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

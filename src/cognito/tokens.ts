@@ -1,0 +1,114 @@
+import { JwtVerifier } from 'aws-jwt-verify';
+import { FetchError, JwtBaseError, JwtInvalidClaimError } from 'aws-jwt-verify/error';
+import type { Fetcher } from 'aws-jwt-verify/https';
+import { SimpleJwksCache, type JwksCache } from 'aws-jwt-verify/jwk';
+import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { AppError, TokenValidationError } from '../errors';
+import type { CognitoSettings } from './settings';
+
+/** Tolerated clock difference between this server and Cognito, for `exp`, `nbf` and `iat`. */
+export const CLOCK_SKEW_SECONDS = 30;
+
+/** The ID token claims the app relies on, after verification. */
+export interface IdTokenClaims {
+  [claim: string]: unknown;
+  sub: string;
+  aud: string | string[];
+  iss: string;
+  exp: number;
+  iat: number;
+  token_use: 'id';
+  email?: string;
+  'cognito:username'?: string;
+  auth_time?: number;
+  nonce?: string;
+}
+
+/** Verifies Cognito tokens locally against the issuer's JWKS, fetched once and cached. */
+export interface TokenVerifier {
+  /**
+   * Checks signature (RS256 against the JWKS), `iss`, `aud`, `azp`, `exp`, `iat`, `token_use=id`, and the
+   * nonce when one was sent.
+   * @throws {@link TokenValidationError} when the token must not be trusted; {@link AppError}
+   *   `upstream_unavailable` when the JWKS cannot be fetched.
+   */
+  verifyIdToken(token: string, expected?: { nonce?: string | undefined }): Promise<IdTokenClaims>;
+}
+
+/**
+ * Fetches the JWKS with Node's fetch and a time limit. aws-jwt-verify's own fetcher only speaks https;
+ * cognito-local serves its JWKS over http on localhost.
+ */
+export function createJwksFetcher(timeoutMs: number): Fetcher {
+  return {
+    async fetch(uri) {
+      let res: Response;
+      try {
+        res = await fetch(uri, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+      } catch (err) {
+        throw new FetchError(uri, (err as Error).message);
+      }
+      if (!res.ok) throw new FetchError(uri, `status ${res.status}`);
+      return res.arrayBuffer();
+    },
+  };
+}
+
+/**
+ * Creates a verifier for one issuer and app client.
+ *
+ * @param deps.jwksCache - inject a cache (tests); defaults to a cache that fetches `settings.jwksUri`.
+ */
+export function createTokenVerifier(
+  settings: Pick<CognitoSettings, 'issuer' | 'clientId' | 'jwksUri' | 'timeoutMs'>,
+  deps: { jwksCache?: JwksCache } = {},
+): TokenVerifier {
+  const jwksCache = deps.jwksCache ?? new SimpleJwksCache({ fetcher: createJwksFetcher(settings.timeoutMs) });
+  const verifier = JwtVerifier.create(
+    {
+      issuer: settings.issuer,
+      jwksUri: settings.jwksUri,
+      audience: settings.clientId,
+      graceSeconds: CLOCK_SKEW_SECONDS,
+      customJwtCheck: ({ payload, header }) => {
+        if (header.alg !== 'RS256') throw new TokenValidationError(`unexpected alg ${String(header.alg)}`);
+        if (payload.token_use !== 'id') throw new TokenValidationError('not an ID token (token_use)');
+        if (typeof payload.sub !== 'string' || payload.sub === '') throw new TokenValidationError('no sub');
+        if (typeof payload.iat !== 'number' || payload.iat > Date.now() / 1000 + CLOCK_SKEW_SECONDS) {
+          throw new TokenValidationError('iat missing or in the future');
+        }
+        if (Array.isArray(payload.aud) && payload.aud.length > 1 && payload.azp !== settings.clientId) {
+          throw new TokenValidationError('several audiences without this client as azp');
+        }
+        if (payload.azp !== undefined && payload.azp !== settings.clientId) {
+          throw new TokenValidationError('azp is another client');
+        }
+      },
+    },
+    { jwksCache },
+  );
+
+  return {
+    async verifyIdToken(token, expected = {}) {
+      let claims: JwtPayload;
+      try {
+        claims = await verifier.verify(token);
+      } catch (err) {
+        throw toAppError(err);
+      }
+      if (expected.nonce !== undefined && claims.nonce !== expected.nonce) {
+        throw new TokenValidationError('nonce mismatch');
+      }
+      return claims as unknown as IdTokenClaims;
+    },
+  };
+}
+
+function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof FetchError) return new AppError('upstream_unavailable', 'JWKS could not be fetched', { cause: err });
+  if (err instanceof JwtInvalidClaimError || err instanceof JwtBaseError) {
+    return new TokenValidationError(err.message, err);
+  }
+  return new TokenValidationError('token could not be verified', err);
+}

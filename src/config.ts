@@ -1,0 +1,186 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Where the app's Cognito comes from:
+ * - `embedded`: the app starts cognito-local itself under DATA_DIR (zero-config development);
+ * - `emulator`: an already running cognito-local at COGNITO_ENDPOINT (docker-compose);
+ * - `aws`: real Amazon Cognito; no emulator is started.
+ */
+export type CognitoMode = 'embedded' | 'emulator' | 'aws';
+
+/** The validated, typed configuration. Nothing else in the app reads `process.env`. */
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  appBaseUrl: string;
+  dataDir: string;
+  trustProxy: boolean;
+  logLevel: string;
+  session: {
+    /** Undefined in development: server.ts then generates one and keeps it under DATA_DIR. */
+    secret: string | undefined;
+    store: 'sqlite' | 'memory';
+    cookieName: string;
+    /** Idle lifetime of a session, in seconds. */
+    maxAgeSeconds: number;
+  };
+  cognito: {
+    mode: CognitoMode;
+    region: string;
+    localPort: number;
+    endpoint: string | undefined;
+    userPoolId: string | undefined;
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    domain: string | undefined;
+    issuer: string | undefined;
+    /** Send and check an OIDC nonce. Real Cognito echoes it; cognito-local does not. */
+    nonce: boolean;
+    /** Time limit for every call to Cognito or its emulator, in milliseconds. */
+    timeoutMs: number;
+  };
+}
+
+/** Thrown by {@link loadConfig}; its message names every bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const booleanString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.pathname.replace(/\/+$/, '') === '' && !u.search && !u.hash;
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) origin such as https://app.example.com, without a path')
+  .transform((v) => v.replace(/\/+$/, ''));
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(3000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  APP_BASE_URL: httpUrl.optional(),
+  DATA_DIR: z.string().trim().min(1).default('.data'),
+  TRUST_PROXY: booleanString.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  SESSION_STORE: z.enum(['sqlite', 'memory']).default('sqlite'),
+  SESSION_MAX_AGE_SECONDS: z.coerce.number().int().min(60).default(8 * 60 * 60),
+  COGNITO_LOCAL_PORT: port.default(9229),
+  COGNITO_ENDPOINT: optionalString.pipe(httpUrl.optional()),
+  COGNITO_REGION: optionalString.pipe(
+    z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as ap-northeast-1').optional(),
+  ),
+  COGNITO_USER_POOL_ID: optionalString.pipe(
+    z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'must be a user pool id such as ap-northeast-1_AbCdEf123').optional(),
+  ),
+  COGNITO_CLIENT_ID: optionalString.pipe(z.string().regex(/^[\w+]+$/, 'must be an app client id').optional()),
+  COGNITO_CLIENT_SECRET: optionalString,
+  // The seed writes the domain bare (xxx.auth.ap-northeast-1.amazoncognito.com); accept that too.
+  COGNITO_DOMAIN: optionalString
+    .transform((v) => (v && !/^https?:\/\//.test(v) ? `https://${v}` : v))
+    .pipe(httpUrl.optional()),
+  COGNITO_ISSUER: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  OIDC_NONCE: optionalString.pipe(booleanString.optional()),
+  COGNITO_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
+});
+
+const REAL_COGNITO_VARS = [
+  'COGNITO_REGION',
+  'COGNITO_USER_POOL_ID',
+  'COGNITO_CLIENT_ID',
+  'COGNITO_CLIENT_SECRET',
+  'COGNITO_DOMAIN',
+  'APP_BASE_URL',
+] as const;
+
+/**
+ * Parses and validates the environment once, at start.
+ *
+ * @param env - usually `process.env`; tests pass a plain object.
+ * @throws {@link ConfigError} naming every missing or invalid variable.
+ */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const production = e.NODE_ENV === 'production';
+
+  let mode: CognitoMode;
+  if (e.COGNITO_ENDPOINT) mode = 'emulator';
+  else if (production || e.COGNITO_USER_POOL_ID || e.COGNITO_CLIENT_ID || e.COGNITO_DOMAIN) mode = 'aws';
+  else mode = 'embedded';
+
+  if (mode === 'aws') {
+    for (const name of REAL_COGNITO_VARS) {
+      if (!e[name]) problems.push(`${name}: required to use real Amazon Cognito`);
+    }
+  }
+  if (mode === 'emulator' && (e.COGNITO_USER_POOL_ID === undefined) !== (e.COGNITO_CLIENT_ID === undefined)) {
+    problems.push('COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID: set both or neither with COGNITO_ENDPOINT');
+  }
+  if (production) {
+    if (e.COGNITO_ENDPOINT) problems.push('COGNITO_ENDPOINT: an emulator is never used when NODE_ENV=production');
+    if (!e.SESSION_SECRET) problems.push('SESSION_SECRET: required when NODE_ENV=production (at least 32 characters)');
+    if (e.SESSION_STORE === 'memory') problems.push('SESSION_STORE: memory loses sessions and is refused when NODE_ENV=production');
+    if (e.APP_BASE_URL && !e.APP_BASE_URL.startsWith('https://')) {
+      problems.push('APP_BASE_URL: must be https:// when NODE_ENV=production');
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    appBaseUrl: e.APP_BASE_URL ?? `http://localhost:${e.PORT}`,
+    dataDir: path.resolve(e.DATA_DIR),
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    session: {
+      secret: e.SESSION_SECRET,
+      store: e.SESSION_STORE,
+      cookieName: production ? '__Host-sid' : 'sid',
+      maxAgeSeconds: e.SESSION_MAX_AGE_SECONDS,
+    },
+    cognito: {
+      mode,
+      region: e.COGNITO_REGION ?? 'local',
+      localPort: e.COGNITO_LOCAL_PORT,
+      endpoint: e.COGNITO_ENDPOINT,
+      userPoolId: e.COGNITO_USER_POOL_ID,
+      clientId: e.COGNITO_CLIENT_ID,
+      clientSecret: e.COGNITO_CLIENT_SECRET,
+      domain: e.COGNITO_DOMAIN,
+      issuer: e.COGNITO_ISSUER,
+      nonce: e.OIDC_NONCE ?? mode === 'aws',
+      timeoutMs: e.COGNITO_TIMEOUT_MS,
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import type { NextFunction, Request, Response } from 'express';
+import { AppError } from '../errors';
+import { createTranslator } from '../i18n';
+
+/** Anything no route answered: the 404 page. */
+export function notFound(_req: Request, _res: Response, next: NextFunction): void {
+  next(new AppError('not_found'));
+}
+
+/**
+ * The one error page for every failure: a status, a human message from the catalogue, an optional
+ * message from Cognito (escaped by the view), and the request id. Never a stack trace; unexpected
+ * errors are logged with their name and message only.
+ */
+export function errorPage(err: unknown, req: Request, res: Response, _next: NextFunction): void {
+  const appError = toAppError(err);
+  const log = req.log;
+  if (appError.status >= 500) log?.error({ err: appError.cause ?? appError }, 'request failed');
+  else log?.warn({ errCode: appError.code, reason: appError.message }, 'request refused');
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  // The failure may have happened before the middleware that sets these ran.
+  const locals = res.locals;
+  locals.t ??= createTranslator('en');
+  locals.locale ??= 'en';
+  locals.user = req.session ? req.user : undefined;
+  locals.emulator ??= false;
+  locals.currentPath ??= '/';
+  locals.csrfToken ??= () => '';
+  res.status(appError.status).render('error', {
+    code: appError.code,
+    status: appError.status,
+    detail: appError.detail,
+    requestId: req.id,
+  });
+}
+
+/** Maps whatever was thrown (our errors, body-parser's, csrf-sync's, http-errors) onto an {@link AppError}. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const e = err as { status?: unknown; statusCode?: unknown; code?: unknown; expose?: unknown };
+  if (e?.code === 'EBADCSRFTOKEN') return new AppError('csrf_invalid', 'CSRF token missing or wrong');
+  const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500;
+  if (status >= 400 && status < 500) {
+    return new AppError('bad_request', (err as Error).message, { status, cause: err });
+  }
+  return new AppError('internal', (err as Error)?.message ?? 'unknown error', { cause: err });
+}

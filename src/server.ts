@@ -1,0 +1,94 @@
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { createApp } from './app';
+import { createCognitoClient } from './cognito/client';
+import { startEmulator, type RunningEmulator } from './cognito/emulator';
+import { provisionEmulatorPool } from './cognito/provision';
+import { resolveCognitoSettings, type CognitoSettings, type PoolIds } from './cognito/settings';
+import { ConfigError, loadConfig, type AppConfig } from './config';
+import { createLogger } from './logger';
+import { createSessionStore, resolveSessionSecret } from './sessions';
+
+/** Starts (embedded) or finds (COGNITO_ENDPOINT) the emulator and provisions it, or takes AWS ids from config. */
+async function prepareCognito(config: AppConfig): Promise<{ settings: CognitoSettings; emulator?: RunningEmulator }> {
+  const c = config.cognito;
+  if (c.mode === 'aws') {
+    const ids: PoolIds = { userPoolId: c.userPoolId!, clientId: c.clientId!, clientSecret: c.clientSecret };
+    return { settings: resolveCognitoSettings(config, ids) };
+  }
+  const emulator =
+    c.mode === 'embedded'
+      ? await startEmulator({ dir: path.join(config.dataDir, 'cognito'), port: c.localPort })
+      : undefined;
+  const url = emulator?.url ?? (c.endpoint as string);
+  const client = createCognitoClient({ region: c.region, endpoint: url, timeoutMs: c.timeoutMs });
+  const ids: PoolIds =
+    c.userPoolId && c.clientId
+      ? { userPoolId: c.userPoolId, clientId: c.clientId, clientSecret: c.clientSecret }
+      : await provisionEmulatorPool(client, config.appBaseUrl);
+  client.destroy();
+  return { settings: resolveCognitoSettings(config, ids, url), emulator };
+}
+
+function banner(config: AppConfig, settings: CognitoSettings, emulator: RunningEmulator | undefined): string {
+  const lines = [
+    '',
+    `  App:           ${config.appBaseUrl}  (listening on ${config.host}:${config.port})`,
+    settings.emulator
+      ? `  Cognito:       EMULATOR (cognito-local) at ${settings.apiEndpoint} — not real Amazon Cognito`
+      : `  Cognito:       Amazon Cognito, ${settings.region}`,
+    `  User pool id:  ${settings.userPoolId}`,
+    `  App client id: ${settings.clientId}`,
+    `  Sessions:      ${config.session.store}${config.session.store === 'sqlite' ? ` (${path.join(config.dataDir, 'sessions.sqlite')})` : ''}`,
+  ];
+  if (emulator) lines.push(`  Emulator log (codes it would e-mail): ${emulator.logFile}`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  const { settings, emulator } = await prepareCognito(config);
+  const sessionStore = createSessionStore(config);
+  const cognitoClient = createCognitoClient({ region: settings.region, endpoint: settings.apiEndpoint, timeoutMs: settings.timeoutMs });
+  const app = createApp({
+    config,
+    cognito: { settings, client: cognitoClient },
+    sessionStore,
+    sessionSecret: resolveSessionSecret(config),
+    logger,
+  });
+
+  const server: Server = app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  process.stdout.write(banner(config, settings, emulator));
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    server.close(() => {
+      sessionStore.close?.();
+      cognitoClient.destroy();
+      void (emulator?.stop() ?? Promise.resolve()).then(() => process.exit(0));
+    });
+    server.closeIdleConnections();
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

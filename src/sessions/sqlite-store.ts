@@ -1,0 +1,101 @@
+import Database from 'better-sqlite3';
+import session from 'express-session';
+
+/** How often expired rows are swept, in milliseconds. */
+const SWEEP_INTERVAL_MS = 15 * 60 * 1000;
+/** Lifetime of a session whose cookie has no expiry, in milliseconds. */
+const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
+
+type Callback<T = void> = (err?: unknown, value?: T) => void;
+
+/**
+ * An express-session store in one SQLite file (better-sqlite3), so sessions survive a restart without
+ * any server. One row per session: id, JSON data, expiry; expired rows are ignored on read and swept.
+ */
+export class SqliteSessionStore extends session.Store {
+  private readonly db: Database.Database;
+  private readonly sweeper: NodeJS.Timeout;
+  private readonly statements;
+
+  constructor(filename: string) {
+    super();
+    this.db = new Database(filename);
+    this.db.pragma('journal_mode = WAL');
+    this.db.exec('CREATE TABLE IF NOT EXISTS sessions (sid TEXT PRIMARY KEY, sess TEXT NOT NULL, expires INTEGER NOT NULL)');
+    this.db.exec('CREATE INDEX IF NOT EXISTS sessions_expires ON sessions (expires)');
+    this.statements = {
+      get: this.db.prepare<[string, number], { sess: string }>('SELECT sess FROM sessions WHERE sid = ? AND expires > ?'),
+      set: this.db.prepare<[string, string, number]>(
+        'INSERT INTO sessions (sid, sess, expires) VALUES (?, ?, ?) ON CONFLICT(sid) DO UPDATE SET sess = excluded.sess, expires = excluded.expires',
+      ),
+      touch: this.db.prepare<[number, string]>('UPDATE sessions SET expires = ? WHERE sid = ?'),
+      destroy: this.db.prepare<[string]>('DELETE FROM sessions WHERE sid = ?'),
+      length: this.db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM sessions WHERE expires > ?'),
+      clear: this.db.prepare('DELETE FROM sessions'),
+      sweep: this.db.prepare<[number]>('DELETE FROM sessions WHERE expires <= ?'),
+    };
+    this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS).unref();
+  }
+
+  override get(sid: string, cb: Callback<session.SessionData | null>): void {
+    this.run(cb, () => {
+      const row = this.statements.get.get(sid, Date.now());
+      return row ? (JSON.parse(row.sess) as session.SessionData) : null;
+    });
+  }
+
+  override set(sid: string, sess: session.SessionData, cb?: Callback): void {
+    this.run(cb, () => {
+      this.statements.set.run(sid, JSON.stringify(sess), expiryOf(sess));
+    });
+  }
+
+  override touch(sid: string, sess: session.SessionData, cb?: Callback): void {
+    this.run(cb, () => {
+      this.statements.touch.run(expiryOf(sess), sid);
+    });
+  }
+
+  override destroy(sid: string, cb?: Callback): void {
+    this.run(cb, () => {
+      this.statements.destroy.run(sid);
+    });
+  }
+
+  override length(cb: Callback<number>): void {
+    this.run(cb, () => this.statements.length.get(Date.now())?.n ?? 0);
+  }
+
+  override clear(cb?: Callback): void {
+    this.run(cb, () => {
+      this.statements.clear.run();
+    });
+  }
+
+  /** Deletes expired sessions now. */
+  sweep(): void {
+    this.statements.sweep.run(Date.now());
+  }
+
+  /** Stops the sweeper and closes the database file. */
+  close(): void {
+    clearInterval(this.sweeper);
+    this.db.close();
+  }
+
+  private run<T>(cb: Callback<T> | undefined, work: () => T): void {
+    let value: T;
+    try {
+      value = work();
+    } catch (err) {
+      cb?.(err);
+      return;
+    }
+    cb?.(undefined, value);
+  }
+}
+
+function expiryOf(sess: session.SessionData): number {
+  const expires = sess.cookie?.expires;
+  return expires ? new Date(expires).getTime() : Date.now() + DEFAULT_TTL_MS;
+}
