@@ -115,6 +115,42 @@ const REAL_COGNITO_VARS = [
   'APP_BASE_URL',
 ] as const;
 
+function present(env: Record<string, string | undefined>, name: string): boolean {
+  return (env[name] ?? '').trim() !== '';
+}
+
+/** In production always real Cognito; elsewhere an explicit endpoint or pool means that, else embedded. */
+function modeOf(env: Record<string, string | undefined>): CognitoMode {
+  if ((env.NODE_ENV ?? '').trim() === 'production') return 'aws';
+  if (present(env, 'COGNITO_ENDPOINT')) return 'emulator';
+  if (['COGNITO_USER_POOL_ID', 'COGNITO_CLIENT_ID', 'COGNITO_DOMAIN'].some((n) => present(env, n))) return 'aws';
+  return 'embedded';
+}
+
+function crossVariableProblems(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  const mode = modeOf(env);
+  if (mode === 'aws') {
+    for (const name of REAL_COGNITO_VARS) {
+      if (!present(env, name)) problems.push(`${name}: required to use real Amazon Cognito`);
+    }
+  }
+  if (mode === 'emulator' && present(env, 'COGNITO_USER_POOL_ID') !== present(env, 'COGNITO_CLIENT_ID')) {
+    problems.push('COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID: set both or neither with COGNITO_ENDPOINT');
+  }
+  if ((env.NODE_ENV ?? '').trim() === 'production') {
+    if (present(env, 'COGNITO_ENDPOINT')) problems.push('COGNITO_ENDPOINT: an emulator is never used when NODE_ENV=production');
+    if (!present(env, 'SESSION_SECRET')) problems.push('SESSION_SECRET: required when NODE_ENV=production (at least 32 characters)');
+    if ((env.SESSION_STORE ?? '').trim() === 'memory') {
+      problems.push('SESSION_STORE: memory loses sessions and is refused when NODE_ENV=production');
+    }
+    if (present(env, 'APP_BASE_URL') && !(env.APP_BASE_URL as string).trim().startsWith('https://')) {
+      problems.push('APP_BASE_URL: must be https:// when NODE_ENV=production');
+    }
+  }
+  return problems;
+}
+
 /**
  * Parses and validates the environment once, at start.
  *
@@ -123,37 +159,14 @@ const REAL_COGNITO_VARS = [
  */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const parsed = schema.safeParse(env);
+  // Cross-variable rules look at the raw values, so that one message names every problem at once.
+  const problems = crossVariableProblems(env);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
-    );
+    problems.unshift(...parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`));
   }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
-  const problems: string[] = [];
-  const production = e.NODE_ENV === 'production';
-
-  let mode: CognitoMode;
-  if (e.COGNITO_ENDPOINT) mode = 'emulator';
-  else if (production || e.COGNITO_USER_POOL_ID || e.COGNITO_CLIENT_ID || e.COGNITO_DOMAIN) mode = 'aws';
-  else mode = 'embedded';
-
-  if (mode === 'aws') {
-    for (const name of REAL_COGNITO_VARS) {
-      if (!e[name]) problems.push(`${name}: required to use real Amazon Cognito`);
-    }
-  }
-  if (mode === 'emulator' && (e.COGNITO_USER_POOL_ID === undefined) !== (e.COGNITO_CLIENT_ID === undefined)) {
-    problems.push('COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID: set both or neither with COGNITO_ENDPOINT');
-  }
-  if (production) {
-    if (e.COGNITO_ENDPOINT) problems.push('COGNITO_ENDPOINT: an emulator is never used when NODE_ENV=production');
-    if (!e.SESSION_SECRET) problems.push('SESSION_SECRET: required when NODE_ENV=production (at least 32 characters)');
-    if (e.SESSION_STORE === 'memory') problems.push('SESSION_STORE: memory loses sessions and is refused when NODE_ENV=production');
-    if (e.APP_BASE_URL && !e.APP_BASE_URL.startsWith('https://')) {
-      problems.push('APP_BASE_URL: must be https:// when NODE_ENV=production');
-    }
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
+  const mode = modeOf(env);
 
   return {
     env: e.NODE_ENV,
@@ -166,7 +179,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     session: {
       secret: e.SESSION_SECRET,
       store: e.SESSION_STORE,
-      cookieName: production ? '__Host-sid' : 'sid',
+      cookieName: e.NODE_ENV === 'production' ? '__Host-sid' : 'sid',
       maxAgeSeconds: e.SESSION_MAX_AGE_SECONDS,
     },
     cognito: {

@@ -1,0 +1,89 @@
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { expect } from 'chai';
+import { createCognitoClient } from '../../src/cognito/client';
+import { buildTestApp, type TestApp } from '../helpers/app';
+import { startTestIssuer, type Forgery, type TestIssuer } from '../helpers/test-issuer';
+
+/** GET /auth/login, let the test issuer redirect back at once, then GET the callback. */
+async function signIn(t: TestApp) {
+  const agent = t.agent();
+  const login = await agent.get('/auth/login').expect(302);
+  const authorize = await fetch(login.headers.location as string, { redirect: 'manual' });
+  const callback = new URL(authorize.headers.get('location') as string);
+  const res = await agent.get(callback.pathname + callback.search);
+  return { agent, res, loginCookie: sidOf(login.headers['set-cookie']) };
+}
+
+/** The sid cookie's value in a Set-Cookie list. */
+function sidOf(setCookie: unknown): string | undefined {
+  return ((setCookie as string[] | undefined) ?? []).find((c) => c.startsWith('sid='))?.split(';')[0];
+}
+
+describe('ID token validation (against a hostile test issuer)', () => {
+  let issuer: TestIssuer;
+  let client: CognitoIdentityProviderClient;
+  let t: TestApp;
+
+  before(async () => {
+    issuer = await startTestIssuer();
+    client = createCognitoClient({ region: 'test', endpoint: issuer.url, timeoutMs: 1000 });
+  });
+  after(async () => {
+    client.destroy();
+    await issuer.stop();
+  });
+  beforeEach(() => {
+    t = buildTestApp({ cognito: { settings: issuer.settings, client } });
+  });
+
+  it('accepts the untampered token (client_secret_basic and PKCE checked by the issuer)', async () => {
+    issuer.forge({});
+    const { agent, res } = await signIn(t);
+    expect(res.status).to.equal(303);
+    const complete = await agent.get('/complete').expect(200);
+    expect(complete.text).to.contain('hostile@example.com');
+  });
+
+  const now = () => Math.floor(Date.now() / 1000);
+  const refusals: Array<[string, Forgery]> = [
+    ['a bad signature', { signing: 'other-key' }],
+    ['alg: none', { signing: 'none' }],
+    ['HS256 signed with the public key', { signing: 'hs256-with-public-key' }],
+    ['an unknown kid', { signing: 'unknown-kid' }],
+    ['a wrong iss', { claims: (c) => ({ ...c, iss: 'https://evil.example/pool' }) }],
+    ['a wrong aud', { claims: (c) => ({ ...c, aud: 'another-client' }) }],
+    ['several audiences without azp', { claims: (c) => ({ ...c, aud: [c.aud as string, 'another-client'] }) }],
+    ['a past exp', { claims: (c) => ({ ...c, exp: now() - 3600, iat: now() - 7200 }) }],
+    ['an iat in the future', { claims: (c) => ({ ...c, iat: now() + 3600, exp: now() + 7200 }) }],
+    ['an access token (token_use) instead of an ID token', { claims: (c) => ({ ...c, token_use: 'access' }) }],
+  ];
+
+  for (const [what, forgery] of refusals) {
+    it(`rejects an ID token with ${what}: 4xx error page, no session, token not logged`, async () => {
+      issuer.forge(forgery);
+      const { agent, res, loginCookie } = await signIn(t);
+      expect(res.status).to.be.within(400, 499);
+      expect(res.text).to.contain('could not be trusted');
+      // The pre-login session id stays as it was: no new (signed-in) session was started.
+      const after = sidOf(res.headers['set-cookie']);
+      if (after !== undefined) expect(after).to.equal(loginCookie);
+      await agent.get('/complete').expect(303).expect('Location', '/');
+      expect(t.logs.join('')).to.not.match(/eyJ[\w-]+\.[\w-]+\./);
+    });
+  }
+
+  it('rejects a nonce mismatch when nonce is on', async () => {
+    const nonceIssuer = await startTestIssuer({ nonce: true });
+    try {
+      const app = buildTestApp({ cognito: { settings: nonceIssuer.settings, client } });
+      nonceIssuer.forge({});
+      expect((await signIn(app)).res.status, 'the echoed nonce is accepted').to.equal(303);
+      nonceIssuer.forge({ claims: (c) => ({ ...c, nonce: 'not-the-nonce-we-sent' }) });
+      const { agent, res } = await signIn(app);
+      expect(res.status).to.be.within(400, 499);
+      await agent.get('/complete').expect(303);
+    } finally {
+      await nonceIssuer.stop();
+    }
+  });
+});

@@ -1,0 +1,143 @@
+import { createHash, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type JWTPayload, type CryptoKey } from 'jose';
+import type { CognitoSettings } from '../../src/cognito/settings';
+
+/** How the test issuer forges the ID token for one sign-in. */
+export interface Forgery {
+  /** Changes to the otherwise valid claims. */
+  claims?: (valid: JWTPayload) => JWTPayload;
+  /** Sign with another key (still announcing the published kid), with HS256 and the public key, or not at all. */
+  signing?: 'valid' | 'other-key' | 'hs256-with-public-key' | 'none' | 'unknown-kid';
+}
+
+/** A small OpenID provider of our own, playing a hostile Cognito for the token-validation negatives. */
+export interface TestIssuer {
+  url: string;
+  settings: CognitoSettings;
+  /** The forgery used for the next token responses. */
+  forge(forgery: Forgery): void;
+  /** How many times its JWKS was fetched. */
+  jwksFetches(): number;
+  stop(): Promise<void>;
+}
+
+export const TEST_ISSUER_CLIENT_ID = 'test-issuer-client';
+export const TEST_ISSUER_CLIENT_SECRET = 'test-issuer-secret-value';
+
+/**
+ * Starts the issuer on a free port. Its token endpoint insists on client_secret_basic and a PKCE
+ * verifier that matches the challenge, like real Cognito with a secret-bearing client.
+ */
+export async function startTestIssuer(options: { nonce?: boolean } = {}): Promise<TestIssuer> {
+  const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const other = await generateKeyPair('RS256');
+  const publicJwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+  const codes = new Map<string, { challenge: string; nonce?: string }>();
+  let forgery: Forgery = {};
+  let jwksFetches = 0;
+  let url = '';
+
+  const server = http.createServer((req, res) => {
+    const u = new URL(req.url ?? '/', 'http://issuer');
+    if (req.method === 'GET' && u.pathname === '/.well-known/jwks.json') {
+      jwksFetches += 1;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys: [publicJwk] }));
+      return;
+    }
+    if (req.method === 'GET' && u.pathname === '/oauth2/authorize') {
+      const code = randomUUID();
+      codes.set(code, { challenge: u.searchParams.get('code_challenge') ?? '', nonce: u.searchParams.get('nonce') ?? undefined });
+      const back = new URL(u.searchParams.get('redirect_uri') as string);
+      back.searchParams.set('code', code);
+      back.searchParams.set('state', u.searchParams.get('state') ?? '');
+      res.writeHead(302, { location: back.toString() }).end();
+      return;
+    }
+    if (req.method === 'POST' && u.pathname === '/oauth2/token') {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        void answerToken(req, new URLSearchParams(body)).then(({ status, json }) => {
+          res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
+        });
+      });
+      return;
+    }
+    res.writeHead(404).end();
+  });
+
+  async function answerToken(req: http.IncomingMessage, form: URLSearchParams) {
+    const expectedAuth = `Basic ${Buffer.from(`${TEST_ISSUER_CLIENT_ID}:${TEST_ISSUER_CLIENT_SECRET}`).toString('base64')}`;
+    if (req.headers.authorization !== expectedAuth) return { status: 401, json: { error: 'invalid_client' } };
+    const pending = codes.get(form.get('code') ?? '');
+    codes.delete(form.get('code') ?? '');
+    if (!pending) return { status: 400, json: { error: 'invalid_grant' } };
+    const verifier = form.get('code_verifier') ?? '';
+    if (createHash('sha256').update(verifier).digest('base64url') !== pending.challenge) {
+      return { status: 400, json: { error: 'invalid_grant', error_description: 'PKCE verification failed' } };
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const valid: JWTPayload = {
+      iss: url,
+      aud: TEST_ISSUER_CLIENT_ID,
+      sub: 'hostile-sub',
+      'cognito:username': 'hostile-user',
+      email: 'hostile@example.com',
+      token_use: 'id',
+      auth_time: now,
+      iat: now,
+      exp: now + 3600,
+      ...(pending.nonce ? { nonce: pending.nonce } : {}),
+    };
+    const claims = forgery.claims ? forgery.claims(valid) : valid;
+    return {
+      status: 200,
+      json: { id_token: await sign(claims), access_token: 'opaque-access', refresh_token: 'opaque-refresh', token_type: 'Bearer', expires_in: 3600 },
+    };
+  }
+
+  async function sign(claims: JWTPayload): Promise<string> {
+    const signing = forgery.signing ?? 'valid';
+    if (signing === 'none') return new UnsecuredJWT(claims).encode();
+    if (signing === 'hs256-with-public-key') {
+      const secret = new TextEncoder().encode(JSON.stringify(publicJwk));
+      return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: 'k1' }).sign(secret);
+    }
+    const key: CryptoKey = signing === 'other-key' ? other.privateKey : privateKey;
+    const kid = signing === 'unknown-kid' ? 'k-unknown' : 'k1';
+    return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid }).sign(key);
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    settings: {
+      emulator: false,
+      region: 'test',
+      userPoolId: 'test_pool',
+      clientId: TEST_ISSUER_CLIENT_ID,
+      clientSecret: TEST_ISSUER_CLIENT_SECRET,
+      issuer: url,
+      authorizationUrl: `${url}/oauth2/authorize`,
+      tokenUrl: `${url}/oauth2/token`,
+      jwksUri: `${url}/.well-known/jwks.json`,
+      logoutUrl: `${url}/logout`,
+      apiEndpoint: url,
+      nonce: options.nonce ?? false,
+      timeoutMs: 2000,
+    },
+    forge: (f) => {
+      forgery = f;
+    },
+    jwksFetches: () => jwksFetches,
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

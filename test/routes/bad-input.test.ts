@@ -1,0 +1,76 @@
+import { expect } from 'chai';
+import type { Response } from 'supertest';
+import { buildTestApp, type TestApp } from '../helpers/app';
+
+/** A clear 4xx page: the error template, no stack trace, no framework's default page. */
+function expectErrorPage(res: Response, status: number) {
+  expect(res.status).to.equal(status);
+  expect(res.headers['content-type']).to.match(/text\/html/);
+  expect(res.text).to.contain('class="error-message"');
+  expect(res.text).to.not.match(/\n\s+at [\w.<>]+ \(/);
+  expect(res.text).to.not.contain('node_modules');
+}
+
+describe('bad input', () => {
+  let t: TestApp;
+  beforeEach(() => {
+    t = buildTestApp();
+  });
+
+  describe('GET /auth/callback', () => {
+    it('answers 400 to a repeated state (?state=a&state=b)', async () => {
+      expectErrorPage(await t.agent().get('/auth/callback?code=x&state=a&state=b'), 400);
+    });
+    it('answers 400 to a repeated code', async () => {
+      expectErrorPage(await t.agent().get('/auth/callback?code=a&code=b&state=s'), 400);
+    });
+    it('answers 400 to neither code nor error', async () => {
+      expectErrorPage(await t.agent().get('/auth/callback'), 400);
+      expectErrorPage(await t.agent().get('/auth/callback?code[]=x&state=s'), 400);
+    });
+    it('answers 400 to an oversized code', async () => {
+      expectErrorPage(await t.agent().get(`/auth/callback?code=${'a'.repeat(5000)}&state=s`), 400);
+    });
+    it('answers 403 to a well-formed code with no sign-in under way', async () => {
+      expectErrorPage(await t.agent().get('/auth/callback?code=abc&state=def'), 403);
+    });
+    it('answers 4xx to a URL too long for the server', async () => {
+      const res = await t.agent().get(`/auth/callback?code=${'a'.repeat(20000)}`);
+      expect(res.status).to.be.within(400, 499);
+    });
+  });
+
+  describe('GET /auth/login', () => {
+    it('ignores a repeated or hostile returnTo and still starts the sign-in', async () => {
+      const res = await t.agent().get('/auth/login?returnTo=/a&returnTo=/b').expect(302);
+      expect(res.headers.location).to.contain('/oauth2/authorize?');
+      await t.agent().get('/auth/login?returnTo=javascript:alert(1)').expect(302);
+    });
+  });
+
+  describe('POST /logout', () => {
+    it('answers 403 without a session or CSRF token', async () => {
+      expectErrorPage(await t.agent().post('/logout'), 403);
+    });
+    it('answers 413 to an oversized form body', async () => {
+      const res = await t.agent().post('/logout').type('form').send(`_csrf=${'a'.repeat(100_000)}`);
+      expectErrorPage(res, 413);
+    });
+    it('answers 403 to a JSON body instead of a form', async () => {
+      expectErrorPage(await t.agent().post('/logout').set('Content-Type', 'application/json').send('{"_csrf":'), 403);
+    });
+  });
+
+  it('answers 404 with the error page, in the browser language', async () => {
+    const res = await t.agent().get('/no/such/page').set('Accept-Language', 'ja');
+    expectErrorPage(res, 404);
+    expect(res.text).to.contain('このアドレスのページはありません');
+  });
+
+  it('shows the request id on the error page and in the X-Request-Id header', async () => {
+    const res = await t.agent().get('/no/such/page');
+    const id = res.headers['x-request-id'] as string;
+    expect(id).to.match(/^[0-9a-f-]{36}$/);
+    expect(res.text).to.contain(id);
+  });
+});

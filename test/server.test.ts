@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { freePort } from './helpers/ports';
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** Runs `src/server.ts` as `npm start` would run the build, with only the given variables (plus PATH). */
+function runServer(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  let output = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitFor(predicate: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('server process', function () {
+  this.timeout(60_000);
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'server-'));
+  });
+  afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('starts with no Cognito configuration: embedded emulator, provisioned pool, banner; a restart reuses the pool; SIGTERM exits 0', async () => {
+    const env = { DATA_DIR: dataDir, PORT: String(await freePort()), COGNITO_LOCAL_PORT: String(await freePort()) };
+    const poolIds: string[] = [];
+    for (let run = 0; run < 2; run += 1) {
+      const server = runServer(env);
+      await waitFor(() => server.output().includes('App client id:'), 'the start-up banner');
+      const banner = server.output();
+      expect(banner).to.contain(`http://localhost:${env.PORT}`);
+      expect(banner).to.contain(`EMULATOR (cognito-local) at http://127.0.0.1:${env.COGNITO_LOCAL_PORT}`);
+      expect(banner).to.contain('not real Amazon Cognito');
+      poolIds.push(/User pool id:\s+(\S+)/.exec(banner)?.[1] as string);
+
+      const page = await fetch(`http://127.0.0.1:${env.PORT}/`);
+      expect(page.status).to.equal(200);
+      expect(await page.text()).to.contain('/auth/login');
+
+      server.child.kill('SIGTERM');
+      expect(await server.exited).to.equal(0);
+      // The emulator went down with the app.
+      await fetch(`http://127.0.0.1:${env.COGNITO_LOCAL_PORT}/health`).then(
+        () => expect.fail('the emulator is still running'),
+        () => undefined,
+      );
+    }
+    expect(poolIds[0]).to.match(/^local_/);
+    expect(poolIds[1]).to.equal(poolIds[0]);
+    expect(fs.existsSync(path.join(dataDir, 'sessions.sqlite'))).to.equal(true);
+    expect(fs.statSync(path.join(dataDir, 'session-secret')).mode & 0o777).to.equal(0o600);
+  });
+
+  it('refuses to start in production with missing settings, naming each, and starts no emulator', async () => {
+    const server = runServer({ NODE_ENV: 'production', DATA_DIR: dataDir, PORT: String(await freePort()) });
+    expect(await server.exited).to.equal(1);
+    const out = server.output();
+    for (const name of ['COGNITO_REGION', 'COGNITO_USER_POOL_ID', 'COGNITO_CLIENT_ID', 'COGNITO_CLIENT_SECRET', 'COGNITO_DOMAIN', 'APP_BASE_URL', 'SESSION_SECRET']) {
+      expect(out).to.contain(name);
+    }
+    expect(out).to.not.match(/\n\s+at /);
+    expect(fs.existsSync(path.join(dataDir, 'cognito'))).to.equal(false);
+  });
+});
