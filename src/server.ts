@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import { createApp } from './app';
 import { createCognitoClient } from './cognito/client';
-import { startEmulator, type RunningEmulator } from './cognito/emulator';
+import { startEmulator, waitForEmulator, type RunningEmulator } from './cognito/emulator';
 import { provisionEmulatorPool } from './cognito/provision';
 import { resolveCognitoSettings, type CognitoSettings, type PoolIds } from './cognito/settings';
 import { ConfigError, loadConfig, type AppConfig } from './config';
@@ -21,6 +21,7 @@ async function prepareCognito(config: AppConfig): Promise<{ settings: CognitoSet
       ? await startEmulator({ dir: path.join(config.dataDir, 'cognito'), port: c.localPort })
       : undefined;
   const url = emulator?.url ?? (c.endpoint as string);
+  if (!emulator) await waitForEmulator(url, { timeoutMs: 30_000 });
   const client = createCognitoClient({ region: c.region, endpoint: url, timeoutMs: c.timeoutMs });
   const ids: PoolIds =
     c.userPoolId && c.clientId

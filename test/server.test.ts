@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { TEST_APP_BASE_URL, testEmulator } from './helpers/emulator';
 import { freePort } from './helpers/ports';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -65,6 +66,23 @@ describe('server process', function () {
     expect(poolIds[1]).to.equal(poolIds[0]);
     expect(fs.existsSync(path.join(dataDir, 'sessions.sqlite'))).to.equal(true);
     expect(fs.statSync(path.join(dataDir, 'session-secret')).mode & 0o777).to.equal(0o600);
+  });
+
+  it('uses an already running emulator with COGNITO_ENDPOINT (the docker-compose path) and starts none of its own', async () => {
+    const { emulator, ids } = testEmulator();
+    const port = String(await freePort());
+    // APP_BASE_URL as registered for the suite, since provisioning re-applies the client's callback URLs.
+    const server = runServer({ DATA_DIR: dataDir, PORT: port, COGNITO_ENDPOINT: emulator.url, APP_BASE_URL: TEST_APP_BASE_URL });
+    try {
+      await waitFor(() => server.output().includes('App client id:'), 'the start-up banner');
+      expect(server.output()).to.contain(`EMULATOR (cognito-local) at ${emulator.url}`);
+      expect(server.output()).to.contain(ids.userPoolId);
+      expect(server.output()).to.not.contain('Emulator log');
+      expect(fs.existsSync(path.join(dataDir, 'cognito'))).to.equal(false);
+    } finally {
+      server.child.kill('SIGTERM');
+      expect(await server.exited).to.equal(0);
+    }
   });
 
   it('refuses to start in production with missing settings, naming each, and starts no emulator', async () => {

@@ -51,20 +51,37 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
     process.removeListener('exit', killOnExit);
   });
 
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
-  for (;;) {
-    if (exited !== undefined) {
-      throw new Error(`cognito-local exited (code ${exited}) before it was ready; see ${logFile}`);
-    }
-    if (await isHealthy(url)) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`cognito-local did not answer on ${url} in time; see ${logFile}`);
-    }
-    await delay(100);
+  try {
+    await waitForEmulator(url, {
+      timeoutMs: options.readyTimeoutMs ?? 30_000,
+      gaveUp: () => (exited === undefined ? undefined : `cognito-local exited (code ${exited}) before it was ready`),
+    });
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`${(err as Error).message}; see ${logFile}`);
   }
 
   return { url, dir: options.dir, logFile, stop: () => stopChild(child) };
+}
+
+/**
+ * Waits until cognito-local at `url` answers its health check: for the embedded one while it starts,
+ * and for an external one (docker-compose may start the app first).
+ *
+ * @param options.gaveUp - returns a reason to stop waiting early (e.g. the process exited).
+ */
+export async function waitForEmulator(
+  url: string,
+  options: { timeoutMs: number; gaveUp?: () => string | undefined },
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    const reason = options.gaveUp?.();
+    if (reason) throw new Error(reason);
+    if (await isHealthy(url)) return;
+    if (Date.now() > deadline) throw new Error(`cognito-local did not answer on ${url} within ${options.timeoutMs} ms`);
+    await delay(100);
+  }
 }
 
 async function isHealthy(url: string): Promise<boolean> {
