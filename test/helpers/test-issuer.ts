@@ -23,7 +23,7 @@ export interface TestIssuer {
   stop(): Promise<void>;
 }
 
-export const TEST_ISSUER_CLIENT_ID = 'test-issuer-client';
+export const TEST_ISSUER_CLIENT_ID = 'testissuerclient1';
 export const TEST_ISSUER_CLIENT_SECRET = 'test-issuer-secret-value';
 
 /**
