@@ -10,13 +10,27 @@ import { callbackUrl } from './cognito/pool-settings';
 import type { CognitoSettings } from './cognito/settings';
 import { createTokenVerifier, type TokenVerifier } from './cognito/tokens';
 import type { AppConfig } from './config';
-import { localeMiddleware } from './i18n';
+import type { Mailbox } from './cognito/mailbox';
+import { createUserService, type UserService } from './cognito/user-service';
+import { localeMiddleware, type MessageKey } from './i18n';
 import { createHttpLogger } from './logger';
 import { createAuthRouter } from './routes/auth';
 import { errorPage, notFound } from './routes/error-pages';
+import { createDevMailboxRouter } from './routes/dev-mailbox';
+import { createLoginRouter } from './routes/login';
 import { createPagesRouter } from './routes/pages';
+import { createPasswordRouter } from './routes/password';
+import { createProfileRouter } from './routes/profile';
+import { createRateLimiters } from './routes/rate-limit';
+import { createSignupRouter } from './routes/signup';
 
 const ROOT = path.resolve(__dirname, '..');
+
+/** Notices a page may show from `?notice=` (after the session that could carry them has ended). */
+const QUERY_NOTICES: Record<string, MessageKey | undefined> = {
+  account_deleted: 'notice.account_deleted',
+  session_expired: 'error.session_expired',
+};
 
 /** What {@link createApp} is built from. Tests pass their own of each. */
 export interface AppDeps {
@@ -26,7 +40,11 @@ export interface AppDeps {
     client: CognitoIdentityProviderClient;
     /** Defaults to a JWKS-backed verifier for `settings`. */
     verifier?: TokenVerifier;
+    /** Defaults to the SDK-backed service over `client`; tests wrap it at the client boundary instead. */
+    users?: UserService;
   };
+  /** The offline mailbox: only for the embedded emulator outside production (server.ts decides). */
+  mailbox?: Mailbox | undefined;
   sessionStore: session.Store;
   sessionSecret: string;
   logger: Logger;
@@ -37,7 +55,7 @@ export interface AppDeps {
  * pages. Never listens and reads no environment: `server.ts` does both.
  */
 export function createApp(deps: AppDeps): express.Express {
-  const { config, cognito, logger } = deps;
+  const { config, cognito, logger, mailbox } = deps;
   const production = config.env === 'production';
   const app = express();
   app.disable('x-powered-by');
@@ -91,7 +109,8 @@ export function createApp(deps: AppDeps): express.Express {
   );
 
   const verifier = cognito.verifier ?? createTokenVerifier(cognito.settings);
-  const passport = createPassport({ settings: cognito.settings, callbackUrl: callbackUrl(config.appBaseUrl), verifier });
+  const users = cognito.users ?? createUserService(cognito.client, cognito.settings);
+  const passport = createPassport({ settings: cognito.settings, callbackUrl: callbackUrl(config.appBaseUrl), verifier, users });
   app.use(passport.initialize());
   app.use(passport.session());
 
@@ -103,10 +122,24 @@ export function createApp(deps: AppDeps): express.Express {
     // Lazy: only pages with a form create a token (and so a session).
     res.locals.csrfToken = () => csrf.generateToken(req);
     res.locals.currentPath = req.path;
+    res.locals.mailbox = mailbox !== undefined;
+    // One-shot notices: from the session (set before a redirect), or a few fixed ones by query key.
+    res.locals.takeNotice = () => {
+      const fromSession = req.session?.notice;
+      if (fromSession) delete req.session.notice;
+      return fromSession ?? QUERY_NOTICES[String((req.query as Record<string, unknown>).notice)];
+    };
     next();
   });
 
+  const limiters = createRateLimiters(config);
+  const account = { users, verifier, passport, limiters, sessionCookieName: config.session.cookieName, mailbox, logger };
   app.use(createPagesRouter({ config }));
+  app.use(createSignupRouter(account));
+  app.use(createLoginRouter(account));
+  app.use(createPasswordRouter(account));
+  app.use(createProfileRouter(account));
+  if (mailbox && cognito.settings.emulator && !production) app.use(createDevMailboxRouter(mailbox));
   app.use(
     createAuthRouter({
       passport,

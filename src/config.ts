@@ -26,6 +26,13 @@ export interface AppConfig {
     /** Idle lifetime of a session, in seconds. */
     maxAgeSeconds: number;
   };
+  rateLimit: {
+    /** Failed sign-ins allowed per email address per window. */
+    signInFailures: number;
+    signInWindowSeconds: number;
+    /** Requests per minute per client IP on the sign-in, sign-up, confirm and password pages. */
+    perIpPerMinute: number;
+  };
   cognito: {
     mode: CognitoMode;
     region: string;
@@ -104,6 +111,9 @@ const schema = z.object({
   COGNITO_ISSUER: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   OIDC_NONCE: optionalString.pipe(booleanString.optional()),
   COGNITO_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
+  RATE_LIMIT_SIGNIN_FAILURES: z.coerce.number().int().min(1).default(5),
+  RATE_LIMIT_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+  RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(30),
 });
 
 const REAL_COGNITO_VARS = [
@@ -181,6 +191,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       store: e.SESSION_STORE,
       cookieName: e.NODE_ENV === 'production' ? '__Host-sid' : 'sid',
       maxAgeSeconds: e.SESSION_MAX_AGE_SECONDS,
+    },
+    rateLimit: {
+      signInFailures: e.RATE_LIMIT_SIGNIN_FAILURES,
+      signInWindowSeconds: e.RATE_LIMIT_SIGNIN_WINDOW_SECONDS,
+      perIpPerMinute: e.RATE_LIMIT_IP_PER_MINUTE,
     },
     cognito: {
       mode,

@@ -13,6 +13,22 @@ export const ERROR_CODES = [
   'auth_provider_error',
   'upstream_unavailable',
   'internal',
+  'rate_limited',
+  // Form errors: shown beside the form, with what the person typed kept (but secrets).
+  'invalid_input',
+  'email_taken',
+  'password_policy',
+  'password_mismatch',
+  'code_mismatch',
+  'code_expired',
+  'bad_credentials',
+  'not_confirmed',
+  'current_password_wrong',
+  'email_mismatch',
+  'too_many_attempts',
+  'emulator_unsupported',
+  'session_expired',
+  'cognito_unknown',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -28,6 +44,21 @@ const STATUS: Record<ErrorCode, number> = {
   auth_provider_error: 400,
   upstream_unavailable: 503,
   internal: 500,
+  rate_limited: 429,
+  invalid_input: 400,
+  email_taken: 409,
+  password_policy: 400,
+  password_mismatch: 400,
+  code_mismatch: 400,
+  code_expired: 400,
+  bad_credentials: 401,
+  not_confirmed: 403,
+  current_password_wrong: 400,
+  email_mismatch: 400,
+  too_many_attempts: 429,
+  emulator_unsupported: 501,
+  session_expired: 401,
+  cognito_unknown: 502,
 };
 
 /** An error the app expects and knows how to show: a code from {@link ERROR_CODES} and an HTTP status. */

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { createApp } from './app';
 import { createCognitoClient } from './cognito/client';
 import { startEmulator, waitForEmulator, type RunningEmulator } from './cognito/emulator';
+import { createEmulatorMailbox } from './cognito/mailbox';
 import { provisionEmulatorPool } from './cognito/provision';
 import { resolveCognitoSettings, type CognitoSettings, type PoolIds } from './cognito/settings';
 import { ConfigError, loadConfig, type AppConfig } from './config';
@@ -42,7 +43,10 @@ function banner(config: AppConfig, settings: CognitoSettings, emulator: RunningE
     `  App client id: ${settings.clientId}`,
     `  Sessions:      ${config.session.store}${config.session.store === 'sqlite' ? ` (${path.join(config.dataDir, 'sessions.sqlite')})` : ''}`,
   ];
-  if (emulator) lines.push(`  Emulator log (codes it would e-mail): ${emulator.logFile}`);
+  if (emulator) {
+    lines.push(`  Offline mailbox (codes it would e-mail): ${config.appBaseUrl}/dev/mailbox`);
+    lines.push(`  Emulator log:  ${emulator.logFile}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -64,6 +68,7 @@ async function main(): Promise<void> {
   const app = createApp({
     config,
     cognito: { settings, client: cognitoClient },
+    mailbox: emulator && config.env !== 'production' ? createEmulatorMailbox(emulator.dir, settings.userPoolId) : undefined,
     sessionStore,
     sessionSecret: resolveSessionSecret(config),
     logger,

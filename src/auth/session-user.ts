@@ -45,3 +45,14 @@ export function userFromIdClaims(claims: IdTokenClaims, provider: SignInProvider
     provider,
   };
 }
+
+declare module 'express-session' {
+  interface SessionData {
+    /** The address being signed up, confirmed or reset: prefills the next form without a URL parameter. */
+    pendingEmail: string;
+    /** A NEW_PASSWORD_REQUIRED challenge waiting for its answer. */
+    challenge: { email: string; session: string; returnTo?: string | undefined };
+    /** A one-shot message for the next page (catalogue key). */
+    notice: string;
+  }
+}

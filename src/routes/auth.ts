@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { AppPassport } from '../auth/passport';
 import { HOSTED_UI_STRATEGY, type HostedUiInfo } from '../auth/hosted-ui';
 import { safeReturnTo } from '../auth/return-to';
+import { endSession, startSession } from '../auth/start-session';
 import type { CognitoSettings } from '../cognito/settings';
 import { postSignOutRedirect, revokeRefreshToken } from '../cognito/sign-out';
 import { AppError } from '../errors';
@@ -72,29 +73,19 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
           deps.logger.warn({ errName: err.name }, 'refresh token revocation failed; the session ends anyway');
         })
       : Promise.resolve();
-    void revoked.then(() => {
-      req.logout((logoutErr) => {
-        if (logoutErr) return next(logoutErr);
-        req.session.destroy((destroyErr) => {
-          if (destroyErr) return next(destroyErr);
-          res.clearCookie(deps.sessionCookieName, { path: '/' });
-          res.redirect(303, postSignOutRedirect(deps.settings, deps.appBaseUrl));
-        });
-      });
-    });
+    revoked
+      .then(() => endSession(req, res, deps.sessionCookieName))
+      .then(() => res.redirect(303, postSignOutRedirect(deps.settings, deps.appBaseUrl)), next);
   });
 
   return router;
 }
 
 function completeSignIn(req: Request, res: Response, next: NextFunction, user: Express.User, info: HostedUiInfo): void {
-  // req.logIn regenerates the session id (Passport ≥ 0.6): no fixation across sign-in.
-  req.logIn(user, (err) => {
-    if (err) return next(err);
-    req.session.tokens = info.tokens;
-    req.session.idClaims = info.claims;
-    res.redirect(303, safeReturnTo(info.state?.returnTo) ?? '/complete');
-  });
+  startSession(req, { user, tokens: info.tokens, claims: info.claims }).then(
+    () => res.redirect(303, safeReturnTo(info.state?.returnTo) ?? '/complete'),
+    next,
+  );
 }
 
 /** A refusal by passport-openidconnect (`fail`): bad state, `error=access_denied`, or an ID token check. */

@@ -27,8 +27,11 @@ export function errorPage(err: unknown, req: Request, res: Response, _next: Next
   locals.locale ??= 'en';
   locals.user = req.session ? req.user : undefined;
   locals.emulator ??= false;
-  locals.currentPath ??= '/';
+  // The language links lead to a GET of the same page; after a failed POST there is none: the start page.
+  locals.currentPath = req.method === 'GET' ? req.path : '/';
   locals.csrfToken ??= () => '';
+  locals.takeNotice ??= () => undefined;
+  locals.mailbox ??= false;
   res.status(appError.status).render('error', {
     code: appError.code,
     status: appError.status,

@@ -3,6 +3,7 @@ import session from 'express-session';
 import supertest from 'supertest';
 import { createApp, type AppDeps } from '../../src/app';
 import { createCognitoClient } from '../../src/cognito/client';
+import { createEmulatorMailbox } from '../../src/cognito/mailbox';
 import { resolveCognitoSettings, type CognitoSettings } from '../../src/cognito/settings';
 import { loadConfig, type AppConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
@@ -54,6 +55,7 @@ export function buildTestApp(overrides: Partial<AppDeps> & { env?: Record<string
       client: createCognitoClient({ region: 'local', endpoint: emulator.url, timeoutMs: 5000 }),
     },
     sessionStore,
+    mailbox: 'mailbox' in overrides ? overrides.mailbox : createEmulatorMailbox(emulator.dir, ids.userPoolId),
     sessionSecret: overrides.sessionSecret ?? (config.session.secret as string),
     logger: overrides.logger ?? createLogger({ level: 'info', destination }),
   });

@@ -1,0 +1,66 @@
+import type { Request } from 'express';
+import { Strategy as LocalStrategy } from 'passport-local';
+import type { TokenVerifier } from '../cognito/tokens';
+import type { ApiTokens, UserService } from '../cognito/user-service';
+import { AppError, type ErrorCode } from '../errors';
+import { userFromIdClaims } from './session-user';
+import type { SignedIn } from './start-session';
+
+/** Name under which the password strategy is registered with Passport. */
+export const PASSWORD_STRATEGY = 'cognito-password';
+
+/** Why a password sign-in did not produce a user (passed as Passport's `info`). */
+export type PasswordFailure =
+  | { code: Exclude<ErrorCode, 'internal'> }
+  | { code: 'new_password_required'; session: string };
+
+/**
+ * Verifies the ID token that came with API tokens and makes the same user, tokens and claims the Hosted
+ * UI path makes, so every route sees one session shape.
+ */
+export async function signedInFromApiTokens(verifier: TokenVerifier, api: ApiTokens): Promise<SignedIn> {
+  const claims = await verifier.verifyIdToken(api.idToken);
+  return {
+    user: userFromIdClaims(claims, 'password'),
+    claims,
+    tokens: {
+      idToken: api.idToken,
+      accessToken: api.accessToken,
+      refreshToken: api.refreshToken,
+      accessTokenExpiresAt: Math.floor(Date.now() / 1000) + api.expiresIn,
+      idTokenExpiresAt: claims.exp,
+    },
+  };
+}
+
+/** Errors a person can act on are failures (shown on the form); the rest are errors (error page). */
+const FORM_FAILURES = new Set<ErrorCode>(['bad_credentials', 'not_confirmed', 'too_many_attempts', 'invalid_input']);
+
+/**
+ * The custom sign-in page's strategy: `AdminInitiateAuth` with `ADMIN_USER_PASSWORD_AUTH` on the server.
+ * Wrong password and unknown email are one failure (`bad_credentials`), as in Passport's examples.
+ */
+export function createPasswordStrategy(deps: { users: UserService; verifier: TokenVerifier }): LocalStrategy {
+  return new LocalStrategy(
+    { usernameField: 'email', passwordField: 'password', passReqToCallback: true, session: true },
+    function verify(_req: Request, email: string, password: string, callback) {
+      // passport-local's types want `{ message }` as info; this app passes a code, or the signed-in bundle.
+      const done = callback as unknown as (err: unknown, user?: Express.User | false, info?: PasswordFailure | SignedIn) => void;
+      deps.users
+        .signIn(email, password)
+        .then(async (result) => {
+          if (result.kind === 'new-password-required') {
+            return done(null, false, { code: 'new_password_required', session: result.session });
+          }
+          const signedIn = await signedInFromApiTokens(deps.verifier, result.tokens);
+          return done(null, signedIn.user, signedIn);
+        })
+        .catch((err: unknown) => {
+          if (err instanceof AppError && FORM_FAILURES.has(err.code)) {
+            return done(null, false, { code: err.code } as PasswordFailure);
+          }
+          return done(err);
+        });
+    },
+  );
+}

@@ -1,0 +1,69 @@
+import { AppError, type ErrorCode } from '../errors';
+
+/** The Cognito operations whose errors the custom pages show. */
+export type CognitoOperation =
+  | 'signUp'
+  | 'confirmSignUp'
+  | 'resendCode'
+  | 'signIn'
+  | 'newPassword'
+  | 'forgotPassword'
+  | 'resetPassword'
+  | 'changePassword'
+  | 'profile';
+
+/** Exception name → app error code, for every operation. */
+const COMMON: Record<string, ErrorCode> = {
+  UsernameExistsException: 'email_taken',
+  AliasExistsException: 'email_taken',
+  InvalidPasswordException: 'password_policy',
+  CodeMismatchException: 'code_mismatch',
+  ExpiredCodeException: 'code_expired',
+  UserNotConfirmedException: 'not_confirmed',
+  LimitExceededException: 'too_many_attempts',
+  TooManyRequestsException: 'too_many_attempts',
+  TooManyFailedAttemptsException: 'too_many_attempts',
+  CodeDeliveryFailureException: 'upstream_unavailable',
+  InvalidParameterException: 'invalid_input',
+  // cognito-local answers `CognitoLocal#Unsupported` for operations it does not implement.
+  Unsupported: 'emulator_unsupported',
+};
+
+/** Where the same exception means something else. */
+const BY_OPERATION: Partial<Record<CognitoOperation, Record<string, ErrorCode>>> = {
+  // With prevent-user-existence-errors real Cognito answers NotAuthorized for an unknown user and a wrong
+  // password alike; cognito-local answers UserNotFound / InvalidPassword. Same message for all.
+  signIn: {
+    NotAuthorizedException: 'bad_credentials',
+    UserNotFoundException: 'bad_credentials',
+    InvalidPasswordException: 'bad_credentials',
+  },
+  newPassword: { NotAuthorizedException: 'session_expired' },
+  confirmSignUp: { NotAuthorizedException: 'code_mismatch', UserNotFoundException: 'code_mismatch' },
+  resetPassword: { UserNotFoundException: 'code_mismatch' },
+  // A wrong current password is NotAuthorized on Cognito and InvalidPassword on cognito-local; the new
+  // password was already checked against the policy before the call.
+  changePassword: { NotAuthorizedException: 'current_password_wrong', InvalidPasswordException: 'current_password_wrong' },
+  profile: { NotAuthorizedException: 'session_expired' },
+};
+
+/**
+ * Maps an error thrown by the Cognito SDK onto an {@link AppError} whose code has a message in both
+ * languages. Unknown exceptions become `cognito_unknown`; their name is kept (never the request).
+ */
+export function mapCognitoError(err: unknown, operation: CognitoOperation): AppError {
+  if (err instanceof AppError) return err;
+  const e = err as { name?: unknown; $metadata?: { httpStatusCode?: number } };
+  const name = typeof e?.name === 'string' ? e.name : 'Error';
+  const code = BY_OPERATION[operation]?.[name] ?? COMMON[name];
+  if (code) return new AppError(code, `${operation}: ${name}`, { cause: err });
+  if (name === 'TimeoutError' || name === 'AbortError' || (e?.$metadata?.httpStatusCode ?? 0) >= 500 || isNetworkError(err)) {
+    return new AppError('upstream_unavailable', `${operation}: ${name}`, { cause: err });
+  }
+  return new AppError('cognito_unknown', `${operation}: ${name}`, { cause: err });
+}
+
+function isNetworkError(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN'].includes(code);
+}

@@ -1,0 +1,55 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+/** A code cognito-local would have e-mailed and that is still waiting to be used. */
+export interface MailboxEntry {
+  email: string;
+  code: string;
+  kind: 'signup' | 'reset' | 'attribute';
+  sentAt: Date;
+}
+
+/** Reads the emulator's pending codes. Only ever created for the embedded emulator, outside production. */
+export interface Mailbox {
+  read(): Promise<MailboxEntry[]>;
+}
+
+interface StoredUser {
+  Attributes?: Array<{ Name: string; Value?: string }>;
+  UserStatus?: string;
+  ConfirmationCode?: string;
+  AttributeVerificationCode?: string;
+  UserLastModifiedDate?: string;
+}
+
+/**
+ * The offline mailbox: cognito-local keeps each user's pending code in `.cognito/db/<poolId>.json` under
+ * its working directory (it only prints the e-mail to its console). Newest first.
+ *
+ * @param emulatorDir - the embedded emulator's working directory.
+ */
+export function createEmulatorMailbox(emulatorDir: string, userPoolId: string): Mailbox {
+  const file = path.join(emulatorDir, '.cognito', 'db', `${userPoolId}.json`);
+  return {
+    async read() {
+      let users: Record<string, StoredUser>;
+      try {
+        users = (JSON.parse(await fs.readFile(file, 'utf8')) as { Users?: Record<string, StoredUser> }).Users ?? {};
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw err;
+      }
+      const entries: MailboxEntry[] = [];
+      for (const user of Object.values(users)) {
+        const email = user.Attributes?.find((a) => a.Name === 'email')?.Value;
+        if (!email) continue;
+        const sentAt = new Date(user.UserLastModifiedDate ?? 0);
+        if (user.ConfirmationCode) {
+          entries.push({ email, code: user.ConfirmationCode, kind: user.UserStatus === 'UNCONFIRMED' ? 'signup' : 'reset', sentAt });
+        }
+        if (user.AttributeVerificationCode) entries.push({ email, code: user.AttributeVerificationCode, kind: 'attribute', sentAt });
+      }
+      return entries.sort((a, b) => b.sentAt.getTime() - a.sentAt.getTime());
+    },
+  };
+}

@@ -1,0 +1,212 @@
+import { createHmac } from 'node:crypto';
+import {
+  AdminInitiateAuthCommand,
+  AdminRespondToAuthChallengeCommand,
+  ChangePasswordCommand,
+  ConfirmForgotPasswordCommand,
+  ConfirmSignUpCommand,
+  DeleteUserCommand,
+  DescribeUserPoolCommand,
+  ForgotPasswordCommand,
+  GetUserCommand,
+  ResendConfirmationCodeCommand,
+  SignUpCommand,
+  UpdateUserAttributesCommand,
+  type AuthenticationResultType,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { mapCognitoError, type CognitoOperation } from './errors';
+import type { PasswordPolicy } from './password-policy';
+import type { CognitoSettings } from './settings';
+
+/** Tokens straight from Cognito's API (AdminInitiateAuth, AdminRespondToAuthChallenge). */
+export interface ApiTokens {
+  idToken: string;
+  accessToken: string;
+  refreshToken: string | undefined;
+  expiresIn: number;
+}
+
+/** The outcome of a password sign-in: tokens, or a challenge to answer first. */
+export type SignInResult =
+  | { kind: 'tokens'; tokens: ApiTokens }
+  | { kind: 'new-password-required'; session: string };
+
+/** A user's attributes as GetUser returns them, by name. */
+export type UserAttributes = Record<string, string>;
+
+/** Everything the custom pages ask of Cognito. Each method throws an `AppError` with a code the pages show. */
+export interface UserService {
+  passwordPolicy(): Promise<PasswordPolicy>;
+  signUp(email: string, password: string): Promise<void>;
+  confirmSignUp(email: string, code: string): Promise<void>;
+  resendConfirmationCode(email: string): Promise<void>;
+  signIn(email: string, password: string): Promise<SignInResult>;
+  answerNewPasswordChallenge(email: string, session: string, newPassword: string): Promise<ApiTokens>;
+  forgotPassword(email: string): Promise<void>;
+  resetPassword(email: string, code: string, newPassword: string): Promise<void>;
+  changePassword(accessToken: string, previous: string, proposed: string): Promise<void>;
+  getUser(accessToken: string): Promise<UserAttributes>;
+  updateName(accessToken: string, name: string): Promise<void>;
+  deleteUser(accessToken: string): Promise<void>;
+}
+
+/**
+ * Cognito's SECRET_HASH: Base64(HMAC-SHA256(key = client secret, message = username + client id)).
+ * Required on every user-pool API call that names a user when the app client has a secret.
+ */
+export function computeSecretHash(username: string, clientId: string, clientSecret: string): string {
+  return createHmac('sha256', clientSecret).update(username + clientId).digest('base64');
+}
+
+/** Creates the service over one SDK client and one app client's settings. */
+export function createUserService(
+  client: CognitoIdentityProviderClient,
+  settings: Pick<CognitoSettings, 'userPoolId' | 'clientId' | 'clientSecret'>,
+): UserService {
+  const { userPoolId, clientId } = settings;
+  const secretHash = (username: string) =>
+    settings.clientSecret === undefined ? undefined : computeSecretHash(username, clientId, settings.clientSecret);
+  let policy: Promise<PasswordPolicy> | undefined;
+
+  async function call<T>(operation: CognitoOperation, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      throw mapCognitoError(err, operation);
+    }
+  }
+
+  return {
+    passwordPolicy() {
+      policy ??= call('signUp', async () => {
+        const out = await client.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
+        const p = out.UserPool?.Policies?.PasswordPolicy ?? {};
+        return {
+          minimumLength: p.MinimumLength ?? 8,
+          requireUppercase: p.RequireUppercase ?? true,
+          requireLowercase: p.RequireLowercase ?? true,
+          requireNumbers: p.RequireNumbers ?? true,
+          requireSymbols: p.RequireSymbols ?? true,
+        };
+      }).catch((err: unknown) => {
+        policy = undefined; // try again next time rather than caching a failure
+        throw err;
+      });
+      return policy;
+    },
+
+    signUp: (email, password) =>
+      call('signUp', async () => {
+        await client.send(
+          new SignUpCommand({
+            ClientId: clientId,
+            SecretHash: secretHash(email),
+            Username: email,
+            Password: password,
+            UserAttributes: [{ Name: 'email', Value: email }],
+          }),
+        );
+      }),
+
+    confirmSignUp: (email, code) =>
+      call('confirmSignUp', async () => {
+        await client.send(new ConfirmSignUpCommand({ ClientId: clientId, SecretHash: secretHash(email), Username: email, ConfirmationCode: code }));
+      }),
+
+    resendConfirmationCode: (email) =>
+      call('resendCode', async () => {
+        await client.send(new ResendConfirmationCodeCommand({ ClientId: clientId, SecretHash: secretHash(email), Username: email }));
+      }),
+
+    signIn: (email, password) =>
+      call('signIn', async () => {
+        const out = await client.send(
+          new AdminInitiateAuthCommand({
+            UserPoolId: userPoolId,
+            ClientId: clientId,
+            AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+            AuthParameters: { USERNAME: email, PASSWORD: password, ...withSecretHash(secretHash(email)) },
+          }),
+        );
+        if (out.ChallengeName === 'NEW_PASSWORD_REQUIRED' && out.Session) {
+          return { kind: 'new-password-required', session: out.Session } as const;
+        }
+        return { kind: 'tokens', tokens: toApiTokens(out.AuthenticationResult) } as const;
+      }),
+
+    answerNewPasswordChallenge: (email, session, newPassword) =>
+      call('newPassword', async () => {
+        const out = await client.send(
+          new AdminRespondToAuthChallengeCommand({
+            UserPoolId: userPoolId,
+            ClientId: clientId,
+            ChallengeName: 'NEW_PASSWORD_REQUIRED',
+            Session: session,
+            ChallengeResponses: { USERNAME: email, NEW_PASSWORD: newPassword, ...withSecretHash(secretHash(email)) },
+          }),
+        );
+        return toApiTokens(out.AuthenticationResult);
+      }),
+
+    forgotPassword: (email) =>
+      call('forgotPassword', async () => {
+        try {
+          await client.send(new ForgotPasswordCommand({ ClientId: clientId, SecretHash: secretHash(email), Username: email }));
+        } catch (err) {
+          // The page answers the same whether or not the address exists (cognito-local tells; Cognito
+          // with prevent-user-existence-errors does not).
+          if ((err as { name?: string }).name === 'UserNotFoundException') return;
+          throw err;
+        }
+      }),
+
+    resetPassword: (email, code, newPassword) =>
+      call('resetPassword', async () => {
+        await client.send(
+          new ConfirmForgotPasswordCommand({
+            ClientId: clientId,
+            SecretHash: secretHash(email),
+            Username: email,
+            ConfirmationCode: code,
+            Password: newPassword,
+          }),
+        );
+      }),
+
+    changePassword: (accessToken, previous, proposed) =>
+      call('changePassword', async () => {
+        await client.send(new ChangePasswordCommand({ AccessToken: accessToken, PreviousPassword: previous, ProposedPassword: proposed }));
+      }),
+
+    getUser: (accessToken) =>
+      call('profile', async () => {
+        const out = await client.send(new GetUserCommand({ AccessToken: accessToken }));
+        return Object.fromEntries((out.UserAttributes ?? []).map((a) => [a.Name ?? '', a.Value ?? '']));
+      }),
+
+    updateName: (accessToken, name) =>
+      call('profile', async () => {
+        await client.send(new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: [{ Name: 'name', Value: name }] }));
+      }),
+
+    deleteUser: (accessToken) =>
+      call('profile', async () => {
+        await client.send(new DeleteUserCommand({ AccessToken: accessToken }));
+      }),
+  };
+}
+
+function withSecretHash(hash: string | undefined): Record<string, string> {
+  return hash === undefined ? {} : { SECRET_HASH: hash };
+}
+
+function toApiTokens(result: AuthenticationResultType | undefined): ApiTokens {
+  if (!result?.IdToken || !result.AccessToken) throw new Error('Cognito answered without tokens');
+  return {
+    idToken: result.IdToken,
+    accessToken: result.AccessToken,
+    refreshToken: result.RefreshToken,
+    expiresIn: result.ExpiresIn ?? 3600,
+  };
+}

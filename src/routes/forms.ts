@@ -1,0 +1,119 @@
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { AppPassport } from '../auth/passport';
+import { checkPassword, type PasswordPolicy, type PasswordRule } from '../cognito/password-policy';
+import type { Mailbox } from '../cognito/mailbox';
+import type { TokenVerifier } from '../cognito/tokens';
+import type { UserService } from '../cognito/user-service';
+import { AppError, type ErrorCode } from '../errors';
+import type { MessageKey } from '../i18n';
+import type { RateLimiters } from './rate-limit';
+
+/** What the custom account pages' routers are built from. */
+export interface AccountRouteDeps {
+  users: UserService;
+  verifier: TokenVerifier;
+  passport: AppPassport;
+  limiters: RateLimiters;
+  sessionCookieName: string;
+  mailbox?: Mailbox | undefined;
+  logger: Logger;
+}
+
+/** Errors a person can correct on the form they just sent; anything else goes to the error page. */
+const FORM_ERRORS = new Set<ErrorCode>([
+  'invalid_input',
+  'email_taken',
+  'password_policy',
+  'password_mismatch',
+  'code_mismatch',
+  'code_expired',
+  'bad_credentials',
+  'not_confirmed',
+  'current_password_wrong',
+  'email_mismatch',
+  'too_many_attempts',
+]);
+
+/** True for an {@link AppError} that belongs beside the form rather than on the error page. */
+export function isFormError(err: unknown): err is AppError {
+  return err instanceof AppError && FORM_ERRORS.has(err.code);
+}
+
+/**
+ * Checks a new password and its repetition before anything is sent to Cognito.
+ * @returns the form state to show, or undefined when both are fine.
+ */
+export function newPasswordProblem(
+  policy: PasswordPolicy,
+  password: string,
+  repeated: string,
+): Omit<FormState, 'values'> | undefined {
+  const policyFailures = checkPassword(policy, password);
+  if (policyFailures.length > 0) {
+    return { error: 'password_policy', policyFailures, fieldErrors: { password: 'error.password_policy' } };
+  }
+  if (password !== repeated) return { error: 'password_mismatch', fieldErrors: { passwordConfirm: 'form.passwordMismatch' } };
+  return undefined;
+}
+
+/** A form field's text: anything that is not one string (missing, repeated) counts as empty. */
+const text = (schema: z.ZodString) => z.preprocess((v) => (typeof v === 'string' ? v : ''), schema);
+
+/** The custom pages' fields. Messages are catalogue keys. */
+export const fields = {
+  email: text(
+    z.string().trim().toLowerCase().min(1, 'form.required').max(254, 'form.tooLong').email('form.invalidEmail'),
+  ),
+  password: text(z.string().min(1, 'form.required').max(256, 'form.tooLong')),
+  code: z.preprocess(
+    (v) => (typeof v === 'string' ? v.replace(/\s+/g, '') : ''),
+    z.string().min(1, 'form.required').max(16, 'form.tooLong').regex(/^\d+$/, 'form.invalidCode'),
+  ),
+  name: text(z.string().trim().max(256, 'form.tooLong')),
+};
+
+/** What a form page shows: what was typed (never secrets), and what went wrong. */
+export interface FormState {
+  values: Record<string, string>;
+  fieldErrors: Partial<Record<string, MessageKey>>;
+  error?: ErrorCode | undefined;
+  policyFailures?: PasswordRule[] | undefined;
+}
+
+/** An empty form, optionally prefilled. */
+export function emptyForm(values: Record<string, string> = {}): FormState {
+  return { values, fieldErrors: {} };
+}
+
+/** Parses a form body; on failure returns the field errors (catalogue keys) by field name. */
+export function parseForm<T extends z.ZodRawShape>(
+  shape: T,
+  body: unknown,
+): { ok: true; data: z.infer<z.ZodObject<T>> } | { ok: false; fieldErrors: Partial<Record<string, MessageKey>> } {
+  const result = z.object(shape).safeParse(body ?? {});
+  if (result.success) return { ok: true, data: result.data };
+  const fieldErrors: Partial<Record<string, MessageKey>> = {};
+  for (const issue of result.error.issues) {
+    const field = String(issue.path[0] ?? '');
+    fieldErrors[field] ??= (issue.message.includes('.') ? issue.message : 'form.required') as MessageKey;
+  }
+  return { ok: false, fieldErrors };
+}
+
+/** The non-secret fields of a body, for showing a form again. */
+export function keepValues(body: unknown, names: string[]): Record<string, string> {
+  const source = (body ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(names.map((n) => [n, typeof source[n] === 'string' ? (source[n] as string).slice(0, 256) : '']));
+}
+
+/** Renders a form page with its state and the status that fits what happened. */
+export function renderForm(res: Response, view: string, status: number, form: FormState, extra: Record<string, unknown> = {}): void {
+  res.status(status).render(view, { form, ...extra });
+}
+
+/** One-shot messages shown on the next page (kept in the session). */
+export function setNotice(req: Request, notice: MessageKey): void {
+  req.session.notice = notice;
+}

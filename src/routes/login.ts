@@ -1,0 +1,93 @@
+import { Router, type Request } from 'express';
+import { PASSWORD_STRATEGY, signedInFromApiTokens, type PasswordFailure } from '../auth/password';
+import { safeReturnTo } from '../auth/return-to';
+import { startSession, type SignedIn } from '../auth/start-session';
+import { AppError } from '../errors';
+import { emptyForm, fields, isFormError, keepValues, newPasswordProblem, parseForm, renderForm, setNotice, type AccountRouteDeps } from './forms';
+
+/** Where a person lands after signing in on the custom pages. */
+const DEFAULT_AFTER_SIGN_IN = '/profile';
+
+function returnToOf(req: Request): string | undefined {
+  return safeReturnTo((req.query as Record<string, unknown>).returnTo);
+}
+
+/** The custom sign-in page (admin password auth on the server) and the new-password challenge. */
+export function createLoginRouter(deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'passport' | 'limiters'>): Router {
+  const router = Router();
+  const { users, limiters, passport } = deps;
+  router.use('/login', limiters.perIp);
+
+  /* GET /login — the sign-in form; `returnTo` (same-origin only) is where to go afterwards. */
+  router.get('/login', (req, res) => {
+    renderForm(res, 'login', 200, emptyForm({ email: req.session.pendingEmail ?? '' }), { returnTo: returnToOf(req) });
+  });
+
+  /*
+   * POST /login — AdminInitiateAuth (ADMIN_USER_PASSWORD_AUTH) through Passport. Unknown email and wrong
+   * password get the same message and status; an unconfirmed account goes to the confirm page; a
+   * NEW_PASSWORD_REQUIRED challenge to the new-password page. At most N failures per address per window.
+   */
+  router.post('/login', limiters.signInFailuresPerEmail, (req, res, next) => {
+    const returnTo = returnToOf(req);
+    const values = keepValues(req.body, ['email']);
+    const parsed = parseForm({ email: fields.email, password: fields.password }, req.body);
+    if (!parsed.ok) return renderForm(res, 'login', 400, { values, fieldErrors: parsed.fieldErrors }, { returnTo });
+    const { email } = parsed.data;
+    (req.body as Record<string, string>).email = email;
+
+    passport.authenticate(PASSWORD_STRATEGY, (err: unknown, user: Express.User | false, info: unknown) => {
+      if (err) return next(err);
+      if (user) {
+        startSession(req, info as SignedIn).then(() => res.redirect(303, returnTo ?? DEFAULT_AFTER_SIGN_IN), next);
+        return;
+      }
+      const failure = info as PasswordFailure;
+      if (failure.code === 'new_password_required') {
+        req.session.challenge = { email, session: failure.session, returnTo };
+        return res.redirect(303, '/login/new-password');
+      }
+      if (failure.code === 'not_confirmed') {
+        req.session.pendingEmail = email;
+        setNotice(req, 'notice.not_confirmed');
+        return res.redirect(303, '/signup/confirm');
+      }
+      const error = new AppError(failure.code);
+      renderForm(res, 'login', error.status, { values, fieldErrors: {}, error: error.code }, { returnTo });
+    })(req, res, next);
+  });
+
+  /* GET /login/new-password — only while a NEW_PASSWORD_REQUIRED challenge is waiting. */
+  router.get('/login/new-password', async (req, res) => {
+    if (!req.session.challenge) return res.redirect(303, '/login');
+    renderForm(res, 'login-new-password', 200, emptyForm(), { policy: await users.passwordPolicy() });
+  });
+
+  /* POST /login/new-password — AdminRespondToAuthChallenge, then the same session as any sign-in. */
+  router.post('/login/new-password', async (req, res) => {
+    const challenge = req.session.challenge;
+    if (!challenge) return res.redirect(303, '/login');
+    const policy = await users.passwordPolicy();
+    const parsed = parseForm({ password: fields.password, passwordConfirm: fields.password }, req.body);
+    if (!parsed.ok) return renderForm(res, 'login-new-password', 400, { values: {}, fieldErrors: parsed.fieldErrors }, { policy });
+    const problem = newPasswordProblem(policy, parsed.data.password, parsed.data.passwordConfirm);
+    if (problem) return renderForm(res, 'login-new-password', 400, { values: {}, ...problem }, { policy });
+    let signedIn: SignedIn;
+    try {
+      const tokens = await users.answerNewPasswordChallenge(challenge.email, challenge.session, parsed.data.password);
+      signedIn = await signedInFromApiTokens(deps.verifier, tokens);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'session_expired') {
+        delete req.session.challenge;
+        setNotice(req, 'error.session_expired');
+        return res.redirect(303, '/login');
+      }
+      if (!isFormError(err)) throw err;
+      return renderForm(res, 'login-new-password', err.status, { values: {}, fieldErrors: {}, error: err.code }, { policy });
+    }
+    await startSession(req, signedIn);
+    res.redirect(303, safeReturnTo(challenge.returnTo) ?? DEFAULT_AFTER_SIGN_IN);
+  });
+
+  return router;
+}

@@ -1,0 +1,70 @@
+import { Router, type Request, type Response } from 'express';
+import { requireAuth } from '../auth/require-auth';
+import { endSession } from '../auth/start-session';
+import type { UserAttributes } from '../cognito/user-service';
+import { AppError } from '../errors';
+import { emptyForm, fields, parseForm, renderForm, setNotice, type AccountRouteDeps, type FormState } from './forms';
+import { expireSession } from './session-expiry';
+
+/** The profile page: attributes from GetUser, the display name, and deleting the account. */
+export function createProfileRouter(deps: Pick<AccountRouteDeps, 'users' | 'sessionCookieName'>): Router {
+  const router = Router();
+  const { users } = deps;
+
+  /** Runs a call with the session's access token; an expired session ends and goes to sign-in. */
+  async function withAccessToken(req: Request, res: Response, work: (accessToken: string) => Promise<void>): Promise<void> {
+    try {
+      await work(req.session.tokens!.accessToken);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'session_expired') return expireSession(req, res, deps.sessionCookieName);
+      throw err;
+    }
+  }
+
+  async function renderProfile(req: Request, res: Response, status: number, form?: (attributes: UserAttributes) => FormState) {
+    await withAccessToken(req, res, async (accessToken) => {
+      const attributes = await users.getUser(accessToken);
+      renderForm(res, 'profile', status, form ? form(attributes) : emptyForm({ name: attributes.name ?? '' }), { attributes });
+    });
+  }
+
+  /* GET /profile — signed in only: the account's attributes as Cognito has them. */
+  router.get('/profile', requireAuth, (req, res) => renderProfile(req, res, 200));
+
+  /* POST /profile — UpdateUserAttributes: the display name (`name`). */
+  router.post('/profile', requireAuth, async (req, res) => {
+    const parsed = parseForm({ name: fields.name }, req.body);
+    if (!parsed.ok) {
+      const fieldErrors = parsed.fieldErrors;
+      return renderProfile(req, res, 400, () => ({ values: { name: String((req.body as { name?: unknown })?.name ?? '').slice(0, 256) }, fieldErrors }));
+    }
+    await withAccessToken(req, res, async (accessToken) => {
+      await users.updateName(accessToken, parsed.data.name);
+      setNotice(req, 'notice.profile_updated');
+      res.redirect(303, '/profile');
+    });
+  });
+
+  router.get('/profile/delete', (_req, res) => res.redirect(303, '/profile'));
+
+  /* POST /profile/delete — DeleteUser after the person typed the account's email; ends the session. */
+  router.post('/profile/delete', requireAuth, async (req, res) => {
+    const parsed = parseForm({ confirmEmail: fields.email }, req.body);
+    const typed = parsed.ok ? parsed.data.confirmEmail : '';
+    if (!parsed.ok || typed !== (req.user!.email ?? '').toLowerCase()) {
+      const fieldErrors = parsed.ok ? { confirmEmail: 'error.email_mismatch' as const } : parsed.fieldErrors;
+      return renderProfile(req, res, 400, (attributes) => ({
+        values: { name: attributes.name ?? '' },
+        fieldErrors,
+        error: 'email_mismatch',
+      }));
+    }
+    await withAccessToken(req, res, async (accessToken) => {
+      await users.deleteUser(accessToken);
+      await endSession(req, res, deps.sessionCookieName);
+      res.redirect(303, '/?notice=account_deleted');
+    });
+  });
+
+  return router;
+}
