@@ -38,6 +38,8 @@ export interface AppConfig {
     region: string;
     localPort: number;
     endpoint: string | undefined;
+    /** Working directory of the external emulator (holding `.cognito/`), for the offline mailbox. */
+    localDir: string | undefined;
     userPoolId: string | undefined;
     clientId: string | undefined;
     clientSecret: string | undefined;
@@ -96,6 +98,7 @@ const schema = z.object({
   SESSION_MAX_AGE_SECONDS: z.coerce.number().int().min(60).default(8 * 60 * 60),
   COGNITO_LOCAL_PORT: port.default(9229),
   COGNITO_ENDPOINT: optionalString.pipe(httpUrl.optional()),
+  COGNITO_LOCAL_DIR: optionalString,
   COGNITO_REGION: optionalString.pipe(
     z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as ap-northeast-1').optional(),
   ),
@@ -202,6 +205,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       region: e.COGNITO_REGION ?? 'local',
       localPort: e.COGNITO_LOCAL_PORT,
       endpoint: e.COGNITO_ENDPOINT,
+      localDir: e.COGNITO_LOCAL_DIR === undefined ? undefined : path.resolve(e.COGNITO_LOCAL_DIR),
       userPoolId: e.COGNITO_USER_POOL_ID,
       clientId: e.COGNITO_CLIENT_ID,
       clientSecret: e.COGNITO_CLIENT_SECRET,

@@ -32,6 +32,13 @@ async function prepareCognito(config: AppConfig): Promise<{ settings: CognitoSet
   return { settings: resolveCognitoSettings(config, ids, url), emulator };
 }
 
+/** The offline mailbox, where the emulator's data can be read: embedded, or COGNITO_LOCAL_DIR. */
+function mailboxFor(config: AppConfig, settings: CognitoSettings, emulator: RunningEmulator | undefined) {
+  const dir = emulator?.dir ?? config.cognito.localDir;
+  if (!settings.emulator || config.env === 'production' || dir === undefined) return undefined;
+  return createEmulatorMailbox(dir, settings.userPoolId);
+}
+
 function banner(config: AppConfig, settings: CognitoSettings, emulator: RunningEmulator | undefined): string {
   const lines = [
     '',
@@ -43,10 +50,8 @@ function banner(config: AppConfig, settings: CognitoSettings, emulator: RunningE
     `  App client id: ${settings.clientId}`,
     `  Sessions:      ${config.session.store}${config.session.store === 'sqlite' ? ` (${path.join(config.dataDir, 'sessions.sqlite')})` : ''}`,
   ];
-  if (emulator) {
-    lines.push(`  Offline mailbox (codes it would e-mail): ${config.appBaseUrl}/dev/mailbox`);
-    lines.push(`  Emulator log:  ${emulator.logFile}`);
-  }
+  if (mailboxFor(config, settings, emulator)) lines.push(`  Offline mailbox (codes it would e-mail): ${config.appBaseUrl}/dev/mailbox`);
+  if (emulator) lines.push(`  Emulator log:  ${emulator.logFile}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -68,7 +73,7 @@ async function main(): Promise<void> {
   const app = createApp({
     config,
     cognito: { settings, client: cognitoClient },
-    mailbox: emulator && config.env !== 'production' ? createEmulatorMailbox(emulator.dir, settings.userPoolId) : undefined,
+    mailbox: mailboxFor(config, settings, emulator),
     sessionStore,
     sessionSecret: resolveSessionSecret(config),
     logger,

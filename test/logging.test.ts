@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { buildTestApp } from './helpers/app';
 import { testEmulator } from './helpers/emulator';
 import { callbackPath, startHostedUiSignIn } from './helpers/hosted-ui';
+import { codeFromEmulator, newEmail, submit } from './helpers/forms';
 import { createConfirmedUser } from './helpers/users';
 
 describe('logs', () => {
@@ -31,5 +32,29 @@ describe('logs', () => {
       ...tokens,
     ];
     for (const secret of secrets) expect(logs).to.not.contain(secret);
+  });
+
+  it('never contain passwords or codes from the custom pages, on success or failure', async () => {
+    const t = buildTestApp();
+    const agent = t.agent();
+    const email = newEmail('logs');
+    const password = 'L0gs-Secret-Passw0rd!';
+    const newPassword = 'L0gs-N3w-Passw0rd!';
+    await submit(agent, '/signup', '/signup', { email, password, passwordConfirm: password });
+    const code = codeFromEmulator(email);
+    await submit(agent, '/signup/confirm', '/signup/confirm', { email, code: '999999999' });
+    await submit(agent, '/signup/confirm', '/signup/confirm', { email, code });
+    await submit(agent, '/login', '/login', { email, password: 'Wr0ng-L0gs-Passw0rd!' });
+    await submit(agent, '/login', '/login', { email, password });
+    await submit(agent, '/password/change', '/password/change', { currentPassword: password, password: newPassword, passwordConfirm: newPassword });
+    await submit(t.agent(), '/password/forgot', '/password/forgot', { email });
+    const resetCode = codeFromEmulator(email);
+    await submit(t.agent(), '/password/reset', '/password/reset', { email, code: resetCode, password, passwordConfirm: password });
+
+    const logs = t.logs.join('');
+    expect(logs).to.contain('/password/reset');
+    for (const secret of [password, newPassword, 'Wr0ng-L0gs-Passw0rd!', code, resetCode, '999999999']) {
+      expect(logs).to.not.contain(secret);
+    }
   });
 });

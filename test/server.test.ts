@@ -72,9 +72,18 @@ describe('server process', function () {
     const { emulator, ids } = testEmulator();
     const port = String(await freePort());
     // APP_BASE_URL as registered for the suite, since provisioning re-applies the client's callback URLs.
-    const server = runServer({ DATA_DIR: dataDir, PORT: port, COGNITO_ENDPOINT: emulator.url, APP_BASE_URL: TEST_APP_BASE_URL });
+    const server = runServer({
+      DATA_DIR: dataDir,
+      PORT: port,
+      COGNITO_ENDPOINT: emulator.url,
+      COGNITO_LOCAL_DIR: emulator.dir,
+      APP_BASE_URL: TEST_APP_BASE_URL,
+    });
     try {
       await waitFor(() => server.output().includes('App client id:'), 'the start-up banner');
+      // COGNITO_LOCAL_DIR gives this external emulator an offline mailbox too.
+      const mailbox = await fetch(`http://127.0.0.1:${port}/dev/mailbox`);
+      expect(mailbox.status).to.equal(200);
       expect(server.output()).to.contain(`EMULATOR (cognito-local) at ${emulator.url}`);
       expect(server.output()).to.contain(ids.userPoolId);
       expect(server.output()).to.not.contain('Emulator log');

@@ -9,14 +9,22 @@ export function notFound(_req: Request, _res: Response, next: NextFunction): voi
 
 /**
  * The one error page for every failure: a status, a human message from the catalogue, an optional
- * message from Cognito (escaped by the view), and the request id. Never a stack trace; unexpected
- * errors are logged with their name and message only.
+ * message from Cognito (escaped by the view), and the request id. Never a stack trace on the page.
  */
 export function errorPage(err: unknown, req: Request, res: Response, _next: NextFunction): void {
   const appError = toAppError(err);
   const log = req.log;
-  if (appError.status >= 500) log?.error({ err: appError.cause ?? appError }, 'request failed');
-  else log?.warn({ errCode: appError.code, reason: appError.message }, 'request refused');
+  if (appError.code === 'internal') {
+    // A bug: the whole error, stack included, goes to the log (never to the page).
+    log?.error({ err: appError.cause ?? appError }, 'request failed');
+  } else {
+    // An expected failure: our own message and the cause's name only. A cause's message can carry what
+    // a person typed or what Cognito said about them.
+    const causeName = (appError.cause as { name?: unknown } | undefined)?.name;
+    const entry = { errCode: appError.code, reason: appError.message, ...(typeof causeName === 'string' ? { causeName } : {}) };
+    if (appError.status >= 500) log?.error(entry, 'request failed');
+    else log?.warn(entry, 'request refused');
+  }
   if (res.headersSent) {
     res.end();
     return;

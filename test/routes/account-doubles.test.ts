@@ -1,0 +1,125 @@
+import { createHmac } from 'node:crypto';
+import {
+  AdminInitiateAuthCommand,
+  AdminSetUserPasswordCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { expect } from 'chai';
+import { buildTestApp } from '../helpers/app';
+import { createClientDouble, type SentCommand } from '../helpers/client-double';
+import { testEmulator } from '../helpers/emulator';
+import { codeFromEmulator, newEmail, submit } from '../helpers/forms';
+import { createConfirmedUser, TEST_PASSWORD } from '../helpers/users';
+import { resolveCognitoSettings } from '../../src/cognito/settings';
+
+const NEW_PASSWORD = 'Ch0sen-Passw0rd!';
+
+/** An app whose Cognito client is the double (everything else, including the verifier, is real). */
+function appWithDouble(answer?: (c: SentCommand) => Promise<unknown> | undefined) {
+  const { client: real, emulator, ids } = testEmulator();
+  const double = createClientDouble(real, answer);
+  const base = buildTestApp();
+  const settings = resolveCognitoSettings(base.config, ids, emulator.url);
+  return { t: buildTestApp({ cognito: { settings, client: double.client } }), sent: double.sent };
+}
+
+/** Cognito's SECRET_HASH, computed here independently of the app. */
+function expectedSecretHash(username: string): string {
+  const { ids } = testEmulator();
+  return createHmac('sha256', ids.clientSecret as string).update(username + ids.clientId).digest('base64');
+}
+
+describe('custom pages where cognito-local cannot answer (double at the Cognito client boundary)', () => {
+  it('sends a correct SECRET_HASH on every call that names a user (double: cognito-local ignores it)', async () => {
+    const { t, sent } = appWithDouble((c) => (c.name === 'ResendConfirmationCodeCommand' ? Promise.resolve({}) : undefined));
+    const agent = t.agent();
+    const email = newEmail('hash');
+    await submit(agent, '/signup', '/signup', { email, password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD });
+    await submit(agent, '/signup/confirm', '/signup/resend', { email });
+    await submit(agent, '/signup/confirm', '/signup/confirm', { email, code: codeFromEmulator(email) });
+    await submit(agent, '/login', '/login', { email, password: TEST_PASSWORD });
+    await submit(t.agent(), '/password/forgot', '/password/forgot', { email });
+    await submit(t.agent(), '/password/reset', '/password/reset', { email, code: codeFromEmulator(email), password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
+
+    const named = sent.filter((c) =>
+      ['SignUpCommand', 'ResendConfirmationCodeCommand', 'ConfirmSignUpCommand', 'AdminInitiateAuthCommand', 'ForgotPasswordCommand', 'ConfirmForgotPasswordCommand'].includes(c.name),
+    );
+    expect(named.map((c) => c.name)).to.have.members([
+      'SignUpCommand',
+      'ResendConfirmationCodeCommand',
+      'ConfirmSignUpCommand',
+      'AdminInitiateAuthCommand',
+      'ForgotPasswordCommand',
+      'ConfirmForgotPasswordCommand',
+    ]);
+    for (const c of named) {
+      const hash = c.name === 'AdminInitiateAuthCommand' ? (c.input.AuthParameters as Record<string, string>).SECRET_HASH : c.input.SecretHash;
+      expect(hash, c.name).to.equal(expectedSecretHash(email));
+    }
+  });
+
+  it('resends the confirmation code where Cognito supports it (double)', async () => {
+    const { t, sent } = appWithDouble((c) => (c.name === 'ResendConfirmationCodeCommand' ? Promise.resolve({}) : undefined));
+    const res = await submit(t.agent(), '/signup/confirm', '/signup/resend', { email: 'someone@example.com' });
+    expect(res.status).to.equal(200);
+    expect(res.text).to.contain('A new code is on its way');
+    expect(sent.some((c) => c.name === 'ResendConfirmationCodeCommand')).to.equal(true);
+  });
+
+  it('leads a NEW_PASSWORD_REQUIRED challenge to the new-password page, then signs in (double)', async () => {
+    const user = await createConfirmedUser();
+    const { client: real, ids } = testEmulator();
+    let challenged = false;
+    const { t, sent } = appWithDouble((c) => {
+      if (c.name === 'AdminInitiateAuthCommand' && !challenged) {
+        challenged = true;
+        return Promise.resolve({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 'challenge-session-1', ChallengeParameters: {} });
+      }
+      if (c.name === 'AdminRespondToAuthChallengeCommand') {
+        // What Cognito would do: set the new password and answer with tokens (real ones, from the emulator).
+        const responses = c.input.ChallengeResponses as Record<string, string>;
+        return (async () => {
+          await real.send(new AdminSetUserPasswordCommand({ UserPoolId: ids.userPoolId, Username: responses.USERNAME, Password: responses.NEW_PASSWORD, Permanent: true }));
+          return real.send(new AdminInitiateAuthCommand({
+            UserPoolId: ids.userPoolId,
+            ClientId: ids.clientId,
+            AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+            AuthParameters: { USERNAME: responses.USERNAME as string, PASSWORD: responses.NEW_PASSWORD as string },
+          }));
+        })();
+      }
+      return undefined;
+    });
+    const agent = t.agent();
+    const login = await submit(agent, '/login?returnTo=%2Fcomplete', '/login?returnTo=%2Fcomplete', { email: user.email, password: user.password });
+    expect(login.status).to.equal(303);
+    expect(login.headers.location).to.equal('/login/new-password');
+
+    const weak = await submit(agent, '/login/new-password', '/login/new-password', { password: 'weak', passwordConfirm: 'weak' });
+    expect(weak.status).to.equal(400);
+    expect(sent.some((c) => c.name === 'AdminRespondToAuthChallengeCommand'), 'refused before calling Cognito').to.equal(false);
+
+    const done = await submit(agent, '/login/new-password', '/login/new-password', { password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
+    expect(done.status).to.equal(303);
+    expect(done.headers.location).to.equal('/complete');
+    const answer = sent.find((c) => c.name === 'AdminRespondToAuthChallengeCommand')!;
+    expect(answer.input.Session).to.equal('challenge-session-1');
+    expect((answer.input.ChallengeResponses as Record<string, string>).SECRET_HASH).to.equal(expectedSecretHash(user.email));
+    expect((await agent.get('/complete').expect(200)).text).to.contain(user.email);
+    await agent.get('/login/new-password').expect(303).expect('Location', '/login');
+  });
+
+  it('shows an unknown Cognito exception as a generic page and logs only its name (double)', async () => {
+    const { t } = appWithDouble((c) => {
+      if (c.name !== 'ForgotPasswordCommand') return undefined;
+      const err = Object.assign(new Error('internal detail for someone@example.com'), { name: 'SomethingNewException', $metadata: { httpStatusCode: 400 } });
+      return Promise.reject(err);
+    });
+    const res = await submit(t.agent(), '/password/forgot', '/password/forgot', { email: 'someone@example.com' });
+    expect(res.status).to.equal(502);
+    expect(res.text).to.contain('Cognito reported an unexpected problem');
+    expect(res.text).to.not.contain('internal detail');
+    expect(t.logs.join('')).to.contain('SomethingNewException');
+    expect(t.logs.join('')).to.not.contain('internal detail');
+    expect(t.logs.join('')).to.not.contain('someone@example.com');
+  });
+});
