@@ -2,10 +2,12 @@ import path from 'node:path';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { csrfSync } from 'csrf-sync';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import session from 'express-session';
+import type session from 'express-session';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { createPassport } from './auth/passport';
+import { createRequireAuth } from './auth/require-auth';
+import { createTokenRefresher } from './auth/token-refresh';
 import { callbackUrl } from './cognito/pool-settings';
 import type { CognitoSettings } from './cognito/settings';
 import { createTokenVerifier, type TokenVerifier } from './cognito/tokens';
@@ -23,6 +25,8 @@ import { createPasswordRouter } from './routes/password';
 import { createProfileRouter } from './routes/profile';
 import { createRateLimiters } from './routes/rate-limit';
 import { createSignupRouter } from './routes/signup';
+import type { Clock } from './sessions/lifetime';
+import { createSessionMiddleware } from './sessions/middleware';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -48,6 +52,8 @@ export interface AppDeps {
   sessionStore: session.Store;
   sessionSecret: string;
   logger: Logger;
+  /** Milliseconds since the epoch; tests move it to expire sessions and tokens. */
+  clock?: Clock;
 }
 
 /**
@@ -56,6 +62,7 @@ export interface AppDeps {
  */
 export function createApp(deps: AppDeps): express.Express {
   const { config, cognito, logger, mailbox } = deps;
+  const clock = deps.clock ?? Date.now;
   const production = config.env === 'production';
   const app = express();
   app.disable('x-powered-by');
@@ -95,18 +102,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use(localeMiddleware({ secureCookie: production }));
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
-  app.use(
-    session({
-      name: config.session.cookieName,
-      secret: deps.sessionSecret,
-      store: deps.sessionStore,
-      resave: false,
-      saveUninitialized: false,
-      rolling: true,
-      proxy: config.trustProxy,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: production, path: '/', maxAge: config.session.maxAgeSeconds * 1000 },
-    }),
-  );
+  app.use(createSessionMiddleware({ config, store: deps.sessionStore, secret: deps.sessionSecret, clock }));
 
   const verifier = cognito.verifier ?? createTokenVerifier(cognito.settings);
   const users = cognito.users ?? createUserService(cognito.client, cognito.settings);
@@ -133,8 +129,11 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   const limiters = createRateLimiters(config);
-  const account = { users, verifier, passport, limiters, sessionCookieName: config.session.cookieName, mailbox, logger };
-  app.use(createPagesRouter({ config }));
+  const sessionCookieName = config.session.cookieName;
+  const refresher = createTokenRefresher({ users, settings: cognito.settings, verifier });
+  const requireAuth = createRequireAuth({ refresher, clock, cookieName: sessionCookieName });
+  const account = { users, verifier, passport, limiters, sessionCookieName, requireAuth, clock, mailbox, logger };
+  app.use(createPagesRouter({ config, requireAuth }));
   app.use(createSignupRouter(account));
   app.use(createLoginRouter(account));
   app.use(createPasswordRouter(account));
@@ -146,7 +145,8 @@ export function createApp(deps: AppDeps): express.Express {
       settings: cognito.settings,
       cognitoClient: cognito.client,
       appBaseUrl: config.appBaseUrl,
-      sessionCookieName: config.session.cookieName,
+      sessionCookieName,
+      clock,
       logger,
     }),
   );

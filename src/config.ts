@@ -21,10 +21,13 @@ export interface AppConfig {
   session: {
     /** Undefined in development: server.ts then generates one and keeps it under DATA_DIR. */
     secret: string | undefined;
-    store: 'sqlite' | 'memory';
+    store: 'sqlite' | 'redis' | 'memory';
+    redisUrl: string | undefined;
     cookieName: string;
-    /** Idle lifetime of a session, in seconds. */
-    maxAgeSeconds: number;
+    /** A session unused for this long ends (rolling), in seconds. */
+    idleTimeoutSeconds: number;
+    /** A session ends this long after sign-in whatever its use, in seconds. */
+    absoluteTimeoutSeconds: number;
   };
   rateLimit: {
     /** Failed sign-ins allowed per email address per window. */
@@ -94,8 +97,10 @@ const schema = z.object({
   TRUST_PROXY: booleanString.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
-  SESSION_STORE: z.enum(['sqlite', 'memory']).default('sqlite'),
-  SESSION_MAX_AGE_SECONDS: z.coerce.number().int().min(60).default(8 * 60 * 60),
+  SESSION_STORE: z.enum(['sqlite', 'redis', 'memory']).default('sqlite'),
+  REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+  SESSION_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(60).default(2 * 60 * 60),
+  SESSION_ABSOLUTE_TIMEOUT_SECONDS: z.coerce.number().int().min(60).default(12 * 60 * 60),
   COGNITO_LOCAL_PORT: port.default(9229),
   COGNITO_ENDPOINT: optionalString.pipe(httpUrl.optional()),
   COGNITO_LOCAL_DIR: optionalString,
@@ -148,6 +153,9 @@ function crossVariableProblems(env: Record<string, string | undefined>): string[
       if (!present(env, name)) problems.push(`${name}: required to use real Amazon Cognito`);
     }
   }
+  if ((env.SESSION_STORE ?? '').trim() === 'redis' && !present(env, 'REDIS_URL')) {
+    problems.push('REDIS_URL: required with SESSION_STORE=redis (e.g. redis://localhost:6379)');
+  }
   if (mode === 'emulator' && present(env, 'COGNITO_USER_POOL_ID') !== present(env, 'COGNITO_CLIENT_ID')) {
     problems.push('COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID: set both or neither with COGNITO_ENDPOINT');
   }
@@ -192,8 +200,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     session: {
       secret: e.SESSION_SECRET,
       store: e.SESSION_STORE,
+      redisUrl: e.REDIS_URL,
       cookieName: e.NODE_ENV === 'production' ? '__Host-sid' : 'sid',
-      maxAgeSeconds: e.SESSION_MAX_AGE_SECONDS,
+      idleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT_SECONDS,
+      absoluteTimeoutSeconds: e.SESSION_ABSOLUTE_TIMEOUT_SECONDS,
     },
     rateLimit: {
       signInFailures: e.RATE_LIMIT_SIGNIN_FAILURES,

@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'auth_token_invalid',
   'auth_provider_error',
   'upstream_unavailable',
+  'session_store_unavailable',
   'internal',
   'rate_limited',
   // Form errors: shown beside the form, with what the person typed kept (but secrets).
@@ -43,6 +44,7 @@ const STATUS: Record<ErrorCode, number> = {
   auth_token_invalid: 401,
   auth_provider_error: 400,
   upstream_unavailable: 503,
+  session_store_unavailable: 503,
   internal: 500,
   rate_limited: 429,
   invalid_input: 400,

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Server } from 'node:http';
 import { createApp } from './app';
 import { createCognitoClient } from './cognito/client';
@@ -39,6 +40,12 @@ function mailboxFor(config: AppConfig, settings: CognitoSettings, emulator: Runn
   return createEmulatorMailbox(dir, settings.userPoolId);
 }
 
+function sessionsLine(config: AppConfig): string {
+  if (config.session.store === 'sqlite') return `sqlite (${path.join(config.dataDir, 'sessions.sqlite')})`;
+  if (config.session.store === 'redis') return `redis (${new URL(config.session.redisUrl as string).host})`;
+  return config.session.store;
+}
+
 function banner(config: AppConfig, settings: CognitoSettings, emulator: RunningEmulator | undefined): string {
   const lines = [
     '',
@@ -48,7 +55,7 @@ function banner(config: AppConfig, settings: CognitoSettings, emulator: RunningE
       : `  Cognito:       Amazon Cognito, ${settings.region}`,
     `  User pool id:  ${settings.userPoolId}`,
     `  App client id: ${settings.clientId}`,
-    `  Sessions:      ${config.session.store}${config.session.store === 'sqlite' ? ` (${path.join(config.dataDir, 'sessions.sqlite')})` : ''}`,
+    `  Sessions:      ${sessionsLine(config)}`,
   ];
   if (mailboxFor(config, settings, emulator)) lines.push(`  Offline mailbox (codes it would e-mail): ${config.appBaseUrl}/dev/mailbox`);
   if (emulator) lines.push(`  Emulator log:  ${emulator.logFile}`);
@@ -68,13 +75,15 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel });
   const { settings, emulator } = await prepareCognito(config);
-  const sessionStore = createSessionStore(config);
+  const sessions = createSessionStore(config, logger);
+  const storeReady = await Promise.race([sessions.ready.then(() => true), delay(10_000, false)]);
+  if (!storeReady) logger.warn('session store not reachable yet; pages that need a session answer 503 until it is');
   const cognitoClient = createCognitoClient({ region: settings.region, endpoint: settings.apiEndpoint, timeoutMs: settings.timeoutMs });
   const app = createApp({
     config,
     cognito: { settings, client: cognitoClient },
     mailbox: mailboxFor(config, settings, emulator),
-    sessionStore,
+    sessionStore: sessions.store,
     sessionSecret: resolveSessionSecret(config),
     logger,
   });
@@ -89,9 +98,8 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     server.close(() => {
-      sessionStore.close?.();
       cognitoClient.destroy();
-      void (emulator?.stop() ?? Promise.resolve()).then(() => process.exit(0));
+      void Promise.allSettled([sessions.close(), emulator?.stop()]).then(() => process.exit(0));
     });
     server.closeIdleConnections();
   };

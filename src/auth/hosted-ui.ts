@@ -5,6 +5,7 @@ import { requestTokens, TokenEndpointError } from '../cognito/token-endpoint';
 import type { CognitoSettings } from '../cognito/settings';
 import type { IdTokenClaims, TokenVerifier } from '../cognito/tokens';
 import { OAUTH_SCOPES } from '../cognito/pool-settings';
+import { sessionTokensFrom } from './session-tokens';
 import type { SessionTokens } from './session-user';
 import { userFromIdClaims } from './session-user';
 
@@ -126,21 +127,11 @@ export function createHostedUiStrategy(deps: {
     idToken: string,
     accessToken: string,
     refreshToken: string,
-    params: { expires_in?: number },
+    _params: unknown,
     done: (err: unknown, user?: Express.User | false, info?: HostedUiInfo) => void,
   ): void => {
-    verifier.verifyIdToken(idToken).then(
-      (claims) => {
-        const expiresIn = typeof params.expires_in === 'number' ? params.expires_in : 3600;
-        const tokens: SessionTokens = {
-          idToken,
-          accessToken,
-          refreshToken: refreshToken || undefined,
-          accessTokenExpiresAt: Math.floor(Date.now() / 1000) + expiresIn,
-          idTokenExpiresAt: claims.exp,
-        };
-        done(null, userFromIdClaims(claims, 'hosted-ui'), { tokens, claims });
-      },
+    sessionTokensFrom(verifier, { idToken, accessToken, refreshToken: refreshToken || undefined }).then(
+      ({ tokens, claims }) => done(null, userFromIdClaims(claims, 'hosted-ui'), { tokens, claims }),
       (err: unknown) => done(err),
     );
   };

@@ -3,6 +3,7 @@ import { Strategy as LocalStrategy } from 'passport-local';
 import type { TokenVerifier } from '../cognito/tokens';
 import type { ApiTokens, UserService } from '../cognito/user-service';
 import { AppError, type ErrorCode } from '../errors';
+import { sessionTokensFrom } from './session-tokens';
 import { userFromIdClaims } from './session-user';
 import type { SignedIn } from './start-session';
 
@@ -19,18 +20,8 @@ export type PasswordFailure =
  * UI path makes, so every route sees one session shape.
  */
 export async function signedInFromApiTokens(verifier: TokenVerifier, api: ApiTokens): Promise<SignedIn> {
-  const claims = await verifier.verifyIdToken(api.idToken);
-  return {
-    user: userFromIdClaims(claims, 'password'),
-    claims,
-    tokens: {
-      idToken: api.idToken,
-      accessToken: api.accessToken,
-      refreshToken: api.refreshToken,
-      accessTokenExpiresAt: Math.floor(Date.now() / 1000) + api.expiresIn,
-      idTokenExpiresAt: claims.exp,
-    },
-  };
+  const { tokens, claims } = await sessionTokensFrom(verifier, api);
+  return { user: userFromIdClaims(claims, 'password'), claims, tokens };
 }
 
 /** Errors a person can act on are failures (shown on the form); the rest are errors (error page). */

@@ -54,5 +54,11 @@ declare module 'express-session' {
     challenge: { email: string; session: string; returnTo?: string | undefined };
     /** A one-shot message for the next page (catalogue key). */
     notice: string;
+    /** When the person signed in (ms); the absolute lifetime counts from here. */
+    createdAt: number;
+    /** When the session was last used (ms, to the minute); the idle lifetime counts from here. */
+    lastSeenAt: number;
+    /** Set on the fresh session that replaced one that outlived its lifetime. */
+    expired: boolean;
   }
 }

@@ -12,14 +12,16 @@ export interface SignedIn {
 /**
  * Starts a new session for a signed-in user: `req.logIn` regenerates the session id (Passport ≥ 0.6), so
  * nothing from before sign-in (or before a password change) carries over; then the tokens and claims are
- * kept server-side beside the user.
+ * kept server-side beside the user, and the session's lifetimes start at `now` (ms).
  */
-export function startSession(req: Request, signedIn: SignedIn): Promise<void> {
+export function startSession(req: Request, signedIn: SignedIn, now: number): Promise<void> {
   return new Promise((resolve, reject) => {
     req.logIn(signedIn.user, (err) => {
       if (err) return reject(err);
       req.session.tokens = signedIn.tokens;
       req.session.idClaims = signedIn.claims;
+      req.session.createdAt = now;
+      req.session.lastSeenAt = now;
       resolve();
     });
   });
@@ -37,4 +39,14 @@ export function endSession(req: Request, res: Response, cookieName: string): Pro
       });
     });
   });
+}
+
+/**
+ * Cognito no longer accepts the session's tokens (expired or revoked refresh token): end the session and
+ * send the person to sign in again, coming back to the page they were on.
+ */
+export async function expireSession(req: Request, res: Response, cookieName: string): Promise<void> {
+  const back = req.method === 'GET' ? req.originalUrl : '/profile';
+  await endSession(req, res, cookieName);
+  res.redirect(303, `/login?returnTo=${encodeURIComponent(back)}&notice=session_expired`);
 }

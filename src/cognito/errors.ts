@@ -10,7 +10,8 @@ export type CognitoOperation =
   | 'forgotPassword'
   | 'resetPassword'
   | 'changePassword'
-  | 'profile';
+  | 'profile'
+  | 'refresh';
 
 /** Exception name → app error code, for every operation. */
 const COMMON: Record<string, ErrorCode> = {
@@ -45,6 +46,7 @@ const BY_OPERATION: Partial<Record<CognitoOperation, Record<string, ErrorCode>>>
   // password was already checked against the policy before the call.
   changePassword: { NotAuthorizedException: 'current_password_wrong', InvalidPasswordException: 'current_password_wrong' },
   profile: { NotAuthorizedException: 'session_expired' },
+  refresh: { NotAuthorizedException: 'session_expired', UserNotFoundException: 'session_expired' },
 };
 
 /**

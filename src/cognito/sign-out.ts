@@ -1,4 +1,10 @@
-import { RevokeTokenCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  GlobalSignOutCommand,
+  RevokeTokenCommand,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import type { Logger } from 'pino';
+import type { SessionTokens } from '../auth/session-user';
 import { signOutUrl } from './pool-settings';
 import type { CognitoSettings } from './settings';
 
@@ -14,6 +20,28 @@ export async function revokeRefreshToken(
   await client.send(
     new RevokeTokenCommand({ Token: refreshToken, ClientId: settings.clientId, ClientSecret: settings.clientSecret }),
   );
+}
+
+/**
+ * Ends the person's sign-in at Cognito as far as it goes: `GlobalSignOut` (every device's tokens; real
+ * Cognito only — cognito-local answers Unsupported), then `RevokeToken` for this session's refresh token.
+ * Neither failure stops the sign-out: the session ends anyway, and the failure is logged by name.
+ */
+export async function signOutAtCognito(
+  client: CognitoIdentityProviderClient,
+  settings: Pick<CognitoSettings, 'clientId' | 'clientSecret'>,
+  tokens: SessionTokens | undefined,
+  logger: Logger,
+): Promise<void> {
+  if (!tokens) return;
+  await client.send(new GlobalSignOutCommand({ AccessToken: tokens.accessToken })).catch((err: Error) => {
+    logger.info({ errName: err.name }, 'global sign-out not done');
+  });
+  if (tokens.refreshToken) {
+    await revokeRefreshToken(client, settings, tokens.refreshToken).catch((err: Error) => {
+      logger.warn({ errName: err.name }, 'refresh token revocation failed; the session ends anyway');
+    });
+  }
 }
 
 /**

@@ -24,8 +24,23 @@ export interface IdTokenClaims {
   nonce?: string;
 }
 
+/** The access token claims the app relies on, after verification. */
+export interface AccessTokenClaims {
+  [claim: string]: unknown;
+  sub: string;
+  exp: number;
+  client_id: string;
+  token_use: 'access';
+}
+
 /** Verifies Cognito tokens locally against the issuer's JWKS, fetched once and cached. */
 export interface TokenVerifier {
+  /**
+   * Checks an access token: signature, `iss`, `exp`, `token_use=access` and `client_id` (Cognito access
+   * tokens carry no `aud`).
+   * @throws as {@link TokenVerifier.verifyIdToken}.
+   */
+  verifyAccessToken(token: string): Promise<AccessTokenClaims>;
   /**
    * Checks signature (RS256 against the JWKS), `iss`, `aud`, `azp`, `exp`, `iat`, `token_use=id`, and the
    * nonce when one was sent.
@@ -64,6 +79,13 @@ export function createTokenVerifier(
   deps: { jwksCache?: JwksCache } = {},
 ): TokenVerifier {
   const jwksCache = deps.jwksCache ?? new SimpleJwksCache({ fetcher: createJwksFetcher(settings.timeoutMs) });
+  const common = (payload: JwtPayload, header: { alg?: unknown }) => {
+    if (header.alg !== 'RS256') throw new TokenValidationError(`unexpected alg ${String(header.alg)}`);
+    if (typeof payload.sub !== 'string' || payload.sub === '') throw new TokenValidationError('no sub');
+    if (typeof payload.iat !== 'number' || payload.iat > Date.now() / 1000 + CLOCK_SKEW_SECONDS) {
+      throw new TokenValidationError('iat missing or in the future');
+    }
+  };
   const verifier = JwtVerifier.create(
     {
       issuer: settings.issuer,
@@ -71,12 +93,8 @@ export function createTokenVerifier(
       audience: settings.clientId,
       graceSeconds: CLOCK_SKEW_SECONDS,
       customJwtCheck: ({ payload, header }) => {
-        if (header.alg !== 'RS256') throw new TokenValidationError(`unexpected alg ${String(header.alg)}`);
+        common(payload, header);
         if (payload.token_use !== 'id') throw new TokenValidationError('not an ID token (token_use)');
-        if (typeof payload.sub !== 'string' || payload.sub === '') throw new TokenValidationError('no sub');
-        if (typeof payload.iat !== 'number' || payload.iat > Date.now() / 1000 + CLOCK_SKEW_SECONDS) {
-          throw new TokenValidationError('iat missing or in the future');
-        }
         if (Array.isArray(payload.aud) && payload.aud.length > 1 && payload.azp !== settings.clientId) {
           throw new TokenValidationError('several audiences without this client as azp');
         }
@@ -87,8 +105,30 @@ export function createTokenVerifier(
     },
     { jwksCache },
   );
+  const accessVerifier = JwtVerifier.create(
+    {
+      issuer: settings.issuer,
+      jwksUri: settings.jwksUri,
+      audience: null,
+      graceSeconds: CLOCK_SKEW_SECONDS,
+      customJwtCheck: ({ payload, header }) => {
+        common(payload, header);
+        if (payload.token_use !== 'access') throw new TokenValidationError('not an access token (token_use)');
+        if (payload.client_id !== settings.clientId) throw new TokenValidationError('access token of another client');
+      },
+    },
+    { jwksCache },
+  );
 
   return {
+    async verifyAccessToken(token) {
+      try {
+        return (await accessVerifier.verify(token)) as unknown as AccessTokenClaims;
+      } catch (err) {
+        throw toAppError(err);
+      }
+    },
+
     async verifyIdToken(token, expected = {}) {
       let claims: JwtPayload;
       try {

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import {
   AdminInitiateAuthCommand,
   AdminRespondToAuthChallengeCommand,
+  InitiateAuthCommand,
   ChangePasswordCommand,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
@@ -19,12 +20,12 @@ import { mapCognitoError, type CognitoOperation } from './errors';
 import type { PasswordPolicy } from './password-policy';
 import type { CognitoSettings } from './settings';
 
-/** Tokens straight from Cognito's API (AdminInitiateAuth, AdminRespondToAuthChallenge). */
+/** Tokens straight from Cognito's API (AdminInitiateAuth, AdminRespondToAuthChallenge, a refresh). */
 export interface ApiTokens {
   idToken: string;
   accessToken: string;
+  /** Absent after a refresh: the refresh token stays the same. */
   refreshToken: string | undefined;
-  expiresIn: number;
 }
 
 /** The outcome of a password sign-in: tokens, or a challenge to answer first. */
@@ -43,6 +44,8 @@ export interface UserService {
   resendConfirmationCode(email: string): Promise<void>;
   signIn(email: string, password: string): Promise<SignInResult>;
   answerNewPasswordChallenge(email: string, session: string, newPassword: string): Promise<ApiTokens>;
+  /** REFRESH_TOKEN_AUTH. `username` is the token's `cognito:username` (SECRET_HASH is computed over it). */
+  refresh(refreshToken: string, username: string): Promise<ApiTokens>;
   forgotPassword(email: string): Promise<void>;
   resetPassword(email: string, code: string, newPassword: string): Promise<void>;
   changePassword(accessToken: string, previous: string, proposed: string): Promise<void>;
@@ -149,6 +152,18 @@ export function createUserService(
         return toApiTokens(out.AuthenticationResult);
       }),
 
+    refresh: (refreshToken, username) =>
+      call('refresh', async () => {
+        const out = await client.send(
+          new InitiateAuthCommand({
+            ClientId: clientId,
+            AuthFlow: 'REFRESH_TOKEN_AUTH',
+            AuthParameters: { REFRESH_TOKEN: refreshToken, ...withSecretHash(secretHash(username)) },
+          }),
+        );
+        return toApiTokens(out.AuthenticationResult);
+      }),
+
     forgotPassword: (email) =>
       call('forgotPassword', async () => {
         try {
@@ -207,6 +222,5 @@ function toApiTokens(result: AuthenticationResultType | undefined): ApiTokens {
     idToken: result.IdToken,
     accessToken: result.AccessToken,
     refreshToken: result.RefreshToken,
-    expiresIn: result.ExpiresIn ?? 3600,
   };
 }

@@ -39,6 +39,7 @@ export const en = {
   'error.auth_token_invalid': 'The sign-in answer from Cognito could not be trusted, so you were not signed in.',
   'error.auth_provider_error': 'Cognito reported an error during sign-in.',
   'error.upstream_unavailable': 'Cognito could not be reached. Please try again in a moment.',
+  'error.session_store_unavailable': 'Sessions are unavailable for a moment, so signing in and signed-in pages cannot be shown. Please try again shortly.',
   'error.internal': 'An unexpected error occurred. Please try again later.',
   'nav.signIn': 'Sign in',
   'nav.signUp': 'Create account',

@@ -41,6 +41,7 @@ export const ja: Record<MessageKey, string> = {
   'error.auth_token_invalid': 'Cognito からの応答を信頼できなかったため、サインインしませんでした。',
   'error.auth_provider_error': 'サインイン中に Cognito がエラーを返しました。',
   'error.upstream_unavailable': 'Cognito に接続できませんでした。しばらくしてからもう一度お試しください。',
+  'error.session_store_unavailable': 'セッションが一時的に利用できないため、サインインやサインイン後のページを表示できません。しばらくしてからもう一度お試しください。',
   'error.internal': '予期しないエラーが発生しました。しばらくしてからもう一度お試しください。',
   'nav.signIn': 'サインイン',
   'nav.signUp': 'アカウント作成',

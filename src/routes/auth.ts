@@ -8,8 +8,9 @@ import { HOSTED_UI_STRATEGY, type HostedUiInfo } from '../auth/hosted-ui';
 import { safeReturnTo } from '../auth/return-to';
 import { endSession, startSession } from '../auth/start-session';
 import type { CognitoSettings } from '../cognito/settings';
-import { postSignOutRedirect, revokeRefreshToken } from '../cognito/sign-out';
+import { postSignOutRedirect, signOutAtCognito } from '../cognito/sign-out';
 import { AppError } from '../errors';
+import type { Clock } from '../sessions/lifetime';
 
 /** Longest value accepted in any callback query parameter. */
 const MAX_PARAM = 2048;
@@ -27,6 +28,7 @@ export interface AuthRouterDeps {
   cognitoClient: CognitoIdentityProviderClient;
   appBaseUrl: string;
   sessionCookieName: string;
+  clock: Clock;
   logger: Logger;
 }
 
@@ -58,22 +60,16 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
     passport.authenticate(HOSTED_UI_STRATEGY, (err: unknown, user: Express.User | false, info: unknown, status?: number) => {
       if (err) return next(callbackError(err));
       if (!user) return next(callbackFailure(req, info, status));
-      completeSignIn(req, res, next, user, info as HostedUiInfo);
+      completeSignIn(req, res, next, user, info as HostedUiInfo, deps.clock());
     })(req, res, next);
   });
 
   /*
-   * POST /logout — CSRF-protected. Revoke the refresh token, destroy the session, clear the cookie, then
-   * go to Cognito's /logout where the issuer has one, else to the start page.
+   * POST /logout — CSRF-protected. Sign out globally where supported, revoke the refresh token, destroy
+   * the session, clear the cookie, then go to Cognito's /logout where the issuer has one, else to /.
    */
   router.post('/logout', (req, res, next) => {
-    const refreshToken = req.session.tokens?.refreshToken;
-    const revoked = refreshToken
-      ? revokeRefreshToken(deps.cognitoClient, deps.settings, refreshToken).catch((err: Error) => {
-          deps.logger.warn({ errName: err.name }, 'refresh token revocation failed; the session ends anyway');
-        })
-      : Promise.resolve();
-    revoked
+    signOutAtCognito(deps.cognitoClient, deps.settings, req.session.tokens, req.log ?? deps.logger)
       .then(() => endSession(req, res, deps.sessionCookieName))
       .then(() => res.redirect(303, postSignOutRedirect(deps.settings, deps.appBaseUrl)), next);
   });
@@ -81,8 +77,8 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
   return router;
 }
 
-function completeSignIn(req: Request, res: Response, next: NextFunction, user: Express.User, info: HostedUiInfo): void {
-  startSession(req, { user, tokens: info.tokens, claims: info.claims }).then(
+function completeSignIn(req: Request, res: Response, next: NextFunction, user: Express.User, info: HostedUiInfo, now: number): void {
+  startSession(req, { user, tokens: info.tokens, claims: info.claims }, now).then(
     () => res.redirect(303, safeReturnTo(info.state?.returnTo) ?? '/complete'),
     next,
   );

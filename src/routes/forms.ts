@@ -2,12 +2,14 @@ import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { AppPassport } from '../auth/passport';
+import type { RequireAuth } from '../auth/require-auth';
 import { checkPassword, type PasswordPolicy, type PasswordRule } from '../cognito/password-policy';
 import type { Mailbox } from '../cognito/mailbox';
 import type { TokenVerifier } from '../cognito/tokens';
 import type { UserService } from '../cognito/user-service';
 import { AppError, type ErrorCode } from '../errors';
 import type { MessageKey } from '../i18n';
+import type { Clock } from '../sessions/lifetime';
 import type { RateLimiters } from './rate-limit';
 
 /** What the custom account pages' routers are built from. */
@@ -17,6 +19,8 @@ export interface AccountRouteDeps {
   passport: AppPassport;
   limiters: RateLimiters;
   sessionCookieName: string;
+  requireAuth: RequireAuth;
+  clock: Clock;
   mailbox?: Mailbox | undefined;
   logger: Logger;
 }

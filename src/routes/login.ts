@@ -13,7 +13,7 @@ function returnToOf(req: Request): string | undefined {
 }
 
 /** The custom sign-in page (admin password auth on the server) and the new-password challenge. */
-export function createLoginRouter(deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'passport' | 'limiters'>): Router {
+export function createLoginRouter(deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'passport' | 'limiters' | 'clock'>): Router {
   const router = Router();
   const { users, limiters, passport } = deps;
   router.use('/login', limiters.perIp);
@@ -39,7 +39,7 @@ export function createLoginRouter(deps: Pick<AccountRouteDeps, 'users' | 'verifi
     passport.authenticate(PASSWORD_STRATEGY, (err: unknown, user: Express.User | false, info: unknown) => {
       if (err) return next(err);
       if (user) {
-        startSession(req, info as SignedIn).then(() => res.redirect(303, returnTo ?? DEFAULT_AFTER_SIGN_IN), next);
+        startSession(req, info as SignedIn, deps.clock()).then(() => res.redirect(303, returnTo ?? DEFAULT_AFTER_SIGN_IN), next);
         return;
       }
       const failure = info as PasswordFailure;
@@ -85,7 +85,7 @@ export function createLoginRouter(deps: Pick<AccountRouteDeps, 'users' | 'verifi
       if (!isFormError(err)) throw err;
       return renderForm(res, 'login-new-password', err.status, { values: {}, fieldErrors: {}, error: err.code }, { policy });
     }
-    await startSession(req, signedIn);
+    await startSession(req, signedIn, deps.clock());
     res.redirect(303, safeReturnTo(challenge.returnTo) ?? DEFAULT_AFTER_SIGN_IN);
   });
 

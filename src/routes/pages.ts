@@ -1,8 +1,9 @@
 import { Router } from 'express';
+import type { RequireAuth } from '../auth/require-auth';
 import type { AppConfig } from '../config';
 
 /** The seed's two pages: the start page and the complete (callback result) page. */
-export function createPagesRouter(deps: { config: Pick<AppConfig, 'env'> }): Router {
+export function createPagesRouter(deps: { config: Pick<AppConfig, 'env'>; requireAuth: RequireAuth }): Router {
   const router = Router();
 
   /* GET / — the start page, with the "Start login" button. */
@@ -14,12 +15,8 @@ export function createPagesRouter(deps: { config: Pick<AppConfig, 'env'> }): Rou
    * GET /complete — the seed's 完了画面: who signed in, when, the token expiry times and the ID token's
    * claims. Raw tokens only outside production. Without a session, back to the start page.
    */
-  router.get('/complete', (req, res) => {
-    const tokens = req.session.tokens;
-    if (!req.user || !tokens) {
-      res.redirect(303, '/');
-      return;
-    }
+  router.get('/complete', deps.requireAuth({ signedOutTo: 'start' }), (req, res) => {
+    const tokens = req.session.tokens!;
     res.render('complete', {
       claims: req.session.idClaims ?? {},
       tokens: {

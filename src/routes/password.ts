@@ -1,14 +1,15 @@
 import { Router } from 'express';
-import { requireAuth } from '../auth/require-auth';
-import { startSession } from '../auth/start-session';
+import { expireSession, startSession } from '../auth/start-session';
 import { AppError } from '../errors';
 import { emptyForm, fields, isFormError, keepValues, newPasswordProblem, parseForm, renderForm, setNotice, type AccountRouteDeps } from './forms';
-import { expireSession } from './session-expiry';
 
 /** Forgotten password (code by e-mail, then a new password) and changing the password when signed in. */
-export function createPasswordRouter(deps: Pick<AccountRouteDeps, 'users' | 'limiters' | 'sessionCookieName'>): Router {
+export function createPasswordRouter(
+  deps: Pick<AccountRouteDeps, 'users' | 'limiters' | 'sessionCookieName' | 'requireAuth' | 'clock'>,
+): Router {
   const router = Router();
   const { users, limiters } = deps;
+  const requireAuth = deps.requireAuth();
   router.use('/password', limiters.perIp);
 
   /* GET /password/forgot — ask for a reset code. */
@@ -83,7 +84,10 @@ export function createPasswordRouter(deps: Pick<AccountRouteDeps, 'users' | 'lim
       if (!isFormError(err)) throw err;
       return renderForm(res, 'password-change', err.status, { values: {}, fieldErrors: {}, error: err.code }, { policy });
     }
-    await startSession(req, { user: req.user!, tokens, claims: req.session.idClaims ?? {} });
+    // A new session id; the absolute lifetime still counts from the sign-in.
+    const signedInAt = req.session.createdAt ?? deps.clock();
+    await startSession(req, { user: req.user!, tokens, claims: req.session.idClaims ?? {} }, deps.clock());
+    req.session.createdAt = signedInAt;
     setNotice(req, 'notice.password_changed');
     res.redirect(303, '/profile');
   });

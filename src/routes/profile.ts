@@ -1,15 +1,14 @@
 import { Router, type Request, type Response } from 'express';
-import { requireAuth } from '../auth/require-auth';
-import { endSession } from '../auth/start-session';
+import { endSession, expireSession } from '../auth/start-session';
 import type { UserAttributes } from '../cognito/user-service';
 import { AppError } from '../errors';
 import { emptyForm, fields, parseForm, renderForm, setNotice, type AccountRouteDeps, type FormState } from './forms';
-import { expireSession } from './session-expiry';
 
 /** The profile page: attributes from GetUser, the display name, and deleting the account. */
-export function createProfileRouter(deps: Pick<AccountRouteDeps, 'users' | 'sessionCookieName'>): Router {
+export function createProfileRouter(deps: Pick<AccountRouteDeps, 'users' | 'sessionCookieName' | 'requireAuth'>): Router {
   const router = Router();
   const { users } = deps;
+  const requireAuth = deps.requireAuth();
 
   /** Runs a call with the session's access token; an expired session ends and goes to sign-in. */
   async function withAccessToken(req: Request, res: Response, work: (accessToken: string) => Promise<void>): Promise<void> {

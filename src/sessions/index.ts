@@ -1,21 +1,79 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { RedisStore } from 'connect-redis';
 import session from 'express-session';
+import type { Logger } from 'pino';
+import { createClient } from 'redis';
 import type { AppConfig } from '../config';
 import { SqliteSessionStore } from './sqlite-store';
 
-/** A session store the app can close on shutdown. */
-export type ClosableStore = session.Store & { close?: () => void };
+/** The session store and what the server needs to run it. */
+export interface SessionStoreHandle {
+  store: session.Store;
+  /** Resolves once the store can serve (Redis connected); a store that is down later reconnects by itself. */
+  ready: Promise<void>;
+  /** True when the store answers now (for the readiness check). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
 
 /**
- * Creates the configured session store: `sqlite` (default, a file under DATA_DIR) or `memory` (tests;
- * refused in production by config validation).
+ * Creates the configured session store: `sqlite` (default, a file under DATA_DIR), `redis` (REDIS_URL;
+ * for several instances) or `memory` (tests; refused in production by config validation).
  */
-export function createSessionStore(config: Pick<AppConfig, 'dataDir' | 'session'>): ClosableStore {
-  if (config.session.store === 'memory') return new session.MemoryStore();
-  fs.mkdirSync(config.dataDir, { recursive: true });
-  return new SqliteSessionStore(path.join(config.dataDir, 'sessions.sqlite'));
+export function createSessionStore(config: Pick<AppConfig, 'dataDir' | 'session'>, logger: Logger): SessionStoreHandle {
+  switch (config.session.store) {
+    case 'memory': {
+      const store = new session.MemoryStore();
+      return { store, ready: Promise.resolve(), ping: async () => true, close: async () => undefined };
+    }
+    case 'redis':
+      return createRedisSessionStore(config.session.redisUrl as string, logger);
+    case 'sqlite': {
+      fs.mkdirSync(config.dataDir, { recursive: true });
+      const store = new SqliteSessionStore(path.join(config.dataDir, 'sessions.sqlite'));
+      return { store, ready: Promise.resolve(), ping: async () => true, close: async () => store.close() };
+    }
+  }
+}
+
+/**
+ * Redis through connect-redis and the official client. While Redis is down, commands fail at once (no
+ * offline queue), so requests get a 503 page instead of hanging, and the client reconnects by itself.
+ */
+export function createRedisSessionStore(url: string, logger: Logger, prefix = 'sess:'): SessionStoreHandle {
+  const client = createClient({
+    url,
+    disableOfflineQueue: true,
+    socket: { connectTimeout: 2000, reconnectStrategy: (retries: number) => Math.min(100 * (retries + 1), 2000) },
+  });
+  let down = false;
+  client.on('error', (err: Error) => {
+    // node-redis reports every failed reconnection: log the outage once.
+    if (!down) logger.error({ errName: err.name, reason: err.message }, 'session store (Redis) unavailable');
+    down = true;
+  });
+  client.on('ready', () => {
+    if (down) logger.info('session store (Redis) reconnected');
+    down = false;
+  });
+  const ready = client.connect().then(() => undefined);
+  ready.catch(() => undefined);
+  return {
+    store: new RedisStore({ client, prefix }),
+    ready,
+    ping: async () => {
+      try {
+        return client.isReady && (await client.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    close: async () => {
+      if (client.isOpen) await client.quit().catch(() => client.destroy());
+    },
+  };
 }
 
 /**

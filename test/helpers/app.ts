@@ -58,6 +58,7 @@ export function buildTestApp(overrides: Partial<AppDeps> & { env?: Record<string
     mailbox: 'mailbox' in overrides ? overrides.mailbox : createEmulatorMailbox(emulator.dir, ids.userPoolId),
     sessionSecret: overrides.sessionSecret ?? (config.session.secret as string),
     logger: overrides.logger ?? createLogger({ level: 'info', destination }),
+    clock: overrides.clock,
   });
   return { app, config, settings: overrides.cognito?.settings ?? settings, sessionStore, logs, agent: () => supertest.agent(app) };
 }

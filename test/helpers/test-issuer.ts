@@ -93,9 +93,11 @@ export async function startTestIssuer(options: { nonce?: boolean } = {}): Promis
       ...(pending.nonce ? { nonce: pending.nonce } : {}),
     };
     const claims = forgery.claims ? forgery.claims(valid) : valid;
+    const access: JWTPayload = { iss: url, sub: valid.sub, client_id: TEST_ISSUER_CLIENT_ID, token_use: 'access', scope: 'openid email', iat: now, exp: now + 3600 };
+    const accessToken = await new SignJWT(access).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(privateKey);
     return {
       status: 200,
-      json: { id_token: await sign(claims), access_token: 'opaque-access', refresh_token: 'opaque-refresh', token_type: 'Bearer', expires_in: 3600 },
+      json: { id_token: await sign(claims), access_token: accessToken, refresh_token: 'opaque-refresh', token_type: 'Bearer', expires_in: 3600 },
     };
   }
 

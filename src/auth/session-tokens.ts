@@ -1,0 +1,31 @@
+import type { IdTokenClaims, TokenVerifier } from '../cognito/tokens';
+import type { SessionTokens } from './session-user';
+
+/** Tokens as Cognito hands them over, before verification. */
+export interface RawTokens {
+  idToken: string;
+  accessToken: string;
+  refreshToken: string | undefined;
+}
+
+/**
+ * Verifies both tokens against the JWKS and makes the session's token record, with the expiry times
+ * taken from the verified claims. Every token enters the session through here (either sign-in path, or a
+ * refresh), so requests afterwards need no verification and no call to Cognito.
+ */
+export async function sessionTokensFrom(
+  verifier: TokenVerifier,
+  raw: RawTokens,
+): Promise<{ tokens: SessionTokens; claims: IdTokenClaims }> {
+  const [claims, access] = await Promise.all([verifier.verifyIdToken(raw.idToken), verifier.verifyAccessToken(raw.accessToken)]);
+  return {
+    claims,
+    tokens: {
+      idToken: raw.idToken,
+      accessToken: raw.accessToken,
+      refreshToken: raw.refreshToken,
+      accessTokenExpiresAt: access.exp,
+      idTokenExpiresAt: claims.exp,
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { requestTokens, TokenEndpointError } from '../cognito/token-endpoint';
+import type { CognitoSettings } from '../cognito/settings';
+import type { TokenVerifier } from '../cognito/tokens';
+import type { UserService } from '../cognito/user-service';
+import { AppError } from '../errors';
+import { sessionTokensFrom, type RawTokens } from './session-tokens';
+import type { SessionTokens } from './session-user';
+
+/** How long a finished refresh is remembered for requests that still carry the old access token. */
+const RECENT_REFRESH_MS = 60_000;
+
+/** Renews a session's tokens with its refresh token. */
+export interface TokenRefresher {
+  /**
+   * Refreshes once per access token: concurrent requests of one session share the same call, and a
+   * request that loaded the session just before the refreshed one was saved gets the same new tokens
+   * instead of a second refresh. Rejects with `session_expired` when Cognito refuses the refresh token
+   * (revoked, expired).
+   */
+  refresh(user: Express.User, tokens: SessionTokens): Promise<SessionTokens>;
+}
+
+/**
+ * Hosted UI sessions refresh at the token endpoint (`grant_type=refresh_token`, as they signed in);
+ * password sessions with `REFRESH_TOKEN_AUTH` through the API. Either way the new tokens are verified.
+ */
+export function createTokenRefresher(deps: {
+  users: UserService;
+  settings: CognitoSettings;
+  verifier: TokenVerifier;
+}): TokenRefresher {
+  const inFlight = new Map<string, Promise<SessionTokens>>();
+
+  async function renew(user: Express.User, tokens: SessionTokens): Promise<SessionTokens> {
+    const refreshToken = tokens.refreshToken;
+    if (!refreshToken) throw new AppError('session_expired', 'no refresh token');
+    let raw: RawTokens;
+    if (user.provider === 'hosted-ui') {
+      try {
+        const json = await requestTokens(deps.settings, { grant_type: 'refresh_token', refresh_token: refreshToken });
+        raw = { idToken: json.id_token ?? '', accessToken: json.access_token, refreshToken: json.refresh_token };
+      } catch (err) {
+        if (err instanceof TokenEndpointError) throw new AppError('session_expired', `refresh refused: ${err.error}`, { cause: err });
+        throw err;
+      }
+    } else {
+      raw = await deps.users.refresh(refreshToken, user.username);
+    }
+    const { tokens: fresh } = await sessionTokensFrom(deps.verifier, { ...raw, refreshToken: raw.refreshToken ?? refreshToken });
+    return fresh;
+  }
+
+  return {
+    refresh(user, tokens) {
+      const key = tokens.accessToken;
+      let pending = inFlight.get(key);
+      if (!pending) {
+        pending = renew(user, tokens);
+        inFlight.set(key, pending);
+        pending.then(
+          () => setTimeout(() => inFlight.delete(key), RECENT_REFRESH_MS).unref(),
+          () => inFlight.delete(key),
+        );
+      }
+      return pending;
+    },
+  };
+}

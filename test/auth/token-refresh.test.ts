@@ -1,0 +1,110 @@
+import { RevokeTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { expect } from 'chai';
+import { resolveCognitoSettings } from '../../src/cognito/settings';
+import { buildTestApp, type TestApp } from '../helpers/app';
+import { createClientDouble } from '../helpers/client-double';
+import { testEmulator } from '../helpers/emulator';
+import { submit } from '../helpers/forms';
+import { signInThroughHostedUi } from '../helpers/hosted-ui';
+import { createConfirmedUser } from '../helpers/users';
+
+const MINUTE = 60_000;
+
+async function storedTokens(t: TestApp): Promise<{ accessToken: string; refreshToken: string }> {
+  const all = await new Promise<Record<string, { tokens?: { accessToken: string; refreshToken: string } }>>((resolve, reject) =>
+    t.sessionStore.all!((err, s) => (err ? reject(err) : resolve(s as never))),
+  );
+  const withTokens = Object.values(all).filter((s) => s.tokens);
+  expect(withTokens).to.have.length(1);
+  return withTokens[0]!.tokens!;
+}
+
+/** An app with a spy on the Cognito client (every call still goes to the emulator) and a movable clock. */
+function spiedApp() {
+  let now = Date.now();
+  const { client: real, emulator, ids } = testEmulator();
+  const spy = createClientDouble(real);
+  const base = buildTestApp();
+  const settings = resolveCognitoSettings(base.config, ids, emulator.url);
+  const t = buildTestApp({ cognito: { settings, client: spy.client }, clock: () => now });
+  return { t, sent: spy.sent, advance: (ms: number) => (now += ms) };
+}
+
+describe('access-token refresh (against cognito-local, controllable clock)', () => {
+  it('makes no call to Cognito on an ordinary signed-in request (spy on the client and on fetch)', async () => {
+    const { t, sent } = spiedApp();
+    const user = await createConfirmedUser();
+    const agent = t.agent();
+    await submit(agent, '/login', '/login', { email: user.email, password: user.password });
+    const callsBefore = sent.length;
+    const realFetch = globalThis.fetch;
+    let fetches = 0;
+    globalThis.fetch = ((...args: Parameters<typeof fetch>) => {
+      fetches += 1;
+      return realFetch(...args);
+    }) as typeof fetch;
+    try {
+      for (let i = 0; i < 5; i += 1) await agent.get('/complete').expect(200);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    expect(sent.length - callsBefore).to.equal(0);
+    expect(fetches, 'no JWKS or token endpoint request').to.equal(0);
+  });
+
+  it('refreshes a password session once its access token is within 60 s of expiry (REFRESH_TOKEN_AUTH)', async () => {
+    const { t, sent, advance } = spiedApp();
+    const user = await createConfirmedUser();
+    const agent = t.agent();
+    await submit(agent, '/login', '/login', { email: user.email, password: user.password });
+    const before = await storedTokens(t);
+    advance(59.5 * MINUTE); // the emulator's access tokens live 60 minutes
+    await agent.get('/complete').expect(200);
+    const after = await storedTokens(t);
+    expect(after.accessToken).to.not.equal(before.accessToken);
+    expect(after.refreshToken).to.equal(before.refreshToken);
+    const refreshes = sent.filter((c) => c.name === 'InitiateAuthCommand' && c.input.AuthFlow === 'REFRESH_TOKEN_AUTH');
+    expect(refreshes).to.have.length(1);
+  });
+
+  it('shares one refresh among concurrent requests of one session (spy on the client)', async () => {
+    const { t, sent, advance } = spiedApp();
+    const user = await createConfirmedUser();
+    const agent = t.agent();
+    await submit(agent, '/login', '/login', { email: user.email, password: user.password });
+    advance(59.5 * MINUTE);
+    const results = await Promise.all(Array.from({ length: 6 }, () => agent.get('/complete')));
+    expect(results.map((r) => r.status)).to.deep.equal([200, 200, 200, 200, 200, 200]);
+    expect(sent.filter((c) => c.name === 'InitiateAuthCommand')).to.have.length(1);
+  });
+
+  it('refreshes a Hosted UI session at the token endpoint', async () => {
+    const { t, advance } = spiedApp();
+    const user = await createConfirmedUser();
+    const agent = t.agent();
+    await signInThroughHostedUi(agent, user);
+    const before = await storedTokens(t);
+    advance(59.5 * MINUTE);
+    await agent.get('/complete').expect(200);
+    expect((await storedTokens(t)).accessToken).to.not.equal(before.accessToken);
+  });
+
+  for (const path of ['password', 'hosted-ui'] as const) {
+    it(`ends a ${path} session whose refresh token was revoked, and sends the person to sign in with returnTo`, async () => {
+      const { t, advance } = spiedApp();
+      const user = await createConfirmedUser();
+      const agent = t.agent();
+      if (path === 'password') await submit(agent, '/login', '/login', { email: user.email, password: user.password });
+      else await signInThroughHostedUi(agent, user);
+      const { refreshToken } = await storedTokens(t);
+      const { client, ids } = testEmulator();
+      await client.send(new RevokeTokenCommand({ Token: refreshToken, ClientId: ids.clientId, ClientSecret: ids.clientSecret }));
+
+      advance(59.5 * MINUTE);
+      const res = await agent.get('/password/change').expect(303);
+      expect(res.headers.location).to.equal('/login?returnTo=%2Fpassword%2Fchange&notice=session_expired');
+      advance(-59.5 * MINUTE);
+      await agent.get('/password/change').expect(303); // the session is gone, not just refused once
+    });
+  }
+});
