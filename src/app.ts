@@ -19,6 +19,7 @@ import { createHttpLogger } from './logger';
 import { createAuthRouter } from './routes/auth';
 import { errorPage, notFound } from './routes/error-pages';
 import { createDevMailboxRouter } from './routes/dev-mailbox';
+import { createHealthRouter, type ReadinessChecks } from './routes/health';
 import { createLoginRouter } from './routes/login';
 import { createPagesRouter } from './routes/pages';
 import { createPasswordRouter } from './routes/password';
@@ -54,6 +55,8 @@ export interface AppDeps {
   logger: Logger;
   /** Milliseconds since the epoch; tests move it to expire sessions and tokens. */
   clock?: Clock;
+  /** What /readyz checks besides the JWKS; defaults to a store that is always up. */
+  readiness?: ReadinessChecks;
 }
 
 /**
@@ -71,6 +74,14 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('views', path.join(ROOT, 'views'));
   app.set('query parser', 'simple');
 
+  // Probes come before request logging and sessions: frequent, anonymous, and they must not need the store.
+  app.use(
+    createHealthRouter({
+      settings: cognito.settings,
+      checks: deps.readiness ?? { sessionStore: async () => true },
+      clock,
+    }),
+  );
   app.use(createHttpLogger(logger));
   app.use(
     helmet({

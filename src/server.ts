@@ -11,6 +11,9 @@ import { ConfigError, loadConfig, type AppConfig } from './config';
 import { createLogger } from './logger';
 import { createSessionStore, resolveSessionSecret } from './sessions';
 
+/** How long in-flight requests may take to finish after SIGTERM. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
 /** Starts (embedded) or finds (COGNITO_ENDPOINT) the emulator and provisions it, or takes AWS ids from config. */
 async function prepareCognito(config: AppConfig): Promise<{ settings: CognitoSettings; emulator?: RunningEmulator }> {
   const c = config.cognito;
@@ -79,11 +82,13 @@ async function main(): Promise<void> {
   const storeReady = await Promise.race([sessions.ready.then(() => true), delay(10_000, false)]);
   if (!storeReady) logger.warn('session store not reachable yet; pages that need a session answer 503 until it is');
   const cognitoClient = createCognitoClient({ region: settings.region, endpoint: settings.apiEndpoint, timeoutMs: settings.timeoutMs });
+  let draining = false;
   const app = createApp({
     config,
     cognito: { settings, client: cognitoClient },
     mailbox: mailboxFor(config, settings, emulator),
     sessionStore: sessions.store,
+    readiness: { sessionStore: sessions.ping, draining: () => draining },
     sessionSecret: resolveSessionSecret(config),
     logger,
   });
@@ -95,8 +100,15 @@ async function main(): Promise<void> {
   });
   process.stdout.write(banner(config, settings, emulator));
 
+  // Graceful shutdown: /readyz turns 503, no new connections, in-flight requests finish, then the store
+  // and the embedded emulator close and the process exits 0 (or 1 if that takes too long).
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
+    draining = true;
+    setTimeout(() => {
+      logger.error('in-flight requests did not finish in time; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
     server.close(() => {
       cognitoClient.destroy();
       void Promise.allSettled([sessions.close(), emulator?.stop()]).then(() => process.exit(0));

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -91,6 +93,50 @@ describe('server process', function () {
     } finally {
       server.child.kill('SIGTERM');
       expect(await server.exited).to.equal(0);
+    }
+  });
+
+  it('on SIGTERM finishes the request in flight, then exits 0', async () => {
+    const { emulator, ids } = testEmulator();
+    // A Cognito that answers API calls after 1.5 s: long enough to be in flight when SIGTERM arrives.
+    const slow = http.createServer((req, res) => {
+      const forward = () =>
+        req.pipe(
+          http.request(`${emulator.url}${req.url}`, { method: req.method, headers: req.headers }, (up) => {
+            res.writeHead(up.statusCode ?? 502, up.headers);
+            up.pipe(res);
+          }),
+        );
+      if (req.method === 'POST') setTimeout(forward, 1500);
+      else forward();
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    const slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
+    const port = String(await freePort());
+    const server = runServer({
+      DATA_DIR: dataDir,
+      PORT: port,
+      COGNITO_ENDPOINT: slowUrl,
+      COGNITO_USER_POOL_ID: ids.userPoolId,
+      COGNITO_CLIENT_ID: ids.clientId,
+      COGNITO_CLIENT_SECRET: ids.clientSecret as string,
+      APP_BASE_URL: TEST_APP_BASE_URL,
+      SESSION_STORE: 'memory',
+    });
+    try {
+      await waitFor(() => server.output().includes('App client id:'), 'the start-up banner');
+      const inFlight = fetch(`http://127.0.0.1:${port}/signup`); // DescribeUserPool goes through the slow proxy
+      await new Promise((r) => setTimeout(r, 300));
+      server.child.kill('SIGTERM');
+      const res = await inFlight;
+      expect(res.status).to.equal(200);
+      expect(await res.text()).to.contain('name="password"');
+      expect(await server.exited).to.equal(0);
+      expect(server.output()).to.contain('shutting down');
+    } finally {
+      server.child.kill('SIGKILL');
+      slow.closeAllConnections();
+      slow.close();
     }
   });
 

@@ -19,15 +19,35 @@ async function storedTokens(t: TestApp): Promise<{ accessToken: string; refreshT
   return withTokens[0]!.tokens!;
 }
 
-/** An app with a spy on the Cognito client (every call still goes to the emulator) and a movable clock. */
+/**
+ * An app with a spy on the Cognito client (every call still goes to the emulator) and a clock the test
+ * moves ahead. Tokens carry real expiry times, so the clock comes back to real time as soon as Cognito
+ * is asked for a refresh: the new tokens then look as fresh to the app as they are.
+ */
 function spiedApp() {
-  let now = Date.now();
+  let offset = 0;
   const { client: real, emulator, ids } = testEmulator();
-  const spy = createClientDouble(real);
+  const spy = createClientDouble(real, (command) => {
+    if (command.name === 'InitiateAuthCommand') offset = 0;
+    return undefined;
+  });
   const base = buildTestApp();
   const settings = resolveCognitoSettings(base.config, ids, emulator.url);
-  const t = buildTestApp({ cognito: { settings, client: spy.client }, clock: () => now });
-  return { t, sent: spy.sent, advance: (ms: number) => (now += ms) };
+  const realFetch = globalThis.fetch;
+  const t = buildTestApp({ cognito: { settings, client: spy.client }, clock: () => Date.now() + offset });
+  return {
+    t,
+    sent: spy.sent,
+    advance: (ms: number) => (offset += ms),
+    /** For Hosted UI sessions, which refresh at the token endpoint through fetch. */
+    watchTokenEndpoint: () => {
+      globalThis.fetch = ((...args: Parameters<typeof fetch>) => {
+        if (String(args[0]).endsWith('/oauth2/token')) offset = 0;
+        return realFetch(...args);
+      }) as typeof fetch;
+      return () => (globalThis.fetch = realFetch);
+    },
+  };
 }
 
 describe('access-token refresh (against cognito-local, controllable clock)', () => {
@@ -79,19 +99,24 @@ describe('access-token refresh (against cognito-local, controllable clock)', () 
   });
 
   it('refreshes a Hosted UI session at the token endpoint', async () => {
-    const { t, advance } = spiedApp();
+    const { t, advance, watchTokenEndpoint } = spiedApp();
     const user = await createConfirmedUser();
     const agent = t.agent();
     await signInThroughHostedUi(agent, user);
     const before = await storedTokens(t);
-    advance(59.5 * MINUTE);
-    await agent.get('/complete').expect(200);
+    const restore = watchTokenEndpoint();
+    try {
+      advance(59.5 * MINUTE);
+      await agent.get('/complete').expect(200);
+    } finally {
+      restore();
+    }
     expect((await storedTokens(t)).accessToken).to.not.equal(before.accessToken);
   });
 
   for (const path of ['password', 'hosted-ui'] as const) {
     it(`ends a ${path} session whose refresh token was revoked, and sends the person to sign in with returnTo`, async () => {
-      const { t, advance } = spiedApp();
+      const { t, advance, watchTokenEndpoint } = spiedApp();
       const user = await createConfirmedUser();
       const agent = t.agent();
       if (path === 'password') await submit(agent, '/login', '/login', { email: user.email, password: user.password });
@@ -100,10 +125,14 @@ describe('access-token refresh (against cognito-local, controllable clock)', () 
       const { client, ids } = testEmulator();
       await client.send(new RevokeTokenCommand({ Token: refreshToken, ClientId: ids.clientId, ClientSecret: ids.clientSecret }));
 
-      advance(59.5 * MINUTE);
-      const res = await agent.get('/password/change').expect(303);
-      expect(res.headers.location).to.equal('/login?returnTo=%2Fpassword%2Fchange&notice=session_expired');
-      advance(-59.5 * MINUTE);
+      const restore = watchTokenEndpoint();
+      try {
+        advance(59.5 * MINUTE);
+        const res = await agent.get('/password/change').expect(303);
+        expect(res.headers.location).to.equal('/login?returnTo=%2Fpassword%2Fchange&notice=session_expired');
+      } finally {
+        restore();
+      }
       await agent.get('/password/change').expect(303); // the session is gone, not just refused once
     });
   }

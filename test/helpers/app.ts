@@ -59,6 +59,7 @@ export function buildTestApp(overrides: Partial<AppDeps> & { env?: Record<string
     sessionSecret: overrides.sessionSecret ?? (config.session.secret as string),
     logger: overrides.logger ?? createLogger({ level: 'info', destination }),
     clock: overrides.clock,
+    readiness: overrides.readiness,
   });
   return { app, config, settings: overrides.cognito?.settings ?? settings, sessionStore, logs, agent: () => supertest.agent(app) };
 }
