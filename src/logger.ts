@@ -7,20 +7,35 @@ import { pinoHttp } from 'pino-http';
  * Paths pino removes from every log line, wherever they appear. Request lines carry no query string
  * and no headers at all (see {@link createHttpLogger}); this list is the second line of defence.
  */
+const SECRET_KEYS = [
+  'password',
+  'newPassword',
+  'currentPassword',
+  'passwordConfirm',
+  'code',
+  'token',
+  'tokens',
+  'idToken',
+  'accessToken',
+  'refreshToken',
+  'id_token',
+  'access_token',
+  'refresh_token',
+  'clientSecret',
+  'client_secret',
+  'secret',
+  'SECRET_HASH',
+  'cookie',
+  'authorization',
+  '_csrf',
+];
+
 export const REDACT_PATHS = [
+  ...SECRET_KEYS,
+  ...SECRET_KEYS.map((key) => `*.${key}`),
   'req.headers.cookie',
   'req.headers.authorization',
   'res.headers["set-cookie"]',
-  '*.password',
-  '*.newPassword',
-  '*.code',
-  '*.token',
-  '*.idToken',
-  '*.accessToken',
-  '*.refreshToken',
-  '*.clientSecret',
-  '*.secret',
-  '*.SECRET_HASH',
 ];
 
 /** Creates the app logger. Tests pass a `destination` to read what was logged. */

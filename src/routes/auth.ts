@@ -42,7 +42,13 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
    * state, a PKCE challenge and (where supported) a nonce. `returnTo` is kept only if same-origin.
    */
   router.get('/auth/login', (req, res, next) => {
-    const returnTo = safeReturnTo((req.query as Record<string, unknown>).returnTo);
+    const query = req.query as Record<string, unknown>;
+    const returnTo = safeReturnTo(query.returnTo);
+    if (query.code !== undefined || query.error !== undefined) {
+      // passport-openidconnect would read these as a callback; here they mean nothing. Start clean.
+      res.redirect(303, returnTo ? `/auth/login?returnTo=${encodeURIComponent(returnTo)}` : '/auth/login');
+      return;
+    }
     // passport-openidconnect takes an object as state (its "app state"); Passport's types say string.
     const options = { state: { returnTo } } as unknown as AuthenticateOptions;
     passport.authenticate(HOSTED_UI_STRATEGY, options)(req, res, next);

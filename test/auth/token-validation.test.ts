@@ -72,6 +72,20 @@ describe('ID token validation (against a hostile test issuer)', () => {
     });
   }
 
+  it('refetches the JWKS exactly once for an unknown kid before refusing it (key rotation)', async () => {
+    issuer.forge({});
+    expect((await signIn(t)).res.status).to.equal(303);
+    const fetchesAfterValid = issuer.jwksFetches();
+    issuer.forge({ signing: 'unknown-kid' });
+    const { res } = await signIn(t);
+    expect(res.status).to.be.within(400, 499);
+    expect(issuer.jwksFetches() - fetchesAfterValid).to.equal(1);
+    // A burst of unknown kids does not turn into a burst of JWKS requests.
+    await signIn(t);
+    await signIn(t);
+    expect(issuer.jwksFetches() - fetchesAfterValid).to.equal(1);
+  });
+
   it('rejects a nonce mismatch when nonce is on', async () => {
     const nonceIssuer = await startTestIssuer({ nonce: true });
     try {

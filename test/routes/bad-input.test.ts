@@ -46,6 +46,12 @@ describe('bad input', () => {
       expect(res.headers.location).to.contain('/oauth2/authorize?');
       await t.agent().get('/auth/login?returnTo=javascript:alert(1)').expect(302);
     });
+
+    it('starts a clean sign-in when called with stray code or error parameters (found by the fuzz test)', async () => {
+      const res = await t.agent().get('/auth/login?error=server_error&returnTo=%2Fprofile').expect(303);
+      expect(res.headers.location).to.equal('/auth/login?returnTo=%2Fprofile');
+      await t.agent().get('/auth/login?code=abc').expect(303).expect('Location', '/auth/login');
+    });
   });
 
   describe('POST /logout', () => {
