@@ -1,0 +1,90 @@
+/// <reference lib="dom" />
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { expect } from 'chai';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { provisionEmulatorPool } from '../../src/cognito/provision';
+import { buildTestApp, type TestApp } from '../helpers/app';
+import { testEmulator } from '../helpers/emulator';
+import { freePort } from '../helpers/ports';
+
+/** Debian's Chromium (`apt-get install chromium`); never a browser download. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Where journeys save their screenshots (git-ignored); README's pictures are copies of some. */
+export const SCREENSHOT_DIR = path.resolve(__dirname, '../../.data/e2e-screenshots');
+
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The app on a real port, the suite's emulator registered with its callback URL, and a browser. */
+export interface E2eWorld {
+  base: string;
+  t: TestApp;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startWorld(): Promise<E2eWorld> {
+  const port = await freePort();
+  const base = `http://localhost:${port}`;
+  const { client } = testEmulator();
+  // This run's emulator is its own (root hook): register the browser-reachable callback URL with it.
+  await provisionEmulatorPool(client, base);
+  const t = buildTestApp({ env: { APP_BASE_URL: base, RATE_LIMIT_IP_PER_MINUTE: '100000' } });
+  const server: Server = t.app.listen(port, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+  });
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  return {
+    base,
+    t,
+    browser,
+    close: async () => {
+      await browser.close();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+/** A fresh browser profile; every CSP violation or page error fails the test at the end. */
+export async function newPage(world: E2eWorld, options: { locale?: string; javaScriptEnabled?: boolean; width?: number } = {}) {
+  const context: BrowserContext = await world.browser.newContext({
+    locale: options.locale ?? 'en-GB',
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+    viewport: { width: options.width ?? 1000, height: 800 },
+  });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  return {
+    page,
+    problems,
+    close: async () => {
+      await context.close();
+      expect(problems, 'CSP violations or script errors').to.deep.equal([]);
+    },
+  };
+}
+
+/** axe-core inside the page: no serious or critical violation. Injected with evaluate, which the CSP does not govern. */
+export async function expectAccessible(page: Page): Promise<void> {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe;
+    const result = await axe.run(document);
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
+  });
+  expect(violations, `axe on ${page.url()}`).to.deep.equal([]);
+}
+
+/** Saves a full-page screenshot under SCREENSHOT_DIR. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
