@@ -4,8 +4,10 @@ import type {
 } from '@aws-sdk/client-cognito-identity-provider';
 
 /**
- * The seed's console settings for the user pool and the app client, as data. The emulator provisioning
- * reads them from here, so what runs offline is what a team reviews before creating the pool in AWS.
+ * The seed's console settings for the user pool and the app client, as data: the one source of truth.
+ * The emulator provisioning (`provision.ts`) and the AWS CDK stack (`infra/lib/cognito-stack.ts`) both
+ * build from these functions, so what runs offline is what a team reviews and deploys; a test in
+ * `infra/test` proves the synthesized CloudFormation carries exactly these values.
  */
 export const POOL_NAME = 'testuserpool';
 export const CLIENT_NAME = 'testapp';
@@ -23,7 +25,10 @@ export const PASSWORD_POLICY = {
   TemporaryPasswordValidityDays: 7,
 } as const;
 
-/** The user pool: email as the username, self sign-up, email verification by code, MFA off, email-only recovery. */
+/**
+ * The user pool: email as the username, self sign-up, email verification by code, MFA off, email-only
+ * recovery, and deletion protection (cognito-local ignores it; in AWS it stops an accidental delete).
+ */
 export function buildUserPoolInput(): CreateUserPoolCommandInput {
   return {
     PoolName: POOL_NAME,
@@ -40,6 +45,7 @@ export function buildUserPoolInput(): CreateUserPoolCommandInput {
       EmailSubject: 'Your verification code / 確認コード',
       EmailMessage: 'Your verification code is {####}. / 確認コードは {####} です。',
     },
+    DeletionProtection: 'ACTIVE',
   };
 }
 

@@ -6,7 +6,10 @@ import {
   UpdateUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
-import { PASSWORD_POLICY, POOL_NAME } from '../../src/cognito/pool-settings';
+import { buildUserPoolClientInput, buildUserPoolInput, PASSWORD_POLICY, POOL_NAME } from '../../src/cognito/pool-settings';
+
+/** Pool settings cognito-local accepts but does not report back in DescribeUserPool. */
+const EMULATOR_OMITS = ['DeletionProtection'];
 import { provisionEmulatorPool } from '../../src/cognito/provision';
 import { TEST_APP_BASE_URL, testEmulator } from '../helpers/emulator';
 
@@ -50,6 +53,21 @@ describe('provisionEmulatorPool (against cognito-local)', () => {
     expect(c?.AllowedOAuthScopes).to.have.members(['openid', 'email', 'aws.cognito.signin.user.admin']);
     expect(c?.CallbackURLs).to.deep.equal([`${TEST_APP_BASE_URL}/auth/callback`]);
     expect(c?.LogoutURLs).to.deep.equal([`${TEST_APP_BASE_URL}/`]);
+  });
+
+  it('applies exactly the values of pool-settings.ts, the module the CDK stack in infra/ deploys from', async () => {
+    const { client, ids } = testEmulator();
+    const { UserPool: pool } = await client.send(new DescribeUserPoolCommand({ UserPoolId: ids.userPoolId }));
+    const { PoolName, ...input } = buildUserPoolInput();
+    expect(pool?.Name).to.equal(PoolName);
+    for (const [key, value] of Object.entries(input)) {
+      if (EMULATOR_OMITS.includes(key)) continue;
+      expect(pool?.[key as keyof typeof pool], key).to.deep.equal(value);
+    }
+    const { UserPoolClient: c } = await client.send(new DescribeUserPoolClientCommand({ UserPoolId: ids.userPoolId, ClientId: ids.clientId }));
+    const { GenerateSecret, ...clientInput } = buildUserPoolClientInput(ids.userPoolId, TEST_APP_BASE_URL);
+    expect(GenerateSecret && typeof c?.ClientSecret === 'string').to.equal(true);
+    for (const [key, value] of Object.entries(clientInput)) expect(c?.[key as keyof typeof c], key).to.deep.equal(value);
   });
 
   it('puts back settings that drifted since the last start', async () => {

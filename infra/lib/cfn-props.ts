@@ -1,0 +1,33 @@
+import type {
+  CreateUserPoolClientCommandInput,
+  CreateUserPoolCommandInput,
+} from '@aws-sdk/client-cognito-identity-provider';
+import type { aws_cognito as cognito } from 'aws-cdk-lib';
+
+/**
+ * CDK's L1 property names are the CloudFormation (= Cognito API) names with a lower-case first letter,
+ * with a few exceptions listed here. Converting the app's own SDK inputs keeps one source of truth.
+ */
+const RENAMED: Record<string, string> = {
+  PoolName: 'userPoolName',
+  CallbackURLs: 'callbackUrLs',
+  LogoutURLs: 'logoutUrLs',
+};
+
+function toCdkKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toCdkKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, v]) => [RENAMED[key] ?? key.charAt(0).toLowerCase() + key.slice(1), toCdkKeys(v)]),
+  );
+}
+
+/** `CfnUserPool` properties from the app's CreateUserPool input. */
+export function userPoolProps(input: CreateUserPoolCommandInput): cognito.CfnUserPoolProps {
+  return toCdkKeys(input) as cognito.CfnUserPoolProps;
+}
+
+/** `CfnUserPoolClient` properties from the app's CreateUserPoolClient input. */
+export function userPoolClientProps(input: CreateUserPoolClientCommandInput): cognito.CfnUserPoolClientProps {
+  return toCdkKeys(input) as cognito.CfnUserPoolClientProps;
+}
