@@ -67,6 +67,8 @@ export function createApp(deps: AppDeps): express.Express {
   const { config, cognito, logger, mailbox } = deps;
   const clock = deps.clock ?? Date.now;
   const production = config.env === 'production';
+  // The offline mailbox exists only on the emulator outside production, whatever a caller passes.
+  const mailboxEnabled = mailbox !== undefined && cognito.settings.emulator && !production;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy ? 1 : false);
@@ -129,7 +131,7 @@ export function createApp(deps: AppDeps): express.Express {
     // Lazy: only pages with a form create a token (and so a session).
     res.locals.csrfToken = () => csrf.generateToken(req);
     res.locals.currentPath = req.path;
-    res.locals.mailbox = mailbox !== undefined;
+    res.locals.mailbox = mailboxEnabled;
     // One-shot notices: from the session (set before a redirect), or a few fixed ones by query key.
     res.locals.takeNotice = () => {
       const fromSession = req.session?.notice;
@@ -149,7 +151,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(createLoginRouter(account));
   app.use(createPasswordRouter(account));
   app.use(createProfileRouter(account));
-  if (mailbox && cognito.settings.emulator && !production) app.use(createDevMailboxRouter(mailbox));
+  if (mailboxEnabled) app.use(createDevMailboxRouter(mailbox));
   app.use(
     createAuthRouter({
       passport,

@@ -1,4 +1,22 @@
 /**
+ * Errors a person can correct on the form they just sent: shown beside the form, with what they typed
+ * kept (but secrets). Every other code ends on the error page.
+ */
+export const FORM_ERROR_CODES = [
+  'invalid_input',
+  'email_taken',
+  'password_policy',
+  'password_mismatch',
+  'code_mismatch',
+  'code_expired',
+  'bad_credentials',
+  'not_confirmed',
+  'current_password_wrong',
+  'email_mismatch',
+  'too_many_attempts',
+] as const;
+
+/**
  * The fixed list of error codes the app uses. Callers `switch` on these; the i18n catalogues have a
  * human message for each one (`error.<code>`).
  */
@@ -15,18 +33,7 @@ export const ERROR_CODES = [
   'session_store_unavailable',
   'internal',
   'rate_limited',
-  // Form errors: shown beside the form, with what the person typed kept (but secrets).
-  'invalid_input',
-  'email_taken',
-  'password_policy',
-  'password_mismatch',
-  'code_mismatch',
-  'code_expired',
-  'bad_credentials',
-  'not_confirmed',
-  'current_password_wrong',
-  'email_mismatch',
-  'too_many_attempts',
+  ...FORM_ERROR_CODES,
   'emulator_unsupported',
   'session_expired',
   'cognito_unknown',
@@ -79,6 +86,13 @@ export class AppError extends Error {
     this.status = options?.status ?? STATUS[code];
     this.detail = options?.detail;
   }
+}
+
+const FORM_ERRORS = new Set<ErrorCode>(FORM_ERROR_CODES);
+
+/** True for an {@link AppError} that belongs beside the form rather than on the error page. */
+export function isFormError(err: unknown): err is AppError {
+  return err instanceof AppError && FORM_ERRORS.has(err.code);
 }
 
 /** Token verification failed: bad signature, issuer, audience, expiry, nonce or token use. */

@@ -54,7 +54,7 @@ export function createLogger(options: { level: string; destination?: Destination
 export function createHttpLogger(logger: Logger) {
   return pinoHttp({
     logger,
-    genReqId: (req: IncomingMessage, res: ServerResponse) => {
+    genReqId: (_req: IncomingMessage, res: ServerResponse) => {
       const id = randomUUID();
       res.setHeader('X-Request-Id', id);
       return id;

@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { TokenVerifier } from '../cognito/tokens';
 import type { ApiTokens, UserService } from '../cognito/user-service';
-import { AppError, type ErrorCode } from '../errors';
+import { isFormError, type ErrorCode } from '../errors';
 import { sessionTokensFrom } from './session-tokens';
 import { userFromIdClaims } from './session-user';
 import type { SignedIn } from './start-session';
@@ -24,8 +24,6 @@ export async function signedInFromApiTokens(verifier: TokenVerifier, api: ApiTok
   return { user: userFromIdClaims(claims, 'password'), claims, tokens };
 }
 
-/** Errors a person can act on are failures (shown on the form); the rest are errors (error page). */
-const FORM_FAILURES = new Set<ErrorCode>(['bad_credentials', 'not_confirmed', 'too_many_attempts', 'invalid_input']);
 
 /**
  * The custom sign-in page's strategy: `AdminInitiateAuth` with `ADMIN_USER_PASSWORD_AUTH` on the server.
@@ -47,9 +45,8 @@ export function createPasswordStrategy(deps: { users: UserService; verifier: Tok
           return done(null, signedIn.user, signedIn);
         })
         .catch((err: unknown) => {
-          if (err instanceof AppError && FORM_FAILURES.has(err.code)) {
-            return done(null, false, { code: err.code } as PasswordFailure);
-          }
+          // Errors a person can act on are failures (shown on the form); the rest go to the error page.
+          if (isFormError(err)) return done(null, false, { code: err.code } as PasswordFailure);
           return done(err);
         });
     },

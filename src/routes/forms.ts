@@ -7,7 +7,7 @@ import { checkPassword, type PasswordPolicy, type PasswordRule } from '../cognit
 import type { Mailbox } from '../cognito/mailbox';
 import type { TokenVerifier } from '../cognito/tokens';
 import type { UserService } from '../cognito/user-service';
-import { AppError, type ErrorCode } from '../errors';
+import type { ErrorCode } from '../errors';
 import type { MessageKey } from '../i18n';
 import type { Clock } from '../sessions/lifetime';
 import type { RateLimiters } from './rate-limit';
@@ -25,25 +25,7 @@ export interface AccountRouteDeps {
   logger: Logger;
 }
 
-/** Errors a person can correct on the form they just sent; anything else goes to the error page. */
-const FORM_ERRORS = new Set<ErrorCode>([
-  'invalid_input',
-  'email_taken',
-  'password_policy',
-  'password_mismatch',
-  'code_mismatch',
-  'code_expired',
-  'bad_credentials',
-  'not_confirmed',
-  'current_password_wrong',
-  'email_mismatch',
-  'too_many_attempts',
-]);
-
-/** True for an {@link AppError} that belongs beside the form rather than on the error page. */
-export function isFormError(err: unknown): err is AppError {
-  return err instanceof AppError && FORM_ERRORS.has(err.code);
-}
+export { isFormError } from '../errors';
 
 /**
  * Checks a new password and its repetition before anything is sent to Cognito.

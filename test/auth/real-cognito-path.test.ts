@@ -1,10 +1,8 @@
-import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { createCognitoClient } from '../../src/cognito/client';
 import { loadConfig } from '../../src/config';
-import { buildTestApp, type TestApp } from '../helpers/app';
-import { startTestIssuer, type TestIssuer } from '../helpers/test-issuer';
+import { buildTestApp } from '../helpers/app';
+import { signInAtIssuer, startTestIssuer, type TestIssuer } from '../helpers/test-issuer';
 
 function sessionCookieOf(setCookie: unknown): string {
   const cookie = ((setCookie as string[] | undefined) ?? []).find((c) => c.startsWith('__Host-sid='));
@@ -15,30 +13,16 @@ function sessionCookieOf(setCookie: unknown): string {
 /** The AWS-mode behaviours that cognito-local cannot show, exercised against the test issuer. */
 describe('the real-Cognito path (against the test issuer)', () => {
   let issuer: TestIssuer;
-  let client: CognitoIdentityProviderClient;
 
   before(async () => {
     issuer = await startTestIssuer();
-    client = createCognitoClient({ region: 'test', endpoint: issuer.url, timeoutMs: 1000 });
   });
-  after(async () => {
-    client.destroy();
-    await issuer.stop();
-  });
-
-  async function signIn(t: TestApp, headers: Record<string, string> = {}) {
-    const agent = t.agent();
-    const login = await agent.get('/auth/login').set(headers).expect(302);
-    const authorize = await fetch(login.headers.location as string, { redirect: 'manual' });
-    const callback = new URL(authorize.headers.get('location') as string);
-    const res = await agent.get(callback.pathname + callback.search).set(headers);
-    return { agent, res };
-  }
+  after(() => issuer.stop());
 
   it("signs out through the issuer's /logout with client_id and logout_uri, even when revocation fails", async () => {
     issuer.forge({});
-    const t = buildTestApp({ cognito: { settings: issuer.settings, client } });
-    const { agent, res } = await signIn(t);
+    const t = buildTestApp({ cognito: { settings: issuer.settings, client: issuer.client } });
+    const { agent, res } = await signInAtIssuer(t);
     expect(res.status).to.equal(303);
     const page = await agent.get('/').expect(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] as string;
@@ -65,7 +49,7 @@ describe('the real-Cognito path (against the test issuer)', () => {
       COGNITO_CLIENT_SECRET: issuer.settings.clientSecret as string,
       COGNITO_DOMAIN: issuer.url,
     });
-    const t = buildTestApp({ config, cognito: { settings: issuer.settings, client } });
+    const t = buildTestApp({ config, cognito: { settings: issuer.settings, client: issuer.client } });
     // Behind a TLS-terminating proxy. supertest's cookie jar will not send a Secure cookie over plain
     // http, so this test carries the cookie by hand, as the browser would over https.
     const https = { 'X-Forwarded-Proto': 'https' };

@@ -1,39 +1,19 @@
-import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
-import { createCognitoClient } from '../../src/cognito/client';
 import { buildTestApp, type TestApp } from '../helpers/app';
-import { startTestIssuer, type Forgery, type TestIssuer } from '../helpers/test-issuer';
+import { sidOf, signInAtIssuer, startTestIssuer, type Forgery, type TestIssuer } from '../helpers/test-issuer';
 
-/** GET /auth/login, let the test issuer redirect back at once, then GET the callback. */
-async function signIn(t: TestApp) {
-  const agent = t.agent();
-  const login = await agent.get('/auth/login').expect(302);
-  const authorize = await fetch(login.headers.location as string, { redirect: 'manual' });
-  const callback = new URL(authorize.headers.get('location') as string);
-  const res = await agent.get(callback.pathname + callback.search);
-  return { agent, res, loginCookie: sidOf(login.headers['set-cookie']) };
-}
-
-/** The sid cookie's value in a Set-Cookie list. */
-function sidOf(setCookie: unknown): string | undefined {
-  return ((setCookie as string[] | undefined) ?? []).find((c) => c.startsWith('sid='))?.split(';')[0];
-}
+const signIn = signInAtIssuer;
 
 describe('ID token validation (against a hostile test issuer)', () => {
   let issuer: TestIssuer;
-  let client: CognitoIdentityProviderClient;
   let t: TestApp;
 
   before(async () => {
     issuer = await startTestIssuer();
-    client = createCognitoClient({ region: 'test', endpoint: issuer.url, timeoutMs: 1000 });
   });
-  after(async () => {
-    client.destroy();
-    await issuer.stop();
-  });
+  after(() => issuer.stop());
   beforeEach(() => {
-    t = buildTestApp({ cognito: { settings: issuer.settings, client } });
+    t = buildTestApp({ cognito: { settings: issuer.settings, client: issuer.client } });
   });
 
   it('accepts the untampered token (client_secret_basic and PKCE checked by the issuer)', async () => {
@@ -89,7 +69,7 @@ describe('ID token validation (against a hostile test issuer)', () => {
   it('rejects a nonce mismatch when nonce is on', async () => {
     const nonceIssuer = await startTestIssuer({ nonce: true });
     try {
-      const app = buildTestApp({ cognito: { settings: nonceIssuer.settings, client } });
+      const app = buildTestApp({ cognito: { settings: nonceIssuer.settings, client: nonceIssuer.client } });
       nonceIssuer.forge({});
       expect((await signIn(app)).res.status, 'the echoed nonce is accepted').to.equal(303);
       nonceIssuer.forge({ claims: (c) => ({ ...c, nonce: 'not-the-nonce-we-sent' }) });

@@ -79,8 +79,9 @@ function countCognitoCalls(client: CognitoIdentityProviderClient) {
   return { client: counted, count: () => count, reset: () => (count = 0) };
 }
 
-async function pageBenchmark(store: SessionStoreHandle, label: string, ctx: BenchContext) {
-  const config = loadConfig({
+/** The app's configuration for a benchmark: the bench's emulator, silent logs, no per-IP limit in the way. */
+function benchConfig(ctx: BenchContext) {
+  return loadConfig({
     NODE_ENV: 'test',
     APP_BASE_URL: ctx.appBaseUrl,
     COGNITO_ENDPOINT: ctx.emulatorUrl,
@@ -88,6 +89,10 @@ async function pageBenchmark(store: SessionStoreHandle, label: string, ctx: Benc
     LOG_LEVEL: 'silent',
     RATE_LIMIT_IP_PER_MINUTE: '100000000',
   });
+}
+
+async function pageBenchmark(store: SessionStoreHandle, label: string, ctx: BenchContext) {
+  const config = benchConfig(ctx);
   const counter = countCognitoCalls(ctx.client);
   const app = createApp({
     config,
@@ -143,14 +148,7 @@ async function pageBenchmark(store: SessionStoreHandle, label: string, ctx: Benc
 
 async function signInThroughput(ctx: BenchContext): Promise<{ perSecond: number; total: number }> {
   const store = createSessionStore({ dataDir: ctx.dir, session: { store: 'memory' } as never }, quiet);
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    APP_BASE_URL: ctx.appBaseUrl,
-    COGNITO_ENDPOINT: ctx.emulatorUrl,
-    SESSION_SECRET: SECRET,
-    LOG_LEVEL: 'silent',
-    RATE_LIMIT_IP_PER_MINUTE: '100000000',
-  });
+  const config = benchConfig(ctx);
   const app = createApp({ config, cognito: { settings: ctx.settings, client: ctx.client }, sessionStore: store.store, sessionSecret: SECRET, logger: quiet });
   const server = await listen(app);
   const deadline = Date.now() + DURATION_S * 1000;

@@ -2,7 +2,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type JWTPayload, type CryptoKey } from 'jose';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { createCognitoClient } from '../../src/cognito/client';
 import type { CognitoSettings } from '../../src/cognito/settings';
+import type { TestApp } from './app';
 
 /** How the test issuer forges the ID token for one sign-in. */
 export interface Forgery {
@@ -16,6 +19,8 @@ export interface Forgery {
 export interface TestIssuer {
   url: string;
   settings: CognitoSettings;
+  /** An SDK client pointed at the issuer (it answers no API call: revocation and the like fail there). */
+  client: CognitoIdentityProviderClient;
   /** The forgery used for the next token responses. */
   forge(forgery: Forgery): void;
   /** How many times its JWKS was fetched. */
@@ -115,8 +120,10 @@ export async function startTestIssuer(options: { nonce?: boolean } = {}): Promis
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = createCognitoClient({ region: 'test', endpoint: url, timeoutMs: 1000 });
   return {
     url,
+    client,
     settings: {
       emulator: false,
       region: 'test',
@@ -138,8 +145,27 @@ export async function startTestIssuer(options: { nonce?: boolean } = {}): Promis
     jwksFetches: () => jwksFetches,
     stop: () =>
       new Promise((resolve) => {
+        client.destroy();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * A sign-in at the test issuer as a browser makes it: GET /auth/login, the issuer redirects straight
+ * back with a code, GET the callback. Returns the callback's response and the pre-login session cookie.
+ */
+export async function signInAtIssuer(t: TestApp, headers: Record<string, string> = {}) {
+  const agent = t.agent();
+  const login = await agent.get('/auth/login').set(headers).expect(302);
+  const authorize = await fetch(login.headers.location as string, { redirect: 'manual' });
+  const callback = new URL(authorize.headers.get('location') as string);
+  const res = await agent.get(callback.pathname + callback.search).set(headers);
+  return { agent, res, loginCookie: sidOf(login.headers['set-cookie']) };
+}
+
+/** The sid cookie's value in a Set-Cookie list. */
+export function sidOf(setCookie: unknown): string | undefined {
+  return ((setCookie as string[] | undefined) ?? []).find((c) => c.startsWith('sid='))?.split(';')[0];
 }

@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { buildTestApp } from '../helpers/app';
 import { codeFromEmulator, newEmail, submit } from '../helpers/forms';
 import { startTestIssuer } from '../helpers/test-issuer';
-import { createCognitoClient } from '../../src/cognito/client';
 import { TEST_PASSWORD } from '../helpers/users';
 import { loadConfig } from '../../src/config';
 
@@ -24,8 +23,7 @@ describe('GET /dev/mailbox', () => {
   it('does not exist in production or on real Cognito', async () => {
     const issuer = await startTestIssuer();
     try {
-      const client = createCognitoClient({ region: 'test', endpoint: issuer.url, timeoutMs: 1000 });
-      const onAws = buildTestApp({ cognito: { settings: issuer.settings, client } });
+      const onAws = buildTestApp({ cognito: { settings: issuer.settings, client: issuer.client } });
       await onAws.agent().get('/dev/mailbox').expect(404);
       const noMailbox = buildTestApp({ mailbox: undefined });
       await noMailbox.agent().get('/dev/mailbox').expect(404);
