@@ -23,9 +23,10 @@ export async function revokeRefreshToken(
 }
 
 /**
- * Ends the person's sign-in at Cognito as far as it goes: `GlobalSignOut` (every device's tokens; real
- * Cognito only — cognito-local answers Unsupported), then `RevokeToken` for this session's refresh token.
- * Neither failure stops the sign-out: the session ends anyway, and the failure is logged by name.
+ * Ends the person's sign-in at Cognito as far as it goes: `GlobalSignOut` invalidates every token Cognito
+ * issued to them (real Cognito; cognito-local answers Unsupported); where that did not happen,
+ * `RevokeToken` revokes this session's refresh token and the access tokens issued from it. Neither
+ * failure stops the sign-out: the session ends anyway, and the failure is logged by name.
  */
 export async function signOutAtCognito(
   client: CognitoIdentityProviderClient,
@@ -34,10 +35,14 @@ export async function signOutAtCognito(
   logger: Logger,
 ): Promise<void> {
   if (!tokens) return;
-  await client.send(new GlobalSignOutCommand({ AccessToken: tokens.accessToken })).catch((err: Error) => {
-    logger.info({ errName: err.name }, 'global sign-out not done');
-  });
-  if (tokens.refreshToken) {
+  const signedOutEverywhere = await client.send(new GlobalSignOutCommand({ AccessToken: tokens.accessToken })).then(
+    () => true,
+    (err: Error) => {
+      logger.info({ errName: err.name }, 'global sign-out not done; revoking the refresh token');
+      return false;
+    },
+  );
+  if (!signedOutEverywhere && tokens.refreshToken) {
     await revokeRefreshToken(client, settings, tokens.refreshToken).catch((err: Error) => {
       logger.warn({ errName: err.name }, 'refresh token revocation failed; the session ends anyway');
     });

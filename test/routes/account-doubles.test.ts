@@ -108,6 +108,19 @@ describe('custom pages where cognito-local cannot answer (double at the Cognito 
     await agent.get('/login/new-password').expect(303).expect('Location', '/login');
   });
 
+  it('signs out everywhere with GlobalSignOut where Cognito supports it, and then needs no RevokeToken (double)', async () => {
+    const user = await createConfirmedUser();
+    const { t, sent } = appWithDouble((c) => (c.name === 'GlobalSignOutCommand' ? Promise.resolve({}) : undefined));
+    const agent = t.agent();
+    await submit(agent, '/login', '/login', { email: user.email, password: user.password });
+    const out = await submit(agent, '/profile', '/logout', {});
+    expect(out.status).to.equal(303);
+    const signOut = sent.find((c) => c.name === 'GlobalSignOutCommand');
+    expect(signOut?.input.AccessToken).to.be.a('string');
+    expect(sent.some((c) => c.name === 'RevokeTokenCommand')).to.equal(false);
+    await agent.get('/profile').expect(303);
+  });
+
   it('shows an unknown Cognito exception as a generic page and logs only its name (double)', async () => {
     const { t } = appWithDouble((c) => {
       if (c.name !== 'ForgotPasswordCommand') return undefined;
