@@ -49,7 +49,7 @@ function sessionsLine(config: AppConfig): string {
   return config.session.store;
 }
 
-function banner(config: AppConfig, settings: CognitoSettings, emulator: RunningEmulator | undefined): string {
+function banner(config: AppConfig, settings: CognitoSettings, emulator: RunningEmulator | undefined, mailbox: boolean): string {
   const lines = [
     '',
     `  App:           ${config.appBaseUrl}  (listening on ${config.host}:${config.port})`,
@@ -60,7 +60,7 @@ function banner(config: AppConfig, settings: CognitoSettings, emulator: RunningE
     `  App client id: ${settings.clientId}`,
     `  Sessions:      ${sessionsLine(config)}`,
   ];
-  if (mailboxFor(config, settings, emulator)) lines.push(`  Offline mailbox (codes it would e-mail): ${config.appBaseUrl}/dev/mailbox`);
+  if (mailbox) lines.push(`  Offline mailbox (codes it would e-mail): ${config.appBaseUrl}/dev/mailbox`);
   if (emulator) lines.push(`  Emulator log:  ${emulator.logFile}`);
   return `${lines.join('\n')}\n`;
 }
@@ -83,10 +83,11 @@ async function main(): Promise<void> {
   if (!storeReady) logger.warn('session store not reachable yet; pages that need a session answer 503 until it is');
   const cognitoClient = createCognitoClient({ region: settings.region, endpoint: settings.apiEndpoint, timeoutMs: settings.timeoutMs });
   let draining = false;
+  const mailbox = mailboxFor(config, settings, emulator);
   const app = createApp({
     config,
     cognito: { settings, client: cognitoClient },
-    mailbox: mailboxFor(config, settings, emulator),
+    mailbox,
     sessionStore: sessions.store,
     readiness: { sessionStore: sessions.ping, draining: () => draining },
     sessionSecret: resolveSessionSecret(config),
@@ -98,7 +99,7 @@ async function main(): Promise<void> {
     server.once('listening', resolve);
     server.once('error', reject);
   });
-  process.stdout.write(banner(config, settings, emulator));
+  process.stdout.write(banner(config, settings, emulator, mailbox !== undefined));
 
   // Graceful shutdown: /readyz turns 503, no new connections, in-flight requests finish, then the store
   // and the embedded emulator close and the process exits 0 (or 1 if that takes too long).

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AppError } from '../errors';
 import type { Clock } from '../sessions/lifetime';
-import { expireSession } from './start-session';
+import { expireSession, signInPath } from './start-session';
 import type { TokenRefresher } from './token-refresh';
 
 /** Refresh the access token when it has expired or will within this many seconds. */
@@ -48,9 +48,8 @@ export function createRequireAuth(deps: { refresher: TokenRefresher; clock: Cloc
 
 function signedOutTarget(req: Request, to: 'sign-in' | 'start'): string {
   if (to === 'start') return '/';
-  const params = new URLSearchParams();
-  if (req.method === 'GET') params.set('returnTo', req.originalUrl);
-  if (req.session?.expired) params.set('notice', 'session_expired');
-  const query = params.toString();
-  return query ? `/login?${query}` : '/login';
+  return signInPath({
+    returnTo: req.method === 'GET' ? req.originalUrl : undefined,
+    notice: req.session?.expired ? 'session_expired' : undefined,
+  });
 }

@@ -33,21 +33,6 @@ declare module 'express-session' {
     idClaims: Record<string, unknown>;
     /** passport-openidconnect's pending authorization request. */
     oidc: { state?: { handle: string; nonce?: string; state?: PendingAuthorization } };
-  }
-}
-
-/** Makes the session user from verified ID token claims. */
-export function userFromIdClaims(claims: IdTokenClaims, provider: SignInProvider): Express.User {
-  return {
-    sub: claims.sub,
-    username: typeof claims['cognito:username'] === 'string' ? claims['cognito:username'] : claims.sub,
-    email: typeof claims.email === 'string' ? claims.email : undefined,
-    provider,
-  };
-}
-
-declare module 'express-session' {
-  interface SessionData {
     /** The address being signed up, confirmed or reset: prefills the next form without a URL parameter. */
     pendingEmail: string;
     /** A NEW_PASSWORD_REQUIRED challenge waiting for its answer. */
@@ -61,4 +46,14 @@ declare module 'express-session' {
     /** Set on the fresh session that replaced one that outlived its lifetime. */
     expired: boolean;
   }
+}
+
+/** Makes the session user from verified ID token claims. */
+export function userFromIdClaims(claims: IdTokenClaims, provider: SignInProvider): Express.User {
+  return {
+    sub: claims.sub,
+    username: typeof claims['cognito:username'] === 'string' ? claims['cognito:username'] : claims.sub,
+    email: typeof claims.email === 'string' ? claims.email : undefined,
+    provider,
+  };
 }

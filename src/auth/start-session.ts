@@ -48,5 +48,14 @@ export function endSession(req: Request, res: Response, cookieName: string): Pro
 export async function expireSession(req: Request, res: Response, cookieName: string): Promise<void> {
   const back = req.method === 'GET' ? req.originalUrl : '/profile';
   await endSession(req, res, cookieName);
-  res.redirect(303, `/login?returnTo=${encodeURIComponent(back)}&notice=session_expired`);
+  res.redirect(303, signInPath({ returnTo: back, notice: 'session_expired' }));
+}
+
+/** The custom sign-in page, with where to go afterwards and a notice key for the page to show. */
+export function signInPath(options: { returnTo?: string | undefined; notice?: 'session_expired' | undefined }): string {
+  const params = new URLSearchParams();
+  if (options.returnTo) params.set('returnTo', options.returnTo);
+  if (options.notice) params.set('notice', options.notice);
+  const query = params.toString();
+  return query ? `/login?${query}` : '/login';
 }

@@ -7,7 +7,7 @@ import { checkPassword, type PasswordPolicy, type PasswordRule } from '../cognit
 import type { Mailbox } from '../cognito/mailbox';
 import type { TokenVerifier } from '../cognito/tokens';
 import type { UserService } from '../cognito/user-service';
-import type { ErrorCode } from '../errors';
+import { isFormError, type ErrorCode } from '../errors';
 import type { MessageKey } from '../i18n';
 import type { Clock } from '../sessions/lifetime';
 import type { RateLimiters } from './rate-limit';
@@ -25,7 +25,6 @@ export interface AccountRouteDeps {
   logger: Logger;
 }
 
-export { isFormError } from '../errors';
 
 /**
  * Checks a new password and its repetition before anything is sent to Cognito.
@@ -92,6 +91,21 @@ export function parseForm<T extends z.ZodRawShape>(
 export function keepValues(body: unknown, names: string[]): Record<string, string> {
   const source = (body ?? {}) as Record<string, unknown>;
   return Object.fromEntries(names.map((n) => [n, typeof source[n] === 'string' ? (source[n] as string).slice(0, 256) : '']));
+}
+
+/**
+ * Shows an error from Cognito beside the form it came from, keeping what was typed; any error that is
+ * not a form error is thrown on, to the error page.
+ */
+export function renderFormError(
+  res: Response,
+  view: string,
+  err: unknown,
+  values: Record<string, string>,
+  extra: Record<string, unknown> = {},
+): void {
+  if (!isFormError(err)) throw err;
+  renderForm(res, view, err.status, { values, fieldErrors: {}, error: err.code }, extra);
 }
 
 /** Renders a form page with its state and the status that fits what happened. */

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { CognitoSettings } from '../cognito/settings';
+import { createJwksFetcher } from '../cognito/tokens';
 import type { Clock } from '../sessions/lifetime';
 
 /** How long a JWKS check result is reused: probes every few seconds must not become calls to Cognito. */
@@ -21,15 +22,15 @@ export interface ReadinessChecks {
 export function createHealthRouter(deps: { settings: CognitoSettings; checks: ReadinessChecks; clock: Clock }): Router {
   const router = Router();
   let jwksChecked: { at: number; ok: boolean } | undefined;
+  const jwksFetcher = createJwksFetcher(deps.settings.timeoutMs);
 
   async function jwksReachable(): Promise<boolean> {
     const now = deps.clock();
     if (jwksChecked && now - jwksChecked.at < JWKS_CHECK_TTL_MS) return jwksChecked.ok;
     let ok = false;
     try {
-      const res = await fetch(deps.settings.jwksUri, { signal: AbortSignal.timeout(deps.settings.timeoutMs), redirect: 'error' });
-      const body = (await res.json()) as { keys?: unknown };
-      ok = res.ok && Array.isArray(body.keys);
+      const body = JSON.parse(Buffer.from(await jwksFetcher.fetch(deps.settings.jwksUri)).toString('utf8')) as { keys?: unknown };
+      ok = Array.isArray(body.keys);
     } catch {
       ok = false;
     }

@@ -3,7 +3,7 @@ import { PASSWORD_STRATEGY, signedInFromApiTokens, type PasswordFailure } from '
 import { safeReturnTo } from '../auth/return-to';
 import { startSession, type SignedIn } from '../auth/start-session';
 import { AppError } from '../errors';
-import { emptyForm, fields, isFormError, keepValues, newPasswordProblem, parseForm, renderForm, setNotice, type AccountRouteDeps } from './forms';
+import { emptyForm, fields, keepValues, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps } from './forms';
 
 /** Where a person lands after signing in on the custom pages. */
 const DEFAULT_AFTER_SIGN_IN = '/profile';
@@ -82,8 +82,7 @@ export function createLoginRouter(deps: Pick<AccountRouteDeps, 'users' | 'verifi
         setNotice(req, 'error.session_expired');
         return res.redirect(303, '/login');
       }
-      if (!isFormError(err)) throw err;
-      return renderForm(res, 'login-new-password', err.status, { values: {}, fieldErrors: {}, error: err.code }, { policy });
+      return renderFormError(res, 'login-new-password', err, {}, { policy });
     }
     await startSession(req, signedIn, deps.clock());
     res.redirect(303, safeReturnTo(challenge.returnTo) ?? DEFAULT_AFTER_SIGN_IN);

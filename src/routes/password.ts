@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { expireSession, startSession } from '../auth/start-session';
 import { AppError } from '../errors';
-import { emptyForm, fields, isFormError, keepValues, newPasswordProblem, parseForm, renderForm, setNotice, type AccountRouteDeps } from './forms';
+import { emptyForm, fields, keepValues, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps } from './forms';
 
 /** Forgotten password (code by e-mail, then a new password) and changing the password when signed in. */
 export function createPasswordRouter(
@@ -25,8 +25,7 @@ export function createPasswordRouter(
     try {
       await users.forgotPassword(parsed.data.email);
     } catch (err) {
-      if (!isFormError(err)) throw err;
-      return renderForm(res, 'password-forgot', err.status, { values, fieldErrors: {}, error: err.code });
+      return renderFormError(res, 'password-forgot', err, values);
     }
     req.session.pendingEmail = parsed.data.email;
     res.redirect(303, '/password/reset');
@@ -52,8 +51,7 @@ export function createPasswordRouter(
     try {
       await users.resetPassword(email, code, password);
     } catch (err) {
-      if (!isFormError(err)) throw err;
-      return renderForm(res, 'password-reset', err.status, { values, fieldErrors: {}, error: err.code }, { policy });
+      return renderFormError(res, 'password-reset', err, values, { policy });
     }
     req.session.pendingEmail = email;
     setNotice(req, 'notice.password_reset');
@@ -81,8 +79,7 @@ export function createPasswordRouter(
       await users.changePassword(tokens.accessToken, currentPassword, password);
     } catch (err) {
       if (err instanceof AppError && err.code === 'session_expired') return expireSession(req, res, deps.sessionCookieName);
-      if (!isFormError(err)) throw err;
-      return renderForm(res, 'password-change', err.status, { values: {}, fieldErrors: {}, error: err.code }, { policy });
+      return renderFormError(res, 'password-change', err, {}, { policy });
     }
     // A new session id; the absolute lifetime still counts from the sign-in.
     const signedInAt = req.session.createdAt ?? deps.clock();

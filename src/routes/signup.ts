@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { AppError } from '../errors';
-import { emptyForm, fields, isFormError, keepValues, newPasswordProblem, parseForm, renderForm, setNotice, type AccountRouteDeps } from './forms';
+import { emptyForm, fields, keepValues, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps } from './forms';
 
 /** Sign-up, e-mail confirmation, and sending the code again. */
 export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limiters'>): Router {
@@ -25,8 +25,7 @@ export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limit
     try {
       await users.signUp(email, password);
     } catch (err) {
-      if (!isFormError(err)) throw err;
-      return renderForm(res, 'signup', err.status, { values, fieldErrors: {}, error: err.code }, { policy });
+      return renderFormError(res, 'signup', err, values, { policy });
     }
     req.session.pendingEmail = email;
     res.redirect(303, '/signup/confirm');
@@ -45,8 +44,7 @@ export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limit
     try {
       await users.confirmSignUp(parsed.data.email, parsed.data.code);
     } catch (err) {
-      if (!isFormError(err)) throw err;
-      return renderForm(res, 'signup-confirm', err.status, { values, fieldErrors: {}, error: err.code });
+      return renderFormError(res, 'signup-confirm', err, values);
     }
     req.session.pendingEmail = parsed.data.email;
     setNotice(req, 'notice.signup_confirmed');
@@ -69,8 +67,7 @@ export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limit
       if (err instanceof AppError && err.code === 'emulator_unsupported') {
         return renderForm(res, 'signup-confirm', 200, emptyForm(values), { info: 'confirm.resendUnsupported' });
       }
-      if (!isFormError(err)) throw err;
-      return renderForm(res, 'signup-confirm', err.status, { values, fieldErrors: {}, error: err.code });
+      return renderFormError(res, 'signup-confirm', err, values);
     }
     req.session.pendingEmail = parsed.data.email;
     renderForm(res, 'signup-confirm', 200, emptyForm(values), { info: 'confirm.resent' });

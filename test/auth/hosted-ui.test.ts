@@ -1,14 +1,10 @@
 import { expect } from 'chai';
 import { buildTestApp, type TestApp } from '../helpers/app';
+import { sidOf } from '../helpers/cookies';
 import { testEmulator } from '../helpers/emulator';
 import { callbackPath, signInThroughHostedUi, startHostedUiSignIn } from '../helpers/hosted-ui';
 import { createConfirmedUser } from '../helpers/users';
 
-/** The session cookie's value in a Set-Cookie header list, if set. */
-function sessionCookie(res: { headers: Record<string, unknown> }): string | undefined {
-  const cookies = (res.headers['set-cookie'] as string[] | undefined) ?? [];
-  return cookies.find((c) => c.startsWith('sid='))?.split(';')[0];
-}
 
 async function allSessions(t: TestApp): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) =>
@@ -85,8 +81,8 @@ describe('Hosted UI sign-in (against cognito-local)', () => {
 
       expect(callback.status).to.equal(303);
       expect(callback.headers.location).to.equal('/complete');
-      expect(sessionCookie(callback)).to.be.a('string');
-      expect(sessionCookie(callback)).to.not.equal(sessionCookie(before));
+      expect(sidOf(callback)).to.be.a('string');
+      expect(sidOf(callback)).to.not.equal(sidOf(before));
 
       const complete = await agent.get('/complete').expect(200);
       expect(complete.text).to.contain(user.email);
@@ -119,7 +115,7 @@ describe('Hosted UI sign-in (against cognito-local)', () => {
       const stored = sessions[ids[0] as string] as unknown as { tokens: { idToken: string; refreshToken: string } };
       expect(stored.tokens.idToken.split('.')).to.have.length(3);
       // The cookie carries only the signed session id.
-      expect(decodeURIComponent(sessionCookie(cb) as string)).to.match(new RegExp(`^sid=s:${ids[0]}\\.`));
+      expect(decodeURIComponent(sidOf(cb) as string)).to.match(new RegExp(`^sid=s:${ids[0]}\\.`));
       expect(cb.text).to.not.contain(stored.tokens.idToken);
     });
   });
@@ -220,7 +216,7 @@ describe('Hosted UI sign-in (against cognito-local)', () => {
 
       const res = await agent.post('/logout').type('form').send({ _csrf: csrf }).expect(303);
       expect(res.headers.location).to.equal('/');
-      expect(sessionCookie(res)).to.equal('sid=');
+      expect(sidOf(res)).to.equal('sid=');
       expect(await storedSessionCount(t)).to.equal(0);
       await agent.get('/complete').expect(303).expect('Location', '/');
 

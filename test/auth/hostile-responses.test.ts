@@ -1,14 +1,11 @@
 import { expect } from 'chai';
 import { buildTestApp, type TestApp } from '../helpers/app';
+import { sidOf } from '../helpers/cookies';
 import { callbackPath, startHostedUiSignIn } from '../helpers/hosted-ui';
 import { createConfirmedUser } from '../helpers/users';
 
 type Agent = ReturnType<TestApp['agent']>;
 
-/** The sid cookie value a response sets, if any. */
-function sidOf(res: { headers: Record<string, unknown> }): string | undefined {
-  return ((res.headers['set-cookie'] as string[] | undefined) ?? []).find((c) => c.startsWith('sid='))?.split(';')[0];
-}
 
 /**
  * Each hostile authorization response: what the browser brings to /auth/callback. The case gets a

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { buildTestApp, type TestApp } from '../helpers/app';
-import { sidOf, signInAtIssuer, startTestIssuer, type Forgery, type TestIssuer } from '../helpers/test-issuer';
+import { sidOf } from '../helpers/cookies';
+import { signInAtIssuer, startTestIssuer, type Forgery, type TestIssuer } from '../helpers/test-issuer';
 
 const signIn = signInAtIssuer;
 
@@ -45,7 +46,7 @@ describe('ID token validation (against a hostile test issuer)', () => {
       expect(res.status).to.be.within(400, 499);
       expect(res.text).to.contain('could not be trusted');
       // The pre-login session id stays as it was: no new (signed-in) session was started.
-      const after = sidOf(res.headers['set-cookie']);
+      const after = sidOf(res);
       if (after !== undefined) expect(after).to.equal(loginCookie);
       await agent.get('/complete').expect(303).expect('Location', '/');
       expect(t.logs.join('')).to.not.match(/eyJ[\w-]+\.[\w-]+\./);

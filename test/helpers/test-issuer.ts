@@ -6,6 +6,7 @@ import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-iden
 import { createCognitoClient } from '../../src/cognito/client';
 import type { CognitoSettings } from '../../src/cognito/settings';
 import type { TestApp } from './app';
+import { sidOf } from './cookies';
 
 /** How the test issuer forges the ID token for one sign-in. */
 export interface Forgery {
@@ -162,10 +163,5 @@ export async function signInAtIssuer(t: TestApp, headers: Record<string, string>
   const authorize = await fetch(login.headers.location as string, { redirect: 'manual' });
   const callback = new URL(authorize.headers.get('location') as string);
   const res = await agent.get(callback.pathname + callback.search).set(headers);
-  return { agent, res, loginCookie: sidOf(login.headers['set-cookie']) };
-}
-
-/** The sid cookie's value in a Set-Cookie list. */
-export function sidOf(setCookie: unknown): string | undefined {
-  return ((setCookie as string[] | undefined) ?? []).find((c) => c.startsWith('sid='))?.split(';')[0];
+  return { agent, res, loginCookie: sidOf(login) };
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { buildTestApp, type TestApp } from '../helpers/app';
+import { sidOf } from '../helpers/cookies';
 import { codeFromEmulator, csrfOf, newEmail, submit } from '../helpers/forms';
 import { signInThroughHostedUi } from '../helpers/hosted-ui';
 import { createConfirmedUser, TEST_PASSWORD } from '../helpers/users';
@@ -64,13 +65,13 @@ describe('custom account pages (against cognito-local)', () => {
       const user = await createConfirmedUser();
       const agent = t.agent();
       const login = await submit(agent, '/login', '/login', { email: user.email, password: user.password });
-      const before = (login.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('sid='))!.split(';')[0];
+      const before = sidOf(login);
       const change = await submit(agent, '/password/change', '/password/change', {
         currentPassword: user.password,
         password: NEW_PASSWORD,
         passwordConfirm: NEW_PASSWORD,
       });
-      const after = (change.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('sid='))!.split(';')[0];
+      const after = sidOf(change);
       expect(after).to.not.equal(before);
     });
   });

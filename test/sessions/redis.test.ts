@@ -3,6 +3,7 @@ import pino from 'pino';
 import supertest from 'supertest';
 import { createRedisSessionStore, type SessionStoreHandle } from '../../src/sessions';
 import { buildTestApp } from '../helpers/app';
+import { sidOf } from '../helpers/cookies';
 import { csrfOf, submit } from '../helpers/forms';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { createConfirmedUser } from '../helpers/users';
@@ -10,9 +11,7 @@ import { createConfirmedUser } from '../helpers/users';
 const quiet = pino({ level: 'silent' });
 
 /** The sid cookie of a response, as a Cookie header value. */
-function sidCookie(res: { headers: Record<string, unknown> }): string {
-  return ((res.headers['set-cookie'] as string[]) ?? []).find((c) => c.startsWith('sid='))!.split(';')[0] as string;
-}
+const sidCookie = (res: { headers: Record<string, unknown> }) => sidOf(res) as string;
 
 describe('Redis sessions (against a real redis-server)', function () {
   this.timeout(20_000);

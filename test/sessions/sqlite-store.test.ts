@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import supertest from 'supertest';
 import { SqliteSessionStore } from '../../src/sessions/sqlite-store';
 import { buildTestApp } from '../helpers/app';
+import { sidOf } from '../helpers/cookies';
 import { signInThroughHostedUi } from '../helpers/hosted-ui';
 import { createConfirmedUser } from '../helpers/users';
 
@@ -21,7 +22,7 @@ describe('SqliteSessionStore', () => {
     const first = buildTestApp({ sessionStore: firstStore });
     const user = await createConfirmedUser();
     const callback = await signInThroughHostedUi(first.agent(), user);
-    const cookie = ((callback.headers['set-cookie'] as unknown as string[]) ?? []).find((c) => c.startsWith('sid='))!.split(';')[0] as string;
+    const cookie = sidOf(callback) as string;
     firstStore.close();
 
     const secondStore = new SqliteSessionStore(file);
