@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  AdminConfirmSignUpCommand,
+  SignUpCommand,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import type { Express } from 'express';
+import type supertest from 'supertest';
+import { createCognitoClient } from '../cognito/client';
+import { startEmulator, type RunningEmulator } from '../cognito/emulator';
+import { createEmulatorMailbox, type MailboxEntry } from '../cognito/mailbox';
+import { provisionEmulatorPool } from '../cognito/provision';
+import { freePort } from './free-port';
+import { signInThroughHostedUi, submitForm } from './sign-in';
+
+/** A supertest agent: one browser with its cookies. */
+export type TestAgent = ReturnType<typeof supertest.agent>;
+
+/** A user the kit created in the emulator. */
+export interface TestUser {
+  email: string;
+  password: string;
+  sub: string;
+}
+
+/** Where the host mounts `cognitoAuth()` in the app under test. */
+export interface StartCognitoLocalOptions {
+  /** The host app's origin as registered with the pool (nothing needs to listen there). Default `http://localhost:3000`. */
+  baseUrl?: string;
+  /** Where `cognitoAuth()` is mounted. Default `/`. */
+  mountPath?: string;
+  /** A port for the emulator; default a free one. */
+  port?: number;
+  /** A working directory for the emulator's data; default a fresh temp directory, removed by `stop()`. */
+  dir?: string;
+}
+
+/** A running cognito-local with a provisioned pool and app client, and helpers for tests. */
+export interface CognitoLocal {
+  /** The emulator's URL (SDK endpoint, OAuth endpoints and issuer prefix). */
+  url: string;
+  userPoolId: string;
+  clientId: string;
+  clientSecret: string | undefined;
+  /** What `cognitoAuth({ cognito })` takes to talk to this emulator. */
+  options: {
+    region: string;
+    userPoolId: string;
+    clientId: string;
+    clientSecret: string | undefined;
+    domain: string;
+    endpoint: string;
+  };
+  /** An SDK client pointed at the emulator, for what the kit does not cover. */
+  client: CognitoIdentityProviderClient;
+  /** Creates a user; confirmed unless `confirmed: false`. Email and password default to fresh valid ones. */
+  createUser(user?: { email?: string; password?: string; confirmed?: boolean }): Promise<TestUser>;
+  /** The codes the emulator would have e-mailed and that are still pending, newest first. */
+  codes(email?: string): Promise<MailboxEntry[]>;
+  /** The newest pending code for `email`; throws when there is none. */
+  latestCode(email: string): Promise<string>;
+  /** Signs `agent` in through the mounted custom sign-in page; resolves with the POST's response. */
+  signIn(agent: TestAgent, user: Pick<TestUser, 'email' | 'password'>): Promise<supertest.Response>;
+  /** Signs `agent` in through the Hosted UI (the emulator's login form and the app's callback). */
+  signInWithHostedUi(agent: TestAgent, user: Pick<TestUser, 'email' | 'password'>): Promise<supertest.Response>;
+  /** A new agent for `app`, signed in as `user` through the custom sign-in page. */
+  signedInAgent(app: Express, user: Pick<TestUser, 'email' | 'password'>): Promise<TestAgent>;
+  /** Stops the emulator and removes its temp directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts cognito-local on a free port in a temp directory, with the same pool and app-client settings as
+ * the package provisions everywhere, and returns what `cognitoAuth()` needs plus helpers to create users,
+ * read the codes the emulator would e-mail, and sign supertest agents in. Needs no Docker and no AWS;
+ * `cognito-local` and `supertest` must be installed (dev dependencies of the host).
+ */
+export async function startCognitoLocal(options: StartCognitoLocalOptions = {}): Promise<CognitoLocal> {
+  const baseUrl = (options.baseUrl ?? 'http://localhost:3000').replace(/\/+$/, '');
+  const mountPath = normaliseMountPath(options.mountPath ?? '/');
+  const ownDir = options.dir === undefined;
+  const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cognito-local-'));
+  let emulator: RunningEmulator | undefined;
+  let client: CognitoIdentityProviderClient | undefined;
+  try {
+    emulator = await startEmulator({ dir, port: options.port ?? (await freePort()) });
+    client = createCognitoClient({ region: 'local', endpoint: emulator.url, timeoutMs: 5000 });
+    // The pool's callback URL follows the mount: <baseUrl><mountPath>/auth/callback.
+    const ids = await provisionEmulatorPool(client, `${baseUrl}${mountPath === '/' ? '' : mountPath}`);
+    return createHandle(emulator, client, ids, { mountPath, ownDir });
+  } catch (err) {
+    client?.destroy();
+    await emulator?.stop();
+    if (ownDir) fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+function createHandle(
+  emulator: RunningEmulator,
+  client: CognitoIdentityProviderClient,
+  ids: { userPoolId: string; clientId: string; clientSecret: string | undefined },
+  where: { mountPath: string; ownDir: boolean },
+): CognitoLocal {
+  const mailbox = createEmulatorMailbox(emulator.dir, ids.userPoolId);
+  const at = (p: string) => (where.mountPath === '/' ? p : `${where.mountPath}${p}`);
+  const handle: CognitoLocal = {
+    url: emulator.url,
+    ...ids,
+    options: { region: 'local', ...ids, domain: emulator.url, endpoint: emulator.url },
+    client,
+    async createUser(user = {}) {
+      const email = user.email ?? `user-${randomBytes(5).toString('hex')}@example.com`;
+      const password = user.password ?? generatePassword();
+      const signUp = await client.send(
+        new SignUpCommand({ ClientId: ids.clientId, Username: email, Password: password, UserAttributes: [{ Name: 'email', Value: email }] }),
+      );
+      if (user.confirmed !== false) {
+        await client.send(new AdminConfirmSignUpCommand({ UserPoolId: ids.userPoolId, Username: email }));
+      }
+      return { email, password, sub: signUp.UserSub as string };
+    },
+    async codes(email) {
+      const entries = await mailbox.read();
+      return email === undefined ? entries : entries.filter((e) => e.email === email.toLowerCase());
+    },
+    async latestCode(email) {
+      const [entry] = await handle.codes(email);
+      if (!entry) throw new Error(`no pending code for ${email} in the emulator`);
+      return entry.code;
+    },
+    signIn: (agent, user) => submitForm(agent, at('/login'), { email: user.email, password: user.password }),
+    signInWithHostedUi: (agent, user) => signInThroughHostedUi(agent, at('/auth/login'), user),
+    async signedInAgent(app, user) {
+      const { default: request } = await import('supertest');
+      const agent = request.agent(app);
+      const res = await handle.signIn(agent, user);
+      if (res.status !== 303) throw new Error(`sign-in as ${user.email} answered ${res.status}, not 303`);
+      return agent;
+    },
+    async stop() {
+      client.destroy();
+      await emulator.stop();
+      if (where.ownDir) fs.rmSync(emulator.dir, { recursive: true, force: true });
+    },
+  };
+  return handle;
+}
+
+/** '/account/' → '/account'; '' → '/'. */
+function normaliseMountPath(mountPath: string): string {
+  const trimmed = `/${mountPath.replace(/^\/+|\/+$/g, '')}`;
+  return trimmed;
+}
+
+/** A password that meets the provisioned pool's policy (upper, lower, digit, symbol, ≥ 8). */
+function generatePassword(): string {
+  return `Aa1!${randomBytes(12).toString('base64url')}`;
+}
+
+export type { MailboxEntry } from '../cognito/mailbox';

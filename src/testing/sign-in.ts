@@ -1,0 +1,54 @@
+import type supertest from 'supertest';
+
+type Agent = ReturnType<typeof supertest.agent>;
+
+/** The CSRF token of the first form on a page; throws when the page has none. */
+export function csrfTokenOf(html: string, page: string): string {
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  if (token === undefined) throw new Error(`no CSRF token on ${page}`);
+  return token;
+}
+
+/** GETs `page` for its CSRF token, then POSTs `fields` back to it as a browser form would. */
+export async function submitForm(agent: Agent, page: string, fields: Record<string, string>): Promise<supertest.Response> {
+  const form = await agent.get(page);
+  if (form.status !== 200) throw new Error(`GET ${page} answered ${form.status}, not 200`);
+  return agent.post(page).type('form').send({ ...fields, _csrf: csrfTokenOf(form.text, page) });
+}
+
+/** The hidden fields of cognito-local's login form. */
+function hiddenFields(html: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) {
+    fields[match[1] as string] = match[2] as string;
+  }
+  return fields;
+}
+
+/**
+ * A whole Hosted UI sign-in through cognito-local: the app's start route, the emulator's login form
+ * (posted as a browser would), then the app's callback. Resolves with the callback's response.
+ */
+export async function signInThroughHostedUi(
+  agent: Agent,
+  loginPath: string,
+  credentials: { email: string; password: string },
+): Promise<supertest.Response> {
+  const start = await agent.get(loginPath);
+  const authorize = start.headers.location;
+  if (start.status < 300 || start.status >= 400 || typeof authorize !== 'string') {
+    throw new Error(`GET ${loginPath} answered ${start.status}, not a redirect to the authorize endpoint`);
+  }
+  const authorizeUrl = new URL(authorize);
+  const form = await fetch(authorizeUrl);
+  if (!form.ok) throw new Error(`the emulator's login form answered ${form.status}`);
+  const posted = await fetch(new URL('/oauth2/authorize', authorizeUrl), {
+    method: 'POST',
+    redirect: 'manual',
+    body: new URLSearchParams({ ...hiddenFields(await form.text()), username: credentials.email, password: credentials.password }),
+  });
+  const callback = posted.headers.get('location');
+  if (!callback) throw new Error(`the emulator refused the credentials of ${credentials.email} (${posted.status})`);
+  const url = new URL(callback);
+  return agent.get(url.pathname + url.search);
+}
