@@ -199,8 +199,10 @@ describe('e-mail verification and change (against cognito-local)', () => {
       expect(await signInStatus(t, user.email), 'the old address signs in until verification').to.equal(303);
       expect(await signInStatus(t, next), 'the new address does not sign in yet').to.equal(401);
 
-      const done = await submit(agent, '/email/verify', '/email/verify', { code: attributeCodeFor(keepPool, next) });
+      const code = attributeCodeFor(keepPool, next);
+      const done = await submit(agent, '/email/verify', '/email/verify', { code });
       expect(done.status).to.equal(303);
+      expect(t.logs.join(''), 'no code or password in the logs').to.not.contain(code).and.not.contain(TEST_PASSWORD);
       expect(sidOf(done), 'a new session id once the address changed').to.be.a('string').and.not.equal(before);
       const profile = await profileOf(agent);
       expect(profile.email).to.equal(next);
