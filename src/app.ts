@@ -12,6 +12,7 @@ import { callbackUrl } from './cognito/pool-settings';
 import type { CognitoSettings } from './cognito/settings';
 import { createTokenVerifier, type TokenVerifier } from './cognito/tokens';
 import type { AppConfig } from './config';
+import { createEmailService } from './cognito/email-service';
 import type { Mailbox } from './cognito/mailbox';
 import { createUserService, type UserService } from './cognito/user-service';
 import { localeMiddleware, type MessageKey } from './i18n';
@@ -19,6 +20,7 @@ import { createHttpLogger } from './logger';
 import { createAuthRouter } from './routes/auth';
 import { errorPage, notFound } from './routes/error-pages';
 import { createDevMailboxRouter } from './routes/dev-mailbox';
+import { createEmailRouter } from './routes/email';
 import { createHealthRouter, type ReadinessChecks } from './routes/health';
 import { createLoginRouter } from './routes/login';
 import { createPagesRouter } from './routes/pages';
@@ -151,6 +153,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(createLoginRouter(account));
   app.use(createPasswordRouter(account));
   app.use(createProfileRouter(account));
+  app.use(createEmailRouter({ ...account, emails: createEmailService(cognito.client, cognito.settings, users) }));
   if (mailboxEnabled) app.use(createDevMailboxRouter(mailbox));
   app.use(
     createAuthRouter({

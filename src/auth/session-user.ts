@@ -37,6 +37,8 @@ declare module 'express-session' {
     pendingEmail: string;
     /** A NEW_PASSWORD_REQUIRED challenge waiting for its answer. */
     challenge: { email: string; session: string; returnTo?: string | undefined };
+    /** An e-mail change waiting for the code sent to the new address; `pending` while `email` is still the old one. */
+    emailChange: { address: string; pending: boolean };
     /** A one-shot message for the next page (catalogue key). */
     notice: string;
     /** When the person signed in (ms); the absolute lifetime counts from here. */

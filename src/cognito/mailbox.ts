@@ -5,7 +5,8 @@ import path from 'node:path';
 export interface MailboxEntry {
   email: string;
   code: string;
-  kind: 'signup' | 'reset' | 'attribute';
+  /** `attribute`: verifying the current address; `email-change`: the code for a new address not yet applied. */
+  kind: 'signup' | 'reset' | 'attribute' | 'email-change';
   sentAt: Date;
 }
 
@@ -19,6 +20,8 @@ interface StoredUser {
   UserStatus?: string;
   ConfirmationCode?: string;
   AttributeVerificationCode?: string;
+  /** A change waiting for verification (pools that keep the original value until then). */
+  UnverifiedAttributeChanges?: Array<{ Name: string; Value?: string }>;
   UserLastModifiedDate?: string;
 }
 
@@ -47,7 +50,11 @@ export function createEmulatorMailbox(emulatorDir: string, userPoolId: string): 
         if (user.ConfirmationCode) {
           entries.push({ email, code: user.ConfirmationCode, kind: user.UserStatus === 'UNCONFIRMED' ? 'signup' : 'reset', sentAt });
         }
-        if (user.AttributeVerificationCode) entries.push({ email, code: user.AttributeVerificationCode, kind: 'attribute', sentAt });
+        if (user.AttributeVerificationCode) {
+          // The code of a pending change is for the new address, as Cognito would e-mail it there.
+          const pending = user.UnverifiedAttributeChanges?.find((a) => a.Name === 'email')?.Value;
+          entries.push({ email: pending ?? email, code: user.AttributeVerificationCode, kind: pending ? 'email-change' : 'attribute', sentAt });
+        }
       }
       return entries.sort((a, b) => b.sentAt.getTime() - a.sentAt.getTime());
     },

@@ -23,7 +23,7 @@ export function createProfileRouter(deps: Pick<AccountRouteDeps, 'users' | 'sess
   async function renderProfile(req: Request, res: Response, status: number, form?: (attributes: UserAttributes) => FormState) {
     await withAccessToken(req, res, async (accessToken) => {
       const attributes = await users.getUser(accessToken);
-      renderForm(res, 'profile', status, form ? form(attributes) : emptyForm({ name: attributes.name ?? '' }), { attributes });
+      renderForm(res, 'profile', status, form ? form(attributes) : emptyForm({ name: attributes.name ?? '' }), { attributes, emailChange: req.session.emailChange });
     });
   }
 

@@ -1,0 +1,109 @@
+import {
+  AdminGetUserCommand,
+  GetUserAttributeVerificationCodeCommand,
+  GetUserCommand,
+  UpdateUserAttributesCommand,
+  VerifyUserAttributeCommand,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { AppError } from '../errors';
+import { mapCognitoError } from './errors';
+import type { CognitoSettings } from './settings';
+import { revokeRefreshToken } from './sign-out';
+import type { SignInResult, UserService } from './user-service';
+
+/** Verifying the account's e-mail address and changing it. Each method throws an `AppError` the pages show. */
+export interface EmailService {
+  /** GetUserAttributeVerificationCode: Cognito e-mails a code to the address (a pending new one first). */
+  sendCode(accessToken: string): Promise<void>;
+  /** VerifyUserAttribute for `email`: marks the address verified, and applies a pending change. */
+  verifyCode(accessToken: string, code: string): Promise<void>;
+  /**
+   * UpdateUserAttributes with the new address; Cognito e-mails a code to it. Where the pool keeps the
+   * original value until verification (`AttributesRequireVerificationBeforeUpdate: ['email']`), the old
+   * address stays `email` and the sign-in address until the code is entered; otherwise `email` changes
+   * at once, unverified. Another account's address is refused with `email_taken`.
+   */
+  requestChange(accessToken: string, newEmail: string): Promise<void>;
+  /**
+   * Proves the person knows the account's password (a sign-in with it), before an address change. The
+   * tokens that sign-in produced are revoked at once; a wrong password is `current_password_wrong`.
+   */
+  checkPassword(email: string, password: string): Promise<void>;
+}
+
+/** Exceptions whose meaning on these pages differs from the other account pages. */
+const BY_NAME: Record<string, AppError['code']> = {
+  // GetUserAttributeVerificationCode and GetUser on a user deleted meanwhile.
+  UserNotFoundException: 'session_expired',
+};
+
+/**
+ * Creates the service over one SDK client. `users` signs in for {@link EmailService.checkPassword}, so
+ * the check follows whatever sign-in path the custom pages use.
+ */
+export function createEmailService(
+  client: CognitoIdentityProviderClient,
+  settings: Pick<CognitoSettings, 'emulator' | 'userPoolId' | 'clientId' | 'clientSecret'>,
+  users: Pick<UserService, 'signIn'>,
+): EmailService {
+  async function call(work: () => Promise<unknown>): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      const name = (err as { name?: unknown })?.name;
+      const code = typeof name === 'string' ? BY_NAME[name] : undefined;
+      throw code ? new AppError(code, `email: ${name as string}`, { cause: err }) : mapCognitoError(err, 'profile');
+    }
+  }
+
+  /**
+   * Real Cognito refuses an address another user holds (AliasExistsException: e-mail is a sign-in
+   * attribute of this pool); cognito-local accepts it and would leave two accounts with one sign-in
+   * address. On the emulator only, the same refusal is made here first.
+   */
+  async function refuseTakenAddressOnEmulator(accessToken: string, newEmail: string): Promise<void> {
+    if (!settings.emulator) return;
+    const holder = await client
+      .send(new AdminGetUserCommand({ UserPoolId: settings.userPoolId, Username: newEmail }))
+      .catch((err: { name?: string }) => {
+        if (err?.name === 'UserNotFoundException') return undefined;
+        throw err;
+      });
+    if (!holder) return;
+    const self = await client.send(new GetUserCommand({ AccessToken: accessToken }));
+    const subOf = (attributes: Array<{ Name?: string; Value?: string }> | undefined) => attributes?.find((a) => a.Name === 'sub')?.Value;
+    if (subOf(holder.UserAttributes) !== subOf(self.UserAttributes)) {
+      throw new AppError('email_taken', 'email: address held by another user (emulator check)');
+    }
+  }
+
+  return {
+    sendCode: (accessToken) =>
+      call(() => client.send(new GetUserAttributeVerificationCodeCommand({ AccessToken: accessToken, AttributeName: 'email' }))),
+
+    verifyCode: (accessToken, code) =>
+      call(() => client.send(new VerifyUserAttributeCommand({ AccessToken: accessToken, AttributeName: 'email', Code: code }))),
+
+    requestChange: (accessToken, newEmail) =>
+      call(async () => {
+        await refuseTakenAddressOnEmulator(accessToken, newEmail);
+        await client.send(new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: [{ Name: 'email', Value: newEmail }] }));
+      }),
+
+    async checkPassword(email, password) {
+      let result: SignInResult;
+      try {
+        result = await users.signIn(email, password);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'bad_credentials') {
+          throw new AppError('current_password_wrong', 'email: password check failed', { cause: err });
+        }
+        throw err;
+      }
+      // Only the answer mattered: nobody keeps these tokens, so they should not stay valid either.
+      const refreshToken = result.kind === 'tokens' ? result.tokens.refreshToken : undefined;
+      if (refreshToken) await revokeRefreshToken(client, settings, refreshToken).catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,161 @@
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { expireSession, startSession } from '../auth/start-session';
+import type { EmailService } from '../cognito/email-service';
+import { AppError, isFormError, type ErrorCode } from '../errors';
+import type { MessageKey } from '../i18n';
+import { emptyForm, fields, keepValues, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps, type FormState } from './forms';
+
+/** Errors of the change form that belong to one field: [field, message]. */
+const CHANGE_FIELD_ERRORS: Partial<Record<ErrorCode, [string, MessageKey]>> = {
+  email_taken: ['email', 'email.inUse'],
+  invalid_input: ['email', 'email.invalidAddress'],
+  current_password_wrong: ['currentPassword', 'error.current_password_wrong'],
+};
+
+/**
+ * E-mail verification (GetUserAttributeVerificationCode, VerifyUserAttribute) and change
+ * (UpdateUserAttributes, then the code sent to the new address). Signed in only.
+ */
+export function createEmailRouter(
+  deps: Pick<AccountRouteDeps, 'users' | 'limiters' | 'sessionCookieName' | 'requireAuth' | 'clock'> & { emails: EmailService },
+): Router {
+  const router = Router();
+  const { users, emails } = deps;
+  const requireAuth = deps.requireAuth();
+  router.use('/email', deps.limiters.perIp);
+
+  /** Wraps a handler: Cognito refusing the access token ends the session and asks to sign in again. */
+  const signedIn =
+    (handler: (req: Request, res: Response, accessToken: string) => Promise<void>): RequestHandler[] => [
+      requireAuth,
+      async (req, res) => {
+        try {
+          await handler(req, res, req.session.tokens!.accessToken);
+        } catch (err) {
+          if (err instanceof AppError && err.code === 'session_expired') return expireSession(req, res, deps.sessionCookieName);
+          throw err;
+        }
+      },
+    ];
+
+  /**
+   * Makes the session's user carry the address Cognito now has (GetUser), so the header, the profile
+   * and the delete check show it at once; a changed address also gets a new session id, as a password
+   * change does. The ID token in the session keeps its old `email` claim until it is refreshed.
+   */
+  async function syncSessionEmail(req: Request, accessToken: string): Promise<string | undefined> {
+    const { email } = await users.getUser(accessToken);
+    const user = req.user!;
+    if (email && email !== user.email) {
+      const tokens = req.session.tokens!;
+      const signedInAt = req.session.createdAt ?? deps.clock();
+      await startSession(req, { user: { ...user, email }, tokens, claims: req.session.idClaims ?? {} }, deps.clock());
+      req.session.createdAt = signedInAt;
+    }
+    return email;
+  }
+
+  function renderVerify(req: Request, res: Response, status: number, form: FormState): void {
+    const change = req.session.emailChange;
+    renderForm(res, 'email-verify', status, form, { address: change?.address ?? req.user!.email ?? '', change });
+  }
+
+  function renderChange(req: Request, res: Response, status: number, form: FormState): void {
+    renderForm(res, 'email-change', status, form, { currentEmail: req.user!.email ?? '' });
+  }
+
+  /** Shows a change-form error beside its field, keeping the address typed (never the password). */
+  function renderChangeError(req: Request, res: Response, err: unknown, values: Record<string, string>): void {
+    const field = err instanceof AppError ? CHANGE_FIELD_ERRORS[err.code] : undefined;
+    if (!field) return renderFormError(res, 'email-change', err, values, { currentEmail: req.user!.email ?? '' });
+    renderChange(req, res, (err as AppError).status, { values, fieldErrors: { [field[0]]: field[1] } });
+  }
+
+  /**
+   * An address another account took meanwhile (Cognito can refuse it at verification too): back to the
+   * change form with that address in it and the reason beside it.
+   */
+  function renderTakenAtVerification(req: Request, res: Response, err: AppError): void {
+    const address = req.session.emailChange?.address ?? '';
+    delete req.session.emailChange;
+    renderChangeError(req, res, err, { email: address });
+  }
+
+  /* GET /email/verify — the code form, for the address that was sent a code. */
+  router.get('/email/verify', ...signedIn(async (req, res) => renderVerify(req, res, 200, emptyForm())));
+
+  /* POST /email/verify — VerifyUserAttribute; a change now applies, and the session shows the new address. */
+  router.post(
+    '/email/verify',
+    ...signedIn(async (req, res, accessToken) => {
+      const parsed = parseForm({ code: fields.code }, req.body);
+      if (!parsed.ok) return renderVerify(req, res, 400, { values: {}, fieldErrors: parsed.fieldErrors });
+      try {
+        await emails.verifyCode(accessToken, parsed.data.code);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'email_taken') return renderTakenAtVerification(req, res, err);
+        if (!isFormError(err)) throw err;
+        return renderVerify(req, res, err.status, { values: {}, fieldErrors: {}, error: err.code });
+      }
+      const wasChange = req.session.emailChange !== undefined;
+      delete req.session.emailChange;
+      await syncSessionEmail(req, accessToken);
+      setNotice(req, wasChange ? 'notice.email_changed' : 'notice.email_verified');
+      res.redirect(303, '/profile');
+    }),
+  );
+
+  /*
+   * POST /email/verify/send — a (new) code: for a change still pending, UpdateUserAttributes again (the code
+   * goes to the new address); otherwise GetUserAttributeVerificationCode for the current address.
+   */
+  router.post(
+    '/email/verify/send',
+    ...signedIn(async (req, res, accessToken) => {
+      const change = req.session.emailChange;
+      try {
+        if (change?.pending) await emails.requestChange(accessToken, change.address);
+        else await emails.sendCode(accessToken);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'email_taken') return renderTakenAtVerification(req, res, err);
+        if (!isFormError(err)) throw err;
+        return renderVerify(req, res, err.status, { values: {}, fieldErrors: {}, error: err.code });
+      }
+      setNotice(req, 'notice.email_code_sent');
+      res.redirect(303, '/email/verify');
+    }),
+  );
+
+  /* GET /email/change — the new address and the current password. */
+  router.get('/email/change', ...signedIn(async (req, res) => renderChange(req, res, 200, emptyForm())));
+
+  /*
+   * POST /email/change — the current password first (a sign-in with it), then UpdateUserAttributes; Cognito
+   * e-mails a code to the new address and the code page follows.
+   */
+  router.post(
+    '/email/change',
+    ...signedIn(async (req, res, accessToken) => {
+      const values = keepValues(req.body, ['email']);
+      const parsed = parseForm({ email: fields.email, currentPassword: fields.password }, req.body);
+      if (!parsed.ok) return renderChange(req, res, 400, { values, fieldErrors: parsed.fieldErrors });
+      const { email, currentPassword } = parsed.data;
+      const current = req.user!.email ?? '';
+      if (email === current.toLowerCase()) return renderChange(req, res, 400, { values, fieldErrors: { email: 'email.sameAddress' } });
+      try {
+        await emails.checkPassword(current, currentPassword);
+        await emails.requestChange(accessToken, email);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'session_expired') throw err;
+        return renderChangeError(req, res, err, values);
+      }
+      // Where the pool keeps the old address until verification, GetUser still answers it.
+      const nowEmail = await syncSessionEmail(req, accessToken);
+      req.session.emailChange = { address: email, pending: nowEmail !== email };
+      setNotice(req, 'notice.email_code_sent');
+      res.redirect(303, '/email/verify');
+    }),
+  );
+
+  return router;
+}
