@@ -14,6 +14,8 @@ export const FORM_ERROR_CODES = [
   'current_password_wrong',
   'email_mismatch',
   'too_many_attempts',
+  'mfa_code_mismatch',
+  'mfa_setup_required',
 ] as const;
 
 /**
@@ -37,6 +39,7 @@ export const ERROR_CODES = [
   'emulator_unsupported',
   'session_expired',
   'cognito_unknown',
+  'mfa_expired',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -68,6 +71,9 @@ const STATUS: Record<ErrorCode, number> = {
   emulator_unsupported: 501,
   session_expired: 401,
   cognito_unknown: 502,
+  mfa_code_mismatch: 400,
+  mfa_setup_required: 403,
+  mfa_expired: 401,
 };
 
 /** An error the app expects and knows how to show: a code from {@link ERROR_CODES} and an HTTP status. */

@@ -13,7 +13,8 @@ export const PASSWORD_STRATEGY = 'cognito-password';
 /** Why a password sign-in did not produce a user (passed as Passport's `info`). */
 export type PasswordFailure =
   | { code: Exclude<ErrorCode, 'internal'> }
-  | { code: 'new_password_required'; session: string };
+  | { code: 'new_password_required'; session: string; username: string }
+  | { code: 'mfa_required'; session: string; username: string };
 
 /**
  * Verifies the ID token that came with API tokens and makes the same user, tokens and claims the Hosted
@@ -24,10 +25,11 @@ export async function signedInFromApiTokens(verifier: TokenVerifier, api: ApiTok
   return { user: userFromIdClaims(claims, 'password'), claims, tokens };
 }
 
-
 /**
- * The custom sign-in page's strategy: `AdminInitiateAuth` with `ADMIN_USER_PASSWORD_AUTH` on the server.
- * Wrong password and unknown email are one failure (`bad_credentials`), as in Passport's examples.
+ * The custom sign-in page's strategy: `InitiateAuth` with `USER_PASSWORD_AUTH` and the SECRET_HASH, called
+ * by the server (the password never goes from the browser to Cognito; see docs/mfa.md for why not the
+ * admin flow). Wrong password and unknown email are one failure (`bad_credentials`), as in Passport's
+ * examples. A challenge (new password, authenticator code) is a failure that carries Cognito's session.
  */
 export function createPasswordStrategy(deps: { users: UserService; verifier: TokenVerifier }): LocalStrategy {
   return new LocalStrategy(
@@ -39,7 +41,10 @@ export function createPasswordStrategy(deps: { users: UserService; verifier: Tok
         .signIn(email, password)
         .then(async (result) => {
           if (result.kind === 'new-password-required') {
-            return done(null, false, { code: 'new_password_required', session: result.session });
+            return done(null, false, { code: 'new_password_required', session: result.session, username: result.username });
+          }
+          if (result.kind === 'mfa-required') {
+            return done(null, false, { code: 'mfa_required', session: result.session, username: result.username });
           }
           const signedIn = await signedInFromApiTokens(deps.verifier, result.tokens);
           return done(null, signedIn.user, signedIn);

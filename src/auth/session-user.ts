@@ -1,5 +1,6 @@
 import type { IdTokenClaims } from '../cognito/tokens';
 import type { PendingAuthorization } from './hosted-ui';
+import type { MfaChallenge } from './mfa-challenge';
 
 /** How a user signed in. */
 export type SignInProvider = 'hosted-ui' | 'password';
@@ -35,10 +36,14 @@ declare module 'express-session' {
     oidc: { state?: { handle: string; nonce?: string; state?: PendingAuthorization } };
     /** The address being signed up, confirmed or reset: prefills the next form without a URL parameter. */
     pendingEmail: string;
-    /** A NEW_PASSWORD_REQUIRED challenge waiting for its answer. */
-    challenge: { email: string; session: string; returnTo?: string | undefined };
     /** An e-mail change waiting for the code sent to the new address; `pending` while `email` is still the old one. */
     emailChange: { address: string; pending: boolean };
+    /** A NEW_PASSWORD_REQUIRED challenge waiting for its answer (`username`: the challenge's USER_ID_FOR_SRP). */
+    challenge: { email: string; session: string; username?: string | undefined; returnTo?: string | undefined };
+    /** A SOFTWARE_TOKEN_MFA challenge waiting for its code: the second sign-in step (see auth/mfa-challenge.ts). */
+    mfaChallenge: MfaChallenge;
+    /** A TOTP secret associated but not yet confirmed by a first code (the two-step set-up page). */
+    mfaSetup: { secret: string };
     /** A one-shot message for the next page (catalogue key). */
     notice: string;
     /** When the person signed in (ms); the absolute lifetime counts from here. */

@@ -11,7 +11,10 @@ export type CognitoOperation =
   | 'resetPassword'
   | 'changePassword'
   | 'profile'
-  | 'refresh';
+  | 'refresh'
+  | 'mfaSetup'
+  | 'mfaSignIn'
+  | 'mfaPassword';
 
 /** Exception name → app error code, for every operation. */
 const COMMON: Record<string, ErrorCode> = {
@@ -47,6 +50,26 @@ const BY_OPERATION: Partial<Record<CognitoOperation, Record<string, ErrorCode>>>
   changePassword: { NotAuthorizedException: 'current_password_wrong', InvalidPasswordException: 'current_password_wrong' },
   profile: { NotAuthorizedException: 'session_expired' },
   refresh: { NotAuthorizedException: 'session_expired', UserNotFoundException: 'session_expired' },
+  // VerifySoftwareToken: real Cognito answers a wrong first code with EnableSoftwareTokenMFAException,
+  // cognito-local with CodeMismatch.
+  mfaSetup: {
+    CodeMismatchException: 'mfa_code_mismatch',
+    EnableSoftwareTokenMFAException: 'mfa_code_mismatch',
+    NotAuthorizedException: 'session_expired',
+  },
+  // RespondToAuthChallenge (SOFTWARE_TOKEN_MFA): a reused code is ExpiredCode on Cognito; a challenge
+  // session that ran out or was already used is NotAuthorized.
+  mfaSignIn: {
+    CodeMismatchException: 'mfa_code_mismatch',
+    ExpiredCodeException: 'mfa_code_mismatch',
+    NotAuthorizedException: 'mfa_expired',
+  },
+  // The password asked for before switching two-step sign-in off (InitiateAuth).
+  mfaPassword: {
+    NotAuthorizedException: 'current_password_wrong',
+    UserNotFoundException: 'current_password_wrong',
+    InvalidPasswordException: 'current_password_wrong',
+  },
 };
 
 /**

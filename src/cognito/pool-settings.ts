@@ -50,9 +50,10 @@ export function buildUserPoolInput(): CreateUserPoolCommandInput {
 }
 
 /**
- * The app client: a generated secret, the seed's auth flows plus `ALLOW_ADMIN_USER_PASSWORD_AUTH` for
- * the custom pages, prevent-user-existence-errors, token revocation, and the OAuth code grant with the
- * app's own callback and sign-out URLs.
+ * The app client: a generated secret, the seed's auth flows plus `ALLOW_USER_PASSWORD_AUTH` for the
+ * custom pages (called from the server with the SECRET_HASH; docs/mfa.md says why not the admin flow,
+ * still allowed here until the deployed IAM policy drops it), prevent-user-existence-errors, token
+ * revocation, and the OAuth code grant with the app's own callback and sign-out URLs.
  *
  * @param appBaseUrl - the app's public origin, e.g. `http://localhost:3000`.
  */
@@ -66,6 +67,7 @@ export function buildUserPoolClientInput(userPoolId: string, appBaseUrl: string)
       'ALLOW_USER_SRP_AUTH',
       'ALLOW_CUSTOM_AUTH',
       'ALLOW_ADMIN_USER_PASSWORD_AUTH',
+      'ALLOW_USER_PASSWORD_AUTH',
     ],
     PreventUserExistenceErrors: 'ENABLED',
     EnableTokenRevocation: true,

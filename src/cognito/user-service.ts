@@ -1,8 +1,7 @@
 import { createHmac } from 'node:crypto';
 import {
-  AdminInitiateAuthCommand,
-  AdminRespondToAuthChallengeCommand,
   InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
   ChangePasswordCommand,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
@@ -15,12 +14,14 @@ import {
   UpdateUserAttributesCommand,
   type AuthenticationResultType,
   type CognitoIdentityProviderClient,
+  type InitiateAuthCommandOutput,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { AppError } from '../errors';
 import { mapCognitoError, type CognitoOperation } from './errors';
 import type { PasswordPolicy } from './password-policy';
 import type { CognitoSettings } from './settings';
 
-/** Tokens straight from Cognito's API (AdminInitiateAuth, AdminRespondToAuthChallenge, a refresh). */
+/** Tokens straight from Cognito's API (InitiateAuth, RespondToAuthChallenge, a refresh). */
 export interface ApiTokens {
   idToken: string;
   accessToken: string;
@@ -28,10 +29,15 @@ export interface ApiTokens {
   refreshToken: string | undefined;
 }
 
-/** The outcome of a password sign-in: tokens, or a challenge to answer first. */
+/**
+ * The outcome of a password sign-in: tokens, or a challenge to answer first. `session` is Cognito's
+ * challenge session (server-side only); `username` is the challenge's `USER_ID_FOR_SRP`, the name the
+ * answer must carry and its SECRET_HASH be computed over.
+ */
 export type SignInResult =
   | { kind: 'tokens'; tokens: ApiTokens }
-  | { kind: 'new-password-required'; session: string };
+  | { kind: 'new-password-required'; session: string; username: string }
+  | { kind: 'mfa-required'; session: string; username: string };
 
 /** A user's attributes as GetUser returns them, by name. */
 export type UserAttributes = Record<string, string>;
@@ -43,7 +49,10 @@ export interface UserService {
   confirmSignUp(email: string, code: string): Promise<void>;
   resendConfirmationCode(email: string): Promise<void>;
   signIn(email: string, password: string): Promise<SignInResult>;
-  answerNewPasswordChallenge(email: string, session: string, newPassword: string): Promise<ApiTokens>;
+  /** `username` is the challenge's (see {@link SignInResult}). */
+  answerNewPasswordChallenge(username: string, session: string, newPassword: string): Promise<ApiTokens>;
+  /** Answers SOFTWARE_TOKEN_MFA with a code from the person's authenticator app. `username` as above. */
+  answerTotpChallenge(username: string, session: string, code: string): Promise<ApiTokens>;
   /** REFRESH_TOKEN_AUTH. `username` is the token's `cognito:username` (SECRET_HASH is computed over it). */
   refresh(refreshToken: string, username: string): Promise<ApiTokens>;
   forgotPassword(email: string): Promise<void>;
@@ -125,28 +134,36 @@ export function createUserService(
     signIn: (email, password) =>
       call('signIn', async () => {
         const out = await client.send(
-          new AdminInitiateAuthCommand({
-            UserPoolId: userPoolId,
+          new InitiateAuthCommand({
             ClientId: clientId,
-            AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+            AuthFlow: 'USER_PASSWORD_AUTH',
             AuthParameters: { USERNAME: email, PASSWORD: password, ...withSecretHash(secretHash(email)) },
           }),
         );
-        if (out.ChallengeName === 'NEW_PASSWORD_REQUIRED' && out.Session) {
-          return { kind: 'new-password-required', session: out.Session } as const;
-        }
-        return { kind: 'tokens', tokens: toApiTokens(out.AuthenticationResult) } as const;
+        return signInResultOf(out, email);
       }),
 
-    answerNewPasswordChallenge: (email, session, newPassword) =>
+    answerNewPasswordChallenge: (username, session, newPassword) =>
       call('newPassword', async () => {
         const out = await client.send(
-          new AdminRespondToAuthChallengeCommand({
-            UserPoolId: userPoolId,
+          new RespondToAuthChallengeCommand({
             ClientId: clientId,
             ChallengeName: 'NEW_PASSWORD_REQUIRED',
             Session: session,
-            ChallengeResponses: { USERNAME: email, NEW_PASSWORD: newPassword, ...withSecretHash(secretHash(email)) },
+            ChallengeResponses: { USERNAME: username, NEW_PASSWORD: newPassword, ...withSecretHash(secretHash(username)) },
+          }),
+        );
+        return toApiTokens(out.AuthenticationResult);
+      }),
+
+    answerTotpChallenge: (username, session, code) =>
+      call('mfaSignIn', async () => {
+        const out = await client.send(
+          new RespondToAuthChallengeCommand({
+            ClientId: clientId,
+            ChallengeName: 'SOFTWARE_TOKEN_MFA',
+            Session: session,
+            ChallengeResponses: { USERNAME: username, SOFTWARE_TOKEN_MFA_CODE: code, ...withSecretHash(secretHash(username)) },
           }),
         );
         return toApiTokens(out.AuthenticationResult);
@@ -212,7 +229,25 @@ export function createUserService(
   };
 }
 
-function withSecretHash(hash: string | undefined): Record<string, string> {
+/**
+ * Reads InitiateAuth's answer. Only the challenges the custom pages can answer pass; MFA_SETUP (a pool
+ * where MFA is required and the person has none yet) gets its own message; any other challenge is one
+ * this pool is not set up for.
+ */
+function signInResultOf(out: InitiateAuthCommandOutput, email: string): SignInResult {
+  if (!out.ChallengeName) return { kind: 'tokens', tokens: toApiTokens(out.AuthenticationResult) };
+  // Cognito wants the answer to name the user as the challenge does (the internal username, not the e-mail
+  // alias), with the SECRET_HASH over that same name.
+  const username = out.ChallengeParameters?.USER_ID_FOR_SRP ?? email;
+  const session = out.Session;
+  if (out.ChallengeName === 'NEW_PASSWORD_REQUIRED' && session) return { kind: 'new-password-required', session, username };
+  if (out.ChallengeName === 'SOFTWARE_TOKEN_MFA' && session) return { kind: 'mfa-required', session, username };
+  if (out.ChallengeName === 'MFA_SETUP') throw new AppError('mfa_setup_required', 'signIn: MFA_SETUP');
+  throw new AppError('cognito_unknown', `signIn: unexpected challenge ${out.ChallengeName}`);
+}
+
+/** The SECRET_HASH entry of AuthParameters / ChallengeResponses, when the client has a secret. */
+export function withSecretHash(hash: string | undefined): Record<string, string> {
   return hash === undefined ? {} : { SECRET_HASH: hash };
 }
 

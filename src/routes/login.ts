@@ -1,4 +1,5 @@
 import { Router, type Request } from 'express';
+import { holdMfaChallenge } from '../auth/mfa-challenge';
 import { PASSWORD_STRATEGY, signedInFromApiTokens, type PasswordFailure } from '../auth/password';
 import { safeReturnTo } from '../auth/return-to';
 import { startSession, type SignedIn } from '../auth/start-session';
@@ -12,7 +13,7 @@ function returnToOf(req: Request): string | undefined {
   return safeReturnTo((req.query as Record<string, unknown>).returnTo);
 }
 
-/** The custom sign-in page (admin password auth on the server) and the new-password challenge. */
+/** The custom sign-in page (password auth on the server) and the new-password challenge. */
 export function createLoginRouter(deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'passport' | 'limiters' | 'clock'>): Router {
   const router = Router();
   const { users, limiters, passport } = deps;
@@ -24,9 +25,10 @@ export function createLoginRouter(deps: Pick<AccountRouteDeps, 'users' | 'verifi
   });
 
   /*
-   * POST /login — AdminInitiateAuth (ADMIN_USER_PASSWORD_AUTH) through Passport. Unknown email and wrong
-   * password get the same message and status; an unconfirmed account goes to the confirm page; a
-   * NEW_PASSWORD_REQUIRED challenge to the new-password page. At most N failures per address per window.
+   * POST /login — InitiateAuth (USER_PASSWORD_AUTH) through Passport. Unknown email and wrong password
+   * get the same message and status; an unconfirmed account goes to the confirm page; a
+   * NEW_PASSWORD_REQUIRED challenge to the new-password page; SOFTWARE_TOKEN_MFA to the code page
+   * (routes/mfa.ts). At most N failures per address per window.
    */
   router.post('/login', limiters.signInFailuresPerEmail, (req, res, next) => {
     const returnTo = returnToOf(req);
@@ -44,8 +46,12 @@ export function createLoginRouter(deps: Pick<AccountRouteDeps, 'users' | 'verifi
       }
       const failure = info as PasswordFailure;
       if (failure.code === 'new_password_required') {
-        req.session.challenge = { email, session: failure.session, returnTo };
+        req.session.challenge = { email, session: failure.session, username: failure.username, returnTo };
         return res.redirect(303, '/login/new-password');
+      }
+      if (failure.code === 'mfa_required') {
+        holdMfaChallenge(req, { email, session: failure.session, username: failure.username, returnTo }, deps.clock());
+        return res.redirect(303, '/login/mfa');
       }
       if (failure.code === 'not_confirmed') {
         req.session.pendingEmail = email;
@@ -63,7 +69,7 @@ export function createLoginRouter(deps: Pick<AccountRouteDeps, 'users' | 'verifi
     renderForm(res, 'login-new-password', 200, emptyForm(), { policy: await users.passwordPolicy() });
   });
 
-  /* POST /login/new-password — AdminRespondToAuthChallenge, then the same session as any sign-in. */
+  /* POST /login/new-password — RespondToAuthChallenge, then the same session as any sign-in. */
   router.post('/login/new-password', async (req, res) => {
     const challenge = req.session.challenge;
     if (!challenge) return res.redirect(303, '/login');
@@ -74,7 +80,7 @@ export function createLoginRouter(deps: Pick<AccountRouteDeps, 'users' | 'verifi
     if (problem) return renderForm(res, 'login-new-password', 400, { values: {}, ...problem }, { policy });
     let signedIn: SignedIn;
     try {
-      const tokens = await users.answerNewPasswordChallenge(challenge.email, challenge.session, parsed.data.password);
+      const tokens = await users.answerNewPasswordChallenge(challenge.username ?? challenge.email, challenge.session, parsed.data.password);
       signedIn = await signedInFromApiTokens(deps.verifier, tokens);
     } catch (err) {
       if (err instanceof AppError && err.code === 'session_expired') {

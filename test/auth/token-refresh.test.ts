@@ -95,7 +95,7 @@ describe('access-token refresh (against cognito-local, controllable clock)', () 
     advance(59.5 * MINUTE);
     const results = await Promise.all(Array.from({ length: 6 }, () => agent.get('/complete')));
     expect(results.map((r) => r.status)).to.deep.equal([200, 200, 200, 200, 200, 200]);
-    expect(sent.filter((c) => c.name === 'InitiateAuthCommand')).to.have.length(1);
+    expect(sent.filter((c) => c.name === 'InitiateAuthCommand' && c.input.AuthFlow === 'REFRESH_TOKEN_AUTH')).to.have.length(1);
   });
 
   it('refreshes a Hosted UI session at the token endpoint', async () => {

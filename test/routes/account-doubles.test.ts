@@ -41,18 +41,18 @@ describe('custom pages where cognito-local cannot answer (double at the Cognito 
     await submit(t.agent(), '/password/reset', '/password/reset', { email, code: codeFromEmulator(email), password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
 
     const named = sent.filter((c) =>
-      ['SignUpCommand', 'ResendConfirmationCodeCommand', 'ConfirmSignUpCommand', 'AdminInitiateAuthCommand', 'ForgotPasswordCommand', 'ConfirmForgotPasswordCommand'].includes(c.name),
+      ['SignUpCommand', 'ResendConfirmationCodeCommand', 'ConfirmSignUpCommand', 'InitiateAuthCommand', 'ForgotPasswordCommand', 'ConfirmForgotPasswordCommand'].includes(c.name),
     );
     expect(named.map((c) => c.name)).to.have.members([
       'SignUpCommand',
       'ResendConfirmationCodeCommand',
       'ConfirmSignUpCommand',
-      'AdminInitiateAuthCommand',
+      'InitiateAuthCommand',
       'ForgotPasswordCommand',
       'ConfirmForgotPasswordCommand',
     ]);
     for (const c of named) {
-      const hash = c.name === 'AdminInitiateAuthCommand' ? (c.input.AuthParameters as Record<string, string>).SECRET_HASH : c.input.SecretHash;
+      const hash = c.name === 'InitiateAuthCommand' ? (c.input.AuthParameters as Record<string, string>).SECRET_HASH : c.input.SecretHash;
       expect(hash, c.name).to.equal(expectedSecretHash(email));
     }
   });
@@ -70,11 +70,11 @@ describe('custom pages where cognito-local cannot answer (double at the Cognito 
     const { client: real, ids } = testEmulator();
     let challenged = false;
     const { t, sent } = appWithDouble((c) => {
-      if (c.name === 'AdminInitiateAuthCommand' && !challenged) {
+      if (c.name === 'InitiateAuthCommand' && !challenged) {
         challenged = true;
         return Promise.resolve({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 'challenge-session-1', ChallengeParameters: {} });
       }
-      if (c.name === 'AdminRespondToAuthChallengeCommand') {
+      if (c.name === 'RespondToAuthChallengeCommand') {
         // What Cognito would do: set the new password and answer with tokens (real ones, from the emulator).
         const responses = c.input.ChallengeResponses as Record<string, string>;
         return (async () => {
@@ -96,12 +96,12 @@ describe('custom pages where cognito-local cannot answer (double at the Cognito 
 
     const weak = await submit(agent, '/login/new-password', '/login/new-password', { password: 'weak', passwordConfirm: 'weak' });
     expect(weak.status).to.equal(400);
-    expect(sent.some((c) => c.name === 'AdminRespondToAuthChallengeCommand'), 'refused before calling Cognito').to.equal(false);
+    expect(sent.some((c) => c.name === 'RespondToAuthChallengeCommand'), 'refused before calling Cognito').to.equal(false);
 
     const done = await submit(agent, '/login/new-password', '/login/new-password', { password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
     expect(done.status).to.equal(303);
     expect(done.headers.location).to.equal('/complete');
-    const answer = sent.find((c) => c.name === 'AdminRespondToAuthChallengeCommand')!;
+    const answer = sent.find((c) => c.name === 'RespondToAuthChallengeCommand')!;
     expect(answer.input.Session).to.equal('challenge-session-1');
     expect((answer.input.ChallengeResponses as Record<string, string>).SECRET_HASH).to.equal(expectedSecretHash(user.email));
     expect((await agent.get('/complete').expect(200)).text).to.contain(user.email);

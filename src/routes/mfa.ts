@@ -1,0 +1,191 @@
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { pendingMfaChallenge } from '../auth/mfa-challenge';
+import { signedInFromApiTokens } from '../auth/password';
+import { safeReturnTo } from '../auth/return-to';
+import { expireSession, startSession, type SignedIn } from '../auth/start-session';
+import { buildTotpEnrolment } from '../auth/totp-enrolment';
+import type { MfaService } from '../cognito/mfa-service';
+import { AppError, isFormError } from '../errors';
+import { en } from '../i18n/en';
+import { emptyForm, fields, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps, type FormState } from './forms';
+
+/** Where a person lands after the second sign-in step, as after the first. */
+const DEFAULT_AFTER_SIGN_IN = '/profile';
+
+/** The issuer an authenticator app lists: the app's name, the same in every language (one account, one entry). */
+const TOTP_ISSUER = en['app.name'];
+
+/** A code from an authenticator app: six digits (spaces ignored). */
+const totpCode = z.preprocess(
+  (v) => (typeof v === 'string' ? v.replace(/\s+/g, '') : ''),
+  z.string().min(1, 'form.required').regex(/^\d{6}$/, 'mfa.invalidCode'),
+);
+
+/**
+ * Two-step sign-in with an authenticator app: the set-up and switch-off pages, the on/off status for the
+ * profile page, and the code page between the password and the session. Mounted after the login router
+ * (whose per-IP limit covers `/login/mfa`) and before the profile router (for the status).
+ */
+export function createMfaRouter(
+  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'requireAuth' | 'sessionCookieName' | 'clock'> & { mfa: MfaService },
+): Router {
+  const router = Router();
+  const { mfa, limiters } = deps;
+  const requireAuth = deps.requireAuth();
+  router.use('/mfa', limiters.perIp);
+
+  /** Runs a call with the session's access token; an expired session ends and goes to sign-in. */
+  async function withAccessToken(req: Request, res: Response, work: (accessToken: string) => Promise<void>): Promise<void> {
+    try {
+      await work(req.session.tokens!.accessToken);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'session_expired') return expireSession(req, res, deps.sessionCookieName);
+      throw err;
+    }
+  }
+
+  /** The set-up page: the start button, or the pending secret as a QR code and as text, with the code form. */
+  async function renderSetup(req: Request, res: Response, status: number, form: FormState): Promise<void> {
+    const pending = req.session.mfaSetup;
+    const label = req.user!.email ?? req.user!.username;
+    const enrolment = pending ? await buildTotpEnrolment({ secret: pending.secret, issuer: TOTP_ISSUER, label }) : undefined;
+    renderForm(res, 'mfa-setup', status, form, { enrolment });
+  }
+
+  /** Makes the sign-in failure limit count this request against `email` (it keys on the body's address). */
+  function countAgainst(req: Request, email: string | undefined): void {
+    req.body = { ...((req.body as Record<string, unknown> | undefined) ?? {}), email: email ?? '' };
+  }
+
+  /* GET /profile — before the profile page: whether TOTP is on, for its two-step block. */
+  router.get('/profile', requireAuth, async (req, res, next: NextFunction) => {
+    try {
+      res.locals.totpEnabled = await mfa.isTotpEnabled(req.session.tokens!.accessToken);
+    } catch (err) {
+      // The profile page's own GetUser meets the same expired session and ends it.
+      if (!(err instanceof AppError && err.code === 'session_expired')) throw err;
+    }
+    next();
+  });
+
+  /* GET /mfa/setup — the start button, or (after it) the QR code, the key as text and the first-code form. */
+  router.get('/mfa/setup', requireAuth, (req, res) =>
+    withAccessToken(req, res, async (accessToken) => {
+      if (await mfa.isTotpEnabled(accessToken)) return res.redirect(303, '/profile');
+      await renderSetup(req, res, 200, emptyForm());
+    }),
+  );
+
+  /*
+   * POST /mfa/setup — AssociateSoftwareToken: a new secret, kept in the server-side session until a first
+   * code confirms it. Refused while TOTP is on: a new association must not replace a working one.
+   */
+  router.post('/mfa/setup', requireAuth, (req, res) =>
+    withAccessToken(req, res, async (accessToken) => {
+      if (await mfa.isTotpEnabled(accessToken)) return res.redirect(303, '/profile');
+      req.session.mfaSetup = { secret: await mfa.associateTotp(accessToken) };
+      res.redirect(303, '/mfa/setup');
+    }),
+  );
+
+  /* POST /mfa/setup/confirm — VerifySoftwareToken with the first code, then SetUserMFAPreference: on. */
+  router.post('/mfa/setup/confirm', requireAuth, async (req, res) => {
+    if (!req.session.mfaSetup) return res.redirect(303, '/mfa/setup');
+    const parsed = parseForm({ code: totpCode }, req.body);
+    if (!parsed.ok) return renderSetup(req, res, 400, { values: {}, fieldErrors: parsed.fieldErrors });
+    await withAccessToken(req, res, async (accessToken) => {
+      try {
+        await mfa.enableTotp(accessToken, parsed.data.code);
+      } catch (err) {
+        if (!isFormError(err)) throw err;
+        return renderSetup(req, res, err.status, { values: {}, fieldErrors: {}, error: err.code });
+      }
+      delete req.session.mfaSetup;
+      setNotice(req, 'notice.mfa_enabled');
+      res.redirect(303, '/profile');
+    });
+  });
+
+  /* GET /mfa/disable — the current password, to switch two-step sign-in off. */
+  router.get('/mfa/disable', requireAuth, (req, res) =>
+    withAccessToken(req, res, async (accessToken) => {
+      if (!(await mfa.isTotpEnabled(accessToken))) return res.redirect(303, '/profile');
+      renderForm(res, 'mfa-disable', 200, emptyForm());
+    }),
+  );
+
+  /*
+   * POST /mfa/disable — checks the current password with Cognito (a wrong one counts against the address
+   * like a failed sign-in), then SetUserMFAPreference: off.
+   */
+  router.post(
+    '/mfa/disable',
+    requireAuth,
+    (req, _res, next) => {
+      countAgainst(req, req.user!.email);
+      next();
+    },
+    limiters.signInFailuresPerEmail,
+    async (req, res) => {
+      const parsed = parseForm({ password: fields.password }, req.body);
+      if (!parsed.ok) return renderForm(res, 'mfa-disable', 400, { values: {}, fieldErrors: parsed.fieldErrors });
+      try {
+        await mfa.checkPassword(req.user!.username, parsed.data.password);
+      } catch (err) {
+        return renderFormError(res, 'mfa-disable', err, {});
+      }
+      await withAccessToken(req, res, async (accessToken) => {
+        await mfa.disableTotp(accessToken);
+        setNotice(req, 'notice.mfa_disabled');
+        res.redirect(303, '/profile');
+      });
+    },
+  );
+
+  /**
+   * Lets a request through only while a code challenge waits in this browser's session: none goes to the
+   * sign-in page, an expired one there with a message.
+   */
+  function requireChallenge(req: Request, res: Response, next: NextFunction): void {
+    const challenge = pendingMfaChallenge(req, deps.clock());
+    if (challenge === undefined) return res.redirect(303, '/login');
+    if (challenge === 'expired') {
+      setNotice(req, 'error.mfa_expired');
+      return res.redirect(303, '/login');
+    }
+    if (req.method === 'POST') countAgainst(req, challenge.email);
+    next();
+  }
+
+  /* GET /login/mfa — the code page of the second sign-in step. */
+  router.get('/login/mfa', requireChallenge, (_req, res) => renderForm(res, 'login-mfa', 200, emptyForm()));
+
+  /*
+   * POST /login/mfa — RespondToAuthChallenge (SOFTWARE_TOKEN_MFA) with the challenge kept in the session.
+   * Wrong codes count against the address together with wrong passwords. Success makes exactly the
+   * session a password-only sign-in makes; a challenge Cognito no longer accepts sends back to sign-in.
+   */
+  router.post('/login/mfa', requireChallenge, limiters.signInFailuresPerEmail, async (req, res) => {
+    const challenge = req.session.mfaChallenge!;
+    const parsed = parseForm({ code: totpCode }, req.body);
+    if (!parsed.ok) return renderForm(res, 'login-mfa', 400, { values: {}, fieldErrors: parsed.fieldErrors });
+    let signedIn: SignedIn;
+    try {
+      const tokens = await deps.users.answerTotpChallenge(challenge.username, challenge.session, parsed.data.code);
+      signedIn = await signedInFromApiTokens(deps.verifier, tokens);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'mfa_expired') {
+        delete req.session.mfaChallenge;
+        setNotice(req, 'error.mfa_expired');
+        return res.redirect(303, '/login');
+      }
+      return renderFormError(res, 'login-mfa', err, {});
+    }
+    delete req.session.mfaChallenge;
+    await startSession(req, signedIn, deps.clock());
+    res.redirect(303, safeReturnTo(challenge.returnTo) ?? DEFAULT_AFTER_SIGN_IN);
+  });
+
+  return router;
+}
