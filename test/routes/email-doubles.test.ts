@@ -1,6 +1,6 @@
 import {
   AdminConfirmSignUpCommand,
-  AdminInitiateAuthCommand,
+  InitiateAuthCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
@@ -87,8 +87,8 @@ describe('e-mail pages where cognito-local cannot answer (double at the Cognito 
     const { client: real } = testEmulator();
     const issued: string[] = [];
     const { t, sent } = appWithDouble((c) => {
-      if (c.name !== 'AdminInitiateAuthCommand') return undefined;
-      return real.send(new AdminInitiateAuthCommand(c.input as never)).then((out) => {
+      if (c.name !== 'InitiateAuthCommand') return undefined;
+      return real.send(new InitiateAuthCommand(c.input as never)).then((out) => {
         issued.push(out.AuthenticationResult?.RefreshToken ?? '');
         return out;
       });
