@@ -1,5 +1,5 @@
 import type { IdTokenClaims } from '../cognito/tokens';
-import type { PendingAuthorization } from './hosted-ui';
+import type { PendingAuthorization } from './pending-authorizations';
 
 /** How a user signed in. */
 export type SignInProvider = 'hosted-ui' | 'password';
@@ -31,8 +31,8 @@ declare module 'express-session' {
     tokens: SessionTokens;
     /** The verified ID token claims, shown on the complete page. */
     idClaims: Record<string, unknown>;
-    /** passport-openidconnect's pending authorization request. */
-    oidc: { state?: { handle: string; nonce?: string; state?: PendingAuthorization } };
+    /** Hosted UI sign-ins started in this browser and not yet back (a few, each expiring on its own). */
+    pendingAuthorizations: PendingAuthorization[];
     /** The address being signed up, confirmed or reset: prefills the next form without a URL parameter. */
     pendingEmail: string;
     /** A NEW_PASSWORD_REQUIRED challenge waiting for its answer. */

@@ -141,6 +141,14 @@ export const en = {
   'error.emulator_unsupported': 'The emulator (cognito-local) does not support this operation.',
   'error.session_expired': 'Your session has expired. Please sign in again.',
   'error.cognito_unknown': 'Cognito reported an unexpected problem. Please try again later.',
+  'oauth.access_denied': 'Cognito says the sign-in was cancelled, or that this account may not sign in to this app.',
+  'oauth.invalid_request': 'Cognito could not process the sign-in request. Please start the sign-in again.',
+  'oauth.unauthorized_client': 'Cognito does not allow this app to sign people in this way (check the app client settings).',
+  'oauth.unsupported_response_type': 'Cognito does not allow the kind of sign-in this app asked for (check the app client\'s OAuth flows).',
+  'oauth.invalid_scope': 'Cognito refused the permissions (scopes) this app asked for (check the app client\'s allowed scopes).',
+  'oauth.server_error': 'Cognito had an internal problem. Please try again later.',
+  'oauth.temporarily_unavailable': 'Cognito is busy or briefly unavailable. Please try again in a moment.',
+  'oauth.other': 'Cognito reported an error it did not explain. Please start the sign-in again.',
 } as const satisfies Record<string, string>;
 
 /** A message key. */

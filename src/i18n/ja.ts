@@ -143,4 +143,12 @@ export const ja: Record<MessageKey, string> = {
   'error.emulator_unsupported': 'エミュレーター (cognito-local) はこの操作に対応していません。',
   'error.session_expired': 'セッションの有効期限が切れました。もう一度サインインしてください。',
   'error.cognito_unknown': 'Cognito で予期しない問題が発生しました。しばらくしてからもう一度お試しください。',
+  'oauth.access_denied': 'サインインがキャンセルされたか、このアカウントはこのアプリにサインインできないと Cognito が応答しました。',
+  'oauth.invalid_request': 'Cognito がサインインの要求を処理できませんでした。もう一度サインインを開始してください。',
+  'oauth.unauthorized_client': 'Cognito はこのアプリにこの方法でのサインインを許可していません (アプリクライアントの設定を確認してください)。',
+  'oauth.unsupported_response_type': 'このアプリが求めたサインインの種類を Cognito が許可していません (アプリクライアントの OAuth フローを確認してください)。',
+  'oauth.invalid_scope': 'このアプリが求めた権限 (スコープ) を Cognito が拒否しました (アプリクライアントの許可されたスコープを確認してください)。',
+  'oauth.server_error': 'Cognito で内部の問題が発生しました。しばらくしてからもう一度お試しください。',
+  'oauth.temporarily_unavailable': 'Cognito が混雑しているか、一時的に利用できません。少し待ってからもう一度お試しください。',
+  'oauth.other': 'Cognito が理由を示さずにエラーを返しました。もう一度サインインを開始してください。',
 };
