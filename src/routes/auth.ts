@@ -88,8 +88,10 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
   });
 
   /*
-   * GET /auth/callback — Cognito sends the browser back here. Check state, exchange the code (with the
-   * PKCE verifier and the client secret), verify the ID token, start a new session, then 303 onwards.
+   * GET /auth/callback — Cognito sends the browser back here. A malformed answer is a 400 (it never
+   * starts a new authorization); an `error=` is explained. Otherwise take the pending sign-in its state
+   * names, exchange the code (with its PKCE verifier and the client secret), verify the ID token, start a
+   * new session, then 303 onwards.
    */
   router.get('/auth/callback', (req, res, next) => {
     const parsed = callbackQuery.safeParse(req.query);
