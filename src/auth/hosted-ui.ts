@@ -117,7 +117,8 @@ function idTokenShapeProblem(json: TokenResponse): string | undefined {
   } catch {
     return 'the ID token is not a JWT';
   }
-  const missing = ['iss', 'sub', 'aud', 'exp', 'iat'].filter((claim) => payload[claim] === undefined);
+  // The library's own test is truthiness: an empty `sub` or a zero `exp` count as missing there too.
+  const missing = ['iss', 'sub', 'aud', 'exp', 'iat'].filter((claim) => !payload[claim]);
   return missing.length > 0 ? `the ID token lacks ${missing.join(', ')}` : undefined;
 }
 
