@@ -6,6 +6,7 @@ import type session from 'express-session';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { createPassport } from './auth/passport';
+import { createPendingAuthorizations } from './auth/pending-authorizations';
 import { createRequireAuth } from './auth/require-auth';
 import { createTokenRefresher } from './auth/token-refresh';
 import { callbackUrl } from './cognito/pool-settings';
@@ -123,7 +124,8 @@ export function createApp(deps: AppDeps): express.Express {
 
   const verifier = cognito.verifier ?? createTokenVerifier(cognito.settings);
   const users = cognito.users ?? createUserService(cognito.client, cognito.settings);
-  const passport = createPassport({ settings: cognito.settings, callbackUrl: callbackUrl(config.appBaseUrl), verifier, users });
+  const pendingAuthorizations = createPendingAuthorizations({ clock });
+  const passport = createPassport({ settings: cognito.settings, callbackUrl: callbackUrl(config.appBaseUrl), verifier, users, pendingAuthorizations });
   app.use(passport.initialize());
   app.use(passport.session());
 
@@ -161,6 +163,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(
     createAuthRouter({
       passport,
+      pendingAuthorizations,
+      limiters,
       settings: cognito.settings,
       cognitoClient: cognito.client,
       appBaseUrl: config.appBaseUrl,

@@ -35,6 +35,8 @@ export interface AppConfig {
     signInWindowSeconds: number;
     /** Requests per minute per client IP on the sign-in, sign-up, confirm and password pages. */
     perIpPerMinute: number;
+    /** Hosted UI sign-in starts (`GET /auth/login`) per minute per client IP. */
+    signInStartsPerMinute: number;
   };
   cognito: {
     mode: CognitoMode;
@@ -122,6 +124,7 @@ const schema = z.object({
   RATE_LIMIT_SIGNIN_FAILURES: z.coerce.number().int().min(1).default(5),
   RATE_LIMIT_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  RATE_LIMIT_SIGNIN_START_PER_MINUTE: z.coerce.number().int().min(1).default(30),
 });
 
 const REAL_COGNITO_VARS = [
@@ -209,6 +212,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       signInFailures: e.RATE_LIMIT_SIGNIN_FAILURES,
       signInWindowSeconds: e.RATE_LIMIT_SIGNIN_WINDOW_SECONDS,
       perIpPerMinute: e.RATE_LIMIT_IP_PER_MINUTE,
+      signInStartsPerMinute: e.RATE_LIMIT_SIGNIN_START_PER_MINUTE,
     },
     cognito: {
       mode,

@@ -1,10 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { Request } from 'express';
 import OpenIDConnectStrategy from 'passport-openidconnect';
-import { requestTokens, TokenEndpointError } from '../cognito/token-endpoint';
+import { requestTokens, TokenEndpointError, type TokenResponse } from '../cognito/token-endpoint';
 import type { CognitoSettings } from '../cognito/settings';
 import type { IdTokenClaims, TokenVerifier } from '../cognito/tokens';
 import { OAUTH_SCOPES } from '../cognito/pool-settings';
+import { TokenValidationError } from '../errors';
+import type { AuthorizationAppState, PendingAuthorizations } from './pending-authorizations';
 import { sessionTokensFrom } from './session-tokens';
 import type { SessionTokens } from './session-user';
 import { userFromIdClaims } from './session-user';
@@ -12,20 +15,11 @@ import { userFromIdClaims } from './session-user';
 /** Name under which the Hosted UI strategy is registered with Passport. */
 export const HOSTED_UI_STRATEGY = 'cognito-hosted-ui';
 
-/** Session key of passport-openidconnect's state store: `req.session.oidc.state`. */
-export const OIDC_SESSION_KEY = 'oidc';
-
-/** What the app keeps with the pending authorization request (passport-openidconnect's "app state"). */
-export interface PendingAuthorization {
-  returnTo?: string | undefined;
-  codeVerifier: string;
-}
-
 /** Handed by the strategy to the callback route on success, beside the user. */
 export interface HostedUiInfo {
   tokens: SessionTokens;
   claims: IdTokenClaims;
-  state?: PendingAuthorization;
+  state?: AuthorizationAppState;
 }
 
 /** The subset of the `oauth` library's OAuth2 that passport-openidconnect calls at the token step. */
@@ -51,6 +45,7 @@ class CognitoHostedUiStrategy extends OpenIDConnectStrategy {
     options: OpenIDConnectStrategy.StrategyOptions,
     verify: OpenIDConnectStrategy.VerifyFunction,
     private readonly settings: CognitoSettings,
+    private readonly pending: PendingAuthorizations,
   ) {
     super(options, verify);
   }
@@ -58,14 +53,15 @@ class CognitoHostedUiStrategy extends OpenIDConnectStrategy {
   override authenticate(req: Request, options: OpenIDConnectStrategy.AuthenticateOptions = {}): void {
     const query = req.query as Record<string, unknown>;
     if (query.code !== undefined) {
-      const pending = readPendingAuthorization(req);
+      // Read here, consumed by the state store's verify just after: the token call needs its verifier.
+      const pending = this.pending.peek(req, query.state);
       const self = this as unknown as { _oauth2: TokenCaller };
-      self._oauth2 = this.createTokenCaller(self._oauth2, pending?.codeVerifier);
+      self._oauth2 = this.createTokenCaller(self._oauth2, pending?.appState.codeVerifier);
     } else if (query.error === undefined) {
       const codeVerifier = randomBytes(32).toString('base64url');
       this.pkceChallenge = createHash('sha256').update(codeVerifier).digest('base64url');
       const returnTo = (options.state as { returnTo?: string } | undefined)?.returnTo;
-      options = { ...options, state: { returnTo, codeVerifier } satisfies PendingAuthorization };
+      options = { ...options, state: { returnTo, codeVerifier } satisfies AuthorizationAppState };
     }
     super.authenticate(req, options);
   }
@@ -88,7 +84,13 @@ class CognitoHostedUiStrategy extends OpenIDConnectStrategy {
           return;
         }
         requestTokens(settings, { ...params, code, code_verifier: codeVerifier }).then(
-          (json) => callback(null, json.access_token, json.refresh_token, json as unknown as Record<string, unknown>),
+          (json) => {
+            const problem = idTokenShapeProblem(json);
+            // passport-openidconnect decodes the ID token itself and throws plain errors on a bad one;
+            // refused here, such a token stays a validation failure and anything it throws is a bug.
+            if (problem) callback(new TokenValidationError(problem));
+            else callback(null, json.access_token, json.refresh_token, json as unknown as Record<string, unknown>);
+          },
           (err: unknown) => {
             if (err instanceof TokenEndpointError) {
               const data = JSON.stringify({ error: err.error, error_description: err.description });
@@ -103,9 +105,21 @@ class CognitoHostedUiStrategy extends OpenIDConnectStrategy {
   }
 }
 
-function readPendingAuthorization(req: Request): PendingAuthorization | undefined {
-  const pending = req.session?.[OIDC_SESSION_KEY]?.state?.state;
-  return pending && typeof pending.codeVerifier === 'string' ? pending : undefined;
+/**
+ * Why passport-openidconnect could not even read the response's ID token (not a JWT, not JSON, or
+ * without the claims it requires), or undefined. Nothing here is trusted yet: the verifier checks it all.
+ */
+function idTokenShapeProblem(json: TokenResponse): string | undefined {
+  if (typeof json.id_token !== 'string') return 'no ID token in the token response';
+  let payload: Record<string, unknown>;
+  try {
+    payload = decomposeUnverifiedJwt(json.id_token).payload;
+  } catch {
+    return 'the ID token is not a JWT';
+  }
+  // The library's own test is truthiness: an empty `sub` or a zero `exp` count as missing there too.
+  const missing = ['iss', 'sub', 'aud', 'exp', 'iat'].filter((claim) => !payload[claim]);
+  return missing.length > 0 ? `the ID token lacks ${missing.join(', ')}` : undefined;
 }
 
 /**
@@ -118,6 +132,7 @@ export function createHostedUiStrategy(deps: {
   settings: CognitoSettings;
   callbackUrl: string;
   verifier: TokenVerifier;
+  pendingAuthorizations: PendingAuthorizations;
 }): OpenIDConnectStrategy {
   const { settings, verifier } = deps;
   const verify = (
@@ -145,10 +160,11 @@ export function createHostedUiStrategy(deps: {
       callbackURL: deps.callbackUrl,
       scope: OAUTH_SCOPES.filter((s) => s !== 'openid'),
       nonce: settings.nonce ? 'true' : undefined,
-      sessionKey: OIDC_SESSION_KEY,
+      store: deps.pendingAuthorizations as unknown as OpenIDConnectStrategy.SessionStore,
       skipUserProfile: true,
     } as OpenIDConnectStrategy.StrategyOptions,
     verify as unknown as OpenIDConnectStrategy.VerifyFunction,
     settings,
+    deps.pendingAuthorizations,
   );
 }

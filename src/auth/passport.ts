@@ -3,6 +3,7 @@ import type { CognitoSettings } from '../cognito/settings';
 import type { TokenVerifier } from '../cognito/tokens';
 import type { UserService } from '../cognito/user-service';
 import { createHostedUiStrategy, HOSTED_UI_STRATEGY } from './hosted-ui';
+import type { PendingAuthorizations } from './pending-authorizations';
 import { createPasswordStrategy, PASSWORD_STRATEGY } from './password';
 import './session-user';
 
@@ -18,6 +19,7 @@ export function createPassport(deps: {
   callbackUrl: string;
   verifier: TokenVerifier;
   users: UserService;
+  pendingAuthorizations: PendingAuthorizations;
 }): AppPassport {
   const passport = new Passport();
   passport.use(HOSTED_UI_STRATEGY, createHostedUiStrategy(deps));

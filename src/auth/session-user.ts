@@ -1,6 +1,6 @@
 import type { IdTokenClaims } from '../cognito/tokens';
-import type { PendingAuthorization } from './hosted-ui';
 import type { MfaChallenge } from './mfa-challenge';
+import type { PendingAuthorization } from './pending-authorizations';
 
 /** How a user signed in. */
 export type SignInProvider = 'hosted-ui' | 'password';
@@ -32,8 +32,8 @@ declare module 'express-session' {
     tokens: SessionTokens;
     /** The verified ID token claims, shown on the complete page. */
     idClaims: Record<string, unknown>;
-    /** passport-openidconnect's pending authorization request. */
-    oidc: { state?: { handle: string; nonce?: string; state?: PendingAuthorization } };
+    /** Hosted UI sign-ins started in this browser and not yet back (a few, each expiring on its own). */
+    pendingAuthorizations: PendingAuthorization[];
     /** The address being signed up, confirmed or reset: prefills the next form without a URL parameter. */
     pendingEmail: string;
     /** An e-mail change waiting for the code sent to the new address; `pending` while `email` is still the old one. */

@@ -196,6 +196,14 @@ export const en = {
   'error.mfa_code_mismatch': 'That code is not right, or it was already used. Wait for the next code in your authenticator app and enter it.',
   'error.mfa_expired': 'The time to enter the code ran out. Please sign in again.',
   'error.mfa_setup_required': 'This account must set up two-step sign-in before it can sign in. Please sign in with the Cognito Hosted UI to set it up.',
+  'oauth.access_denied': 'Cognito says the sign-in was cancelled, or that this account may not sign in to this app.',
+  'oauth.invalid_request': 'Cognito could not process the sign-in request. Please start the sign-in again.',
+  'oauth.unauthorized_client': 'Cognito does not allow this app to sign people in this way (check the app client settings).',
+  'oauth.unsupported_response_type': 'Cognito does not allow the kind of sign-in this app asked for (check the app client\'s OAuth flows).',
+  'oauth.invalid_scope': 'Cognito refused the permissions (scopes) this app asked for (check the app client\'s allowed scopes).',
+  'oauth.server_error': 'Cognito had an internal problem. Please try again later.',
+  'oauth.temporarily_unavailable': 'Cognito is busy or briefly unavailable. Please try again in a moment.',
+  'oauth.other': 'Cognito reported an error it did not explain. Please start the sign-in again.',
 } as const satisfies Record<string, string>;
 
 /** A message key. */

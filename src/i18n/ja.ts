@@ -198,4 +198,12 @@ export const ja: Record<MessageKey, string> = {
   'error.mfa_code_mismatch': 'コードが正しくないか、すでに使用されています。認証アプリに次のコードが表示されるのを待ってから入力してください。',
   'error.mfa_expired': 'コードの入力期限が切れました。もう一度サインインしてください。',
   'error.mfa_setup_required': 'このアカウントは、サインインの前に 2 段階サインインの設定が必要です。Cognito の Hosted UI でサインインして設定してください。',
+  'oauth.access_denied': 'サインインがキャンセルされたか、このアカウントはこのアプリにサインインできないと Cognito が応答しました。',
+  'oauth.invalid_request': 'Cognito がサインインの要求を処理できませんでした。もう一度サインインを開始してください。',
+  'oauth.unauthorized_client': 'Cognito はこのアプリにこの方法でのサインインを許可していません (アプリクライアントの設定を確認してください)。',
+  'oauth.unsupported_response_type': 'このアプリが求めたサインインの種類を Cognito が許可していません (アプリクライアントの OAuth フローを確認してください)。',
+  'oauth.invalid_scope': 'このアプリが求めた権限 (スコープ) を Cognito が拒否しました (アプリクライアントの許可されたスコープを確認してください)。',
+  'oauth.server_error': 'Cognito で内部の問題が発生しました。しばらくしてからもう一度お試しください。',
+  'oauth.temporarily_unavailable': 'Cognito が混雑しているか、一時的に利用できません。少し待ってからもう一度お試しください。',
+  'oauth.other': 'Cognito が理由を示さずにエラーを返しました。もう一度サインインを開始してください。',
 };

@@ -5,25 +5,58 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { AppPassport } from '../auth/passport';
 import { HOSTED_UI_STRATEGY, type HostedUiInfo } from '../auth/hosted-ui';
+import { STATE_REFUSED, type PendingAuthorizations } from '../auth/pending-authorizations';
 import { safeReturnTo } from '../auth/return-to';
 import { endSession, startSession } from '../auth/start-session';
 import type { CognitoSettings } from '../cognito/settings';
 import { postSignOutRedirect, signOutAtCognito } from '../cognito/sign-out';
 import { AppError } from '../errors';
+import type { MessageKey } from '../i18n';
 import type { Clock } from '../sessions/lifetime';
+import type { RateLimiters } from './rate-limit';
 
 /** Longest value accepted in any callback query parameter. */
 const MAX_PARAM = 2048;
-const param = z.string().max(MAX_PARAM);
+/** `code` and `state` are 1*VSCHAR, `error` 1*NQSCHAR (RFC 6749, Appendix A): never empty. */
+const vsChars = z.string().min(1).max(MAX_PARAM).regex(/^[\x20-\x7e]+$/);
+const nqsChars = z.string().min(1).max(MAX_PARAM).regex(/^[\x20\x21\x23-\x5b\x5d-\x7e]+$/);
+/** Free text from the provider: only logged, never shown; single and non-empty like every parameter. */
+const providerText = z.string().min(1).max(MAX_PARAM);
 
-/** The callback's query: single values only (`?state=a&state=b` is refused), a code or an error. */
-const callbackQuery = z
-  .object({ code: param.optional(), state: param.optional(), error: param.optional(), error_description: param.optional() })
-  .refine((q) => q.code !== undefined || q.error !== undefined);
+/**
+ * The callback's query: single values only (`?state=a&state=b` is refused), a code or an error but
+ * never both. A missing `state` is left to the state check (a 403 like any state that is not ours).
+ */
+const callbackQuery = z.union([
+  z.object({ code: vsChars, state: vsChars.optional(), error: z.undefined().optional() }),
+  z.object({
+    error: nqsChars,
+    error_description: providerText.optional(),
+    error_uri: providerText.optional(),
+    state: vsChars.optional(),
+    code: z.undefined().optional(),
+  }),
+]);
+
+/** The OAuth error codes of RFC 6749 §4.1.2.1 the pages explain; any other gets the generic message. */
+const OAUTH_ERROR_MESSAGES = new Map<string, MessageKey>([
+  ['access_denied', 'oauth.access_denied'],
+  ['invalid_request', 'oauth.invalid_request'],
+  ['unauthorized_client', 'oauth.unauthorized_client'],
+  ['unsupported_response_type', 'oauth.unsupported_response_type'],
+  ['invalid_scope', 'oauth.invalid_scope'],
+  ['server_error', 'oauth.server_error'],
+  ['temporarily_unavailable', 'oauth.temporarily_unavailable'],
+]);
+
+/** How much of a provider's `error_description` reaches the (debug) log. */
+const MAX_LOGGED_DESCRIPTION = 200;
 
 /** Dependencies of {@link createAuthRouter}. */
 export interface AuthRouterDeps {
   passport: AppPassport;
+  pendingAuthorizations: PendingAuthorizations;
+  limiters: Pick<RateLimiters, 'signInStartsPerIp'>;
   settings: CognitoSettings;
   cognitoClient: CognitoIdentityProviderClient;
   appBaseUrl: string;
@@ -41,7 +74,7 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
    * GET /auth/login — start Hosted UI sign-in: redirect to Cognito's authorize endpoint with a fresh
    * state, a PKCE challenge and (where supported) a nonce. `returnTo` is kept only if same-origin.
    */
-  router.get('/auth/login', (req, res, next) => {
+  router.get('/auth/login', deps.limiters.signInStartsPerIp, (req, res, next) => {
     const query = req.query as Record<string, unknown>;
     const returnTo = safeReturnTo(query.returnTo);
     if (query.code !== undefined || query.error !== undefined) {
@@ -55,18 +88,25 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
   });
 
   /*
-   * GET /auth/callback — Cognito sends the browser back here. Check state, exchange the code (with the
-   * PKCE verifier and the client secret), verify the ID token, start a new session, then 303 onwards.
+   * GET /auth/callback — Cognito sends the browser back here. A malformed answer is a 400 (it never
+   * starts a new authorization); an `error=` is explained. Otherwise take the pending sign-in its state
+   * names, exchange the code (with its PKCE verifier and the client secret), verify the ID token, start a
+   * new session, then 303 onwards.
    */
   router.get('/auth/callback', (req, res, next) => {
-    if (!callbackQuery.safeParse(req.query).success) {
+    const parsed = callbackQuery.safeParse(req.query);
+    if (!parsed.success) {
       next(new AppError('bad_request', 'malformed callback query'));
+      return;
+    }
+    if (parsed.data.error !== undefined) {
+      next(providerError(req, res, deps, parsed.data));
       return;
     }
     passport.authenticate(HOSTED_UI_STRATEGY, (err: unknown, user: Express.User | false, info: unknown, status?: number) => {
       if (err) return next(callbackError(err));
-      if (!user) return next(callbackFailure(req, info, status));
-      completeSignIn(req, res, next, user, info as HostedUiInfo, deps.clock());
+      if (!user) return next(callbackFailure(info, status));
+      completeSignIn(req, res, next, deps, user, info as HostedUiInfo);
     })(req, res, next);
   });
 
@@ -83,39 +123,62 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
   return router;
 }
 
-function completeSignIn(req: Request, res: Response, next: NextFunction, user: Express.User, info: HostedUiInfo, now: number): void {
-  startSession(req, { user, tokens: info.tokens, claims: info.claims }, now).then(
-    () => res.redirect(303, safeReturnTo(info.state?.returnTo) ?? '/complete'),
-    next,
-  );
+/**
+ * Starts the signed-in session and goes on. The browser's other pending sign-ins (other tabs) are
+ * carried over into the new session, so that each can still finish.
+ */
+function completeSignIn(req: Request, res: Response, next: NextFunction, deps: AuthRouterDeps, user: Express.User, info: HostedUiInfo): void {
+  const otherTabs = deps.pendingAuthorizations.takeAll(req);
+  startSession(req, { user, tokens: info.tokens, claims: info.claims }, deps.clock()).then(() => {
+    deps.pendingAuthorizations.restore(req, otherTabs);
+    res.redirect(303, safeReturnTo(info.state?.returnTo) ?? '/complete');
+  }, next);
 }
 
-/** A refusal by passport-openidconnect (`fail`): bad state, `error=access_denied`, or an ID token check. */
-function callbackFailure(req: Request, info: unknown, status: number | undefined): AppError {
-  const message = (info as { message?: unknown } | undefined)?.message;
-  const text = typeof message === 'string' ? message : 'sign-in refused';
-  if ((req.query as Record<string, unknown>).error !== undefined) {
-    return new AppError('auth_denied', text, { detail: text });
-  }
-  if (/state/i.test(text)) return new AppError('auth_state_invalid', text);
+/**
+ * The provider answered with `error=`. Its `error_description` is the provider's (or an attacker's)
+ * text: logged, shortened, at debug, never shown. With a sign-in of this browser pending under that
+ * `state`, the page explains the error code (and the sign-in is over); otherwise it is a neutral refusal.
+ */
+function providerError(
+  req: Request,
+  res: Response,
+  deps: AuthRouterDeps,
+  query: { error: string; error_description?: string | undefined; state?: string | undefined },
+): AppError {
+  const pending = deps.pendingAuthorizations.take(req, query.state);
+  (req.log ?? deps.logger).debug(
+    {
+      oauthError: query.error.slice(0, MAX_LOGGED_DESCRIPTION),
+      description: query.error_description?.slice(0, MAX_LOGGED_DESCRIPTION),
+      pending: pending !== undefined,
+    },
+    'authorization error from the provider',
+  );
+  if (!pending) return new AppError('auth_state_invalid', 'provider error with no sign-in pending');
+  res.locals.oauthMessage = OAUTH_ERROR_MESSAGES.get(query.error) ?? 'oauth.other';
+  return query.error === 'access_denied'
+    ? new AppError('auth_denied', 'access_denied from the provider')
+    : new AppError('auth_provider_error', 'authorization error from the provider');
+}
+
+/** A refusal by passport-openidconnect (`fail`): a state that is not pending, or an ID token check. */
+function callbackFailure(info: unknown, status: number | undefined): AppError {
+  const refusal = info as { message?: unknown; code?: unknown } | undefined;
+  if (refusal?.code === STATE_REFUSED.code) return new AppError('auth_state_invalid', STATE_REFUSED.message);
+  const text = typeof refusal?.message === 'string' ? refusal.message : 'sign-in refused';
   return new AppError('auth_token_invalid', text, { status: status && status >= 400 && status < 500 ? status : 401 });
 }
 
-/** An error from passport-openidconnect (`error`): provider error, token endpoint error, or ours. */
+/**
+ * An error from passport-openidconnect (`error`): ours (token endpoint, validation, Cognito down) keep
+ * their code; an OAuth error from the token endpoint means the code was not accepted; anything else is
+ * a bug, shown as a 500 page with its stack in the log.
+ */
 function callbackError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  const e = err as { name?: string; message?: string; code?: string; oauthError?: unknown };
-  switch (e.name) {
-    case 'AuthorizationError':
-      return new AppError('auth_provider_error', `authorization error ${e.code}`, { detail: e.message, cause: err });
-    case 'TokenError':
-      return new AppError('auth_code_invalid', `token endpoint: ${e.code}`, { detail: e.message, cause: err });
-    case 'InternalOAuthError':
-      return e.oauthError instanceof AppError
-        ? e.oauthError
-        : new AppError('upstream_unavailable', 'token request failed', { cause: err });
-    default:
-      // passport-openidconnect throws plain Errors for an ID token it cannot even decode.
-      return new AppError('auth_token_invalid', e.message ?? 'malformed ID token', { cause: err });
-  }
+  const e = err as { name?: string; code?: string; oauthError?: unknown };
+  if (e.name === 'TokenError') return new AppError('auth_code_invalid', `token endpoint: ${e.code}`, { cause: err });
+  if (e.name === 'InternalOAuthError' && e.oauthError instanceof AppError) return e.oauthError;
+  return new AppError('internal', 'unexpected failure in the sign-in callback', { cause: e.name === 'InternalOAuthError' ? e.oauthError : err });
 }

@@ -9,6 +9,8 @@ export interface RateLimiters {
   perIp: RequestHandler;
   /** Failed sign-ins per email address per window (a successful one does not count). */
   signInFailuresPerEmail: RequestHandler;
+  /** Hosted UI sign-in starts (`GET /auth/login`) per minute per client IP: each one stores a session. */
+  signInStartsPerIp: RequestHandler;
 }
 
 /** Answers with the localized 429 page (express-rate-limit has set `Retry-After` and `RateLimit`). */
@@ -39,6 +41,13 @@ export function createRateLimiters(config: Pick<AppConfig, 'rateLimit'>): RateLi
         const email = (req.body as Record<string, unknown> | undefined)?.email;
         return `signin:${typeof email === 'string' ? email.trim().toLowerCase() : ''}`;
       },
+      handler: tooMany,
+    }),
+    signInStartsPerIp: rateLimit({
+      windowMs: 60_000,
+      limit: config.rateLimit.signInStartsPerMinute,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
       handler: tooMany,
     }),
   };

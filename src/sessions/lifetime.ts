@@ -30,3 +30,19 @@ export function sessionLifetime(options: { idleMs: number; absoluteMs: number; c
     next();
   };
 }
+
+/** A session with nobody signed in (pending sign-ins, form tokens, notices) lives this long unused (ms). */
+export const ANONYMOUS_SESSION_TTL_MS = 10 * 60 * 1000;
+
+/**
+ * Keeps sessions of people not signed in short-lived: their cookie's expiry, which every store (memory,
+ * SQLite, connect-redis) takes as the stored entry's expiry, is `ttlMs` from now instead of the idle
+ * lifetime. A sign-in regenerates the session, and the new one gets the configured idle lifetime.
+ */
+export function anonymousSessionLifetime(ttlMs = ANONYMOUS_SESSION_TTL_MS) {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    const s = req.session as (typeof req.session & { passport?: { user?: unknown } }) | undefined;
+    if (s && s.passport?.user === undefined) s.cookie.maxAge = ttlMs;
+    next();
+  };
+}

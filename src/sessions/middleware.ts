@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import type { AppConfig } from '../config';
 import { AppError } from '../errors';
-import { sessionLifetime, type Clock } from './lifetime';
+import { anonymousSessionLifetime, sessionLifetime, type Clock } from './lifetime';
 
 /**
  * express-session with the app's cookie and lifetimes. A failing store (Redis down) turns into a 503
@@ -42,5 +42,5 @@ export function createSessionMiddleware(deps: {
     absoluteMs: config.session.absoluteTimeoutSeconds * 1000,
     clock: deps.clock,
   });
-  return [withStoreErrors, lifetime];
+  return [withStoreErrors, lifetime, anonymousSessionLifetime()];
 }

@@ -5,7 +5,6 @@ import { testEmulator } from '../helpers/emulator';
 import { callbackPath, signInThroughHostedUi, startHostedUiSignIn } from '../helpers/hosted-ui';
 import { createConfirmedUser } from '../helpers/users';
 
-
 async function allSessions(t: TestApp): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) =>
     t.sessionStore.all!((err, all) => (err ? reject(err) : resolve((all ?? {}) as Record<string, unknown>))),
@@ -76,13 +75,14 @@ describe('Hosted UI sign-in (against cognito-local)', () => {
   describe('the whole journey', () => {
     it('signs in through the emulator form and shows the user on /complete, without code or tokens in the URL', async () => {
       const agent = t.agent();
-      const before = await agent.get('/').expect(200);
-      const callback = await signInThroughHostedUi(agent, user);
+      const journey = await startHostedUiSignIn(agent, user);
+      expect(journey.loginCookie, 'the pending sign-in has a session cookie').to.match(/^sid=s%3A/);
+      const callback = await agent.get(callbackPath(journey.callbackUrl as URL));
 
       expect(callback.status).to.equal(303);
       expect(callback.headers.location).to.equal('/complete');
-      expect(sidOf(callback)).to.be.a('string');
-      expect(sidOf(callback)).to.not.equal(sidOf(before));
+      expect(sidOf(callback)).to.match(/^sid=s%3A/);
+      expect(sidOf(callback), 'a new session id at sign-in').to.not.equal(journey.loginCookie);
 
       const complete = await agent.get('/complete').expect(200);
       expect(complete.text).to.contain(user.email);
@@ -171,20 +171,25 @@ describe('Hosted UI sign-in (against cognito-local)', () => {
       await attacker.get('/complete').expect(303);
     });
 
-    it('shows access_denied from Cognito as a 4xx page, escaping its description', async () => {
+    it('shows access_denied from Cognito as a 4xx page with its own message, never its description', async () => {
       const agent = t.agent();
-      await agent.get('/auth/login').expect(302);
-      const res = await agent.get('/auth/callback?error=access_denied&error_description=%3Cscript%3Ealert(1)%3C%2Fscript%3E');
+      const state = new URL((await agent.get('/auth/login').expect(302)).headers.location as string).searchParams.get('state');
+      const res = await agent.get(
+        `/auth/callback?error=access_denied&error_description=%3Cscript%3Ealert(1)%3C%2Fscript%3E&state=${encodeURIComponent(state as string)}`,
+      );
       expect(res.status).to.equal(401);
-      expect(res.text).to.contain('&lt;script&gt;alert(1)&lt;/script&gt;');
-      expect(res.text).to.not.contain('<script>alert(1)</script>');
+      expect(res.text).to.contain('Sign-in was cancelled or refused.');
+      expect(res.text).to.contain('Cognito says the sign-in was cancelled');
+      expect(res.text).to.not.contain('alert(1)');
       await agent.get('/complete').expect(303);
     });
 
-    it('shows other Cognito errors (invalid_request) on the error page with a 4xx status', async () => {
+    it('answers a Cognito error (invalid_request) with no sign-in pending with a neutral 4xx page, never its description', async () => {
       const res = await t.agent().get('/auth/callback?error=invalid_request&error_description=bad+scope');
-      expect(res.status).to.equal(400);
-      expect(res.text).to.contain('bad scope');
+      expect(res.status).to.equal(403);
+      expect(res.text).to.contain('Please start the sign-in again');
+      expect(res.text).to.not.contain('bad scope');
+      expect(res.text).to.not.contain('class="error-oauth"');
     });
 
     it('creates no session when the password is wrong: the emulator shows its form again', async () => {

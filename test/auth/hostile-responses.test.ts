@@ -1,11 +1,12 @@
+import { Writable } from 'node:stream';
 import { expect } from 'chai';
+import { createLogger } from '../../src/logger';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { sidOf } from '../helpers/cookies';
 import { callbackPath, startHostedUiSignIn } from '../helpers/hosted-ui';
 import { createConfirmedUser } from '../helpers/users';
 
 type Agent = ReturnType<TestApp['agent']>;
-
 
 /**
  * Each hostile authorization response: what the browser brings to /auth/callback. The case gets a
@@ -57,9 +58,120 @@ describe('hostile authorization responses at GET /auth/callback (against cognito
       expect(res.status).to.be.within(400, 499);
       expect(res.text).to.contain('class="error-message"');
       expect(res.text).to.not.contain('<img src=x');
-      const after = sidOf(res);
-      if (after !== undefined) expect(after).to.equal(preLogin);
+      expect(sidOf(res), 'the pre-login session goes on: no new session').to.equal(preLogin);
       await agent.get('/complete').expect(303).expect('Location', '/');
     });
   }
+});
+
+/**
+ * Authorization responses that are not well-formed (RFC 6749 §4.1.2: single, non-empty values; a code
+ * or an error, never both), given the real code and state of a pending sign-in.
+ */
+const MALFORMED: Array<[string, (code: string, state: string) => string]> = [
+  ['an empty code', (_c, s) => `code=&state=${s}`],
+  ['an empty code and state', () => 'code=&state='],
+  ['an empty state', (c) => `code=${c}&state=`],
+  ['a repeated code', (c, s) => `code=${c}&code=${c}&state=${s}`],
+  ['a code with a control character', (c, s) => `code=${c}%0A&state=${s}`],
+  ['a state alone (neither code nor error)', (_c, s) => `state=${s}`],
+  ['both a code and an error', (c, s) => `code=${c}&error=access_denied&state=${s}`],
+  ['an empty error', (_c, s) => `error=&state=${s}`],
+  ['a repeated error', (_c, s) => `error=access_denied&error=server_error&state=${s}`],
+  ['an error code with a quote', (_c, s) => `error=%22access_denied%22&state=${s}`],
+  ['an empty error_description', (_c, s) => `error=access_denied&error_description=&state=${s}`],
+  ['a repeated error_description', (_c, s) => `error=access_denied&error_description=a&error_description=b&state=${s}`],
+];
+
+describe('malformed authorization responses at GET /auth/callback (against cognito-local)', () => {
+  let user: { email: string; password: string };
+  before(async () => {
+    user = await createConfirmedUser();
+  });
+
+  for (const [what, query] of MALFORMED) {
+    it(`answers 400 to ${what}, starts no new authorization, and leaves the pending sign-in usable`, async () => {
+      const agent = buildTestApp().agent();
+      const journey = await startHostedUiSignIn(agent, user);
+      const callback = journey.callbackUrl as URL;
+      const res = await agent.get(`/auth/callback?${query(encodeURIComponent(callback.searchParams.get('code') as string), encodeURIComponent(journey.state))}`);
+      expect(res.status).to.equal(400);
+      expect(res.headers.location, 'no redirect (to Cognito or anywhere)').to.equal(undefined);
+      expect(res.text).to.contain('data-code="bad_request"');
+      await agent.get('/complete').expect(303).expect('Location', '/');
+      expect((await agent.get(callbackPath(callback))).status, 'the real callback still finishes').to.equal(303);
+    });
+  }
+});
+
+/** The OAuth error codes (RFC 6749 §4.1.2.1) and what the page says for each; any other gets a generic line. */
+const PROVIDER_ERRORS: Array<[string, number, string]> = [
+  ['access_denied', 401, 'Cognito says the sign-in was cancelled'],
+  ['invalid_request', 400, 'Cognito could not process the sign-in request'],
+  ['unauthorized_client', 400, 'Cognito does not allow this app to sign people in this way'],
+  ['unsupported_response_type', 400, 'Cognito does not allow the kind of sign-in this app asked for'],
+  ['invalid_scope', 400, 'Cognito refused the permissions (scopes)'],
+  ['server_error', 400, 'Cognito had an internal problem'],
+  ['temporarily_unavailable', 400, 'Cognito is busy or briefly unavailable'],
+  ['made_up_error', 400, 'Cognito reported an error it did not explain'],
+];
+
+describe('provider errors at GET /auth/callback: explained, never echoed', () => {
+  const hostile = 'Call +1-555-0100 now: your account is locked <b>verify</b> at evil.example';
+
+  async function pendingState(agent: Agent): Promise<string> {
+    const login = await agent.get('/auth/login').expect(302);
+    return new URL(login.headers.location as string).searchParams.get('state') as string;
+  }
+
+  for (const [error, status, message] of PROVIDER_ERRORS) {
+    it(`explains error=${error} for a pending sign-in in the page's words, never error_description`, async () => {
+      const agent = buildTestApp().agent();
+      const state = await pendingState(agent);
+      const res = await agent.get(`/auth/callback?error=${error}&error_description=${encodeURIComponent(hostile)}&state=${state}`);
+      expect(res.status).to.equal(status);
+      expect(res.text).to.contain(message);
+      expect(res.text).to.not.contain('555-0100');
+      expect(res.text).to.not.contain('evil.example');
+      expect(res.headers.location).to.equal(undefined);
+      // The sign-in is over: the same state is not pending any more.
+      expect((await agent.get(`/auth/callback?error=${error}&state=${state}`)).text).to.not.contain(message);
+    });
+  }
+
+  it('speaks Japanese to a Japanese browser', async () => {
+    const agent = buildTestApp().agent();
+    const state = await pendingState(agent);
+    const res = await agent.get(`/auth/callback?error=server_error&error_description=x&state=${state}`).set('Accept-Language', 'ja');
+    expect(res.text).to.contain('Cognito で内部の問題が発生しました');
+  });
+
+  it('answers a provider error with no sign-in pending with a neutral 4xx page', async () => {
+    const agent = buildTestApp().agent();
+    await pendingState(agent);
+    const res = await agent.get(`/auth/callback?error=server_error&error_description=${encodeURIComponent(hostile)}&state=forged`);
+    expect(res.status).to.equal(403);
+    expect(res.text).to.contain('Please start the sign-in again');
+    expect(res.text).to.not.contain('class="error-oauth"');
+    expect(res.text).to.not.contain('555-0100');
+  });
+
+  it('logs error_description at debug level only, cut to 200 characters', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        lines.push(chunk.toString('utf8'));
+        cb();
+      },
+    });
+    const agent = buildTestApp({ logger: createLogger({ level: 'debug', destination }) }).agent();
+    const state = await pendingState(agent);
+    const long = `${'d'.repeat(200)}TAIL-NOT-LOGGED`;
+    await agent.get(`/auth/callback?error=server_error&error_description=${long}&state=${state}`).expect(400);
+    const entry = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'authorization error from the provider');
+    expect(entry, 'a log line for the provider error').to.exist;
+    expect(entry?.level).to.equal(20);
+    expect(entry?.description).to.equal('d'.repeat(200));
+    expect(lines.join('')).to.not.contain('TAIL-NOT-LOGGED');
+  });
 });

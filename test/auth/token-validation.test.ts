@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { sidOf } from '../helpers/cookies';
+import type { TokenVerifier } from '../../src/cognito/tokens';
 import { signInAtIssuer, startTestIssuer, type Forgery, type TestIssuer } from '../helpers/test-issuer';
 
 const signIn = signInAtIssuer;
@@ -37,6 +38,9 @@ describe('ID token validation (against a hostile test issuer)', () => {
     ['a past exp', { claims: (c) => ({ ...c, exp: now() - 3600, iat: now() - 7200 }) }],
     ['an iat in the future', { claims: (c) => ({ ...c, iat: now() + 3600, exp: now() + 7200 }) }],
     ['an access token (token_use) instead of an ID token', { claims: (c) => ({ ...c, token_use: 'access' }) }],
+    ['something that is not a JWT', { signing: 'not-a-jwt' }],
+    ['no ID token at all', { signing: 'absent' }],
+    ['no sub (validly signed)', { claims: ({ sub: _sub, ...c }) => c }],
   ];
 
   for (const [what, forgery] of refusals) {
@@ -46,12 +50,34 @@ describe('ID token validation (against a hostile test issuer)', () => {
       expect(res.status).to.be.within(400, 499);
       expect(res.text).to.contain('could not be trusted');
       // The pre-login session id stays as it was: no new (signed-in) session was started.
-      const after = sidOf(res);
-      if (after !== undefined) expect(after).to.equal(loginCookie);
+      expect(sidOf(res)).to.be.a('string').and.equal(loginCookie);
       await agent.get('/complete').expect(303).expect('Location', '/');
       expect(t.logs.join('')).to.not.match(/eyJ[\w-]+\.[\w-]+\./);
     });
   }
+
+  it('shows a bug in the callback as a 500 page, with the stack in the log and never on the page (double)', async () => {
+    const bug = new TypeError("Cannot read properties of undefined (reading 'sub') (double)");
+    const throwing: TokenVerifier = {
+      verifyIdToken: async () => {
+        throw bug;
+      },
+      verifyAccessToken: async () => {
+        throw bug;
+      },
+    };
+    const app = buildTestApp({ cognito: { settings: issuer.settings, client: issuer.client, verifier: throwing } });
+    issuer.forge({});
+    const { agent, res } = await signIn(app);
+    expect(res.status).to.equal(500);
+    expect(res.text).to.contain('An unexpected error occurred');
+    expect(res.text).to.not.contain('could not be trusted');
+    expect(res.text).to.not.match(/TypeError|\(double\)|\n\s+at /);
+    const failure = app.logs.map((l) => JSON.parse(l) as { level: number; msg: string; err?: { stack?: string } }).find((l) => l.msg === 'request failed');
+    expect(failure?.level, 'logged at error level').to.equal(50);
+    expect(failure?.err?.stack).to.match(/^TypeError: Cannot read properties[^\n]*\n\s+at /);
+    await agent.get('/complete').expect(303).expect('Location', '/');
+  });
 
   it('refetches the JWKS exactly once for an unknown kid before refusing it (key rotation)', async () => {
     issuer.forge({});

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
+import { sidOf } from './cookies';
 
 type Agent = ReturnType<typeof supertest.agent>;
 
@@ -16,6 +17,10 @@ function formFields(html: string): Record<string, string> {
 export interface HostedUiJourney {
   /** The authorize URL the app redirected to. */
   authorizeUrl: URL;
+  /** The `state` the app sent (its pending authorization's handle). */
+  state: string;
+  /** The `sid=…` cookie the app set when the sign-in started, if it set one. */
+  loginCookie: string | undefined;
   /** The emulator's answer to the posted form: a redirect to the callback, or the form again. */
   formResponse: Response;
   /** The callback URL the emulator sent the browser to (with code and state), if it did. */
@@ -42,7 +47,13 @@ export async function startHostedUiSignIn(
     body: new URLSearchParams({ ...fields, username: credentials.email, password: credentials.password }),
   });
   const location = formResponse.headers.get('location');
-  return { authorizeUrl, formResponse, callbackUrl: location ? new URL(location) : undefined };
+  return {
+    authorizeUrl,
+    state: authorizeUrl.searchParams.get('state') as string,
+    loginCookie: sidOf(login),
+    formResponse,
+    callbackUrl: location ? new URL(location) : undefined,
+  };
 }
 
 /** The callback URL as a path the supertest agent can request. */

@@ -12,8 +12,11 @@ import { sidOf } from './cookies';
 export interface Forgery {
   /** Changes to the otherwise valid claims. */
   claims?: (valid: JWTPayload) => JWTPayload;
-  /** Sign with another key (still announcing the published kid), with HS256 and the public key, or not at all. */
-  signing?: 'valid' | 'other-key' | 'hs256-with-public-key' | 'none' | 'unknown-kid';
+  /**
+   * Sign with another key (still announcing the published kid), with HS256 and the public key, or not at
+   * all; or send something that is not a JWT, or no ID token.
+   */
+  signing?: 'valid' | 'other-key' | 'hs256-with-public-key' | 'none' | 'unknown-kid' | 'not-a-jwt' | 'absent';
 }
 
 /** A small OpenID provider of our own, playing a hostile Cognito for the token-validation negatives. */
@@ -101,15 +104,17 @@ export async function startTestIssuer(options: { nonce?: boolean } = {}): Promis
     const claims = forgery.claims ? forgery.claims(valid) : valid;
     const access: JWTPayload = { iss: url, sub: valid.sub, client_id: TEST_ISSUER_CLIENT_ID, token_use: 'access', scope: 'openid email', iat: now, exp: now + 3600 };
     const accessToken = await new SignJWT(access).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(privateKey);
+    const idToken = forgery.signing === 'absent' ? undefined : await sign(claims);
     return {
       status: 200,
-      json: { id_token: await sign(claims), access_token: accessToken, refresh_token: 'opaque-refresh', token_type: 'Bearer', expires_in: 3600 },
+      json: { id_token: idToken, access_token: accessToken, refresh_token: 'opaque-refresh', token_type: 'Bearer', expires_in: 3600 },
     };
   }
 
   async function sign(claims: JWTPayload): Promise<string> {
     const signing = forgery.signing ?? 'valid';
     if (signing === 'none') return new UnsecuredJWT(claims).encode();
+    if (signing === 'not-a-jwt') return 'not-a-jwt';
     if (signing === 'hs256-with-public-key') {
       const secret = new TextEncoder().encode(JSON.stringify(publicJwk));
       return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: 'k1' }).sign(secret);
