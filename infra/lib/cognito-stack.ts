@@ -221,7 +221,7 @@ export class CognitoStack extends Stack {
       });
     }
     if (managedLoginVersion === 2) {
-      // Managed Login shows no pages for a client without a style: Cognito's own, until you brand it.
+      // Managed Login pages are nonfunctional for a client without a style: Cognito's own, until you brand it.
       const branding = new cognito.CfnManagedLoginBranding(this, 'ManagedLoginBranding', {
         userPoolId: pool.ref,
         clientId: client.ref,
