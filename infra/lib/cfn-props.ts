@@ -1,6 +1,7 @@
 import type {
   CreateUserPoolClientCommandInput,
   CreateUserPoolCommandInput,
+  SetUserPoolMfaConfigCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { aws_cognito as cognito } from 'aws-cdk-lib';
 
@@ -30,4 +31,19 @@ export function userPoolProps(input: CreateUserPoolCommandInput): cognito.CfnUse
 /** `CfnUserPoolClient` properties from the app's CreateUserPoolClient input. */
 export function userPoolClientProps(input: CreateUserPoolClientCommandInput): cognito.CfnUserPoolClientProps {
   return toCdkKeys(input) as cognito.CfnUserPoolClientProps;
+}
+
+/**
+ * `CfnUserPool` MFA properties from the app's SetUserPoolMfaConfig input: CloudFormation sets the mode and
+ * the enabled factors on the pool itself (`MfaConfiguration`, `EnabledMfas`).
+ */
+export function userPoolMfaProps(
+  input: SetUserPoolMfaConfigCommandInput,
+): Pick<cognito.CfnUserPoolProps, 'mfaConfiguration' | 'enabledMfas'> {
+  const enabledMfas = [
+    ...(input.SmsMfaConfiguration ? ['SMS_MFA'] : []),
+    ...(input.SoftwareTokenMfaConfiguration?.Enabled ? ['SOFTWARE_TOKEN_MFA'] : []),
+    ...(input.EmailMfaConfiguration ? ['EMAIL_OTP'] : []),
+  ];
+  return { mfaConfiguration: input.MfaConfiguration, enabledMfas };
 }

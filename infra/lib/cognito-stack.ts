@@ -1,16 +1,45 @@
-import { Aws, CfnOutput, CfnParameter, Fn, RemovalPolicy, Stack, type StackProps, aws_cognito as cognito, aws_iam as iam } from 'aws-cdk-lib';
+import {
+  Annotations,
+  Aws,
+  CfnOutput,
+  CfnParameter,
+  Fn,
+  RemovalPolicy,
+  SecretValue,
+  Stack,
+  type StackProps,
+  aws_cognito as cognito,
+  aws_iam as iam,
+} from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { buildUserPoolClientInput, buildUserPoolInput } from '../../src/cognito/pool-settings';
-import { userPoolClientProps, userPoolProps } from './cfn-props';
+import {
+  buildUserPoolClientInput,
+  buildUserPoolInput,
+  buildUserPoolMfaConfigInput,
+  type SesEmailSender,
+} from '../../src/cognito/pool-settings';
+import { userPoolClientProps, userPoolMfaProps, userPoolProps } from './cfn-props';
+import { developmentEnvFile, productionEnvFile, type PoolEnv } from './env-files';
+import type { GoogleOptions, HostedUiDomain, SesOptions, StackOptions } from './stack-options';
 
-/** How the Hosted UI is reached: a Cognito prefix domain, or your own domain with an ACM certificate. */
-export type HostedUiDomain =
-  | { kind: 'prefix'; prefix: string }
-  | { kind: 'custom'; domainName: string; certificateArn: string };
+export type { HostedUiDomain } from './stack-options';
 
-export interface CognitoStackProps extends StackProps {
-  domain: HostedUiDomain;
-}
+export interface CognitoStackProps extends StackProps, StackOptions {}
+
+/**
+ * The IAM-authorized Cognito calls the app server makes (all on this pool), so its role gets exactly these.
+ * Everything else it calls (SignUp, InitiateAuth, ChangePassword, …) is authorized by the client secret or
+ * the user's own access token, not by IAM.
+ */
+export const APP_SERVER_ACTIONS = [
+  // Sign-out everywhere: ends every session of the user, also where the access token is gone.
+  'cognito-idp:AdminUserGlobalSignOut',
+  // The password policy shown and checked on the sign-up, reset, change and new-password pages.
+  'cognito-idp:DescribeUserPool',
+] as const;
+
+/** The provider name Cognito gives Google; the app's IdP button setting uses the same name. */
+export const GOOGLE_PROVIDER_NAME = 'Google';
 
 /**
  * Checks a custom domain's certificate before anything is created: Cognito's Hosted UI sits behind
@@ -33,11 +62,19 @@ export function validateDomain(domain: HostedUiDomain): void {
   }
 }
 
+/** Managed Login (version 2) is part of the Essentials and Plus plans; Lite has only the classic Hosted UI. */
+export function validateFeaturePlan(options: Pick<StackOptions, 'featurePlan' | 'hostedUi'>): void {
+  if (options.featurePlan === 'LITE' && options.hostedUi === 'managed-login') {
+    throw new Error('featurePlan LITE has no Managed Login: use -c featurePlan=ESSENTIALS (or PLUS), or add -c hostedUi=classic');
+  }
+}
+
 /** The seed's user pool, app client and Hosted UI domain, with every value the app's `.env` needs as outputs. */
 export class CognitoStack extends Stack {
   constructor(scope: Construct, id: string, props: CognitoStackProps) {
     super(scope, id, props);
     validateDomain(props.domain);
+    validateFeaturePlan(props);
 
     const appBaseUrl = new CfnParameter(this, 'AppBaseUrl', {
       type: 'String',
@@ -46,43 +83,43 @@ export class CognitoStack extends Stack {
       constraintDescription: 'an https:// origin without a path (http://localhost is allowed for development)',
     });
 
-    const pool = new cognito.CfnUserPool(this, 'UserPool', userPoolProps(buildUserPoolInput()));
-    // People's accounts outlive the stack: deleting the stack leaves the pool (deletion protection is on too).
-    pool.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    const pool = new cognito.CfnUserPool(this, 'UserPool', {
+      ...userPoolProps(buildUserPoolInput({ sesSender: props.ses && this.sesSender(props.ses) })),
+      ...userPoolMfaProps(buildUserPoolMfaConfigInput('')),
+      userPoolTier: props.featurePlan,
+    });
+    // People's accounts outlive the stack: kept on delete and on replacement (deletion protection is on too),
+    // but removed when its own creation rolls back, so a failed first deploy leaves no orphan pool per retry.
+    pool.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
+
+    const google = props.google && this.googleProvider(pool, props.google);
     const client = new cognito.CfnUserPoolClient(
       this,
       'AppClient',
-      userPoolClientProps(buildUserPoolClientInput(pool.ref, appBaseUrl.valueAsString)),
-    );
-
-    let hostedUiDomain: string;
-    if (props.domain.kind === 'prefix') {
-      new cognito.CfnUserPoolDomain(this, 'HostedUiDomain', { userPoolId: pool.ref, domain: props.domain.prefix });
-      hostedUiDomain = `${props.domain.prefix}.auth.${Aws.REGION}.amazoncognito.com`;
-    } else {
-      const domain = new cognito.CfnUserPoolDomain(this, 'HostedUiDomain', {
-        userPoolId: pool.ref,
-        domain: props.domain.domainName,
-        customDomainConfig: { certificateArn: props.domain.certificateArn },
-      });
-      hostedUiDomain = props.domain.domainName;
-      new CfnOutput(this, 'DnsAliasTarget', {
-        description: 'Create an A (alias) record for the custom domain pointing to this CloudFront distribution',
-        value: domain.attrCloudFrontDistribution,
-      });
-    }
-
-    // What the app server needs on AWS for the custom pages: admin password auth and the pool's policy.
-    const appPolicy = new iam.ManagedPolicy(this, 'AppServerPolicy', {
-      description: 'Attach to the role the app runs as (custom sign-in pages)',
-      statements: [
-        new iam.PolicyStatement({
-          actions: ['cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminRespondToAuthChallenge', 'cognito-idp:DescribeUserPool'],
-          resources: [pool.attrArn],
+      userPoolClientProps(
+        buildUserPoolClientInput(pool.ref, appBaseUrl.valueAsString, {
+          otherOrigins: props.devOrigin ? [props.devOrigin] : [],
+          identityProviders: google ? [GOOGLE_PROVIDER_NAME] : [],
         }),
-      ],
+      ),
+    );
+    // The client may name the provider only once it exists.
+    if (google) client.addResourceDependency(google);
+
+    const hostedUiDomain = this.hostedUiDomain(pool, client, props);
+
+    const appPolicy = new iam.ManagedPolicy(this, 'AppServerPolicy', {
+      description: 'Attach to the role the app server runs as: the IAM-authorized Cognito calls it makes',
+      statements: [new iam.PolicyStatement({ actions: [...APP_SERVER_ACTIONS], resources: [pool.attrArn] })],
     });
 
+    const poolEnv: PoolEnv = {
+      region: Aws.REGION,
+      userPoolId: pool.ref,
+      clientId: client.ref,
+      domain: hostedUiDomain,
+      identityProviders: google ? [GOOGLE_PROVIDER_NAME] : [],
+    };
     const outputs: Record<string, { value: string; description: string }> = {
       CognitoRegion: { value: Aws.REGION, description: 'COGNITO_REGION' },
       CognitoUserPoolId: { value: pool.ref, description: 'COGNITO_USER_POOL_ID' },
@@ -98,15 +135,107 @@ export class CognitoStack extends Stack {
         description: 'COGNITO_CLIENT_SECRET: run this command to read it',
       },
       AppServerPolicyArn: { value: appPolicy.managedPolicyArn, description: 'IAM policy for the app server role' },
-      EnvFile: {
-        value: Fn.join('', [
-          'NODE_ENV=production\nCOGNITO_REGION=', Aws.REGION, '\nCOGNITO_USER_POOL_ID=', pool.ref,
-          '\nCOGNITO_CLIENT_ID=', client.ref, '\nCOGNITO_DOMAIN=', hostedUiDomain,
-          '\nAPP_BASE_URL=', appBaseUrl.valueAsString, '\nCOGNITO_CLIENT_SECRET=<see CognitoClientSecretCommand>\n',
-        ]),
-        description: "The app's .env (add SESSION_SECRET and the client secret)",
+      EnvFileProduction: {
+        value: productionEnvFile(poolEnv, appBaseUrl.valueAsString),
+        description: "The app's .env in production (add the client secret and SESSION_SECRET)",
       },
+      ...(props.devOrigin
+        ? {
+            EnvFileDevelopment: {
+              value: developmentEnvFile(poolEnv, props.devOrigin),
+              description: "The app's .env on your machine against this pool (add the client secret)",
+            },
+          }
+        : {}),
+      ...(google ? { IdentityProviders: { value: GOOGLE_PROVIDER_NAME, description: 'COGNITO_IDENTITY_PROVIDERS' } } : {}),
     };
-    for (const [id, output] of Object.entries(outputs)) new CfnOutput(this, id, output);
+    for (const [outputId, output] of Object.entries(outputs)) new CfnOutput(this, outputId, output);
   }
+
+  /** The SES identity and From header, as CDK's own `UserPoolEmail.withSES` builds them. */
+  private sesSender(ses: SesOptions): SesEmailSender {
+    return {
+      sourceArn: this.formatArn({
+        service: 'ses',
+        region: ses.region ?? this.region,
+        resource: 'identity',
+        resourceName: ses.verifiedDomain ?? ses.fromEmail,
+      }),
+      from: ses.fromName ? `${formatDisplayName(ses.fromName)} <${ses.fromEmail}>` : ses.fromEmail,
+      configurationSet: ses.configurationSet,
+    };
+  }
+
+  /** Google, with its client secret read by CloudFormation from Secrets Manager at deploy time. */
+  private googleProvider(pool: cognito.CfnUserPool, google: GoogleOptions): cognito.CfnUserPoolIdentityProvider {
+    // A `{{resolve:secretsmanager:…}}` dynamic reference: the template holds the secret's name, never its value.
+    const clientSecret = SecretValue.secretsManager(google.clientSecretName, { jsonField: google.clientSecretField });
+    return new cognito.CfnUserPoolIdentityProvider(this, 'GoogleIdentityProvider', {
+      userPoolId: pool.ref,
+      providerName: GOOGLE_PROVIDER_NAME,
+      providerType: 'Google',
+      providerDetails: {
+        client_id: google.clientId,
+        client_secret: clientSecret.unsafeUnwrap(),
+        authorize_scopes: 'openid email profile',
+      },
+      attributeMapping: { email: 'email', email_verified: 'email_verified', name: 'name' },
+    });
+  }
+
+  /** The domain (Managed Login v2 with Cognito's own branding, or the classic Hosted UI); returns its host name. */
+  private hostedUiDomain(pool: cognito.CfnUserPool, client: cognito.CfnUserPoolClient, props: CognitoStackProps): string {
+    const managedLoginVersion = props.hostedUi === 'managed-login' ? 2 : 1;
+    let domain: cognito.CfnUserPoolDomain;
+    let hostName: string;
+    if (props.domain.kind === 'prefix') {
+      domain = new cognito.CfnUserPoolDomain(this, 'HostedUiDomain', {
+        userPoolId: pool.ref,
+        domain: props.domain.prefix,
+        managedLoginVersion,
+      });
+      hostName = `${props.domain.prefix}.auth.${Aws.REGION}.amazoncognito.com`;
+    } else {
+      // Cognito checks that the parent domain (example.com for auth.example.com) resolves before it creates a
+      // custom domain: without an A record there, the deploy fails with "Custom domain is not a valid subdomain".
+      Annotations.of(this).addWarningV2(
+        'cognito-express:custom-domain-parent-a-record',
+        `Before deploying, make sure ${parentDomain(props.domain.domainName)} (the parent of ${props.domain.domainName}) ` +
+          'has a DNS A record: Cognito refuses a custom domain whose parent does not resolve. ' +
+          'After the deploy, point an alias record for the custom domain at the DnsAliasTarget output.',
+      );
+      domain = new cognito.CfnUserPoolDomain(this, 'HostedUiDomain', {
+        userPoolId: pool.ref,
+        domain: props.domain.domainName,
+        customDomainConfig: { certificateArn: props.domain.certificateArn },
+        managedLoginVersion,
+      });
+      hostName = props.domain.domainName;
+      new CfnOutput(this, 'DnsAliasTarget', {
+        description: 'Create an A (alias) record for the custom domain pointing to this CloudFront distribution',
+        value: domain.attrCloudFrontDistribution,
+      });
+    }
+    if (managedLoginVersion === 2) {
+      // Managed Login pages are nonfunctional for a client without a style: Cognito's own, until you brand it.
+      const branding = new cognito.CfnManagedLoginBranding(this, 'ManagedLoginBranding', {
+        userPoolId: pool.ref,
+        clientId: client.ref,
+        useCognitoProvidedValues: true,
+      });
+      branding.addResourceDependency(domain);
+    }
+    return hostName;
+  }
+}
+
+function parentDomain(domainName: string): string {
+  return domainName.split('.').slice(1).join('.');
+}
+
+/** An RFC 5322 display name: a plain phrase as is, other ASCII quoted, anything else RFC 2047-encoded. */
+export function formatDisplayName(name: string): string {
+  if (!/^[\u0020-\u007e]+$/.test(name)) return `=?UTF-8?B?${Buffer.from(name, 'utf8').toString('base64')}?=`;
+  if (/^[\w !#$%&'*+\-/=?^`{|}~]+$/.test(name)) return name;
+  return `"${name.replace(/[\\"]/g, (ch) => `\\${ch}`)}"`;
 }

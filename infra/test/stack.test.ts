@@ -1,53 +1,104 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { buildUserPoolClientInput, buildUserPoolInput, OAUTH_SCOPES, PASSWORD_POLICY } from '../../src/cognito/pool-settings';
-import { CognitoStack, type HostedUiDomain } from '../lib/cognito-stack';
+import { Match } from 'aws-cdk-lib/assertions';
+import {
+  buildUserPoolClientInput,
+  buildUserPoolInput,
+  OAUTH_SCOPES,
+  PASSWORD_POLICY,
+  VERIFICATION_EMAIL,
+} from '../../src/cognito/pool-settings';
+import { APP_SERVER_ACTIONS } from '../lib/cognito-stack';
+import { only, outputText, synth } from './helpers';
 
-function synth(domain: HostedUiDomain = { kind: 'prefix', prefix: 'my-app-auth' }): Template {
-  const app = new App();
-  return Template.fromStack(new CognitoStack(app, 'Test', { domain, env: { region: 'ap-northeast-1', account: '123456789012' } }));
-}
-
-function only(template: Template, type: string): { Properties: Record<string, unknown>; DeletionPolicy?: string } {
-  const found = Object.values(template.findResources(type));
-  assert.equal(found.length, 1, `one ${type}`);
-  return found[0] as { Properties: Record<string, unknown>; DeletionPolicy?: string };
-}
-
-describe('CognitoStack', () => {
-  it("creates the user pool with exactly the app's pool settings (the emulator's source of truth)", () => {
+describe('CognitoStack: the user pool', () => {
+  it("creates the user pool with exactly the app's pool settings, its MFA settings and the feature plan", () => {
     const { PoolName, ...rest } = buildUserPoolInput();
-    assert.deepEqual(only(synth(), 'AWS::Cognito::UserPool').Properties, { UserPoolName: PoolName, ...rest });
+    assert.deepEqual(only(synth(), 'AWS::Cognito::UserPool').Properties, {
+      UserPoolName: PoolName,
+      ...rest,
+      MfaConfiguration: 'OPTIONAL',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      UserPoolTier: 'ESSENTIALS',
+    });
   });
 
-  it("creates the app client with exactly the app's client settings, URLs from the AppBaseUrl parameter", () => {
-    const { UserPoolId: _pool, CallbackURLs: _cb, LogoutURLs: _lo, ...rest } = buildUserPoolClientInput('pool', 'https://x');
-    const props = only(synth(), 'AWS::Cognito::UserPoolClient').Properties;
-    const { UserPoolId, CallbackURLs, LogoutURLs, ...others } = props;
-    assert.deepEqual(others, rest);
-    assert.deepEqual(UserPoolId, { Ref: 'UserPool' });
-    assert.deepEqual(CallbackURLs, [{ 'Fn::Join': ['', [{ Ref: 'AppBaseUrl' }, '/auth/callback']] }]);
-    assert.deepEqual(LogoutURLs, [{ 'Fn::Join': ['', [{ Ref: 'AppBaseUrl' }, '/']] }]);
-  });
-
-  it("carries every one of the seed's console settings", () => {
-    const template = synth();
-    template.hasResourceProperties('AWS::Cognito::UserPool', {
+  it("carries every one of the seed's console settings, with MFA optional by authenticator app only", () => {
+    synth().hasResourceProperties('AWS::Cognito::UserPool', {
       UsernameAttributes: ['email'],
       AutoVerifiedAttributes: ['email'],
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
       Policies: { PasswordPolicy: { ...PASSWORD_POLICY } },
-      MfaConfiguration: 'OFF',
+      MfaConfiguration: 'OPTIONAL',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
       AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
-      VerificationMessageTemplate: { DefaultEmailOption: 'CONFIRM_WITH_CODE', EmailMessage: Match.stringLikeRegexp('\\{####\\}') },
-      EmailConfiguration: { EmailSendingAccount: 'COGNITO_DEFAULT' },
       DeletionProtection: 'ACTIVE',
     });
-    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+  });
+
+  it('keeps the pool on update and delete, but not when its own creation rolls back', () => {
+    const pool = only(synth(), 'AWS::Cognito::UserPool');
+    assert.equal(pool.DeletionPolicy, 'RetainExceptOnCreate');
+    assert.equal(pool.UpdateReplacePolicy, 'Retain');
+  });
+
+  it("sends through Cognito's default sender with Cognito's own text unless SES is configured", () => {
+    const pool = only(synth(), 'AWS::Cognito::UserPool').Properties;
+    assert.deepEqual(pool.EmailConfiguration, { EmailSendingAccount: 'COGNITO_DEFAULT' });
+    assert.deepEqual(pool.VerificationMessageTemplate, { DefaultEmailOption: 'CONFIRM_WITH_CODE' });
+  });
+
+  it('sends through your SES identity (DEVELOPER) with the app\'s own verification text when SES is configured', () => {
+    const pool = only(
+      synth({ ses: { fromEmail: 'no-reply@example.com', fromName: 'Example', configurationSet: 'signin-mail' } }),
+      'AWS::Cognito::UserPool',
+    ).Properties;
+    assert.deepEqual(pool.EmailConfiguration, {
+      EmailSendingAccount: 'DEVELOPER',
+      SourceArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:ap-northeast-1:123456789012:identity/no-reply@example.com']] },
+      From: 'Example <no-reply@example.com>',
+      ConfigurationSet: 'signin-mail',
+    });
+    assert.deepEqual(pool.VerificationMessageTemplate, { DefaultEmailOption: 'CONFIRM_WITH_CODE', ...VERIFICATION_EMAIL });
+    assert.match(VERIFICATION_EMAIL.EmailMessage, /\{####\}/);
+  });
+
+  it("uses the SES domain identity and region you name, and encodes a Japanese sender name", () => {
+    const pool = only(
+      synth({ ses: { fromEmail: 'no-reply@example.com', fromName: '例のアプリ', region: 'us-east-1', verifiedDomain: 'example.com' } }),
+      'AWS::Cognito::UserPool',
+    ).Properties;
+    const email = pool.EmailConfiguration as { SourceArn: unknown; From: string };
+    assert.match(JSON.stringify(email.SourceArn), /:ses:us-east-1:123456789012:identity\/example\.com"/);
+    assert.equal(email.From, `=?UTF-8?B?${Buffer.from('例のアプリ').toString('base64')}?= <no-reply@example.com>`);
+  });
+});
+
+describe('CognitoStack: the app client', () => {
+  it("creates the app client with exactly the app's client settings, URLs from AppBaseUrl and the development origin", () => {
+    const { UserPoolId: _pool, CallbackURLs: _cb, LogoutURLs: _lo, ...rest } = buildUserPoolClientInput('pool', 'https://x');
+    const { UserPoolId, CallbackURLs, LogoutURLs, ...others } = only(synth(), 'AWS::Cognito::UserPoolClient').Properties;
+    assert.deepEqual(others, rest);
+    assert.deepEqual(UserPoolId, { Ref: 'UserPool' });
+    assert.deepEqual(CallbackURLs, [
+      { 'Fn::Join': ['', [{ Ref: 'AppBaseUrl' }, '/auth/callback']] },
+      'http://localhost:3000/auth/callback',
+    ]);
+    assert.deepEqual(LogoutURLs, [{ 'Fn::Join': ['', [{ Ref: 'AppBaseUrl' }, '/']] }, 'http://localhost:3000/']);
+  });
+
+  it('leaves the development origin out when there is none', () => {
+    const props = only(synth({ devOrigin: undefined }), 'AWS::Cognito::UserPoolClient').Properties;
+    assert.deepEqual(props.CallbackURLs, [{ 'Fn::Join': ['', [{ Ref: 'AppBaseUrl' }, '/auth/callback']] }]);
+    assert.deepEqual(props.LogoutURLs, [{ 'Fn::Join': ['', [{ Ref: 'AppBaseUrl' }, '/']] }]);
+  });
+
+  it("carries the seed's client settings and only the auth flows the app uses (no SRP, no custom auth)", () => {
+    synth().hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: true,
-      ExplicitAuthFlows: Match.arrayWith(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH']),
+      ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_PASSWORD_AUTH'],
       PreventUserExistenceErrors: 'ENABLED',
       EnableTokenRevocation: true,
       AllowedOAuthFlowsUserPoolClient: true,
@@ -58,7 +109,6 @@ describe('CognitoStack', () => {
       IdTokenValidity: 60,
       RefreshTokenValidity: 30,
     });
-    assert.equal(only(template, 'AWS::Cognito::UserPool').DeletionPolicy, 'Retain');
   });
 
   it('allows only https app origins (and http://localhost) as the AppBaseUrl parameter', () => {
@@ -68,55 +118,96 @@ describe('CognitoStack', () => {
     assert.ok(!pattern.test('http://app.example.com'));
     assert.ok(!pattern.test('https://app.example.com/path'));
   });
+});
 
-  it('creates a Cognito prefix domain', () => {
-    synth({ kind: 'prefix', prefix: 'my-app-auth' }).hasResourceProperties('AWS::Cognito::UserPoolDomain', {
-      Domain: 'my-app-auth',
-      UserPoolId: { Ref: 'UserPool' },
-    });
-  });
-
-  it('creates a custom domain with its us-east-1 certificate and outputs the alias target', () => {
-    const arn = 'arn:aws:acm:us-east-1:123456789012:certificate/abc';
-    const template = synth({ kind: 'custom', domainName: 'auth.example.com', certificateArn: arn });
-    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'auth.example.com', CustomDomainConfig: { CertificateArn: arn } });
-    template.hasOutput('DnsAliasTarget', {});
-  });
-
-  it('refuses a certificate outside us-east-1, as the seed warns, and a bad prefix', () => {
-    assert.throws(
-      () => synth({ kind: 'custom', domainName: 'auth.example.com', certificateArn: 'arn:aws:acm:ap-northeast-1:123456789012:certificate/abc' }),
-      /us-east-1/,
-    );
-    assert.throws(() => synth({ kind: 'custom', domainName: 'auth.example.com', certificateArn: 'not-an-arn' }), /ACM certificate ARN/);
-    assert.throws(() => synth({ kind: 'prefix', prefix: 'My_App' }), /domainPrefix/);
-    assert.throws(() => synth({ kind: 'prefix', prefix: 'my-cognito-app' }), /domainPrefix/);
-  });
-
+describe('CognitoStack: outputs', () => {
   it("outputs every value of the app's .env, and never the client secret itself", () => {
     const template = synth();
-    for (const name of ['CognitoRegion', 'CognitoUserPoolId', 'CognitoClientId', 'CognitoDomain', 'AppBaseUrlOut', 'CognitoClientSecretCommand', 'EnvFile']) {
+    for (const name of [
+      'CognitoRegion', 'CognitoUserPoolId', 'CognitoClientId', 'CognitoDomain', 'AppBaseUrlOut',
+      'CognitoClientSecretCommand', 'EnvFileDevelopment', 'EnvFileProduction',
+    ]) {
       template.hasOutput(name, {});
     }
-    const text = JSON.stringify(template.toJSON());
-    assert.ok(!text.includes('ClientSecret"]'), 'no Fn::GetAtt of the client secret');
-    const env = JSON.stringify(template.toJSON().Outputs.EnvFile);
-    for (const variable of ['COGNITO_REGION', 'COGNITO_USER_POOL_ID', 'COGNITO_CLIENT_ID', 'COGNITO_DOMAIN', 'APP_BASE_URL', 'COGNITO_CLIENT_SECRET']) {
-      assert.ok(env.includes(variable), variable);
+    assert.ok(!JSON.stringify(template.toJSON()).includes('ClientSecret"]'), 'no Fn::GetAtt of the client secret');
+  });
+
+  it('outputs a development .env for the app on localhost against this pool', () => {
+    assert.equal(
+      outputText(synth(), 'EnvFileDevelopment'),
+      [
+        '# The app on your machine against this real pool (development mode, http://localhost).',
+        'NODE_ENV=development',
+        'APP_BASE_URL=http://localhost:3000',
+        'COGNITO_REGION=ap-northeast-1',
+        'COGNITO_USER_POOL_ID=<UserPool>',
+        'COGNITO_CLIENT_ID=<AppClient>',
+        'COGNITO_DOMAIN=my-app-auth.auth.ap-northeast-1.amazoncognito.com',
+        '# The client secret: the output of the CognitoClientSecretCommand command (never in the stack).',
+        'COGNITO_CLIENT_SECRET=',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('outputs a production .env with the AppBaseUrl origin and a place for the session secret', () => {
+    const text = outputText(synth(), 'EnvFileProduction');
+    const lines = text.split('\n');
+    assert.equal(lines[1], 'NODE_ENV=production');
+    assert.ok(lines.includes('APP_BASE_URL=<AppBaseUrl>'));
+    for (const name of ['COGNITO_REGION', 'COGNITO_USER_POOL_ID', 'COGNITO_CLIENT_ID', 'COGNITO_DOMAIN', 'COGNITO_CLIENT_SECRET', 'SESSION_SECRET']) {
+      assert.ok(lines.some((line) => line.startsWith(`${name}=`)), name);
     }
   });
 
-  it('grants the app server only admin sign-in and DescribeUserPool on this pool', () => {
+  it('puts comments on their own lines only, never after a value (env-file readers keep them)', () => {
+    const template = synth({ google: { clientId: 'id.apps.googleusercontent.com', clientSecretName: 'google-oauth' } });
+    for (const name of ['EnvFileDevelopment', 'EnvFileProduction']) {
+      for (const line of outputText(template, name).split('\n')) {
+        assert.match(line, /^(#.*|[A-Z_]+=[^\s#]*|)$/, `${name}: ${line}`);
+      }
+    }
+  });
+
+  it('has no development .env when there is no development origin', () => {
+    assert.equal(synth({ devOrigin: undefined }).toJSON().Outputs.EnvFileDevelopment, undefined);
+  });
+});
+
+describe('CognitoStack: IAM for the app server', () => {
+  it('grants exactly the Admin*/Describe* calls the app makes, on this pool only', () => {
     synth().hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: [
           {
-            Action: ['cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminRespondToAuthChallenge', 'cognito-idp:DescribeUserPool'],
+            Action: [
+              'cognito-idp:AdminUserGlobalSignOut',
+              'cognito-idp:DescribeUserPool',
+            ],
             Effect: 'Allow',
             Resource: { 'Fn::GetAtt': ['UserPool', 'Arn'] },
           },
         ],
       },
     });
+  });
+
+  it("covers every IAM-authorized command in the app's source (outside the emulator-only provisioning)", () => {
+    const src = path.resolve(__dirname, '../../src');
+    const emulatorOnly = new Set(['cognito/provision.ts', 'cognito/emulator.ts', 'cognito/emulator-checks.ts']);
+    const used = new Set<string>();
+    for (const file of fs.readdirSync(src, { recursive: true, encoding: 'utf8' })) {
+      const relative = file.split(path.sep).join('/');
+      if (!relative.endsWith('.ts') || emulatorOnly.has(relative) || relative.startsWith('testing/')) continue;
+      for (const match of fs.readFileSync(path.join(src, file), 'utf8').matchAll(/new ((?:Admin|Describe|List)\w+)Command\b/g)) {
+        used.add(`cognito-idp:${match[1]}`);
+      }
+    }
+    assert.ok(used.size > 0, 'found the app source');
+    for (const action of used) assert.ok((APP_SERVER_ACTIONS as readonly string[]).includes(action), `${action} is in AppServerPolicy`);
+  });
+
+  it('outputs the policy ARN to attach to the app server role', () => {
+    synth().hasOutput('AppServerPolicyArn', { Value: Match.objectLike({ Ref: Match.stringLikeRegexp('AppServerPolicy') }) });
   });
 });

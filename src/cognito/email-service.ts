@@ -1,5 +1,4 @@
 import {
-  AdminGetUserCommand,
   GetUserAttributeVerificationCodeCommand,
   GetUserCommand,
   UpdateUserAttributesCommand,
@@ -7,6 +6,7 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AppError } from '../errors';
+import { refuseTakenAddressOnEmulator } from './emulator-checks';
 import { mapCognitoError } from './errors';
 import type { CognitoSettings } from './settings';
 import { revokeRefreshToken } from './sign-out';
@@ -57,27 +57,6 @@ export function createEmailService(
     }
   }
 
-  /**
-   * Real Cognito refuses an address another user holds (AliasExistsException: e-mail is a sign-in
-   * attribute of this pool); cognito-local accepts it and would leave two accounts with one sign-in
-   * address. On the emulator only, the same refusal is made here first.
-   */
-  async function refuseTakenAddressOnEmulator(accessToken: string, newEmail: string): Promise<void> {
-    if (!settings.emulator) return;
-    const holder = await client
-      .send(new AdminGetUserCommand({ UserPoolId: settings.userPoolId, Username: newEmail }))
-      .catch((err: { name?: string }) => {
-        if (err?.name === 'UserNotFoundException') return undefined;
-        throw err;
-      });
-    if (!holder) return;
-    const self = await client.send(new GetUserCommand({ AccessToken: accessToken }));
-    const subOf = (attributes: Array<{ Name?: string; Value?: string }> | undefined) => attributes?.find((a) => a.Name === 'sub')?.Value;
-    if (subOf(holder.UserAttributes) !== subOf(self.UserAttributes)) {
-      throw new AppError('email_taken', 'email: address held by another user (emulator check)');
-    }
-  }
-
   return {
     sendCode: (accessToken) =>
       call(() => client.send(new GetUserAttributeVerificationCodeCommand({ AccessToken: accessToken, AttributeName: 'email' }))),
@@ -87,7 +66,7 @@ export function createEmailService(
 
     requestChange: (accessToken, newEmail) =>
       call(async () => {
-        await refuseTakenAddressOnEmulator(accessToken, newEmail);
+        if (settings.emulator) await refuseTakenAddressOnEmulator(client, settings.userPoolId, accessToken, newEmail);
         await client.send(new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: [{ Name: 'email', Value: newEmail }] }));
       }),
 

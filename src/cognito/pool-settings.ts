@@ -1,6 +1,9 @@
 import type {
   CreateUserPoolClientCommandInput,
   CreateUserPoolCommandInput,
+  EmailConfigurationType,
+  SetUserPoolMfaConfigCommandInput,
+  VerificationMessageTemplateType,
 } from '@aws-sdk/client-cognito-identity-provider';
 
 /**
@@ -26,47 +29,115 @@ export const PASSWORD_POLICY = {
 } as const;
 
 /**
- * The user pool: email as the username, self sign-up, email verification by code, MFA off, email-only
- * recovery, and deletion protection (cognito-local ignores it; in AWS it stops an accidental delete).
+ * The verification e-mail's own text. Cognito accepts a custom subject and message only when it sends
+ * through your Amazon SES identity (`EmailSendingAccount: DEVELOPER`); its default sender uses its own text.
  */
-export function buildUserPoolInput(): CreateUserPoolCommandInput {
+export const VERIFICATION_EMAIL = {
+  EmailSubject: 'Your verification code / 確認コード',
+  EmailMessage: 'Your verification code is {####}. / 確認コードは {####} です。',
+} as const;
+
+/** An Amazon SES identity the pool sends its e-mail through, instead of Cognito's default sender. */
+export interface SesEmailSender {
+  /** ARN of the verified SES identity (an address, or the domain of `from`). */
+  sourceArn: string;
+  /** The From header: `no-reply@example.com` or `Example <no-reply@example.com>`. */
+  from: string;
+  /** An SES configuration set applied to every message (event publishing, dedicated IPs). */
+  configurationSet?: string;
+}
+
+/** Options of the pool that depend on the deployment rather than on the app. */
+export interface UserPoolOptions {
+  /** Send through SES (with the app's own verification text); omitted: Cognito's default sender. */
+  sesSender?: SesEmailSender;
+}
+
+/**
+ * The user pool: email as the username, self sign-up, email verification by code, email-only recovery,
+ * and deletion protection (cognito-local ignores it; in AWS it stops an accidental delete). MFA is not
+ * here: CreateUserPool cannot switch TOTP on, so it lives in {@link buildUserPoolMfaConfigInput}.
+ */
+export function buildUserPoolInput(options: UserPoolOptions = {}): CreateUserPoolCommandInput {
   return {
     PoolName: POOL_NAME,
     UsernameAttributes: ['email'],
     UsernameConfiguration: { CaseSensitive: false },
     AutoVerifiedAttributes: ['email'],
+    // A changed address becomes the sign-in address only once its code is entered (docs/email.md).
+    UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
     Policies: { PasswordPolicy: { ...PASSWORD_POLICY } },
     AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
-    MfaConfiguration: 'OFF',
     AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
-    EmailConfiguration: { EmailSendingAccount: 'COGNITO_DEFAULT' },
-    VerificationMessageTemplate: {
-      DefaultEmailOption: 'CONFIRM_WITH_CODE',
-      EmailSubject: 'Your verification code / 確認コード',
-      EmailMessage: 'Your verification code is {####}. / 確認コードは {####} です。',
-    },
+    ...buildEmailSettings(options.sesSender),
     DeletionProtection: 'ACTIVE',
   };
 }
 
+function buildEmailSettings(ses: SesEmailSender | undefined): {
+  EmailConfiguration: EmailConfigurationType;
+  VerificationMessageTemplate: VerificationMessageTemplateType;
+} {
+  if (!ses) {
+    return {
+      EmailConfiguration: { EmailSendingAccount: 'COGNITO_DEFAULT' },
+      VerificationMessageTemplate: { DefaultEmailOption: 'CONFIRM_WITH_CODE' },
+    };
+  }
+  return {
+    EmailConfiguration: {
+      EmailSendingAccount: 'DEVELOPER',
+      SourceArn: ses.sourceArn,
+      From: ses.from,
+      ...(ses.configurationSet ? { ConfigurationSet: ses.configurationSet } : {}),
+    },
+    VerificationMessageTemplate: { DefaultEmailOption: 'CONFIRM_WITH_CODE', ...VERIFICATION_EMAIL },
+  };
+}
+
 /**
- * The app client: a generated secret, the seed's auth flows plus `ALLOW_USER_PASSWORD_AUTH` for the
- * custom pages (called from the server with the SECRET_HASH; docs/mfa.md says why not the admin flow,
- * still allowed here until the deployed IAM policy drops it), prevent-user-existence-errors, token
- * revocation, and the OAuth code grant with the app's own callback and sign-out URLs.
+ * MFA optional, by authenticator app (TOTP) only: each user chooses to switch it on, and then signs in with
+ * a code after the password (`SOFTWARE_TOKEN_MFA`). No SMS (it needs an SNS role and costs per message) and
+ * no e-mail codes (they need SES and the Essentials plan). To require MFA for everyone, set `'ON'` here.
+ */
+export function buildUserPoolMfaConfigInput(userPoolId: string): SetUserPoolMfaConfigCommandInput {
+  return {
+    UserPoolId: userPoolId,
+    MfaConfiguration: 'OPTIONAL',
+    SoftwareTokenMfaConfiguration: { Enabled: true },
+  };
+}
+
+/** Options of the app client that depend on the deployment rather than on the app. */
+export interface UserPoolClientOptions {
+  /** More origins whose callback and sign-out URLs the client accepts, e.g. `http://localhost:3000`. */
+  otherOrigins?: readonly string[];
+  /** Federated identity providers by name (`Google`, …), offered beside the pool's own users. */
+  identityProviders?: readonly string[];
+}
+
+/**
+ * The app client: a generated secret, only the auth flows the app uses, prevent-user-existence-errors,
+ * token revocation, and the OAuth code grant with the app's own callback and sign-out URLs.
  *
  * @param appBaseUrl - the app's public origin, e.g. `http://localhost:3000`.
  */
-export function buildUserPoolClientInput(userPoolId: string, appBaseUrl: string): CreateUserPoolClientCommandInput {
+export function buildUserPoolClientInput(
+  userPoolId: string,
+  appBaseUrl: string,
+  options: UserPoolClientOptions = {},
+): CreateUserPoolClientCommandInput {
+  const origins = [appBaseUrl, ...(options.otherOrigins ?? [])];
   return {
     UserPoolId: userPoolId,
     ClientName: CLIENT_NAME,
     GenerateSecret: true,
+    // The Hosted UI needs none of these (it runs its own flows); SRP and custom (Lambda) auth are not used.
     ExplicitAuthFlows: [
+      // Token refresh: the app renews a session's access token with its refresh token.
       'ALLOW_REFRESH_TOKEN_AUTH',
-      'ALLOW_USER_SRP_AUTH',
-      'ALLOW_CUSTOM_AUTH',
-      'ALLOW_ADMIN_USER_PASSWORD_AUTH',
+      // InitiateAuth USER_PASSWORD_AUTH: the custom sign-in page, which gets the SOFTWARE_TOKEN_MFA challenge
+      // (and Managed Login's own password form).
       'ALLOW_USER_PASSWORD_AUTH',
     ],
     PreventUserExistenceErrors: 'ENABLED',
@@ -74,9 +145,9 @@ export function buildUserPoolClientInput(userPoolId: string, appBaseUrl: string)
     AllowedOAuthFlowsUserPoolClient: true,
     AllowedOAuthFlows: ['code'],
     AllowedOAuthScopes: [...OAUTH_SCOPES],
-    SupportedIdentityProviders: ['COGNITO'],
-    CallbackURLs: [callbackUrl(appBaseUrl)],
-    LogoutURLs: [signOutUrl(appBaseUrl)],
+    SupportedIdentityProviders: ['COGNITO', ...(options.identityProviders ?? [])],
+    CallbackURLs: origins.map(callbackUrl),
+    LogoutURLs: origins.map(signOutUrl),
     AccessTokenValidity: 60,
     IdTokenValidity: 60,
     RefreshTokenValidity: 30,

@@ -4,11 +4,12 @@ import {
   DescribeUserPoolClientCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
+  SetUserPoolMfaConfigCommand,
   UpdateUserPoolClientCommand,
   UpdateUserPoolCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { buildUserPoolClientInput, buildUserPoolInput, CLIENT_NAME, POOL_NAME } from './pool-settings';
+import { buildUserPoolClientInput, buildUserPoolInput, buildUserPoolMfaConfigInput, CLIENT_NAME, POOL_NAME } from './pool-settings';
 import type { PoolIds } from './settings';
 
 /**
@@ -30,6 +31,8 @@ export async function provisionEmulatorPool(client: CognitoIdentityProviderClien
     const created = await client.send(new CreateUserPoolCommand(poolInput));
     userPoolId = required(created.UserPool?.Id, 'CreateUserPool returned no pool id');
   }
+  // After UpdateUserPool, which (in Cognito as here) resets the MFA mode it is not given.
+  await client.send(new SetUserPoolMfaConfigCommand(buildUserPoolMfaConfigInput(userPoolId)));
 
   const clientInput = buildUserPoolClientInput(userPoolId, appBaseUrl);
   const clients = await client.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }));

@@ -43,7 +43,7 @@ function sessionIdOf(cookie: string): string {
 function appWithChallenge(): TestApp {
   const { client: real, emulator, ids } = testEmulator();
   const double = createClientDouble(real, (c) =>
-    c.name === 'AdminInitiateAuthCommand'
+    c.name === 'InitiateAuthCommand' && c.input.AuthFlow === 'USER_PASSWORD_AUTH'
       ? Promise.resolve({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 'challenge-session-1', ChallengeParameters: {} })
       : undefined,
   );

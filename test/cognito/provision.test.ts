@@ -1,17 +1,45 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import {
+  AssociateSoftwareTokenCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
+  GetUserPoolMfaConfigCommand,
+  InitiateAuthCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
+  SetUserPoolMfaConfigCommand,
   UpdateUserPoolClientCommand,
+  VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
-import { buildUserPoolClientInput, buildUserPoolInput, PASSWORD_POLICY, POOL_NAME } from '../../src/cognito/pool-settings';
+import { Secret, TOTP } from 'otpauth';
+import {
+  buildUserPoolClientInput,
+  buildUserPoolInput,
+  buildUserPoolMfaConfigInput,
+  PASSWORD_POLICY,
+  POOL_NAME,
+} from '../../src/cognito/pool-settings';
+import { provisionEmulatorPool } from '../../src/cognito/provision';
+import { computeSecretHash } from '../../src/cognito/user-service';
+import { TEST_APP_BASE_URL, testEmulator } from '../helpers/emulator';
+import { createConfirmedUser } from '../helpers/users';
 
 /** Pool settings cognito-local accepts but does not report back in DescribeUserPool. */
 const EMULATOR_OMITS = ['DeletionProtection'];
-import { provisionEmulatorPool } from '../../src/cognito/provision';
-import { TEST_APP_BASE_URL, testEmulator } from '../helpers/emulator';
+
+/** InitiateAuth USER_PASSWORD_AUTH against the suite's emulator, as the custom sign-in page sends it. */
+async function signInWithPassword(email: string, password: string) {
+  const { client, ids } = testEmulator();
+  return client.send(
+    new InitiateAuthCommand({
+      ClientId: ids.clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: email, PASSWORD: password, SECRET_HASH: computeSecretHash(email, ids.clientId, ids.clientSecret ?? '') },
+    }),
+  );
+}
 
 describe('provisionEmulatorPool (against cognito-local)', () => {
   it('is idempotent: the same pool, client and secret on every start, and only one of each', async () => {
@@ -33,19 +61,23 @@ describe('provisionEmulatorPool (against cognito-local)', () => {
     expect(pool?.AutoVerifiedAttributes, 'email verification').to.deep.equal(['email']);
     expect(pool?.VerificationMessageTemplate?.DefaultEmailOption, 'by code').to.equal('CONFIRM_WITH_CODE');
     expect(pool?.Policies?.PasswordPolicy, 'default password policy').to.deep.equal(PASSWORD_POLICY);
-    expect(pool?.MfaConfiguration, 'MFA off').to.equal('OFF');
+    expect(pool?.MfaConfiguration, 'MFA optional').to.equal('OPTIONAL');
     expect(pool?.AccountRecoverySetting?.RecoveryMechanisms, 'recovery by email only').to.deep.equal([
       { Name: 'verified_email', Priority: 1 },
     ]);
   });
 
-  it("applies the seed's app client settings, plus admin password auth for the custom pages", async () => {
+  it("applies the seed's app client settings, plus server-side password auth for the custom pages", async () => {
     const { client, ids } = testEmulator();
     const { UserPoolClient: c } = await client.send(
       new DescribeUserPoolClientCommand({ UserPoolId: ids.userPoolId, ClientId: ids.clientId }),
     );
     expect(c?.ClientSecret, 'generated secret').to.equal(ids.clientSecret);
-    expect(c?.ExplicitAuthFlows).to.include.members(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH']);
+    expect(c?.ExplicitAuthFlows).to.include.members(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_PASSWORD_AUTH']);
+    expect(c?.ExplicitAuthFlows, 'only the flows the app uses').to.have.members([
+      'ALLOW_REFRESH_TOKEN_AUTH',
+      'ALLOW_USER_PASSWORD_AUTH',
+    ]);
     expect(c?.PreventUserExistenceErrors).to.equal('ENABLED');
     expect(c?.EnableTokenRevocation).to.equal(true);
     expect(c?.AllowedOAuthFlowsUserPoolClient).to.equal(true);
@@ -68,6 +100,27 @@ describe('provisionEmulatorPool (against cognito-local)', () => {
     const { GenerateSecret, ...clientInput } = buildUserPoolClientInput(ids.userPoolId, TEST_APP_BASE_URL);
     expect(GenerateSecret && typeof c?.ClientSecret === 'string').to.equal(true);
     for (const [key, value] of Object.entries(clientInput)) expect(c?.[key as keyof typeof c], key).to.deep.equal(value);
+    const { UserPoolId: _id, ...mfa } = buildUserPoolMfaConfigInput(ids.userPoolId);
+    const applied = await client.send(new GetUserPoolMfaConfigCommand({ UserPoolId: ids.userPoolId }));
+    expect({ MfaConfiguration: applied.MfaConfiguration, SoftwareTokenMfaConfiguration: applied.SoftwareTokenMfaConfiguration }).to.deep.equal(mfa);
+  });
+
+  it('sets MFA optional with TOTP only: a user who switched an authenticator app on gets the SOFTWARE_TOKEN_MFA step', async () => {
+    const { client } = testEmulator();
+    const user = await createConfirmedUser();
+    const first = await signInWithPassword(user.email, user.password);
+    expect(first.ChallengeName, 'no second step before TOTP is on').to.equal(undefined);
+    const accessToken = first.AuthenticationResult?.AccessToken;
+    const { SecretCode } = await client.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken }));
+    const code = new TOTP({ secret: Secret.fromBase32(SecretCode ?? '') }).generate();
+    await client.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: code }));
+
+    const second = await signInWithPassword(user.email, user.password);
+    expect(second.ChallengeName).to.equal('SOFTWARE_TOKEN_MFA');
+    expect(second.AuthenticationResult, 'no tokens before the code').to.equal(undefined);
+    const withoutTotp = await createConfirmedUser();
+    const other = await signInWithPassword(withoutTotp.email, withoutTotp.password);
+    expect(other.ChallengeName, 'optional: users without TOTP sign in with the password alone').to.equal(undefined);
   });
 
   it('puts back settings that drifted since the last start', async () => {
@@ -79,6 +132,23 @@ describe('provisionEmulatorPool (against cognito-local)', () => {
     const { UserPoolClient: c } = await client.send(
       new DescribeUserPoolClientCommand({ UserPoolId: ids.userPoolId, ClientId: ids.clientId }),
     );
-    expect(c?.ExplicitAuthFlows).to.include('ALLOW_ADMIN_USER_PASSWORD_AUTH');
+    expect(c?.ExplicitAuthFlows).to.include('ALLOW_USER_PASSWORD_AUTH');
+  });
+
+  it('puts back the MFA mode after it drifted', async () => {
+    const { client, ids } = testEmulator();
+    await client.send(new SetUserPoolMfaConfigCommand({ UserPoolId: ids.userPoolId, MfaConfiguration: 'OFF' }));
+    await provisionEmulatorPool(client, TEST_APP_BASE_URL);
+    const applied = await client.send(new GetUserPoolMfaConfigCommand({ UserPoolId: ids.userPoolId }));
+    expect(applied.MfaConfiguration).to.equal('OPTIONAL');
+  });
+});
+
+describe('docker-compose.yml', () => {
+  it('runs the same cognito-local version as the tests, not :latest', () => {
+    const root = path.resolve(__dirname, '../..');
+    const { version } = JSON.parse(fs.readFileSync(path.join(root, 'node_modules/cognito-local/package.json'), 'utf8')) as { version: string };
+    const image = /image: jagregory\/cognito-local:(\S+)/.exec(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'))?.[1];
+    expect(image).to.equal(version);
   });
 });
