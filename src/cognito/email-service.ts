@@ -1,6 +1,5 @@
 import {
   GetUserAttributeVerificationCodeCommand,
-  GetUserCommand,
   UpdateUserAttributesCommand,
   VerifyUserAttributeCommand,
   type CognitoIdentityProviderClient,
