@@ -27,7 +27,9 @@ import { TEST_APP_BASE_URL, testEmulator } from '../helpers/emulator';
 import { createConfirmedUser } from '../helpers/users';
 
 /** Pool settings cognito-local accepts but does not report back in DescribeUserPool. */
-const EMULATOR_OMITS = ['DeletionProtection'];
+// cognito-local keeps and applies UserAttributeUpdateSettings (lib/targets/updateUserAttributes.js) but leaves
+// it out of DescribeUserPool's answer (lib/targets/responses.js), like DeletionProtection.
+const EMULATOR_OMITS = ['DeletionProtection', 'UserAttributeUpdateSettings'];
 
 /** InitiateAuth USER_PASSWORD_AUTH against the suite's emulator, as the custom sign-in page sends it. */
 async function signInWithPassword(email: string, password: string) {
