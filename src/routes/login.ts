@@ -26,9 +26,10 @@ export function createLoginRouter(deps: Pick<AccountRouteDeps, 'users' | 'verifi
   /*
    * POST /login — AdminInitiateAuth (ADMIN_USER_PASSWORD_AUTH) through Passport. Unknown email and wrong
    * password get the same message and status; an unconfirmed account goes to the confirm page; a
-   * NEW_PASSWORD_REQUIRED challenge to the new-password page. At most N failures per address per window.
+   * NEW_PASSWORD_REQUIRED challenge to the new-password page. Failures are limited per address and client
+   * IP, and more loosely per address from all IPs.
    */
-  router.post('/login', limiters.signInFailuresPerEmail, (req, res, next) => {
+  router.post('/login', ...limiters.signInFailures, (req, res, next) => {
     const returnTo = returnToOf(req);
     const values = keepValues(req.body, ['email']);
     const parsed = parseForm({ email: fields.email, password: fields.password }, req.body);
