@@ -29,7 +29,7 @@ import { createMfaRouter } from './routes/mfa';
 import { createPagesRouter } from './routes/pages';
 import { createPasswordRouter } from './routes/password';
 import { createProfileRouter } from './routes/profile';
-import { createRateLimiters } from './routes/rate-limit';
+import { createRateLimiters, type RateLimitStoreFactory } from './routes/rate-limit';
 import { createSignupRouter } from './routes/signup';
 import type { Clock } from './sessions/lifetime';
 import { createSessionMiddleware } from './sessions/middleware';
@@ -62,6 +62,8 @@ export interface AppDeps {
   clock?: Clock;
   /** What /readyz checks besides the JWKS; defaults to a store that is always up. */
   readiness?: ReadinessChecks;
+  /** Where rate-limit counts live; defaults to memory (per process). */
+  rateLimitStores?: RateLimitStoreFactory | undefined;
 }
 
 /**
@@ -76,7 +78,7 @@ export function createApp(deps: AppDeps): express.Express {
   const mailboxEnabled = mailbox !== undefined && cognito.settings.emulator && !production;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', config.trustProxy ? 1 : false);
+  app.set('trust proxy', config.trustProxyHops > 0 ? config.trustProxyHops : false);
   app.set('view engine', 'ejs');
   app.set('views', path.join(ROOT, 'views'));
   app.set('query parser', 'simple');
@@ -147,7 +149,7 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
 
-  const limiters = createRateLimiters(config);
+  const limiters = createRateLimiters(config, deps.rateLimitStores);
   const sessionCookieName = config.session.cookieName;
   const refresher = createTokenRefresher({ users, settings: cognito.settings, verifier });
   const requireAuth = createRequireAuth({ refresher, clock, cookieName: sessionCookieName });

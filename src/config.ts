@@ -16,7 +16,10 @@ export interface AppConfig {
   host: string;
   appBaseUrl: string;
   dataDir: string;
+  /** Behind a reverse proxy: trust its X-Forwarded-* headers. */
   trustProxy: boolean;
+  /** How many proxies in front of the app are trusted (0 when `trustProxy` is false); see README. */
+  trustProxyHops: number;
   logLevel: string;
   session: {
     /** Undefined in development: server.ts then generates one and keeps it under DATA_DIR. */
@@ -28,10 +31,14 @@ export interface AppConfig {
     idleTimeoutSeconds: number;
     /** A session ends this long after sign-in whatever its use, in seconds. */
     absoluteTimeoutSeconds: number;
+    /** Time limit of every session-store operation (and of the readiness ping), in milliseconds. */
+    storeTimeoutMs: number;
   };
   rateLimit: {
-    /** Failed sign-ins allowed per email address per window. */
+    /** Failed sign-ins allowed per email address and client IP per window. */
     signInFailures: number;
+    /** Failed sign-ins allowed per email address per window, from all client IPs together. */
+    signInFailuresPerEmail: number;
     signInWindowSeconds: number;
     /** Requests per minute per client IP on the sign-in, sign-up, confirm and password pages. */
     perIpPerMinute: number;
@@ -90,19 +97,26 @@ const httpUrl = z
 
 const port = z.coerce.number().int().min(1).max(65535);
 
+/** `true`/`false` (one hop / none), or the number of trusted proxy hops. */
+const proxyHops = z.union([
+  z.string().trim().regex(/^\d+$/).transform(Number).pipe(z.number().int().max(10)),
+  booleanString.transform((on) => (on ? 1 : 0)),
+], { error: 'must be true, false, or the number of proxies in front of the app (0-10)' });
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: port.default(3000),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   APP_BASE_URL: httpUrl.optional(),
   DATA_DIR: z.string().trim().min(1).default('.data'),
-  TRUST_PROXY: booleanString.default(false),
+  TRUST_PROXY: proxyHops.default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   SESSION_STORE: z.enum(['sqlite', 'redis', 'memory']).default('sqlite'),
   REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
   SESSION_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(60).default(2 * 60 * 60),
   SESSION_ABSOLUTE_TIMEOUT_SECONDS: z.coerce.number().int().min(60).default(12 * 60 * 60),
+  SESSION_STORE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(2000),
   COGNITO_LOCAL_PORT: port.default(9229),
   COGNITO_ENDPOINT: optionalString.pipe(httpUrl.optional()),
   COGNITO_LOCAL_DIR: optionalString,
@@ -122,6 +136,7 @@ const schema = z.object({
   OIDC_NONCE: optionalString.pipe(booleanString.optional()),
   COGNITO_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
   RATE_LIMIT_SIGNIN_FAILURES: z.coerce.number().int().min(1).default(5),
+  RATE_LIMIT_SIGNIN_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(50),
   RATE_LIMIT_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_SIGNIN_START_PER_MINUTE: z.coerce.number().int().min(1).default(30),
@@ -198,7 +213,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     host: e.HOST,
     appBaseUrl: e.APP_BASE_URL ?? `http://localhost:${e.PORT}`,
     dataDir: path.resolve(e.DATA_DIR),
-    trustProxy: e.TRUST_PROXY,
+    trustProxy: e.TRUST_PROXY > 0,
+    trustProxyHops: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     session: {
       secret: e.SESSION_SECRET,
@@ -207,9 +223,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       cookieName: e.NODE_ENV === 'production' ? '__Host-sid' : 'sid',
       idleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT_SECONDS,
       absoluteTimeoutSeconds: e.SESSION_ABSOLUTE_TIMEOUT_SECONDS,
+      storeTimeoutMs: e.SESSION_STORE_TIMEOUT_MS,
     },
     rateLimit: {
       signInFailures: e.RATE_LIMIT_SIGNIN_FAILURES,
+      signInFailuresPerEmail: e.RATE_LIMIT_SIGNIN_FAILURES_PER_EMAIL,
       signInWindowSeconds: e.RATE_LIMIT_SIGNIN_WINDOW_SECONDS,
       perIpPerMinute: e.RATE_LIMIT_IP_PER_MINUTE,
       signInStartsPerMinute: e.RATE_LIMIT_SIGNIN_START_PER_MINUTE,

@@ -9,6 +9,7 @@ import { provisionEmulatorPool } from './cognito/provision';
 import { resolveCognitoSettings, type CognitoSettings, type PoolIds } from './cognito/settings';
 import { ConfigError, loadConfig, type AppConfig } from './config';
 import { createLogger } from './logger';
+import { createRedisRateLimitStores } from './routes/rate-limit';
 import { createSessionStore, resolveSessionSecret } from './sessions';
 
 /** How long in-flight requests may take to finish after SIGTERM. */
@@ -90,6 +91,8 @@ async function main(): Promise<void> {
     mailbox,
     sessionStore: sessions.store,
     readiness: { sessionStore: sessions.ping, draining: () => draining },
+    // With sessions in Redis, rate-limit counts go there too, so that every instance shares them.
+    rateLimitStores: sessions.sendCommand ? createRedisRateLimitStores(sessions.sendCommand) : undefined,
     sessionSecret: resolveSessionSecret(config),
     logger,
   });

@@ -28,9 +28,10 @@ export function createLoginRouter(deps: Pick<AccountRouteDeps, 'users' | 'verifi
    * POST /login — InitiateAuth (USER_PASSWORD_AUTH) through Passport. Unknown email and wrong password
    * get the same message and status; an unconfirmed account goes to the confirm page; a
    * NEW_PASSWORD_REQUIRED challenge to the new-password page; SOFTWARE_TOKEN_MFA to the code page
-   * (routes/mfa.ts). At most N failures per address per window.
+   * (routes/mfa.ts). Failures are limited per address and client IP, and more loosely per address from
+   * all IPs.
    */
-  router.post('/login', limiters.signInFailuresPerEmail, (req, res, next) => {
+  router.post('/login', ...limiters.signInFailures, (req, res, next) => {
     const returnTo = returnToOf(req);
     const values = keepValues(req.body, ['email']);
     const parsed = parseForm({ email: fields.email, password: fields.password }, req.body);

@@ -126,7 +126,7 @@ export function createMfaRouter(
       countAgainst(req, req.user!.email);
       next();
     },
-    limiters.signInFailuresPerEmail,
+    ...limiters.signInFailures,
     async (req, res) => {
       const parsed = parseForm({ password: fields.password }, req.body);
       if (!parsed.ok) return renderForm(res, 'mfa-disable', 400, { values: {}, fieldErrors: parsed.fieldErrors });
@@ -166,7 +166,7 @@ export function createMfaRouter(
    * Wrong codes count against the address together with wrong passwords. Success makes exactly the
    * session a password-only sign-in makes; a challenge Cognito no longer accepts sends back to sign-in.
    */
-  router.post('/login/mfa', requireChallenge, limiters.signInFailuresPerEmail, async (req, res) => {
+  router.post('/login/mfa', requireChallenge, ...limiters.signInFailures, async (req, res) => {
     const challenge = req.session.mfaChallenge!;
     const parsed = parseForm({ code: totpCode }, req.body);
     if (!parsed.ok) return renderForm(res, 'login-mfa', 400, { values: {}, fieldErrors: parsed.fieldErrors });

@@ -1,54 +1,136 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Options, type Store } from 'express-rate-limit';
+import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import type { AppConfig } from '../config';
 import { AppError } from '../errors';
+import type { SendRedisCommand } from '../sessions';
 
 /** The limiters of the sign-in, sign-up, confirm and password pages. */
 export interface RateLimiters {
   /** Requests per minute per client IP, on every method of those pages. */
   perIp: RequestHandler;
-  /** Failed sign-ins per email address per window (a successful one does not count). */
-  signInFailuresPerEmail: RequestHandler;
+  /**
+   * Failed sign-ins (a successful one does not count): per email address and client IP, then per email
+   * address from all IPs together, a looser ceiling. In that order, so that requests the first one
+   * refuses never count towards the ceiling that would lock the owner out.
+   */
+  signInFailures: RequestHandler[];
   /** Hosted UI sign-in starts (`GET /auth/login`) per minute per client IP: each one stores a session. */
   signInStartsPerIp: RequestHandler;
 }
+
+/** Makes the store of one limiter; `name` tells the limiters' counts apart. */
+export type RateLimitStoreFactory = (name: string) => Store;
 
 /** Answers with the localized 429 page (express-rate-limit has set `Retry-After` and `RateLimit`). */
 function tooMany(_req: Request, _res: Response, next: NextFunction): void {
   next(new AppError('rate_limited'));
 }
 
+/** The email address a sign-in form names, as Cognito compares it. */
+function emailOf(req: Request): string {
+  const email = (req.body as Record<string, unknown> | undefined)?.email;
+  return typeof email === 'string' ? email.trim().toLowerCase() : '';
+}
+
 /**
- * Creates the limiters. They count in memory, per process: each app instance has its own (tests build
- * many apps, each starting from zero).
+ * Creates the limiters. Without `stores` they count in memory, per process (each app instance has its
+ * own; tests build many apps, each starting from zero); with the Redis stores, every instance sharing
+ * that Redis shares the counts.
  */
-export function createRateLimiters(config: Pick<AppConfig, 'rateLimit'>): RateLimiters {
+export function createRateLimiters(config: Pick<AppConfig, 'rateLimit'>, stores?: RateLimitStoreFactory): RateLimiters {
+  const signInWindowMs = config.rateLimit.signInWindowSeconds * 1000;
+  const common = (name: string): Partial<Options> => ({
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: tooMany,
+    ...(stores ? { store: stores(name) } : {}),
+  });
   return {
     perIp: rateLimit({
+      ...common('ip'),
       windowMs: 60_000,
       limit: config.rateLimit.perIpPerMinute,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      handler: tooMany,
     }),
-    signInFailuresPerEmail: rateLimit({
-      windowMs: config.rateLimit.signInWindowSeconds * 1000,
-      limit: config.rateLimit.signInFailures,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      skipSuccessfulRequests: true,
-      keyGenerator: (req) => {
-        const email = (req.body as Record<string, unknown> | undefined)?.email;
-        return `signin:${typeof email === 'string' ? email.trim().toLowerCase() : ''}`;
-      },
-      handler: tooMany,
-    }),
+    signInFailures: [
+      rateLimit({
+        ...common('signin-ip'),
+        windowMs: signInWindowMs,
+        limit: config.rateLimit.signInFailures,
+        skipSuccessfulRequests: true,
+        keyGenerator: (req) => `${emailOf(req)} ${ipKeyGenerator(req.ip ?? '')}`,
+      }),
+      rateLimit({
+        ...common('signin-email'),
+        windowMs: signInWindowMs,
+        limit: config.rateLimit.signInFailuresPerEmail,
+        skipSuccessfulRequests: true,
+        keyGenerator: (req) => emailOf(req),
+      }),
+    ],
     signInStartsPerIp: rateLimit({
+      ...common('signin-start'),
       windowMs: 60_000,
       limit: config.rateLimit.signInStartsPerMinute,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      handler: tooMany,
     }),
   };
+}
+
+/**
+ * rate-limit-redis's store, made to live through Redis outages: its scripts are loaded again when the
+ * first load failed (Redis not reachable at start), and a failing or silent Redis gives the 503 page,
+ * as it does for sessions, instead of a 500.
+ */
+class SharedRedisStore extends RedisStore {
+  override async init(options: Options): Promise<void> {
+    try {
+      await super.init(options);
+    } catch {
+      // Loaded again on first use (ensureScripts).
+    }
+  }
+
+  override async get(key: string) {
+    return this.unavailableOnError(() => super.get(key));
+  }
+
+  override async increment(key: string) {
+    return this.unavailableOnError(() => super.increment(key));
+  }
+
+  override async decrement(key: string): Promise<void> {
+    return this.unavailableOnError(() => super.decrement(key));
+  }
+
+  override async resetKey(key: string): Promise<void> {
+    return this.unavailableOnError(() => super.resetKey(key));
+  }
+
+  private async unavailableOnError<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      await this.ensureScripts();
+      return await operation();
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw new AppError('session_store_unavailable', 'rate-limit store failed', { cause: err });
+    }
+  }
+
+  private async ensureScripts(): Promise<void> {
+    const failed = async (sha: Promise<string>) => sha.then(() => false, () => true);
+    if (await failed(this.incrementScriptSha)) this.incrementScriptSha = this.loadIncrementScript();
+    if (await failed(this.getScriptSha)) this.getScriptSha = this.loadGetScript();
+  }
+}
+
+/**
+ * Limiter stores in Redis (rate-limit-redis), on the session store's connection, so that every app
+ * instance sharing that Redis shares the counts. Keys are `<prefix><limiter>:<client key>`.
+ */
+export function createRedisRateLimitStores(sendCommand: SendRedisCommand, prefix = 'rl:'): RateLimitStoreFactory {
+  return (name) =>
+    new SharedRedisStore({
+      prefix: `${prefix}${name}:`,
+      sendCommand: (...args: string[]) => sendCommand(...args) as Promise<RedisReply>,
+    });
 }

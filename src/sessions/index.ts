@@ -7,6 +7,10 @@ import type { Logger } from 'pino';
 import { createClient } from 'redis';
 import type { AppConfig } from '../config';
 import { SqliteSessionStore } from './sqlite-store';
+import { withStoreTimeout } from './timed-store';
+
+/** Sends one raw command on the store's Redis connection (rate-limit-redis's `sendCommand`). */
+export type SendRedisCommand = (...args: string[]) => Promise<unknown>;
 
 /** The session store and what the server needs to run it. */
 export interface SessionStoreHandle {
@@ -16,13 +20,20 @@ export interface SessionStoreHandle {
   /** True when the store answers now (for the readiness check). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+  /** Redis only: the store's connection, so that rate-limit counts are shared by every instance. */
+  sendCommand?: SendRedisCommand;
 }
 
 /**
  * Creates the configured session store: `sqlite` (default, a file under DATA_DIR), `redis` (REDIS_URL;
- * for several instances) or `memory` (tests; refused in production by config validation).
+ * for several instances) or `memory` (tests; refused in production by config validation). Every store
+ * operation, the readiness ping and every rate-limit command answer within SESSION_STORE_TIMEOUT_MS.
  */
 export function createSessionStore(config: Pick<AppConfig, 'dataDir' | 'session'>, logger: Logger): SessionStoreHandle {
+  return withStoreTimeout(createUntimedSessionStore(config, logger), config.session.storeTimeoutMs);
+}
+
+function createUntimedSessionStore(config: Pick<AppConfig, 'dataDir' | 'session'>, logger: Logger): SessionStoreHandle {
   switch (config.session.store) {
     case 'memory': {
       const store = new session.MemoryStore();
@@ -32,8 +43,8 @@ export function createSessionStore(config: Pick<AppConfig, 'dataDir' | 'session'
       return createRedisSessionStore(config.session.redisUrl as string, logger);
     case 'sqlite': {
       fs.mkdirSync(config.dataDir, { recursive: true });
-      const store = new SqliteSessionStore(path.join(config.dataDir, 'sessions.sqlite'));
-      return { store, ready: Promise.resolve(), ping: async () => true, close: async () => store.close() };
+      const store = new SqliteSessionStore(path.join(config.dataDir, 'sessions.sqlite'), { busyTimeoutMs: config.session.storeTimeoutMs });
+      return { store, ready: Promise.resolve(), ping: () => store.ping(), close: async () => store.close() };
     }
   }
 }
@@ -63,6 +74,7 @@ export function createRedisSessionStore(url: string, logger: Logger, prefix = 's
   return {
     store: new RedisStore({ client, prefix }),
     ready,
+    sendCommand: (...args: string[]) => client.sendCommand(args),
     ping: async () => {
       try {
         return client.isReady && (await client.ping()) === 'PONG';

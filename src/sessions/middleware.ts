@@ -33,6 +33,12 @@ export function createSessionMiddleware(deps: {
   });
   const withStoreErrors = (req: Request, res: Response, next: NextFunction): void => {
     handler(req, res, (err?: unknown) => {
+      if (err && res.headersSent) {
+        // express-session saves at the end of the response: the page is on its way and cannot change.
+        const causeName = (err as { cause?: { name?: unknown } }).cause?.name ?? (err as { name?: unknown }).name;
+        req.log?.error({ errCode: 'session_store_unavailable', causeName }, 'session not saved');
+        return;
+      }
       if (err) return next(new AppError('session_store_unavailable', 'session store failed', { cause: err }));
       next();
     });

@@ -5,8 +5,24 @@ import session from 'express-session';
 const SWEEP_INTERVAL_MS = 15 * 60 * 1000;
 /** Lifetime of a session whose cookie has no expiry, in milliseconds. */
 const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
+/** How long to wait before trying a statement again while another connection holds the lock. */
+const BUSY_RETRY_MS = 25;
 
 type Callback<T = void> = (err?: unknown, value?: T) => void;
+
+/** Tuning of {@link SqliteSessionStore}. */
+export interface SqliteStoreOptions {
+  /**
+   * How long an operation keeps trying while another connection holds the database locked, in
+   * milliseconds, before it fails with SQLITE_BUSY. Default 2000.
+   */
+  busyTimeoutMs?: number;
+}
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
 
 /**
  * An express-session store in one SQLite file (better-sqlite3), so sessions survive a restart without
@@ -16,10 +32,14 @@ export class SqliteSessionStore extends session.Store {
   private readonly db: Database.Database;
   private readonly sweeper: NodeJS.Timeout;
   private readonly statements;
+  private readonly busyTimeoutMs: number;
 
-  constructor(filename: string) {
+  constructor(filename: string, options: SqliteStoreOptions = {}) {
     super();
-    this.db = new Database(filename);
+    this.busyTimeoutMs = options.busyTimeoutMs ?? 2000;
+    // better-sqlite3 is synchronous: SQLite's own busy wait would freeze the whole process for every
+    // request while another connection holds the lock. Fail at once instead and retry on a timer (run()).
+    this.db = new Database(filename, { timeout: 0 });
     this.db.pragma('journal_mode = WAL');
     this.db.exec('CREATE TABLE IF NOT EXISTS sessions (sid TEXT PRIMARY KEY, sess TEXT NOT NULL, expires INTEGER NOT NULL)');
     this.db.exec('CREATE INDEX IF NOT EXISTS sessions_expires ON sessions (expires)');
@@ -33,8 +53,10 @@ export class SqliteSessionStore extends session.Store {
       length: this.db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM sessions WHERE expires > ?'),
       clear: this.db.prepare('DELETE FROM sessions'),
       sweep: this.db.prepare<[number]>('DELETE FROM sessions WHERE expires <= ?'),
+      begin: this.db.prepare('BEGIN IMMEDIATE'),
+      rollback: this.db.prepare('ROLLBACK'),
     };
-    this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS).unref();
+    this.sweeper = setInterval(() => this.run(undefined, () => this.sweep()), SWEEP_INTERVAL_MS).unref();
   }
 
   override get(sid: string, cb: Callback<session.SessionData | null>): void {
@@ -77,21 +99,43 @@ export class SqliteSessionStore extends session.Store {
     this.statements.sweep.run(Date.now());
   }
 
+  /** True when the store can write now: it takes the write lock, within the busy timeout, and lets go. */
+  ping(): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.run(
+        (err) => resolve(!err),
+        () => {
+          this.statements.begin.run();
+          this.statements.rollback.run();
+        },
+      );
+    });
+  }
+
   /** Stops the sweeper and closes the database file. */
   close(): void {
     clearInterval(this.sweeper);
     this.db.close();
   }
 
+  /** Runs `work`, trying again on a timer while the database is locked, until the busy timeout. */
   private run<T>(cb: Callback<T> | undefined, work: () => T): void {
-    let value: T;
-    try {
-      value = work();
-    } catch (err) {
-      cb?.(err);
-      return;
-    }
-    cb?.(undefined, value);
+    const deadline = Date.now() + this.busyTimeoutMs;
+    const attempt = () => {
+      let value: T;
+      try {
+        value = work();
+      } catch (err) {
+        if (isBusy(err) && Date.now() + BUSY_RETRY_MS <= deadline) {
+          setTimeout(attempt, BUSY_RETRY_MS);
+          return;
+        }
+        cb?.(err);
+        return;
+      }
+      cb?.(undefined, value);
+    };
+    attempt();
   }
 }
 

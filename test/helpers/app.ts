@@ -60,6 +60,7 @@ export function buildTestApp(overrides: Partial<AppDeps> & { env?: Record<string
     logger: overrides.logger ?? createLogger({ level: 'info', destination }),
     clock: overrides.clock,
     readiness: overrides.readiness,
+    rateLimitStores: overrides.rateLimitStores,
   });
   return { app, config, settings: overrides.cognito?.settings ?? settings, sessionStore, logs, agent: () => supertest.agent(app) };
 }

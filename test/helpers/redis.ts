@@ -11,6 +11,10 @@ export interface TestRedis {
   stop(): Promise<void>;
   /** Starts it again on the same port and data directory. */
   start(): Promise<void>;
+  /** SIGSTOP: connections stay open and nothing answers (a hung server, not a dead one). */
+  pause(): void;
+  /** SIGCONT: it answers again, the commands sent meanwhile included. */
+  resume(): void;
   /** Stops it and removes its directory. */
   destroy(): Promise<void>;
 }
@@ -56,6 +60,8 @@ export async function startTestRedis(): Promise<TestRedis> {
     if (!c || c.exitCode !== null) return;
     await new Promise<void>((resolve) => {
       c.once('exit', () => resolve());
+      // A paused server acts on SIGTERM only once it runs again.
+      c.kill('SIGCONT');
       c.kill('SIGTERM');
     });
   }
@@ -65,6 +71,8 @@ export async function startTestRedis(): Promise<TestRedis> {
     url: `redis://127.0.0.1:${port}`,
     start,
     stop,
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
     destroy: async () => {
       await stop();
       fs.rmSync(dir, { recursive: true, force: true });

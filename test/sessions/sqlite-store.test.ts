@@ -1,13 +1,27 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { expect } from 'chai';
+import pino from 'pino';
 import supertest from 'supertest';
+import { createSessionStore } from '../../src/sessions';
 import { SqliteSessionStore } from '../../src/sessions/sqlite-store';
-import { buildTestApp } from '../helpers/app';
+import { buildTestApp, testConfig } from '../helpers/app';
 import { sidOf } from '../helpers/cookies';
+import { csrfOf, submit } from '../helpers/forms';
 import { signInThroughHostedUi } from '../helpers/hosted-ui';
 import { createConfirmedUser } from '../helpers/users';
+
+/** Rows in the sessions table, expired or not, read through a connection of its own. */
+function rowsIn(file: string): number {
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.prepare('SELECT COUNT(*) AS n FROM sessions').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
 
 describe('SqliteSessionStore', () => {
   let dir: string;
@@ -35,8 +49,9 @@ describe('SqliteSessionStore', () => {
     }
   });
 
-  it('forgets expired sessions and sweeps them', async () => {
-    const store = new SqliteSessionStore(path.join(dir, 's.sqlite'));
+  it('forgets expired sessions and sweeps them from the table', async () => {
+    const file = path.join(dir, 's.sqlite');
+    const store = new SqliteSessionStore(file);
     try {
       const expired = { cookie: { expires: new Date(Date.now() - 1000), originalMaxAge: 1 } } as never;
       const fresh = { cookie: { expires: new Date(Date.now() + 60_000), originalMaxAge: 60_000 } } as never;
@@ -46,11 +61,51 @@ describe('SqliteSessionStore', () => {
       expect(got).to.equal(null);
       const count = await new Promise((r, j) => store.length((e, n) => (e ? j(e) : r(n))));
       expect(count).to.equal(1);
+      expect(rowsIn(file), 'the expired row is still stored before the sweep').to.equal(2);
       store.sweep();
-      const all = await new Promise<number>((r, j) => store.length((e, n) => (e ? j(e) : r(n as number))));
-      expect(all).to.equal(1);
+      expect(rowsIn(file)).to.equal(1);
+      const kept = await new Promise((r, j) => store.get('new', (e, s) => (e ? j(e) : r(s))));
+      expect(kept).to.not.equal(null);
     } finally {
       store.close();
+    }
+  });
+
+  it('answers a sign-in and /readyz with 503 within 5 s while another connection holds the database locked, serving other requests meanwhile, and works again once it lets go', async () => {
+    const config = testConfig({ SESSION_STORE: 'sqlite', DATA_DIR: dir });
+    const handle = createSessionStore(config, pino({ level: 'silent' }));
+    const locker = new Database(path.join(dir, 'sessions.sqlite'));
+    try {
+      const t = buildTestApp({ config, sessionStore: handle.store, readiness: { sessionStore: handle.ping } });
+      const user = await createConfirmedUser();
+      const agent = t.agent();
+      const form = await agent.get('/login').expect(200);
+      await supertest(t.app).get('/readyz').expect(200);
+
+      locker.exec('BEGIN EXCLUSIVE');
+      const finished: string[] = [];
+      const track = <T>(name: string, request: PromiseLike<T>) => Promise.resolve(request).then((res) => (finished.push(name), res));
+      // The 5 s are the requirement itself: each request fails (supertest's timeout) if it is not answered by then.
+      const signingIn = track(
+        'sign-in',
+        agent.post('/login').set('Accept-Language', 'en').type('form').timeout(5000).send({ email: user.email, password: user.password, _csrf: csrfOf(form.text) }),
+      );
+      const ready = track('readyz', supertest(t.app).get('/readyz').timeout(5000));
+      await track('healthz', supertest(t.app).get('/healthz').expect(200));
+      const [signIn, readyz] = await Promise.all([signingIn, ready]);
+      locker.exec('ROLLBACK');
+
+      expect(signIn.status).to.equal(503);
+      expect(signIn.text).to.contain('Sessions are unavailable for a moment');
+      expect(readyz.status).to.equal(503);
+      expect(readyz.body.checks.sessionStore).to.equal('failing');
+      expect(finished[0], 'the process is not frozen while it waits for the lock').to.equal('healthz');
+
+      await supertest(t.app).get('/readyz').expect(200);
+      expect((await submit(t.agent(), '/login', '/login', { email: user.email, password: user.password })).status).to.equal(303);
+    } finally {
+      locker.close();
+      await handle.close();
     }
   });
 });

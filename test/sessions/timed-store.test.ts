@@ -1,0 +1,64 @@
+import { expect } from 'chai';
+import session from 'express-session';
+import { AppError } from '../../src/errors';
+import { TimedStore } from '../../src/sessions/timed-store';
+
+/** A memory store that answers `get` only when the test lets it: a store that hangs, then wakes up. */
+class HangingStore extends session.MemoryStore {
+  readonly waiting: Array<() => void> = [];
+  hang = true;
+  override get(sid: string, cb: (err: unknown, sess?: session.SessionData | null) => void): void {
+    if (!this.hang) return super.get(sid, cb);
+    this.waiting.push(() => super.get(sid, cb));
+  }
+}
+
+const sess = { cookie: { originalMaxAge: 60_000, expires: new Date(Date.now() + 60_000) } } as session.SessionData;
+
+function getFrom(store: session.Store, sid: string): Promise<{ calls: number; err: unknown; value: unknown }> {
+  return new Promise((resolve) => {
+    const seen = { calls: 0, err: undefined as unknown, value: undefined as unknown };
+    store.get(sid, (err, value) => {
+      seen.calls += 1;
+      seen.err = err;
+      seen.value = value;
+      resolve(seen);
+    });
+  });
+}
+
+describe('TimedStore', () => {
+  it('answers a hung get with the 503 error once, and ignores the late answer (double)', async () => {
+    const inner = new HangingStore();
+    await new Promise<void>((r) => inner.set('s1', sess, () => r()));
+    const store = new TimedStore(inner, 100);
+    const seen = await getFrom(store, 's1');
+    expect(seen.err).to.be.instanceOf(AppError);
+    expect((seen.err as AppError).status).to.equal(503);
+
+    inner.waiting.splice(0).forEach((answer) => answer());
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(seen.calls, 'the callback ran once').to.equal(1);
+  });
+
+  it('fails at once right after a failure, then tries the store again and serves (double)', async () => {
+    const inner = new HangingStore();
+    await new Promise<void>((r) => inner.set('s1', sess, () => r()));
+    const store = new TimedStore(inner, 100);
+    await getFrom(store, 's1');
+    inner.hang = false;
+
+    const right = await getFrom(store, 's1');
+    expect((right.err as AppError | undefined)?.status, 'failing at once').to.equal(503);
+    expect(inner.waiting, 'the store was not asked').to.have.length(1);
+
+    let later = await getFrom(store, 's1');
+    for (let i = 0; i < 40 && later.err; i += 1) {
+      await new Promise((r) => setTimeout(r, 50));
+      later = await getFrom(store, 's1');
+    }
+    expect(later.err).to.equal(undefined);
+    expect(later.value).to.deep.include({ cookie: JSON.parse(JSON.stringify(sess.cookie)) });
+  });
+});
