@@ -14,6 +14,7 @@ export const FORM_ERROR_CODES = [
   'current_password_wrong',
   'email_mismatch',
   'too_many_attempts',
+  'trigger_refused',
 ] as const;
 
 /**
@@ -37,6 +38,7 @@ export const ERROR_CODES = [
   'emulator_unsupported',
   'session_expired',
   'cognito_unknown',
+  'password_reset_required',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -68,6 +70,10 @@ const STATUS: Record<ErrorCode, number> = {
   emulator_unsupported: 501,
   session_expired: 401,
   cognito_unknown: 502,
+  // A pool trigger (Lambda) refused what was sent.
+  trigger_refused: 400,
+  // An administrator reset the password: sign-in goes to the reset page instead.
+  password_reset_required: 403,
 };
 
 /** An error the app expects and knows how to show: a code from {@link ERROR_CODES} and an HTTP status. */

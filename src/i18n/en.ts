@@ -141,6 +141,10 @@ export const en = {
   'error.emulator_unsupported': 'The emulator (cognito-local) does not support this operation.',
   'error.session_expired': 'Your session has expired. Please sign in again.',
   'error.cognito_unknown': 'Cognito reported an unexpected problem. Please try again later.',
+  // Security round 2 (input handling): admin password reset, pool triggers.
+  'notice.password_reset_required': 'An administrator has reset your password: choose a new one. Enter the code we emailed to you. No code? Ask for a new one with “Forgot your password?” on the sign-in page.',
+  'error.password_reset_required': 'Your password was reset by an administrator. Set a new one with the code we emailed to you.',
+  'error.trigger_refused': 'This was refused by a rule of the service. Please check what you entered; if it keeps happening, contact the service.',
 } as const satisfies Record<string, string>;
 
 /** A message key. */

@@ -143,4 +143,8 @@ export const ja: Record<MessageKey, string> = {
   'error.emulator_unsupported': 'エミュレーター (cognito-local) はこの操作に対応していません。',
   'error.session_expired': 'セッションの有効期限が切れました。もう一度サインインしてください。',
   'error.cognito_unknown': 'Cognito で予期しない問題が発生しました。しばらくしてからもう一度お試しください。',
+  // Security round 2 (input handling): admin password reset, pool triggers.
+  'notice.password_reset_required': '管理者がパスワードをリセットしました。新しいパスワードを設定してください。メールでお送りしたコードを入力してください。コードがない場合は、サインイン画面の「パスワードをお忘れですか?」から新しいコードを取得してください。',
+  'error.password_reset_required': '管理者がパスワードをリセットしました。メールでお送りしたコードで新しいパスワードを設定してください。',
+  'error.trigger_refused': 'サービスの規則により受け付けられませんでした。入力内容を確認してください。繰り返し起こる場合は、サービスの運営者にお問い合わせください。',
 };

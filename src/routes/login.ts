@@ -26,7 +26,8 @@ export function createLoginRouter(deps: Pick<AccountRouteDeps, 'users' | 'verifi
   /*
    * POST /login — AdminInitiateAuth (ADMIN_USER_PASSWORD_AUTH) through Passport. Unknown email and wrong
    * password get the same message and status; an unconfirmed account goes to the confirm page; a
-   * NEW_PASSWORD_REQUIRED challenge to the new-password page. At most N failures per address per window.
+   * NEW_PASSWORD_REQUIRED challenge to the new-password page; a password reset by an administrator to the
+   * reset page. At most N failures per address per window.
    */
   router.post('/login', limiters.signInFailuresPerEmail, (req, res, next) => {
     const returnTo = returnToOf(req);
@@ -37,6 +38,12 @@ export function createLoginRouter(deps: Pick<AccountRouteDeps, 'users' | 'verifi
     (req.body as Record<string, string>).email = email;
 
     passport.authenticate(PASSWORD_STRATEGY, (err: unknown, user: Express.User | false, info: unknown) => {
+      if (err instanceof AppError && err.code === 'password_reset_required') {
+        // An administrator reset the password: Cognito has e-mailed a code for the reset page.
+        req.session.pendingEmail = email;
+        setNotice(req, 'notice.password_reset_required');
+        return res.redirect(303, '/password/reset');
+      }
       if (err) return next(err);
       if (user) {
         startSession(req, info as SignedIn, deps.clock()).then(() => res.redirect(303, returnTo ?? DEFAULT_AFTER_SIGN_IN), next);
