@@ -17,11 +17,11 @@ import { createEmailService } from './cognito/email-service';
 import type { Mailbox } from './cognito/mailbox';
 import { createUserService, type UserService } from './cognito/user-service';
 import { createMfaService } from './cognito/mfa-service';
-import { localeMiddleware, type MessageKey } from './i18n';
+import { languageSwitchHref, localeMiddleware, type Locale, type MessageKey } from './i18n';
 import { createHttpLogger } from './logger';
 import { createAuthRouter } from './routes/auth';
 import { errorPage, notFound } from './routes/error-pages';
-import { createDevMailboxRouter } from './routes/dev-mailbox';
+import { createDevMailboxRouter, mayReadMailbox } from './routes/dev-mailbox';
 import { createEmailRouter } from './routes/email';
 import { createHealthRouter, type ReadinessChecks } from './routes/health';
 import { createLoginRouter } from './routes/login';
@@ -36,11 +36,14 @@ import { createSessionMiddleware } from './sessions/middleware';
 
 const ROOT = path.resolve(__dirname, '..');
 
-/** Notices a page may show from `?notice=` (after the session that could carry them has ended). */
-const QUERY_NOTICES: Record<string, MessageKey | undefined> = {
-  account_deleted: 'notice.account_deleted',
-  session_expired: 'error.session_expired',
-};
+/**
+ * Notices a page may show from `?notice=` (after the session that could carry them has ended). A Map:
+ * the key comes from the URL, and `?notice=__proto__` must find nothing.
+ */
+const QUERY_NOTICES: ReadonlyMap<string, MessageKey> = new Map([
+  ['account_deleted', 'notice.account_deleted'],
+  ['session_expired', 'error.session_expired'],
+]);
 
 /** What {@link createApp} is built from. Tests pass their own of each. */
 export interface AppDeps {
@@ -138,13 +141,15 @@ export function createApp(deps: AppDeps): express.Express {
     res.locals.emulator = cognito.settings.emulator;
     // Lazy: only pages with a form create a token (and so a session).
     res.locals.csrfToken = () => csrf.generateToken(req);
-    res.locals.currentPath = req.path;
-    res.locals.mailbox = mailboxEnabled;
+    res.locals.languageHref = (locale: Locale) => languageSwitchHref(req.path, locale);
+    // The link shows only where the page answers this client.
+    res.locals.mailbox = mailboxEnabled && mayReadMailbox(req, config.devMailboxOpen);
     // One-shot notices: from the session (set before a redirect), or a few fixed ones by query key.
     res.locals.takeNotice = () => {
       const fromSession = req.session?.notice;
       if (fromSession) delete req.session.notice;
-      return fromSession ?? QUERY_NOTICES[String((req.query as Record<string, unknown>).notice)];
+      const fromQuery = (req.query as Record<string, unknown>).notice;
+      return fromSession ?? (typeof fromQuery === 'string' ? QUERY_NOTICES.get(fromQuery) : undefined);
     };
     next();
   });
@@ -161,7 +166,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(createPasswordRouter(account));
   app.use(createProfileRouter(account));
   app.use(createEmailRouter({ ...account, emails: createEmailService(cognito.client, cognito.settings, users) }));
-  if (mailboxEnabled) app.use(createDevMailboxRouter(mailbox));
+  if (mailboxEnabled) app.use(createDevMailboxRouter(mailbox, { open: config.devMailboxOpen }));
   app.use(
     createAuthRouter({
       passport,

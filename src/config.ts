@@ -21,6 +21,11 @@ export interface AppConfig {
   /** How many proxies in front of the app are trusted (0 when `trustProxy` is false); see README. */
   trustProxyHops: number;
   logLevel: string;
+  /**
+   * The offline mailbox answers every client, not only this machine (DEV_MAILBOX_OPEN). For a container
+   * whose published ports are bound to the host's loopback, where requests arrive from the bridge.
+   */
+  devMailboxOpen: boolean;
   session: {
     /** Undefined in development: server.ts then generates one and keeps it under DATA_DIR. */
     secret: string | undefined;
@@ -111,6 +116,7 @@ const schema = z.object({
   DATA_DIR: z.string().trim().min(1).default('.data'),
   TRUST_PROXY: proxyHops.default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEV_MAILBOX_OPEN: booleanString.default(false),
   SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   SESSION_STORE: z.enum(['sqlite', 'redis', 'memory']).default('sqlite'),
   REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
@@ -216,6 +222,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     trustProxy: e.TRUST_PROXY > 0,
     trustProxyHops: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    devMailboxOpen: e.DEV_MAILBOX_OPEN,
     session: {
       secret: e.SESSION_SECRET,
       store: e.SESSION_STORE,

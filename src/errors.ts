@@ -16,6 +16,7 @@ export const FORM_ERROR_CODES = [
   'too_many_attempts',
   'mfa_code_mismatch',
   'mfa_setup_required',
+  'trigger_refused',
 ] as const;
 
 /**
@@ -40,6 +41,7 @@ export const ERROR_CODES = [
   'session_expired',
   'cognito_unknown',
   'mfa_expired',
+  'password_reset_required',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -74,6 +76,10 @@ const STATUS: Record<ErrorCode, number> = {
   mfa_code_mismatch: 400,
   mfa_setup_required: 403,
   mfa_expired: 401,
+  // A pool trigger (Lambda) refused what was sent.
+  trigger_refused: 400,
+  // An administrator reset the password: sign-in goes to the reset page instead.
+  password_reset_required: 403,
 };
 
 /** An error the app expects and knows how to show: a code from {@link ERROR_CODES} and an HTTP status. */

@@ -14,7 +14,8 @@ describe('logs', () => {
     const journey = await startHostedUiSignIn(agent, user);
     const callback = journey.callbackUrl as URL;
     await agent.get(callbackPath(callback)).expect(303);
-    await agent.get(callbackPath(callback)); // replay: a logged refusal
+    const replay = await agent.get(callbackPath(callback)); // a logged refusal
+    expect(replay.status, 'the replayed callback is refused').to.be.within(400, 499);
     const complete = await agent.get('/complete').expect(200);
     const tokens = [...complete.text.matchAll(/<code>(eyJ[^<]+)<\/code>/g)].map((m) => m[1] as string);
     expect(tokens.length).to.be.at.least(2);
@@ -40,16 +41,20 @@ describe('logs', () => {
     const email = newEmail('logs');
     const password = 'L0gs-Secret-Passw0rd!';
     const newPassword = 'L0gs-N3w-Passw0rd!';
-    await submit(agent, '/signup', '/signup', { email, password, passwordConfirm: password });
+    // Each step must have done what it stands for, or the logs would hold nothing worth checking.
+    const step = async (what: string, status: number, sent: Promise<{ status: number }>) => {
+      expect((await sent).status, what).to.equal(status);
+    };
+    await step('sign-up', 303, submit(agent, '/signup', '/signup', { email, password, passwordConfirm: password }));
     const code = codeFromEmulator(email);
-    await submit(agent, '/signup/confirm', '/signup/confirm', { email, code: '999999999' });
-    await submit(agent, '/signup/confirm', '/signup/confirm', { email, code });
-    await submit(agent, '/login', '/login', { email, password: 'Wr0ng-L0gs-Passw0rd!' });
-    await submit(agent, '/login', '/login', { email, password });
-    await submit(agent, '/password/change', '/password/change', { currentPassword: password, password: newPassword, passwordConfirm: newPassword });
-    await submit(t.agent(), '/password/forgot', '/password/forgot', { email });
+    await step('a wrong confirmation code', 400, submit(agent, '/signup/confirm', '/signup/confirm', { email, code: '999999999' }));
+    await step('confirmation', 303, submit(agent, '/signup/confirm', '/signup/confirm', { email, code }));
+    await step('a wrong password', 401, submit(agent, '/login', '/login', { email, password: 'Wr0ng-L0gs-Passw0rd!' }));
+    await step('sign-in', 303, submit(agent, '/login', '/login', { email, password }));
+    await step('password change', 303, submit(agent, '/password/change', '/password/change', { currentPassword: password, password: newPassword, passwordConfirm: newPassword }));
+    await step('forgotten password', 303, submit(t.agent(), '/password/forgot', '/password/forgot', { email }));
     const resetCode = codeFromEmulator(email);
-    await submit(t.agent(), '/password/reset', '/password/reset', { email, code: resetCode, password, passwordConfirm: password });
+    await step('password reset', 303, submit(t.agent(), '/password/reset', '/password/reset', { email, code: resetCode, password, passwordConfirm: password }));
 
     const logs = t.logs.join('');
     expect(logs).to.contain('/password/reset');

@@ -16,7 +16,10 @@ export type CognitoOperation =
   | 'mfaSignIn'
   | 'mfaPassword';
 
-/** Exception name → app error code, for every operation. */
+/**
+ * Exception name → app error code, for every operation. The names come from outside (Cognito's answer),
+ * so they are looked up with {@link codeFor}: an exception named `constructor` finds nothing.
+ */
 const COMMON: Record<string, ErrorCode> = {
   UsernameExistsException: 'email_taken',
   AliasExistsException: 'email_taken',
@@ -29,6 +32,8 @@ const COMMON: Record<string, ErrorCode> = {
   TooManyFailedAttemptsException: 'too_many_attempts',
   CodeDeliveryFailureException: 'upstream_unavailable',
   InvalidParameterException: 'invalid_input',
+  // A pool trigger refused the request (pre sign-up, pre authentication, custom message, migration…).
+  UserLambdaValidationException: 'trigger_refused',
   // cognito-local answers `CognitoLocal#Unsupported` for operations it does not implement.
   Unsupported: 'emulator_unsupported',
 };
@@ -41,6 +46,8 @@ const BY_OPERATION: Partial<Record<CognitoOperation, Record<string, ErrorCode>>>
     NotAuthorizedException: 'bad_credentials',
     UserNotFoundException: 'bad_credentials',
     InvalidPasswordException: 'bad_credentials',
+    // An administrator reset the password (AdminResetUserPassword): the person needs the reset page.
+    PasswordResetRequiredException: 'password_reset_required',
   },
   newPassword: { NotAuthorizedException: 'session_expired' },
   confirmSignUp: { NotAuthorizedException: 'code_mismatch', UserNotFoundException: 'code_mismatch' },
@@ -80,12 +87,17 @@ export function mapCognitoError(err: unknown, operation: CognitoOperation): AppE
   if (err instanceof AppError) return err;
   const e = err as { name?: unknown; $metadata?: { httpStatusCode?: number } };
   const name = typeof e?.name === 'string' ? e.name : 'Error';
-  const code = BY_OPERATION[operation]?.[name] ?? COMMON[name];
+  const code = codeFor(BY_OPERATION[operation], name) ?? codeFor(COMMON, name);
   if (code) return new AppError(code, `${operation}: ${name}`, { cause: err });
   if (name === 'TimeoutError' || name === 'AbortError' || (e?.$metadata?.httpStatusCode ?? 0) >= 500 || isNetworkError(err)) {
     return new AppError('upstream_unavailable', `${operation}: ${name}`, { cause: err });
   }
   return new AppError('cognito_unknown', `${operation}: ${name}`, { cause: err });
+}
+
+/** The table's own entry for `name`, never an `Object.prototype` member. */
+function codeFor(table: Record<string, ErrorCode> | undefined, name: string): ErrorCode | undefined {
+  return table !== undefined && Object.hasOwn(table, name) ? table[name] : undefined;
 }
 
 function isNetworkError(err: unknown): boolean {

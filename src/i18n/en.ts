@@ -204,6 +204,10 @@ export const en = {
   'oauth.server_error': 'Cognito had an internal problem. Please try again later.',
   'oauth.temporarily_unavailable': 'Cognito is busy or briefly unavailable. Please try again in a moment.',
   'oauth.other': 'Cognito reported an error it did not explain. Please start the sign-in again.',
+  // Security round 2 (input handling): admin password reset, pool triggers.
+  'notice.password_reset_required': 'An administrator has reset your password: choose a new one. Enter the code we emailed to you. No code? Ask for a new one with “Forgot your password?” on the sign-in page.',
+  'error.password_reset_required': 'Your password was reset by an administrator. Set a new one with the code we emailed to you.',
+  'error.trigger_refused': 'This was refused by a rule of the service. Please check what you entered; if it keeps happening, contact the service.',
 } as const satisfies Record<string, string>;
 
 /** A message key. */

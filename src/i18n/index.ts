@@ -1,5 +1,6 @@
 import { parse as parseCookie } from 'cookie';
 import type { NextFunction, Request, Response } from 'express';
+import { safeReturnTo } from '../auth/return-to';
 import { en, type MessageKey } from './en';
 import { ja } from './ja';
 
@@ -17,11 +18,36 @@ const CATALOGUES: Record<Locale, Record<MessageKey, string>> = { en, ja };
 /** Looks up a message and fills `{name}` placeholders. */
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
-/** Returns the translate function for one locale. */
+/** A catalogue's own entry for `key` (never an `Object.prototype` member such as `__proto__`). */
+function messageOf(catalogue: Record<string, string>, key: unknown): string | undefined {
+  return typeof key === 'string' && Object.hasOwn(catalogue, key) ? catalogue[key] : undefined;
+}
+
+/**
+ * Returns the translate function for one locale. A key missing from the catalogue (a bug, or a key
+ * that came from outside) falls back to English, then to the key itself: never a throw.
+ */
 export function createTranslator(locale: Locale): Translate {
-  const catalogue = CATALOGUES[locale];
-  return (key, params) =>
-    catalogue[key].replace(/\{(\w+)\}/g, (whole, name: string) => (params && name in params ? String(params[name]) : whole));
+  const catalogue = isLocale(locale) ? CATALOGUES[locale] : en;
+  return (key, params) => {
+    const message = messageOf(catalogue, key) ?? messageOf(en, key) ?? (typeof key === 'string' ? key : '');
+    return message.replace(/\{(\w+)\}/g, (whole, name: string) =>
+      params && Object.hasOwn(params, name) ? String(params[name]) : whole,
+    );
+  };
+}
+
+/**
+ * The link that shows the page at `path` (a request path) in `locale`. Whatever the path holds, the link
+ * stays on the origin: anything but a plain same-origin path (`//evil.example`, `/\evil`, their encoded
+ * and dot-segment forms) becomes the start page, and so do the Hosted UI routes, which would start or
+ * finish a sign-in.
+ */
+export function languageSwitchHref(path: string, locale: Locale): string {
+  const safe = safeReturnTo(path);
+  const page = safe === undefined ? '/' : new URL(safe, 'http://same-origin.invalid').pathname;
+  const target = /^\/auth(\/|$)/i.test(page) ? '/' : page;
+  return `${target}?lang=${encodeURIComponent(locale)}`;
 }
 
 function isLocale(value: unknown): value is Locale {

@@ -206,4 +206,8 @@ export const ja: Record<MessageKey, string> = {
   'oauth.server_error': 'Cognito で内部の問題が発生しました。しばらくしてからもう一度お試しください。',
   'oauth.temporarily_unavailable': 'Cognito が混雑しているか、一時的に利用できません。少し待ってからもう一度お試しください。',
   'oauth.other': 'Cognito が理由を示さずにエラーを返しました。もう一度サインインを開始してください。',
+  // Security round 2 (input handling): admin password reset, pool triggers.
+  'notice.password_reset_required': '管理者がパスワードをリセットしました。新しいパスワードを設定してください。メールでお送りしたコードを入力してください。コードがない場合は、サインイン画面の「パスワードをお忘れですか?」から新しいコードを取得してください。',
+  'error.password_reset_required': '管理者がパスワードをリセットしました。メールでお送りしたコードで新しいパスワードを設定してください。',
+  'error.trigger_refused': 'サービスの規則により受け付けられませんでした。入力内容を確認してください。繰り返し起こる場合は、サービスの運営者にお問い合わせください。',
 };

@@ -1,13 +1,47 @@
-import { Router } from 'express';
+import { isIP } from 'node:net';
+import { Router, type Request } from 'express';
 import type { Mailbox } from '../cognito/mailbox';
+
+/** Headers a reverse proxy or a tunnel (ngrok, cloudflared) adds: a request carrying one was relayed. */
+const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip'] as const;
+
+/** True for 127.0.0.0/8 and ::1, also written as IPv4-mapped IPv6 (`::ffff:127.0.0.1`). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (typeof address !== 'string') return false;
+  if (isIP(address) === 4) return address.startsWith('127.');
+  if (isIP(address) !== 6) return false;
+  let canonical: string;
+  try {
+    // The URL parser writes IPv6 one way: `[::1]`, `[::ffff:7f00:1]` for ::ffff:127.0.0.1.
+    canonical = new URL(`http://[${address}]/`).hostname;
+  } catch {
+    return false;
+  }
+  if (canonical === '[::1]') return true;
+  const mapped = /^\[::ffff:([0-9a-f]{1,4}):[0-9a-f]{1,4}\]$/.exec(canonical);
+  return mapped !== null && parseInt(mapped[1] as string, 16) >> 8 === 127;
+}
+
+/**
+ * Whether this request may read the offline mailbox: always when `open` (DEV_MAILBOX_OPEN), otherwise
+ * only from this machine. What counts is the socket's peer address, never X-Forwarded-For (anyone can
+ * send it); a forwarding header only ever refuses, since a local proxy or tunnel relays other people.
+ */
+export function mayReadMailbox(req: Request, open: boolean): boolean {
+  if (open) return true;
+  if (FORWARDING_HEADERS.some((name) => req.headers[name] !== undefined)) return false;
+  return isLoopbackAddress(req.socket.remoteAddress);
+}
 
 /**
  * GET /dev/mailbox — the codes the emulator would have e-mailed, newest first. createApp mounts this
- * router only when the app runs on its embedded emulator outside production.
+ * router only when the app runs on its embedded emulator outside production; other clients than this
+ * machine get the 404 page unless `open`.
  */
-export function createDevMailboxRouter(mailbox: Mailbox): Router {
+export function createDevMailboxRouter(mailbox: Mailbox, options: { open: boolean }): Router {
   const router = Router();
-  router.get('/dev/mailbox', async (_req, res) => {
+  router.get('/dev/mailbox', async (req, res, next) => {
+    if (!mayReadMailbox(req, options.open)) return next();
     res.render('dev-mailbox', { entries: await mailbox.read() });
   });
   return router;

@@ -28,8 +28,8 @@ export function createLoginRouter(deps: Pick<AccountRouteDeps, 'users' | 'verifi
    * POST /login — InitiateAuth (USER_PASSWORD_AUTH) through Passport. Unknown email and wrong password
    * get the same message and status; an unconfirmed account goes to the confirm page; a
    * NEW_PASSWORD_REQUIRED challenge to the new-password page; SOFTWARE_TOKEN_MFA to the code page
-   * (routes/mfa.ts). Failures are limited per address and client IP, and more loosely per address from
-   * all IPs.
+   * (routes/mfa.ts); a password reset by an administrator to the reset page. Failures are limited per
+   * address and client IP, and more loosely per address from all IPs.
    */
   router.post('/login', ...limiters.signInFailures, (req, res, next) => {
     const returnTo = returnToOf(req);
@@ -40,6 +40,12 @@ export function createLoginRouter(deps: Pick<AccountRouteDeps, 'users' | 'verifi
     (req.body as Record<string, string>).email = email;
 
     passport.authenticate(PASSWORD_STRATEGY, (err: unknown, user: Express.User | false, info: unknown) => {
+      if (err instanceof AppError && err.code === 'password_reset_required') {
+        // An administrator reset the password: Cognito has e-mailed a code for the reset page.
+        req.session.pendingEmail = email;
+        setNotice(req, 'notice.password_reset_required');
+        return res.redirect(303, '/password/reset');
+      }
       if (err) return next(err);
       if (user) {
         startSession(req, info as SignedIn, deps.clock()).then(() => res.redirect(303, returnTo ?? DEFAULT_AFTER_SIGN_IN), next);

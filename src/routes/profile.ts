@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { endSession, expireSession } from '../auth/start-session';
 import type { UserAttributes } from '../cognito/user-service';
-import { AppError } from '../errors';
+import { AppError, isFormError } from '../errors';
 import { emptyForm, fields, parseForm, renderForm, setNotice, type AccountRouteDeps, type FormState } from './forms';
 
 /** The profile page: attributes from GetUser, the display name, and deleting the account. */
@@ -38,7 +38,13 @@ export function createProfileRouter(deps: Pick<AccountRouteDeps, 'users' | 'sess
       return renderProfile(req, res, 400, () => ({ values: { name: String((req.body as { name?: unknown })?.name ?? '').slice(0, 256) }, fieldErrors }));
     }
     await withAccessToken(req, res, async (accessToken) => {
-      await users.updateName(accessToken, parsed.data.name);
+      try {
+        await users.updateName(accessToken, parsed.data.name);
+      } catch (err) {
+        // A refusal the person can act on (a pool trigger) stays beside the form, with the name kept.
+        if (!isFormError(err)) throw err;
+        return renderProfile(req, res, err.status, () => ({ values: { name: parsed.data.name }, fieldErrors: {}, error: err.code }));
+      }
       setNotice(req, 'notice.profile_updated');
       res.redirect(303, '/profile');
     });

@@ -22,7 +22,7 @@ import { startEmulator } from '../../src/cognito/emulator';
 import { provisionEmulatorPool } from '../../src/cognito/provision';
 import { resolveCognitoSettings } from '../../src/cognito/settings';
 import { loadConfig } from '../../src/config';
-import { localeMiddleware } from '../../src/i18n';
+import { languageSwitchHref, localeMiddleware, type Locale } from '../../src/i18n';
 import { createRedisSessionStore, createSessionStore, type SessionStoreHandle } from '../../src/sessions';
 import { createSessionMiddleware } from '../../src/sessions/middleware';
 import { freePort } from '../helpers/ports';
@@ -118,7 +118,7 @@ async function pageBenchmark(store: SessionStoreHandle, label: string, ctx: Benc
       tokens: s.tokens,
       rawTokens: s.tokens,
       emulator: true,
-      currentPath: '/complete',
+      languageHref: (locale: Locale) => languageSwitchHref('/complete', locale),
       csrfToken: () => 'x',
       takeNotice: () => undefined,
       mailbox: false,

@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import type { Response } from 'supertest';
 import { buildTestApp, type TestApp } from '../helpers/app';
+import { csrfOf } from '../helpers/forms';
+
+/** Names of `Object.prototype` members: look-ups keyed by request data must find none of them. */
+const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'];
 
 /** A clear 4xx page: the error template, no stack trace, no framework's default page. */
 function expectErrorPage(res: Response, status: number) {
@@ -78,5 +82,50 @@ describe('bad input', () => {
     const id = res.headers['x-request-id'] as string;
     expect(id).to.match(/^[0-9a-f-]{36}$/);
     expect(res.text).to.contain(id);
+  });
+
+  describe('Object.prototype member names in query, body and cookies', () => {
+    it('shows every page as usual when ?notice=, ?lang= or the language cookie name one', async () => {
+      for (const name of PROTOTYPE_NAMES) {
+        for (const [path, status] of [['/', 200], ['/login', 200], ['/signup', 200], ['/no/such/page', 404]] as const) {
+          const res = await t
+            .agent()
+            .get(`${path}?notice=${name}&lang=${name}&${name}=x`)
+            .set('Cookie', `lang=${name}; ${name}=1`);
+          expect(res.status, `${path} ${name}`).to.equal(status);
+          expect(res.text, `${path} ${name}`).to.contain('<html lang="en">');
+          expect(res.text, `${path} ${name}`).to.not.contain('class="notice"');
+          expect(res.text).to.not.match(/\n\s+at [\w.<>]+ \(/);
+        }
+      }
+    });
+
+    it('answers a form whose fields and values name them with the form again (400), not a 500', async () => {
+      const agent = buildTestApp({ env: { RATE_LIMIT_SIGNIN_FAILURES: '100' } }).agent();
+      const csrf = csrfOf((await agent.get('/login')).text);
+      for (const name of PROTOTYPE_NAMES) {
+        const body = `_csrf=${csrf}&${name}=x&email=${name}&email=${name}&password=`;
+        const res = await agent.post(`/login?returnTo=${name}&notice=${name}`).set('Cookie', `${name}=1`).type('form').send(body);
+        expect(res.status, name).to.equal(400);
+        expect(res.text).to.contain('class="form-errors"');
+      }
+    });
+  });
+
+  it('falls back to a plain-text page with the status and the request id when the error page itself fails', async () => {
+    // A broken deploy: no template can be found, the error page's included.
+    t.app.set('views', '/nonexistent-views');
+    const missing = await t.agent().get('/no/such/page');
+    expect(missing.status).to.equal(404);
+    expect(missing.headers['content-type']).to.match(/^text\/plain/);
+    expect(missing.text).to.contain(missing.headers['x-request-id'] as string);
+    const failing = await t.agent().get('/');
+    expect(failing.status).to.equal(500);
+    expect(failing.headers['content-type']).to.match(/^text\/plain/);
+    for (const res of [missing, failing]) {
+      expect(res.text).to.not.match(/\n\s+at [\w.<>]+ \(/);
+      expect(res.text).to.not.contain('nonexistent-views');
+    }
+    expect(t.logs.join('')).to.contain('error page failed');
   });
 });

@@ -1,9 +1,23 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { expect } from 'chai';
-import { buildTestApp } from '../helpers/app';
+import supertest from 'supertest';
+import { isLoopbackAddress } from '../../src/routes/dev-mailbox';
+import { buildTestApp, type TestApp } from '../helpers/app';
 import { codeFromEmulator, newEmail, submit } from '../helpers/forms';
 import { startTestIssuer } from '../helpers/test-issuer';
 import { TEST_PASSWORD } from '../helpers/users';
 import { loadConfig } from '../../src/config';
+
+/**
+ * The app as a client at `address` reaches it: the test sets the socket's peer address (supertest can
+ * only connect from this machine), which is what the app reads.
+ */
+function from(t: TestApp, address: string) {
+  return supertest((req: IncomingMessage, res: ServerResponse) => {
+    Object.defineProperty(req.socket, 'remoteAddress', { value: address, configurable: true });
+    t.app(req, res);
+  });
+}
 
 describe('GET /dev/mailbox', () => {
   it('lists the codes the emulator would have e-mailed, newest first', async () => {
@@ -41,6 +55,42 @@ describe('GET /dev/mailbox', () => {
       await buildTestApp({ config: production }).agent().get('/dev/mailbox').set('X-Forwarded-Proto', 'https').expect(404);
     } finally {
       await issuer.stop();
+    }
+  });
+
+  it('answers only clients on this machine: others get the 404 page and no mailbox link, unless DEV_MAILBOX_OPEN=true', async () => {
+    const t = buildTestApp();
+    for (const address of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) {
+      await from(t, address).get('/dev/mailbox').expect(200);
+    }
+    for (const address of ['192.0.2.10', '::ffff:192.0.2.10', '2001:db8::1', '172.17.0.1']) {
+      await from(t, address).get('/dev/mailbox').expect(404);
+      const reset = await from(t, address).get('/password/reset').expect(200);
+      expect(reset.text, address).to.not.contain('/dev/mailbox');
+    }
+    // X-Forwarded-For cannot make a remote client local, even with TRUST_PROXY.
+    const behindProxy = buildTestApp({ env: { TRUST_PROXY: 'true' } });
+    await from(behindProxy, '192.0.2.10').get('/dev/mailbox').set('X-Forwarded-For', '127.0.0.1').expect(404);
+
+    const open = buildTestApp({ env: { DEV_MAILBOX_OPEN: 'true' } });
+    await from(open, '192.0.2.10').get('/dev/mailbox').expect(200);
+    expect((await from(open, '192.0.2.10').get('/password/reset')).text).to.contain('href="/dev/mailbox"');
+  });
+
+  it('refuses a request a proxy or tunnel on this machine relayed (X-Forwarded-For, Forwarded, X-Real-IP)', async () => {
+    const t = buildTestApp();
+    await t.agent().get('/dev/mailbox').set('X-Forwarded-For', '198.51.100.7').expect(404);
+    await t.agent().get('/dev/mailbox').set('Forwarded', 'for=198.51.100.7').expect(404);
+    await t.agent().get('/dev/mailbox').set('X-Real-IP', '198.51.100.7').expect(404);
+    await t.agent().get('/dev/mailbox').expect(200);
+  });
+
+  it('tells loopback addresses from the rest', () => {
+    for (const address of ['127.0.0.1', '127.1.2.3', '::1', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', '::ffff:7f00:1']) {
+      expect(isLoopbackAddress(address), address).to.equal(true);
+    }
+    for (const address of [undefined, '', '10.0.0.1', '128.0.0.1', '::', '::2', '::ffff:10.0.0.1', 'fe80::1', '::127.0.0.1', 'localhost', '127.0.0.1.evil']) {
+      expect(isLoopbackAddress(address), String(address)).to.equal(false);
     }
   });
 });
