@@ -25,13 +25,13 @@ function appWithDouble(answer: (c: SentCommand) => Promise<unknown> | undefined)
   return buildTestApp({ env, cognito: { settings, client: double.client } });
 }
 
-// cognito-local raises neither: it has no AdminResetUserPassword and answers AdminInitiateAuth without
+// cognito-local raises neither: it has no AdminResetUserPassword and answers InitiateAuth without
 // looking at RESET_REQUIRED, and its triggers need a Lambda endpoint.
 describe('Cognito exceptions the emulator cannot raise (double at the Cognito client boundary)', () => {
   it('leads a PasswordResetRequiredException at sign-in to the reset page, with a message and the email filled in (double)', async () => {
     const user = await createConfirmedUser();
     const t = appWithDouble((c) =>
-      c.name === 'AdminInitiateAuthCommand'
+      c.name === 'InitiateAuthCommand' && c.input.AuthFlow === 'USER_PASSWORD_AUTH'
         ? Promise.reject(new PasswordResetRequiredException({ message: 'Password reset required for the user', $metadata: {} }))
         : undefined,
     );
@@ -54,7 +54,7 @@ describe('Cognito exceptions the emulator cannot raise (double at the Cognito cl
     let failing = '';
     let challenge = false;
     const t = appWithDouble((c) => {
-      if (challenge && c.name === 'AdminInitiateAuthCommand') {
+      if (challenge && c.name === 'InitiateAuthCommand' && c.input.AuthFlow === 'USER_PASSWORD_AUTH') {
         challenge = false;
         return Promise.resolve({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 'challenge-session', ChallengeParameters: {} });
       }
@@ -68,7 +68,7 @@ describe('Cognito exceptions the emulator cannot raise (double at the Cognito cl
       ['SignUpCommand', '/signup', '/signup', { email, password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD }],
       ['ConfirmSignUpCommand', '/signup/confirm', '/signup/confirm', { email, code: '123456' }],
       ['ResendConfirmationCodeCommand', '/signup/confirm', '/signup/resend', { email }],
-      ['AdminInitiateAuthCommand', '/login', '/login', { email, password: TEST_PASSWORD }],
+      ['InitiateAuthCommand', '/login', '/login', { email, password: TEST_PASSWORD }],
       ['ForgotPasswordCommand', '/password/forgot', '/password/forgot', { email }],
       ['ConfirmForgotPasswordCommand', '/password/reset', '/password/reset', { email, code: '123456', password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD }],
     ];
@@ -82,7 +82,7 @@ describe('Cognito exceptions the emulator cannot raise (double at the Cognito cl
     }
 
     // The new-password challenge (its answer is what a pre-token or migration trigger can refuse).
-    failing = 'AdminRespondToAuthChallengeCommand';
+    failing = 'RespondToAuthChallengeCommand';
     challenge = true;
     expect((await submit(agent, '/login', '/login', { email: user.email, password: user.password })).headers.location).to.equal('/login/new-password');
     const newPassword = await submit(agent, '/login/new-password', '/login/new-password', { password: 'N3w-Passw0rd!x', passwordConfirm: 'N3w-Passw0rd!x' });
