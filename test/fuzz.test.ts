@@ -21,6 +21,7 @@ const GET_PATHS = [
   '/', '/complete', '/signup', '/signup/confirm', '/signup/resend', '/login', '/login/new-password', '/password/forgot',
   '/password/reset', '/password/change', '/profile', '/profile/delete', '/dev/mailbox', '/auth/login', '/auth/callback',
   '/healthz', '/readyz', '/public/style.css', '/nowhere', '/__proto__', '/constructor',
+  '/email/verify', '/email/change', '/mfa/setup', '/mfa/disable', '/login/mfa',
 ];
 const FORMS: Record<string, string[]> = {
   '/signup': ['email', 'password', 'passwordConfirm'],
@@ -33,6 +34,13 @@ const FORMS: Record<string, string[]> = {
   '/password/change': ['currentPassword', 'password', 'passwordConfirm'],
   '/profile': ['name'],
   '/profile/delete': ['confirmEmail'],
+  '/email/verify': ['code'],
+  '/email/verify/send': [],
+  '/email/change': ['email', 'currentPassword'],
+  '/mfa/setup': [],
+  '/mfa/setup/confirm': ['code'],
+  '/mfa/disable': ['password'],
+  '/login/mfa': ['code'],
   '/logout': [],
   '/nowhere': [],
 };

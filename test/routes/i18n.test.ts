@@ -12,7 +12,7 @@ import { submit } from '../helpers/forms';
 import { createConfirmedUser } from '../helpers/users';
 
 const SIGNED_OUT_PAGES = ['/', '/signup', '/signup/confirm', '/login', '/password/forgot', '/password/reset', '/dev/mailbox', '/no-such-page'];
-const SIGNED_IN_PAGES = ['/profile', '/password/change', '/complete'];
+const SIGNED_IN_PAGES = ['/profile', '/password/change', '/complete', '/email/verify', '/email/change', '/mfa/setup'];
 
 /** Text of a page with tags removed: what a person reads. */
 function visibleText(html: string): string {
@@ -64,7 +64,7 @@ describe('languages', () => {
         const res = await agent.get(path).set('Accept-Language', locale);
         expect(res.status, path).to.be.oneOf([200, 404]);
         expect(res.text, path).to.contain(`<html lang="${locale}">`);
-        expect(visibleText(res.text), path).to.not.match(/\b(nav|start|form|field|policy|signup|confirm|login|forgot|reset|change|profile|mailbox|notice|error|complete)\.[a-zA-Z_]+\b/);
+        expect(visibleText(res.text), path).to.not.match(/\b(nav|start|form|field|policy|signup|confirm|login|forgot|reset|change|profile|mailbox|notice|error|complete|email|mfa|oauth)\.[a-zA-Z_]+\b/);
         expect(res.text, path).to.not.contain('undefined');
         return res.text;
       };
