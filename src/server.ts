@@ -89,6 +89,7 @@ async function main(): Promise<void> {
     cognito: { settings, client: cognitoClient },
     mailbox,
     sessionStore: sessions.store,
+    sessionIndex: sessions.userSessions,
     readiness: { sessionStore: sessions.ping, draining: () => draining },
     sessionSecret: resolveSessionSecret(config),
     logger,

@@ -72,12 +72,19 @@ export class CognitoStack extends Stack {
       });
     }
 
-    // What the app server needs on AWS for the custom pages: admin password auth and the pool's policy.
+    // What the app server needs on AWS for the custom pages: admin password auth, the pool's policy, and
+    // (when a password changes or is reset) finding the account and signing it out on every device.
     const appPolicy = new iam.ManagedPolicy(this, 'AppServerPolicy', {
       description: 'Attach to the role the app runs as (custom sign-in pages)',
       statements: [
         new iam.PolicyStatement({
-          actions: ['cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminRespondToAuthChallenge', 'cognito-idp:DescribeUserPool'],
+          actions: [
+            'cognito-idp:AdminInitiateAuth',
+            'cognito-idp:AdminRespondToAuthChallenge',
+            'cognito-idp:DescribeUserPool',
+            'cognito-idp:AdminGetUser',
+            'cognito-idp:AdminUserGlobalSignOut',
+          ],
           resources: [pool.attrArn],
         }),
       ],

@@ -106,12 +106,18 @@ describe('CognitoStack', () => {
     }
   });
 
-  it('grants the app server only admin sign-in and DescribeUserPool on this pool', () => {
+  it('grants the app server only admin sign-in, DescribeUserPool, and finding and globally signing out a user on this pool', () => {
     synth().hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: [
           {
-            Action: ['cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminRespondToAuthChallenge', 'cognito-idp:DescribeUserPool'],
+            Action: [
+              'cognito-idp:AdminInitiateAuth',
+              'cognito-idp:AdminRespondToAuthChallenge',
+              'cognito-idp:DescribeUserPool',
+              'cognito-idp:AdminGetUser',
+              'cognito-idp:AdminUserGlobalSignOut',
+            ],
             Effect: 'Allow',
             Resource: { 'Fn::GetAtt': ['UserPool', 'Arn'] },
           },

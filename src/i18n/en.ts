@@ -141,6 +141,11 @@ export const en = {
   'error.emulator_unsupported': 'The emulator (cognito-local) does not support this operation.',
   'error.session_expired': 'Your session has expired. Please sign in again.',
   'error.cognito_unknown': 'Cognito reported an unexpected problem. Please try again later.',
+  // Ending every session of an account (password change or reset, sign out everywhere).
+  'notice.signed_out_everywhere': 'You were signed out on every device. Sign in again to continue.',
+  'profile.signOutEverywhereTitle': 'Sign out everywhere',
+  'profile.signOutEverywhereLead': 'Ends every session of your account: on this device and on every other one, such as a shared or lost computer.',
+  'profile.signOutEverywhere': 'Sign out everywhere',
 } as const satisfies Record<string, string>;
 
 /** A message key. */

@@ -143,4 +143,9 @@ export const ja: Record<MessageKey, string> = {
   'error.emulator_unsupported': 'エミュレーター (cognito-local) はこの操作に対応していません。',
   'error.session_expired': 'セッションの有効期限が切れました。もう一度サインインしてください。',
   'error.cognito_unknown': 'Cognito で予期しない問題が発生しました。しばらくしてからもう一度お試しください。',
+  // Ending every session of an account (password change or reset, sign out everywhere).
+  'notice.signed_out_everywhere': 'すべての端末でサインアウトしました。続けるにはもう一度サインインしてください。',
+  'profile.signOutEverywhereTitle': 'すべての端末からサインアウト',
+  'profile.signOutEverywhereLead': 'このアカウントのすべてのセッションを終了します。この端末も、共用の端末や紛失した端末などほかのすべての端末も対象です。',
+  'profile.signOutEverywhere': 'すべての端末からサインアウト',
 };

@@ -7,10 +7,13 @@ import type { Logger } from 'pino';
 import { createClient } from 'redis';
 import type { AppConfig } from '../config';
 import { SqliteSessionStore } from './sqlite-store';
+import { userSessionIndexFor, type UserSessionIndex } from './user-sessions';
 
 /** The session store and what the server needs to run it. */
 export interface SessionStoreHandle {
   store: session.Store;
+  /** The per-user index of session ids kept in the same store (what "end all sessions of X" reads). */
+  userSessions: UserSessionIndex;
   /** Resolves once the store can serve (Redis connected); a store that is down later reconnects by itself. */
   ready: Promise<void>;
   /** True when the store answers now (for the readiness check). */
@@ -26,14 +29,14 @@ export function createSessionStore(config: Pick<AppConfig, 'dataDir' | 'session'
   switch (config.session.store) {
     case 'memory': {
       const store = new session.MemoryStore();
-      return { store, ready: Promise.resolve(), ping: async () => true, close: async () => undefined };
+      return { store, userSessions: userSessionIndexFor(store), ready: Promise.resolve(), ping: async () => true, close: async () => undefined };
     }
     case 'redis':
       return createRedisSessionStore(config.session.redisUrl as string, logger);
     case 'sqlite': {
       fs.mkdirSync(config.dataDir, { recursive: true });
       const store = new SqliteSessionStore(path.join(config.dataDir, 'sessions.sqlite'));
-      return { store, ready: Promise.resolve(), ping: async () => true, close: async () => store.close() };
+      return { store, userSessions: store.userSessions, ready: Promise.resolve(), ping: async () => true, close: async () => store.close() };
     }
   }
 }
@@ -60,8 +63,10 @@ export function createRedisSessionStore(url: string, logger: Logger, prefix = 's
   });
   const ready = client.connect().then(() => undefined);
   ready.catch(() => undefined);
+  const store = new RedisStore({ client, prefix });
   return {
-    store: new RedisStore({ client, prefix }),
+    store,
+    userSessions: userSessionIndexFor(store),
     ready,
     ping: async () => {
       try {

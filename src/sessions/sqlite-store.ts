@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import session from 'express-session';
+import type { UserSessionIndex } from './user-sessions';
 
 /** How often expired rows are swept, in milliseconds. */
 const SWEEP_INTERVAL_MS = 15 * 60 * 1000;
@@ -11,11 +12,15 @@ type Callback<T = void> = (err?: unknown, value?: T) => void;
 /**
  * An express-session store in one SQLite file (better-sqlite3), so sessions survive a restart without
  * any server. One row per session: id, JSON data, expiry; expired rows are ignored on read and swept.
+ * It keeps the per-user session index too ({@link userSessions}: two small tables in the same file,
+ * swept alike), so every process that opens the file shares it.
  */
 export class SqliteSessionStore extends session.Store {
   private readonly db: Database.Database;
   private readonly sweeper: NodeJS.Timeout;
   private readonly statements;
+  /** The per-user index of this store's sessions. */
+  readonly userSessions: UserSessionIndex;
 
   constructor(filename: string) {
     super();
@@ -23,6 +28,11 @@ export class SqliteSessionStore extends session.Store {
     this.db.pragma('journal_mode = WAL');
     this.db.exec('CREATE TABLE IF NOT EXISTS sessions (sid TEXT PRIMARY KEY, sess TEXT NOT NULL, expires INTEGER NOT NULL)');
     this.db.exec('CREATE INDEX IF NOT EXISTS sessions_expires ON sessions (expires)');
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS user_sessions (sub TEXT NOT NULL, sid TEXT NOT NULL, expires INTEGER NOT NULL, PRIMARY KEY (sub, sid))',
+    );
+    this.db.exec('CREATE INDEX IF NOT EXISTS user_sessions_expires ON user_sessions (expires)');
+    this.db.exec('CREATE TABLE IF NOT EXISTS ended_sessions (sid TEXT PRIMARY KEY, until INTEGER NOT NULL)');
     this.statements = {
       get: this.db.prepare<[string, number], { sess: string }>('SELECT sess FROM sessions WHERE sid = ? AND expires > ?'),
       set: this.db.prepare<[string, string, number]>(
@@ -33,7 +43,19 @@ export class SqliteSessionStore extends session.Store {
       length: this.db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM sessions WHERE expires > ?'),
       clear: this.db.prepare('DELETE FROM sessions'),
       sweep: this.db.prepare<[number]>('DELETE FROM sessions WHERE expires <= ?'),
+      userAdd: this.db.prepare<[string, string, number]>(
+        'INSERT INTO user_sessions (sub, sid, expires) VALUES (?, ?, ?) ON CONFLICT(sub, sid) DO UPDATE SET expires = excluded.expires',
+      ),
+      userRemove: this.db.prepare<[string, string]>('DELETE FROM user_sessions WHERE sub = ? AND sid = ?'),
+      userList: this.db.prepare<[string, number], { sid: string }>('SELECT sid FROM user_sessions WHERE sub = ? AND expires > ?'),
+      userSweep: this.db.prepare<[number]>('DELETE FROM user_sessions WHERE expires <= ?'),
+      markEnded: this.db.prepare<[string, number]>(
+        'INSERT INTO ended_sessions (sid, until) VALUES (?, ?) ON CONFLICT(sid) DO UPDATE SET until = excluded.until',
+      ),
+      wasEnded: this.db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM ended_sessions WHERE sid = ? AND until > ?'),
+      endedSweep: this.db.prepare<[number]>('DELETE FROM ended_sessions WHERE until <= ?'),
     };
+    this.userSessions = this.createUserSessionIndex();
     this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS).unref();
   }
 
@@ -72,15 +94,37 @@ export class SqliteSessionStore extends session.Store {
     });
   }
 
-  /** Deletes expired sessions now. */
+  /** Deletes expired sessions, index entries and ended marks now. */
   sweep(): void {
-    this.statements.sweep.run(Date.now());
+    const now = Date.now();
+    this.statements.sweep.run(now);
+    this.statements.userSweep.run(now);
+    this.statements.endedSweep.run(now);
   }
 
   /** Stops the sweeper and closes the database file. */
   close(): void {
     clearInterval(this.sweeper);
     this.db.close();
+  }
+
+  private createUserSessionIndex(): UserSessionIndex {
+    const { statements: st, db } = this;
+    return {
+      add: async (sub, sid, expiresAt) => {
+        st.userAdd.run(sub, sid, expiresAt);
+      },
+      remove: async (sub, sid) => {
+        st.userRemove.run(sub, sid);
+      },
+      list: async (sub) => st.userList.all(sub, Date.now()).map((row) => row.sid),
+      markEnded: async (sids, until) => {
+        db.transaction(() => {
+          for (const sid of sids) st.markEnded.run(sid, until);
+        })();
+      },
+      wasEnded: async (sid) => (st.wasEnded.get(sid, Date.now())?.n ?? 0) > 0,
+    };
   }
 
   private run<T>(cb: Callback<T> | undefined, work: () => T): void {
