@@ -33,6 +33,7 @@ import { createRateLimiters, type RateLimitStoreFactory } from './routes/rate-li
 import { createSignupRouter } from './routes/signup';
 import type { Clock } from './sessions/lifetime';
 import { createSessionMiddleware } from './sessions/middleware';
+import type { UserSessionIndex } from './sessions/user-sessions';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -43,6 +44,7 @@ const ROOT = path.resolve(__dirname, '..');
 const QUERY_NOTICES: ReadonlyMap<string, MessageKey> = new Map([
   ['account_deleted', 'notice.account_deleted'],
   ['session_expired', 'error.session_expired'],
+  ['signed_out_everywhere', 'notice.signed_out_everywhere'],
 ]);
 
 /** What {@link createApp} is built from. Tests pass their own of each. */
@@ -59,6 +61,8 @@ export interface AppDeps {
   /** The offline mailbox: only for the embedded emulator outside production (server.ts decides). */
   mailbox?: Mailbox | undefined;
   sessionStore: session.Store;
+  /** The per-user index of session ids; defaults to the one `sessionStore` keeps (SQLite, Redis, memory). */
+  sessionIndex?: UserSessionIndex;
   sessionSecret: string;
   logger: Logger;
   /** Milliseconds since the epoch; tests move it to expire sessions and tokens. */
@@ -125,7 +129,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use(localeMiddleware({ secureCookie: production }));
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
-  app.use(createSessionMiddleware({ config, store: deps.sessionStore, secret: deps.sessionSecret, clock }));
+  app.use(createSessionMiddleware({ config, store: deps.sessionStore, index: deps.sessionIndex, secret: deps.sessionSecret, clock }));
 
   const verifier = cognito.verifier ?? createTokenVerifier(cognito.settings);
   const users = cognito.users ?? createUserService(cognito.client, cognito.settings);

@@ -90,6 +90,7 @@ async function main(): Promise<void> {
     cognito: { settings, client: cognitoClient },
     mailbox,
     sessionStore: sessions.store,
+    sessionIndex: sessions.userSessions,
     readiness: { sessionStore: sessions.ping, draining: () => draining },
     // With sessions in Redis, rate-limit counts go there too, so that every instance shares them.
     rateLimitStores: sessions.sendCommand ? createRedisRateLimitStores(sessions.sendCommand) : undefined,

@@ -34,6 +34,8 @@ export interface CognitoStackProps extends StackProps, StackOptions {}
 export const APP_SERVER_ACTIONS = [
   // Sign-out everywhere: ends every session of the user, also where the access token is gone.
   'cognito-idp:AdminUserGlobalSignOut',
+  // Password reset by code: finds the account whose sessions end (the reset itself needs no IAM).
+  'cognito-idp:AdminGetUser',
   // The password policy shown and checked on the sign-up, reset, change and new-password pages.
   'cognito-idp:DescribeUserPool',
 ] as const;

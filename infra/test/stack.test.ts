@@ -182,6 +182,7 @@ describe('CognitoStack: IAM for the app server', () => {
           {
             Action: [
               'cognito-idp:AdminUserGlobalSignOut',
+              'cognito-idp:AdminGetUser',
               'cognito-idp:DescribeUserPool',
             ],
             Effect: 'Allow',

@@ -54,9 +54,16 @@ const BY_OPERATION: Partial<Record<CognitoOperation, Record<string, ErrorCode>>>
   resetPassword: { UserNotFoundException: 'code_mismatch' },
   // A wrong current password is NotAuthorized on Cognito and InvalidPassword on cognito-local; the new
   // password was already checked against the policy before the call.
-  changePassword: { NotAuthorizedException: 'current_password_wrong', InvalidPasswordException: 'current_password_wrong' },
-  profile: { NotAuthorizedException: 'session_expired' },
-  refresh: { NotAuthorizedException: 'session_expired', UserNotFoundException: 'session_expired' },
+  // (A revoked token is NotAuthorized too: the password page tells the two apart with a GetUser.)
+  changePassword: {
+    NotAuthorizedException: 'current_password_wrong',
+    InvalidPasswordException: 'current_password_wrong',
+    UserNotFoundException: 'session_expired',
+    PasswordResetRequiredException: 'session_expired',
+  },
+  // The user is gone, disabled, reset or signed out everywhere: the session ends, never a 5xx.
+  profile: { NotAuthorizedException: 'session_expired', UserNotFoundException: 'session_expired', PasswordResetRequiredException: 'session_expired' },
+  refresh: { NotAuthorizedException: 'session_expired', UserNotFoundException: 'session_expired', PasswordResetRequiredException: 'session_expired' },
   // VerifySoftwareToken: real Cognito answers a wrong first code with EnableSoftwareTokenMFAException,
   // cognito-local with CodeMismatch.
   mfaSetup: {

@@ -1,4 +1,5 @@
 import {
+  AdminUserGlobalSignOutCommand,
   GlobalSignOutCommand,
   RevokeTokenCommand,
   type CognitoIdentityProviderClient,
@@ -47,6 +48,60 @@ export async function signOutAtCognito(
       logger.warn({ errName: err.name }, 'refresh token revocation failed; the session ends anyway');
     });
   }
+}
+
+/** Whose tokens to revoke everywhere, and what this app holds of them. */
+export interface RevocationTarget {
+  /** The user's Cognito username (`cognito:username`), or an alias such as the email. */
+  username: string;
+  /** An access token of the user's, for `GlobalSignOut` where the app may not use the admin API. */
+  accessToken?: string | undefined;
+  /** Refresh tokens the app's sessions held: revoked one by one where no global sign-out happened. */
+  refreshTokens: Array<string | undefined>;
+}
+
+/** What {@link signOutEverywhere} managed. Failures are exception names only, for the log. */
+export interface RevocationOutcome {
+  /** How every token of the user was invalidated, if it was. */
+  global: 'AdminUserGlobalSignOut' | 'GlobalSignOut' | undefined;
+  /** Refresh tokens revoked one by one (only when `global` is undefined). */
+  revoked: number;
+  failures: string[];
+}
+
+/**
+ * Signs a user out of every device at Cognito, as far as this client may: `AdminUserGlobalSignOut` (real
+ * Cognito, with IAM permission), else `GlobalSignOut` with the user's access token, else (cognito-local
+ * supports neither) `RevokeToken` for each refresh token the app's sessions held. Never throws: the
+ * sessions end in the app whatever Cognito says.
+ */
+export async function signOutEverywhere(
+  client: CognitoIdentityProviderClient,
+  settings: Pick<CognitoSettings, 'userPoolId' | 'clientId' | 'clientSecret'>,
+  target: RevocationTarget,
+): Promise<RevocationOutcome> {
+  const failures: string[] = [];
+  const attempt = async (name: string, work: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await work();
+      return true;
+    } catch (err) {
+      failures.push(`${name}: ${(err as { name?: string }).name ?? 'Error'}`);
+      return false;
+    }
+  };
+  const admin = new AdminUserGlobalSignOutCommand({ UserPoolId: settings.userPoolId, Username: target.username });
+  if (await attempt('AdminUserGlobalSignOut', () => client.send(admin))) return { global: 'AdminUserGlobalSignOut', revoked: 0, failures };
+  const { accessToken } = target;
+  if (accessToken && (await attempt('GlobalSignOut', () => client.send(new GlobalSignOutCommand({ AccessToken: accessToken }))))) {
+    return { global: 'GlobalSignOut', revoked: 0, failures };
+  }
+  let revoked = 0;
+  const tokens = new Set(target.refreshTokens.filter((t): t is string => typeof t === 'string' && t.length > 0));
+  for (const token of tokens) {
+    if (await attempt('RevokeToken', () => revokeRefreshToken(client, settings, token))) revoked += 1;
+  }
+  return { global: undefined, revoked, failures };
 }
 
 /**

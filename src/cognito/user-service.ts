@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import {
+  AdminGetUserCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
   ChangePasswordCommand,
@@ -20,6 +21,7 @@ import { AppError } from '../errors';
 import { mapCognitoError, type CognitoOperation } from './errors';
 import type { PasswordPolicy } from './password-policy';
 import type { CognitoSettings } from './settings';
+import { signOutEverywhere, type RevocationOutcome, type RevocationTarget } from './sign-out';
 
 /** Tokens straight from Cognito's API (InitiateAuth, RespondToAuthChallenge, a refresh). */
 export interface ApiTokens {
@@ -61,6 +63,10 @@ export interface UserService {
   getUser(accessToken: string): Promise<UserAttributes>;
   updateName(accessToken: string, name: string): Promise<void>;
   deleteUser(accessToken: string): Promise<void>;
+  /** AdminGetUser: the account's username and `sub`, or undefined when there is no such account. */
+  findAccount(usernameOrEmail: string): Promise<{ username: string; sub: string } | undefined>;
+  /** Revokes the user's tokens at Cognito as far as this client may; never throws (see `signOutEverywhere`). */
+  signOutEverywhere(target: RevocationTarget): Promise<RevocationOutcome>;
 }
 
 /**
@@ -226,6 +232,20 @@ export function createUserService(
       call('profile', async () => {
         await client.send(new DeleteUserCommand({ AccessToken: accessToken }));
       }),
+
+    findAccount: (usernameOrEmail) =>
+      call('profile', async () => {
+        try {
+          const out = await client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: usernameOrEmail }));
+          const sub = out.UserAttributes?.find((a) => a.Name === 'sub')?.Value;
+          return out.Username && sub ? { username: out.Username, sub } : undefined;
+        } catch (err) {
+          if ((err as { name?: string }).name === 'UserNotFoundException') return undefined;
+          throw err;
+        }
+      }),
+
+    signOutEverywhere: (target) => signOutEverywhere(client, settings, target),
   };
 }
 

@@ -208,6 +208,11 @@ export const en = {
   'notice.password_reset_required': 'An administrator has reset your password: choose a new one. Enter the code we emailed to you. No code? Ask for a new one with “Forgot your password?” on the sign-in page.',
   'error.password_reset_required': 'Your password was reset by an administrator. Set a new one with the code we emailed to you.',
   'error.trigger_refused': 'This was refused by a rule of the service. Please check what you entered; if it keeps happening, contact the service.',
+  // Ending every session of an account (password change or reset, sign out everywhere).
+  'notice.signed_out_everywhere': 'You were signed out on every device. Sign in again to continue.',
+  'profile.signOutEverywhereTitle': 'Sign out everywhere',
+  'profile.signOutEverywhereLead': 'Ends every session of your account: on this device and on every other one, such as a shared or lost computer.',
+  'profile.signOutEverywhere': 'Sign out everywhere',
 } as const satisfies Record<string, string>;
 
 /** A message key. */

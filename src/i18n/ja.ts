@@ -210,4 +210,9 @@ export const ja: Record<MessageKey, string> = {
   'notice.password_reset_required': '管理者がパスワードをリセットしました。新しいパスワードを設定してください。メールでお送りしたコードを入力してください。コードがない場合は、サインイン画面の「パスワードをお忘れですか?」から新しいコードを取得してください。',
   'error.password_reset_required': '管理者がパスワードをリセットしました。メールでお送りしたコードで新しいパスワードを設定してください。',
   'error.trigger_refused': 'サービスの規則により受け付けられませんでした。入力内容を確認してください。繰り返し起こる場合は、サービスの運営者にお問い合わせください。',
+  // Ending every session of an account (password change or reset, sign out everywhere).
+  'notice.signed_out_everywhere': 'すべての端末でサインアウトしました。続けるにはもう一度サインインしてください。',
+  'profile.signOutEverywhereTitle': 'すべての端末からサインアウト',
+  'profile.signOutEverywhereLead': 'このアカウントのすべてのセッションを終了します。この端末も、共用の端末や紛失した端末などほかのすべての端末も対象です。',
+  'profile.signOutEverywhere': 'すべての端末からサインアウト',
 };

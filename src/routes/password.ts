@@ -1,11 +1,18 @@
-import { Router } from 'express';
-import { expireSession, startSession } from '../auth/start-session';
+import { Router, type Request } from 'express';
+import { signedInFromApiTokens } from '../auth/password';
+import { expireSession, signOutAccountEverywhere, startSession } from '../auth/start-session';
 import { AppError } from '../errors';
 import { emptyForm, fields, keepValues, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps } from './forms';
 
-/** Forgotten password (code by e-mail, then a new password) and changing the password when signed in. */
+/** True when the error means the session's tokens or user are no longer accepted by Cognito. */
+const isSessionOver = (err: unknown) => err instanceof AppError && err.code === 'session_expired';
+
+/**
+ * Forgotten password (code by e-mail, then a new password) and changing the password when signed in.
+ * Either way every other session of the user ends, on every instance, and Cognito revokes their tokens.
+ */
 export function createPasswordRouter(
-  deps: Pick<AccountRouteDeps, 'users' | 'limiters' | 'sessionCookieName' | 'requireAuth' | 'clock'>,
+  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'sessionCookieName' | 'requireAuth' | 'clock'>,
 ): Router {
   const router = Router();
   const { users, limiters } = deps;
@@ -53,6 +60,7 @@ export function createPasswordRouter(
     } catch (err) {
       return renderFormError(res, 'password-reset', err, values, { policy });
     }
+    await endSessionsAfterReset(req, email);
     req.session.pendingEmail = email;
     setNotice(req, 'notice.password_reset');
     res.redirect(303, '/login');
@@ -78,16 +86,66 @@ export function createPasswordRouter(
     try {
       await users.changePassword(tokens.accessToken, currentPassword, password);
     } catch (err) {
-      if (err instanceof AppError && err.code === 'session_expired') return expireSession(req, res, deps.sessionCookieName);
+      if (isSessionOver(err) || (await tokenRefused(err, tokens.accessToken))) return expireSession(req, res, deps.sessionCookieName);
       return renderFormError(res, 'password-change', err, {}, { policy });
     }
-    // A new session id; the absolute lifetime still counts from the sign-in.
-    const signedInAt = req.session.createdAt ?? deps.clock();
-    await startSession(req, { user: req.user!, tokens, claims: req.session.idClaims ?? {} }, deps.clock());
-    req.session.createdAt = signedInAt;
+    // A new session id for this browser (the absolute lifetime still counts from the sign-in); every
+    // other session of the user ends, and Cognito revokes what it can.
+    const user = req.user!;
+    await startSession(req, { user, tokens, claims: req.session.idClaims ?? {} }, deps.clock(), { signedInAt: req.session.createdAt });
+    const { outcome } = await signOutAccountEverywhere(
+      req,
+      users,
+      { sub: user.sub, username: user.username, accessToken: tokens.accessToken },
+      { except: req.sessionID, reason: 'password changed' },
+    );
+    // A global sign-out revoked this session's tokens too: sign in again with the new password. Where that
+    // needs more than the password (a two-step code), this session ends as well, rather than living on
+    // with revoked tokens.
+    if (outcome.global && !(await renewTokens(req, user, password))) return expireSession(req, res, deps.sessionCookieName);
     setNotice(req, 'notice.password_changed');
     res.redirect(303, '/profile');
   });
+
+  /**
+   * ChangePassword answers NotAuthorized both for a wrong current password and for tokens Cognito no
+   * longer accepts (revoked, user disabled); GetUser with the same token tells the two apart.
+   */
+  async function tokenRefused(err: unknown, accessToken: string): Promise<boolean> {
+    if (!(err instanceof AppError && err.code === 'current_password_wrong')) return false;
+    return users.getUser(accessToken).then(
+      () => false,
+      (probeErr: unknown) => isSessionOver(probeErr),
+    );
+  }
+
+  /** After a reset by code: every session of the account ends (this browser's too, if it was one). */
+  async function endSessionsAfterReset(req: Request, email: string): Promise<void> {
+    const account = await users.findAccount(email).catch((err: unknown) => {
+      req.log?.warn({ errName: (err as { cause?: { name?: string } }).cause?.name ?? 'Error' }, 'account lookup after reset failed; its sessions end at their next refresh');
+      return undefined;
+    });
+    if (!account) return;
+    const { ended } = await signOutAccountEverywhere(req, users, account, { reason: 'password reset' });
+    if (ended.some((e) => e.sid === req.sessionID)) {
+      await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+    }
+  }
+
+  /** New tokens for this session after a global sign-out; false when Cognito gave none. */
+  async function renewTokens(req: Request, user: Express.User, password: string): Promise<boolean> {
+    try {
+      const result = await users.signIn(user.username, password);
+      if (result.kind !== 'tokens') throw new AppError('session_expired', `sign-in again: ${result.kind}`);
+      const fresh = await signedInFromApiTokens(deps.verifier, result.tokens);
+      req.session.tokens = fresh.tokens;
+      req.session.idClaims = fresh.claims;
+      return true;
+    } catch (err) {
+      req.log?.warn({ errName: (err as Error).name, reason: (err as Error).message }, 'no new tokens after the global sign-out');
+      return false;
+    }
+  }
 
   return router;
 }

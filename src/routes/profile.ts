@@ -1,16 +1,19 @@
 import { Router, type Request, type Response } from 'express';
-import { endSession, expireSession } from '../auth/start-session';
+import { endSession, endSessionsOf, expireSession, signInPath, signOutAccountEverywhere } from '../auth/start-session';
 import type { UserAttributes } from '../cognito/user-service';
 import { AppError, isFormError } from '../errors';
 import { emptyForm, fields, parseForm, renderForm, setNotice, type AccountRouteDeps, type FormState } from './forms';
 
-/** The profile page: attributes from GetUser, the display name, and deleting the account. */
+/** The profile page: attributes from GetUser, the display name, signing out everywhere, and deleting the account. */
 export function createProfileRouter(deps: Pick<AccountRouteDeps, 'users' | 'sessionCookieName' | 'requireAuth'>): Router {
   const router = Router();
   const { users } = deps;
   const requireAuth = deps.requireAuth();
 
-  /** Runs a call with the session's access token; an expired session ends and goes to sign-in. */
+  /**
+   * Runs a call with the session's access token; when Cognito no longer accepts it (expired, revoked,
+   * the user deleted or disabled), the session ends and the person goes to sign-in with a notice.
+   */
   async function withAccessToken(req: Request, res: Response, work: (accessToken: string) => Promise<void>): Promise<void> {
     try {
       await work(req.session.tokens!.accessToken);
@@ -51,8 +54,29 @@ export function createProfileRouter(deps: Pick<AccountRouteDeps, 'users' | 'sess
   });
 
   router.get('/profile/delete', (_req, res) => res.redirect(303, '/profile'));
+  router.get('/profile/sign-out-everywhere', (_req, res) => res.redirect(303, '/profile'));
 
-  /* POST /profile/delete — DeleteUser after the person typed the account's email; ends the session. */
+  /*
+   * POST /profile/sign-out-everywhere — ends every session of the user on every instance (this one
+   * included), revokes their tokens at Cognito, then the sign-in page says so.
+   */
+  router.post('/profile/sign-out-everywhere', requireAuth, async (req, res) => {
+    const user = req.user!;
+    const tokens = req.session.tokens;
+    await signOutAccountEverywhere(
+      req,
+      users,
+      { sub: user.sub, username: user.username, accessToken: tokens?.accessToken, refreshToken: tokens?.refreshToken },
+      { reason: 'signed out everywhere' },
+    );
+    await endSession(req, res, deps.sessionCookieName);
+    res.redirect(303, signInPath({ notice: 'signed_out_everywhere' }));
+  });
+
+  /*
+   * POST /profile/delete — DeleteUser after the person typed the account's email; ends this session and
+   * every other one of the user (Cognito refuses a deleted user's tokens by itself).
+   */
   router.post('/profile/delete', requireAuth, async (req, res) => {
     const parsed = parseForm({ confirmEmail: fields.email }, req.body);
     const typed = parsed.ok ? parsed.data.confirmEmail : '';
@@ -66,6 +90,7 @@ export function createProfileRouter(deps: Pick<AccountRouteDeps, 'users' | 'sess
     }
     await withAccessToken(req, res, async (accessToken) => {
       await users.deleteUser(accessToken);
+      await endSessionsOf(req, req.user!.sub, { except: req.sessionID });
       await endSession(req, res, deps.sessionCookieName);
       res.redirect(303, '/?notice=account_deleted');
     });

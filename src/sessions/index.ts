@@ -8,6 +8,7 @@ import { createClient } from 'redis';
 import type { AppConfig } from '../config';
 import { SqliteSessionStore } from './sqlite-store';
 import { withStoreTimeout } from './timed-store';
+import { userSessionIndexFor, type UserSessionIndex } from './user-sessions';
 
 /** Sends one raw command on the store's Redis connection (rate-limit-redis's `sendCommand`). */
 export type SendRedisCommand = (...args: string[]) => Promise<unknown>;
@@ -15,6 +16,8 @@ export type SendRedisCommand = (...args: string[]) => Promise<unknown>;
 /** The session store and what the server needs to run it. */
 export interface SessionStoreHandle {
   store: session.Store;
+  /** The per-user index of session ids kept in the same store (what "end all sessions of X" reads). */
+  userSessions: UserSessionIndex;
   /** Resolves once the store can serve (Redis connected); a store that is down later reconnects by itself. */
   ready: Promise<void>;
   /** True when the store answers now (for the readiness check). */
@@ -37,14 +40,14 @@ function createUntimedSessionStore(config: Pick<AppConfig, 'dataDir' | 'session'
   switch (config.session.store) {
     case 'memory': {
       const store = new session.MemoryStore();
-      return { store, ready: Promise.resolve(), ping: async () => true, close: async () => undefined };
+      return { store, userSessions: userSessionIndexFor(store), ready: Promise.resolve(), ping: async () => true, close: async () => undefined };
     }
     case 'redis':
       return createRedisSessionStore(config.session.redisUrl as string, logger);
     case 'sqlite': {
       fs.mkdirSync(config.dataDir, { recursive: true });
       const store = new SqliteSessionStore(path.join(config.dataDir, 'sessions.sqlite'), { busyTimeoutMs: config.session.storeTimeoutMs });
-      return { store, ready: Promise.resolve(), ping: () => store.ping(), close: async () => store.close() };
+      return { store, userSessions: store.userSessions, ready: Promise.resolve(), ping: () => store.ping(), close: async () => store.close() };
     }
   }
 }
@@ -71,8 +74,10 @@ export function createRedisSessionStore(url: string, logger: Logger, prefix = 's
   });
   const ready = client.connect().then(() => undefined);
   ready.catch(() => undefined);
+  const store = new RedisStore({ client, prefix });
   return {
-    store: new RedisStore({ client, prefix }),
+    store,
+    userSessions: userSessionIndexFor(store),
     ready,
     sendCommand: (...args: string[]) => client.sendCommand(args),
     ping: async () => {

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import session from 'express-session';
+import type { UserSessionIndex } from './user-sessions';
 
 /** How often expired rows are swept, in milliseconds. */
 const SWEEP_INTERVAL_MS = 15 * 60 * 1000;
@@ -27,12 +28,16 @@ function isBusy(err: unknown): boolean {
 /**
  * An express-session store in one SQLite file (better-sqlite3), so sessions survive a restart without
  * any server. One row per session: id, JSON data, expiry; expired rows are ignored on read and swept.
+ * It keeps the per-user session index too ({@link userSessions}: two small tables in the same file,
+ * swept alike), so every process that opens the file shares it.
  */
 export class SqliteSessionStore extends session.Store {
   private readonly db: Database.Database;
   private readonly sweeper: NodeJS.Timeout;
   private readonly statements;
   private readonly busyTimeoutMs: number;
+  /** The per-user index of this store's sessions. */
+  readonly userSessions: UserSessionIndex;
 
   constructor(filename: string, options: SqliteStoreOptions = {}) {
     super();
@@ -43,6 +48,11 @@ export class SqliteSessionStore extends session.Store {
     this.db.pragma('journal_mode = WAL');
     this.db.exec('CREATE TABLE IF NOT EXISTS sessions (sid TEXT PRIMARY KEY, sess TEXT NOT NULL, expires INTEGER NOT NULL)');
     this.db.exec('CREATE INDEX IF NOT EXISTS sessions_expires ON sessions (expires)');
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS user_sessions (sub TEXT NOT NULL, sid TEXT NOT NULL, expires INTEGER NOT NULL, PRIMARY KEY (sub, sid))',
+    );
+    this.db.exec('CREATE INDEX IF NOT EXISTS user_sessions_expires ON user_sessions (expires)');
+    this.db.exec('CREATE TABLE IF NOT EXISTS ended_sessions (sid TEXT PRIMARY KEY, until INTEGER NOT NULL)');
     this.statements = {
       get: this.db.prepare<[string, number], { sess: string }>('SELECT sess FROM sessions WHERE sid = ? AND expires > ?'),
       set: this.db.prepare<[string, string, number]>(
@@ -55,7 +65,19 @@ export class SqliteSessionStore extends session.Store {
       sweep: this.db.prepare<[number]>('DELETE FROM sessions WHERE expires <= ?'),
       begin: this.db.prepare('BEGIN IMMEDIATE'),
       rollback: this.db.prepare('ROLLBACK'),
+      userAdd: this.db.prepare<[string, string, number]>(
+        'INSERT INTO user_sessions (sub, sid, expires) VALUES (?, ?, ?) ON CONFLICT(sub, sid) DO UPDATE SET expires = excluded.expires',
+      ),
+      userRemove: this.db.prepare<[string, string]>('DELETE FROM user_sessions WHERE sub = ? AND sid = ?'),
+      userList: this.db.prepare<[string, number], { sid: string }>('SELECT sid FROM user_sessions WHERE sub = ? AND expires > ?'),
+      userSweep: this.db.prepare<[number]>('DELETE FROM user_sessions WHERE expires <= ?'),
+      markEnded: this.db.prepare<[string, number]>(
+        'INSERT INTO ended_sessions (sid, until) VALUES (?, ?) ON CONFLICT(sid) DO UPDATE SET until = excluded.until',
+      ),
+      wasEnded: this.db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM ended_sessions WHERE sid = ? AND until > ?'),
+      endedSweep: this.db.prepare<[number]>('DELETE FROM ended_sessions WHERE until <= ?'),
     };
+    this.userSessions = this.createUserSessionIndex();
     this.sweeper = setInterval(() => this.run(undefined, () => this.sweep()), SWEEP_INTERVAL_MS).unref();
   }
 
@@ -94,9 +116,12 @@ export class SqliteSessionStore extends session.Store {
     });
   }
 
-  /** Deletes expired sessions now. */
+  /** Deletes expired sessions, index entries and ended marks now. */
   sweep(): void {
-    this.statements.sweep.run(Date.now());
+    const now = Date.now();
+    this.statements.sweep.run(now);
+    this.statements.userSweep.run(now);
+    this.statements.endedSweep.run(now);
   }
 
   /** True when the store can write now: it takes the write lock, within the busy timeout, and lets go. */
@@ -116,6 +141,27 @@ export class SqliteSessionStore extends session.Store {
   close(): void {
     clearInterval(this.sweeper);
     this.db.close();
+  }
+
+  private createUserSessionIndex(): UserSessionIndex {
+    const { statements: st, db } = this;
+    return {
+      add: (sub, sid, expiresAt) => this.runAsync(() => void st.userAdd.run(sub, sid, expiresAt)),
+      remove: (sub, sid) => this.runAsync(() => void st.userRemove.run(sub, sid)),
+      list: (sub) => this.runAsync(() => st.userList.all(sub, Date.now()).map((row) => row.sid)),
+      markEnded: (sids, until) =>
+        this.runAsync(() =>
+          db.transaction(() => {
+            for (const sid of sids) st.markEnded.run(sid, until);
+          })(),
+        ),
+      wasEnded: (sid) => this.runAsync(() => (st.wasEnded.get(sid, Date.now())?.n ?? 0) > 0),
+    };
+  }
+
+  /** {@link run} as a promise: the index's operations retry a locked database like the store's own. */
+  private runAsync<T>(work: () => T): Promise<T> {
+    return new Promise((resolve, reject) => this.run<T>((err, value) => (err ? reject(err) : resolve(value as T)), work));
   }
 
   /** Runs `work`, trying again on a timer while the database is locked, until the busy timeout. */

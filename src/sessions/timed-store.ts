@@ -1,5 +1,6 @@
 import session from 'express-session';
 import { AppError } from '../errors';
+import type { UserSessionIndex } from './user-sessions';
 import type { SessionStoreHandle } from './index';
 
 type Callback<T = unknown> = (err?: unknown, value?: T) => void;
@@ -175,7 +176,19 @@ export function withStoreTimeout(handle: SessionStoreHandle, timeoutMs: number):
       if (answering) store.markAnswering();
       return answering;
     },
+    userSessions: timedIndex(store, handle.userSessions),
     ...(sendCommand ? { sendCommand: timedCommand(store, sendCommand) } : {}),
+  };
+}
+
+/** The per-user session index under the store's time limit: on Redis it talks to the same connection. */
+function timedIndex(store: TimedStore, index: UserSessionIndex): UserSessionIndex {
+  return {
+    add: (...args) => store.callAsync('index add', () => index.add(...args)),
+    remove: (...args) => store.callAsync('index remove', () => index.remove(...args)),
+    list: (...args) => store.callAsync('index list', () => index.list(...args)),
+    markEnded: (...args) => store.callAsync('index markEnded', () => index.markEnded(...args)),
+    wasEnded: (...args) => store.callAsync('index wasEnded', () => index.wasEnded(...args)),
   };
 }
 

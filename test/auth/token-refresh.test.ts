@@ -39,13 +39,20 @@ function spiedApp() {
     t,
     sent: spy.sent,
     advance: (ms: number) => (offset += ms),
-    /** For Hosted UI sessions, which refresh at the token endpoint through fetch. */
+    /**
+     * For Hosted UI sessions, which refresh at the token endpoint through fetch: records the grant type
+     * of every token-endpoint request, until `restore`.
+     */
     watchTokenEndpoint: () => {
+      const grants: string[] = [];
       globalThis.fetch = ((...args: Parameters<typeof fetch>) => {
-        if (String(args[0]).endsWith('/oauth2/token')) offset = 0;
+        if (String(args[0]).endsWith('/oauth2/token')) {
+          offset = 0;
+          grants.push(new URLSearchParams(String(args[1]?.body ?? '')).get('grant_type') ?? '');
+        }
         return realFetch(...args);
       }) as typeof fetch;
-      return () => (globalThis.fetch = realFetch);
+      return { grants, restore: () => (globalThis.fetch = realFetch) };
     },
   };
 }
@@ -99,24 +106,26 @@ describe('access-token refresh (against cognito-local, controllable clock)', () 
   });
 
   it('refreshes a Hosted UI session at the token endpoint', async () => {
-    const { t, advance, watchTokenEndpoint } = spiedApp();
+    const { t, sent, advance, watchTokenEndpoint } = spiedApp();
     const user = await createConfirmedUser();
     const agent = t.agent();
     await signInThroughHostedUi(agent, user);
     const before = await storedTokens(t);
-    const restore = watchTokenEndpoint();
+    const endpoint = watchTokenEndpoint();
     try {
       advance(59.5 * MINUTE);
       await agent.get('/complete').expect(200);
     } finally {
-      restore();
+      endpoint.restore();
     }
+    expect(endpoint.grants, 'token endpoint requests').to.deep.equal(['refresh_token']);
+    expect(sent.filter((c) => c.name === 'InitiateAuthCommand'), 'no REFRESH_TOKEN_AUTH through the API').to.have.length(0);
     expect((await storedTokens(t)).accessToken).to.not.equal(before.accessToken);
   });
 
   for (const path of ['password', 'hosted-ui'] as const) {
     it(`ends a ${path} session whose refresh token was revoked, and sends the person to sign in with returnTo`, async () => {
-      const { t, advance, watchTokenEndpoint } = spiedApp();
+      const { t, sent, advance, watchTokenEndpoint } = spiedApp();
       const user = await createConfirmedUser();
       const agent = t.agent();
       if (path === 'password') await submit(agent, '/login', '/login', { email: user.email, password: user.password });
@@ -125,13 +134,22 @@ describe('access-token refresh (against cognito-local, controllable clock)', () 
       const { client, ids } = testEmulator();
       await client.send(new RevokeTokenCommand({ Token: refreshToken, ClientId: ids.clientId, ClientSecret: ids.clientSecret }));
 
-      const restore = watchTokenEndpoint();
+      const endpoint = watchTokenEndpoint();
       try {
         advance(59.5 * MINUTE);
         const res = await agent.get('/password/change').expect(303);
         expect(res.headers.location).to.equal('/login?returnTo=%2Fpassword%2Fchange&notice=session_expired');
       } finally {
-        restore();
+        endpoint.restore();
+      }
+      // The refusal came from where this kind of session refreshes.
+      const apiRefreshes = sent.filter((c) => c.name === 'InitiateAuthCommand' && c.input.AuthFlow === 'REFRESH_TOKEN_AUTH');
+      if (path === 'password') {
+        expect(apiRefreshes).to.have.length(1);
+        expect(endpoint.grants).to.deep.equal([]);
+      } else {
+        expect(apiRefreshes).to.have.length(0);
+        expect(endpoint.grants).to.deep.equal(['refresh_token']);
       }
       await agent.get('/password/change').expect(303); // the session is gone, not just refused once
     });

@@ -98,6 +98,7 @@ async function pageBenchmark(store: SessionStoreHandle, label: string, ctx: Benc
     config,
     cognito: { settings: ctx.settings, client: counter.client },
     sessionStore: store.store,
+    sessionIndex: store.userSessions,
     sessionSecret: SECRET,
     logger: quiet,
   });
@@ -108,7 +109,7 @@ async function pageBenchmark(store: SessionStoreHandle, label: string, ctx: Benc
   const bare = express();
   bare.set('view engine', 'ejs');
   bare.set('views', path.resolve(__dirname, '../../views'));
-  bare.use(createSessionMiddleware({ config, store: store.store, secret: SECRET, clock: Date.now }));
+  bare.use(createSessionMiddleware({ config, store: store.store, index: store.userSessions, secret: SECRET, clock: Date.now }));
   bare.use(localeMiddleware({ secureCookie: false }));
   bare.get('/complete', (req, res) => {
     const s = req.session as session.Session & Partial<session.SessionData> & { passport?: { user: Express.User } };
@@ -149,7 +150,7 @@ async function pageBenchmark(store: SessionStoreHandle, label: string, ctx: Benc
 async function signInThroughput(ctx: BenchContext): Promise<{ perSecond: number; total: number }> {
   const store = createSessionStore({ dataDir: ctx.dir, session: { store: 'memory' } as never }, quiet);
   const config = benchConfig(ctx);
-  const app = createApp({ config, cognito: { settings: ctx.settings, client: ctx.client }, sessionStore: store.store, sessionSecret: SECRET, logger: quiet });
+  const app = createApp({ config, cognito: { settings: ctx.settings, client: ctx.client }, sessionStore: store.store, sessionIndex: store.userSessions, sessionSecret: SECRET, logger: quiet });
   const server = await listen(app);
   const deadline = Date.now() + DURATION_S * 1000;
   let total = 0;

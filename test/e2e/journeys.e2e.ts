@@ -78,7 +78,7 @@ describe('real-browser journeys (Chromium, against cognito-local)', function () 
     await page.waitForURL(`${world.base}/profile`);
     expect(await page.textContent('.notice')).to.contain('password was changed');
 
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.waitForURL(`${world.base}/`);
     expect(await page.textContent('header')).to.not.contain(email);
     await close();
@@ -176,7 +176,7 @@ describe('real-browser journeys (Chromium, against cognito-local)', function () 
     await page.fill('#f-password', user.password);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL(`${world.base}/profile`);
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.waitForURL(`${world.base}/`);
     await close();
   });

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import {
+  AdminGetUserCommand,
   AdminInitiateAuthCommand,
   AdminSetUserPasswordCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -14,12 +15,12 @@ import { resolveCognitoSettings } from '../../src/cognito/settings';
 const NEW_PASSWORD = 'Ch0sen-Passw0rd!';
 
 /** An app whose Cognito client is the double (everything else, including the verifier, is real). */
-function appWithDouble(answer?: (c: SentCommand) => Promise<unknown> | undefined) {
+function appWithDouble(answer?: (c: SentCommand) => Promise<unknown> | undefined, clock?: () => number) {
   const { client: real, emulator, ids } = testEmulator();
   const double = createClientDouble(real, answer);
   const base = buildTestApp();
   const settings = resolveCognitoSettings(base.config, ids, emulator.url);
-  return { t: buildTestApp({ cognito: { settings, client: double.client } }), sent: double.sent };
+  return { t: buildTestApp({ cognito: { settings, client: double.client }, clock }), sent: double.sent };
 }
 
 /** Cognito's SECRET_HASH, computed here independently of the app. */
@@ -29,14 +30,17 @@ function expectedSecretHash(username: string): string {
 }
 
 describe('custom pages where cognito-local cannot answer (double at the Cognito client boundary)', () => {
-  it('sends a correct SECRET_HASH on every call that names a user (double: cognito-local ignores it)', async () => {
-    const { t, sent } = appWithDouble((c) => (c.name === 'ResendConfirmationCodeCommand' ? Promise.resolve({}) : undefined));
+  it('sends a correct SECRET_HASH on every call that names a user, the token refresh included (double: cognito-local ignores it)', async () => {
+    let offset = 0;
+    const { t, sent } = appWithDouble((c) => (c.name === 'ResendConfirmationCodeCommand' ? Promise.resolve({}) : undefined), () => Date.now() + offset);
     const agent = t.agent();
     const email = newEmail('hash');
     await submit(agent, '/signup', '/signup', { email, password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD });
     await submit(agent, '/signup/confirm', '/signup/resend', { email });
     await submit(agent, '/signup/confirm', '/signup/confirm', { email, code: codeFromEmulator(email) });
-    await submit(agent, '/login', '/login', { email, password: TEST_PASSWORD });
+    expect((await submit(agent, '/login', '/login', { email, password: TEST_PASSWORD })).status).to.equal(303);
+    offset = 59.5 * 60_000; // the access token is about to expire: the next page refreshes it
+    await agent.get('/complete').expect(200);
     await submit(t.agent(), '/password/forgot', '/password/forgot', { email });
     await submit(t.agent(), '/password/reset', '/password/reset', { email, code: codeFromEmulator(email), password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
 
@@ -47,13 +51,23 @@ describe('custom pages where cognito-local cannot answer (double at the Cognito 
       'SignUpCommand',
       'ResendConfirmationCodeCommand',
       'ConfirmSignUpCommand',
-      'InitiateAuthCommand',
+      'InitiateAuthCommand', // the sign-in (USER_PASSWORD_AUTH)
+      'InitiateAuthCommand', // the refresh (REFRESH_TOKEN_AUTH)
       'ForgotPasswordCommand',
       'ConfirmForgotPasswordCommand',
     ]);
+    expect(named.filter((c) => (c.input.AuthParameters as Record<string, string> | undefined)?.REFRESH_TOKEN !== undefined)).to.have.length(1);
+    // A refresh names the user by the token's `cognito:username` (not the email typed at sign-in).
+    const { client: real, ids } = testEmulator();
+    const username = (await real.send(new AdminGetUserCommand({ UserPoolId: ids.userPoolId, Username: email }))).Username as string;
     for (const c of named) {
-      const hash = c.name === 'InitiateAuthCommand' ? (c.input.AuthParameters as Record<string, string>).SECRET_HASH : c.input.SecretHash;
-      expect(hash, c.name).to.equal(expectedSecretHash(email));
+      const parameters = c.input.AuthParameters as Record<string, string> | undefined;
+      if (parameters?.REFRESH_TOKEN !== undefined) {
+        // A refresh names the user by the username Cognito gave it (`cognito:username`), not the e-mail.
+        expect(parameters.SECRET_HASH, 'a refresh').to.equal(expectedSecretHash(username));
+      } else {
+        expect(parameters?.SECRET_HASH ?? c.input.SecretHash, c.name).to.equal(expectedSecretHash(email));
+      }
     }
   });
 

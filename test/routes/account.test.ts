@@ -65,14 +65,19 @@ describe('custom account pages (against cognito-local)', () => {
       const user = await createConfirmedUser();
       const agent = t.agent();
       const login = await submit(agent, '/login', '/login', { email: user.email, password: user.password });
+      expect(login.status).to.equal(303);
       const before = sidOf(login);
+      expect(before, 'a session cookie at sign-in').to.be.a('string');
       const change = await submit(agent, '/password/change', '/password/change', {
         currentPassword: user.password,
         password: NEW_PASSWORD,
         passwordConfirm: NEW_PASSWORD,
       });
+      expect(change.status).to.equal(303);
+      expect(change.headers.location).to.equal('/profile');
       const after = sidOf(change);
-      expect(after).to.not.equal(before);
+      expect(after, 'a new session cookie after the change').to.be.a('string').and.not.equal(before);
+      expect((await agent.get('/profile').expect(200)).text).to.contain('Your password was changed');
     });
   });
 

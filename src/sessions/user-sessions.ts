@@ -1,0 +1,123 @@
+import { RedisStore } from 'connect-redis';
+import session from 'express-session';
+import { createRedisUserSessionIndex, type RedisIndexClient } from './redis-user-sessions';
+import { SqliteSessionStore } from './sqlite-store';
+
+/** How long an ended session id stays marked, in ms: longer than any request that loaded it can run. */
+export const ENDED_MARK_MS = 10 * 60 * 1000;
+
+/**
+ * The per-user index of session ids, kept in the session store itself so that every instance sharing the
+ * store sees it. It is written when a session starts or ends, never on an ordinary request: ending "all
+ * sessions of a user" costs nothing until it happens. Entries expire with the sessions they list.
+ */
+export interface UserSessionIndex {
+  /** Records that session `sid` belongs to the user `sub` until `expiresAt` (ms since the epoch). */
+  add(sub: string, sid: string, expiresAt: number): Promise<void>;
+  /** Forgets one session of `sub` (signed out, or replaced by a new id). */
+  remove(sub: string, sid: string): Promise<void>;
+  /** The ids of the sessions of `sub` that have not expired. */
+  list(sub: string): Promise<string[]>;
+  /**
+   * Marks session ids as ended until `until` (ms), so that a request of theirs still in flight cannot
+   * write them back into the store after they were destroyed.
+   */
+  markEnded(sids: string[], until: number): Promise<void>;
+  /** True when `sid` was marked ended and the mark has not expired. */
+  wasEnded(sid: string): Promise<boolean>;
+}
+
+/** One ended session as it was in the store just before it was destroyed. */
+export interface EndedSession {
+  sid: string;
+  data: session.SessionData | null;
+}
+
+/**
+ * Ends every session of `sub` but `except`, on every instance sharing the store: marks each ended,
+ * reads it (the caller may revoke its tokens), destroys it in the store and forgets it.
+ */
+export async function endUserSessions(
+  index: UserSessionIndex,
+  store: session.Store,
+  sub: string,
+  options: { except?: string | undefined } = {},
+): Promise<EndedSession[]> {
+  const sids = (await index.list(sub)).filter((sid) => sid !== options.except);
+  if (sids.length === 0) return [];
+  // Marked before destroyed: a request that saves one of them afterwards finds the mark and destroys it.
+  await index.markEnded(sids, Date.now() + ENDED_MARK_MS);
+  const ended: EndedSession[] = [];
+  for (const sid of sids) {
+    const data = await new Promise<session.SessionData | null>((resolve, reject) =>
+      store.get(sid, (err, sess) => (err ? reject(err) : resolve(sess ?? null))),
+    );
+    await new Promise<void>((resolve, reject) => store.destroy(sid, (err) => (err ? reject(err) : resolve())));
+    await index.remove(sub, sid);
+    ended.push({ sid, data });
+  }
+  return ended;
+}
+
+/** How often the memory index drops expired entries, at most (on the next `add`). */
+const MEMORY_SWEEP_MS = 60_000;
+
+/** The index for express-session's MemoryStore (tests, one process): two Maps, swept on write. */
+export function createMemoryUserSessionIndex(clock: () => number = Date.now): UserSessionIndex {
+  const byUser = new Map<string, Map<string, number>>();
+  const ended = new Map<string, number>();
+  let lastSweep = 0;
+
+  function sweep(now: number): void {
+    lastSweep = now;
+    for (const [sub, sessions] of byUser) {
+      for (const [sid, expiresAt] of sessions) if (expiresAt <= now) sessions.delete(sid);
+      if (sessions.size === 0) byUser.delete(sub);
+    }
+    for (const [sid, until] of ended) if (until <= now) ended.delete(sid);
+  }
+
+  return {
+    async add(sub, sid, expiresAt) {
+      const now = clock();
+      if (now - lastSweep >= MEMORY_SWEEP_MS) sweep(now);
+      const sessions = byUser.get(sub) ?? new Map<string, number>();
+      sessions.set(sid, expiresAt);
+      byUser.set(sub, sessions);
+    },
+    async remove(sub, sid) {
+      const sessions = byUser.get(sub);
+      sessions?.delete(sid);
+      if (sessions?.size === 0) byUser.delete(sub);
+    },
+    async list(sub) {
+      const now = clock();
+      return [...(byUser.get(sub) ?? new Map<string, number>())].filter(([, expiresAt]) => expiresAt > now).map(([sid]) => sid);
+    },
+    async markEnded(sids, until) {
+      for (const sid of sids) ended.set(sid, until);
+    },
+    async wasEnded(sid) {
+      return (ended.get(sid) ?? 0) > clock();
+    },
+  };
+}
+
+/** One index per store object, so that two apps sharing a store (tests, the benchmark) share it too. */
+const indexes = new WeakMap<session.Store, UserSessionIndex>();
+
+/**
+ * The index that lives in `store`: the store itself for SQLite, keys beside the sessions for Redis
+ * (connect-redis), Maps for the MemoryStore. Any other store needs its index passed explicitly.
+ */
+export function userSessionIndexFor(store: session.Store): UserSessionIndex {
+  const known = indexes.get(store);
+  if (known) return known;
+  let index: UserSessionIndex;
+  if (store instanceof SqliteSessionStore) index = store.userSessions;
+  else if (store instanceof RedisStore) index = createRedisUserSessionIndex(store.client as unknown as RedisIndexClient, store.prefix);
+  else if (store instanceof session.MemoryStore) index = createMemoryUserSessionIndex();
+  else throw new Error('no per-user session index for this session store: pass one (sessionIndex)');
+  indexes.set(store, index);
+  return index;
+}
