@@ -7,6 +7,7 @@ import { createEmulatorMailbox } from '../../src/cognito/mailbox';
 import { resolveCognitoSettings, type CognitoSettings } from '../../src/cognito/settings';
 import { loadConfig, type AppConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import type { SessionStoreHandle } from '../../src/sessions';
 import { TEST_APP_BASE_URL, testEmulator } from './emulator';
 
 /** Everything a test needs from one app instance. */
@@ -36,7 +37,9 @@ export function testConfig(env: Record<string, string> = {}): AppConfig {
 }
 
 /** Builds the app against the suite's cognito-local (or `overrides`), capturing its logs. */
-export function buildTestApp(overrides: Partial<AppDeps> & { env?: Record<string, string> } = {}): TestApp {
+export function buildTestApp(
+  overrides: Partial<AppDeps> & { env?: Record<string, string>; sessions?: SessionStoreHandle } = {},
+): TestApp {
   const { emulator, ids } = testEmulator();
   const config = overrides.config ?? testConfig(overrides.env);
   const settings = resolveCognitoSettings(config, ids, emulator.url);
@@ -47,7 +50,8 @@ export function buildTestApp(overrides: Partial<AppDeps> & { env?: Record<string
       cb();
     },
   });
-  const sessionStore = overrides.sessionStore ?? new session.MemoryStore();
+  // A store handle brings its per-user session index along (a timed store cannot be looked into).
+  const sessionStore = overrides.sessions?.store ?? overrides.sessionStore ?? new session.MemoryStore();
   const app = createApp({
     config,
     cognito: overrides.cognito ?? {
@@ -55,6 +59,7 @@ export function buildTestApp(overrides: Partial<AppDeps> & { env?: Record<string
       client: createCognitoClient({ region: 'local', endpoint: emulator.url, timeoutMs: 5000 }),
     },
     sessionStore,
+    sessionIndex: overrides.sessions?.userSessions ?? overrides.sessionIndex,
     mailbox: 'mailbox' in overrides ? overrides.mailbox : createEmulatorMailbox(emulator.dir, ids.userPoolId),
     sessionSecret: overrides.sessionSecret ?? (config.session.secret as string),
     logger: overrides.logger ?? createLogger({ level: 'info', destination }),

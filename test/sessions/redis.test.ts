@@ -41,8 +41,8 @@ describe('Redis sessions (against a real redis-server)', function () {
     createRedisRateLimitStores(handle.sendCommand!, `rl-test-${Math.random().toString(36).slice(2)}:`);
 
   it('lets two instances share sessions with no sticky routing: sign in on A, use B, sign out on B, A refuses', async () => {
-    const a = buildTestApp({ sessionStore: (await redisStore()).store });
-    const b = buildTestApp({ sessionStore: (await redisStore()).store });
+    const a = buildTestApp({ sessions: await redisStore() });
+    const b = buildTestApp({ sessions: await redisStore() });
     const user = await createConfirmedUser();
     const login = await submit(a.agent(), '/login', '/login', { email: user.email, password: user.password });
     expect(login.status).to.equal(303);
@@ -59,15 +59,15 @@ describe('Redis sessions (against a real redis-server)', function () {
   it('keeps sessions across an app restart', async () => {
     const first = await redisStore();
     const user = await createConfirmedUser();
-    const login = await submit(buildTestApp({ sessionStore: first.store }).agent(), '/login', '/login', { email: user.email, password: user.password });
+    const login = await submit(buildTestApp({ sessions: first }).agent(), '/login', '/login', { email: user.email, password: user.password });
     await first.close();
-    const restarted = buildTestApp({ sessionStore: (await redisStore()).store });
+    const restarted = buildTestApp({ sessions: await redisStore() });
     expect((await supertest(restarted.app).get('/complete').set('Cookie', sidCookie(login)).expect(200)).text).to.contain(user.email);
   });
 
   it('answers 503 while Redis is down, keeps running, and recovers by itself when it is back', async () => {
     const handle = await redisStore();
-    const t = buildTestApp({ sessionStore: handle.store });
+    const t = buildTestApp({ sessions: handle });
     const user = await createConfirmedUser();
     const cookie = sidCookie(await submit(t.agent(), '/login', '/login', { email: user.email, password: user.password }));
 
@@ -86,7 +86,7 @@ describe('Redis sessions (against a real redis-server)', function () {
 
   it('answers a signed-in page, the sign-in page and /readyz with 503 within 5 s while Redis hangs, and serves again after it resumes', async () => {
     const handle = await redisStore();
-    const t = buildTestApp({ sessionStore: handle.store, readiness: { sessionStore: handle.ping }, rateLimitStores: rateLimitStoresOf(handle) });
+    const t = buildTestApp({ sessions: handle, readiness: { sessionStore: handle.ping }, rateLimitStores: rateLimitStoresOf(handle) });
     const user = await createConfirmedUser();
     const cookie = sidCookie(await submit(t.agent(), '/login', '/login', { email: user.email, password: user.password }));
     await supertest(t.app).get('/readyz').expect(200);
@@ -126,8 +126,8 @@ describe('Redis sessions (against a real redis-server)', function () {
     // One prefix for both, as server.ts gives every instance.
     const prefix = `rl-test-${Math.random().toString(36).slice(2)}:`;
     const env = { RATE_LIMIT_SIGNIN_FAILURES: '3' };
-    const onA = buildTestApp({ env, sessionStore: a.store, rateLimitStores: createRedisRateLimitStores(a.sendCommand!, prefix) });
-    const onB = buildTestApp({ env, sessionStore: b.store, rateLimitStores: createRedisRateLimitStores(b.sendCommand!, prefix) });
+    const onA = buildTestApp({ env, sessions: a, rateLimitStores: createRedisRateLimitStores(a.sendCommand!, prefix) });
+    const onB = buildTestApp({ env, sessions: b, rateLimitStores: createRedisRateLimitStores(b.sendCommand!, prefix) });
     const user = await createConfirmedUser();
     const wrong = { email: user.email, password: 'Wr0ng-Password!' };
     expect((await submit(onA.agent(), '/login', '/login', wrong)).status).to.equal(401);
@@ -144,7 +144,7 @@ describe('Redis sessions (against a real redis-server)', function () {
     const handle = createSessionStore(testConfig({ SESSION_STORE: 'redis', REDIS_URL: redis.url }), quiet);
     handles.push(handle);
     handle.ready.catch(() => undefined);
-    const t = buildTestApp({ env: { RATE_LIMIT_IP_PER_MINUTE: '2' }, sessionStore: handle.store, rateLimitStores: rateLimitStoresOf(handle) });
+    const t = buildTestApp({ env: { RATE_LIMIT_IP_PER_MINUTE: '2' }, sessions: handle, rateLimitStores: rateLimitStoresOf(handle) });
     try {
       const down = await supertest(t.app).get('/login').set('Accept-Language', 'en');
       expect(down.status).to.equal(503);

@@ -76,7 +76,7 @@ describe('SqliteSessionStore', () => {
     const handle = createSessionStore(config, pino({ level: 'silent' }));
     const locker = new Database(path.join(dir, 'sessions.sqlite'));
     try {
-      const t = buildTestApp({ config, sessionStore: handle.store, readiness: { sessionStore: handle.ping } });
+      const t = buildTestApp({ config, sessions: handle, readiness: { sessionStore: handle.ping } });
       const user = await createConfirmedUser();
       const agent = t.agent();
       const form = await agent.get('/login').expect(200);
