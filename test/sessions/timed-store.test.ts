@@ -13,7 +13,8 @@ class HangingStore extends session.MemoryStore {
   }
 }
 
-const sess = { cookie: { originalMaxAge: 60_000, expires: new Date(Date.now() + 60_000) } } as session.SessionData;
+// An hour: the suite loads this file long before the test runs.
+const sess = { cookie: { originalMaxAge: 3_600_000, expires: new Date(Date.now() + 3_600_000) } } as session.SessionData;
 
 function getFrom(store: session.Store, sid: string): Promise<{ calls: number; err: unknown; value: unknown }> {
   return new Promise((resolve) => {
