@@ -52,7 +52,10 @@ export async function expireSession(req: Request, res: Response, cookieName: str
 }
 
 /** The custom sign-in page, with where to go afterwards and a notice key for the page to show. */
-export function signInPath(options: { returnTo?: string | undefined; notice?: 'session_expired' | undefined }): string {
+export function signInPath(options: {
+  returnTo?: string | undefined;
+  notice?: 'session_expired' | 'signed_in_required' | undefined;
+}): string {
   const params = new URLSearchParams();
   if (options.returnTo) params.set('returnTo', options.returnTo);
   if (options.notice) params.set('notice', options.notice);

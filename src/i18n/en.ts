@@ -56,7 +56,7 @@ export const en = {
   'form.tooLong': 'This is too long.',
   'form.invalidCode': 'Enter the code from the email (digits only).',
   'form.passwordMismatch': 'The two passwords are not the same.',
-  'form.errorSummary': 'Please check the form: {count} problem(s).',
+  'form.errorSummary': 'Please check the form: there are {count} problems.',
   'field.email': 'Email address',
   'field.password': 'Password',
   'field.newPassword': 'New password',
@@ -208,6 +208,13 @@ export const en = {
   'notice.password_reset_required': 'An administrator has reset your password: choose a new one. Enter the code we emailed to you. No code? Ask for a new one with “Forgot your password?” on the sign-in page.',
   'error.password_reset_required': 'Your password was reset by an administrator. Set a new one with the code we emailed to you.',
   'error.trigger_refused': 'This was refused by a rule of the service. Please check what you entered; if it keeps happening, contact the service.',
+  // Page layout and notices (issue 13): plural-aware summary, sign-out notice, profile sections.
+  'form.errorSummary.one': 'Please check the form: there is one problem.',
+  'notice.signed_out': 'You have signed out.',
+  'nav.accountMenu': 'Account menu',
+  'profile.emailTitle': 'Email address',
+  'profile.passwordTitle': 'Password',
+  'profile.passwordLead': 'Use a password you do not use anywhere else.',
 } as const satisfies Record<string, string>;
 
 /** A message key. */
