@@ -45,6 +45,8 @@ const QUERY_NOTICES: ReadonlyMap<string, MessageKey> = new Map([
   ['account_deleted', 'notice.account_deleted'],
   ['session_expired', 'error.session_expired'],
   ['signed_out_everywhere', 'notice.signed_out_everywhere'],
+  ['signed_in_required', 'notice.signed_in_required'],
+  ['signed_out', 'notice.signed_out'],
 ]);
 
 /** What {@link createApp} is built from. Tests pass their own of each. */
@@ -143,6 +145,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.locals.user = req.user;
     res.locals.emulator = cognito.settings.emulator;
+    res.locals.appName = config.appName ?? res.locals.t('app.name');
     // Lazy: only pages with a form create a token (and so a session).
     res.locals.csrfToken = () => csrf.generateToken(req);
     res.locals.languageHref = (locale: Locale) => languageSwitchHref(req.path, locale);

@@ -21,6 +21,8 @@ export interface AppConfig {
   /** How many proxies in front of the app are trusted (0 when `trustProxy` is false); see README. */
   trustProxyHops: number;
   logLevel: string;
+  /** The product name in the pages' header and titles (APP_NAME); undefined: the catalogue's `app.name`. */
+  appName: string | undefined;
   /**
    * The offline mailbox answers every client, not only this machine (DEV_MAILBOX_OPEN). For a container
    * whose published ports are bound to the host's loopback, where requests arrive from the bridge.
@@ -116,6 +118,7 @@ const schema = z.object({
   DATA_DIR: z.string().trim().min(1).default('.data'),
   TRUST_PROXY: proxyHops.default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  APP_NAME: optionalString.pipe(z.string().max(60, 'must be at most 60 characters').optional()),
   DEV_MAILBOX_OPEN: booleanString.default(false),
   SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   SESSION_STORE: z.enum(['sqlite', 'redis', 'memory']).default('sqlite'),
@@ -222,6 +225,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     trustProxy: e.TRUST_PROXY > 0,
     trustProxyHops: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    appName: e.APP_NAME,
     devMailboxOpen: e.DEV_MAILBOX_OPEN,
     session: {
       secret: e.SESSION_SECRET,

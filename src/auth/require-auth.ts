@@ -50,6 +50,6 @@ function signedOutTarget(req: Request, to: 'sign-in' | 'start'): string {
   if (to === 'start') return '/';
   return signInPath({
     returnTo: req.method === 'GET' ? req.originalUrl : undefined,
-    notice: req.session?.expired ? 'session_expired' : undefined,
+    notice: req.session?.expired ? 'session_expired' : 'signed_in_required',
   });
 }

@@ -15,7 +15,7 @@ export interface SignedIn {
 }
 
 /** Notices the sign-in page shows from its query (the session that could carry them has ended). */
-export type SignInNotice = 'session_expired' | 'signed_out_everywhere';
+export type SignInNotice = 'session_expired' | 'signed_out_everywhere' | 'signed_in_required';
 
 /**
  * Starts a new session for a signed-in user: `req.logIn` regenerates the session id (Passport ≥ 0.6), so

@@ -56,7 +56,7 @@ export const en = {
   'form.tooLong': 'This is too long.',
   'form.invalidCode': 'Enter the code from the email (digits only).',
   'form.passwordMismatch': 'The two passwords are not the same.',
-  'form.errorSummary': 'Please check the form: {count} problem(s).',
+  'form.errorSummary': 'Please check the form: there are {count} problems.',
   'field.email': 'Email address',
   'field.password': 'Password',
   'field.newPassword': 'New password',
@@ -213,6 +213,13 @@ export const en = {
   'profile.signOutEverywhereTitle': 'Sign out everywhere',
   'profile.signOutEverywhereLead': 'Ends every session of your account: on this device and on every other one, such as a shared or lost computer.',
   'profile.signOutEverywhere': 'Sign out everywhere',
+  // Page layout and notices (issue 13): plural-aware summary, sign-out notice, profile sections.
+  'form.errorSummary.one': 'Please check the form: there is one problem.',
+  'notice.signed_out': 'You have signed out.',
+  'nav.accountMenu': 'Account menu',
+  'profile.emailTitle': 'Email address',
+  'profile.passwordTitle': 'Password',
+  'profile.passwordLead': 'Use a password you do not use anywhere else.',
 } as const satisfies Record<string, string>;
 
 /** A message key. */

@@ -112,12 +112,15 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
 
   /*
    * POST /logout — CSRF-protected. Sign out globally where supported, revoke the refresh token, destroy
-   * the session, clear the cookie, then go to Cognito's /logout where the issuer has one, else to /.
+   * the session, clear the cookie, then go to Cognito's /logout where the issuer has one, else to /
+   * with the "signed out" notice.
    */
   router.post('/logout', (req, res, next) => {
     signOutAtCognito(deps.cognitoClient, deps.settings, req.session.tokens, req.log ?? deps.logger)
       .then(() => endSession(req, res, deps.sessionCookieName))
-      .then(() => res.redirect(303, postSignOutRedirect(deps.settings, deps.appBaseUrl)), next);
+      .then(() => postSignOutRedirect(deps.settings, deps.appBaseUrl))
+      // Back on our own start page, it says so; Cognito's /logout only returns to the registered URL, as is.
+      .then((to) => res.redirect(303, to.startsWith('/') ? `${to}?notice=signed_out` : to), next);
   });
 
   return router;

@@ -37,7 +37,7 @@ describe('Hosted UI sign-in (against cognito-local)', () => {
 
     it('speaks Japanese to a Japanese browser', async () => {
       const res = await t.agent().get('/').set('Accept-Language', 'ja,en;q=0.5').expect(200);
-      expect(res.text).to.contain('ログイン開始');
+      expect(res.text).to.contain('サインインを開始');
       expect(res.text).to.contain('<html lang="ja">');
     });
   });
@@ -220,7 +220,7 @@ describe('Hosted UI sign-in (against cognito-local)', () => {
       expect(refreshToken).to.be.a('string');
 
       const res = await agent.post('/logout').type('form').send({ _csrf: csrf }).expect(303);
-      expect(res.headers.location).to.equal('/');
+      expect(res.headers.location).to.equal('/?notice=signed_out');
       expect(sidOf(res)).to.equal('sid=');
       expect(await storedSessionCount(t)).to.equal(0);
       await agent.get('/complete').expect(303).expect('Location', '/');

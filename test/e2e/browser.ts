@@ -11,8 +11,11 @@ import { freePort } from '../helpers/ports';
 
 /** Debian's Chromium (`apt-get install chromium`); never a browser download. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** Where journeys save their screenshots (git-ignored); README's pictures are copies of some. */
-export const SCREENSHOT_DIR = path.resolve(__dirname, '../../.data/e2e-screenshots');
+/**
+ * Where journeys save their screenshots: git-ignored by default; `E2E_SCREENSHOT_DIR=test/e2e/screenshots`
+ * regenerates the committed ones that README shows.
+ */
+export const SCREENSHOT_DIR = path.resolve(process.env.E2E_SCREENSHOT_DIR ?? path.join(__dirname, '../../.data/e2e-screenshots'));
 
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -51,11 +54,14 @@ export async function startWorld(): Promise<E2eWorld> {
 }
 
 /** A fresh browser profile; every CSP violation or page error fails the test at the end. */
-export async function newPage(world: E2eWorld, options: { locale?: string; javaScriptEnabled?: boolean; width?: number } = {}) {
+export async function newPage(
+  world: E2eWorld,
+  options: { locale?: string; javaScriptEnabled?: boolean; width?: number; height?: number } = {},
+) {
   const context: BrowserContext = await world.browser.newContext({
     locale: options.locale ?? 'en-GB',
     javaScriptEnabled: options.javaScriptEnabled ?? true,
-    viewport: { width: options.width ?? 1000, height: 800 },
+    viewport: { width: options.width ?? 1000, height: options.height ?? 800 },
   });
   const page = await context.newPage();
   const problems: string[] = [];
@@ -87,4 +93,30 @@ export async function expectAccessible(page: Page): Promise<void> {
 /** Saves a full-page screenshot under SCREENSHOT_DIR. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/** Where the page's parts sit, in CSS pixels: what a person sees of the layout. */
+export interface LayoutFacts {
+  viewportWidth: number;
+  scrollWidth: number;
+  header: { height: number };
+  banner: { height: number; lineHeight: number } | undefined;
+  card: { left: number; right: number; width: number } | undefined;
+}
+
+export async function layoutOf(page: Page): Promise<LayoutFacts> {
+  // No named functions inside: the test runner's transform would wrap them in a helper the page lacks.
+  return page.evaluate(() => {
+    const banner = document.querySelector('.emulator-badge');
+    const card = document.querySelector('main .card')?.getBoundingClientRect();
+    return {
+      viewportWidth: document.documentElement.clientWidth,
+      scrollWidth: document.documentElement.scrollWidth,
+      header: { height: document.querySelector('header')?.getBoundingClientRect().height ?? 0 },
+      banner: banner
+        ? { height: banner.getBoundingClientRect().height, lineHeight: parseFloat(getComputedStyle(banner).lineHeight) }
+        : undefined,
+      card: card ? { left: card.left, right: card.right, width: card.width } : undefined,
+    };
+  });
 }

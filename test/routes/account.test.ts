@@ -53,7 +53,7 @@ describe('custom account pages (against cognito-local)', () => {
 
       const out = await submit(agent, '/profile', '/logout', {});
       expect(out.status).to.equal(303);
-      await agent.get('/profile').expect(303).expect('Location', '/login?returnTo=%2Fprofile');
+      await agent.get('/profile').expect(303).expect('Location', '/login?returnTo=%2Fprofile&notice=signed_in_required');
 
       const old = await submit(agent, '/login', '/login', { email, password: TEST_PASSWORD });
       expect(old.status).to.equal(401);
@@ -163,7 +163,7 @@ describe('custom account pages (against cognito-local)', () => {
   it('keeps returnTo through the custom sign-in', async () => {
     const user = await createConfirmedUser();
     const agent = t.agent();
-    await agent.get('/password/change').expect(303).expect('Location', '/login?returnTo=%2Fpassword%2Fchange');
+    await agent.get('/password/change').expect(303).expect('Location', '/login?returnTo=%2Fpassword%2Fchange&notice=signed_in_required');
     const res = await submit(agent, '/login?returnTo=%2Fpassword%2Fchange', '/login?returnTo=%2Fpassword%2Fchange', {
       email: user.email,
       password: user.password,

@@ -325,8 +325,8 @@ describe('e-mail verification and change (against cognito-local)', () => {
   describe('guards', () => {
     it('sends a signed-out person to sign in, and refuses every POST without a CSRF token (403)', async () => {
       const t = appOn(keepPool);
-      await t.agent().get('/email/change').expect(303).expect('Location', '/login?returnTo=%2Femail%2Fchange');
-      await t.agent().get('/email/verify').expect(303).expect('Location', '/login?returnTo=%2Femail%2Fverify');
+      await t.agent().get('/email/change').expect(303).expect('Location', '/login?returnTo=%2Femail%2Fchange&notice=signed_in_required');
+      await t.agent().get('/email/verify').expect(303).expect('Location', '/login?returnTo=%2Femail%2Fverify&notice=signed_in_required');
       const user = await createUserIn(keepPool);
       const agent = await signIn(t, user.email);
       for (const action of ['/email/change', '/email/verify', '/email/verify/send']) {
