@@ -95,7 +95,7 @@ describe('credential changes end every session of the account (against cognito-l
     });
     expect(reset.status).to.equal(303);
     expect(reset.headers.location).to.equal('/login');
-    for (const agent of [a, b]) await agent.get('/profile').expect(303).expect('Location', '/login?returnTo=%2Fprofile');
+    for (const agent of [a, b]) await agent.get('/profile').expect(303).expect('Location', '/login?returnTo=%2Fprofile&notice=signed_in_required');
     for (const sid of sids) expect(await storedSession(store, sid)).to.equal(null);
     expect((await c.get('/login').set('Accept-Language', 'en')).text).to.contain('Your password was reset');
   });
@@ -127,7 +127,7 @@ describe('credential changes end every session of the account (against cognito-l
     const del = await submit(a, '/profile', '/profile/delete', { confirmEmail: user.email });
     expect(del.status).to.equal(303);
     expect(await storedSession(store, sidB)).to.equal(null);
-    await b.get('/profile').expect(303).expect('Location', '/login?returnTo=%2Fprofile');
+    await b.get('/profile').expect(303).expect('Location', '/login?returnTo=%2Fprofile&notice=signed_in_required');
     await b.get('/complete').expect(303).expect('Location', '/');
   });
 

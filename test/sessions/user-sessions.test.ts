@@ -92,7 +92,7 @@ describe('ending every session of a user on a credential change (per-user sessio
       const newSidA = sessionIdOf(sidOf(change)!);
       expect(newSidA).to.not.equal(sidA);
 
-      await b.get('/profile').expect(303).expect('Location', '/login?returnTo=%2Fprofile');
+      await b.get('/profile').expect(303).expect('Location', '/login?returnTo=%2Fprofile&notice=signed_in_required');
       expect((await a.get('/profile').expect(200)).text).to.contain('Your password was changed');
       expect(await storedSession(stores[1], sidB), "B's session in the store").to.equal(null);
       expect(await storedSession(stores[0], sidA), "A's old session id in the store").to.equal(null);
