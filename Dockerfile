@@ -1,10 +1,12 @@
 # The app for production: built in one stage, run from a slim image with production dependencies only,
-# as a non-root user. Not exercised by CI (no Docker engine there); `npm start` runs the same build.
+# as a non-root user, on Node 24 (the project's target LTS; docs/configuration.md, "Node.js"). Not
+# exercised by CI (no Docker engine there); `npm start` runs the same build, and CI runs the suite on
+# Node 24 too.
 #
 #   docker build -t cognito-express .
 #   docker run -p 3000:3000 --env-file .env cognito-express
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # better-sqlite3 compiles its native module when no prebuilt binary can be fetched.
 RUN apt-get update \
@@ -16,7 +18,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \

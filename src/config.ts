@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 
 /**
@@ -129,8 +131,12 @@ const schema = z.object({
   COGNITO_LOCAL_PORT: port.default(9229),
   COGNITO_ENDPOINT: optionalString.pipe(httpUrl.optional()),
   COGNITO_LOCAL_DIR: optionalString,
+  // `local` is cognito-local's own convention; crossVariableProblems refuses it for real Cognito.
   COGNITO_REGION: optionalString.pipe(
-    z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as ap-northeast-1').optional(),
+    z
+      .string()
+      .regex(/^(local|[a-z]{2}(-gov)?-[a-z]+-\d)$/, 'must be an AWS region such as ap-northeast-1 (or local, with an emulator)')
+      .optional(),
   ),
   COGNITO_USER_POOL_ID: optionalString.pipe(
     z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'must be a user pool id such as ap-northeast-1_AbCdEf123').optional(),
@@ -151,6 +157,9 @@ const schema = z.object({
   RATE_LIMIT_SIGNIN_START_PER_MINUTE: z.coerce.number().int().min(1).default(30),
 });
 
+/** Every variable {@link loadConfig} reads, in the order of the schema (docs/configuration.md lists each). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 const REAL_COGNITO_VARS = [
   'COGNITO_REGION',
   'COGNITO_USER_POOL_ID',
@@ -160,54 +169,107 @@ const REAL_COGNITO_VARS = [
   'APP_BASE_URL',
 ] as const;
 
-function present(env: Record<string, string | undefined>, name: string): boolean {
-  return (env[name] ?? '').trim() !== '';
+const REAL_COGNITO_HINTS: Partial<Record<string, string>> = {
+  COGNITO_CLIENT_SECRET: " (the app client's secret: the CDK stack's CognitoClientSecretCommand output prints it)",
+};
+
+/** The environment after {@link withoutEmptyValues}: every value trimmed and non-empty. */
+type CleanEnv = Readonly<Record<string, string>>;
+
+function present(env: CleanEnv, name: string): boolean {
+  return env[name] !== undefined;
 }
 
 /** In production always real Cognito; elsewhere an explicit endpoint or pool means that, else embedded. */
-function modeOf(env: Record<string, string | undefined>): CognitoMode {
-  if ((env.NODE_ENV ?? '').trim() === 'production') return 'aws';
+function modeOf(env: CleanEnv): CognitoMode {
+  if (env.NODE_ENV === 'production') return 'aws';
   if (present(env, 'COGNITO_ENDPOINT')) return 'emulator';
   if (['COGNITO_USER_POOL_ID', 'COGNITO_CLIENT_ID', 'COGNITO_DOMAIN'].some((n) => present(env, n))) return 'aws';
   return 'embedded';
 }
 
-function crossVariableProblems(env: Record<string, string | undefined>): string[] {
+function crossVariableProblems(env: CleanEnv): string[] {
   const problems: string[] = [];
   const mode = modeOf(env);
   if (mode === 'aws') {
     for (const name of REAL_COGNITO_VARS) {
-      if (!present(env, name)) problems.push(`${name}: required to use real Amazon Cognito`);
+      if (!present(env, name)) problems.push(`${name}: required to use real Amazon Cognito${REAL_COGNITO_HINTS[name] ?? ''}`);
+    }
+    if (env.COGNITO_REGION === 'local') {
+      problems.push("COGNITO_REGION: local is cognito-local's placeholder; real Amazon Cognito needs the pool's region, such as ap-northeast-1 (the part of COGNITO_USER_POOL_ID before the _)");
     }
   }
-  if ((env.SESSION_STORE ?? '').trim() === 'redis' && !present(env, 'REDIS_URL')) {
+  if (mode === 'embedded' && (env.PORT ?? '3000') === (env.COGNITO_LOCAL_PORT ?? '9229')) {
+    problems.push('COGNITO_LOCAL_PORT: the same port as PORT; the app and its embedded emulator each need their own');
+  }
+  if (env.SESSION_STORE === 'redis' && !present(env, 'REDIS_URL')) {
     problems.push('REDIS_URL: required with SESSION_STORE=redis (e.g. redis://localhost:6379)');
   }
   if (mode === 'emulator' && present(env, 'COGNITO_USER_POOL_ID') !== present(env, 'COGNITO_CLIENT_ID')) {
     problems.push('COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID: set both or neither with COGNITO_ENDPOINT');
   }
-  if ((env.NODE_ENV ?? '').trim() === 'production') {
+  if (env.NODE_ENV === 'production') {
     if (present(env, 'COGNITO_ENDPOINT')) problems.push('COGNITO_ENDPOINT: an emulator is never used when NODE_ENV=production');
     if (!present(env, 'SESSION_SECRET')) problems.push('SESSION_SECRET: required when NODE_ENV=production (at least 32 characters)');
-    if ((env.SESSION_STORE ?? '').trim() === 'memory') {
+    if (env.SESSION_STORE === 'memory') {
       problems.push('SESSION_STORE: memory loses sessions and is refused when NODE_ENV=production');
     }
-    if (present(env, 'APP_BASE_URL') && !(env.APP_BASE_URL as string).trim().startsWith('https://')) {
-      problems.push('APP_BASE_URL: must be https:// when NODE_ENV=production');
+    if (present(env, 'APP_BASE_URL') && !(env.APP_BASE_URL as string).startsWith('https://')) {
+      problems.push('APP_BASE_URL: must be https:// when NODE_ENV=production (http://localhost is for development: NODE_ENV=development)');
     }
   }
   return problems;
 }
 
 /**
- * Parses and validates the environment once, at start.
+ * The environment as the rules read it: values trimmed, and an empty value dropped, so that `NODE_ENV=`
+ * (as docker-compose and env files often write) means the default rather than an invalid value.
+ */
+function withoutEmptyValues(env: Record<string, string | undefined>): CleanEnv {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const trimmed = value?.trim();
+    if (trimmed) kept[name] = trimmed;
+  }
+  return kept;
+}
+
+/**
+ * Reads `<dir>/.env` (Node's own parser, as `process.loadEnvFile` and `node --env-file` use) into `env`,
+ * for the variables that are unset or empty there: a variable already in the environment wins.
+ * `process.loadEnvFile` itself would keep an empty variable (`NODE_ENV=` from docker-compose) over the
+ * file's value, and can only write `process.env`.
  *
- * @param env - usually `process.env`; tests pass a plain object.
+ * @param env - usually `process.env`, so that what reads it besides the app (the AWS SDK's
+ *   `AWS_PROFILE`, Express's `NODE_ENV`) sees the same values.
+ * @returns the file's absolute path, or undefined when there is no `.env` there.
+ * @throws {@link ConfigError} when the file exists but cannot be read.
+ */
+export function loadDotEnv(dir: string, env: Record<string, string | undefined>): string | undefined {
+  const file = path.resolve(dir, '.env');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ConfigError([`${file}: cannot be read (${(err as Error).message})`]);
+  }
+  for (const [name, value] of Object.entries(parseEnv(text))) {
+    if ((env[name] ?? '').trim() === '') env[name] = value;
+  }
+  return file;
+}
+
+/**
+ * Parses and validates the environment once, at start. An empty variable counts as unset.
+ *
+ * @param rawEnv - usually `process.env`; tests pass a plain object.
  * @throws {@link ConfigError} naming every missing or invalid variable.
  */
-export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+export function loadConfig(rawEnv: Record<string, string | undefined>): AppConfig {
+  const env = withoutEmptyValues(rawEnv);
   const parsed = schema.safeParse(env);
-  // Cross-variable rules look at the raw values, so that one message names every problem at once.
+  // Cross-variable rules look at the unvalidated values, so that one message names every problem at once.
   const problems = crossVariableProblems(env);
   if (!parsed.success) {
     problems.unshift(...parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`));

@@ -3,17 +3,58 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Server } from 'node:http';
 import { createApp } from './app';
 import { createCognitoClient } from './cognito/client';
-import { startEmulator, waitForEmulator, type RunningEmulator } from './cognito/emulator';
+import { assertPortFree, PortInUseError, startEmulator, waitForEmulator, type RunningEmulator } from './cognito/emulator';
 import { createEmulatorMailbox } from './cognito/mailbox';
 import { provisionEmulatorPool } from './cognito/provision';
 import { resolveCognitoSettings, type CognitoSettings, type PoolIds } from './cognito/settings';
-import { ConfigError, loadConfig, type AppConfig } from './config';
+import { ConfigError, loadConfig, loadDotEnv, type AppConfig } from './config';
 import { createLogger } from './logger';
 import { createRedisRateLimitStores } from './routes/rate-limit';
 import { createSessionStore, resolveSessionSecret } from './sessions';
 
 /** How long in-flight requests may take to finish after SIGTERM. */
 const SHUTDOWN_GRACE_MS = 10_000;
+
+/** Where the settings came from, for the banner and for a refused configuration. */
+function settingsSource(envFile: string | undefined): string {
+  return envFile === undefined
+    ? `the environment only (no .env in ${process.cwd()})`
+    : `the environment and ${envFile} (a variable set in the environment wins)`;
+}
+
+/** Loads `.env` from the working directory, then validates; a bad configuration ends the process with its message. */
+function readConfig(): { config: AppConfig; envFile: string | undefined } {
+  let envFile: string | undefined;
+  try {
+    envFile = loadDotEnv(process.cwd(), process.env);
+    return { config: loadConfig(process.env), envFile };
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\nSettings read from ${settingsSource(envFile)}.\n`);
+    process.exit(1);
+  }
+}
+
+/**
+ * A port another process holds, as a start-up error that names the variable setting it and how to
+ * choose another (docs/configuration.md, "Ports").
+ */
+function portInUseError(err: PortInUseError, variable: 'PORT' | 'COGNITO_LOCAL_PORT'): Error {
+  const advice =
+    variable === 'PORT'
+      ? 'Stop that process, or choose another port with PORT (and APP_BASE_URL, if you set it, to match).'
+      : 'Stop that process, or choose another port with COGNITO_LOCAL_PORT.';
+  const inspector =
+    err.port === 9229 ? " 9229 is also Node's inspector port: a process started with --inspect (as editors start one to debug it) may hold it." : '';
+  return new Error(`${variable}=${err.port}: another process is already listening on ${err.host}:${err.port} (${err.detail}).${inspector} ${advice}`);
+}
+
+/** For `.catch`: a {@link PortInUseError} becomes {@link portInUseError} for `variable`; anything else passes through. */
+function namingPort(variable: 'PORT' | 'COGNITO_LOCAL_PORT'): (err: unknown) => never {
+  return (err) => {
+    throw err instanceof PortInUseError ? portInUseError(err, variable) : err;
+  };
+}
 
 /** Starts (embedded) or finds (COGNITO_ENDPOINT) the emulator and provisions it, or takes AWS ids from config. */
 async function prepareCognito(config: AppConfig): Promise<{ settings: CognitoSettings; emulator?: RunningEmulator }> {
@@ -24,7 +65,7 @@ async function prepareCognito(config: AppConfig): Promise<{ settings: CognitoSet
   }
   const emulator =
     c.mode === 'embedded'
-      ? await startEmulator({ dir: path.join(config.dataDir, 'cognito'), port: c.localPort })
+      ? await startEmulator({ dir: path.join(config.dataDir, 'cognito'), port: c.localPort }).catch(namingPort('COGNITO_LOCAL_PORT'))
       : undefined;
   const url = emulator?.url ?? (c.endpoint as string);
   if (!emulator) await waitForEmulator(url, { timeoutMs: 30_000 });
@@ -50,9 +91,27 @@ function sessionsLine(config: AppConfig): string {
   return config.session.store;
 }
 
-function banner(config: AppConfig, settings: CognitoSettings, emulator: RunningEmulator | undefined, mailbox: boolean): string {
+/** Resolves once the app listens; rejects with {@link PortInUseError} when another process took the port meanwhile. */
+function listen(server: Server, config: AppConfig): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(err.code === 'EADDRINUSE' ? new PortInUseError(config.host, config.port, err.message) : err);
+    });
+  });
+}
+
+interface BannerFacts {
+  settings: CognitoSettings;
+  emulator: RunningEmulator | undefined;
+  mailbox: boolean;
+  envFile: string | undefined;
+}
+
+function banner(config: AppConfig, { settings, emulator, mailbox, envFile }: BannerFacts): string {
   const lines = [
     '',
+    `  Settings:      ${settingsSource(envFile)}`,
     `  App:           ${config.appBaseUrl}  (listening on ${config.host}:${config.port})`,
     settings.emulator
       ? `  Cognito:       EMULATOR (cognito-local) at ${settings.apiEndpoint} — not real Amazon Cognito`
@@ -67,17 +126,10 @@ function banner(config: AppConfig, settings: CognitoSettings, emulator: RunningE
 }
 
 async function main(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const { config, envFile } = readConfig();
   const logger = createLogger({ level: config.logLevel });
+  // Before the emulator starts: a taken app port is then reported at once, with nothing to clean up.
+  await assertPortFree(config.host, config.port).catch(namingPort('PORT'));
   const { settings, emulator } = await prepareCognito(config);
   const sessions = createSessionStore(config, logger);
   const storeReady = await Promise.race([sessions.ready.then(() => true), delay(10_000, false)]);
@@ -99,11 +151,8 @@ async function main(): Promise<void> {
   });
 
   const server: Server = app.listen(config.port, config.host);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  process.stdout.write(banner(config, settings, emulator, mailbox !== undefined));
+  await listen(server, config).catch(namingPort('PORT'));
+  process.stdout.write(banner(config, { settings, emulator, mailbox: mailbox !== undefined, envFile }));
 
   // Graceful shutdown: /readyz turns 503, no new connections, in-flight requests finish, then the store
   // and the embedded emulator close and the process exits 0 (or 1 if that takes too long).

@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 import { expect } from 'chai';
-import { ConfigError, loadConfig } from '../src/config';
+import { developmentEnvFile, productionEnvFile, type PoolEnv } from '../infra/lib/env-files';
+import { CONFIG_VARIABLES, ConfigError, loadConfig, loadDotEnv } from '../src/config';
 
 const REAL = {
   COGNITO_REGION: 'ap-northeast-1',
@@ -10,6 +14,20 @@ const REAL = {
   COGNITO_DOMAIN: 'auth.example.com',
   APP_BASE_URL: 'https://app.example.com',
 };
+
+/** What the CDK stack's outputs hold for a deployed pool (infra/lib/env-files.ts renders them). */
+const STACK_POOL: PoolEnv = {
+  region: 'ap-northeast-1',
+  userPoolId: 'ap-northeast-1_AbCdEf123',
+  clientId: 'abc123def456',
+  domain: 'myapp-signin.auth.ap-northeast-1.amazoncognito.com',
+  identityProviders: [],
+};
+
+/** An env file as the app reads it: Node's own parser, the one `.env` loading uses. */
+function envFileVariables(text: string): Record<string, string> {
+  return parseEnv(text) as Record<string, string>;
+}
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -67,5 +85,123 @@ describe('loadConfig', () => {
   it('accepts a complete production configuration with a __Host- cookie', () => {
     const c = loadConfig({ ...REAL, NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) });
     expect(c.session.cookieName).to.equal('__Host-sid');
+  });
+
+  it('treats every variable left empty as unset: the same configuration as an empty environment', () => {
+    const empty = Object.fromEntries(CONFIG_VARIABLES.map((name) => [name, '']));
+    expect(loadConfig(empty)).to.deep.equal(loadConfig({}));
+    const blank = Object.fromEntries(CONFIG_VARIABLES.map((name) => [name, '  ']));
+    expect(loadConfig(blank)).to.deep.equal(loadConfig({}));
+  });
+
+  it('gives an empty choice (NODE_ENV=, SESSION_STORE=, LOG_LEVEL=) its default', () => {
+    const c = loadConfig({ NODE_ENV: '', SESSION_STORE: '', LOG_LEVEL: '' });
+    expect([c.env, c.session.store, c.logLevel]).to.deep.equal(['development', 'sqlite', 'info']);
+  });
+
+  it('gives an empty number (PORT=, COGNITO_LOCAL_PORT=, timeouts, rate limits) its default', () => {
+    const c = loadConfig({
+      PORT: '',
+      COGNITO_LOCAL_PORT: '',
+      SESSION_IDLE_TIMEOUT_SECONDS: '',
+      COGNITO_TIMEOUT_MS: '',
+      RATE_LIMIT_IP_PER_MINUTE: '',
+    });
+    expect([c.port, c.cognito.localPort, c.session.idleTimeoutSeconds, c.cognito.timeoutMs, c.rateLimit.perIpPerMinute])
+      .to.deep.equal([3000, 9229, 7200, 5000, 30]);
+  });
+
+  it('gives an empty switch (TRUST_PROXY=, DEV_MAILBOX_OPEN=, OIDC_NONCE=) its default', () => {
+    const c = loadConfig({ TRUST_PROXY: '', DEV_MAILBOX_OPEN: '', OIDC_NONCE: '' });
+    expect([c.trustProxy, c.devMailboxOpen, c.cognito.nonce]).to.deep.equal([false, false, false]);
+  });
+
+  it('gives an empty address or path (APP_BASE_URL=, HOST=, DATA_DIR=) its default, and an empty COGNITO_* means no Cognito configured', () => {
+    const c = loadConfig({ APP_BASE_URL: '', HOST: '', DATA_DIR: '', COGNITO_ENDPOINT: '', COGNITO_USER_POOL_ID: '', COGNITO_DOMAIN: '' });
+    expect([c.appBaseUrl, c.host, c.dataDir, c.cognito.mode]).to.deep.equal(['http://localhost:3000', '127.0.0.1', path.resolve('.data'), 'embedded']);
+  });
+
+  it('counts an empty secret as missing in production, and names nothing else', () => {
+    const problems = problemsOf({ ...REAL, NODE_ENV: 'production', SESSION_SECRET: '', SESSION_STORE: '', TRUST_PROXY: '' });
+    expect(problems).to.deep.equal(['SESSION_SECRET: required when NODE_ENV=production (at least 32 characters)']);
+  });
+
+  it('refuses the same port for the app and its embedded emulator', () => {
+    expect(problemsOf({ PORT: '9229' })).to.deep.equal([
+      'COGNITO_LOCAL_PORT: the same port as PORT; the app and its embedded emulator each need their own',
+    ]);
+    expect(loadConfig({ PORT: '9229', COGNITO_LOCAL_PORT: '9230' }).port).to.equal(9229);
+  });
+
+  it("accepts COGNITO_REGION=local (cognito-local's convention) with the embedded emulator and with COGNITO_ENDPOINT", () => {
+    expect(loadConfig({ COGNITO_REGION: 'local' }).cognito.region).to.equal('local');
+    const external = loadConfig({ COGNITO_REGION: 'local', COGNITO_ENDPOINT: 'http://localhost:9229' });
+    expect([external.cognito.mode, external.cognito.region]).to.deep.equal(['emulator', 'local']);
+  });
+
+  it('refuses COGNITO_REGION=local for real Cognito, saying which region it needs', () => {
+    const problems = problemsOf({ ...REAL, COGNITO_REGION: 'local' });
+    expect(problems).to.have.length(1);
+    expect(problems[0]).to.match(/^COGNITO_REGION: local is cognito-local's placeholder; real Amazon Cognito needs the pool's region/);
+  });
+
+  it("runs real Cognito from http://localhost with the CDK stack's development env file, and says where the client secret comes from until it is filled in", () => {
+    const file = envFileVariables(developmentEnvFile(STACK_POOL, 'http://localhost:3000'));
+    expect(problemsOf(file)).to.deep.equal([
+      "COGNITO_CLIENT_SECRET: required to use real Amazon Cognito (the app client's secret: the CDK stack's CognitoClientSecretCommand output prints it)",
+    ]);
+    const c = loadConfig({ ...file, COGNITO_CLIENT_SECRET: 'the-secret' });
+    expect(c.env).to.equal('development');
+    expect(c.cognito.mode).to.equal('aws');
+    expect(c.appBaseUrl).to.equal('http://localhost:3000');
+    expect(c.cognito.domain).to.equal(`https://${STACK_POOL.domain}`);
+    expect(c.session.cookieName, 'no __Host- cookie over http').to.equal('sid');
+  });
+
+  it("refuses the stack's production env file with an http://localhost base URL, pointing to development mode", () => {
+    const file = envFileVariables(productionEnvFile(STACK_POOL, 'http://localhost:3000'));
+    const problems = problemsOf({ ...file, COGNITO_CLIENT_SECRET: 'the-secret', SESSION_SECRET: 'x'.repeat(40) });
+    expect(problems).to.deep.equal([
+      'APP_BASE_URL: must be https:// when NODE_ENV=production (http://localhost is for development: NODE_ENV=development)',
+    ]);
+  });
+});
+
+describe('loadDotEnv', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dotenv-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reads .env from the directory; a variable set in the environment wins, and an empty one counts as unset', () => {
+    fs.writeFileSync(path.join(dir, '.env'), '# on its own line\nPORT=5000\nNODE_ENV=production\nLOG_LEVEL="debug"\n');
+    const env: Record<string, string | undefined> = { PORT: '4000', NODE_ENV: '' };
+    expect(loadDotEnv(dir, env)).to.equal(path.join(dir, '.env'));
+    expect(env).to.deep.equal({ PORT: '4000', NODE_ENV: 'production', LOG_LEVEL: 'debug' });
+  });
+
+  it('reads nothing and says so when the directory has no .env', () => {
+    const env = { PORT: '4000' };
+    expect(loadDotEnv(dir, env)).to.equal(undefined);
+    expect(env).to.deep.equal({ PORT: '4000' });
+  });
+
+  it('names the file when .env exists but cannot be read', () => {
+    fs.mkdirSync(path.join(dir, '.env'));
+    expect(() => loadDotEnv(dir, {})).to.throw(ConfigError, path.join(dir, '.env'));
+  });
+});
+
+describe('the configuration reference', () => {
+  const ROOT = path.resolve(__dirname, '..');
+
+  it('docs/configuration.md has a table row for every variable the app reads, and .env.example sets each', () => {
+    const doc = fs.readFileSync(path.join(ROOT, 'docs/configuration.md'), 'utf8');
+    const example = envFileVariables(fs.readFileSync(path.join(ROOT, '.env.example'), 'utf8'));
+    for (const name of CONFIG_VARIABLES) {
+      expect(doc, name).to.contain(`| \`${name}\` |`);
+      expect(example, name).to.have.property(name);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -12,6 +13,36 @@ export interface RunningEmulator {
   /** File that receives the emulator's console output, including the codes it would have e-mailed. */
   logFile: string;
   stop(): Promise<void>;
+}
+
+/**
+ * Another process already listens on `host:port`. The caller knows which setting chose the port and
+ * names it; `detail` is the operating system's address-in-use message.
+ */
+export class PortInUseError extends Error {
+  override name = 'PortInUseError';
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    readonly detail: string,
+  ) {
+    super(`port ${port} on ${host} is already in use (${detail})`);
+  }
+}
+
+/**
+ * Listens on `host:port` for a moment and lets go, to find out whether a server could listen there.
+ *
+ * @throws {@link PortInUseError} when another process holds the port; any other listen error as is.
+ */
+export function assertPortFree(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => {
+      reject(err.code === 'EADDRINUSE' ? new PortInUseError(host, port, err.message) : err);
+    });
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
 }
 
 /** Options for {@link startEmulator}. */
@@ -28,10 +59,14 @@ export interface StartEmulatorOptions {
  * waits until it answers. It runs in its own process because cognito-local keeps its data relative to
  * its working directory. Its console output goes to a file, never to the app's log: it prints
  * confirmation codes.
+ *
+ * @throws {@link PortInUseError} before spawning anything, when another process holds the port (cognito-local
+ *   itself would only exit with code 1, its reason in the log file).
  */
 export async function startEmulator(options: StartEmulatorOptions): Promise<RunningEmulator> {
   const host = options.host ?? '127.0.0.1';
   const url = `http://${host}:${options.port}`;
+  await assertPortFree(host, options.port);
   fs.mkdirSync(path.join(options.dir, '.cognito'), { recursive: true });
   const logFile = path.join(options.dir, 'cognito-local.log');
   const log = fs.openSync(logFile, 'a');
