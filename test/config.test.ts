@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { expect } from 'chai';
-import { ConfigError, loadConfig } from '../src/config';
+import { ConfigError, loadConfig } from '../src/app/config';
 
 const REAL = {
   COGNITO_REGION: 'ap-northeast-1',

@@ -1,4 +1,4 @@
-import type { AppConfig } from '../config';
+import type { AppConfig } from '../app/config';
 
 /** Everything the sign-in code needs to know about one user pool and app client, wherever it runs. */
 export interface CognitoSettings {

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { RequireAuth } from '../auth/require-auth';
-import type { AppConfig } from '../config';
+import type { AppConfig } from '../app/config';
 
 /** The seed's two pages: the start page and the complete (callback result) page. */
 export function createPagesRouter(deps: { config: Pick<AppConfig, 'env'>; requireAuth: RequireAuth }): Router {

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type Options, type Store } from 'express-rate-limit';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
-import type { AppConfig } from '../config';
+import type { AppConfig } from '../app/config';
 import { AppError } from '../errors';
 import type { SendRedisCommand } from '../sessions';
 

@@ -5,7 +5,7 @@ import { RedisStore } from 'connect-redis';
 import session from 'express-session';
 import type { Logger } from 'pino';
 import { createClient } from 'redis';
-import type { AppConfig } from '../config';
+import type { AppConfig } from '../app/config';
 import { SqliteSessionStore } from './sqlite-store';
 import { withStoreTimeout } from './timed-store';
 import { userSessionIndexFor, type UserSessionIndex } from './user-sessions';

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
-import type { AppConfig } from '../config';
+import type { AppConfig } from '../app/config';
 import { AppError } from '../errors';
 import { IndexedSessionStore } from './indexed-store';
 import { anonymousSessionLifetime, sessionLifetime, type Clock } from './lifetime';

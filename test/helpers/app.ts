@@ -1,11 +1,11 @@
 import { Writable } from 'node:stream';
 import session from 'express-session';
 import supertest from 'supertest';
-import { createApp, type AppDeps } from '../../src/app';
+import { createApp, type AppDeps } from '../../src/app/app';
 import { createCognitoClient } from '../../src/cognito/client';
 import { createEmulatorMailbox } from '../../src/cognito/mailbox';
 import { resolveCognitoSettings, type CognitoSettings } from '../../src/cognito/settings';
-import { loadConfig, type AppConfig } from '../../src/config';
+import { loadConfig, type AppConfig } from '../../src/app/config';
 import { createLogger } from '../../src/logger';
 import type { SessionStoreHandle } from '../../src/sessions';
 import { TEST_APP_BASE_URL, testEmulator } from './emulator';

@@ -6,7 +6,7 @@ import { buildTestApp, type TestApp } from '../helpers/app';
 import { codeFromEmulator, newEmail, submit } from '../helpers/forms';
 import { startTestIssuer } from '../helpers/test-issuer';
 import { TEST_PASSWORD } from '../helpers/users';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/app/config';
 
 /**
  * The app as a client at `address` reaches it: the test sets the socket's peer address (supertest can

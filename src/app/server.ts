@@ -2,15 +2,15 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Server } from 'node:http';
 import { createApp } from './app';
-import { createCognitoClient } from './cognito/client';
-import { startEmulator, waitForEmulator, type RunningEmulator } from './cognito/emulator';
-import { createEmulatorMailbox } from './cognito/mailbox';
-import { provisionEmulatorPool } from './cognito/provision';
-import { resolveCognitoSettings, type CognitoSettings, type PoolIds } from './cognito/settings';
+import { createCognitoClient } from '../cognito/client';
+import { startEmulator, waitForEmulator, type RunningEmulator } from '../cognito/emulator';
+import { createEmulatorMailbox } from '../cognito/mailbox';
+import { provisionEmulatorPool } from '../cognito/provision';
+import { resolveCognitoSettings, type CognitoSettings, type PoolIds } from '../cognito/settings';
 import { ConfigError, loadConfig, type AppConfig } from './config';
-import { createLogger } from './logger';
-import { createRedisRateLimitStores } from './routes/rate-limit';
-import { createSessionStore, resolveSessionSecret } from './sessions';
+import { createLogger } from '../logger';
+import { createRedisRateLimitStores } from '../routes/rate-limit';
+import { createSessionStore, resolveSessionSecret } from '../sessions';
 
 /** How long in-flight requests may take to finish after SIGTERM. */
 const SHUTDOWN_GRACE_MS = 10_000;
