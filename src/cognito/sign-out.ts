@@ -4,9 +4,8 @@ import {
   RevokeTokenCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { Logger } from 'pino';
+import type { LoggerLike } from '../auth/request-log';
 import type { SessionTokens } from '../auth/session-user';
-import { signOutUrl } from './pool-settings';
 import type { CognitoSettings } from './settings';
 
 /**
@@ -33,7 +32,7 @@ export async function signOutAtCognito(
   client: CognitoIdentityProviderClient,
   settings: Pick<CognitoSettings, 'clientId' | 'clientSecret'>,
   tokens: SessionTokens | undefined,
-  logger: Logger,
+  logger: LoggerLike,
 ): Promise<void> {
   if (!tokens) return;
   const signedOutEverywhere = await client.send(new GlobalSignOutCommand({ AccessToken: tokens.accessToken })).then(
@@ -106,13 +105,13 @@ export async function signOutEverywhere(
 
 /**
  * Where the browser goes after the app's session ends: Cognito's Hosted UI `/logout` (which ends the
- * Hosted UI's own session cookie and comes back to the registered sign-out URL) where the issuer has
- * one; cognito-local has none, so there the start page.
+ * Hosted UI's own session cookie and comes back to `<appBaseUrl><afterSignOutTo>`, which must be a
+ * registered sign-out URL) where the issuer has one; cognito-local has none, so straight there.
  */
-export function postSignOutRedirect(settings: Pick<CognitoSettings, 'logoutUrl' | 'clientId'>, appBaseUrl: string): string {
-  if (!settings.logoutUrl) return '/';
+export function postSignOutRedirect(settings: Pick<CognitoSettings, 'logoutUrl' | 'clientId'>, appBaseUrl: string, afterSignOutTo = '/'): string {
+  if (!settings.logoutUrl) return afterSignOutTo;
   const url = new URL(settings.logoutUrl);
   url.searchParams.set('client_id', settings.clientId);
-  url.searchParams.set('logout_uri', signOutUrl(appBaseUrl));
+  url.searchParams.set('logout_uri', `${appBaseUrl}${afterSignOutTo}`);
   return url.toString();
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { isLoopbackAddress } from '../../src/routes/dev-mailbox';
+import { isLoopbackAddress } from '../../src/router/routes/dev-mailbox';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { codeFromEmulator, newEmail, submit } from '../helpers/forms';
 import { startTestIssuer } from '../helpers/test-issuer';
