@@ -59,7 +59,7 @@ export function authOptionsFrom(config: AppConfig, runtime: AuthRuntime): Cognit
       secureCookie: production,
     },
     pages: { mailbox: runtime.mailbox, mailboxOpen: config.devMailboxOpen },
-    defaultReturnTo: { hostedUi: COMPLETE_PATH, custom: '/profile' },
+    defaultReturnTo: { hostedUi: COMPLETE_PATH },
     rateLimits: { ...config.rateLimit, store: runtime.rateLimitStore },
     logger: runtime.logger,
     production,

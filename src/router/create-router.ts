@@ -16,7 +16,7 @@ import { createMfaService } from '../cognito/mfa-service';
 import { settingsFromOptions, type CognitoSettings } from '../cognito/settings';
 import { createTokenVerifier, type TokenVerifier } from '../cognito/tokens';
 import { createUserService, type UserService } from '../cognito/user-service';
-import { CognitoAuthError } from '../errors';
+import { CognitoAuthError, isConfigurationError } from '../errors';
 import { indexAccessOf } from '../sessions/indexed-store';
 import { createHostSessionCheck, createSessionMiddleware } from '../sessions/middleware';
 import { attachContext, requiresAuth as requiresAuthWith, type ContextDeps, type RequiresAuthOptions } from './context';
@@ -179,9 +179,10 @@ export function createCognitoAuth(options: CognitoAuthOptions, internals: Cognit
       afterSignOutTo: o.afterSignOutTo,
     }),
   );
-  // Errors raised on the router's own routes only: a host's errors pass through untouched.
+  // Errors raised on the router's own routes only: a host's errors pass through untouched, and so do the
+  // host's set-up mistakes, to surface where the host sees its own errors.
   inner.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
-    if (!(req as Request & Record<symbol, boolean>)[mine]) return next(err);
+    if (!(req as Request & Record<symbol, boolean>)[mine] || (err instanceof CognitoAuthError && isConfigurationError(err))) return next(err);
     errorPage(err, req, res, next);
   });
 
