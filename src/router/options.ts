@@ -9,6 +9,7 @@ import type { CognitoOptions } from '../cognito/settings';
 import { CognitoAuthError } from '../errors';
 import { LOCALES, type Locale } from '../i18n';
 import type { SessionStoreHandle } from '../sessions';
+import { knownUserSessionIndexFor } from '../sessions/user-sessions';
 import type { RenderOptions } from './render';
 import type { RateLimits, RateLimitStoreFactory } from './routes/rate-limit';
 
@@ -117,7 +118,10 @@ const origin = z.string().refine((v) => {
   }
 }, 'must be an http(s) origin such as https://app.example.com, without a path');
 const sitePath = z.string().refine((v) => safeReturnTo(v) === v, 'must be a path on this site, such as /account');
-const mountPath = z.string().regex(/^\/?([A-Za-z0-9._~-]+\/)*[A-Za-z0-9._~-]*$/, 'must be a path such as /account (letters, digits, . _ ~ -)');
+const mountPath = z
+  .string()
+  .regex(/^\/?([A-Za-z0-9._~-]+\/)*[A-Za-z0-9._~-]*$/, 'must be a path such as /account (letters, digits, . _ ~ -)')
+  .refine((v) => !v.split('/').some((segment) => /^\.+$/.test(segment)), 'must not have . or .. segments');
 const seconds = z.number().int().min(60);
 const positive = z.number().int().min(1);
 const secret = z.string().min(32, 'must be at least 32 characters');
@@ -193,6 +197,12 @@ function crossOptionProblems(o: CognitoAuthOptions, production: boolean): string
     problems.push('session.secret: only with session.store (without a store the host’s express-session is used)');
   }
   if (o.pages?.custom === false && o.pages.hostedUi === false) problems.push('pages: the custom pages and the Hosted UI cannot both be off');
+  const given = o.session?.store;
+  if (given && !isHandle(given) && !knownUserSessionIndexFor(given)) {
+    problems.push(
+      'session.store: a store the package keeps no per-user session index for: use createSqliteStore(), createRedisStore() or createMemoryStore(), or pass { store, userSessions, ready, ping, close } with an index of your own',
+    );
+  }
   return problems;
 }
 
