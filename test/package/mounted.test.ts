@@ -148,8 +148,11 @@ describe('the package in a host app (mounted at /account, against the test kit)'
     it('keep req.user and req.session.passport; the package keeps everything under req.session.cognito', async () => {
       const { app } = buildHostApp(cognito);
       const agent = supertest.agent(app);
-      await agent.post('/shop-login').type('form').send({ username: 'shop-42', password: 'shop-password' }).expect(303);
-      expect((await cognito.signIn(agent, user)).status).to.equal(303);
+      const shopLogin = await agent.post('/shop-login').type('form').send({ username: 'shop-42', password: 'shop-password' }).expect(303);
+      const signIn = await cognito.signIn(agent, user);
+      expect(signIn.status).to.equal(303);
+      const shopSid = (res: supertest.Response) => String(res.headers['set-cookie']).match(/shop\.sid=([^;]+)/)?.[1];
+      expect(shopSid(signIn), 'a new session id at sign-in, on the host’s session too').to.be.a('string').and.not.equal(shopSid(shopLogin));
       const both = (await agent.get('/whoami').expect(200)).body as Record<string, unknown>;
       expect(both.shopUser).to.deep.equal({ shopId: 'shop-42' });
       expect(both.cognito).to.equal(user.email);
