@@ -8,6 +8,7 @@ export type { MessageKey } from './en';
 
 /** Languages the app speaks, the first being the fallback. */
 export const LOCALES = ['en', 'ja'] as const;
+/** A language of the package's pages: `en` or `ja`. */
 export type Locale = (typeof LOCALES)[number];
 
 /** Cookie that keeps a person's language choice. */
