@@ -44,9 +44,32 @@ export const ERROR_CODES = [
   'password_reset_required',
 ] as const;
 
-export type ErrorCode = (typeof ERROR_CODES)[number];
+/**
+ * Codes of a host's set-up mistakes (never a visitor's): thrown by `cognitoAuth()` or passed on from its
+ * middleware. Pages show them as `internal`; the log and the thrown error name the fix.
+ */
+export const CONFIGURATION_ERROR_CODES = [
+  /** An option is missing or invalid (thrown by `cognitoAuth()`, naming each one). */
+  'invalid_options',
+  /** No `session` option and no `req.session` from the host's express-session. */
+  'session_missing',
+  /** A `session` option while another express-session already ran on the request. */
+  'session_conflict',
+  /** The router is mounted somewhere else than its `mountPath` option says. */
+  'mount_mismatch',
+  /** `requiresAuth()` ran on a request that `auth.context()` has not seen. */
+  'context_missing',
+] as const;
+
+/** Every code a {@link CognitoAuthError} can carry; callers `switch` on it. */
+export type ErrorCode = (typeof ERROR_CODES)[number] | (typeof CONFIGURATION_ERROR_CODES)[number];
 
 const STATUS: Record<ErrorCode, number> = {
+  invalid_options: 500,
+  session_missing: 500,
+  session_conflict: 500,
+  mount_mismatch: 500,
+  context_missing: 500,
   bad_request: 400,
   not_found: 404,
   csrf_invalid: 403,
@@ -82,33 +105,50 @@ const STATUS: Record<ErrorCode, number> = {
   password_reset_required: 403,
 };
 
-/** An error the app expects and knows how to show: a code from {@link ERROR_CODES} and an HTTP status. */
-export class AppError extends Error {
-  override name = 'AppError';
+/**
+ * The package's error: a fixed string `code` to `switch` on, and the HTTP `status` its error page answers
+ * with. Failures a visitor can meet carry a code from {@link ERROR_CODES} (with a message in both
+ * languages); a host's set-up mistakes one from {@link CONFIGURATION_ERROR_CODES}.
+ */
+export class CognitoAuthError extends Error {
+  override name = 'CognitoAuthError';
   readonly status: number;
   /** Text from Cognito to show the person as is (the view escapes it), e.g. an `error_description`. */
   readonly detail: string | undefined;
+  /** `invalid_options`: one line per bad option, each starting with the option's path. */
+  readonly problems: readonly string[];
 
   constructor(
     readonly code: ErrorCode,
     message?: string,
-    options?: { cause?: unknown; status?: number; detail?: string | undefined },
+    options?: { cause?: unknown; status?: number; detail?: string | undefined; problems?: readonly string[] },
   ) {
     super(message ?? code, options?.cause === undefined ? undefined : { cause: options.cause });
     this.status = options?.status ?? STATUS[code];
     this.detail = options?.detail;
+    this.problems = options?.problems ?? [];
   }
 }
 
 const FORM_ERRORS = new Set<ErrorCode>(FORM_ERROR_CODES);
 
-/** True for an {@link AppError} that belongs beside the form rather than on the error page. */
-export function isFormError(err: unknown): err is AppError {
-  return err instanceof AppError && FORM_ERRORS.has(err.code);
+/** The name the package's own modules use for {@link CognitoAuthError}. */
+export { CognitoAuthError as AppError };
+
+/** True for an error that belongs beside the form rather than on the error page. */
+export function isFormError(err: unknown): err is CognitoAuthError {
+  return err instanceof CognitoAuthError && FORM_ERRORS.has(err.code);
+}
+
+const CONFIGURATION_ERRORS = new Set<ErrorCode>(CONFIGURATION_ERROR_CODES);
+
+/** True for a host's set-up mistake (shown to visitors as `internal`). */
+export function isConfigurationError(err: CognitoAuthError): boolean {
+  return CONFIGURATION_ERRORS.has(err.code);
 }
 
 /** Token verification failed: bad signature, issuer, audience, expiry, nonce or token use. */
-export class TokenValidationError extends AppError {
+export class TokenValidationError extends CognitoAuthError {
   override name = 'TokenValidationError';
   constructor(message: string, cause?: unknown) {
     super('auth_token_invalid', message, { cause });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { expect } from 'chai';
 import { developmentEnvFile, productionEnvFile, type PoolEnv } from '../infra/lib/env-files';
-import { CONFIG_VARIABLES, ConfigError, loadConfig, loadDotEnv } from '../src/config';
+import { CONFIG_VARIABLES, ConfigError, loadConfig, loadDotEnv } from '../src/app/config';
 
 const REAL = {
   COGNITO_REGION: 'ap-northeast-1',

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
-import { createLogger } from '../src/logger';
+import { createLogger } from '../src/app/logger';
 import { buildTestApp } from './helpers/app';
 
 function capture() {

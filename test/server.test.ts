@@ -11,13 +11,13 @@ import { TEST_APP_BASE_URL, testEmulator } from './helpers/emulator';
 import { freePort } from './helpers/ports';
 
 const ROOT = path.resolve(__dirname, '..');
-const SERVER = path.join(ROOT, 'src/server.ts');
+const SERVER = path.join(ROOT, 'src/app/server.ts');
 const TSX = pathToFileURL(require.resolve('tsx')).href;
 /** Every server a test started: one a failed assertion left running is stopped after the test. */
 const started: ChildProcess[] = [];
 
 /**
- * Runs `src/server.ts` as `npm start` would run the build, with only the given variables (plus PATH),
+ * Runs `src/app/server.ts` as `npm start` would run the build, with only the given variables (plus PATH),
  * working in `cwd` (a temp directory: a developer's own `.env` in the repository never reaches a test).
  */
 function runServer(

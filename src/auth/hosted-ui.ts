@@ -9,8 +9,7 @@ import { OAUTH_SCOPES } from '../cognito/pool-settings';
 import { TokenValidationError } from '../errors';
 import type { AuthorizationAppState, PendingAuthorizations } from './pending-authorizations';
 import { sessionTokensFrom } from './session-tokens';
-import type { SessionTokens } from './session-user';
-import { userFromIdClaims } from './session-user';
+import { userFromIdClaims, type CognitoUser, type SessionTokens } from './session-user';
 
 /** Name under which the Hosted UI strategy is registered with Passport. */
 export const HOSTED_UI_STRATEGY = 'cognito-hosted-ui';
@@ -143,7 +142,7 @@ export function createHostedUiStrategy(deps: {
     accessToken: string,
     refreshToken: string,
     _params: unknown,
-    done: (err: unknown, user?: Express.User | false, info?: HostedUiInfo) => void,
+    done: (err: unknown, user?: CognitoUser | false, info?: HostedUiInfo) => void,
   ): void => {
     sessionTokensFrom(verifier, { idToken, accessToken, refreshToken: refreshToken || undefined }).then(
       ({ tokens, claims }) => done(null, userFromIdClaims(claims, 'hosted-ui'), { tokens, claims }),

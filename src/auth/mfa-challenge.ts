@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { MFA_CHALLENGE_TTL_MS } from '../cognito/mfa-service';
+import { peekState, sessionState } from './session-state';
 
 /**
  * A SOFTWARE_TOKEN_MFA challenge between the password and the code. It lives only in this browser's
@@ -20,7 +21,7 @@ export interface MfaChallenge {
 
 /** Keeps a new challenge in the session, replacing any earlier one. `now` in ms. */
 export function holdMfaChallenge(req: Request, challenge: Omit<MfaChallenge, 'expiresAt'>, now: number): void {
-  req.session.mfaChallenge = { ...challenge, expiresAt: now + MFA_CHALLENGE_TTL_MS };
+  sessionState(req).mfaChallenge = { ...challenge, expiresAt: now + MFA_CHALLENGE_TTL_MS };
 }
 
 /**
@@ -28,10 +29,11 @@ export function holdMfaChallenge(req: Request, challenge: Omit<MfaChallenge, 'ex
  * is none.
  */
 export function pendingMfaChallenge(req: Request, now: number): MfaChallenge | 'expired' | undefined {
-  const challenge = req.session.mfaChallenge;
-  if (!challenge) return undefined;
+  const state = peekState(req);
+  const challenge = state?.mfaChallenge;
+  if (!state || !challenge) return undefined;
   if (now >= challenge.expiresAt) {
-    delete req.session.mfaChallenge;
+    delete state.mfaChallenge;
     return 'expired';
   }
   return challenge;

@@ -4,7 +4,7 @@ import type { TokenVerifier } from '../cognito/tokens';
 import type { ApiTokens, UserService } from '../cognito/user-service';
 import { isFormError, type ErrorCode } from '../errors';
 import { sessionTokensFrom } from './session-tokens';
-import { userFromIdClaims } from './session-user';
+import { userFromIdClaims, type CognitoUser } from './session-user';
 import type { SignedIn } from './start-session';
 
 /** Name under which the password strategy is registered with Passport. */
@@ -33,10 +33,10 @@ export async function signedInFromApiTokens(verifier: TokenVerifier, api: ApiTok
  */
 export function createPasswordStrategy(deps: { users: UserService; verifier: TokenVerifier }): LocalStrategy {
   return new LocalStrategy(
-    { usernameField: 'email', passwordField: 'password', passReqToCallback: true, session: true },
+    { usernameField: 'email', passwordField: 'password', passReqToCallback: true, session: false },
     function verify(_req: Request, email: string, password: string, callback) {
       // passport-local's types want `{ message }` as info; this app passes a code, or the signed-in bundle.
-      const done = callback as unknown as (err: unknown, user?: Express.User | false, info?: PasswordFailure | SignedIn) => void;
+      const done = callback as unknown as (err: unknown, user?: CognitoUser | false, info?: PasswordFailure | SignedIn) => void;
       deps.users
         .signIn(email, password)
         .then(async (result) => {

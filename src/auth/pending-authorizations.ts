@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 import type { Clock } from '../sessions/lifetime';
+import { peekState, sessionState } from './session-state';
 
 /** A sign-in started at the Hosted UI must come back within this long (ms). */
 export const PENDING_AUTHORIZATION_TTL_MS = 10 * 60 * 1000;
@@ -70,12 +71,14 @@ export function createPendingAuthorizations(options: { clock: Clock; ttlMs?: num
   const max = options.max ?? MAX_PENDING_AUTHORIZATIONS;
 
   const live = (req: Request, now: number): PendingAuthorization[] => {
-    const list = req.session?.pendingAuthorizations;
+    const list = peekState(req)?.pendingAuthorizations;
     return Array.isArray(list) ? list.filter((p) => p.expiresAt > now) : [];
   };
   const write = (req: Request, list: PendingAuthorization[]): void => {
-    if (list.length > 0) req.session.pendingAuthorizations = list;
-    else delete req.session.pendingAuthorizations;
+    const state = list.length > 0 ? sessionState(req) : peekState(req);
+    if (!state) return;
+    if (list.length > 0) state.pendingAuthorizations = list;
+    else delete state.pendingAuthorizations;
   };
   const indexOf = (list: PendingAuthorization[], handle: unknown): number =>
     typeof handle === 'string' && handle !== '' ? list.findIndex((p) => p.handle === handle) : -1;

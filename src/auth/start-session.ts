@@ -2,66 +2,85 @@ import type { CookieOptions, Request, Response } from 'express';
 import type { RevocationOutcome } from '../cognito/sign-out';
 import type { UserService } from '../cognito/user-service';
 import { AppError } from '../errors';
-import { indexedStoreOf } from '../sessions/indexed-store';
+import type { SessionIndexAccess } from '../sessions/indexed-store';
 import type { EndedSession } from '../sessions/user-sessions';
-import type { SessionTokens } from './session-user';
+import type { MountUrls } from './mount-urls';
+import { logOf } from './request-log';
+import { peekState, sessionState } from './session-state';
+import { SESSION_KEY, type CognitoUser, type SessionTokens } from './session-user';
 
 /** What a successful sign-in (either path) or a password change hands to {@link startSession}. */
 export interface SignedIn {
-  user: Express.User;
+  user: CognitoUser;
   tokens: SessionTokens;
   /** The verified ID token's claims. */
   claims: Record<string, unknown>;
 }
 
-/** Notices the sign-in page shows from its query (the session that could carry them has ended). */
-export type SignInNotice = 'session_expired' | 'signed_out_everywhere' | 'signed_in_required';
-
-/**
- * Starts a new session for a signed-in user: `req.logIn` regenerates the session id (Passport ≥ 0.6), so
- * nothing from before sign-in (or before a password change) carries over; then the tokens and claims are
- * kept server-side beside the user, the lifetimes start at `now` (ms; the absolute one at `signedInAt`
- * when a password change keeps it), and the new id joins the user's index (the old one leaves it).
- */
-export function startSession(req: Request, signedIn: SignedIn, now: number, options: { signedInAt?: number } = {}): Promise<void> {
-  const store = indexedStoreOf(req);
-  const previous = req.user ? { sub: req.user.sub, sid: req.sessionID } : undefined;
-  return new Promise<void>((resolve, reject) => {
-    req.logIn(signedIn.user, (err) => {
-      if (err) return reject(err);
-      req.session.tokens = signedIn.tokens;
-      req.session.idClaims = signedIn.claims;
-      req.session.createdAt = options.signedInAt ?? now;
-      req.session.lastSeenAt = now;
-      resolve();
-    });
-  }).then(() =>
-    storeCall(async () => {
-      if (previous) await store.unregister(previous.sub, previous.sid);
-      await store.register(signedIn.user.sub, req.sessionID, req.session.createdAt as number);
-    }),
-  );
+/** How this router's sessions work: what starting and ending one needs beyond the request. */
+export interface SessionControl {
+  /** True when the package runs its own express-session (its cookie); false on the host's. */
+  own: boolean;
+  /** The package's session cookie (own sessions only). */
+  cookieName: string;
+  urls: MountUrls;
+  /** The per-user session index behind this request's session. */
+  indexOf(req: Request): SessionIndexAccess;
 }
 
 /**
- * Ends the session: Passport's logout, the session destroyed in the store and taken out of the user's
- * index, and its cookie cleared with the attributes it was set with (a `__Host-` cookie is only
- * replaced by one that is `Secure` with `Path=/`, so a bare clear would leave it in the browser).
+ * Starts a new session for a signed-in user: a new session id (so nothing from before sign-in, or before
+ * a password change, is reachable under the old one), the package's state started afresh (what the host
+ * keeps in the session carries over), tokens and claims kept server-side beside the user, the lifetimes
+ * started at `now` (ms; the absolute one at `signedInAt` when a password change keeps it), and the new id
+ * in the user's index (the old one leaves it).
  */
-export function endSession(req: Request, res: Response, cookieName: string): Promise<void> {
-  const store = indexedStoreOf(req);
-  const cookie = cookieAttributesOf(req);
-  const owner = req.user ? { sub: req.user.sub, sid: req.sessionID } : undefined;
-  return new Promise<void>((resolve, reject) => {
-    req.logout((logoutErr) => {
-      if (logoutErr) return reject(logoutErr);
+export async function startSession(
+  req: Request,
+  control: SessionControl,
+  signedIn: SignedIn,
+  now: number,
+  options: { signedInAt?: number | undefined } = {},
+): Promise<void> {
+  const index = control.indexOf(req);
+  const before = peekState(req)?.user;
+  const previous = before ? { sub: before.sub, sid: req.sessionID } : undefined;
+  await regenerateKeepingHostData(req);
+  const state = sessionState(req);
+  state.user = signedIn.user;
+  state.tokens = signedIn.tokens;
+  state.claims = signedIn.claims;
+  state.createdAt = options.signedInAt ?? now;
+  state.lastSeenAt = now;
+  await storeCall(async () => {
+    if (previous) await index.unregister(previous.sub, previous.sid);
+    await index.register(signedIn.user.sub, req.sessionID, state.createdAt as number);
+  });
+}
+
+/**
+ * Ends the signed-in session. The package's own session is destroyed in the store and its cookie cleared
+ * with the attributes it was set with (a `__Host-` cookie is only replaced by one that is `Secure` with
+ * `Path=/`, so a bare clear would leave it in the browser); on the host's session only the package's
+ * state goes. Either way it leaves the user's index.
+ */
+export async function endSession(req: Request, res: Response, control: SessionControl): Promise<void> {
+  const index = control.indexOf(req);
+  const user = peekState(req)?.user;
+  const owner = user ? { sub: user.sub, sid: req.sessionID } : undefined;
+  if (control.own) {
+    const cookie = cookieAttributesOf(req);
+    await new Promise<void>((resolve, reject) => {
       req.session.destroy((destroyErr) => {
         if (destroyErr) return reject(destroyErr);
-        res.clearCookie(cookieName, cookie);
+        res.clearCookie(control.cookieName, cookie);
         resolve();
       });
     });
-  }).then(() => storeCall(async () => (owner ? store.unregister(owner.sub, owner.sid) : undefined)));
+  } else {
+    delete (req.session as unknown as Record<string, unknown>)[SESSION_KEY];
+  }
+  await storeCall(async () => (owner ? index.unregister(owner.sub, owner.sid) : undefined));
 }
 
 /**
@@ -69,19 +88,19 @@ export function endSession(req: Request, res: Response, cookieName: string): Pro
  * disabled or signed out everywhere): end the session and send the person to sign in again, coming back
  * to the page they were on.
  */
-export async function expireSession(req: Request, res: Response, cookieName: string): Promise<void> {
-  const back = req.method === 'GET' ? req.originalUrl : '/profile';
-  await endSession(req, res, cookieName);
-  res.redirect(303, signInPath({ returnTo: back, notice: 'session_expired' }));
+export async function expireSession(req: Request, res: Response, control: SessionControl): Promise<void> {
+  const back = req.method === 'GET' ? req.originalUrl : control.urls.to('/profile');
+  await endSession(req, res, control);
+  res.redirect(303, control.urls.signIn({ returnTo: back, notice: 'session_expired' }));
 }
 
 /**
  * Ends the sessions of the user `sub` on every instance sharing the store, but `except` (the one that
  * stays signed in after a password change). Returns what they held, so that their tokens can be revoked.
  */
-export function endSessionsOf(req: Request, sub: string, options: { except?: string } = {}): Promise<EndedSession[]> {
-  const store = indexedStoreOf(req);
-  return storeCall(() => store.endSessionsOf(sub, options));
+export function endSessionsOf(req: Request, control: SessionControl, sub: string, options: { except?: string } = {}): Promise<EndedSession[]> {
+  const index = control.indexOf(req);
+  return storeCall(() => index.endSessionsOf(sub, options));
 }
 
 /**
@@ -90,30 +109,37 @@ export function endSessionsOf(req: Request, sub: string, options: { except?: str
  */
 export async function signOutAccountEverywhere(
   req: Request,
+  control: SessionControl,
   users: Pick<UserService, 'signOutEverywhere'>,
   account: { sub: string; username: string; accessToken?: string | undefined; refreshToken?: string | undefined },
   options: { except?: string; reason: string },
 ): Promise<{ ended: EndedSession[]; outcome: RevocationOutcome }> {
-  const ended = await endSessionsOf(req, account.sub, { except: options.except });
+  const ended = await endSessionsOf(req, control, account.sub, { except: options.except });
   const outcome = await users.signOutEverywhere({
     username: account.username,
     accessToken: account.accessToken,
-    refreshTokens: [account.refreshToken, ...ended.map((e) => e.data?.tokens?.refreshToken)],
+    refreshTokens: [account.refreshToken, ...ended.map((e) => (e.data as Record<string, { tokens?: SessionTokens } | undefined> | null)?.[SESSION_KEY]?.tokens?.refreshToken)],
   });
-  req.log?.info(
+  logOf(req).info(
     { reason: options.reason, sessionsEnded: ended.length, cognito: outcome.global ?? 'RevokeToken', revoked: outcome.revoked, failures: outcome.failures },
     'signed out everywhere',
   );
   return { ended, outcome };
 }
 
-/** The custom sign-in page, with where to go afterwards and a notice key for the page to show. */
-export function signInPath(options: { returnTo?: string | undefined; notice?: SignInNotice | undefined }): string {
-  const params = new URLSearchParams();
-  if (options.returnTo) params.set('returnTo', options.returnTo);
-  if (options.notice) params.set('notice', options.notice);
-  const query = params.toString();
-  return query ? `/login?${query}` : '/login';
+/**
+ * A new session id with what the host keeps in the session carried over (the package's own state is not:
+ * a sign-in starts it afresh). Passport's own `keepSessionInfo` does the same for the host's keys.
+ */
+export function regenerateKeepingHostData(req: Request): Promise<void> {
+  const kept = Object.entries(req.session).filter(([key, value]) => key !== 'cookie' && key !== SESSION_KEY && typeof value !== 'function');
+  return new Promise<void>((resolve, reject) => {
+    req.session.regenerate((err) => {
+      if (err) return reject(err);
+      Object.assign(req.session, Object.fromEntries(kept));
+      resolve();
+    });
+  });
 }
 
 /** The session cookie's own attributes, as express-session set them (expiry aside). */

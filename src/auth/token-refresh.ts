@@ -4,7 +4,7 @@ import type { TokenVerifier } from '../cognito/tokens';
 import type { UserService } from '../cognito/user-service';
 import { AppError } from '../errors';
 import { sessionTokensFrom, type RawTokens } from './session-tokens';
-import type { SessionTokens } from './session-user';
+import type { CognitoUser, SessionTokens } from './session-user';
 
 /** How long a finished refresh is remembered for requests that still carry the old access token. */
 const RECENT_REFRESH_MS = 60_000;
@@ -17,7 +17,7 @@ export interface TokenRefresher {
    * instead of a second refresh. Rejects with `session_expired` when Cognito refuses the refresh token
    * (revoked, expired).
    */
-  refresh(user: Express.User, tokens: SessionTokens): Promise<SessionTokens>;
+  refresh(user: CognitoUser, tokens: SessionTokens): Promise<SessionTokens>;
 }
 
 /**
@@ -31,7 +31,7 @@ export function createTokenRefresher(deps: {
 }): TokenRefresher {
   const inFlight = new Map<string, Promise<SessionTokens>>();
 
-  async function renew(user: Express.User, tokens: SessionTokens): Promise<SessionTokens> {
+  async function renew(user: CognitoUser, tokens: SessionTokens): Promise<SessionTokens> {
     const refreshToken = tokens.refreshToken;
     if (!refreshToken) throw new AppError('session_expired', 'no refresh token');
     let raw: RawTokens;

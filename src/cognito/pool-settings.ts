@@ -114,6 +114,8 @@ export interface UserPoolClientOptions {
   otherOrigins?: readonly string[];
   /** Federated identity providers by name (`Google`, …), offered beside the pool's own users. */
   identityProviders?: readonly string[];
+  /** Where the app mounts `cognitoAuth()` (default `/`): the callback URL is under it. */
+  mountPath?: string;
 }
 
 /**
@@ -146,7 +148,7 @@ export function buildUserPoolClientInput(
     AllowedOAuthFlows: ['code'],
     AllowedOAuthScopes: [...OAUTH_SCOPES],
     SupportedIdentityProviders: ['COGNITO', ...(options.identityProviders ?? [])],
-    CallbackURLs: origins.map(callbackUrl),
+    CallbackURLs: origins.map((origin) => callbackUrl(origin, options.mountPath)),
     LogoutURLs: origins.map(signOutUrl),
     AccessTokenValidity: 60,
     IdTokenValidity: 60,
@@ -155,9 +157,9 @@ export function buildUserPoolClientInput(
   };
 }
 
-/** Where Cognito sends the browser back with the authorization code. */
-export function callbackUrl(appBaseUrl: string): string {
-  return `${appBaseUrl}/auth/callback`;
+/** Where Cognito sends the browser back with the authorization code: `<origin><mount>/auth/callback`. */
+export function callbackUrl(appBaseUrl: string, mountPath = '/'): string {
+  return `${appBaseUrl}${mountPath.replace(/\/+$/, '')}/auth/callback`;
 }
 
 /** Where Cognito's Hosted UI `/logout` sends the browser after sign-out. */

@@ -18,8 +18,13 @@ import type { PoolIds } from './settings';
  * client secret never change once created. Never called against real Cognito (that pool is infrastructure).
  *
  * @param appBaseUrl - the app's origin, for the client's callback and sign-out URLs.
+ * @param options.mountPath - where the app mounts `cognitoAuth()` (default `/`), for the callback URL.
  */
-export async function provisionEmulatorPool(client: CognitoIdentityProviderClient, appBaseUrl: string): Promise<PoolIds> {
+export async function provisionEmulatorPool(
+  client: CognitoIdentityProviderClient,
+  appBaseUrl: string,
+  options: { mountPath?: string } = {},
+): Promise<PoolIds> {
   const poolInput = buildUserPoolInput();
   const pools = await client.send(new ListUserPoolsCommand({ MaxResults: 60 }));
   let userPoolId = pools.UserPools?.find((p) => p.Name === POOL_NAME)?.Id;
@@ -34,7 +39,7 @@ export async function provisionEmulatorPool(client: CognitoIdentityProviderClien
   // After UpdateUserPool, which (in Cognito as here) resets the MFA mode it is not given.
   await client.send(new SetUserPoolMfaConfigCommand(buildUserPoolMfaConfigInput(userPoolId)));
 
-  const clientInput = buildUserPoolClientInput(userPoolId, appBaseUrl);
+  const clientInput = buildUserPoolClientInput(userPoolId, appBaseUrl, options.mountPath ? { mountPath: options.mountPath } : {});
   const clients = await client.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }));
   let clientId = clients.UserPoolClients?.find((c) => c.ClientName === CLIENT_NAME)?.ClientId;
   if (clientId) {

@@ -1,4 +1,29 @@
-import type { AppConfig } from '../config';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+
+/**
+ * The user pool and app client `cognitoAuth()` signs people in with: real Amazon Cognito, or cognito-local
+ * (`endpoint` set; the test kit's `startCognitoLocal()` returns one of these).
+ */
+export interface CognitoOptions {
+  /** AWS region of the pool, e.g. `ap-northeast-1` (`local` for the emulator). */
+  region: string;
+  userPoolId: string;
+  clientId: string;
+  /** The app client's secret (a confidential client, as this package expects for a server-side app). */
+  clientSecret?: string | undefined;
+  /** The Hosted UI (Managed Login) origin, e.g. `https://example.auth.ap-northeast-1.amazoncognito.com`. */
+  domain: string;
+  /** Token issuer; default `https://cognito-idp.<region>.amazonaws.com/<userPoolId>` (or the emulator's). */
+  issuer?: string | undefined;
+  /** cognito-local's URL. Set only for the emulator: it switches on the emulator's differences, never in production. */
+  endpoint?: string | undefined;
+  /** Send and check an OIDC nonce. Default: on for AWS, off for cognito-local (which does not echo it). */
+  nonce?: boolean | undefined;
+  /** Time limit of every call to Cognito, in milliseconds. Default 5000. */
+  timeoutMs?: number | undefined;
+  /** An AWS SDK client of your own (credentials, proxy); default one made from `region` and `endpoint`. */
+  client?: CognitoIdentityProviderClient | undefined;
+}
 
 /** Everything the sign-in code needs to know about one user pool and app client, wherever it runs. */
 export interface CognitoSettings {
@@ -27,19 +52,20 @@ export interface PoolIds {
   clientSecret: string | undefined;
 }
 
-/**
- * Derives endpoints and issuer from the configuration and the pool ids.
- *
- * @param emulatorUrl - the emulator's URL (embedded or COGNITO_ENDPOINT); undefined on real Cognito.
- */
-export function resolveCognitoSettings(config: AppConfig, ids: PoolIds, emulatorUrl?: string): CognitoSettings {
-  const c = config.cognito;
+/** Default time limit of a call to Cognito, in milliseconds. */
+export const DEFAULT_COGNITO_TIMEOUT_MS = 5000;
+
+/** Derives the endpoints and the issuer from the options. */
+export function settingsFromOptions(options: CognitoOptions): CognitoSettings {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_COGNITO_TIMEOUT_MS;
+  const domain = options.domain.replace(/\/+$/, '');
+  const ids = { userPoolId: options.userPoolId, clientId: options.clientId, clientSecret: options.clientSecret };
+  const emulatorUrl = options.endpoint?.replace(/\/+$/, '');
   if (emulatorUrl === undefined) {
-    const issuer = c.issuer ?? `https://cognito-idp.${c.region}.amazonaws.com/${ids.userPoolId}`;
-    const domain = c.domain as string;
+    const issuer = options.issuer ?? `https://cognito-idp.${options.region}.amazonaws.com/${options.userPoolId}`;
     return {
       emulator: false,
-      region: c.region,
+      region: options.region,
       ...ids,
       issuer,
       authorizationUrl: `${domain}/oauth2/authorize`,
@@ -47,24 +73,46 @@ export function resolveCognitoSettings(config: AppConfig, ids: PoolIds, emulator
       jwksUri: `${issuer}/.well-known/jwks.json`,
       logoutUrl: `${domain}/logout`,
       apiEndpoint: undefined,
-      nonce: c.nonce,
-      timeoutMs: c.timeoutMs,
+      nonce: options.nonce ?? true,
+      timeoutMs,
     };
   }
   // cognito-local serves the OAuth endpoints at its root and signs tokens with iss = <its URL>/<poolId>.
-  const domain = c.domain ?? emulatorUrl;
-  const issuer = c.issuer ?? `${emulatorUrl}/${ids.userPoolId}`;
+  const issuer = options.issuer ?? `${emulatorUrl}/${options.userPoolId}`;
   return {
     emulator: true,
-    region: c.region,
+    region: options.region,
     ...ids,
     issuer,
     authorizationUrl: `${domain}/oauth2/authorize`,
     tokenUrl: `${emulatorUrl}/oauth2/token`,
-    jwksUri: `${emulatorUrl}/${ids.userPoolId}/.well-known/jwks.json`,
+    jwksUri: `${emulatorUrl}/${options.userPoolId}/.well-known/jwks.json`,
     logoutUrl: undefined,
     apiEndpoint: emulatorUrl,
+    nonce: options.nonce ?? false,
+    timeoutMs,
+  };
+}
+
+/** The Cognito part of a configuration, as the reference app's `loadConfig` makes it. */
+export interface CognitoConfig {
+  cognito: { region: string; domain?: string | undefined; issuer?: string | undefined; nonce: boolean; timeoutMs: number };
+}
+
+/**
+ * {@link settingsFromOptions} from a configuration and the pool ids.
+ *
+ * @param emulatorUrl - the emulator's URL (embedded or COGNITO_ENDPOINT); undefined on real Cognito.
+ */
+export function resolveCognitoSettings(config: CognitoConfig, ids: PoolIds, emulatorUrl?: string): CognitoSettings {
+  const c = config.cognito;
+  return settingsFromOptions({
+    region: c.region,
+    ...ids,
+    domain: c.domain ?? emulatorUrl ?? '',
+    issuer: c.issuer,
+    endpoint: emulatorUrl,
     nonce: c.nonce,
     timeoutMs: c.timeoutMs,
-  };
+  });
 }

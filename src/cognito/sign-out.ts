@@ -4,9 +4,8 @@ import {
   RevokeTokenCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { Logger } from 'pino';
+import type { LoggerLike } from '../auth/request-log';
 import type { SessionTokens } from '../auth/session-user';
-import { signOutUrl } from './pool-settings';
 import type { CognitoSettings } from './settings';
 
 /**
@@ -24,30 +23,21 @@ export async function revokeRefreshToken(
 }
 
 /**
- * Ends the person's sign-in at Cognito as far as it goes: `GlobalSignOut` invalidates every token Cognito
- * issued to them (real Cognito; cognito-local answers Unsupported); where that did not happen,
- * `RevokeToken` revokes this session's refresh token and the access tokens issued from it. Neither
- * failure stops the sign-out: the session ends anyway, and the failure is logged by name.
+ * Ends this session's sign-in at Cognito: `RevokeToken` revokes its refresh token and the access tokens
+ * issued from it (real Cognito and cognito-local alike). The person's other devices stay signed in: that
+ * is what "Sign out everywhere" is for ({@link revokeEverywhere}). A failure does not stop the sign-out:
+ * the session ends anyway, and the failure is logged by name.
  */
 export async function signOutAtCognito(
   client: CognitoIdentityProviderClient,
   settings: Pick<CognitoSettings, 'clientId' | 'clientSecret'>,
   tokens: SessionTokens | undefined,
-  logger: Logger,
+  logger: LoggerLike,
 ): Promise<void> {
-  if (!tokens) return;
-  const signedOutEverywhere = await client.send(new GlobalSignOutCommand({ AccessToken: tokens.accessToken })).then(
-    () => true,
-    (err: Error) => {
-      logger.info({ errName: err.name }, 'global sign-out not done; revoking the refresh token');
-      return false;
-    },
-  );
-  if (!signedOutEverywhere && tokens.refreshToken) {
-    await revokeRefreshToken(client, settings, tokens.refreshToken).catch((err: Error) => {
-      logger.warn({ errName: err.name }, 'refresh token revocation failed; the session ends anyway');
-    });
-  }
+  if (!tokens?.refreshToken) return;
+  await revokeRefreshToken(client, settings, tokens.refreshToken).catch((err: Error) => {
+    logger.warn({ errName: err.name }, 'refresh token revocation failed; the session ends anyway');
+  });
 }
 
 /** Whose tokens to revoke everywhere, and what this app holds of them. */
@@ -106,13 +96,13 @@ export async function signOutEverywhere(
 
 /**
  * Where the browser goes after the app's session ends: Cognito's Hosted UI `/logout` (which ends the
- * Hosted UI's own session cookie and comes back to the registered sign-out URL) where the issuer has
- * one; cognito-local has none, so there the start page.
+ * Hosted UI's own session cookie and comes back to `<appBaseUrl><afterSignOutTo>`, which must be a
+ * registered sign-out URL) where the issuer has one; cognito-local has none, so straight there.
  */
-export function postSignOutRedirect(settings: Pick<CognitoSettings, 'logoutUrl' | 'clientId'>, appBaseUrl: string): string {
-  if (!settings.logoutUrl) return '/';
+export function postSignOutRedirect(settings: Pick<CognitoSettings, 'logoutUrl' | 'clientId'>, appBaseUrl: string, afterSignOutTo = '/'): string {
+  if (!settings.logoutUrl) return afterSignOutTo;
   const url = new URL(settings.logoutUrl);
   url.searchParams.set('client_id', settings.clientId);
-  url.searchParams.set('logout_uri', signOutUrl(appBaseUrl));
+  url.searchParams.set('logout_uri', `${appBaseUrl}${afterSignOutTo}`);
   return url.toString();
 }

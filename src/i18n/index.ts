@@ -8,6 +8,7 @@ export type { MessageKey } from './en';
 
 /** Languages the app speaks, the first being the fallback. */
 export const LOCALES = ['en', 'ja'] as const;
+/** A language of the package's pages: `en` or `ja`. */
 export type Locale = (typeof LOCALES)[number];
 
 /** Cookie that keeps a person's language choice. */
@@ -42,40 +43,68 @@ export function createTranslator(locale: Locale): Translate {
  * stays on the origin: anything but a plain same-origin path (`//evil.example`, `/\evil`, their encoded
  * and dot-segment forms) becomes the start page, and so do the Hosted UI routes, which would start or
  * finish a sign-in.
+ *
+ * @param options.authPath - where the Hosted UI routes are (`<mount>/auth`); default `/auth`.
+ * @param options.home - the start page; default `/`.
  */
-export function languageSwitchHref(path: string, locale: Locale): string {
+export function languageSwitchHref(path: string, locale: Locale, options: { authPath?: string; home?: string } = {}): string {
+  const home = options.home ?? '/';
   const safe = safeReturnTo(path);
-  const page = safe === undefined ? '/' : new URL(safe, 'http://same-origin.invalid').pathname;
-  const target = /^\/auth(\/|$)/i.test(page) ? '/' : page;
+  const page = safe === undefined ? home : new URL(safe, 'http://same-origin.invalid').pathname;
+  const authPath = (options.authPath ?? '/auth').toLowerCase();
+  const lower = page.toLowerCase();
+  const target = lower === authPath || lower.startsWith(`${authPath}/`) ? home : page;
   return `${target}?lang=${encodeURIComponent(locale)}`;
 }
 
-function isLocale(value: unknown): value is Locale {
+/** True for a language the package speaks. */
+export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
 }
 
+/** How a router picks the language of its pages. */
+export interface LocaleChoice {
+  /** The languages offered, the first being the fallback. */
+  languages: readonly Locale[];
+  /** The host's own choice; wins whenever it returns one of `languages`. */
+  choose?: ((req: Request) => Locale | undefined) | undefined;
+  /** The `lang` cookie is `Secure` (production). */
+  secureCookie: boolean;
+}
+
 /**
- * Picks the page language: `?lang=` (and remembers it in a cookie), else the cookie, else
- * `Accept-Language`, else English. Sets `res.locals.locale` and `res.locals.t` for views and handlers.
+ * Picks the page language: the host's `choose`, else `?lang=` (and remembers it in a cookie), else the
+ * cookie, else `Accept-Language`, else the first language offered. Sets `res.locals.locale` and
+ * `res.locals.t` for views and handlers.
  */
-export function localeMiddleware(options: { secureCookie: boolean }) {
+export function applyLocale(req: Request, res: Response, choice: LocaleChoice): void {
+  const offered = (value: unknown): value is Locale => isLocale(value) && choice.languages.includes(value);
+  const chosen = choice.choose?.(req);
+  const requested = (req.query as Record<string, unknown>).lang;
+  let locale: Locale;
+  if (offered(chosen)) {
+    locale = chosen;
+  } else if (offered(requested)) {
+    locale = requested;
+    res.cookie(LOCALE_COOKIE, locale, {
+      maxAge: 365 * 24 * 60 * 60 * 1000,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: choice.secureCookie,
+    });
+  } else {
+    const cookie = parseCookie(req.headers.cookie ?? '')[LOCALE_COOKIE];
+    locale = offered(cookie) ? cookie : ((req.acceptsLanguages(...choice.languages) || choice.languages[0]) as Locale);
+  }
+  res.locals.locale = locale;
+  res.locals.t = createTranslator(locale);
+}
+
+/** {@link applyLocale} as middleware, offering every language the package speaks. */
+export function localeMiddleware(options: { secureCookie: boolean; languages?: readonly Locale[]; choose?: LocaleChoice['choose'] }) {
+  const choice: LocaleChoice = { languages: options.languages ?? LOCALES, choose: options.choose, secureCookie: options.secureCookie };
   return (req: Request, res: Response, next: NextFunction): void => {
-    const requested = (req.query as Record<string, unknown>).lang;
-    let locale: Locale;
-    if (isLocale(requested)) {
-      locale = requested;
-      res.cookie(LOCALE_COOKIE, locale, {
-        maxAge: 365 * 24 * 60 * 60 * 1000,
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: options.secureCookie,
-      });
-    } else {
-      const cookie = parseCookie(req.headers.cookie ?? '')[LOCALE_COOKIE];
-      locale = isLocale(cookie) ? cookie : ((req.acceptsLanguages(...LOCALES) || LOCALES[0]) as Locale);
-    }
-    res.locals.locale = locale;
-    res.locals.t = createTranslator(locale);
+    applyLocale(req, res, choice);
     next();
   };
 }

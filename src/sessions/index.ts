@@ -1,62 +1,115 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { RedisStore } from 'connect-redis';
 import session from 'express-session';
-import type { Logger } from 'pino';
 import { createClient } from 'redis';
-import type { AppConfig } from '../config';
+import { SILENT_LOGGER, type LoggerLike } from '../auth/request-log';
 import { SqliteSessionStore } from './sqlite-store';
 import { withStoreTimeout } from './timed-store';
 import { userSessionIndexFor, type UserSessionIndex } from './user-sessions';
 
+export type { UserSessionIndex } from './user-sessions';
+
 /** Sends one raw command on the store's Redis connection (rate-limit-redis's `sendCommand`). */
 export type SendRedisCommand = (...args: string[]) => Promise<unknown>;
 
-/** The session store and what the server needs to run it. */
+/**
+ * A session store made by {@link createSqliteStore}, {@link createRedisStore} or {@link createMemoryStore}:
+ * the express-session store, with what running it needs. Every operation answers within the store's
+ * time limit (a hung Redis or a locked SQLite file gives a 503 page, not a hung request).
+ */
 export interface SessionStoreHandle {
+  /** The express-session store. */
   store: session.Store;
-  /** The per-user index of session ids kept in the same store (what "end all sessions of X" reads). */
+  /** The per-user index of session ids kept in the same store (what "end every session of X" reads). */
   userSessions: UserSessionIndex;
   /** Resolves once the store can serve (Redis connected); a store that is down later reconnects by itself. */
   ready: Promise<void>;
-  /** True when the store answers now (for the readiness check). */
+  /** True when the store answers now (for a readiness probe). */
   ping(): Promise<boolean>;
+  /** Closes the connection or the file. */
   close(): Promise<void>;
   /** Redis only: the store's connection, so that rate-limit counts are shared by every instance. */
   sendCommand?: SendRedisCommand;
 }
 
-/**
- * Creates the configured session store: `sqlite` (default, a file under DATA_DIR), `redis` (REDIS_URL;
- * for several instances) or `memory` (tests; refused in production by config validation). Every store
- * operation, the readiness ping and every rate-limit command answer within SESSION_STORE_TIMEOUT_MS.
- */
-export function createSessionStore(config: Pick<AppConfig, 'dataDir' | 'session'>, logger: Logger): SessionStoreHandle {
-  return withStoreTimeout(createUntimedSessionStore(config, logger), config.session.storeTimeoutMs);
-}
+/** Default time limit of every session-store operation, in milliseconds. */
+export const DEFAULT_STORE_TIMEOUT_MS = 2000;
 
-function createUntimedSessionStore(config: Pick<AppConfig, 'dataDir' | 'session'>, logger: Logger): SessionStoreHandle {
-  switch (config.session.store) {
-    case 'memory': {
-      const store = new session.MemoryStore();
-      return { store, userSessions: userSessionIndexFor(store), ready: Promise.resolve(), ping: async () => true, close: async () => undefined };
-    }
-    case 'redis':
-      return createRedisSessionStore(config.session.redisUrl as string, logger);
-    case 'sqlite': {
-      fs.mkdirSync(config.dataDir, { recursive: true });
-      const store = new SqliteSessionStore(path.join(config.dataDir, 'sessions.sqlite'), { busyTimeoutMs: config.session.storeTimeoutMs });
-      return { store, userSessions: store.userSessions, ready: Promise.resolve(), ping: () => store.ping(), close: async () => store.close() };
-    }
-  }
+/** Options of {@link createMemoryStore}. */
+export interface MemoryStoreOptions {
+  /** Time limit of every store operation, in milliseconds. Default 2000. */
+  timeoutMs?: number;
 }
 
 /**
- * Redis through connect-redis and the official client. While Redis is down, commands fail at once (no
- * offline queue), so requests get a 503 page instead of hanging, and the client reconnects by itself.
+ * Sessions in this process's memory: for tests and trying things out. They are lost on restart and not
+ * shared between instances; do not use it in production.
  */
-export function createRedisSessionStore(url: string, logger: Logger, prefix = 'sess:'): SessionStoreHandle {
+export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStoreHandle {
+  const store = new session.MemoryStore();
+  const handle: SessionStoreHandle = {
+    store,
+    userSessions: userSessionIndexFor(store),
+    ready: Promise.resolve(),
+    ping: async () => true,
+    close: async () => undefined,
+  };
+  return withStoreTimeout(handle, options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS);
+}
+
+/** Options of {@link createSqliteStore}. */
+export interface SqliteStoreOptions {
+  /** The database file; its directory is created if missing. */
+  file: string;
+  /** How long an operation keeps trying while another process holds the file locked, in ms. Default: `timeoutMs`. */
+  busyTimeoutMs?: number;
+  /** Time limit of every store operation, in milliseconds. Default 2000. */
+  timeoutMs?: number;
+}
+
+/**
+ * Sessions in one SQLite file (better-sqlite3, an optional dependency): they survive a restart and need no
+ * server; several processes on one machine can share the file. Expired rows are swept.
+ */
+export function createSqliteStore(options: SqliteStoreOptions): SessionStoreHandle {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
+  fs.mkdirSync(path.dirname(path.resolve(options.file)), { recursive: true });
+  const store = new SqliteSessionStore(options.file, { busyTimeoutMs: options.busyTimeoutMs ?? timeoutMs });
+  const handle: SessionStoreHandle = {
+    store,
+    userSessions: store.userSessions,
+    ready: Promise.resolve(),
+    ping: () => store.ping(),
+    close: async () => store.close(),
+  };
+  return withStoreTimeout(handle, timeoutMs);
+}
+
+/** Options of {@link createRedisStore}. */
+export interface RedisStoreOptions {
+  /** `redis://` or `rediss://` URL. */
+  url: string;
+  /** Key prefix of the sessions. Default `sess:`. */
+  prefix?: string;
+  /** Time limit of every store operation, in milliseconds. Default 2000. */
+  timeoutMs?: number;
+  /** Where outages and reconnections are logged (pino-compatible). Default: nowhere. */
+  logger?: LoggerLike;
+}
+
+/**
+ * Sessions in Redis (connect-redis and the official client), for several instances. While Redis is down,
+ * operations fail at once (no offline queue) and pages answer 503; the client reconnects by itself.
+ * `cognitoAuth()` keeps its rate-limit counts in the same Redis, so that every instance shares them.
+ */
+export function createRedisStore(options: RedisStoreOptions): SessionStoreHandle {
+  const handle = createRedisSessionStore(options.url, options.logger ?? SILENT_LOGGER, options.prefix);
+  return withStoreTimeout(handle, options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS);
+}
+
+/** {@link createRedisStore} without the time limit (tests look under it). */
+export function createRedisSessionStore(url: string, logger: LoggerLike, prefix = 'sess:'): SessionStoreHandle {
   const client = createClient({
     url,
     disableOfflineQueue: true,
@@ -69,7 +122,7 @@ export function createRedisSessionStore(url: string, logger: Logger, prefix = 's
     down = true;
   });
   client.on('ready', () => {
-    if (down) logger.info('session store (Redis) reconnected');
+    if (down) logger.info({}, 'session store (Redis) reconnected');
     down = false;
   });
   const ready = client.connect().then(() => undefined);
@@ -91,23 +144,4 @@ export function createRedisSessionStore(url: string, logger: Logger, prefix = 's
       if (client.isOpen) await client.quit().catch(() => client.destroy());
     },
   };
-}
-
-/**
- * Returns SESSION_SECRET, or outside production a secret generated once and kept in
- * `DATA_DIR/session-secret` (mode 0600), so a restart keeps people signed in.
- */
-export function resolveSessionSecret(config: Pick<AppConfig, 'dataDir' | 'session'>): string {
-  if (config.session.secret) return config.session.secret;
-  const file = path.join(config.dataDir, 'session-secret');
-  try {
-    const existing = fs.readFileSync(file, 'utf8').trim();
-    if (existing.length >= 32) return existing;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  fs.mkdirSync(config.dataDir, { recursive: true });
-  const secret = randomBytes(32).toString('hex');
-  fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 });
-  return secret;
 }

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import session from 'express-session';
-import { endUserSessions, type EndedSession, type UserSessionIndex } from './user-sessions';
+import { isSignedInSession } from '../auth/session-state';
+import { endUserSessions, knownUserSessionIndexFor, type EndedSession, type UserSessionIndex } from './user-sessions';
 
 type Callback<T = unknown> = (err?: unknown, value?: T) => void;
 
@@ -11,7 +12,7 @@ type Callback<T = unknown> = (err?: unknown, value?: T) => void;
  * it after): if it was, the write is undone. Written before checked, so no interleaving brings it back.
  * Ordinary signed-in requests only touch the session, so they never pay for this.
  */
-export class IndexedSessionStore extends session.Store {
+export class IndexedSessionStore extends session.Store implements SessionIndexAccess {
   constructor(
     readonly inner: session.Store,
     readonly index: UserSessionIndex,
@@ -35,7 +36,7 @@ export class IndexedSessionStore extends session.Store {
 
   override set(sid: string, sess: session.SessionData, cb?: Callback): void {
     this.inner.set(sid, sess, (err) => {
-      if (err || !signedIn(sess)) return cb?.(err);
+      if (err || !isSignedInSession(sess)) return cb?.(err);
       this.index.wasEnded(sid).then(
         (ended) => (ended ? this.inner.destroy(sid, cb) : cb?.()),
         (checkErr: unknown) => cb?.(checkErr),
@@ -59,13 +60,33 @@ export class IndexedSessionStore extends session.Store {
   }
 }
 
-function signedIn(sess: session.SessionData): boolean {
-  return Boolean((sess as { passport?: { user?: unknown } }).passport?.user);
+/** What signing in and out asks of the per-user session index. */
+export interface SessionIndexAccess {
+  register(sub: string, sid: string, signedInAt: number): Promise<void>;
+  unregister(sub: string, sid: string): Promise<void>;
+  endSessionsOf(sub: string, options?: { except?: string | undefined }): Promise<EndedSession[]>;
 }
 
-/** The indexed store behind a request's session (express-session puts it on `req.sessionStore`). */
-export function indexedStoreOf(req: Request): IndexedSessionStore {
+/** Where the host's own session store has no index the package knows: only this session is the package's to end. */
+const NO_INDEX: SessionIndexAccess = {
+  register: async () => undefined,
+  unregister: async () => undefined,
+  endSessionsOf: async () => [],
+};
+
+/**
+ * The per-user index behind this request's session: the package's own indexed store, or (on the host's
+ * express-session) the index kept beside a store the package knows (memory, SQLite, connect-redis).
+ * The host's sessions get no check against writes of ended sessions: see docs/api.md.
+ */
+export function indexAccessOf(req: Request, absoluteMs: number): SessionIndexAccess {
   const store = req.sessionStore;
-  if (!(store instanceof IndexedSessionStore)) throw new Error('the session middleware is not the app’s own (no session index)');
-  return store;
+  if (store instanceof IndexedSessionStore) return store;
+  const index = store ? knownUserSessionIndexFor(store) : undefined;
+  if (!index) return NO_INDEX;
+  return {
+    register: (sub, sid, signedInAt) => index.add(sub, sid, signedInAt + absoluteMs),
+    unregister: (sub, sid) => index.remove(sub, sid),
+    endSessionsOf: (sub, options = {}) => endUserSessions(index, store, sub, options),
+  };
 }

@@ -1,58 +1,115 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
-import type { AppConfig } from '../config';
-import { AppError } from '../errors';
+import { logOf } from '../auth/request-log';
+import { AppError, CognitoAuthError } from '../errors';
 import { IndexedSessionStore } from './indexed-store';
 import { anonymousSessionLifetime, sessionLifetime, type Clock } from './lifetime';
 import { userSessionIndexFor, type UserSessionIndex } from './user-sessions';
 
-/**
- * express-session with the app's cookie and lifetimes, over the store with its per-user session index
- * (`index`, or the one the store keeps: see {@link userSessionIndexFor}). A failing store (Redis down)
- * turns into a 503 page instead of a 500: the process lives on and serves again once the store is back.
- */
-export function createSessionMiddleware(deps: {
-  config: Pick<AppConfig, 'env' | 'trustProxy' | 'session'>;
+/** How the package's own sessions are made. */
+export interface OwnSessionSettings {
+  cookieName: string;
+  secret: string | string[];
+  /** `Secure` cookie (production). */
+  secure: boolean;
+  idleMs: number;
+  absoluteMs: number;
   store: session.Store;
+  /** The per-user index of session ids; defaults to the one `store` keeps (SQLite, Redis, memory). */
   index?: UserSessionIndex | undefined;
-  secret: string;
   clock: Clock;
-}): RequestHandler[] {
-  const { config } = deps;
-  const absoluteMs = config.session.absoluteTimeoutSeconds * 1000;
-  const store = new IndexedSessionStore(deps.store, deps.index ?? userSessionIndexFor(deps.store), absoluteMs);
+}
+
+/** The session middleware and the indexed store it writes to. */
+export interface SessionMiddleware {
+  /** Runs once per request however often it is mounted (router, `context()`, `requiresAuth()`). */
+  handler: RequestHandler;
+  store: IndexedSessionStore;
+}
+
+/** Runs `handlers` in order, once per request (`marker` remembers it). */
+function once(marker: symbol, handlers: RequestHandler[]): RequestHandler {
+  return (req, res, next) => {
+    const r = req as Request & Record<symbol, boolean>;
+    if (r[marker]) return next();
+    r[marker] = true;
+    let i = 0;
+    const step = (err?: unknown): void => {
+      const handler = handlers[i];
+      i += 1;
+      if (err !== undefined || !handler) return next(err as Error | undefined);
+      handler(req, res, step);
+    };
+    step();
+  };
+}
+
+/**
+ * express-session with the package's cookie and lifetimes, over the store with its per-user session
+ * index. A failing store (Redis down) turns into a 503 page instead of a 500: the process lives on and
+ * serves again once the store is back. When a session from elsewhere (the host's express-session) is
+ * already on the request, that is a configuration error, named as such.
+ */
+export function createSessionMiddleware(settings: OwnSessionSettings): SessionMiddleware {
+  const store = new IndexedSessionStore(settings.store, settings.index ?? userSessionIndexFor(settings.store), settings.absoluteMs);
   const handler = session({
-    name: config.session.cookieName,
-    secret: deps.secret,
+    name: settings.cookieName,
+    secret: settings.secret,
     store,
     resave: false,
     saveUninitialized: false,
     rolling: true,
-    proxy: config.trustProxy,
     cookie: {
       httpOnly: true,
       sameSite: 'lax',
-      secure: config.env === 'production',
+      secure: settings.secure,
       path: '/',
-      maxAge: config.session.idleTimeoutSeconds * 1000,
+      maxAge: settings.idleMs,
     },
   });
   const withStoreErrors = (req: Request, res: Response, next: NextFunction): void => {
+    if (req.session && (req.sessionStore as unknown) !== store) {
+      next(
+        new CognitoAuthError(
+          'session_conflict',
+          'another express-session already runs before cognitoAuth(): leave out its `session` option to use the host’s session',
+        ),
+      );
+      return;
+    }
     handler(req, res, (err?: unknown) => {
       if (err && res.headersSent) {
         // express-session saves at the end of the response: the page is on its way and cannot change.
         const causeName = (err as { cause?: { name?: unknown } }).cause?.name ?? (err as { name?: unknown }).name;
-        req.log?.error({ errCode: 'session_store_unavailable', causeName }, 'session not saved');
+        logOf(req).error({ errCode: 'session_store_unavailable', causeName }, 'session not saved');
         return;
       }
       if (err) return next(new AppError('session_store_unavailable', 'session store failed', { cause: err }));
       next();
     });
   };
-  const lifetime = sessionLifetime({
-    idleMs: config.session.idleTimeoutSeconds * 1000,
-    absoluteMs,
-    clock: deps.clock,
-  });
-  return [withStoreErrors, lifetime, anonymousSessionLifetime()];
+  const lifetime = sessionLifetime({ idleMs: settings.idleMs, absoluteMs: settings.absoluteMs, clock: settings.clock, own: true });
+  // One marker per router: two routers with sessions of their own on one request meet the conflict check.
+  return { handler: once(Symbol('express-cognito-signin.session'), [withStoreErrors, lifetime, anonymousSessionLifetime()]), store };
+}
+
+/**
+ * The host's express-session, checked: the package's sign-in lifetimes apply to its own state in it. A
+ * request without `req.session` is a configuration error naming the fix.
+ */
+export function createHostSessionCheck(settings: { idleMs: number; absoluteMs: number; clock: Clock }): RequestHandler {
+  const lifetime = sessionLifetime({ ...settings, own: false });
+  const check = (req: Request, _res: Response, next: NextFunction): void => {
+    if (!req.session) {
+      next(
+        new CognitoAuthError(
+          'session_missing',
+          'cognitoAuth() found no req.session: run express-session before it, or give cognitoAuth() a `session` option',
+        ),
+      );
+      return;
+    }
+    next();
+  };
+  return once(Symbol('express-cognito-signin.session'), [check, lifetime]);
 }

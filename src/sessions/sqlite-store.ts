@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import session from 'express-session';
 import type { UserSessionIndex } from './user-sessions';
 
@@ -32,7 +32,7 @@ function isBusy(err: unknown): boolean {
  * swept alike), so every process that opens the file shares it.
  */
 export class SqliteSessionStore extends session.Store {
-  private readonly db: Database.Database;
+  private readonly db: BetterSqlite3.Database;
   private readonly sweeper: NodeJS.Timeout;
   private readonly statements;
   private readonly busyTimeoutMs: number;
@@ -44,7 +44,7 @@ export class SqliteSessionStore extends session.Store {
     this.busyTimeoutMs = options.busyTimeoutMs ?? 2000;
     // better-sqlite3 is synchronous: SQLite's own busy wait would freeze the whole process for every
     // request while another connection holds the lock. Fail at once instead and retry on a timer (run()).
-    this.db = new Database(filename, { timeout: 0 });
+    this.db = new (loadBetterSqlite3())(filename, { timeout: 0 });
     this.db.pragma('journal_mode = WAL');
     this.db.exec('CREATE TABLE IF NOT EXISTS sessions (sid TEXT PRIMARY KEY, sess TEXT NOT NULL, expires INTEGER NOT NULL)');
     this.db.exec('CREATE INDEX IF NOT EXISTS sessions_expires ON sessions (expires)');
@@ -182,6 +182,18 @@ export class SqliteSessionStore extends session.Store {
       cb?.(undefined, value);
     };
     attempt();
+  }
+}
+
+/**
+ * better-sqlite3 is loaded when a SQLite store is made, not when the package is: hosts on Redis or memory
+ * need no native module (it is an optional dependency).
+ */
+function loadBetterSqlite3(): typeof BetterSqlite3 {
+  try {
+    return require('better-sqlite3') as typeof BetterSqlite3;
+  } catch (err) {
+    throw new Error('the SQLite session store needs better-sqlite3: npm install better-sqlite3', { cause: err });
   }
 }
 

@@ -111,13 +111,20 @@ const indexes = new WeakMap<session.Store, UserSessionIndex>();
  * (connect-redis), Maps for the MemoryStore. Any other store needs its index passed explicitly.
  */
 export function userSessionIndexFor(store: session.Store): UserSessionIndex {
+  const index = knownUserSessionIndexFor(store);
+  if (!index) throw new Error('no per-user session index for this session store: pass one (sessionIndex)');
+  return index;
+}
+
+/** {@link userSessionIndexFor}, or undefined for a store the package does not know. */
+export function knownUserSessionIndexFor(store: session.Store): UserSessionIndex | undefined {
   const known = indexes.get(store);
   if (known) return known;
   let index: UserSessionIndex;
   if (store instanceof SqliteSessionStore) index = store.userSessions;
   else if (store instanceof RedisStore) index = createRedisUserSessionIndex(store.client as unknown as RedisIndexClient, store.prefix);
   else if (store instanceof session.MemoryStore) index = createMemoryUserSessionIndex();
-  else throw new Error('no per-user session index for this session store: pass one (sessionIndex)');
+  else return undefined;
   indexes.set(store, index);
   return index;
 }

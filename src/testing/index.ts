@@ -8,13 +8,18 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { Express } from 'express';
+import * as OTPAuth from 'otpauth';
 import type supertest from 'supertest';
 import { createCognitoClient } from '../cognito/client';
 import { startEmulator, type RunningEmulator } from '../cognito/emulator';
 import { createEmulatorMailbox, type MailboxEntry } from '../cognito/mailbox';
 import { provisionEmulatorPool } from '../cognito/provision';
+import type { CognitoOptions } from '../cognito/settings';
 import { freePort } from './free-port';
 import { signInThroughHostedUi, submitForm } from './sign-in';
+
+export { assertPortFree, PortInUseError, startEmulator, waitForEmulator, type RunningEmulator, type StartEmulatorOptions } from '../cognito/emulator';
+export { createEmulatorMailbox, type Mailbox, type MailboxEntry } from '../cognito/mailbox';
 
 /** A supertest agent: one browser with its cookies. */
 export type TestAgent = ReturnType<typeof supertest.agent>;
@@ -46,14 +51,7 @@ export interface CognitoLocal {
   clientId: string;
   clientSecret: string | undefined;
   /** What `cognitoAuth({ cognito })` takes to talk to this emulator. */
-  options: {
-    region: string;
-    userPoolId: string;
-    clientId: string;
-    clientSecret: string | undefined;
-    domain: string;
-    endpoint: string;
-  };
+  options: CognitoOptions & { endpoint: string };
   /** An SDK client pointed at the emulator, for what the kit does not cover. */
   client: CognitoIdentityProviderClient;
   /** Creates a user; confirmed unless `confirmed: false`. Email and password default to fresh valid ones. */
@@ -89,7 +87,7 @@ export async function startCognitoLocal(options: StartCognitoLocalOptions = {}):
     emulator = await startEmulator({ dir, port: options.port ?? (await freePort()) });
     client = createCognitoClient({ region: 'local', endpoint: emulator.url, timeoutMs: 5000 });
     // The pool's callback URL follows the mount: <baseUrl><mountPath>/auth/callback.
-    const ids = await provisionEmulatorPool(client, `${baseUrl}${mountPath === '/' ? '' : mountPath}`);
+    const ids = await provisionEmulatorPool(client, baseUrl, { mountPath });
     return createHandle(emulator, client, ids, { mountPath, ownDir });
   } catch (err) {
     client?.destroy();
@@ -161,4 +159,28 @@ function generatePassword(): string {
   return `Aa1!${randomBytes(12).toString('base64url')}`;
 }
 
-export type { MailboxEntry } from '../cognito/mailbox';
+/**
+ * Provisions the package's pool and app client in a running cognito-local (idempotent: the same ids on
+ * every start), with `<baseUrl><mountPath>/auth/callback` as the callback URL. For an emulator of your
+ * own (the reference app's embedded one); {@link startCognitoLocal} does this itself.
+ */
+export async function provisionPool(
+  emulator: { url: string; region?: string; timeoutMs?: number },
+  baseUrl: string,
+  options: { mountPath?: string } = {},
+): Promise<{ userPoolId: string; clientId: string; clientSecret: string | undefined }> {
+  const client = createCognitoClient({ region: emulator.region ?? 'local', endpoint: emulator.url, timeoutMs: emulator.timeoutMs ?? 5000 });
+  try {
+    return await provisionEmulatorPool(client, baseUrl, options);
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * The code an authenticator app shows now for a Base32 TOTP secret (SHA-1, 6 digits, 30 s, as Cognito
+ * uses), e.g. the key the two-step set-up page shows as text.
+ */
+export function totpCode(secret: string, timestamp = Date.now()): string {
+  return OTPAuth.TOTP.generate({ secret: OTPAuth.Secret.fromBase32(secret.replace(/\s+/g, '')), algorithm: 'SHA1', digits: 6, period: 30, timestamp });
+}

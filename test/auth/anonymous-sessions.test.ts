@@ -19,7 +19,7 @@ import { createConfirmedUser, TEST_PASSWORD } from '../helpers/users';
 import { resolveCognitoSettings } from '../../src/cognito/settings';
 
 type Agent = ReturnType<TestApp['agent']>;
-type Stored = session.SessionData & { passport?: { user?: unknown } };
+type Stored = session.SessionData & { cognito?: { user?: unknown } };
 
 const TEN_MINUTES = 10 * 60 * 1000;
 
@@ -186,7 +186,7 @@ describe('anonymous sessions cannot fill the session store', () => {
         const stored = await storedSessions(t.sessionStore);
         expect(stored, 'a session was stored').to.have.length.of.at.least(1);
         for (const s of stored) {
-          expect(s.passport?.user, 'nobody is signed in').to.equal(undefined);
+          expect(s.cognito?.user, 'nobody is signed in').to.equal(undefined);
           expect(storedLifetime(s)).to.be.above(0).and.at.most(TEN_MINUTES);
         }
       });
@@ -212,7 +212,7 @@ describe('anonymous sessions cannot fill the session store', () => {
       await agent.get('/auth/login').expect(302);
       expect((await submit(agent, '/login', '/login', user)).status).to.equal(303);
       const [signedIn] = await storedSessions(t.sessionStore);
-      expect(signedIn?.passport?.user).to.exist;
+      expect(signedIn?.cognito?.user).to.exist;
       expect(storedLifetime(signedIn as Stored)).to.be.above(TEN_MINUTES);
       await agent.get('/profile').expect(200);
       expect(storedLifetime((await storedSessions(t.sessionStore))[0] as Stored)).to.be.above(TEN_MINUTES);

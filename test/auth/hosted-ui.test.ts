@@ -112,7 +112,7 @@ describe('Hosted UI sign-in (against cognito-local)', () => {
       const ids = Object.keys(sessions);
       expect(ids).to.have.length(1);
       expect(ids[0]).to.not.equal(preLoginIds[0]);
-      const stored = sessions[ids[0] as string] as unknown as { tokens: { idToken: string; refreshToken: string } };
+      const stored = (sessions[ids[0] as string] as { cognito: unknown }).cognito as { tokens: { idToken: string; refreshToken: string } };
       expect(stored.tokens.idToken.split('.')).to.have.length(3);
       // The cookie carries only the signed session id.
       expect(decodeURIComponent(sidOf(cb) as string)).to.match(new RegExp(`^sid=s:${ids[0]}\\.`));

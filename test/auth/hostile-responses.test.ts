@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/app/logger';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { sidOf } from '../helpers/cookies';
 import { callbackPath, startHostedUiSignIn } from '../helpers/hosted-ui';

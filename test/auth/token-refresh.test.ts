@@ -11,12 +11,12 @@ import { createConfirmedUser } from '../helpers/users';
 const MINUTE = 60_000;
 
 async function storedTokens(t: TestApp): Promise<{ accessToken: string; refreshToken: string }> {
-  const all = await new Promise<Record<string, { tokens?: { accessToken: string; refreshToken: string } }>>((resolve, reject) =>
+  const all = await new Promise<Record<string, { cognito?: { tokens?: { accessToken: string; refreshToken: string } } }>>((resolve, reject) =>
     t.sessionStore.all!((err, s) => (err ? reject(err) : resolve(s as never))),
   );
-  const withTokens = Object.values(all).filter((s) => s.tokens);
+  const withTokens = Object.values(all).filter((s) => s.cognito?.tokens);
   expect(withTokens).to.have.length(1);
-  return withTokens[0]!.tokens!;
+  return withTokens[0]!.cognito!.tokens!;
 }
 
 /**

@@ -16,15 +16,20 @@ import autocannon from 'autocannon';
 import express from 'express';
 import type session from 'express-session';
 import pino from 'pino';
-import { createApp } from '../../src/app';
+import { createApp } from '../../src/app/app';
+import { authOptionsFrom } from '../../src/app/auth-options';
+import { createSessionStore } from '../../src/app/session-store';
+import type { CognitoSessionState } from '../../src/auth/session-user';
 import { createCognitoClient } from '../../src/cognito/client';
 import { startEmulator } from '../../src/cognito/emulator';
 import { provisionEmulatorPool } from '../../src/cognito/provision';
 import { resolveCognitoSettings } from '../../src/cognito/settings';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/app/config';
 import { languageSwitchHref, localeMiddleware, type Locale } from '../../src/i18n';
-import { createRedisSessionStore, createSessionStore, type SessionStoreHandle } from '../../src/sessions';
+import { cognitoAuth } from '../../src/index';
+import { createRedisSessionStore, type SessionStoreHandle } from '../../src/sessions';
 import { createSessionMiddleware } from '../../src/sessions/middleware';
+import { cognitoOptionsOf } from '../helpers/app';
 import { freePort } from '../helpers/ports';
 import { startTestRedis } from '../helpers/redis';
 
@@ -94,30 +99,36 @@ function benchConfig(ctx: BenchContext) {
 async function pageBenchmark(store: SessionStoreHandle, label: string, ctx: BenchContext) {
   const config = benchConfig(ctx);
   const counter = countCognitoCalls(ctx.client);
-  const app = createApp({
-    config,
-    cognito: { settings: ctx.settings, client: counter.client },
-    sessionStore: store.store,
-    sessionIndex: store.userSessions,
-    sessionSecret: SECRET,
-    logger: quiet,
-  });
+  const app = benchApp(ctx, store, counter.client);
   const guarded = await listen(app);
 
   // The same page without the guard: same session middleware and store, same template and data, no
   // Passport, no requireAuth (and no helmet, CSRF or request logging).
   const bare = express();
   bare.set('view engine', 'ejs');
-  bare.set('views', path.resolve(__dirname, '../../views'));
-  bare.use(createSessionMiddleware({ config, store: store.store, index: store.userSessions, secret: SECRET, clock: Date.now }));
+  bare.set('views', [path.resolve(__dirname, '../../views/app'), path.resolve(__dirname, '../../views')]);
+  bare.use(
+    createSessionMiddleware({
+      cookieName: config.session.cookieName,
+      secret: SECRET,
+      secure: false,
+      idleMs: config.session.idleTimeoutSeconds * 1000,
+      absoluteMs: config.session.absoluteTimeoutSeconds * 1000,
+      store: store.store,
+      index: store.userSessions,
+      clock: Date.now,
+    }).handler,
+  );
   bare.use(localeMiddleware({ secureCookie: false }));
   bare.get('/complete', (req, res) => {
-    const s = req.session as session.Session & Partial<session.SessionData> & { passport?: { user: Express.User } };
+    const s = (req.session as unknown as { cognito?: CognitoSessionState }).cognito;
     res.render('complete', {
-      user: s.passport?.user,
-      claims: s.idClaims ?? {},
-      tokens: s.tokens,
-      rawTokens: s.tokens,
+      url: (p: string) => p,
+      homeUrl: '/',
+      user: s?.user,
+      claims: s?.claims ?? {},
+      tokens: s?.tokens,
+      rawTokens: s?.tokens,
       emulator: true,
       languageHref: (locale: Locale) => languageSwitchHref('/complete', locale),
       csrfToken: () => 'x',
@@ -147,10 +158,16 @@ async function pageBenchmark(store: SessionStoreHandle, label: string, ctx: Benc
   };
 }
 
+/** The reference app as server.ts builds it, on the bench's emulator and `store`. */
+function benchApp(ctx: BenchContext, store: SessionStoreHandle, client: CognitoIdentityProviderClient): express.Express {
+  const config = benchConfig(ctx);
+  const auth = cognitoAuth(authOptionsFrom(config, { cognito: { ...cognitoOptionsOf(ctx.settings), client }, sessionStore: store, sessionSecret: SECRET, logger: quiet }));
+  return createApp({ config, auth, logger: quiet, cognitoOrigin: new URL(ctx.settings.authorizationUrl).origin });
+}
+
 async function signInThroughput(ctx: BenchContext): Promise<{ perSecond: number; total: number }> {
   const store = createSessionStore({ dataDir: ctx.dir, session: { store: 'memory' } as never }, quiet);
-  const config = benchConfig(ctx);
-  const app = createApp({ config, cognito: { settings: ctx.settings, client: ctx.client }, sessionStore: store.store, sessionIndex: store.userSessions, sessionSecret: SECRET, logger: quiet });
+  const app = benchApp(ctx, store, ctx.client);
   const server = await listen(app);
   const deadline = Date.now() + DURATION_S * 1000;
   let total = 0;
@@ -171,11 +188,13 @@ function sampleSession(i: number): session.SessionData {
   const jwt = (n: number) => `eyJ${'x'.repeat(n)}.${'y'.repeat(n)}.${'z'.repeat(342)}`;
   return {
     cookie: { originalMaxAge: 7_200_000, expires: new Date(Date.now() + 7_200_000), httpOnly: true, path: '/' },
-    passport: { user: { sub: `sub-${i}`, username: `sub-${i}`, email: `u${i}@example.com`, provider: 'password' } },
-    tokens: { idToken: jwt(700), accessToken: jwt(600), refreshToken: jwt(1200), accessTokenExpiresAt: 0, idTokenExpiresAt: 0 },
-    idClaims: { sub: `sub-${i}`, email: `u${i}@example.com`, token_use: 'id', iat: 0, exp: 0 },
-    createdAt: Date.now(),
-    lastSeenAt: Date.now(),
+    cognito: {
+      user: { sub: `sub-${i}`, username: `sub-${i}`, email: `u${i}@example.com`, provider: 'password' },
+      tokens: { idToken: jwt(700), accessToken: jwt(600), refreshToken: jwt(1200), accessTokenExpiresAt: 0, idTokenExpiresAt: 0 },
+      claims: { sub: `sub-${i}`, email: `u${i}@example.com`, token_use: 'id', iat: 0, exp: 0 },
+      createdAt: Date.now(),
+      lastSeenAt: Date.now(),
+    },
   } as never;
 }
 

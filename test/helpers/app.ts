@@ -1,13 +1,23 @@
 import { Writable } from 'node:stream';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import session from 'express-session';
+import type { Logger } from 'pino';
 import supertest from 'supertest';
-import { createApp, type AppDeps } from '../../src/app';
+import { createApp } from '../../src/app/app';
+import { authOptionsFrom } from '../../src/app/auth-options';
+import { loadConfig, type AppConfig } from '../../src/app/config';
+import type { ReadinessChecks } from '../../src/app/health';
+import { createLogger } from '../../src/app/logger';
 import { createCognitoClient } from '../../src/cognito/client';
-import { createEmulatorMailbox } from '../../src/cognito/mailbox';
-import { resolveCognitoSettings, type CognitoSettings } from '../../src/cognito/settings';
-import { loadConfig, type AppConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { createEmulatorMailbox, type Mailbox } from '../../src/cognito/mailbox';
+import { resolveCognitoSettings, type CognitoOptions, type CognitoSettings } from '../../src/cognito/settings';
+import type { TokenVerifier } from '../../src/cognito/tokens';
+import type { UserService } from '../../src/cognito/user-service';
+import { createCognitoAuth } from '../../src/router/create-router';
+import type { CognitoAuthOptions } from '../../src/router/options';
+import type { RateLimitStoreFactory } from '../../src/router/routes/rate-limit';
 import type { SessionStoreHandle } from '../../src/sessions';
+import type { Clock } from '../../src/sessions/lifetime';
 import { TEST_APP_BASE_URL, testEmulator } from './emulator';
 
 /** Everything a test needs from one app instance. */
@@ -20,6 +30,25 @@ export interface TestApp {
   logs: string[];
   /** A cookie-keeping client: one browser. */
   agent: () => ReturnType<typeof supertest.agent>;
+}
+
+/** What a test may replace in the reference app. */
+export interface TestAppOverrides {
+  env?: Record<string, string>;
+  config?: AppConfig;
+  /** A Cognito of the test's own: settings (a hostile issuer), an SDK client (a double), a verifier. */
+  cognito?: { settings: CognitoSettings; client: CognitoIdentityProviderClient; verifier?: TokenVerifier; users?: UserService };
+  /** A store handle (it brings its per-user session index along), or a bare store. */
+  sessions?: SessionStoreHandle;
+  sessionStore?: session.Store;
+  mailbox?: Mailbox | undefined;
+  sessionSecret?: string;
+  logger?: Logger;
+  clock?: Clock;
+  readiness?: ReadinessChecks;
+  rateLimitStores?: RateLimitStoreFactory | undefined;
+  /** Changes the options the reference app gives `cognitoAuth()`. */
+  authOptions?: (options: CognitoAuthOptions) => CognitoAuthOptions;
 }
 
 /** Test configuration: the suite's emulator, memory sessions, a fixed secret. `env` overrides variables. */
@@ -36,13 +65,28 @@ export function testConfig(env: Record<string, string> = {}): AppConfig {
   });
 }
 
-/** Builds the app against the suite's cognito-local (or `overrides`), capturing its logs. */
-export function buildTestApp(
-  overrides: Partial<AppDeps> & { env?: Record<string, string>; sessions?: SessionStoreHandle } = {},
-): TestApp {
+/** The `cognito` option that describes `settings` (the package derives the same settings back from it). */
+export function cognitoOptionsOf(settings: CognitoSettings): CognitoOptions {
+  return {
+    region: settings.region,
+    userPoolId: settings.userPoolId,
+    clientId: settings.clientId,
+    clientSecret: settings.clientSecret,
+    domain: new URL(settings.authorizationUrl).origin,
+    issuer: settings.issuer,
+    endpoint: settings.emulator ? settings.apiEndpoint : undefined,
+    nonce: settings.nonce,
+    timeoutMs: settings.timeoutMs,
+  };
+}
+
+/** Builds the reference app against the suite's cognito-local (or `overrides`), capturing its logs. */
+export function buildTestApp(overrides: TestAppOverrides = {}): TestApp {
   const { emulator, ids } = testEmulator();
   const config = overrides.config ?? testConfig(overrides.env);
-  const settings = resolveCognitoSettings(config, ids, emulator.url);
+  // A production configuration names real Cognito: its settings then say so (the SDK client still goes
+  // to the suite's emulator, which is all such a test needs of it).
+  const settings = overrides.cognito?.settings ?? resolveCognitoSettings(config, ids, config.cognito.mode === 'aws' ? undefined : emulator.url);
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _enc, cb) {
@@ -50,22 +94,20 @@ export function buildTestApp(
       cb();
     },
   });
+  const logger = overrides.logger ?? createLogger({ level: 'info', destination });
   // A store handle brings its per-user session index along (a timed store cannot be looked into).
   const sessionStore = overrides.sessions?.store ?? overrides.sessionStore ?? new session.MemoryStore();
-  const app = createApp({
-    config,
-    cognito: overrides.cognito ?? {
-      settings,
-      client: createCognitoClient({ region: 'local', endpoint: emulator.url, timeoutMs: 5000 }),
-    },
-    sessionStore,
-    sessionIndex: overrides.sessions?.userSessions ?? overrides.sessionIndex,
-    mailbox: 'mailbox' in overrides ? overrides.mailbox : createEmulatorMailbox(emulator.dir, ids.userPoolId),
+  const client = overrides.cognito?.client ?? createCognitoClient({ region: 'local', endpoint: emulator.url, timeoutMs: 5000 });
+  const options = authOptionsFrom(config, {
+    cognito: cognitoOptionsOf(settings),
+    sessionStore: overrides.sessions ?? sessionStore,
     sessionSecret: overrides.sessionSecret ?? (config.session.secret as string),
-    logger: overrides.logger ?? createLogger({ level: 'info', destination }),
+    mailbox: 'mailbox' in overrides ? overrides.mailbox : createEmulatorMailbox(emulator.dir, ids.userPoolId),
+    logger,
     clock: overrides.clock,
-    readiness: overrides.readiness,
-    rateLimitStores: overrides.rateLimitStores,
+    rateLimitStore: overrides.rateLimitStores,
   });
-  return { app, config, settings: overrides.cognito?.settings ?? settings, sessionStore, logs, agent: () => supertest.agent(app) };
+  const auth = createCognitoAuth(overrides.authOptions ? overrides.authOptions(options) : options, { settings, client, verifier: overrides.cognito?.verifier, users: overrides.cognito?.users });
+  const app = createApp({ config, auth, logger, readiness: overrides.readiness, cognitoOrigin: new URL(settings.authorizationUrl).origin });
+  return { app, config, settings, sessionStore, logs, agent: () => supertest.agent(app) };
 }

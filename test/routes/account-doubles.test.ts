@@ -122,17 +122,19 @@ describe('custom pages where cognito-local cannot answer (double at the Cognito 
     await agent.get('/login/new-password').expect(303).expect('Location', '/login');
   });
 
-  it('signs out everywhere with GlobalSignOut where Cognito supports it, and then needs no RevokeToken (double)', async () => {
+  it('signs out this device only: revokes its own refresh token and never signs out globally, even where Cognito could (double)', async () => {
     const user = await createConfirmedUser();
     const { t, sent } = appWithDouble((c) => (c.name === 'GlobalSignOutCommand' ? Promise.resolve({}) : undefined));
     const agent = t.agent();
+    const other = t.agent();
     await submit(agent, '/login', '/login', { email: user.email, password: user.password });
+    await submit(other, '/login', '/login', { email: user.email, password: user.password });
     const out = await submit(agent, '/profile', '/logout', {});
     expect(out.status).to.equal(303);
-    const signOut = sent.find((c) => c.name === 'GlobalSignOutCommand');
-    expect(signOut?.input.AccessToken).to.be.a('string');
-    expect(sent.some((c) => c.name === 'RevokeTokenCommand')).to.equal(false);
+    expect(sent.some((c) => c.name === 'GlobalSignOutCommand' || c.name === 'AdminUserGlobalSignOutCommand')).to.equal(false);
+    expect(sent.filter((c) => c.name === 'RevokeTokenCommand')).to.have.length(1);
     await agent.get('/profile').expect(303);
+    await other.get('/profile').expect(200);
   });
 
   it('shows an unknown Cognito exception as a generic page and logs only its name (double)', async () => {

@@ -67,7 +67,7 @@ describe('credential changes end every session of the account (against cognito-l
     const b = t.agent();
     await signIn(a, user);
     const sidB = await signIn(b, user);
-    const refreshB = (await storedSession(store, sidB))!.tokens.refreshToken!;
+    const refreshB = (await storedSession(store, sidB))!.cognito!.tokens!.refreshToken!;
     const wrong = await submit(a, '/password/change', '/password/change', { currentPassword: 'Wr0ng-Passw0rd!', password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
     expect(wrong.status).to.equal(400);
     expect(wrong.text).to.contain('The current password is not right');
@@ -75,7 +75,7 @@ describe('credential changes end every session of the account (against cognito-l
     expect(await refreshAccepted(refreshB), "B's refresh token after a failed change").to.equal(true);
     const change = await submit(a, '/password/change', '/password/change', { currentPassword: user.password, password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
     expect(change.status).to.equal(303);
-    const refreshA = (await storedSession(store, sessionIdOf(sidOf(change)!)))!.tokens.refreshToken!;
+    const refreshA = (await storedSession(store, sessionIdOf(sidOf(change)!)))!.cognito!.tokens!.refreshToken!;
     expect(await refreshAccepted(refreshB), "B's refresh token").to.equal(false);
     expect(await refreshAccepted(refreshA), "A's refresh token").to.equal(true);
   });
@@ -138,7 +138,7 @@ describe('credential changes end every session of the account (against cognito-l
     const sidA = await signIn(a, user);
     await signInThroughHostedUi(b, user);
     const sidB = (await userSessionIndexFor(store).list(user.sub)).find((sid) => sid !== sidA)!;
-    const refreshTokens = [(await storedSession(store, sidA))!.tokens.refreshToken!, (await storedSession(store, sidB))!.tokens.refreshToken!];
+    const refreshTokens = [(await storedSession(store, sidA))!.cognito!.tokens!.refreshToken!, (await storedSession(store, sidB))!.cognito!.tokens!.refreshToken!];
 
     const page = await a.get('/profile').set('Accept-Language', 'en').expect(200);
     expect(page.text).to.contain('action="/profile/sign-out-everywhere"');
@@ -198,7 +198,7 @@ describe('credential changes where cognito-local cannot go (double at the Cognit
     const sidsReset = [await signIn(reset, resetUser), await signIn(resetOther, resetUser)];
     await real.send(new AdminDisableUserCommand({ UserPoolId: ids.userPoolId, Username: disabledUser.email }));
     const held = async (sid: string) => {
-      const tokens = (await storedSession(store, sid))!.tokens;
+      const tokens = (await storedSession(store, sid))!.cognito!.tokens!;
       return [tokens.accessToken, tokens.refreshToken!];
     };
     tokensOf.disabled.push(...(await held(sidDisabled)));
@@ -224,14 +224,14 @@ describe('credential changes where cognito-local cannot go (double at the Cognit
     const b = t.agent();
     const sidA = await signIn(a, user);
     await signIn(b, user);
-    const before = (await storedSession(store, sidA))!.tokens;
+    const before = (await storedSession(store, sidA))!.cognito!.tokens!;
     const change = await submit(a, '/password/change', '/password/change', { currentPassword: user.password, password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
     expect(change.status).to.equal(303);
     const globalSignOut = sent.filter((c) => c.name === 'AdminUserGlobalSignOutCommand');
     expect(globalSignOut).to.have.length(1);
     expect(globalSignOut[0]!.input.UserPoolId).to.equal(ids.userPoolId);
     expect(sent.some((c) => c.name === 'RevokeTokenCommand' || c.name === 'GlobalSignOutCommand')).to.equal(false);
-    const after = (await storedSession(store, sessionIdOf(sidOf(change)!)))!.tokens;
+    const after = (await storedSession(store, sessionIdOf(sidOf(change)!)))!.cognito!.tokens!;
     expect(after.refreshToken).to.be.a('string').and.not.equal(before.refreshToken);
     expect(after.accessToken).to.not.equal(before.accessToken);
     await a.get('/profile').expect(200);
@@ -248,7 +248,7 @@ describe('credential changes where cognito-local cannot go (double at the Cognit
     });
     const a = t.agent();
     const sidA = await signIn(a, user);
-    const accessToken = (await storedSession(store, sidA))!.tokens.accessToken;
+    const accessToken = (await storedSession(store, sidA))!.cognito!.tokens!.accessToken;
     const page = await a.get('/profile').expect(200);
     const out = await a.post('/profile/sign-out-everywhere').type('form').send({ _csrf: csrfOf(page.text) });
     expect(out.status).to.equal(303);

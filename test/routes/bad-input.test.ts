@@ -113,8 +113,10 @@ describe('bad input', () => {
   });
 
   it('falls back to a plain-text page with the status and the request id when the error page itself fails', async () => {
-    // A broken deploy: no template can be found, the error page's included.
-    t.app.set('views', '/nonexistent-views');
+    // A broken deploy: templates that cannot be found, the error page's included.
+    t = buildTestApp({
+      authOptions: (o) => ({ ...o, render: { views: { error: '/nonexistent-views/error.ejs', 'partials/head': '/nonexistent-views/partials/head.ejs' } } }),
+    });
     const missing = await t.agent().get('/no/such/page');
     expect(missing.status).to.equal(404);
     expect(missing.headers['content-type']).to.match(/^text\/plain/);

@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { isLoopbackAddress } from '../../src/routes/dev-mailbox';
+import { isLoopbackAddress } from '../../src/router/routes/dev-mailbox';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { codeFromEmulator, newEmail, submit } from '../helpers/forms';
 import { startTestIssuer } from '../helpers/test-issuer';
 import { TEST_PASSWORD } from '../helpers/users';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/app/config';
 
 /**
  * The app as a client at `address` reaches it: the test sets the socket's peer address (supertest can

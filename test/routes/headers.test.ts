@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/app/config';
 import { buildTestApp } from '../helpers/app';
 import { testEmulator } from '../helpers/emulator';
 import { submit } from '../helpers/forms';

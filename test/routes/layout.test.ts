@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/app/config';
 import { ja } from '../../src/i18n/ja';
 import { buildTestApp } from '../helpers/app';
 import { submit } from '../helpers/forms';

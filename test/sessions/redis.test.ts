@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import pino from 'pino';
 import supertest from 'supertest';
-import { createRedisRateLimitStores } from '../../src/routes/rate-limit';
-import { createSessionStore, type SessionStoreHandle } from '../../src/sessions';
+import { createRedisRateLimitStores } from '../../src/router/routes/rate-limit';
+import { createSessionStore } from '../../src/app/session-store';
+import type { SessionStoreHandle } from '../../src/sessions';
 import { buildTestApp, testConfig } from '../helpers/app';
 import { sidOf } from '../helpers/cookies';
 import { csrfOf, submit } from '../helpers/forms';

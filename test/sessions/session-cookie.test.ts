@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/app/config';
 import { buildTestApp } from '../helpers/app';
 import { csrfOf } from '../helpers/forms';
 import { startTestIssuer, type TestIssuer } from '../helpers/test-issuer';

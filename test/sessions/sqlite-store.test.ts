@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import pino from 'pino';
 import supertest from 'supertest';
-import { createSessionStore } from '../../src/sessions';
+import { createSessionStore } from '../../src/app/session-store';
 import { SqliteSessionStore } from '../../src/sessions/sqlite-store';
 import { buildTestApp, testConfig } from '../helpers/app';
 import { sidOf } from '../helpers/cookies';

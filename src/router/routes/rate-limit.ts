@@ -1,9 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type Options, type Store } from 'express-rate-limit';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
-import type { AppConfig } from '../config';
-import { AppError } from '../errors';
-import type { SendRedisCommand } from '../sessions';
+import { AppError } from '../../errors';
+import type { SendRedisCommand } from '../../sessions';
 
 /** The limiters of the sign-in, sign-up, confirm and password pages. */
 export interface RateLimiters {
@@ -17,6 +16,19 @@ export interface RateLimiters {
   signInFailures: RequestHandler[];
   /** Hosted UI sign-in starts (`GET /auth/login`) per minute per client IP: each one stores a session. */
   signInStartsPerIp: RequestHandler;
+}
+
+/** How many requests the sign-in pages allow (see docs/api.md, `rateLimits`). */
+export interface RateLimits {
+  /** Failed sign-ins allowed per email address and client IP per window. */
+  signInFailures: number;
+  /** Failed sign-ins allowed per email address per window, from all client IPs together. */
+  signInFailuresPerEmail: number;
+  signInWindowSeconds: number;
+  /** Requests per minute per client IP on the sign-in, sign-up, confirm and password pages. */
+  perIpPerMinute: number;
+  /** Hosted UI sign-in starts (`GET /auth/login`) per minute per client IP. */
+  signInStartsPerMinute: number;
 }
 
 /** Makes the store of one limiter; `name` tells the limiters' counts apart. */
@@ -38,7 +50,7 @@ function emailOf(req: Request): string {
  * own; tests build many apps, each starting from zero); with the Redis stores, every instance sharing
  * that Redis shares the counts.
  */
-export function createRateLimiters(config: Pick<AppConfig, 'rateLimit'>, stores?: RateLimitStoreFactory): RateLimiters {
+export function createRateLimiters(config: { rateLimit: RateLimits }, stores?: RateLimitStoreFactory): RateLimiters {
   const signInWindowMs = config.rateLimit.signInWindowSeconds * 1000;
   const common = (name: string): Partial<Options> => ({
     standardHeaders: 'draft-8',

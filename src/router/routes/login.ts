@@ -1,27 +1,29 @@
 import { Router, type Request } from 'express';
-import { holdMfaChallenge } from '../auth/mfa-challenge';
-import { PASSWORD_STRATEGY, signedInFromApiTokens, type PasswordFailure } from '../auth/password';
-import { safeReturnTo } from '../auth/return-to';
-import { startSession, type SignedIn } from '../auth/start-session';
-import { AppError } from '../errors';
+import { holdMfaChallenge } from '../../auth/mfa-challenge';
+import { runStrategy } from '../../auth/passport';
+import { PASSWORD_STRATEGY, signedInFromApiTokens, type PasswordFailure } from '../../auth/password';
+import { safeReturnTo } from '../../auth/return-to';
+import { peekState, sessionState } from '../../auth/session-state';
+import type { SignedIn } from '../../auth/start-session';
+import { AppError } from '../../errors';
+import { finishSignIn } from './finish-sign-in';
 import { emptyForm, fields, keepValues, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps } from './forms';
-
-/** Where a person lands after signing in on the custom pages. */
-const DEFAULT_AFTER_SIGN_IN = '/profile';
 
 function returnToOf(req: Request): string | undefined {
   return safeReturnTo((req.query as Record<string, unknown>).returnTo);
 }
 
 /** The custom sign-in page (password auth on the server) and the new-password challenge. */
-export function createLoginRouter(deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'passport' | 'limiters' | 'clock'>): Router {
+export function createLoginRouter(
+  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'passport' | 'limiters' | 'clock' | 'sessions' | 'urls' | 'signedInTo' | 'afterSignIn'>,
+): Router {
   const router = Router();
-  const { users, limiters, passport } = deps;
+  const { users, limiters, passport, urls } = deps;
   router.use('/login', limiters.perIp);
 
   /* GET /login — the sign-in form; `returnTo` (same-origin only) is where to go afterwards. */
   router.get('/login', (req, res) => {
-    renderForm(res, 'login', 200, emptyForm({ email: req.session.pendingEmail ?? '' }), { returnTo: returnToOf(req) });
+    renderForm(res, 'login', 200, emptyForm({ email: peekState(req)?.pendingEmail ?? '' }), { returnTo: returnToOf(req) });
   });
 
   /*
@@ -39,31 +41,31 @@ export function createLoginRouter(deps: Pick<AccountRouteDeps, 'users' | 'verifi
     const { email } = parsed.data;
     (req.body as Record<string, string>).email = email;
 
-    passport.authenticate(PASSWORD_STRATEGY, (err: unknown, user: Express.User | false, info: unknown) => {
+    runStrategy(passport, PASSWORD_STRATEGY, {}, (err: unknown, user: unknown, info: unknown) => {
       if (err instanceof AppError && err.code === 'password_reset_required') {
         // An administrator reset the password: Cognito has e-mailed a code for the reset page.
-        req.session.pendingEmail = email;
+        sessionState(req).pendingEmail = email;
         setNotice(req, 'notice.password_reset_required');
-        return res.redirect(303, '/password/reset');
+        return res.redirect(303, urls.to('/password/reset'));
       }
       if (err) return next(err);
       if (user) {
-        startSession(req, info as SignedIn, deps.clock()).then(() => res.redirect(303, returnTo ?? DEFAULT_AFTER_SIGN_IN), next);
+        finishSignIn(req, res, deps, info as SignedIn, returnTo ?? deps.signedInTo).catch(next);
         return;
       }
       const failure = info as PasswordFailure;
       if (failure.code === 'new_password_required') {
-        req.session.challenge = { email, session: failure.session, username: failure.username, returnTo };
-        return res.redirect(303, '/login/new-password');
+        sessionState(req).challenge = { email, session: failure.session, username: failure.username, returnTo };
+        return res.redirect(303, urls.to('/login/new-password'));
       }
       if (failure.code === 'mfa_required') {
         holdMfaChallenge(req, { email, session: failure.session, username: failure.username, returnTo }, deps.clock());
-        return res.redirect(303, '/login/mfa');
+        return res.redirect(303, urls.to('/login/mfa'));
       }
       if (failure.code === 'not_confirmed') {
-        req.session.pendingEmail = email;
+        sessionState(req).pendingEmail = email;
         setNotice(req, 'notice.not_confirmed');
-        return res.redirect(303, '/signup/confirm');
+        return res.redirect(303, urls.to('/signup/confirm'));
       }
       const error = new AppError(failure.code);
       renderForm(res, 'login', error.status, { values, fieldErrors: {}, error: error.code }, { returnTo });
@@ -72,14 +74,14 @@ export function createLoginRouter(deps: Pick<AccountRouteDeps, 'users' | 'verifi
 
   /* GET /login/new-password — only while a NEW_PASSWORD_REQUIRED challenge is waiting. */
   router.get('/login/new-password', async (req, res) => {
-    if (!req.session.challenge) return res.redirect(303, '/login');
+    if (!peekState(req)?.challenge) return res.redirect(303, urls.to('/login'));
     renderForm(res, 'login-new-password', 200, emptyForm(), { policy: await users.passwordPolicy() });
   });
 
   /* POST /login/new-password — RespondToAuthChallenge, then the same session as any sign-in. */
   router.post('/login/new-password', async (req, res) => {
-    const challenge = req.session.challenge;
-    if (!challenge) return res.redirect(303, '/login');
+    const challenge = peekState(req)?.challenge;
+    if (!challenge) return res.redirect(303, urls.to('/login'));
     const policy = await users.passwordPolicy();
     const parsed = parseForm({ password: fields.password, passwordConfirm: fields.password }, req.body);
     if (!parsed.ok) return renderForm(res, 'login-new-password', 400, { values: {}, fieldErrors: parsed.fieldErrors }, { policy });
@@ -91,14 +93,13 @@ export function createLoginRouter(deps: Pick<AccountRouteDeps, 'users' | 'verifi
       signedIn = await signedInFromApiTokens(deps.verifier, tokens);
     } catch (err) {
       if (err instanceof AppError && err.code === 'session_expired') {
-        delete req.session.challenge;
+        delete sessionState(req).challenge;
         setNotice(req, 'error.session_expired');
-        return res.redirect(303, '/login');
+        return res.redirect(303, urls.to('/login'));
       }
       return renderFormError(res, 'login-new-password', err, {}, { policy });
     }
-    await startSession(req, signedIn, deps.clock());
-    res.redirect(303, safeReturnTo(challenge.returnTo) ?? DEFAULT_AFTER_SIGN_IN);
+    await finishSignIn(req, res, deps, signedIn, safeReturnTo(challenge.returnTo) ?? deps.signedInTo);
   });
 
   return router;

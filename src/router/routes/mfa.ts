@@ -1,17 +1,16 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { pendingMfaChallenge } from '../auth/mfa-challenge';
-import { signedInFromApiTokens } from '../auth/password';
-import { safeReturnTo } from '../auth/return-to';
-import { expireSession, startSession, type SignedIn } from '../auth/start-session';
-import { buildTotpEnrolment } from '../auth/totp-enrolment';
-import type { MfaService } from '../cognito/mfa-service';
-import { AppError, isFormError } from '../errors';
-import { en } from '../i18n/en';
+import { pendingMfaChallenge } from '../../auth/mfa-challenge';
+import { signedInFromApiTokens } from '../../auth/password';
+import { safeReturnTo } from '../../auth/return-to';
+import { peekState, sessionState, tokensOf, userOf } from '../../auth/session-state';
+import { expireSession, type SignedIn } from '../../auth/start-session';
+import { buildTotpEnrolment } from '../../auth/totp-enrolment';
+import type { MfaService } from '../../cognito/mfa-service';
+import { AppError, isFormError } from '../../errors';
+import { en } from '../../i18n/en';
+import { finishSignIn } from './finish-sign-in';
 import { emptyForm, fields, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps, type FormState } from './forms';
-
-/** Where a person lands after the second sign-in step, as after the first. */
-const DEFAULT_AFTER_SIGN_IN = '/profile';
 
 /** The issuer an authenticator app lists: the app's name, the same in every language (one account, one entry). */
 const TOTP_ISSUER = en['app.name'];
@@ -28,27 +27,30 @@ const totpCode = z.preprocess(
  * (whose per-IP limit covers `/login/mfa`) and before the profile router (for the status).
  */
 export function createMfaRouter(
-  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'requireAuth' | 'sessionCookieName' | 'clock'> & { mfa: MfaService },
+  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'requireAuth' | 'sessions' | 'urls' | 'clock' | 'signedInTo' | 'afterSignIn'> & {
+    mfa: MfaService;
+  },
 ): Router {
   const router = Router();
-  const { mfa, limiters } = deps;
+  const { mfa, limiters, urls } = deps;
   const requireAuth = deps.requireAuth();
   router.use('/mfa', limiters.perIp);
 
   /** Runs a call with the session's access token; an expired session ends and goes to sign-in. */
   async function withAccessToken(req: Request, res: Response, work: (accessToken: string) => Promise<void>): Promise<void> {
     try {
-      await work(req.session.tokens!.accessToken);
+      await work(tokensOf(req).accessToken);
     } catch (err) {
-      if (err instanceof AppError && err.code === 'session_expired') return expireSession(req, res, deps.sessionCookieName);
+      if (err instanceof AppError && err.code === 'session_expired') return expireSession(req, res, deps.sessions);
       throw err;
     }
   }
 
   /** The set-up page: the start button, or the pending secret as a QR code and as text, with the code form. */
   async function renderSetup(req: Request, res: Response, status: number, form: FormState): Promise<void> {
-    const pending = req.session.mfaSetup;
-    const label = req.user!.email ?? req.user!.username;
+    const pending = peekState(req)?.mfaSetup;
+    const user = userOf(req);
+    const label = user.email ?? user.username;
     const enrolment = pending ? await buildTotpEnrolment({ secret: pending.secret, issuer: TOTP_ISSUER, label }) : undefined;
     renderForm(res, 'mfa-setup', status, form, { enrolment });
   }
@@ -61,7 +63,7 @@ export function createMfaRouter(
   /* GET /profile — before the profile page: whether TOTP is on, for its two-step block. */
   router.get('/profile', requireAuth, async (req, res, next: NextFunction) => {
     try {
-      res.locals.totpEnabled = await mfa.isTotpEnabled(req.session.tokens!.accessToken);
+      res.locals.totpEnabled = await mfa.isTotpEnabled(tokensOf(req).accessToken);
     } catch (err) {
       // The profile page's own GetUser meets the same expired session and ends it.
       if (!(err instanceof AppError && err.code === 'session_expired')) throw err;
@@ -72,7 +74,7 @@ export function createMfaRouter(
   /* GET /mfa/setup — the start button, or (after it) the QR code, the key as text and the first-code form. */
   router.get('/mfa/setup', requireAuth, (req, res) =>
     withAccessToken(req, res, async (accessToken) => {
-      if (await mfa.isTotpEnabled(accessToken)) return res.redirect(303, '/profile');
+      if (await mfa.isTotpEnabled(accessToken)) return res.redirect(303, urls.to('/profile'));
       await renderSetup(req, res, 200, emptyForm());
     }),
   );
@@ -83,15 +85,15 @@ export function createMfaRouter(
    */
   router.post('/mfa/setup', requireAuth, (req, res) =>
     withAccessToken(req, res, async (accessToken) => {
-      if (await mfa.isTotpEnabled(accessToken)) return res.redirect(303, '/profile');
-      req.session.mfaSetup = { secret: await mfa.associateTotp(accessToken) };
-      res.redirect(303, '/mfa/setup');
+      if (await mfa.isTotpEnabled(accessToken)) return res.redirect(303, urls.to('/profile'));
+      sessionState(req).mfaSetup = { secret: await mfa.associateTotp(accessToken) };
+      res.redirect(303, urls.to('/mfa/setup'));
     }),
   );
 
   /* POST /mfa/setup/confirm — VerifySoftwareToken with the first code, then SetUserMFAPreference: on. */
   router.post('/mfa/setup/confirm', requireAuth, async (req, res) => {
-    if (!req.session.mfaSetup) return res.redirect(303, '/mfa/setup');
+    if (!peekState(req)?.mfaSetup) return res.redirect(303, urls.to('/mfa/setup'));
     const parsed = parseForm({ code: totpCode }, req.body);
     if (!parsed.ok) return renderSetup(req, res, 400, { values: {}, fieldErrors: parsed.fieldErrors });
     await withAccessToken(req, res, async (accessToken) => {
@@ -101,16 +103,16 @@ export function createMfaRouter(
         if (!isFormError(err)) throw err;
         return renderSetup(req, res, err.status, { values: {}, fieldErrors: {}, error: err.code });
       }
-      delete req.session.mfaSetup;
+      delete sessionState(req).mfaSetup;
       setNotice(req, 'notice.mfa_enabled');
-      res.redirect(303, '/profile');
+      res.redirect(303, urls.to('/profile'));
     });
   });
 
   /* GET /mfa/disable — the current password, to switch two-step sign-in off. */
   router.get('/mfa/disable', requireAuth, (req, res) =>
     withAccessToken(req, res, async (accessToken) => {
-      if (!(await mfa.isTotpEnabled(accessToken))) return res.redirect(303, '/profile');
+      if (!(await mfa.isTotpEnabled(accessToken))) return res.redirect(303, urls.to('/profile'));
       renderForm(res, 'mfa-disable', 200, emptyForm());
     }),
   );
@@ -123,7 +125,7 @@ export function createMfaRouter(
     '/mfa/disable',
     requireAuth,
     (req, _res, next) => {
-      countAgainst(req, req.user!.email);
+      countAgainst(req, userOf(req).email);
       next();
     },
     ...limiters.signInFailures,
@@ -131,14 +133,14 @@ export function createMfaRouter(
       const parsed = parseForm({ password: fields.password }, req.body);
       if (!parsed.ok) return renderForm(res, 'mfa-disable', 400, { values: {}, fieldErrors: parsed.fieldErrors });
       try {
-        await mfa.checkPassword(req.user!.username, parsed.data.password);
+        await mfa.checkPassword(userOf(req).username, parsed.data.password);
       } catch (err) {
         return renderFormError(res, 'mfa-disable', err, {});
       }
       await withAccessToken(req, res, async (accessToken) => {
         await mfa.disableTotp(accessToken);
         setNotice(req, 'notice.mfa_disabled');
-        res.redirect(303, '/profile');
+        res.redirect(303, urls.to('/profile'));
       });
     },
   );
@@ -149,10 +151,10 @@ export function createMfaRouter(
    */
   function requireChallenge(req: Request, res: Response, next: NextFunction): void {
     const challenge = pendingMfaChallenge(req, deps.clock());
-    if (challenge === undefined) return res.redirect(303, '/login');
+    if (challenge === undefined) return res.redirect(303, urls.to('/login'));
     if (challenge === 'expired') {
       setNotice(req, 'error.mfa_expired');
-      return res.redirect(303, '/login');
+      return res.redirect(303, urls.to('/login'));
     }
     if (req.method === 'POST') countAgainst(req, challenge.email);
     next();
@@ -167,7 +169,7 @@ export function createMfaRouter(
    * session a password-only sign-in makes; a challenge Cognito no longer accepts sends back to sign-in.
    */
   router.post('/login/mfa', requireChallenge, ...limiters.signInFailures, async (req, res) => {
-    const challenge = req.session.mfaChallenge!;
+    const challenge = peekState(req)!.mfaChallenge!;
     const parsed = parseForm({ code: totpCode }, req.body);
     if (!parsed.ok) return renderForm(res, 'login-mfa', 400, { values: {}, fieldErrors: parsed.fieldErrors });
     let signedIn: SignedIn;
@@ -176,15 +178,14 @@ export function createMfaRouter(
       signedIn = await signedInFromApiTokens(deps.verifier, tokens);
     } catch (err) {
       if (err instanceof AppError && err.code === 'mfa_expired') {
-        delete req.session.mfaChallenge;
+        delete sessionState(req).mfaChallenge;
         setNotice(req, 'error.mfa_expired');
-        return res.redirect(303, '/login');
+        return res.redirect(303, urls.to('/login'));
       }
       return renderFormError(res, 'login-mfa', err, {});
     }
-    delete req.session.mfaChallenge;
-    await startSession(req, signedIn, deps.clock());
-    res.redirect(303, safeReturnTo(challenge.returnTo) ?? DEFAULT_AFTER_SIGN_IN);
+    delete sessionState(req).mfaChallenge;
+    await finishSignIn(req, res, deps, signedIn, safeReturnTo(challenge.returnTo) ?? deps.signedInTo);
   });
 
   return router;

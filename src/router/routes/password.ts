@@ -1,7 +1,10 @@
 import { Router, type Request } from 'express';
-import { signedInFromApiTokens } from '../auth/password';
-import { expireSession, signOutAccountEverywhere, startSession } from '../auth/start-session';
-import { AppError } from '../errors';
+import { signedInFromApiTokens } from '../../auth/password';
+import { logOf } from '../../auth/request-log';
+import { peekState, sessionState, tokensOf, userOf } from '../../auth/session-state';
+import type { CognitoUser } from '../../auth/session-user';
+import { expireSession, regenerateKeepingHostData, signOutAccountEverywhere, startSession } from '../../auth/start-session';
+import { AppError } from '../../errors';
 import { emptyForm, fields, keepValues, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps } from './forms';
 
 /** True when the error means the session's tokens or user are no longer accepted by Cognito. */
@@ -12,16 +15,16 @@ const isSessionOver = (err: unknown) => err instanceof AppError && err.code === 
  * Either way every other session of the user ends, on every instance, and Cognito revokes their tokens.
  */
 export function createPasswordRouter(
-  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'sessionCookieName' | 'requireAuth' | 'clock'>,
+  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'sessions' | 'urls' | 'requireAuth' | 'clock'>,
 ): Router {
   const router = Router();
-  const { users, limiters } = deps;
+  const { users, limiters, urls, sessions } = deps;
   const requireAuth = deps.requireAuth();
   router.use('/password', limiters.perIp);
 
   /* GET /password/forgot — ask for a reset code. */
   router.get('/password/forgot', (req, res) => {
-    renderForm(res, 'password-forgot', 200, emptyForm({ email: req.session.pendingEmail ?? '' }));
+    renderForm(res, 'password-forgot', 200, emptyForm({ email: peekState(req)?.pendingEmail ?? '' }));
   });
 
   /* POST /password/forgot — ForgotPassword; the answer is the same whether or not the address exists. */
@@ -34,13 +37,13 @@ export function createPasswordRouter(
     } catch (err) {
       return renderFormError(res, 'password-forgot', err, values);
     }
-    req.session.pendingEmail = parsed.data.email;
-    res.redirect(303, '/password/reset');
+    sessionState(req).pendingEmail = parsed.data.email;
+    res.redirect(303, urls.to('/password/reset'));
   });
 
   /* GET /password/reset — the code and the new password. */
   router.get('/password/reset', async (req, res) => {
-    renderForm(res, 'password-reset', 200, emptyForm({ email: req.session.pendingEmail ?? '' }), { policy: await users.passwordPolicy() });
+    renderForm(res, 'password-reset', 200, emptyForm({ email: peekState(req)?.pendingEmail ?? '' }), { policy: await users.passwordPolicy() });
   });
 
   /* POST /password/reset — ConfirmForgotPassword, then to the sign-in page. */
@@ -61,9 +64,9 @@ export function createPasswordRouter(
       return renderFormError(res, 'password-reset', err, values, { policy });
     }
     await endSessionsAfterReset(req, email);
-    req.session.pendingEmail = email;
+    sessionState(req).pendingEmail = email;
     setNotice(req, 'notice.password_reset');
-    res.redirect(303, '/login');
+    res.redirect(303, urls.to('/login'));
   });
 
   /* GET /password/change — signed in only. */
@@ -82,19 +85,21 @@ export function createPasswordRouter(
     const { currentPassword, password, passwordConfirm } = parsed.data;
     const problem = newPasswordProblem(policy, password, passwordConfirm);
     if (problem) return renderForm(res, 'password-change', 400, { values: {}, ...problem }, { policy });
-    const tokens = req.session.tokens!;
+    const tokens = tokensOf(req);
     try {
       await users.changePassword(tokens.accessToken, currentPassword, password);
     } catch (err) {
-      if (isSessionOver(err) || (await tokenRefused(err, tokens.accessToken))) return expireSession(req, res, deps.sessionCookieName);
+      if (isSessionOver(err) || (await tokenRefused(err, tokens.accessToken))) return expireSession(req, res, sessions);
       return renderFormError(res, 'password-change', err, {}, { policy });
     }
     // A new session id for this browser (the absolute lifetime still counts from the sign-in); every
     // other session of the user ends, and Cognito revokes what it can.
-    const user = req.user!;
-    await startSession(req, { user, tokens, claims: req.session.idClaims ?? {} }, deps.clock(), { signedInAt: req.session.createdAt });
+    const user = userOf(req);
+    const before = peekState(req);
+    await startSession(req, sessions, { user, tokens, claims: before?.claims ?? {} }, deps.clock(), { signedInAt: before?.createdAt });
     const { outcome } = await signOutAccountEverywhere(
       req,
+      sessions,
       users,
       { sub: user.sub, username: user.username, accessToken: tokens.accessToken },
       { except: req.sessionID, reason: 'password changed' },
@@ -102,9 +107,9 @@ export function createPasswordRouter(
     // A global sign-out revoked this session's tokens too: sign in again with the new password. Where that
     // needs more than the password (a two-step code), this session ends as well, rather than living on
     // with revoked tokens.
-    if (outcome.global && !(await renewTokens(req, user, password))) return expireSession(req, res, deps.sessionCookieName);
+    if (outcome.global && !(await renewTokens(req, user, password))) return expireSession(req, res, sessions);
     setNotice(req, 'notice.password_changed');
-    res.redirect(303, '/profile');
+    res.redirect(303, urls.to('/profile'));
   });
 
   /**
@@ -122,27 +127,26 @@ export function createPasswordRouter(
   /** After a reset by code: every session of the account ends (this browser's too, if it was one). */
   async function endSessionsAfterReset(req: Request, email: string): Promise<void> {
     const account = await users.findAccount(email).catch((err: unknown) => {
-      req.log?.warn({ errName: (err as { cause?: { name?: string } }).cause?.name ?? 'Error' }, 'account lookup after reset failed; its sessions end at their next refresh');
+      logOf(req).warn({ errName: (err as { cause?: { name?: string } }).cause?.name ?? 'Error' }, 'account lookup after reset failed; its sessions end at their next refresh');
       return undefined;
     });
     if (!account) return;
-    const { ended } = await signOutAccountEverywhere(req, users, account, { reason: 'password reset' });
-    if (ended.some((e) => e.sid === req.sessionID)) {
-      await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
-    }
+    const { ended } = await signOutAccountEverywhere(req, sessions, users, account, { reason: 'password reset' });
+    if (ended.some((e) => e.sid === req.sessionID)) await regenerateKeepingHostData(req);
   }
 
   /** New tokens for this session after a global sign-out; false when Cognito gave none. */
-  async function renewTokens(req: Request, user: Express.User, password: string): Promise<boolean> {
+  async function renewTokens(req: Request, user: CognitoUser, password: string): Promise<boolean> {
     try {
       const result = await users.signIn(user.username, password);
       if (result.kind !== 'tokens') throw new AppError('session_expired', `sign-in again: ${result.kind}`);
       const fresh = await signedInFromApiTokens(deps.verifier, result.tokens);
-      req.session.tokens = fresh.tokens;
-      req.session.idClaims = fresh.claims;
+      const state = sessionState(req);
+      state.tokens = fresh.tokens;
+      state.claims = fresh.claims;
       return true;
     } catch (err) {
-      req.log?.warn({ errName: (err as Error).name, reason: (err as Error).message }, 'no new tokens after the global sign-out');
+      logOf(req).warn({ errName: (err as Error).name, reason: (err as Error).message }, 'no new tokens after the global sign-out');
       return false;
     }
   }

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { Router, type Request } from 'express';
-import type { Mailbox } from '../cognito/mailbox';
+import type { Mailbox } from '../../cognito/mailbox';
+import { sendView } from '../render';
 
 /** Headers a reverse proxy or a tunnel (ngrok, cloudflared) adds: a request carrying one was relayed. */
 const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip'] as const;
@@ -34,15 +35,15 @@ export function mayReadMailbox(req: Request, open: boolean): boolean {
 }
 
 /**
- * GET /dev/mailbox — the codes the emulator would have e-mailed, newest first. createApp mounts this
- * router only when the app runs on its embedded emulator outside production; other clients than this
- * machine get the 404 page unless `open`.
+ * GET /dev/mailbox — the codes the emulator would have e-mailed, newest first. `cognitoAuth()` mounts
+ * this router only on the emulator outside production; other clients than this machine get the host's
+ * 404 unless `open`.
  */
 export function createDevMailboxRouter(mailbox: Mailbox, options: { open: boolean }): Router {
   const router = Router();
   router.get('/dev/mailbox', async (req, res, next) => {
     if (!mayReadMailbox(req, options.open)) return next();
-    res.render('dev-mailbox', { entries: await mailbox.read() });
+    sendView(res, 'dev-mailbox', 200, { entries: await mailbox.read() });
   });
   return router;
 }

@@ -1,18 +1,23 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { AuthenticateOptions } from 'passport';
-import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { AppPassport } from '../auth/passport';
-import { HOSTED_UI_STRATEGY, type HostedUiInfo } from '../auth/hosted-ui';
-import { STATE_REFUSED, type PendingAuthorizations } from '../auth/pending-authorizations';
-import { safeReturnTo } from '../auth/return-to';
-import { endSession, startSession } from '../auth/start-session';
-import type { CognitoSettings } from '../cognito/settings';
-import { postSignOutRedirect, signOutAtCognito } from '../cognito/sign-out';
-import { AppError } from '../errors';
-import type { MessageKey } from '../i18n';
-import type { Clock } from '../sessions/lifetime';
+import type { MountUrls } from '../../auth/mount-urls';
+import { runStrategy, type AppPassport } from '../../auth/passport';
+import { HOSTED_UI_STRATEGY, type HostedUiInfo } from '../../auth/hosted-ui';
+import { STATE_REFUSED, type PendingAuthorizations } from '../../auth/pending-authorizations';
+import { logOf } from '../../auth/request-log';
+import { safeReturnTo } from '../../auth/return-to';
+import { peekState } from '../../auth/session-state';
+import type { CognitoUser } from '../../auth/session-user';
+import { endSession, type SessionControl } from '../../auth/start-session';
+import type { CognitoSettings } from '../../cognito/settings';
+import { postSignOutRedirect, signOutAtCognito } from '../../cognito/sign-out';
+import { AppError } from '../../errors';
+import type { MessageKey } from '../../i18n';
+import type { Clock } from '../../sessions/lifetime';
+import { finishSignIn } from './finish-sign-in';
+import type { AfterSignIn } from './forms';
 import type { RateLimiters } from './rate-limit';
 
 /** Longest value accepted in any callback query parameter. */
@@ -59,16 +64,42 @@ export interface AuthRouterDeps {
   limiters: Pick<RateLimiters, 'signInStartsPerIp'>;
   settings: CognitoSettings;
   cognitoClient: CognitoIdentityProviderClient;
-  appBaseUrl: string;
-  sessionCookieName: string;
+  sessions: SessionControl;
+  urls: MountUrls;
   clock: Clock;
-  logger: Logger;
+  /** Serve the Hosted UI sign-in (`/auth/login`, `/auth/callback`); sign-out is always there. */
+  hostedUi: boolean;
+  /** Where a Hosted UI sign-in goes when it has no `returnTo`. */
+  signedInTo: string;
+  /** Where the browser goes once signed out (a path of the host's). */
+  afterSignOutTo: string;
+  afterSignIn?: AfterSignIn | undefined;
 }
 
 /** Hosted UI sign-in, its callback, and sign-out. */
 export function createAuthRouter(deps: AuthRouterDeps): Router {
   const router = Router();
-  const { passport } = deps;
+  const { urls } = deps;
+  if (deps.hostedUi) addHostedUiRoutes(router, deps);
+
+  /*
+   * POST /logout — CSRF-protected. Revoke this session's refresh token (other devices stay signed in),
+   * destroy the session, clear the cookie, then go to Cognito's /logout where the issuer has one, else
+   * onwards with the "signed out" notice.
+   */
+  router.post('/logout', (req, res, next) => {
+    signOutAtCognito(deps.cognitoClient, deps.settings, peekState(req)?.tokens, logOf(req))
+      .then(() => endSession(req, res, deps.sessions))
+      .then(() => postSignOutRedirect(deps.settings, urls.baseUrl, deps.afterSignOutTo))
+      // Back on a page of this site, it says so; Cognito's /logout returns only to the registered URL, as is.
+      .then((to) => res.redirect(303, to.startsWith('/') ? `${to}${to.includes('?') ? '&' : '?'}notice=signed_out` : to), next);
+  });
+
+  return router;
+}
+
+function addHostedUiRoutes(router: Router, deps: AuthRouterDeps): void {
+  const { passport, urls } = deps;
 
   /*
    * GET /auth/login — start Hosted UI sign-in: redirect to Cognito's authorize endpoint with a fresh
@@ -79,12 +110,13 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
     const returnTo = safeReturnTo(query.returnTo);
     if (query.code !== undefined || query.error !== undefined) {
       // passport-openidconnect would read these as a callback; here they mean nothing. Start clean.
-      res.redirect(303, returnTo ? `/auth/login?returnTo=${encodeURIComponent(returnTo)}` : '/auth/login');
+      const start = urls.to('/auth/login');
+      res.redirect(303, returnTo ? `${start}?returnTo=${encodeURIComponent(returnTo)}` : start);
       return;
     }
     // passport-openidconnect takes an object as state (its "app state"); Passport's types say string.
     const options = { state: { returnTo } } as unknown as AuthenticateOptions;
-    passport.authenticate(HOSTED_UI_STRATEGY, options)(req, res, next);
+    runStrategy(passport, HOSTED_UI_STRATEGY, options, (err: unknown) => next(err ?? new AppError('internal', 'the Hosted UI start did not redirect')))(req, res, next);
   });
 
   /*
@@ -103,39 +135,24 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
       next(providerError(req, res, deps, parsed.data));
       return;
     }
-    passport.authenticate(HOSTED_UI_STRATEGY, (err: unknown, user: Express.User | false, info: unknown, status?: number) => {
+    runStrategy(passport, HOSTED_UI_STRATEGY, {}, (err: unknown, user: unknown, info: unknown, status?: number) => {
       if (err) return next(callbackError(err));
       if (!user) return next(callbackFailure(info, status));
-      completeSignIn(req, res, next, deps, user, info as HostedUiInfo);
+      completeSignIn(req, res, next, deps, user as CognitoUser, info as HostedUiInfo);
     })(req, res, next);
   });
-
-  /*
-   * POST /logout — CSRF-protected. Sign out globally where supported, revoke the refresh token, destroy
-   * the session, clear the cookie, then go to Cognito's /logout where the issuer has one, else to /
-   * with the "signed out" notice.
-   */
-  router.post('/logout', (req, res, next) => {
-    signOutAtCognito(deps.cognitoClient, deps.settings, req.session.tokens, req.log ?? deps.logger)
-      .then(() => endSession(req, res, deps.sessionCookieName))
-      .then(() => postSignOutRedirect(deps.settings, deps.appBaseUrl))
-      // Back on our own start page, it says so; Cognito's /logout only returns to the registered URL, as is.
-      .then((to) => res.redirect(303, to.startsWith('/') ? `${to}?notice=signed_out` : to), next);
-  });
-
-  return router;
 }
 
 /**
  * Starts the signed-in session and goes on. The browser's other pending sign-ins (other tabs) are
  * carried over into the new session, so that each can still finish.
  */
-function completeSignIn(req: Request, res: Response, next: NextFunction, deps: AuthRouterDeps, user: Express.User, info: HostedUiInfo): void {
+function completeSignIn(req: Request, res: Response, next: NextFunction, deps: AuthRouterDeps, user: CognitoUser, info: HostedUiInfo): void {
   const otherTabs = deps.pendingAuthorizations.takeAll(req);
-  startSession(req, { user, tokens: info.tokens, claims: info.claims }, deps.clock()).then(() => {
-    deps.pendingAuthorizations.restore(req, otherTabs);
-    res.redirect(303, safeReturnTo(info.state?.returnTo) ?? '/complete');
-  }, next);
+  const to = safeReturnTo(info.state?.returnTo) ?? deps.signedInTo;
+  finishSignIn(req, res, deps, { user, tokens: info.tokens, claims: info.claims }, to, () => deps.pendingAuthorizations.restore(req, otherTabs)).catch(
+    next,
+  );
 }
 
 /**
@@ -150,7 +167,7 @@ function providerError(
   query: { error: string; error_description?: string | undefined; state?: string | undefined },
 ): AppError {
   const pending = deps.pendingAuthorizations.take(req, query.state);
-  (req.log ?? deps.logger).debug(
+  logOf(req).debug(
     {
       oauthError: query.error.slice(0, MAX_LOGGED_DESCRIPTION),
       description: query.error_description?.slice(0, MAX_LOGGED_DESCRIPTION),

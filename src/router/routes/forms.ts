@@ -1,16 +1,23 @@
 import type { Request, Response } from 'express';
-import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { AppPassport } from '../auth/passport';
-import type { RequireAuth } from '../auth/require-auth';
-import { checkPassword, type PasswordPolicy, type PasswordRule } from '../cognito/password-policy';
-import type { Mailbox } from '../cognito/mailbox';
-import type { TokenVerifier } from '../cognito/tokens';
-import type { UserService } from '../cognito/user-service';
-import { isFormError, type ErrorCode } from '../errors';
-import type { MessageKey } from '../i18n';
-import type { Clock } from '../sessions/lifetime';
+import type { MountUrls } from '../../auth/mount-urls';
+import type { AppPassport } from '../../auth/passport';
+import type { RequireAuth } from '../../auth/require-auth';
+import { sessionState } from '../../auth/session-state';
+import type { CognitoUser } from '../../auth/session-user';
+import type { SessionControl } from '../../auth/start-session';
+import { checkPassword, type PasswordPolicy, type PasswordRule } from '../../cognito/password-policy';
+import type { Mailbox } from '../../cognito/mailbox';
+import type { TokenVerifier } from '../../cognito/tokens';
+import type { UserService } from '../../cognito/user-service';
+import { isFormError, type ErrorCode } from '../../errors';
+import type { MessageKey } from '../../i18n';
+import type { Clock } from '../../sessions/lifetime';
+import { sendView, type ViewName } from '../render';
 import type { RateLimiters } from './rate-limit';
+
+/** Runs after every sign-in, before the redirect onwards (the host's `afterSignIn` hook). */
+export type AfterSignIn = (req: Request, user: CognitoUser) => void | Promise<void>;
 
 /** What the custom account pages' routers are built from. */
 export interface AccountRouteDeps {
@@ -18,13 +25,15 @@ export interface AccountRouteDeps {
   verifier: TokenVerifier;
   passport: AppPassport;
   limiters: RateLimiters;
-  sessionCookieName: string;
+  sessions: SessionControl;
+  urls: MountUrls;
   requireAuth: RequireAuth;
   clock: Clock;
   mailbox?: Mailbox | undefined;
-  logger: Logger;
+  /** Where a sign-in on the custom pages goes when it has no `returnTo`. */
+  signedInTo: string;
+  afterSignIn?: AfterSignIn | undefined;
 }
-
 
 /**
  * Checks a new password and its repetition before anything is sent to Cognito.
@@ -99,7 +108,7 @@ export function keepValues(body: unknown, names: string[]): Record<string, strin
  */
 export function renderFormError(
   res: Response,
-  view: string,
+  view: ViewName,
   err: unknown,
   values: Record<string, string>,
   extra: Record<string, unknown> = {},
@@ -109,11 +118,11 @@ export function renderFormError(
 }
 
 /** Renders a form page with its state and the status that fits what happened. */
-export function renderForm(res: Response, view: string, status: number, form: FormState, extra: Record<string, unknown> = {}): void {
-  res.status(status).render(view, { form, ...extra });
+export function renderForm(res: Response, view: ViewName, status: number, form: FormState, extra: Record<string, unknown> = {}): void {
+  sendView(res, view, status, { form, ...extra });
 }
 
 /** One-shot messages shown on the next page (kept in the session). */
 export function setNotice(req: Request, notice: MessageKey): void {
-  req.session.notice = notice;
+  sessionState(req).notice = notice;
 }

@@ -1,16 +1,22 @@
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Server } from 'node:http';
+import { cognitoAuth, type CognitoOptions } from '../index';
+// The embedded emulator only (development): the test kit's helpers start and provision cognito-local.
+import {
+  assertPortFree,
+  createEmulatorMailbox,
+  PortInUseError,
+  provisionPool,
+  startEmulator,
+  waitForEmulator,
+  type RunningEmulator,
+} from '../testing';
 import { createApp } from './app';
-import { createCognitoClient } from './cognito/client';
-import { assertPortFree, PortInUseError, startEmulator, waitForEmulator, type RunningEmulator } from './cognito/emulator';
-import { createEmulatorMailbox } from './cognito/mailbox';
-import { provisionEmulatorPool } from './cognito/provision';
-import { resolveCognitoSettings, type CognitoSettings, type PoolIds } from './cognito/settings';
+import { authOptionsFrom, cognitoOptionsFrom, type PoolIds } from './auth-options';
 import { ConfigError, loadConfig, loadDotEnv, type AppConfig } from './config';
 import { createLogger } from './logger';
-import { createRedisRateLimitStores } from './routes/rate-limit';
-import { createSessionStore, resolveSessionSecret } from './sessions';
+import { createSessionStore, resolveSessionSecret } from './session-store';
 
 /** How long in-flight requests may take to finish after SIGTERM. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -57,11 +63,11 @@ function namingPort(variable: 'PORT' | 'COGNITO_LOCAL_PORT'): (err: unknown) => 
 }
 
 /** Starts (embedded) or finds (COGNITO_ENDPOINT) the emulator and provisions it, or takes AWS ids from config. */
-async function prepareCognito(config: AppConfig): Promise<{ settings: CognitoSettings; emulator?: RunningEmulator }> {
+async function prepareCognito(config: AppConfig): Promise<{ settings: CognitoOptions; emulator?: RunningEmulator }> {
   const c = config.cognito;
   if (c.mode === 'aws') {
     const ids: PoolIds = { userPoolId: c.userPoolId!, clientId: c.clientId!, clientSecret: c.clientSecret };
-    return { settings: resolveCognitoSettings(config, ids) };
+    return { settings: cognitoOptionsFrom(config, ids) };
   }
   const emulator =
     c.mode === 'embedded'
@@ -69,19 +75,17 @@ async function prepareCognito(config: AppConfig): Promise<{ settings: CognitoSet
       : undefined;
   const url = emulator?.url ?? (c.endpoint as string);
   if (!emulator) await waitForEmulator(url, { timeoutMs: 30_000 });
-  const client = createCognitoClient({ region: c.region, endpoint: url, timeoutMs: c.timeoutMs });
   const ids: PoolIds =
     c.userPoolId && c.clientId
       ? { userPoolId: c.userPoolId, clientId: c.clientId, clientSecret: c.clientSecret }
-      : await provisionEmulatorPool(client, config.appBaseUrl);
-  client.destroy();
-  return { settings: resolveCognitoSettings(config, ids, url), emulator };
+      : await provisionPool({ url, region: c.region, timeoutMs: c.timeoutMs }, config.appBaseUrl);
+  return { settings: cognitoOptionsFrom(config, ids, url), emulator };
 }
 
 /** The offline mailbox, where the emulator's data can be read: embedded, or COGNITO_LOCAL_DIR. */
-function mailboxFor(config: AppConfig, settings: CognitoSettings, emulator: RunningEmulator | undefined) {
+function mailboxFor(config: AppConfig, settings: CognitoOptions, emulator: RunningEmulator | undefined) {
   const dir = emulator?.dir ?? config.cognito.localDir;
-  if (!settings.emulator || config.env === 'production' || dir === undefined) return undefined;
+  if (settings.endpoint === undefined || config.env === 'production' || dir === undefined) return undefined;
   return createEmulatorMailbox(dir, settings.userPoolId);
 }
 
@@ -102,7 +106,7 @@ function listen(server: Server, config: AppConfig): Promise<void> {
 }
 
 interface BannerFacts {
-  settings: CognitoSettings;
+  settings: CognitoOptions;
   emulator: RunningEmulator | undefined;
   mailbox: boolean;
   envFile: string | undefined;
@@ -113,8 +117,8 @@ function banner(config: AppConfig, { settings, emulator, mailbox, envFile }: Ban
     '',
     `  Settings:      ${settingsSource(envFile)}`,
     `  App:           ${config.appBaseUrl}  (listening on ${config.host}:${config.port})`,
-    settings.emulator
-      ? `  Cognito:       EMULATOR (cognito-local) at ${settings.apiEndpoint} — not real Amazon Cognito`
+    settings.endpoint !== undefined
+      ? `  Cognito:       EMULATOR (cognito-local) at ${settings.endpoint} — not real Amazon Cognito`
       : `  Cognito:       Amazon Cognito, ${settings.region}`,
     `  User pool id:  ${settings.userPoolId}`,
     `  App client id: ${settings.clientId}`,
@@ -134,21 +138,11 @@ async function main(): Promise<void> {
   const sessions = createSessionStore(config, logger);
   const storeReady = await Promise.race([sessions.ready.then(() => true), delay(10_000, false)]);
   if (!storeReady) logger.warn('session store not reachable yet; pages that need a session answer 503 until it is');
-  const cognitoClient = createCognitoClient({ region: settings.region, endpoint: settings.apiEndpoint, timeoutMs: settings.timeoutMs });
   let draining = false;
   const mailbox = mailboxFor(config, settings, emulator);
-  const app = createApp({
-    config,
-    cognito: { settings, client: cognitoClient },
-    mailbox,
-    sessionStore: sessions.store,
-    sessionIndex: sessions.userSessions,
-    readiness: { sessionStore: sessions.ping, draining: () => draining },
-    // With sessions in Redis, rate-limit counts go there too, so that every instance shares them.
-    rateLimitStores: sessions.sendCommand ? createRedisRateLimitStores(sessions.sendCommand) : undefined,
-    sessionSecret: resolveSessionSecret(config),
-    logger,
-  });
+  const auth = cognitoAuth(authOptionsFrom(config, { cognito: settings, sessionStore: sessions, sessionSecret: resolveSessionSecret(config), mailbox, logger }));
+  const readiness = { sessionStore: sessions.ping, draining: () => draining };
+  const app = createApp({ config, auth, logger, readiness, cognitoOrigin: new URL(settings.domain).origin });
 
   const server: Server = app.listen(config.port, config.host);
   await listen(server, config).catch(namingPort('PORT'));
@@ -164,8 +158,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref();
     server.close(() => {
-      cognitoClient.destroy();
-      void Promise.allSettled([sessions.close(), emulator?.stop()]).then(() => process.exit(0));
+      void Promise.allSettled([auth.close(), sessions.close(), emulator?.stop()]).then(() => process.exit(0));
     });
     server.closeIdleConnections();
   };

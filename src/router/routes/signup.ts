@@ -1,11 +1,12 @@
 import { Router } from 'express';
-import { AppError } from '../errors';
+import { peekState, sessionState } from '../../auth/session-state';
+import { AppError } from '../../errors';
 import { emptyForm, fields, keepValues, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps } from './forms';
 
 /** Sign-up, e-mail confirmation, and sending the code again. */
-export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limiters'>): Router {
+export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limiters' | 'urls'>): Router {
   const router = Router();
-  const { users, limiters } = deps;
+  const { users, limiters, urls } = deps;
   router.use('/signup', limiters.perIp);
 
   /* GET /signup — the sign-up form, with the pool's password policy beside the password. */
@@ -27,13 +28,13 @@ export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limit
     } catch (err) {
       return renderFormError(res, 'signup', err, values, { policy });
     }
-    req.session.pendingEmail = email;
-    res.redirect(303, '/signup/confirm');
+    sessionState(req).pendingEmail = email;
+    res.redirect(303, urls.to('/signup/confirm'));
   });
 
   /* GET /signup/confirm — enter the e-mailed code; the address comes from the session, not the URL. */
   router.get('/signup/confirm', (req, res) => {
-    renderForm(res, 'signup-confirm', 200, emptyForm({ email: req.session.pendingEmail ?? '' }));
+    renderForm(res, 'signup-confirm', 200, emptyForm({ email: peekState(req)?.pendingEmail ?? '' }));
   });
 
   /* POST /signup/confirm — ConfirmSignUp; a wrong or expired code keeps the address filled in. */
@@ -46,12 +47,12 @@ export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limit
     } catch (err) {
       return renderFormError(res, 'signup-confirm', err, values);
     }
-    req.session.pendingEmail = parsed.data.email;
+    sessionState(req).pendingEmail = parsed.data.email;
     setNotice(req, 'notice.signup_confirmed');
-    res.redirect(303, '/login');
+    res.redirect(303, urls.to('/login'));
   });
 
-  router.get('/signup/resend', (_req, res) => res.redirect(303, '/signup/confirm'));
+  router.get('/signup/resend', (_req, res) => res.redirect(303, urls.to('/signup/confirm')));
 
   /*
    * POST /signup/resend — ResendConfirmationCode. cognito-local does not implement it: the page then says
@@ -69,7 +70,7 @@ export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limit
       }
       return renderFormError(res, 'signup-confirm', err, values);
     }
-    req.session.pendingEmail = parsed.data.email;
+    sessionState(req).pendingEmail = parsed.data.email;
     renderForm(res, 'signup-confirm', 200, emptyForm(values), { info: 'confirm.resent' });
   });
 

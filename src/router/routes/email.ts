@@ -1,8 +1,9 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { expireSession, startSession } from '../auth/start-session';
-import type { EmailService } from '../cognito/email-service';
-import { AppError, isFormError, type ErrorCode } from '../errors';
-import type { MessageKey } from '../i18n';
+import { peekState, sessionState, tokensOf, userOf } from '../../auth/session-state';
+import { expireSession, startSession } from '../../auth/start-session';
+import type { EmailService } from '../../cognito/email-service';
+import { AppError, isFormError, type ErrorCode } from '../../errors';
+import type { MessageKey } from '../../i18n';
 import { emptyForm, fields, keepValues, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps, type FormState } from './forms';
 
 /** Errors of the change form that belong to one field: [field, message]. */
@@ -17,10 +18,10 @@ const CHANGE_FIELD_ERRORS: Partial<Record<ErrorCode, [string, MessageKey]>> = {
  * (UpdateUserAttributes, then the code sent to the new address). Signed in only.
  */
 export function createEmailRouter(
-  deps: Pick<AccountRouteDeps, 'users' | 'limiters' | 'sessionCookieName' | 'requireAuth' | 'clock'> & { emails: EmailService },
+  deps: Pick<AccountRouteDeps, 'users' | 'limiters' | 'sessions' | 'urls' | 'requireAuth' | 'clock'> & { emails: EmailService },
 ): Router {
   const router = Router();
-  const { users, emails } = deps;
+  const { users, emails, urls, sessions } = deps;
   const requireAuth = deps.requireAuth();
   router.use('/email', deps.limiters.perIp);
 
@@ -30,9 +31,9 @@ export function createEmailRouter(
       requireAuth,
       async (req, res) => {
         try {
-          await handler(req, res, req.session.tokens!.accessToken);
+          await handler(req, res, tokensOf(req).accessToken);
         } catch (err) {
-          if (err instanceof AppError && err.code === 'session_expired') return expireSession(req, res, deps.sessionCookieName);
+          if (err instanceof AppError && err.code === 'session_expired') return expireSession(req, res, sessions);
           throw err;
         }
       },
@@ -45,29 +46,29 @@ export function createEmailRouter(
    */
   async function syncSessionEmail(req: Request, accessToken: string): Promise<string | undefined> {
     const { email } = await users.getUser(accessToken);
-    const user = req.user!;
+    const user = userOf(req);
     if (email && email !== user.email) {
-      const tokens = req.session.tokens!;
-      const signedInAt = req.session.createdAt ?? deps.clock();
-      await startSession(req, { user: { ...user, email }, tokens, claims: req.session.idClaims ?? {} }, deps.clock());
-      req.session.createdAt = signedInAt;
+      const state = peekState(req);
+      await startSession(req, sessions, { user: { ...user, email }, tokens: tokensOf(req), claims: state?.claims ?? {} }, deps.clock(), {
+        signedInAt: state?.createdAt,
+      });
     }
     return email;
   }
 
   function renderVerify(req: Request, res: Response, status: number, form: FormState): void {
-    const change = req.session.emailChange;
-    renderForm(res, 'email-verify', status, form, { address: change?.address ?? req.user!.email ?? '', change });
+    const change = peekState(req)?.emailChange;
+    renderForm(res, 'email-verify', status, form, { address: change?.address ?? userOf(req).email ?? '', change });
   }
 
   function renderChange(req: Request, res: Response, status: number, form: FormState): void {
-    renderForm(res, 'email-change', status, form, { currentEmail: req.user!.email ?? '' });
+    renderForm(res, 'email-change', status, form, { currentEmail: userOf(req).email ?? '' });
   }
 
   /** Shows a change-form error beside its field, keeping the address typed (never the password). */
   function renderChangeError(req: Request, res: Response, err: unknown, values: Record<string, string>): void {
     const field = err instanceof AppError ? CHANGE_FIELD_ERRORS[err.code] : undefined;
-    if (!field) return renderFormError(res, 'email-change', err, values, { currentEmail: req.user!.email ?? '' });
+    if (!field) return renderFormError(res, 'email-change', err, values, { currentEmail: userOf(req).email ?? '' });
     renderChange(req, res, (err as AppError).status, { values, fieldErrors: { [field[0]]: field[1] } });
   }
 
@@ -76,8 +77,8 @@ export function createEmailRouter(
    * change form with that address in it and the reason beside it.
    */
   function renderTakenAtVerification(req: Request, res: Response, err: AppError): void {
-    const address = req.session.emailChange?.address ?? '';
-    delete req.session.emailChange;
+    const address = peekState(req)?.emailChange?.address ?? '';
+    if (peekState(req)) delete sessionState(req).emailChange;
     renderChangeError(req, res, err, { email: address });
   }
 
@@ -97,11 +98,11 @@ export function createEmailRouter(
         if (!isFormError(err)) throw err;
         return renderVerify(req, res, err.status, { values: {}, fieldErrors: {}, error: err.code });
       }
-      const wasChange = req.session.emailChange !== undefined;
-      delete req.session.emailChange;
+      const wasChange = peekState(req)?.emailChange !== undefined;
+      delete sessionState(req).emailChange;
       await syncSessionEmail(req, accessToken);
       setNotice(req, wasChange ? 'notice.email_changed' : 'notice.email_verified');
-      res.redirect(303, '/profile');
+      res.redirect(303, urls.to('/profile'));
     }),
   );
 
@@ -112,7 +113,7 @@ export function createEmailRouter(
   router.post(
     '/email/verify/send',
     ...signedIn(async (req, res, accessToken) => {
-      const change = req.session.emailChange;
+      const change = peekState(req)?.emailChange;
       try {
         if (change?.pending) await emails.requestChange(accessToken, change.address);
         else await emails.sendCode(accessToken);
@@ -122,7 +123,7 @@ export function createEmailRouter(
         return renderVerify(req, res, err.status, { values: {}, fieldErrors: {}, error: err.code });
       }
       setNotice(req, 'notice.email_code_sent');
-      res.redirect(303, '/email/verify');
+      res.redirect(303, urls.to('/email/verify'));
     }),
   );
 
@@ -140,7 +141,7 @@ export function createEmailRouter(
       const parsed = parseForm({ email: fields.email, currentPassword: fields.password }, req.body);
       if (!parsed.ok) return renderChange(req, res, 400, { values, fieldErrors: parsed.fieldErrors });
       const { email, currentPassword } = parsed.data;
-      const current = req.user!.email ?? '';
+      const current = userOf(req).email ?? '';
       if (email === current.toLowerCase()) return renderChange(req, res, 400, { values, fieldErrors: { email: 'email.sameAddress' } });
       try {
         await emails.checkPassword(current, currentPassword);
@@ -151,9 +152,9 @@ export function createEmailRouter(
       }
       // Where the pool keeps the old address until verification, GetUser still answers it.
       const nowEmail = await syncSessionEmail(req, accessToken);
-      req.session.emailChange = { address: email, pending: nowEmail !== email };
+      sessionState(req).emailChange = { address: email, pending: nowEmail !== email };
       setNotice(req, 'notice.email_code_sent');
-      res.redirect(303, '/email/verify');
+      res.redirect(303, urls.to('/email/verify'));
     }),
   );
 

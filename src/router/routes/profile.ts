@@ -1,13 +1,14 @@
 import { Router, type Request, type Response } from 'express';
-import { endSession, endSessionsOf, expireSession, signInPath, signOutAccountEverywhere } from '../auth/start-session';
-import type { UserAttributes } from '../cognito/user-service';
-import { AppError, isFormError } from '../errors';
+import { peekState, tokensOf, userOf } from '../../auth/session-state';
+import { endSession, endSessionsOf, expireSession, signOutAccountEverywhere } from '../../auth/start-session';
+import type { UserAttributes } from '../../cognito/user-service';
+import { AppError, isFormError } from '../../errors';
 import { emptyForm, fields, parseForm, renderForm, setNotice, type AccountRouteDeps, type FormState } from './forms';
 
 /** The profile page: attributes from GetUser, the display name, signing out everywhere, and deleting the account. */
-export function createProfileRouter(deps: Pick<AccountRouteDeps, 'users' | 'sessionCookieName' | 'requireAuth'>): Router {
+export function createProfileRouter(deps: Pick<AccountRouteDeps, 'users' | 'sessions' | 'urls' | 'requireAuth'> & { afterDeleteTo: string }): Router {
   const router = Router();
-  const { users } = deps;
+  const { users, urls, sessions } = deps;
   const requireAuth = deps.requireAuth();
 
   /**
@@ -16,9 +17,9 @@ export function createProfileRouter(deps: Pick<AccountRouteDeps, 'users' | 'sess
    */
   async function withAccessToken(req: Request, res: Response, work: (accessToken: string) => Promise<void>): Promise<void> {
     try {
-      await work(req.session.tokens!.accessToken);
+      await work(tokensOf(req).accessToken);
     } catch (err) {
-      if (err instanceof AppError && err.code === 'session_expired') return expireSession(req, res, deps.sessionCookieName);
+      if (err instanceof AppError && err.code === 'session_expired') return expireSession(req, res, sessions);
       throw err;
     }
   }
@@ -26,7 +27,7 @@ export function createProfileRouter(deps: Pick<AccountRouteDeps, 'users' | 'sess
   async function renderProfile(req: Request, res: Response, status: number, form?: (attributes: UserAttributes) => FormState) {
     await withAccessToken(req, res, async (accessToken) => {
       const attributes = await users.getUser(accessToken);
-      renderForm(res, 'profile', status, form ? form(attributes) : emptyForm({ name: attributes.name ?? '' }), { attributes, emailChange: req.session.emailChange });
+      renderForm(res, 'profile', status, form ? form(attributes) : emptyForm({ name: attributes.name ?? '' }), { attributes, emailChange: peekState(req)?.emailChange });
     });
   }
 
@@ -49,28 +50,29 @@ export function createProfileRouter(deps: Pick<AccountRouteDeps, 'users' | 'sess
         return renderProfile(req, res, err.status, () => ({ values: { name: parsed.data.name }, fieldErrors: {}, error: err.code }));
       }
       setNotice(req, 'notice.profile_updated');
-      res.redirect(303, '/profile');
+      res.redirect(303, urls.to('/profile'));
     });
   });
 
-  router.get('/profile/delete', (_req, res) => res.redirect(303, '/profile'));
-  router.get('/profile/sign-out-everywhere', (_req, res) => res.redirect(303, '/profile'));
+  router.get('/profile/delete', (_req, res) => res.redirect(303, urls.to('/profile')));
+  router.get('/profile/sign-out-everywhere', (_req, res) => res.redirect(303, urls.to('/profile')));
 
   /*
    * POST /profile/sign-out-everywhere — ends every session of the user on every instance (this one
    * included), revokes their tokens at Cognito, then the sign-in page says so.
    */
   router.post('/profile/sign-out-everywhere', requireAuth, async (req, res) => {
-    const user = req.user!;
-    const tokens = req.session.tokens;
+    const user = userOf(req);
+    const tokens = peekState(req)?.tokens;
     await signOutAccountEverywhere(
       req,
+      sessions,
       users,
       { sub: user.sub, username: user.username, accessToken: tokens?.accessToken, refreshToken: tokens?.refreshToken },
       { reason: 'signed out everywhere' },
     );
-    await endSession(req, res, deps.sessionCookieName);
-    res.redirect(303, signInPath({ notice: 'signed_out_everywhere' }));
+    await endSession(req, res, sessions);
+    res.redirect(303, urls.signIn({ notice: 'signed_out_everywhere' }));
   });
 
   /*
@@ -80,7 +82,7 @@ export function createProfileRouter(deps: Pick<AccountRouteDeps, 'users' | 'sess
   router.post('/profile/delete', requireAuth, async (req, res) => {
     const parsed = parseForm({ confirmEmail: fields.email }, req.body);
     const typed = parsed.ok ? parsed.data.confirmEmail : '';
-    if (!parsed.ok || typed !== (req.user!.email ?? '').toLowerCase()) {
+    if (!parsed.ok || typed !== (userOf(req).email ?? '').toLowerCase()) {
       const fieldErrors = parsed.ok ? { confirmEmail: 'error.email_mismatch' as const } : parsed.fieldErrors;
       return renderProfile(req, res, 400, (attributes) => ({
         values: { name: attributes.name ?? '' },
@@ -90,9 +92,9 @@ export function createProfileRouter(deps: Pick<AccountRouteDeps, 'users' | 'sess
     }
     await withAccessToken(req, res, async (accessToken) => {
       await users.deleteUser(accessToken);
-      await endSessionsOf(req, req.user!.sub, { except: req.sessionID });
-      await endSession(req, res, deps.sessionCookieName);
-      res.redirect(303, '/?notice=account_deleted');
+      await endSessionsOf(req, sessions, userOf(req).sub, { except: req.sessionID });
+      await endSession(req, res, sessions);
+      res.redirect(303, deps.afterDeleteTo);
     });
   });
 

@@ -1,0 +1,72 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import type { CognitoAuth } from '../index';
+import type { AppConfig } from './config';
+import { createHealthRouter, type ReadinessChecks } from './health';
+import { createHttpLogger } from './logger';
+import { createPagesRouter } from './pages';
+
+/** What {@link createApp} is built from. Tests pass their own of each. */
+export interface AppDeps {
+  config: AppConfig;
+  /** The package's router, made from the configuration (server.ts, or a test). */
+  auth: CognitoAuth;
+  logger: Logger;
+  /** What /readyz checks besides the JWKS; defaults to a store that is always up. */
+  readiness?: ReadinessChecks | undefined;
+  /** The Hosted UI's origin: the start page's form leads there. */
+  cognitoOrigin: string;
+}
+
+/**
+ * Assembles the reference app from the package's public API: what a host chooses app-wide (proxy trust,
+ * probes, request logging, security headers for its own pages), the package's router at `/`, the app's
+ * two pages, and the package's opt-in 404 and error pages. Never listens and reads no environment:
+ * `server.ts` does both.
+ */
+export function createApp(deps: AppDeps): express.Express {
+  const { config, auth } = deps;
+  const production = config.env === 'production';
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxyHops > 0 ? config.trustProxyHops : false);
+  app.set('query parser', 'simple');
+
+  // Probes come before request logging and sessions: frequent, anonymous, and they must not need the store.
+  app.use(createHealthRouter({ checks: deps.readiness ?? { sessionStore: async () => true }, jwks: () => auth.ready() }));
+  app.use(createHttpLogger(deps.logger));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          frameAncestors: ["'none'"],
+          // The start page's form leads to Cognito's pages (Chrome applies form-action to the redirects).
+          formAction: ["'self'", deps.cognitoOrigin],
+          ...(production ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      strictTransportSecurity: production ? { maxAge: 31536000, includeSubDomains: true } : false,
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
+  app.use(auth);
+  app.use(auth.context());
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  app.use(createPagesRouter({ auth, production }));
+  app.use(auth.notFound());
+  app.use(auth.errorHandler());
+  return app;
+}

@@ -1,0 +1,144 @@
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { logOf } from '../auth/request-log';
+import { freshTokens, type GuardOptions, type RequireAuth } from '../auth/require-auth';
+import { safeReturnTo } from '../auth/return-to';
+import { peekState, signedInOf } from '../auth/session-state';
+import type { CognitoUser, SessionTokens } from '../auth/session-user';
+import { endSession, type SessionControl } from '../auth/start-session';
+import type { TokenRefresher } from '../auth/token-refresh';
+import type { CognitoSettings } from '../cognito/settings';
+import { signOutAtCognito } from '../cognito/sign-out';
+import { AppError, CognitoAuthError } from '../errors';
+import type { Clock } from '../sessions/lifetime';
+
+/** The tokens of a signed-in session, as kept server-side. Never log them or send them to the browser. */
+export type CognitoTokens = Readonly<SessionTokens>;
+
+/**
+ * The package's view of one request (`req.cognito`), set by `auth.context()` and on the router's own
+ * routes. Reading it costs nothing: no call to Cognito, no cryptography, no store write.
+ */
+export interface CognitoContext {
+  /** The signed-in user, or undefined. */
+  readonly user: CognitoUser | undefined;
+  /** The signed-in user's verified ID token claims, or undefined. */
+  readonly claims: Readonly<Record<string, unknown>> | undefined;
+  /** True when someone is signed in. */
+  isAuthenticated(): boolean;
+  /**
+   * An access token for calling APIs as the user: refreshed first when it expires within a minute (one
+   * refresh shared by concurrent requests). Undefined when nobody is signed in, or when Cognito refused
+   * the refresh (the sign-in then ends).
+   */
+  accessToken(): Promise<string | undefined>;
+  /** The session's raw tokens and their expiry times (seconds since the epoch), or undefined. */
+  tokens(): CognitoTokens | undefined;
+  /** Signs out: revokes the tokens at Cognito as far as it can, and ends the sign-in in the session. */
+  signOut(): Promise<void>;
+  /** The sign-in page's URL, coming back to `returnTo` (a same-origin path) afterwards. */
+  signInUrl(returnTo?: string): string;
+}
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** express-cognito-signin: the signed-in user and their tokens (set by `auth.context()`). */
+      cognito?: CognitoContext;
+    }
+  }
+}
+
+/** What a request context needs of its router. */
+export interface ContextDeps {
+  refresher: TokenRefresher;
+  clock: Clock;
+  control: SessionControl;
+  client: CognitoIdentityProviderClient;
+  settings: CognitoSettings;
+  guard: RequireAuth;
+}
+
+const DEPS = Symbol('express-cognito-signin.context');
+
+class RequestCognitoContext implements CognitoContext {
+  readonly #req: Request;
+  readonly #res: Response;
+  readonly [DEPS]: ContextDeps;
+
+  constructor(req: Request, res: Response, deps: ContextDeps) {
+    this.#req = req;
+    this.#res = res;
+    this[DEPS] = deps;
+  }
+
+  get user(): CognitoUser | undefined {
+    return signedInOf(this.#req)?.user;
+  }
+
+  get claims(): Readonly<Record<string, unknown>> | undefined {
+    return signedInOf(this.#req) ? peekState(this.#req)?.claims : undefined;
+  }
+
+  isAuthenticated(): boolean {
+    return signedInOf(this.#req) !== undefined;
+  }
+
+  async accessToken(): Promise<string | undefined> {
+    const deps = this[DEPS];
+    try {
+      return (await freshTokens(this.#req, deps))?.accessToken;
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'session_expired')) throw err;
+      logOf(this.#req).info({ reason: err.message }, 'refresh refused; session ended');
+      await endSession(this.#req, this.#res, deps.control);
+      return undefined;
+    }
+  }
+
+  tokens(): CognitoTokens | undefined {
+    return signedInOf(this.#req)?.tokens;
+  }
+
+  async signOut(): Promise<void> {
+    const deps = this[DEPS];
+    await signOutAtCognito(deps.client, deps.settings, peekState(this.#req)?.tokens, logOf(this.#req));
+    await endSession(this.#req, this.#res, deps.control);
+  }
+
+  signInUrl(returnTo?: string): string {
+    return this[DEPS].control.urls.signIn({ returnTo: safeReturnTo(returnTo) });
+  }
+}
+
+/** Puts `req.cognito` on the request (cheap: one small object; everything is read when asked for). */
+export function attachContext(req: Request, res: Response, deps: ContextDeps): void {
+  req.cognito = new RequestCognitoContext(req, res, deps);
+}
+
+/** Options of `requiresAuth()`. */
+export interface RequiresAuthOptions extends GuardOptions {}
+
+/**
+ * Lets only signed-in requests through. Signed out: a page request goes 303 to the sign-in page (of the
+ * router whose `context()` ran) with `returnTo`, or to `signedOutTo`; a request that wants JSON (or with
+ * `json: true`) gets 401 `{ "error": "unauthenticated", "signInUrl": … }`. An access token near its
+ * expiry is refreshed first. Needs `auth.context()` before it; `auth.requiresAuth()` brings its own.
+ */
+export function requiresAuth(options: RequiresAuthOptions = {}): RequestHandler {
+  const guards = new WeakMap<ContextDeps, RequestHandler>();
+  return (req: Request, res: Response, next: NextFunction) => {
+    const context = req.cognito;
+    if (!(context instanceof RequestCognitoContext)) {
+      next(new CognitoAuthError('context_missing', 'requiresAuth() runs before auth.context(): add app.use(auth.context()) first, or use auth.requiresAuth()'));
+      return;
+    }
+    const deps = context[DEPS];
+    let guard = guards.get(deps);
+    if (!guard) {
+      guard = deps.guard(options);
+      guards.set(deps, guard);
+    }
+    guard(req, res, next);
+  };
+}

@@ -1,0 +1,80 @@
+import { STATUS_CODES } from 'node:http';
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import { logOf } from '../auth/request-log';
+import { AppError, isConfigurationError } from '../errors';
+import type { Locale } from '../i18n';
+import type { Renderer } from './render';
+import { languageHrefOf, prepareViewLocals, type ViewLocalsDeps } from './view-locals';
+
+/** Anything no route answered: the 404 page (opt-in for hosts: `auth.notFound()`). */
+export const notFound: RequestHandler = (_req, _res, next) => {
+  next(new AppError('not_found'));
+};
+
+/**
+ * Creates the one error page for every failure: a status, a human message from the catalogue, an
+ * optional message from Cognito (escaped by the view), and the request id. Never a stack trace on the
+ * page; a host's set-up mistake shows as `internal` (the log names it). The page itself cannot fail: if
+ * rendering it throws, a plain-text page with the status and the request id is the last resort.
+ */
+export function createErrorPage(deps: { renderer: Renderer; locals: ViewLocalsDeps }): ErrorRequestHandler {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const appError = toAppError(err);
+    logFailure(req, appError);
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    try {
+      prepareViewLocals(req, res, deps.locals);
+      // The language links lead to a GET of the same page; after a failed POST there is none: the start page.
+      const page = req.method === 'GET' ? req.baseUrl + req.path : deps.locals.homePath;
+      res.locals.languageHref = (locale: Locale) => languageHrefOf(page, locale, deps.locals);
+      // The error page shows the error only; a pending notice waits for the next page.
+      res.locals.takeNotice = () => undefined;
+      const code = isConfigurationError(appError) ? 'internal' : appError.code;
+      const locals = { code, status: appError.status, detail: appError.detail, requestId: (req as { id?: unknown }).id };
+      deps.renderer.page(req, res, 'error', appError.status, locals).catch((renderErr: unknown) => sendPlainText(req, res, appError.status, renderErr));
+    } catch (renderErr) {
+      sendPlainText(req, res, appError.status, renderErr);
+    }
+  };
+}
+
+function logFailure(req: Request, appError: AppError): void {
+  const log = logOf(req);
+  if (appError.code === 'internal' || isConfigurationError(appError)) {
+    // A bug or a set-up mistake: the whole error, stack included, goes to the log (never to the page).
+    log.error({ err: appError.cause ?? appError, errCode: appError.code }, 'request failed');
+  } else {
+    // An expected failure: our own message and the cause's name only. A cause's message can carry what
+    // a person typed or what Cognito said about them.
+    const causeName = (appError.cause as { name?: unknown } | undefined)?.name;
+    const entry = { errCode: appError.code, reason: appError.message, ...(typeof causeName === 'string' ? { causeName } : {}) };
+    if (appError.status >= 500) log.error(entry, 'request failed');
+    else log.warn(entry, 'request refused');
+  }
+}
+
+/** The last resort when the error page itself fails: plain text, nothing that can throw. */
+function sendPlainText(req: Request, res: Response, status: number, renderErr: unknown): void {
+  logOf(req).error({ err: renderErr }, 'error page failed');
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.status(status).type('text/plain; charset=utf-8');
+  res.send(`${status} ${STATUS_CODES[status] ?? 'Error'}\nRequest id: ${String((req as { id?: unknown }).id ?? '')}\n`);
+}
+
+/** Maps whatever was thrown (our errors, body-parser's, csrf-sync's, http-errors) onto an {@link AppError}. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const e = err as { status?: unknown; statusCode?: unknown; code?: unknown; expose?: unknown };
+  if (e?.code === 'EBADCSRFTOKEN') return new AppError('csrf_invalid', 'CSRF token missing or wrong');
+  const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500;
+  if (status >= 400 && status < 500) {
+    return new AppError('bad_request', (err as Error).message, { status, cause: err });
+  }
+  return new AppError('internal', (err as Error)?.message ?? 'unknown error', { cause: err });
+}

@@ -1,0 +1,125 @@
+import path from 'node:path';
+import ejs from 'ejs';
+import type { Request, Response } from 'express';
+import type { Locale } from '../i18n';
+
+/** The package's templates (and the reference app's, under `app/`). */
+export const VIEWS_DIR = path.resolve(__dirname, '..', '..', 'views');
+
+/** The package's pages, by template name: what `render.views` can replace one by one. */
+export type ViewName =
+  | 'login'
+  | 'login-mfa'
+  | 'login-new-password'
+  | 'signup'
+  | 'signup-confirm'
+  | 'password-forgot'
+  | 'password-reset'
+  | 'password-change'
+  | 'profile'
+  | 'email-verify'
+  | 'email-change'
+  | 'mfa-setup'
+  | 'mfa-disable'
+  | 'dev-mailbox'
+  | 'error';
+
+/** The package's partials, which `render.views` can replace too (`'partials/header'`, …). */
+export type PartialName =
+  | 'partials/head'
+  | 'partials/header'
+  | 'partials/foot'
+  | 'partials/field'
+  | 'partials/csrf'
+  | 'partials/form-errors'
+  | 'partials/password-policy';
+
+/** What a host layout gets for one page. */
+export interface LayoutPage {
+  /** The page title, in the page's language (without the site name). */
+  title: string;
+  /** The page's own HTML: headings, notices, forms. Insert it as is (it is escaped where needed). */
+  body: string;
+  locale: Locale;
+  /** The package's stylesheet and progressive-enhancement script, mount-relative. */
+  assets: { stylesheet: string; script: string };
+  req: Request;
+  res: Response;
+}
+
+/** A host's own layout: wraps every package page's body. */
+export type Layout = (page: LayoutPage) => string | Promise<string>;
+
+/** How the package's pages are rendered (with its own copy of ejs: never the host's view engine). */
+export interface RenderOptions {
+  /** Wraps each page's body in the host's layout instead of the package's head, header and foot. */
+  layout?: Layout | undefined;
+  /** Replaces single templates: an absolute path per page or partial name. Includes fall back to the package's. */
+  views?: Partial<Record<ViewName | PartialName, string>> | undefined;
+}
+
+/** The page-body head used under a host layout: the one-shot notice, and the page title passed up. */
+const BODY_HEAD = path.join(VIEWS_DIR, 'partials', 'body-head.ejs');
+const BODY_FOOT = path.join(VIEWS_DIR, 'partials', 'body-foot.ejs');
+
+/** Renders templates with the package's helpers (`res.locals`), overrides and layout, and sends them. */
+export interface Renderer {
+  /** One of the package's pages. */
+  page(req: Request, res: Response, view: ViewName, status: number, locals?: Record<string, unknown>): Promise<void>;
+  /** A template file of the host's own, with the same helpers, partials and layout. */
+  file(req: Request, res: Response, file: string, status: number, locals?: Record<string, unknown>): Promise<void>;
+}
+
+/**
+ * Creates a renderer. Templates are compiled once and cached when `cache` is on (production); the
+ * assets are served by the router under `<mount>/public`.
+ */
+export function createRenderer(options: RenderOptions & { cache: boolean; assets: LayoutPage['assets'] }): Renderer {
+  const overrides = new Map(Object.entries(options.views ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  const layout = options.layout;
+
+  const includer = (original: string, parsed: string | undefined): { filename: string } | undefined => {
+    const name = path.relative(VIEWS_DIR, parsed ?? path.resolve(VIEWS_DIR, original)).replace(/\.ejs$/, '');
+    if (layout && name === 'partials/head') return { filename: BODY_HEAD };
+    if (layout && name === 'partials/foot') return { filename: BODY_FOOT };
+    const override = overrides.get(name);
+    return override ? { filename: override } : undefined;
+  };
+
+  async function renderFile(req: Request, res: Response, file: string, status: number, locals: Record<string, unknown>): Promise<void> {
+    const page = { title: '' };
+    const data = { ...res.locals, ...locals, __page: page };
+    // ejs takes an includer's `undefined` as "resolve as usual"; its types say otherwise.
+    const body = await ejs.renderFile(file, data, { cache: options.cache, views: [VIEWS_DIR], includer: includer as unknown as ejs.IncluderCallback });
+    const html = layout
+      ? await layout({ title: page.title, body, locale: res.locals.locale as Locale, assets: options.assets, req, res })
+      : body;
+    res.status(status).type('html').send(html);
+  }
+
+  return {
+    page: (req, res, view, status, locals = {}) => renderFile(req, res, overrides.get(view) ?? path.join(VIEWS_DIR, `${view}.ejs`), status, locals),
+    file: (req, res, file, status, locals = {}) => renderFile(req, res, file, status, locals),
+  };
+}
+
+const RENDERER = Symbol('express-cognito-signin.renderer');
+
+/** Makes `renderer` the one {@link sendView} uses for this response (the router's own). */
+export function attachRenderer(res: Response, renderer: Renderer): void {
+  (res.locals as Record<symbol, Renderer>)[RENDERER] = renderer;
+}
+
+/**
+ * Renders one of the package's pages for this response and sends it; a failure goes to the router's
+ * error handler, as `res.render` would pass it on.
+ */
+export function sendView(res: Response, view: ViewName, status: number, locals: Record<string, unknown> = {}): void {
+  const renderer = (res.locals as Record<symbol, Renderer | undefined>)[RENDERER];
+  const req = res.req as Request;
+  if (!renderer) {
+    req.next?.(new Error('no renderer on this response: the router did not prepare it'));
+    return;
+  }
+  renderer.page(req, res, view, status, locals).catch((err: unknown) => req.next?.(err));
+}

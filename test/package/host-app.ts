@@ -1,0 +1,126 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import session from 'express-session';
+import { Passport } from 'passport';
+import { Strategy as LocalStrategy } from 'passport-local';
+import { cognitoAuth, createMemoryStore, requiresAuth, type CognitoAuth, type CognitoAuthOptions, type LayoutPage } from '../../src/index';
+import type { CognitoLocal } from '../../src/testing';
+
+declare global {
+  namespace Express {
+    /** The host's own user shape, for its own Passport: the package's types must not care. */
+    interface User {
+      shopId: string;
+    }
+  }
+}
+
+/** The host app's origin, as registered with the kit's pool. Nothing listens there: supertest drives the apps. */
+export const HOST_BASE_URL = 'http://shop.localhost:3000';
+
+const HOST_SECRET = 'host-secret-host-secret-host-secret-0123';
+
+/** The host's own layout: its header and title, the package's page body inside. */
+export function hostLayout(page: LayoutPage): string {
+  const title = page.title.replace(/[<>&"]/g, '');
+  return `<!DOCTYPE html><html lang="${page.locale}"><head><title>${title} · Shop</title><link rel="stylesheet" href="${page.assets.stylesheet}"></head><body><header class="shop-header">Shop</header><main class="shop-main">${page.body}</main></body></html>`;
+}
+
+/**
+ * A host app as a team would already have one: its own express-session and Passport (a shop login), its
+ * own pages, 404 and error handler; the package mounted at /account on the host's session, `context()`
+ * app-wide, a guarded dashboard and JSON API.
+ */
+export function buildHostApp(cognito: CognitoLocal, options: Partial<CognitoAuthOptions> = {}): { app: express.Express; auth: CognitoAuth } {
+  const app = express();
+  app.use(session({ name: 'shop.sid', secret: HOST_SECRET, resave: false, saveUninitialized: false, store: new session.MemoryStore() }));
+  const passport = new Passport();
+  passport.use(new LocalStrategy((username, password, done) => done(null, password === 'shop-password' ? { shopId: username } : false)));
+  passport.serializeUser((user, done) => done(null, (user as Express.User).shopId));
+  passport.deserializeUser((shopId: string, done) => done(null, { shopId }));
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use(express.urlencoded({ extended: false }));
+  app.post('/shop-login', passport.authenticate('local', { failureRedirect: '/' }), (_req, res) => res.redirect(303, '/'));
+
+  const auth = cognitoAuth({
+    baseUrl: HOST_BASE_URL,
+    mountPath: '/account',
+    cognito: cognito.options,
+    render: { layout: hostLayout },
+    defaultReturnTo: { hostedUi: '/dashboard' },
+    afterSignIn: (req, user) => {
+      (req.session as unknown as Record<string, unknown>).greeted = user.email;
+    },
+    ...options,
+  });
+  app.use('/account', auth);
+  app.use(auth.context());
+
+  app.get('/', (_req, res) => res.send('shop home'));
+  app.get('/dashboard', requiresAuth(), (req, res) => res.send(`dashboard of ${req.cognito!.user!.email}`));
+  app.get('/api/me', requiresAuth(), (req, res) => res.json({ email: req.cognito!.user!.email }));
+  app.get('/whoami', (req, res) => {
+    const s = req.session as unknown as Record<string, unknown>;
+    res.json({
+      cognito: req.cognito?.user?.email ?? null,
+      signedIn: req.cognito?.isAuthenticated() ?? false,
+      shopUser: req.user ?? null,
+      sessionKeys: Object.keys(s).filter((k) => k !== 'cookie').sort(),
+      greeted: s.greeted ?? null,
+    });
+  });
+  app.get('/token', requiresAuth(), async (req, res) => res.json({ token: await req.cognito!.accessToken(), claims: req.cognito!.claims }));
+  app.post('/leave', async (req, res) => {
+    await req.cognito!.signOut();
+    res.redirect(303, '/');
+  });
+  app.get('/boom', () => {
+    throw new Error('the host broke');
+  });
+  app.use((_req: Request, res: Response) => res.status(404).send('shop 404'));
+  app.use((err: { code?: string; message?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    res.status(500).send(`shop error: ${err.code ?? 'none'}: ${err.message ?? ''}`);
+  });
+  return { app, auth };
+}
+
+/** A template of the host's own for one page: the sign-in page, with the package's partials. */
+export function writeLoginOverride(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'host-views-'));
+  const file = path.join(dir, 'login.ejs');
+  fs.writeFileSync(
+    file,
+    [
+      "<%- include('partials/head', { title: t('login.title') }) %>",
+      '<h1 data-override="other-login"><%= t(\'login.title\') %></h1>',
+      '<form method="post" action="<%= url(\'/login\') %>"><%- include(\'partials/csrf\') %>',
+      '<input name="email" type="email"><input name="password" type="password"><button>OK</button></form>',
+      "<%- include('partials/foot') %>",
+    ].join('\n'),
+  );
+  return file;
+}
+
+/**
+ * A second app in the same process with another instance at /other and other options: its own session
+ * (cookie `other.sid`), Japanese only, no sign-up, no Hosted UI, its own sign-in template.
+ */
+export function buildOtherApp(cognito: CognitoLocal, loginTemplate: string): express.Express {
+  const app = express();
+  const other = cognitoAuth({
+    baseUrl: HOST_BASE_URL,
+    mountPath: '/other',
+    cognito: cognito.options,
+    session: { store: createMemoryStore(), secret: 'other-secret-other-secret-other-secret', cookieName: 'other.sid' },
+    pages: { signUp: false, hostedUi: false },
+    languages: ['ja'],
+    render: { views: { login: loginTemplate } },
+  });
+  app.use('/other', other);
+  app.get('/other-home', other.requiresAuth(), (req, res) => res.send(`other home of ${req.cognito!.user!.email}`));
+  app.use((_req: Request, res: Response) => res.status(404).send('other 404'));
+  return app;
+}
