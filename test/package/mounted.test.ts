@@ -102,13 +102,13 @@ describe('the package in a host app (mounted at /account, against the test kit)'
     it('sends a signed-out page request to the mount’s sign-in page with returnTo (303)', async () => {
       const { app } = buildHostApp(cognito);
       const res = await supertest(app).get('/dashboard?tab=2').expect(303);
-      expect(res.headers.location).to.equal('/account/login?returnTo=%2Fdashboard%3Ftab%3D2');
+      expect(res.headers.location).to.equal('/account/login?returnTo=%2Fdashboard%3Ftab%3D2&notice=signed_in_required');
     });
 
     it('answers a signed-out request that wants JSON with 401 JSON', async () => {
       const { app } = buildHostApp(cognito);
       const res = await supertest(app).get('/api/me').set('Accept', 'application/json').expect(401);
-      expect(res.body).to.deep.equal({ error: 'unauthenticated', signInUrl: '/account/login?returnTo=%2Fapi%2Fme' });
+      expect(res.body).to.deep.equal({ error: 'unauthenticated', signInUrl: '/account/login?returnTo=%2Fapi%2Fme&notice=signed_in_required' });
     });
 
     it('gives host routes the user, the claims and a fresh access token once signed in through the kit', async () => {
@@ -230,7 +230,7 @@ describe('the package in a host app (mounted at /account, against the test kit)'
     });
 
     it('signs in on its own session cookie, and its guard sends people to its own sign-in page', async () => {
-      expect((await supertest(other).get('/other-home').expect(303)).headers.location).to.equal('/other/login?returnTo=%2Fother-home');
+      expect((await supertest(other).get('/other-home').expect(303)).headers.location).to.equal('/other/login?returnTo=%2Fother-home&notice=signed_in_required');
       const agent = supertest.agent(other);
       const page = await agent.get('/other/login').expect(200);
       const res = await agent.post('/other/login').type('form').send({ email: user.email, password: user.password, _csrf: csrfOf(page.text) });
