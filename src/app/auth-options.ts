@@ -59,6 +59,7 @@ export function authOptionsFrom(config: AppConfig, runtime: AuthRuntime): Cognit
       secureCookie: production,
     },
     appName: config.appName,
+    identityProviders: config.cognito.identityProviders,
     pages: { mailbox: runtime.mailbox, mailboxOpen: config.devMailboxOpen },
     defaultReturnTo: { hostedUi: COMPLETE_PATH },
     rateLimits: { ...config.rateLimit, store: runtime.rateLimitStore },

@@ -68,6 +68,8 @@ export interface AppConfig {
     issuer: string | undefined;
     /** Send and check an OIDC nonce. Real Cognito echoes it; cognito-local does not. */
     nonce: boolean;
+    /** The pool's identity providers offered as "Sign in with …" buttons (COGNITO_IDENTITY_PROVIDERS). */
+    identityProviders: string[];
     /** Time limit for every call to Cognito or its emulator, in milliseconds. */
     timeoutMs: number;
   };
@@ -105,6 +107,20 @@ const httpUrl = z
   .transform((v) => v.replace(/\/+$/, ''));
 
 const port = z.coerce.number().int().min(1).max(65535);
+
+/**
+ * Comma-separated identity provider names as in the pool (`Google,SignInWithApple`). The rule is the
+ * package's `identityProviders` rule, checked here too so that the message names the variable.
+ */
+const providerNames = z
+  .string()
+  .transform((v) => v.split(',').map((name) => name.trim()).filter((name) => name !== ''))
+  .pipe(
+    z
+      .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,30}[A-Za-z0-9]$/, 'must be provider names as in the pool, comma-separated, such as Google,SignInWithApple'))
+      .refine((names) => !names.some((name) => name.toUpperCase() === 'COGNITO'), 'COGNITO is the pool itself, not an identity provider')
+      .refine((names) => new Set(names).size === names.length, 'must not name a provider twice'),
+  );
 
 /** `true`/`false` (one hop / none), or the number of trusted proxy hops. */
 const proxyHops = z.union([
@@ -149,6 +165,7 @@ const schema = z.object({
     .pipe(httpUrl.optional()),
   COGNITO_ISSUER: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   OIDC_NONCE: optionalString.pipe(booleanString.optional()),
+  COGNITO_IDENTITY_PROVIDERS: optionalString.pipe(providerNames.optional()),
   COGNITO_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
   RATE_LIMIT_SIGNIN_FAILURES: z.coerce.number().int().min(1).default(5),
   RATE_LIMIT_SIGNIN_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(50),
@@ -317,6 +334,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): AppConfi
       domain: e.COGNITO_DOMAIN,
       issuer: e.COGNITO_ISSUER,
       nonce: e.OIDC_NONCE ?? mode === 'aws',
+      identityProviders: e.COGNITO_IDENTITY_PROVIDERS ?? [],
       timeoutMs: e.COGNITO_TIMEOUT_MS,
     },
   };

@@ -21,6 +21,19 @@ export interface HostedUiInfo {
   state?: AuthorizationAppState;
 }
 
+/**
+ * What one Hosted UI start asks of Cognito's authorize endpoint besides the OAuth parameters: passed as
+ * Passport's authenticate options by `GET /auth/login`.
+ */
+export interface HostedUiStartOptions {
+  /** passport-openidconnect's "app state": kept with the pending authorization. */
+  state?: { returnTo?: string | undefined };
+  /** Managed Login's page language (`lang`): `ja`, `en`, … The classic Hosted UI and cognito-local ignore it. */
+  lang?: string | undefined;
+  /** Straight to this identity provider's sign-in (`identity_provider`), skipping Cognito's own page. */
+  identityProvider?: string | undefined;
+}
+
 /** The subset of the `oauth` library's OAuth2 that passport-openidconnect calls at the token step. */
 interface TokenCaller {
   getOAuthAccessToken(
@@ -65,8 +78,14 @@ class CognitoHostedUiStrategy extends OpenIDConnectStrategy {
     super.authenticate(req, options);
   }
 
-  override authorizationParams(): object {
-    return { code_challenge: this.pkceChallenge, code_challenge_method: 'S256' };
+  /** Called by passport-openidconnect with this request's options: the PKCE challenge, and `lang` and `identity_provider` where asked for. */
+  override authorizationParams(options: HostedUiStartOptions = {}): object {
+    return {
+      code_challenge: this.pkceChallenge,
+      code_challenge_method: 'S256',
+      ...(options.lang ? { lang: options.lang } : {}),
+      ...(options.identityProvider ? { identity_provider: options.identityProvider } : {}),
+    };
   }
 
   /**
@@ -132,6 +151,8 @@ export function createHostedUiStrategy(deps: {
   callbackUrl: string;
   verifier: TokenVerifier;
   pendingAuthorizations: PendingAuthorizations;
+  /** The providers the router offers (see {@link userFromIdClaims}). */
+  identityProviders?: readonly string[] | undefined;
 }): OpenIDConnectStrategy {
   const { settings, verifier } = deps;
   const verify = (
@@ -145,7 +166,7 @@ export function createHostedUiStrategy(deps: {
     done: (err: unknown, user?: CognitoUser | false, info?: HostedUiInfo) => void,
   ): void => {
     sessionTokensFrom(verifier, { idToken, accessToken, refreshToken: refreshToken || undefined }).then(
-      ({ tokens, claims }) => done(null, userFromIdClaims(claims, 'hosted-ui'), { tokens, claims }),
+      ({ tokens, claims }) => done(null, userFromIdClaims(claims, 'hosted-ui', deps.identityProviders), { tokens, claims }),
       (err: unknown) => done(err),
     );
   };

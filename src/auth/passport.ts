@@ -27,6 +27,7 @@ export function createPassport(deps: {
   verifier: TokenVerifier;
   users: UserService;
   pendingAuthorizations: PendingAuthorizations;
+  identityProviders?: readonly string[] | undefined;
 }): AppPassport {
   const passport = new Passport();
   passport.use(HOSTED_UI_STRATEGY, createHostedUiStrategy(deps));

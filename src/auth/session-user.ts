@@ -1,4 +1,5 @@
 import type { IdTokenClaims } from '../cognito/tokens';
+import { federatedProviderOf, identitiesFromClaim } from './federation';
 import type { MfaChallenge } from './mfa-challenge';
 import type { PendingAuthorization } from './pending-authorizations';
 
@@ -13,6 +14,17 @@ export interface CognitoUser {
   username: string;
   email: string | undefined;
   provider: SignInProvider;
+  /**
+   * The identity providers linked to the account (the names in the ID token's `identities` claim, such
+   * as `Google` or a SAML provider's name); empty for an account with none.
+   */
+  identities: string[];
+  /**
+   * The provider a federated account signs in through (`Google`, …): such an account has no Cognito
+   * password, and its attributes come from the provider. Undefined for the pool's own accounts, linked
+   * ones included.
+   */
+  identityProvider?: string | undefined;
 }
 
 /** Cognito tokens, kept server-side in the session beside the user, never in the user object views see. */
@@ -62,12 +74,22 @@ export interface CognitoSessionState {
 /** The one key the package keeps in `req.session`. */
 export const SESSION_KEY = 'cognito';
 
-/** Makes the session user from verified ID token claims. */
-export function userFromIdClaims(claims: IdTokenClaims, provider: SignInProvider): CognitoUser {
+/**
+ * Makes the session user from verified ID token claims.
+ *
+ * @param identityProviders - the providers the router offers: a `cognito:username` of `<name>_…` marks a
+ *   federated account even where the token lists no identities.
+ */
+export function userFromIdClaims(claims: IdTokenClaims, provider: SignInProvider, identityProviders: readonly string[] = []): CognitoUser {
+  const username = typeof claims['cognito:username'] === 'string' ? claims['cognito:username'] : claims.sub;
+  const identities = identitiesFromClaim(claims.identities);
+  const identityProvider = federatedProviderOf(username, identities, identityProviders);
   return {
     sub: claims.sub,
-    username: typeof claims['cognito:username'] === 'string' ? claims['cognito:username'] : claims.sub,
+    username,
     email: typeof claims.email === 'string' ? claims.email : undefined,
     provider,
+    identities,
+    ...(identityProvider ? { identityProvider } : {}),
   };
 }

@@ -220,6 +220,13 @@ export const en = {
   'profile.emailTitle': 'Email address',
   'profile.passwordTitle': 'Password',
   'profile.passwordLead': 'Use a password you do not use anywhere else.',
+  // Federated sign-in (issue 12): provider buttons, accounts that sign in through an identity provider.
+  'login.orProvider': 'Or sign in with another account:',
+  'login.withProvider': 'Sign in with {name}',
+  'complete.provider.federated': '{name} (through the Hosted UI)',
+  'notice.federated_no_password': 'Your account signs in through an identity provider (such as Google), so it has no password here: manage your password with that provider.',
+  'notice.federated_email': 'Your email address comes from the identity provider you sign in with (such as Google): change it there. It is updated here at your next sign-in.',
+  'forgot.federatedHint': 'Do you sign in with {names}? Then your account has no password here: use the {names} button on the sign-in page instead.',
 } as const satisfies Record<string, string>;
 
 /** A message key. */

@@ -222,4 +222,11 @@ export const ja: Record<MessageKey, string> = {
   'profile.emailTitle': 'メールアドレス',
   'profile.passwordTitle': 'パスワード',
   'profile.passwordLead': '他のサービスで使っていないパスワードを使ってください。',
+  // フェデレーションサインイン (issue 12): プロバイダーのボタン、ID プロバイダーでサインインするアカウント。
+  'login.orProvider': 'ほかのアカウントでサインイン:',
+  'login.withProvider': '{name} でサインイン',
+  'complete.provider.federated': '{name} (Hosted UI 経由)',
+  'notice.federated_no_password': 'このアカウントは外部の ID プロバイダー (Google など) でサインインするため、ここにはパスワードがありません。パスワードはそのプロバイダーで管理してください。',
+  'notice.federated_email': 'メールアドレスはサインインに使う ID プロバイダー (Google など) から届きます。変更はそちらで行ってください。次回のサインイン時にこちらにも反映されます。',
+  'forgot.federatedHint': '{names} でサインインしていますか? その場合、ここにはパスワードがありません。サインイン画面の {names} のボタンを使ってください。',
 };

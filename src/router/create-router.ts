@@ -27,6 +27,7 @@ import { attachRenderer, createRenderer } from './render';
 import { createAuthRouter } from './routes/auth';
 import { createDevMailboxRouter } from './routes/dev-mailbox';
 import { createEmailRouter } from './routes/email';
+import { refuseFederatedAccount } from './routes/federation';
 import { createLoginRouter } from './routes/login';
 import { createMfaRouter } from './routes/mfa';
 import { createPasswordRouter } from './routes/password';
@@ -94,7 +95,7 @@ export function createCognitoAuth(options: CognitoAuthOptions, internals: Cognit
   const verifier = internals.verifier ?? createTokenVerifier(settings);
   const users = internals.users ?? createUserService(client, settings);
   const pendingAuthorizations = createPendingAuthorizations({ clock });
-  const passport = createPassport({ settings, callbackUrl: urls.callbackUrl, verifier, users, pendingAuthorizations });
+  const passport = createPassport({ settings, callbackUrl: urls.callbackUrl, verifier, users, pendingAuthorizations, identityProviders: o.identityProviders });
   const refresher = createTokenRefresher({ users, settings, verifier });
 
   const s = o.session;
@@ -161,7 +162,10 @@ export function createCognitoAuth(options: CognitoAuthOptions, internals: Cognit
   const account = { ...signIn, users, verifier, passport, limiters, requireAuth, mailbox, signedInTo: o.defaultReturnTo.custom };
   if (o.pages.signUp) inner.use(createSignupRouter(account));
   if (o.pages.custom) {
-    inner.use(createLoginRouter(account));
+    // A federated account has no Cognito password, and its e-mail address comes from its provider.
+    inner.use('/password', refuseFederatedAccount({ urls, identityProviders: o.identityProviders, notice: 'notice.federated_no_password' }));
+    inner.use('/email/change', refuseFederatedAccount({ urls, identityProviders: o.identityProviders, notice: 'notice.federated_email' }));
+    inner.use(createLoginRouter({ ...account, identityProviders: o.pages.hostedUi ? o.identityProviders : [] }));
     inner.use(createMfaRouter({ ...account, mfa: createMfaService(client, settings) }));
     inner.use(createPasswordRouter(account));
     inner.use(createProfileRouter({ ...account, afterDeleteTo: `${o.homePath}?notice=account_deleted` }));
@@ -178,6 +182,7 @@ export function createCognitoAuth(options: CognitoAuthOptions, internals: Cognit
       cognitoClient: client,
       hostedUi: o.pages.hostedUi,
       signedInTo: o.defaultReturnTo.hostedUi,
+      identityProviders: o.identityProviders,
       afterSignOutTo: o.afterSignOutTo,
     }),
   );

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import type session from 'express-session';
 import { z } from 'zod';
+import { providerNamesSchema } from '../auth/federation';
 import { SILENT_LOGGER, type LoggerLike } from '../auth/request-log';
 import { safeReturnTo } from '../auth/return-to';
 import type { CognitoUser } from '../auth/session-user';
@@ -75,6 +76,12 @@ export interface CognitoAuthOptions {
   homePath?: string | undefined;
   /** The product name in the pages' header and titles, in every language. Default: the catalogue's name. */
   appName?: string | undefined;
+  /**
+   * The pool's identity providers to offer as "Sign in with …" buttons, by their names in the pool
+   * (`Google`, `SignInWithApple`, a SAML or OIDC provider's name); each starts the Hosted UI with
+   * `identity_provider=<name>`. Needs the Hosted UI. Default: none.
+   */
+  identityProviders?: string[] | undefined;
   render?: RenderOptions | undefined;
   /** The package's security headers (helmet: CSP, HSTS in production, …) on its own pages. Default true. */
   securityHeaders?: boolean | undefined;
@@ -103,6 +110,7 @@ export interface ResolvedOptions {
   afterSignOutTo: string;
   homePath: string;
   appName: string | undefined;
+  identityProviders: string[];
   render: RenderOptions;
   securityHeaders: boolean;
   rateLimits: RateLimits & { store: RateLimitStoreFactory | undefined };
@@ -174,6 +182,7 @@ const schema = z.strictObject({
   afterSignOutTo: sitePath.optional(),
   homePath: sitePath.optional(),
   appName: z.string().trim().min(1).max(60).optional(),
+  identityProviders: providerNamesSchema.optional(),
   render: z.strictObject({ layout: fn.optional(), views: z.record(z.string(), z.string().startsWith('/', 'must be an absolute path')).optional() }).optional(),
   securityHeaders: z.boolean().optional(),
   rateLimits: z
@@ -201,6 +210,7 @@ function crossOptionProblems(o: CognitoAuthOptions, production: boolean): string
     problems.push('session.secret: only with session.store (without a store the host’s express-session is used)');
   }
   if (o.pages?.custom === false && o.pages.hostedUi === false) problems.push('pages: the custom pages and the Hosted UI cannot both be off');
+  if (o.pages?.hostedUi === false && (o.identityProviders?.length ?? 0) > 0) problems.push('identityProviders: they sign in through the Hosted UI, which pages.hostedUi turns off');
   const given = o.session?.store;
   if (given && !isHandle(given) && !knownUserSessionIndexFor(given)) {
     problems.push(
@@ -267,6 +277,7 @@ export function resolveOptions(input: CognitoAuthOptions): ResolvedOptions {
     afterSignOutTo: o.afterSignOutTo ?? home,
     homePath: home,
     appName: o.appName,
+    identityProviders: o.identityProviders ?? [],
     render: o.render ?? {},
     securityHeaders: o.securityHeaders ?? true,
     rateLimits: {

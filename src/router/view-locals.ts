@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { displayNameOf } from '../auth/federation';
 import type { MountUrls } from '../auth/mount-urls';
 import { peekState } from '../auth/session-state';
 import { applyLocale, languageSwitchHref, type Locale, type LocaleChoice, type MessageKey } from '../i18n';
@@ -37,7 +38,7 @@ const PREPARED = Symbol('express-cognito-signin.view-locals');
 /**
  * Gives the templates their helpers on `res.locals`, once per response: `t` and `locale`, `url(path)`
  * (a package path where the router is mounted), `homeUrl`, `user`, `csrfToken()`, `languageHref(locale)`,
- * `takeNotice()`, `emulator` and `mailbox`. All lazy: a page without a form makes no session.
+ * `takeNotice()`, `providerLabel(name)` (`Apple` for `SignInWithApple`), `emulator` and `mailbox`. All lazy: a page without a form makes no session.
  */
 export function prepareViewLocals(req: Request, res: Response, deps: ViewLocalsDeps): void {
   const locals = res.locals as Record<string | symbol, unknown>;
@@ -51,6 +52,7 @@ export function prepareViewLocals(req: Request, res: Response, deps: ViewLocalsD
   locals.signUpEnabled = deps.signUp;
   locals.user = peekState(req)?.user;
   locals.emulator = deps.emulator;
+  locals.providerLabel = displayNameOf;
   locals.csrfToken = () => deps.csrfToken(req);
   locals.languageHref = (locale: Locale) => languageHrefOf(req.baseUrl + req.path, locale, deps);
   // The link shows only where the page answers this client.

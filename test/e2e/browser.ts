@@ -33,7 +33,9 @@ export async function startWorld(): Promise<E2eWorld> {
   const { client } = testEmulator();
   // This run's emulator is its own (root hook): register the browser-reachable callback URL with it.
   await provisionEmulatorPool(client, base);
-  const t = buildTestApp({ env: { APP_BASE_URL: base, RATE_LIMIT_IP_PER_MINUTE: '100000' } });
+  // One identity provider, so that every axe-checked sign-in page carries its button (cognito-local
+  // ignores identity_provider: the button leads to its own form).
+  const t = buildTestApp({ env: { APP_BASE_URL: base, RATE_LIMIT_IP_PER_MINUTE: '100000', COGNITO_IDENTITY_PROVIDERS: 'Google' } });
   const server: Server = t.app.listen(port, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const browser = await chromium.launch({

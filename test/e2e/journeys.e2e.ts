@@ -45,6 +45,19 @@ describe('real-browser journeys (Chromium, against cognito-local)', function () 
     await close();
   });
 
+  it('provider button: “Sign in with Google” on the sign-in page starts the Hosted UI with identity_provider and lang', async () => {
+    const { page, close } = await newPage(world, { locale: 'ja-JP' });
+    await page.goto(`${world.base}/login?returnTo=%2Fcomplete`);
+    await expectAccessible(page);
+    await page.getByRole('link', { name: 'Google でサインイン' }).click();
+    await page.waitForURL(/\/oauth2\/authorize/);
+    const authorize = new URL(page.url());
+    expect(authorize.searchParams.get('identity_provider')).to.equal('Google');
+    expect(authorize.searchParams.get('lang')).to.equal('ja');
+    expect(authorize.searchParams.get('code_challenge_method')).to.equal('S256');
+    await close();
+  });
+
   it('custom pages: sign-up → code from the offline mailbox → confirm → sign-in → profile → change password → sign-out', async () => {
     const email = newEmail('browser');
     const { page, close } = await newPage(world);

@@ -161,10 +161,11 @@ export async function startTestIssuer(options: { nonce?: boolean } = {}): Promis
 /**
  * A sign-in at the test issuer as a browser makes it: GET /auth/login, the issuer redirects straight
  * back with a code, GET the callback. Returns the callback's response and the pre-login session cookie.
+ * `loginPath` may name a provider (`/auth/login?provider=Google`); the issuer ignores it, as cognito-local does.
  */
-export async function signInAtIssuer(t: TestApp, headers: Record<string, string> = {}) {
+export async function signInAtIssuer(t: TestApp, headers: Record<string, string> = {}, loginPath = '/auth/login') {
   const agent = t.agent();
-  const login = await agent.get('/auth/login').set(headers).expect(302);
+  const login = await agent.get(loginPath).set(headers).expect(302);
   const authorize = await fetch(login.headers.location as string, { redirect: 'manual' });
   const callback = new URL(authorize.headers.get('location') as string);
   const res = await agent.get(callback.pathname + callback.search).set(headers);

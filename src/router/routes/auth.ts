@@ -4,7 +4,7 @@ import type { AuthenticateOptions } from 'passport';
 import { z } from 'zod';
 import type { MountUrls } from '../../auth/mount-urls';
 import { runStrategy, type AppPassport } from '../../auth/passport';
-import { HOSTED_UI_STRATEGY, type HostedUiInfo } from '../../auth/hosted-ui';
+import { HOSTED_UI_STRATEGY, type HostedUiInfo, type HostedUiStartOptions } from '../../auth/hosted-ui';
 import { STATE_REFUSED, type PendingAuthorizations } from '../../auth/pending-authorizations';
 import { logOf } from '../../auth/request-log';
 import { safeReturnTo } from '../../auth/return-to';
@@ -14,7 +14,7 @@ import { endSession, type SessionControl } from '../../auth/start-session';
 import type { CognitoSettings } from '../../cognito/settings';
 import { postSignOutRedirect, signOutAtCognito } from '../../cognito/sign-out';
 import { AppError } from '../../errors';
-import type { MessageKey } from '../../i18n';
+import type { Locale, MessageKey } from '../../i18n';
 import type { Clock } from '../../sessions/lifetime';
 import { finishSignIn } from './finish-sign-in';
 import type { AfterSignIn } from './forms';
@@ -54,6 +54,9 @@ const OAUTH_ERROR_MESSAGES = new Map<string, MessageKey>([
   ['temporarily_unavailable', 'oauth.temporarily_unavailable'],
 ]);
 
+/** Managed Login's `lang` for each page language (both are among the languages it is translated into). */
+const MANAGED_LOGIN_LANG: Readonly<Record<Locale, string>> = { en: 'en', ja: 'ja' };
+
 /** How much of a provider's `error_description` reaches the (debug) log. */
 const MAX_LOGGED_DESCRIPTION = 200;
 
@@ -71,6 +74,8 @@ export interface AuthRouterDeps {
   hostedUi: boolean;
   /** Where a Hosted UI sign-in goes when it has no `returnTo`. */
   signedInTo: string;
+  /** The identity providers `?provider=` may name (the allow-list for `identity_provider`). */
+  identityProviders: readonly string[];
   /** Where the browser goes once signed out (a path of the host's). */
   afterSignOutTo: string;
   afterSignIn?: AfterSignIn | undefined;
@@ -103,20 +108,36 @@ function addHostedUiRoutes(router: Router, deps: AuthRouterDeps): void {
 
   /*
    * GET /auth/login — start Hosted UI sign-in: redirect to Cognito's authorize endpoint with a fresh
-   * state, a PKCE challenge and (where supported) a nonce. `returnTo` is kept only if same-origin.
+   * state, a PKCE challenge, (where supported) a nonce, and `lang` for Managed Login in the page's
+   * language. `?provider=Google` goes straight to that identity provider (one of `identityProviders`
+   * only: any other is a 400). `returnTo` is kept only if same-origin.
    */
   router.get('/auth/login', deps.limiters.signInStartsPerIp, (req, res, next) => {
     const query = req.query as Record<string, unknown>;
     const returnTo = safeReturnTo(query.returnTo);
-    if (query.code !== undefined || query.error !== undefined) {
-      // passport-openidconnect would read these as a callback; here they mean nothing. Start clean.
-      const start = urls.to('/auth/login');
-      res.redirect(303, returnTo ? `${start}?returnTo=${encodeURIComponent(returnTo)}` : start);
+    const provider = query.provider;
+    if (provider !== undefined && !(typeof provider === 'string' && deps.identityProviders.includes(provider))) {
+      next(new AppError('bad_request', 'an identity provider this router does not offer'));
       return;
     }
+    if (query.code !== undefined || query.error !== undefined) {
+      // passport-openidconnect would read these as a callback; here they mean nothing. Start clean.
+      const start = new URLSearchParams();
+      if (provider) start.set('provider', provider);
+      if (returnTo) start.set('returnTo', returnTo);
+      const search = start.toString();
+      res.redirect(303, search ? `${urls.to('/auth/login')}?${search}` : urls.to('/auth/login'));
+      return;
+    }
+    const options: HostedUiStartOptions = {
+      state: { returnTo },
+      lang: MANAGED_LOGIN_LANG[res.locals.locale as Locale],
+      identityProvider: provider,
+    };
     // passport-openidconnect takes an object as state (its "app state"); Passport's types say string.
-    const options = { state: { returnTo } } as unknown as AuthenticateOptions;
-    runStrategy(passport, HOSTED_UI_STRATEGY, options, (err: unknown) => next(err ?? new AppError('internal', 'the Hosted UI start did not redirect')))(req, res, next);
+    runStrategy(passport, HOSTED_UI_STRATEGY, options as unknown as AuthenticateOptions, (err: unknown) =>
+      next(err ?? new AppError('internal', 'the Hosted UI start did not redirect')),
+    )(req, res, next);
   });
 
   /*

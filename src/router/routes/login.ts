@@ -6,6 +6,7 @@ import { safeReturnTo } from '../../auth/return-to';
 import { peekState, sessionState } from '../../auth/session-state';
 import type { SignedIn } from '../../auth/start-session';
 import { AppError } from '../../errors';
+import { providerButtons } from './federation';
 import { finishSignIn } from './finish-sign-in';
 import { emptyForm, fields, keepValues, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps } from './forms';
 
@@ -15,15 +16,20 @@ function returnToOf(req: Request): string | undefined {
 
 /** The custom sign-in page (password auth on the server) and the new-password challenge. */
 export function createLoginRouter(
-  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'passport' | 'limiters' | 'clock' | 'sessions' | 'urls' | 'signedInTo' | 'afterSignIn'>,
+  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'passport' | 'limiters' | 'clock' | 'sessions' | 'urls' | 'signedInTo' | 'afterSignIn'> & {
+    /** A "Sign in with …" button for each (through the Hosted UI). */
+    identityProviders: readonly string[];
+  },
 ): Router {
   const router = Router();
   const { users, limiters, passport, urls } = deps;
+  /** The sign-in page's locals besides the form: where to go afterwards, and the provider buttons. */
+  const pageLocals = (returnTo: string | undefined) => ({ returnTo, providerButtons: providerButtons(deps.identityProviders, urls, returnTo) });
   router.use('/login', limiters.perIp);
 
   /* GET /login — the sign-in form; `returnTo` (same-origin only) is where to go afterwards. */
   router.get('/login', (req, res) => {
-    renderForm(res, 'login', 200, emptyForm({ email: peekState(req)?.pendingEmail ?? '' }), { returnTo: returnToOf(req) });
+    renderForm(res, 'login', 200, emptyForm({ email: peekState(req)?.pendingEmail ?? '' }), pageLocals(returnToOf(req)));
   });
 
   /*
@@ -37,7 +43,7 @@ export function createLoginRouter(
     const returnTo = returnToOf(req);
     const values = keepValues(req.body, ['email']);
     const parsed = parseForm({ email: fields.email, password: fields.password }, req.body);
-    if (!parsed.ok) return renderForm(res, 'login', 400, { values, fieldErrors: parsed.fieldErrors }, { returnTo });
+    if (!parsed.ok) return renderForm(res, 'login', 400, { values, fieldErrors: parsed.fieldErrors }, pageLocals(returnTo));
     const { email } = parsed.data;
     (req.body as Record<string, string>).email = email;
 
@@ -68,7 +74,7 @@ export function createLoginRouter(
         return res.redirect(303, urls.to('/signup/confirm'));
       }
       const error = new AppError(failure.code);
-      renderForm(res, 'login', error.status, { values, fieldErrors: {}, error: error.code }, { returnTo });
+      renderForm(res, 'login', error.status, { values, fieldErrors: {}, error: error.code }, pageLocals(returnTo));
     })(req, res, next);
   });
 
