@@ -225,6 +225,7 @@ export const en = {
   'login.withProvider': 'Sign in with {name}',
   'complete.provider.federated': '{name} (through the Hosted UI)',
   'notice.federated_no_password': 'Your account signs in through an identity provider (such as Google), so it has no password here: manage your password with that provider.',
+  'notice.federated_mfa': 'Two-step sign-in is set up with the identity provider you sign in with (such as Google), not here.',
   'notice.federated_email': 'Your email address comes from the identity provider you sign in with (such as Google): change it there. It is updated here at your next sign-in.',
   'forgot.federatedHint': 'Do you sign in with {names}? Then your account has no password here: use the {names} button on the sign-in page instead.',
 } as const satisfies Record<string, string>;

@@ -227,6 +227,7 @@ export const ja: Record<MessageKey, string> = {
   'login.withProvider': '{name} でサインイン',
   'complete.provider.federated': '{name} (Hosted UI 経由)',
   'notice.federated_no_password': 'このアカウントは外部の ID プロバイダー (Google など) でサインインするため、ここにはパスワードがありません。パスワードはそのプロバイダーで管理してください。',
+  'notice.federated_mfa': '2 段階サインインは、サインインに使う ID プロバイダー (Google など) で設定してください。ここでは設定できません。',
   'notice.federated_email': 'メールアドレスはサインインに使う ID プロバイダー (Google など) から届きます。変更はそちらで行ってください。次回のサインイン時にこちらにも反映されます。',
   'forgot.federatedHint': '{names} でサインインしていますか? その場合、ここにはパスワードがありません。サインイン画面の {names} のボタンを使ってください。',
 };

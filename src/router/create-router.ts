@@ -165,6 +165,8 @@ export function createCognitoAuth(options: CognitoAuthOptions, internals: Cognit
     // A federated account has no Cognito password, and its e-mail address comes from its provider.
     inner.use('/password', refuseFederatedAccount({ urls, identityProviders: o.identityProviders, notice: 'notice.federated_no_password' }));
     inner.use('/email/change', refuseFederatedAccount({ urls, identityProviders: o.identityProviders, notice: 'notice.federated_email' }));
+    // Cognito asks a federated account for no second step: its provider has its own.
+    inner.use('/mfa', refuseFederatedAccount({ urls, identityProviders: o.identityProviders, notice: 'notice.federated_mfa' }));
     inner.use(createLoginRouter({ ...account, identityProviders: o.pages.hostedUi ? o.identityProviders : [] }));
     inner.use(createMfaRouter({ ...account, mfa: createMfaService(client, settings) }));
     inner.use(createPasswordRouter(account));

@@ -99,6 +99,15 @@ describe('a federated account on the password and e-mail pages (test issuer; dou
     expect((await agent.get('/profile?lang=ja').expect(200)).text).to.contain('メールアドレスはサインインに使う ID プロバイダー (Google など) から届きます。');
     expectNotSent(['InitiateAuthCommand', 'UpdateUserAttributesCommand']);
   });
+
+  it('sends the two-step set-up pages to the profile: the provider runs its own second step (double: GetUser)', async () => {
+    const agent = await signedInGoogleUser();
+    await agent.get('/mfa/setup').expect(303).expect('Location', '/profile');
+    const csrf = csrfOf((await agent.get('/profile').expect(200)).text);
+    await agent.post('/mfa/setup').type('form').send({ _csrf: csrf }).expect(303).expect('Location', '/profile');
+    expect((await agent.get('/profile').set('Accept-Language', 'en').expect(200)).text).to.contain('Two-step sign-in is set up with the identity provider');
+    expectNotSent(['AssociateSoftwareTokenCommand']);
+  });
 });
 
 describe('the pool’s own accounts beside identity providers (against cognito-local)', () => {
