@@ -2,6 +2,7 @@ import path from 'node:path';
 import ejs from 'ejs';
 import type { Request, Response } from 'express';
 import type { Locale } from '../i18n';
+import type { CognitoUser } from '../auth/session-user';
 
 /** The package's templates (and the reference app's, under `app/`). */
 export const VIEWS_DIR = path.resolve(__dirname, '..', '..', 'views');
@@ -43,6 +44,13 @@ export interface LayoutPage {
   locale: Locale;
   /** The package's stylesheet and progressive-enhancement script, mount-relative. */
   assets: { stylesheet: string; script: string };
+  /** Who is signed in, if anyone: for the layout's own header. */
+  user: CognitoUser | undefined;
+  /**
+   * What a sign-out form in the layout posts, when someone is signed in: `<form method="post"
+   * action="{action}"><input type="hidden" name="_csrf" value="{csrfToken}">…</form>` (escape both).
+   */
+  signOut: { action: string; csrfToken: string } | undefined;
   req: Request;
   res: Response;
 }
@@ -92,7 +100,7 @@ export function createRenderer(options: RenderOptions & { cache: boolean; assets
     // ejs takes an includer's `undefined` as "resolve as usual"; its types say otherwise.
     const body = await ejs.renderFile(file, data, { cache: options.cache, views: [VIEWS_DIR], includer: includer as unknown as ejs.IncluderCallback });
     const html = layout
-      ? await layout({ title: page.title, body, locale: res.locals.locale as Locale, assets: options.assets, req, res })
+      ? await layout({ title: page.title, body, locale: res.locals.locale as Locale, assets: options.assets, ...signedInParts(res), req, res })
       : body;
     res.status(status).type('html').send(html);
   }
@@ -122,4 +130,11 @@ export function sendView(res: Response, view: ViewName, status: number, locals: 
     return;
   }
   renderer.page(req, res, view, status, locals).catch((err: unknown) => req.next?.(err));
+}
+
+/** The signed-in person and their sign-out form's target, for a host layout (a token only when signed in). */
+function signedInParts(res: Response): Pick<LayoutPage, 'user' | 'signOut'> {
+  const locals = res.locals as { user?: CognitoUser; url: (p: string) => string; csrfToken: () => string };
+  if (!locals.user) return { user: undefined, signOut: undefined };
+  return { user: locals.user, signOut: { action: locals.url('/logout'), csrfToken: locals.csrfToken() } };
 }

@@ -20,6 +20,7 @@ import { signInThroughHostedUi, submitForm } from './sign-in';
 
 export { assertPortFree, PortInUseError, startEmulator, waitForEmulator, type RunningEmulator, type StartEmulatorOptions } from '../cognito/emulator';
 export { createEmulatorMailbox, type Mailbox, type MailboxEntry } from '../cognito/mailbox';
+export { csrfTokenOf, submitForm } from './sign-in';
 
 /** A supertest agent: one browser with its cookies. */
 export type TestAgent = ReturnType<typeof supertest.agent>;

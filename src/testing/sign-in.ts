@@ -9,11 +9,14 @@ export function csrfTokenOf(html: string, page: string): string {
   return token;
 }
 
-/** GETs `page` for its CSRF token, then POSTs `fields` back to it as a browser form would. */
-export async function submitForm(agent: Agent, page: string, fields: Record<string, string>): Promise<supertest.Response> {
+/**
+ * GETs `page` for its CSRF token, then POSTs `fields` with it to `action` (default: the page itself), as a
+ * browser form would. For the package's forms in a host's tests: sign-up, confirm, sign-out, …
+ */
+export async function submitForm(agent: Agent, page: string, fields: Record<string, string>, action = page): Promise<supertest.Response> {
   const form = await agent.get(page);
   if (form.status !== 200) throw new Error(`GET ${page} answered ${form.status}, not 200`);
-  return agent.post(page).type('form').send({ ...fields, _csrf: csrfTokenOf(form.text, page) });
+  return agent.post(action).type('form').send({ ...fields, _csrf: csrfTokenOf(form.text, page) });
 }
 
 /** The hidden fields of cognito-local's login form. */

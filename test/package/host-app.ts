@@ -25,7 +25,14 @@ const HOST_SECRET = 'host-secret-host-secret-host-secret-0123';
 /** The host's own layout: its header and title, the package's page body inside. */
 export function hostLayout(page: LayoutPage): string {
   const title = page.title.replace(/[<>&"]/g, '');
-  return `<!DOCTYPE html><html lang="${page.locale}"><head><title>${title} · Shop</title><link rel="stylesheet" href="${page.assets.stylesheet}"></head><body><header class="shop-header">Shop</header><main class="shop-main">${page.body}</main></body></html>`;
+  const signOut = page.signOut
+    ? `<form method="post" action="${escapeHtml(page.signOut.action)}" class="shop-sign-out"><input type="hidden" name="_csrf" value="${escapeHtml(page.signOut.csrfToken)}"><button>Sign out ${escapeHtml(page.user?.email ?? '')}</button></form>`
+    : '';
+  return `<!DOCTYPE html><html lang="${page.locale}"><head><title>${title} · Shop</title><link rel="stylesheet" href="${page.assets.stylesheet}"></head><body><header class="shop-header">Shop${signOut}</header><main class="shop-main">${page.body}</main></body></html>`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /**

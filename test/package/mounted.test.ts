@@ -205,6 +205,20 @@ describe('the package in a host app (mounted at /account, against the test kit)'
       expect(res.text, 'not the package’s own header').to.not.contain('site-header');
     });
 
+    it('gives the host layout the signed-in user and a working sign-out form (action and CSRF token)', async () => {
+      const { app } = buildHostApp(cognito);
+      const user = await cognito.createUser();
+      const signedOut = await supertest(app).get('/account/login').expect(200);
+      expect(signedOut.text, 'no sign-out form while signed out').to.not.contain('shop-sign-out');
+      const agent = await cognito.signedInAgent(app, user);
+      const profile = await agent.get('/account/profile').set('Accept-Language', 'en').expect(200);
+      const form = /<form method="post" action="([^"]+)" class="shop-sign-out"><input type="hidden" name="_csrf" value="([^"]+)"><button>Sign out ([^<]*)<\/button>/.exec(profile.text);
+      expect(form?.[1]).to.equal('/account/logout');
+      expect(form?.[3]).to.equal(user.email);
+      await agent.post(form![1]!).type('form').send({ _csrf: form![2]! }).expect(303);
+      await agent.get('/dashboard').expect(303);
+    });
+
     it('shows a one-shot notice inside the host layout', async () => {
       const { app } = buildHostApp(cognito);
       const res = await supertest(app).get('/account/login?notice=session_expired').set('Accept-Language', 'en').expect(200);

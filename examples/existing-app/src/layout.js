@@ -14,7 +14,7 @@ export function createLayout({ cache }) {
   return (page) =>
     ejs.renderFile(
       LAYOUT,
-      { title: page.title, body: page.body, lang: page.locale, script: page.assets.script, user: page.req.cognito?.user },
+      { title: page.title, body: page.body, lang: page.locale, script: page.assets.script, user: page.user, signOut: page.signOut },
       { cache },
     );
 }

@@ -1,28 +1,11 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { createMemoryStore } from 'express-cognito-signin';
-import { startCognitoLocal } from 'express-cognito-signin/testing';
+import { startCognitoLocal, submitForm } from 'express-cognito-signin/testing';
 import { createApp } from '../src/app.js';
 
 /** The origin the emulator's pool registers (its callback: <BASE_URL>/account/auth/callback). Nothing listens there. */
 const BASE_URL = 'http://localhost:3000';
-
-/** @typedef {import('express-cognito-signin/testing').TestAgent} TestAgent */
-
-/**
- * GETs `page`, takes the CSRF token of its form, and POSTs `fields` to `action` as a browser would.
- *
- * @param {TestAgent} agent
- * @param {string} page
- * @param {Record<string, string>} fields
- * @param {string} [action] where the form posts (default: the page itself)
- */
-async function submitForm(agent, page, fields, action = page) {
-  const form = await agent.get(page).expect(200);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1];
-  assert.ok(csrf, `no form with a CSRF token on ${page}`);
-  return agent.post(action).type('form').send({ ...fields, _csrf: csrf });
-}
 
 describe('Acme Notes with sign-in mounted at /account', () => {
   /** @type {import('express-cognito-signin/testing').CognitoLocal} */
