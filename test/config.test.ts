@@ -51,7 +51,7 @@ describe('loadConfig', () => {
     expect(c.cognito.nonce, 'cognito-local does not echo a nonce').to.equal(false);
   });
 
-  it('switches to real Cognito when its variables are set, with nonce on and the bare seed-style domain accepted', () => {
+  it('switches to real Cognito when its variables are set, with nonce on and the bare domain (as the console shows it) accepted', () => {
     const c = loadConfig(REAL);
     expect(c.cognito.mode).to.equal('aws');
     expect(c.cognito.domain).to.equal('https://auth.example.com');

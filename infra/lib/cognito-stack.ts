@@ -45,7 +45,7 @@ export const GOOGLE_PROVIDER_NAME = 'Google';
 
 /**
  * Checks a custom domain's certificate before anything is created: Cognito's Hosted UI sits behind
- * CloudFront, so the ACM certificate must be in us-east-1 (the seed's warning), whatever the pool's region.
+ * CloudFront, so the ACM certificate must be in us-east-1 (the original walkthrough warns of it too), whatever the pool's region.
  */
 export function validateDomain(domain: HostedUiDomain): void {
   if (domain.kind === 'prefix') {
@@ -71,7 +71,7 @@ export function validateFeaturePlan(options: Pick<StackOptions, 'featurePlan' | 
   }
 }
 
-/** The seed's user pool, app client and Hosted UI domain, with every value the app's `.env` needs as outputs. */
+/** The app's user pool, app client and Hosted UI domain, with every value the app's `.env` needs as outputs. */
 export class CognitoStack extends Stack {
   constructor(scope: Construct, id: string, props: CognitoStackProps) {
     super(scope, id, props);

@@ -48,7 +48,7 @@ describe('CognitoStack: the Hosted UI domain', () => {
     Annotations.fromStack(synthStack().stack).hasNoWarning('*', Match.stringLikeRegexp('A record'));
   });
 
-  it('refuses a certificate outside us-east-1, as the seed warns, and a bad prefix', () => {
+  it('refuses a certificate outside us-east-1, as AWS requires for CloudFront, and a bad prefix', () => {
     assert.throws(
       () => synth({ domain: { kind: 'custom', domainName: 'auth.example.com', certificateArn: 'arn:aws:acm:ap-northeast-1:123456789012:certificate/abc' } }),
       /us-east-1/,

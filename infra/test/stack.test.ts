@@ -25,7 +25,7 @@ describe('CognitoStack: the user pool', () => {
     });
   });
 
-  it("carries every one of the seed's console settings, with MFA optional by authenticator app only", () => {
+  it("carries every one of the pool settings (pool-settings.ts), with MFA optional by authenticator app only", () => {
     synth().hasResourceProperties('AWS::Cognito::UserPool', {
       UsernameAttributes: ['email'],
       AutoVerifiedAttributes: ['email'],
@@ -95,7 +95,7 @@ describe('CognitoStack: the app client', () => {
     assert.deepEqual(props.LogoutURLs, [{ 'Fn::Join': ['', [{ Ref: 'AppBaseUrl' }, '/']] }]);
   });
 
-  it("carries the seed's client settings and only the auth flows the app uses (no SRP, no custom auth)", () => {
+  it("carries the client settings of pool-settings.ts and only the auth flows the app uses (no SRP, no custom auth)", () => {
     synth().hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: true,
       ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_PASSWORD_AUTH'],

@@ -42,7 +42,7 @@ export interface AuthRuntime {
 /**
  * The reference app's `cognitoAuth()` options: mounted at `/`, its own session (cookie `sid`, or
  * `__Host-sid` in production), the Hosted UI ending on the complete page and the custom sign-in on the
- * profile page, as the seed's walkthrough has it.
+ * profile page, as the original walkthrough has it.
  */
 export function authOptionsFrom(config: AppConfig, runtime: AuthRuntime): CognitoAuthOptions {
   const production = config.env === 'production';

@@ -159,7 +159,7 @@ const schema = z.object({
   ),
   COGNITO_CLIENT_ID: optionalString.pipe(z.string().regex(/^[\w+]+$/, 'must be an app client id').optional()),
   COGNITO_CLIENT_SECRET: optionalString,
-  // The seed writes the domain bare (xxx.auth.ap-northeast-1.amazoncognito.com); accept that too.
+  // The original walkthrough writes the domain bare (xxx.auth.ap-northeast-1.amazoncognito.com); accept that too.
   COGNITO_DOMAIN: optionalString
     .transform((v) => (v && !/^https?:\/\//.test(v) ? `https://${v}` : v))
     .pipe(httpUrl.optional()),

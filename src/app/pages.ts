@@ -9,7 +9,7 @@ const APP_VIEWS = path.resolve(__dirname, '..', '..', 'views', 'app');
 export const COMPLETE_PATH = '/complete';
 
 /**
- * The seed's two pages, the host's own: the start page and the complete (callback result) page,
+ * The original walkthrough's two pages, the host's own: the start page and the complete (callback result) page,
  * rendered in the package's layout with its helpers (`auth.render`).
  */
 export function createPagesRouter(deps: { auth: CognitoAuth; production: boolean }): Router {
@@ -20,7 +20,7 @@ export function createPagesRouter(deps: { auth: CognitoAuth; production: boolean
   router.get('/', (req, res) => auth.render(req, res, path.join(APP_VIEWS, 'index.ejs'), { completeUrl: COMPLETE_PATH }));
 
   /*
-   * GET /complete — the seed's 完了画面: who signed in, when, the token expiry times and the ID token's
+   * GET /complete — the original walkthrough's 完了画面 (completion page): who signed in, when, the token expiry times and the ID token's
    * claims. Raw tokens only outside production. Without a session, back to the start page.
    */
   router.get(COMPLETE_PATH, auth.requiresAuth({ signedOutTo: '/' }), (req, res) => {

@@ -7,7 +7,9 @@ import type {
 } from '@aws-sdk/client-cognito-identity-provider';
 
 /**
- * The seed's console settings for the user pool and the app client, as data: the one source of truth.
+ * The user pool and app client settings, as data: the one source of truth. They start from the console
+ * settings of the original walkthrough (the Japanese guide to the console and the Hosted UI pages this
+ * project began from).
  * The emulator provisioning (`provision.ts`) and the AWS CDK stack (`infra/lib/cognito-stack.ts`) both
  * build from these functions, so what runs offline is what a team reviews and deploys; a test in
  * `infra/test` proves the synthesized CloudFormation carries exactly these values.
@@ -15,10 +17,10 @@ import type {
 export const POOL_NAME = 'testuserpool';
 export const CLIENT_NAME = 'testapp';
 
-/** Scopes the seed selects: `openid`, `email`, and `aws.cognito.signin.user.admin` for the user APIs. */
+/** Scopes the original walkthrough selects: `openid`, `email`, and `aws.cognito.signin.user.admin` for the user APIs. */
 export const OAUTH_SCOPES = ['openid', 'email', 'aws.cognito.signin.user.admin'] as const;
 
-/** Cognito's default password policy, which the seed keeps. */
+/** Cognito's default password policy, which the original walkthrough keeps. */
 export const PASSWORD_POLICY = {
   MinimumLength: 8,
   RequireUppercase: true,

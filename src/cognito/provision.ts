@@ -13,7 +13,7 @@ import { buildUserPoolClientInput, buildUserPoolInput, buildUserPoolMfaConfigInp
 import type { PoolIds } from './settings';
 
 /**
- * Makes sure the emulator has exactly one pool and one app client with the seed's settings, creating
+ * Makes sure the emulator has exactly one pool and one app client with the pool and client settings of pool-settings.ts, creating
  * them on first start and re-applying the settings on every later start. Idempotent: the ids and the
  * client secret never change once created. Never called against real Cognito (that pool is infrastructure).
  *

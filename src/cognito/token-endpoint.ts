@@ -24,7 +24,7 @@ export class TokenEndpointError extends AppError {
 
 /**
  * POSTs a grant to the token endpoint with client-secret authentication (`client_secret_basic`, as the
- * seed does) and a time limit.
+ * original walkthrough does) and a time limit.
  *
  * @param grant - form fields: `grant_type` and the grant's own (`code`, `redirect_uri`, `code_verifier`, …).
  * @throws {@link TokenEndpointError} for an OAuth error answer; {@link AppError} `upstream_unavailable`

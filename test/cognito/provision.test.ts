@@ -55,7 +55,7 @@ describe('provisionEmulatorPool (against cognito-local)', () => {
     expect(ids.clientSecret).to.be.a('string').and.have.length.above(10);
   });
 
-  it("applies the seed's user pool settings", async () => {
+  it("applies the user pool settings of pool-settings.ts", async () => {
     const { client, ids } = testEmulator();
     const { UserPool: pool } = await client.send(new DescribeUserPoolCommand({ UserPoolId: ids.userPoolId }));
     expect(pool?.UsernameAttributes, 'email as the username').to.deep.equal(['email']);
@@ -69,7 +69,7 @@ describe('provisionEmulatorPool (against cognito-local)', () => {
     ]);
   });
 
-  it("applies the seed's app client settings, plus server-side password auth for the custom pages", async () => {
+  it("applies the app client settings of pool-settings.ts, plus server-side password auth for the custom pages", async () => {
     const { client, ids } = testEmulator();
     const { UserPoolClient: c } = await client.send(
       new DescribeUserPoolClientCommand({ UserPoolId: ids.userPoolId, ClientId: ids.clientId }),

@@ -20,7 +20,7 @@ export interface TestEmulator {
 
 let current: TestEmulator | undefined;
 
-/** Starts cognito-local on a free port in a fresh temp directory and provisions the seed's pool. */
+/** Starts cognito-local on a free port in a fresh temp directory and provisions the pool of pool-settings.ts. */
 export async function startTestEmulator(): Promise<TestEmulator> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cognito-test-'));
   const emulator = await startEmulator({ dir, port: await freePort() });

@@ -21,7 +21,7 @@ import { resolveCognitoSettings, type PoolIds } from '../../src/cognito/settings
 type Agent = ReturnType<TestApp['agent']>;
 
 /**
- * A pool of its own with the seed's settings and an explicit attribute-update setting, so these tests
+ * A pool of its own with the settings of pool-settings.ts and an explicit attribute-update setting, so these tests
  * do not depend on what pool-settings.ts says: `keepOriginal` keeps the old address until the new one is
  * verified (`AttributesRequireVerificationBeforeUpdate: ['email']`), otherwise `email` changes at once.
  */
