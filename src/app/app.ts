@@ -1,7 +1,6 @@
-import express, { type NextFunction, type Request, type Response } from 'express';
-import helmet from 'helmet';
+import express from 'express';
 import type { Logger } from 'pino';
-import type { CognitoAuth } from '../index';
+import { noStore, securityHeaders, type CognitoAuth } from '../index';
 import type { AppConfig } from './config';
 import { createHealthRouter, type ReadinessChecks } from './health';
 import { createHttpLogger } from './logger';
@@ -36,35 +35,11 @@ export function createApp(deps: AppDeps): express.Express {
   // Probes come before request logging and sessions: frequent, anonymous, and they must not need the store.
   app.use(createHealthRouter({ checks: deps.readiness ?? { sessionStore: async () => true }, jwks: () => auth.ready() }));
   app.use(createHttpLogger(deps.logger));
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          fontSrc: ["'self'"],
-          connectSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          baseUri: ["'none'"],
-          frameAncestors: ["'none'"],
-          // The start page's form leads to Cognito's pages (Chrome applies form-action to the redirects).
-          formAction: ["'self'", deps.cognitoOrigin],
-          ...(production ? { upgradeInsecureRequests: [] } : {}),
-        },
-      },
-      strictTransportSecurity: production ? { maxAge: 31536000, includeSubDomains: true } : false,
-      referrerPolicy: { policy: 'no-referrer' },
-    }),
-  );
+  // The package's own security headers on the app's pages too: the start page's form leads to Cognito's.
+  app.use(securityHeaders({ cognitoOrigin: deps.cognitoOrigin, production }));
   app.use(auth);
   app.use(auth.context());
-  app.use((_req: Request, res: Response, next: NextFunction) => {
-    res.set('Cache-Control', 'no-store');
-    next();
-  });
+  app.use(noStore);
   app.use(createPagesRouter({ auth, production }));
   app.use(auth.notFound());
   app.use(auth.errorHandler());

@@ -93,26 +93,3 @@ export function settingsFromOptions(options: CognitoOptions): CognitoSettings {
     timeoutMs,
   };
 }
-
-/** The Cognito part of a configuration, as the reference app's `loadConfig` makes it. */
-export interface CognitoConfig {
-  cognito: { region: string; domain?: string | undefined; issuer?: string | undefined; nonce: boolean; timeoutMs: number };
-}
-
-/**
- * {@link settingsFromOptions} from a configuration and the pool ids.
- *
- * @param emulatorUrl - the emulator's URL (embedded or COGNITO_ENDPOINT); undefined on real Cognito.
- */
-export function resolveCognitoSettings(config: CognitoConfig, ids: PoolIds, emulatorUrl?: string): CognitoSettings {
-  const c = config.cognito;
-  return settingsFromOptions({
-    region: c.region,
-    ...ids,
-    domain: c.domain ?? emulatorUrl ?? '',
-    issuer: c.issuer,
-    endpoint: emulatorUrl,
-    nonce: c.nonce,
-    timeoutMs: c.timeoutMs,
-  });
-}

@@ -9,14 +9,13 @@ import { createClient } from 'redis';
 import supertest from 'supertest';
 import { createRedisSessionStore } from '../../src/sessions';
 import { SqliteSessionStore } from '../../src/sessions/sqlite-store';
-import { buildTestApp, type TestApp } from '../helpers/app';
+import { buildTestApp, type TestApp, resolveCognitoSettings } from '../helpers/app';
 import { createClientDouble } from '../helpers/client-double';
 import { sidOf } from '../helpers/cookies';
 import { testEmulator } from '../helpers/emulator';
 import { codeFromEmulator, newEmail, submit } from '../helpers/forms';
 import { startTestRedis } from '../helpers/redis';
 import { createConfirmedUser, TEST_PASSWORD } from '../helpers/users';
-import { resolveCognitoSettings } from '../../src/cognito/settings';
 
 type Agent = ReturnType<TestApp['agent']>;
 type Stored = session.SessionData & { cognito?: { user?: unknown } };

@@ -1,7 +1,6 @@
 import { RevokeTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
-import { resolveCognitoSettings } from '../../src/cognito/settings';
-import { buildTestApp, type TestApp } from '../helpers/app';
+import { buildTestApp, type TestApp, resolveCognitoSettings } from '../helpers/app';
 import { createClientDouble } from '../helpers/client-double';
 import { testEmulator } from '../helpers/emulator';
 import { submit } from '../helpers/forms';

@@ -23,13 +23,12 @@ import type { CognitoSessionState } from '../../src/auth/session-user';
 import { createCognitoClient } from '../../src/cognito/client';
 import { startEmulator } from '../../src/cognito/emulator';
 import { provisionEmulatorPool } from '../../src/cognito/provision';
-import { resolveCognitoSettings } from '../../src/cognito/settings';
 import { loadConfig } from '../../src/app/config';
 import { languageSwitchHref, localeMiddleware, type Locale } from '../../src/i18n';
 import { cognitoAuth } from '../../src/index';
 import { createRedisSessionStore, type SessionStoreHandle } from '../../src/sessions';
 import { createSessionMiddleware } from '../../src/sessions/middleware';
-import { cognitoOptionsOf } from '../helpers/app';
+import { cognitoOptionsOf, resolveCognitoSettings } from '../helpers/app';
 import { freePort } from '../helpers/ports';
 import { startTestRedis } from '../helpers/redis';
 

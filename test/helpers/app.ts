@@ -10,7 +10,8 @@ import type { ReadinessChecks } from '../../src/app/health';
 import { createLogger } from '../../src/app/logger';
 import { createCognitoClient } from '../../src/cognito/client';
 import { createEmulatorMailbox, type Mailbox } from '../../src/cognito/mailbox';
-import { resolveCognitoSettings, type CognitoOptions, type CognitoSettings } from '../../src/cognito/settings';
+import { cognitoOptionsFrom } from '../../src/app/auth-options';
+import { settingsFromOptions, type CognitoOptions, type CognitoSettings, type PoolIds } from '../../src/cognito/settings';
 import type { TokenVerifier } from '../../src/cognito/tokens';
 import type { UserService } from '../../src/cognito/user-service';
 import { createCognitoAuth } from '../../src/router/create-router';
@@ -110,4 +111,9 @@ export function buildTestApp(overrides: TestAppOverrides = {}): TestApp {
   const auth = createCognitoAuth(overrides.authOptions ? overrides.authOptions(options) : options, { settings, client, verifier: overrides.cognito?.verifier, users: overrides.cognito?.users });
   const app = createApp({ config, auth, logger, readiness: overrides.readiness, cognitoOrigin: new URL(settings.authorizationUrl).origin });
   return { app, config, settings, sessionStore, logs, agent: () => supertest.agent(app) };
+}
+
+/** The settings the package derives, as the reference app would, from a test configuration and pool ids. */
+export function resolveCognitoSettings(config: AppConfig, ids: PoolIds, emulatorUrl?: string): CognitoSettings {
+  return settingsFromOptions(cognitoOptionsFrom(config, ids, emulatorUrl));
 }

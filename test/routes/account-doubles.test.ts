@@ -5,12 +5,11 @@ import {
   AdminSetUserPasswordCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
-import { buildTestApp } from '../helpers/app';
+import { buildTestApp, resolveCognitoSettings } from '../helpers/app';
 import { createClientDouble, type SentCommand } from '../helpers/client-double';
 import { testEmulator } from '../helpers/emulator';
 import { codeFromEmulator, newEmail, submit } from '../helpers/forms';
 import { createConfirmedUser, TEST_PASSWORD } from '../helpers/users';
-import { resolveCognitoSettings } from '../../src/cognito/settings';
 
 const NEW_PASSWORD = 'Ch0sen-Passw0rd!';
 

@@ -5,9 +5,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import session from 'express-session';
-import { resolveCognitoSettings } from '../../src/cognito/settings';
 import { userSessionIndexFor } from '../../src/sessions/user-sessions';
-import { buildTestApp, type TestApp } from '../helpers/app';
+import { buildTestApp, type TestApp, resolveCognitoSettings } from '../helpers/app';
 import { createClientDouble, type SentCommand } from '../helpers/client-double';
 import { sidOf } from '../helpers/cookies';
 import { testEmulator } from '../helpers/emulator';

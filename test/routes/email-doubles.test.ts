@@ -4,12 +4,11 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
-import { buildTestApp, type TestApp } from '../helpers/app';
+import { buildTestApp, type TestApp, resolveCognitoSettings } from '../helpers/app';
 import { createClientDouble, type SentCommand } from '../helpers/client-double';
 import { testEmulator } from '../helpers/emulator';
 import { newEmail, submit } from '../helpers/forms';
 import { TEST_PASSWORD } from '../helpers/users';
-import { resolveCognitoSettings } from '../../src/cognito/settings';
 
 /** An error as the SDK throws it for a Cognito exception. */
 function cognitoError(name: string): Error {

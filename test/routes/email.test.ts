@@ -9,14 +9,14 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { buildTestApp, type TestApp } from '../helpers/app';
+import { buildTestApp, type TestApp, resolveCognitoSettings } from '../helpers/app';
 import { sidOf } from '../helpers/cookies';
 import { TEST_APP_BASE_URL, testEmulator } from '../helpers/emulator';
 import { csrfOf, newEmail, submit } from '../helpers/forms';
 import { TEST_PASSWORD } from '../helpers/users';
 import { createEmulatorMailbox } from '../../src/cognito/mailbox';
 import { buildUserPoolClientInput, buildUserPoolInput } from '../../src/cognito/pool-settings';
-import { resolveCognitoSettings, type PoolIds } from '../../src/cognito/settings';
+import type { PoolIds } from '../../src/cognito/settings';
 
 type Agent = ReturnType<TestApp['agent']>;
 

@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { createCognitoClient } from '../../src/cognito/client';
-import { buildTestApp } from '../helpers/app';
+import { buildTestApp, resolveCognitoSettings } from '../helpers/app';
 import { testEmulator } from '../helpers/emulator';
 import { freePort } from '../helpers/ports';
-import { resolveCognitoSettings } from '../../src/cognito/settings';
 
 describe('GET /healthz and /readyz', () => {
   it('healthz: 200 while the process lives, with no session and no log line', async () => {

@@ -1,8 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { InitiateAuthCommand, type InitiateAuthCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
-import { resolveCognitoSettings } from '../../src/cognito/settings';
-import { buildTestApp } from '../helpers/app';
+import { buildTestApp, resolveCognitoSettings } from '../helpers/app';
 import { createClientDouble, type SentCommand } from '../helpers/client-double';
 import { testEmulator } from '../helpers/emulator';
 import { csrfOf, submit } from '../helpers/forms';

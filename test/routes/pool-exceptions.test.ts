@@ -5,8 +5,7 @@ import {
 import { expect } from 'chai';
 import { en } from '../../src/i18n/en';
 import { ja } from '../../src/i18n/ja';
-import { resolveCognitoSettings } from '../../src/cognito/settings';
-import { buildTestApp } from '../helpers/app';
+import { buildTestApp, resolveCognitoSettings } from '../helpers/app';
 import { createClientDouble, type SentCommand } from '../helpers/client-double';
 import { testEmulator } from '../helpers/emulator';
 import { submit } from '../helpers/forms';
