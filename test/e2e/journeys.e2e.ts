@@ -1,9 +1,11 @@
 /// <reference lib="dom" />
 import { expect } from 'chai';
 import { codeFromEmulator, newEmail } from '../helpers/forms';
+import { wrongTotpCodeFor } from '../helpers/totp';
 import { createConfirmedUser, TEST_PASSWORD } from '../helpers/users';
 import type { Page } from 'playwright-core';
 import { expectAccessible, layoutOf, newPage, screenshot, startWorld, type E2eWorld } from './browser';
+import { freshTotpCode } from './totp-window';
 
 const NEW_PASSWORD = 'Br0wser-Passw0rd!';
 
@@ -106,6 +108,68 @@ describe('real-browser journeys (Chromium, against cognito-local)', function () 
     expect(await page.textContent('header')).to.not.contain(email);
     expect(await page.textContent('.notice')).to.equal('You have signed out.');
     await expectAccessible(page);
+    await close();
+  });
+
+  it('two-step sign-in: set up with the QR code page and a first code, then sign in with the password and a code', async () => {
+    const user = await createConfirmedUser();
+    const { page, close } = await newPage(world);
+    const signInWithPassword = async () => {
+      await page.goto(`${world.base}/login`);
+      await page.fill('#f-email', user.email);
+      await page.fill('#f-password', user.password);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    };
+    await signInWithPassword();
+    await page.waitForURL(`${world.base}/profile`);
+    expect(await page.textContent('[data-field="mfa-status"]')).to.equal('Off');
+
+    await page.getByRole('link', { name: 'Set up two-step sign-in' }).click();
+    await page.waitForURL(`${world.base}/mfa/setup`);
+    await expectAccessible(page);
+    // Starting may ask for the current password (a stolen session alone should not add a factor).
+    const startPassword = page.locator('form[action$="/mfa/setup"] input[type=password]');
+    if ((await startPassword.count()) > 0) await startPassword.fill(user.password);
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    // The same address before and after: wait for what the new page shows, not for the URL.
+    const qr = page.getByRole('img', { name: 'QR code for your authenticator app' });
+    await qr.waitFor({ state: 'visible' });
+    expect(page.url()).to.equal(`${world.base}/mfa/setup`);
+    expect(await qr.getAttribute('src')).to.match(/^data:image\//);
+    expect(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 'the QR code decodes').to.equal(true);
+    const secret = ((await page.textContent('[data-totp-secret]')) ?? '').replace(/\s/g, '');
+    expect(secret).to.match(/^[A-Z2-7]{16,}$/);
+    await expectAccessible(page);
+    await screenshot(page, 'mfa-1-setup');
+
+    await page.fill('#f-code', await freshTotpCode(secret));
+    await page.getByRole('button', { name: 'Switch on' }).click();
+    await page.waitForURL(`${world.base}/profile`);
+    expect(await page.textContent('.notice')).to.contain('Two-step sign-in is on.');
+    expect(await page.textContent('[data-field="mfa-status"]')).to.equal('On');
+    await signOutFromHeader(page);
+    await page.waitForURL(`${world.base}/?notice=signed_out`);
+
+    await signInWithPassword();
+    await page.waitForURL(`${world.base}/login/mfa`);
+    expect(await page.getAttribute('#f-code', 'autocomplete')).to.equal('one-time-code');
+    expect(await page.textContent('header')).to.not.contain(user.email);
+    await expectAccessible(page);
+    await screenshot(page, 'mfa-2-code');
+
+    await page.fill('#f-code', wrongTotpCodeFor(secret));
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForSelector('#form-errors:not([hidden])');
+    expect(page.url()).to.equal(`${world.base}/login/mfa`);
+    expect(await page.textContent('#form-errors')).to.contain('That code is not right, or it was already used.');
+    expect(await page.inputValue('#f-code')).to.equal('');
+    await expectAccessible(page);
+
+    await page.fill('#f-code', await freshTotpCode(secret));
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL(`${world.base}/profile`);
+    expect(await page.textContent('header')).to.contain(user.email);
+    expect(await page.textContent('[data-field="mfa-status"]')).to.equal('On');
     await close();
   });
 
