@@ -220,6 +220,9 @@ export const en = {
   'profile.emailTitle': 'Email address',
   'profile.passwordTitle': 'Password',
   'profile.passwordLead': 'Use a password you do not use anywhere else.',
+  // Review fixes: a password change for a person with two-step sign-in on.
+  'notice.password_changed_enter_code': 'Your password was changed and every device was signed out. Enter the code from your authenticator app to stay signed in here.',
+  'mfa.setup.restartLead': 'Need a new key? Enter your current password to get one; the key above then stops working.',
 } as const satisfies Record<string, string>;
 
 /** A message key. */

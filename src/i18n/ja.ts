@@ -222,4 +222,7 @@ export const ja: Record<MessageKey, string> = {
   'profile.emailTitle': 'メールアドレス',
   'profile.passwordTitle': 'パスワード',
   'profile.passwordLead': '他のサービスで使っていないパスワードを使ってください。',
+  // レビュー対応: 2 段階サインインを使う人のパスワード変更。
+  'notice.password_changed_enter_code': 'パスワードを変更し、すべての端末からサインアウトしました。この端末でサインインを続けるには、認証アプリのコードを入力してください。',
+  'mfa.setup.restartLead': '新しいキーが必要な場合は、現在のパスワードを入力してください。上のキーは使えなくなります。',
 };
