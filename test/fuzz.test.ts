@@ -4,6 +4,7 @@ import supertest, { type Response } from 'supertest';
 import { buildTestApp, type TestApp } from './helpers/app';
 import { sidOf } from './helpers/cookies';
 import { csrfOf, submit } from './helpers/forms';
+import { switchOnTotp, withOptionalTotpPool } from './helpers/totp';
 import { createConfirmedUser } from './helpers/users';
 
 /*
@@ -37,7 +38,7 @@ const FORMS: Record<string, string[]> = {
   '/email/verify': ['code'],
   '/email/verify/send': [],
   '/email/change': ['email', 'currentPassword'],
-  '/mfa/setup': [],
+  '/mfa/setup': ['password'],
   '/mfa/setup/confirm': ['code'],
   '/mfa/disable': ['password'],
   '/login/mfa': ['code'],
@@ -102,7 +103,12 @@ const KNOWN_GET: Array<[string, Array<[string, string]>, Array<[string, string]>
 
 describe('fuzzing every route, query, form field and cookie (fast-check)', function () {
   this.timeout(120_000);
-  const env = { RATE_LIMIT_IP_PER_MINUTE: '1000000', RATE_LIMIT_SIGNIN_FAILURES: '1000000' };
+  const env = {
+    RATE_LIMIT_IP_PER_MINUTE: '1000000',
+    RATE_LIMIT_SIGNIN_FAILURES: '1000000',
+    RATE_LIMIT_SIGNIN_FAILURES_PER_EMAIL: '1000000',
+    RATE_LIMIT_MFA_FAILURES_PER_EMAIL: '1000000',
+  };
   let t: TestApp;
   let user: { email: string; password: string };
   before(async () => {
@@ -167,6 +173,37 @@ describe('fuzzing every route, query, form field and cookie (fast-check)', funct
       );
     });
   }
+
+  describe('with a two-step challenge waiting in the session', () => {
+    withOptionalTotpPool();
+
+    it('POST /login/mfa with generated codes, fields and cookies parses every code: never a 5xx or a stack trace', async () => {
+      const now = Date.now();
+      // A clock that stands still: the 3-minute challenge cannot run out during the runs.
+      const app = buildTestApp({ env, clock: () => now });
+      const owner = await createConfirmedUser();
+      const setup = app.agent();
+      await submit(setup, '/login', '/login', owner);
+      await switchOnTotp(setup, owner.password);
+      const agent = app.agent();
+      const signIn = await submit(agent, '/login', '/login', owner);
+      expect(signIn.headers.location, 'the code step').to.equal('/login/mfa');
+      const sid = sidOf(signIn) as string;
+      const csrf = csrfOf((await agent.get('/login/mfa').expect(200)).text);
+      const code = fc.oneof(fc.stringMatching(/^\d{6}$/), fc.stringMatching(/^[\d ]{0,12}$/), value);
+      const statuses = new Set<number>();
+      await fc.assert(
+        fc.asyncProperty(code, entries(['code', '_csrf', 'x']), fc.boolean(), cookies, async (typed, extra, withCsrf, jar) => {
+          const form = encode([...(withCsrf ? [['_csrf', csrf] as [string, string]] : []), ['code', typed], ...extra]);
+          const res = await supertest(app.app).post('/login/mfa').set('Cookie', cookieHeader(sid, jar)).type('form').send(form);
+          statuses.add(res.status);
+          expectHandled(res, `POST /login/mfa ${form.slice(0, 200)} Cookie: ${cookieHeader(undefined, jar).slice(0, 200)}`);
+        }),
+        { numRuns: RUNS, examples: [['123456', [], true, []], ['__proto__', [['code', '654321']], true, [['sid', '__proto__']]]], ...REPLAY },
+      );
+      expect([...statuses], 'codes reached the code check (a wrong one is 400), not only the no-challenge redirect').to.include(400);
+    });
+  });
 
   it('leaves the process healthy: probes answer and a normal sign-in still works', async () => {
     await t.agent().get('/healthz').expect(200);

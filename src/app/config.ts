@@ -53,6 +53,8 @@ export interface AppConfig {
     perIpPerMinute: number;
     /** Hosted UI sign-in starts (`GET /auth/login`) per minute per client IP. */
     signInStartsPerMinute: number;
+    /** Wrong two-step codes allowed per account per hour, from all client IPs together. */
+    mfaFailuresPerEmail: number;
   };
   cognito: {
     mode: CognitoMode;
@@ -172,6 +174,7 @@ const schema = z.object({
   RATE_LIMIT_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_SIGNIN_START_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  RATE_LIMIT_MFA_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(10),
 });
 
 /** Every variable {@link loadConfig} reads, in the order of the schema (docs/configuration.md lists each). */
@@ -321,6 +324,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): AppConfi
       signInWindowSeconds: e.RATE_LIMIT_SIGNIN_WINDOW_SECONDS,
       perIpPerMinute: e.RATE_LIMIT_IP_PER_MINUTE,
       signInStartsPerMinute: e.RATE_LIMIT_SIGNIN_START_PER_MINUTE,
+      mfaFailuresPerEmail: e.RATE_LIMIT_MFA_FAILURES_PER_EMAIL,
     },
     cognito: {
       mode,

@@ -1,11 +1,8 @@
 import type { CookieOptions, Request, Response } from 'express';
-import type { RevocationOutcome } from '../cognito/sign-out';
-import type { UserService } from '../cognito/user-service';
 import { AppError } from '../errors';
 import type { SessionIndexAccess } from '../sessions/indexed-store';
 import type { EndedSession } from '../sessions/user-sessions';
 import type { MountUrls } from './mount-urls';
-import { logOf } from './request-log';
 import { peekState, sessionState } from './session-state';
 import { SESSION_KEY, type CognitoUser, type SessionTokens } from './session-user';
 
@@ -84,6 +81,19 @@ export async function endSession(req: Request, res: Response, control: SessionCo
 }
 
 /**
+ * Ends the sign-in but keeps the browser's session for a sign-in step that follows (the code page after
+ * a password change): a new id, the package's state afresh (what the host keeps carries over), and the
+ * old id out of the user's index.
+ */
+export async function leaveSignIn(req: Request, control: SessionControl): Promise<void> {
+  const index = control.indexOf(req);
+  const user = peekState(req)?.user;
+  const owner = user ? { sub: user.sub, sid: req.sessionID } : undefined;
+  await regenerateKeepingHostData(req);
+  await storeCall(async () => (owner ? index.unregister(owner.sub, owner.sid) : undefined));
+}
+
+/**
  * Cognito no longer accepts the session's tokens (expired or revoked refresh token, a user deleted,
  * disabled or signed out everywhere): end the session and send the person to sign in again, coming back
  * to the page they were on.
@@ -101,30 +111,6 @@ export async function expireSession(req: Request, res: Response, control: Sessio
 export function endSessionsOf(req: Request, control: SessionControl, sub: string, options: { except?: string } = {}): Promise<EndedSession[]> {
   const index = control.indexOf(req);
   return storeCall(() => index.endSessionsOf(sub, options));
-}
-
-/**
- * A credential changed: ends the sessions of `account` (all, or all but `except`) and revokes the user's
- * tokens at Cognito as far as the client may, logging how (exception names only).
- */
-export async function signOutAccountEverywhere(
-  req: Request,
-  control: SessionControl,
-  users: Pick<UserService, 'signOutEverywhere'>,
-  account: { sub: string; username: string; accessToken?: string | undefined; refreshToken?: string | undefined },
-  options: { except?: string; reason: string },
-): Promise<{ ended: EndedSession[]; outcome: RevocationOutcome }> {
-  const ended = await endSessionsOf(req, control, account.sub, { except: options.except });
-  const outcome = await users.signOutEverywhere({
-    username: account.username,
-    accessToken: account.accessToken,
-    refreshTokens: [account.refreshToken, ...ended.map((e) => (e.data as Record<string, { tokens?: SessionTokens } | undefined> | null)?.[SESSION_KEY]?.tokens?.refreshToken)],
-  });
-  logOf(req).info(
-    { reason: options.reason, sessionsEnded: ended.length, cognito: outcome.global ?? 'RevokeToken', revoked: outcome.revoked, failures: outcome.failures },
-    'signed out everywhere',
-  );
-  return { ended, outcome };
 }
 
 /**

@@ -25,17 +25,22 @@ export interface EmailService {
    */
   requestChange(accessToken: string, newEmail: string): Promise<void>;
   /**
-   * Proves the person knows the account's password (a sign-in with it), before an address change. The
-   * tokens that sign-in produced are revoked at once; a wrong password is `current_password_wrong`.
+   * Proves the person knows the account's password (a sign-in with it as `username`, Cognito's own name
+   * for the account), before an address change. The tokens that sign-in produced are revoked at once; a
+   * wrong password is `current_password_wrong`; a password an administrator reset ends the session
+   * (`session_expired`), as it does on the other account pages.
    */
-  checkPassword(email: string, password: string): Promise<void>;
+  checkPassword(username: string, password: string): Promise<void>;
 }
 
-/** Exceptions whose meaning on these pages differs from the other account pages. */
-const BY_NAME: Record<string, AppError['code']> = {
+/**
+ * Exceptions whose meaning on these pages differs from the other account pages. A Map: the names come
+ * from outside, and one named like an `Object.prototype` member must find nothing.
+ */
+const BY_NAME = new Map<string, AppError['code']>([
   // GetUserAttributeVerificationCode and GetUser on a user deleted meanwhile.
-  UserNotFoundException: 'session_expired',
-};
+  ['UserNotFoundException', 'session_expired'],
+]);
 
 /**
  * Creates the service over one SDK client. `users` signs in for {@link EmailService.checkPassword}, so
@@ -51,7 +56,7 @@ export function createEmailService(
       await work();
     } catch (err) {
       const name = (err as { name?: unknown })?.name;
-      const code = typeof name === 'string' ? BY_NAME[name] : undefined;
+      const code = typeof name === 'string' ? BY_NAME.get(name) : undefined;
       throw code ? new AppError(code, `email: ${name as string}`, { cause: err }) : mapCognitoError(err, 'profile');
     }
   }
@@ -69,13 +74,16 @@ export function createEmailService(
         await client.send(new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: [{ Name: 'email', Value: newEmail }] }));
       }),
 
-    async checkPassword(email, password) {
+    async checkPassword(username, password) {
       let result: SignInResult;
       try {
-        result = await users.signIn(email, password);
+        result = await users.signIn(username, password);
       } catch (err) {
         if (err instanceof AppError && err.code === 'bad_credentials') {
           throw new AppError('current_password_wrong', 'email: password check failed', { cause: err });
+        }
+        if (err instanceof AppError && err.code === 'password_reset_required') {
+          throw new AppError('session_expired', 'email: password reset required', { cause: err });
         }
         throw err;
       }

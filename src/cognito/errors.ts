@@ -70,6 +70,8 @@ const BY_OPERATION: Partial<Record<CognitoOperation, Record<string, ErrorCode>>>
     CodeMismatchException: 'mfa_code_mismatch',
     EnableSoftwareTokenMFAException: 'mfa_code_mismatch',
     NotAuthorizedException: 'session_expired',
+    UserNotFoundException: 'session_expired',
+    PasswordResetRequiredException: 'session_expired',
   },
   // RespondToAuthChallenge (SOFTWARE_TOKEN_MFA): a reused code is ExpiredCode on Cognito; a challenge
   // session that ran out or was already used is NotAuthorized.
@@ -78,11 +80,13 @@ const BY_OPERATION: Partial<Record<CognitoOperation, Record<string, ErrorCode>>>
     ExpiredCodeException: 'mfa_code_mismatch',
     NotAuthorizedException: 'mfa_expired',
   },
-  // The password asked for before switching two-step sign-in off (InitiateAuth).
+  // The password asked for before switching two-step sign-in on or off (InitiateAuth). Real Cognito
+  // answers a deleted user with NotAuthorized too: the pages then ask GetUser which it was.
   mfaPassword: {
     NotAuthorizedException: 'current_password_wrong',
-    UserNotFoundException: 'current_password_wrong',
     InvalidPasswordException: 'current_password_wrong',
+    UserNotFoundException: 'session_expired',
+    PasswordResetRequiredException: 'session_expired',
   },
 };
 

@@ -25,7 +25,7 @@ export async function revokeRefreshToken(
 /**
  * Ends this session's sign-in at Cognito: `RevokeToken` revokes its refresh token and the access tokens
  * issued from it (real Cognito and cognito-local alike). The person's other devices stay signed in: that
- * is what "Sign out everywhere" is for ({@link revokeEverywhere}). A failure does not stop the sign-out:
+ * is what "Sign out everywhere" is for ({@link signOutGlobally}). A failure does not stop the sign-out:
  * the session ends anyway, and the failure is logged by name.
  */
 export async function signOutAtCognito(
@@ -40,58 +40,72 @@ export async function signOutAtCognito(
   });
 }
 
-/** Whose tokens to revoke everywhere, and what this app holds of them. */
+/** Whose tokens to revoke everywhere. */
 export interface RevocationTarget {
   /** The user's Cognito username (`cognito:username`), or an alias such as the email. */
   username: string;
   /** An access token of the user's, for `GlobalSignOut` where the app may not use the admin API. */
   accessToken?: string | undefined;
-  /** Refresh tokens the app's sessions held: revoked one by one where no global sign-out happened. */
-  refreshTokens: Array<string | undefined>;
 }
 
-/** What {@link signOutEverywhere} managed. Failures are exception names only, for the log. */
-export interface RevocationOutcome {
-  /** How every token of the user was invalidated, if it was. */
+/** What {@link signOutGlobally} managed. Failures are exception names only, for the log. */
+export interface GlobalSignOutOutcome {
+  /** How every token of the user was invalidated, or undefined when neither call was allowed. */
   global: 'AdminUserGlobalSignOut' | 'GlobalSignOut' | undefined;
+  failures: string[];
+}
+
+/** What signing a user out everywhere managed: the global sign-out, else refresh tokens revoked one by one. */
+export interface RevocationOutcome extends GlobalSignOutOutcome {
   /** Refresh tokens revoked one by one (only when `global` is undefined). */
   revoked: number;
-  failures: string[];
+}
+
+/** Runs `work`, recording a failure by exception name; true when it succeeded. */
+async function attempt(failures: string[], name: string, work: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await work();
+    return true;
+  } catch (err) {
+    failures.push(`${name}: ${(err as { name?: string }).name ?? 'Error'}`);
+    return false;
+  }
 }
 
 /**
  * Signs a user out of every device at Cognito, as far as this client may: `AdminUserGlobalSignOut` (real
- * Cognito, with IAM permission), else `GlobalSignOut` with the user's access token, else (cognito-local
- * supports neither) `RevokeToken` for each refresh token the app's sessions held. Never throws: the
- * sessions end in the app whatever Cognito says.
+ * Cognito, with IAM permission), else `GlobalSignOut` with the user's access token. cognito-local supports
+ * neither: then `global` is undefined and the caller revokes the refresh tokens it holds
+ * ({@link revokeRefreshTokens}). Never throws: needing nothing from the session store, it runs first.
  */
-export async function signOutEverywhere(
+export async function signOutGlobally(
   client: CognitoIdentityProviderClient,
-  settings: Pick<CognitoSettings, 'userPoolId' | 'clientId' | 'clientSecret'>,
+  settings: Pick<CognitoSettings, 'userPoolId'>,
   target: RevocationTarget,
-): Promise<RevocationOutcome> {
+): Promise<GlobalSignOutOutcome> {
   const failures: string[] = [];
-  const attempt = async (name: string, work: () => Promise<unknown>): Promise<boolean> => {
-    try {
-      await work();
-      return true;
-    } catch (err) {
-      failures.push(`${name}: ${(err as { name?: string }).name ?? 'Error'}`);
-      return false;
-    }
-  };
   const admin = new AdminUserGlobalSignOutCommand({ UserPoolId: settings.userPoolId, Username: target.username });
-  if (await attempt('AdminUserGlobalSignOut', () => client.send(admin))) return { global: 'AdminUserGlobalSignOut', revoked: 0, failures };
+  if (await attempt(failures, 'AdminUserGlobalSignOut', () => client.send(admin))) return { global: 'AdminUserGlobalSignOut', failures };
   const { accessToken } = target;
-  if (accessToken && (await attempt('GlobalSignOut', () => client.send(new GlobalSignOutCommand({ AccessToken: accessToken }))))) {
-    return { global: 'GlobalSignOut', revoked: 0, failures };
+  if (accessToken && (await attempt(failures, 'GlobalSignOut', () => client.send(new GlobalSignOutCommand({ AccessToken: accessToken }))))) {
+    return { global: 'GlobalSignOut', failures };
   }
+  return { global: undefined, failures };
+}
+
+/** Revokes each refresh token (`RevokeToken`), once each; never throws. */
+export async function revokeRefreshTokens(
+  client: CognitoIdentityProviderClient,
+  settings: Pick<CognitoSettings, 'clientId' | 'clientSecret'>,
+  refreshTokens: Array<string | undefined>,
+): Promise<{ revoked: number; failures: string[] }> {
+  const failures: string[] = [];
   let revoked = 0;
-  const tokens = new Set(target.refreshTokens.filter((t): t is string => typeof t === 'string' && t.length > 0));
+  const tokens = new Set(refreshTokens.filter((t): t is string => typeof t === 'string' && t.length > 0));
   for (const token of tokens) {
-    if (await attempt('RevokeToken', () => revokeRefreshToken(client, settings, token))) revoked += 1;
+    if (await attempt(failures, 'RevokeToken', () => revokeRefreshToken(client, settings, token))) revoked += 1;
   }
-  return { global: undefined, revoked, failures };
+  return { revoked, failures };
 }
 
 /**

@@ -21,7 +21,7 @@ import { AppError } from '../errors';
 import { mapCognitoError, type CognitoOperation } from './errors';
 import type { PasswordPolicy } from './password-policy';
 import type { CognitoSettings } from './settings';
-import { signOutEverywhere, type RevocationOutcome, type RevocationTarget } from './sign-out';
+import { revokeRefreshTokens, signOutGlobally, type GlobalSignOutOutcome, type RevocationTarget } from './sign-out';
 
 /** Tokens straight from Cognito's API (InitiateAuth, RespondToAuthChallenge, a refresh). */
 export interface ApiTokens {
@@ -65,8 +65,10 @@ export interface UserService {
   deleteUser(accessToken: string): Promise<void>;
   /** AdminGetUser: the account's username and `sub`, or undefined when there is no such account. */
   findAccount(usernameOrEmail: string): Promise<{ username: string; sub: string } | undefined>;
-  /** Revokes the user's tokens at Cognito as far as this client may; never throws (see `signOutEverywhere`). */
-  signOutEverywhere(target: RevocationTarget): Promise<RevocationOutcome>;
+  /** Signs the user out of every device at Cognito as far as this client may; never throws (see `signOutGlobally`). */
+  signOutGlobally(target: RevocationTarget): Promise<GlobalSignOutOutcome>;
+  /** Revokes refresh tokens one by one (where no global sign-out was allowed); never throws. */
+  revokeRefreshTokens(refreshTokens: Array<string | undefined>): Promise<{ revoked: number; failures: string[] }>;
 }
 
 /**
@@ -245,7 +247,9 @@ export function createUserService(
         }
       }),
 
-    signOutEverywhere: (target) => signOutEverywhere(client, settings, target),
+    signOutGlobally: (target) => signOutGlobally(client, settings, target),
+
+    revokeRefreshTokens: (refreshTokens) => revokeRefreshTokens(client, settings, refreshTokens),
   };
 }
 

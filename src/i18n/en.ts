@@ -228,6 +228,9 @@ export const en = {
   'notice.federated_mfa': 'Two-step sign-in is set up with the identity provider you sign in with (such as Google), not here.',
   'notice.federated_email': 'Your email address comes from the identity provider you sign in with (such as Google): change it there. It is updated here at your next sign-in.',
   'forgot.federatedHint': 'Do you sign in with {names}? Then your account has no password here: use the {names} button on the sign-in page instead.',
+  // Review fixes: a password change for a person with two-step sign-in on.
+  'notice.password_changed_enter_code': 'Your password was changed and every device was signed out. Enter the code from your authenticator app to stay signed in here.',
+  'mfa.setup.restartLead': 'Need a new key? Enter your current password to get one; the key above then stops working.',
 } as const satisfies Record<string, string>;
 
 /** A message key. */

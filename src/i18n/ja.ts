@@ -230,4 +230,7 @@ export const ja: Record<MessageKey, string> = {
   'notice.federated_mfa': '2 段階サインインは、サインインに使う ID プロバイダー (Google など) で設定してください。ここでは設定できません。',
   'notice.federated_email': 'メールアドレスはサインインに使う ID プロバイダー (Google など) から届きます。変更はそちらで行ってください。次回のサインイン時にこちらにも反映されます。',
   'forgot.federatedHint': '{names} でサインインしていますか? その場合、ここにはパスワードがありません。サインイン画面の {names} のボタンを使ってください。',
+  // レビュー対応: 2 段階サインインを使う人のパスワード変更。
+  'notice.password_changed_enter_code': 'パスワードを変更し、すべての端末からサインアウトしました。この端末でサインインを続けるには、認証アプリのコードを入力してください。',
+  'mfa.setup.restartLead': '新しいキーが必要な場合は、現在のパスワードを入力してください。上のキーは使えなくなります。',
 };

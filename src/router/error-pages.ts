@@ -20,7 +20,8 @@ export const notFound: RequestHandler = (_req, _res, next) => {
 export function createErrorPage(deps: { renderer: Renderer; locals: ViewLocalsDeps }): ErrorRequestHandler {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const appError = toAppError(err);
-    logFailure(req, appError);
+    const status = errorStatusOf(appError.status);
+    logFailure(req, appError, status);
     if (res.headersSent) {
       res.end();
       return;
@@ -33,15 +34,20 @@ export function createErrorPage(deps: { renderer: Renderer; locals: ViewLocalsDe
       // The error page shows the error only; a pending notice waits for the next page.
       res.locals.takeNotice = () => undefined;
       const code = isConfigurationError(appError) ? 'internal' : appError.code;
-      const locals = { code, status: appError.status, detail: appError.detail, requestId: (req as { id?: unknown }).id };
-      deps.renderer.page(req, res, 'error', appError.status, locals).catch((renderErr: unknown) => sendPlainText(req, res, appError.status, renderErr));
+      const locals = { code, status, detail: appError.detail, requestId: (req as { id?: unknown }).id };
+      deps.renderer.page(req, res, 'error', status, locals).catch((renderErr: unknown) => sendPlainText(req, res, status, renderErr));
     } catch (renderErr) {
-      sendPlainText(req, res, appError.status, renderErr);
+      sendPlainText(req, res, status, renderErr);
     }
   };
 }
 
-function logFailure(req: Request, appError: AppError): void {
+/** An error page's status: the error's own when it is an HTTP error status (400–599), else 500. */
+export function errorStatusOf(status: unknown): number {
+  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500;
+}
+
+function logFailure(req: Request, appError: AppError, status: number): void {
   const log = logOf(req);
   if (appError.code === 'internal' || isConfigurationError(appError)) {
     // A bug or a set-up mistake: the whole error, stack included, goes to the log (never to the page).
@@ -51,20 +57,34 @@ function logFailure(req: Request, appError: AppError): void {
     // a person typed or what Cognito said about them.
     const causeName = (appError.cause as { name?: unknown } | undefined)?.name;
     const entry = { errCode: appError.code, reason: appError.message, ...(typeof causeName === 'string' ? { causeName } : {}) };
-    if (appError.status >= 500) log.error(entry, 'request failed');
+    if (status >= 500) log.error(entry, 'request failed');
     else log.warn(entry, 'request refused');
   }
 }
 
-/** The last resort when the error page itself fails: plain text, nothing that can throw. */
+/**
+ * The last resort when the error page itself fails: plain text, nothing that can throw (the status is
+ * checked again, a request id of any type is cut to a short string, and a failure here only ends the
+ * response).
+ */
 function sendPlainText(req: Request, res: Response, status: number, renderErr: unknown): void {
-  logOf(req).error({ err: renderErr }, 'error page failed');
-  if (res.headersSent) {
-    res.end();
-    return;
+  try {
+    logOf(req).error({ err: renderErr }, 'error page failed');
+  } catch {
+    // Nothing to do: the page matters more than the log line.
   }
-  res.status(status).type('text/plain; charset=utf-8');
-  res.send(`${status} ${STATUS_CODES[status] ?? 'Error'}\nRequest id: ${String((req as { id?: unknown }).id ?? '')}\n`);
+  try {
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    const safe = errorStatusOf(status);
+    const id = String((req as { id?: unknown }).id ?? '').slice(0, 100);
+    res.status(safe).type('text/plain; charset=utf-8');
+    res.send(`${safe} ${STATUS_CODES[safe] ?? 'Error'}\nRequest id: ${id}\n`);
+  } catch {
+    res.destroy();
+  }
 }
 
 /** Maps whatever was thrown (our errors, body-parser's, csrf-sync's, http-errors) onto an {@link AppError}. */

@@ -192,6 +192,7 @@ const schema = z.strictObject({
       signInWindowSeconds: positive.optional(),
       perIpPerMinute: positive.optional(),
       signInStartsPerMinute: positive.optional(),
+      mfaFailuresPerEmail: positive.optional(),
       store: fn.optional(),
     })
     .optional(),
@@ -286,6 +287,7 @@ export function resolveOptions(input: CognitoAuthOptions): ResolvedOptions {
       signInWindowSeconds: o.rateLimits?.signInWindowSeconds ?? 15 * 60,
       perIpPerMinute: o.rateLimits?.perIpPerMinute ?? 30,
       signInStartsPerMinute: o.rateLimits?.signInStartsPerMinute ?? 30,
+      mfaFailuresPerEmail: o.rateLimits?.mfaFailuresPerEmail ?? 10,
       store: o.rateLimits?.store,
     },
     logger: o.logger ?? SILENT_LOGGER,

@@ -9,7 +9,8 @@ type Callback<T = unknown> = (err?: unknown, value?: T) => void;
  * The session store the app's middleware uses: the configured store, with the per-user index beside it.
  * Reads, touches and deletes go straight through. A write of a signed-in session checks afterwards that
  * the session was not ended meanwhile (a request that loaded it before "sign out everywhere" and saves
- * it after): if it was, the write is undone. Written before checked, so no interleaving brings it back.
+ * it after): if it was, or if the check itself fails, the write is undone. Written before checked, so no
+ * interleaving brings it back.
  * Ordinary signed-in requests only touch the session, so they never pay for this.
  */
 export class IndexedSessionStore extends session.Store implements SessionIndexAccess {
@@ -39,7 +40,9 @@ export class IndexedSessionStore extends session.Store implements SessionIndexAc
       if (err || !isSignedInSession(sess)) return cb?.(err);
       this.index.wasEnded(sid).then(
         (ended) => (ended ? this.inner.destroy(sid, cb) : cb?.()),
-        (checkErr: unknown) => cb?.(checkErr),
+        // Not knowing whether it was ended, the write is undone (fail closed): at worst the person
+        // signs in again, never a session ended by "sign out everywhere" coming back.
+        (checkErr: unknown) => this.inner.destroy(sid, () => cb?.(checkErr)),
       );
     });
   }

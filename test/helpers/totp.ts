@@ -4,6 +4,7 @@ import * as OTPAuth from 'otpauth';
 import type supertest from 'supertest';
 import { testEmulator } from './emulator';
 import { csrfOf, submit } from './forms';
+import { TEST_PASSWORD } from './users';
 
 type Agent = ReturnType<typeof supertest.agent>;
 
@@ -52,9 +53,12 @@ export function withOptionalTotpPool(): void {
   });
 }
 
-/** Switches TOTP on through the pages for a signed-in browser, as a person with an app would; returns the secret. */
-export async function switchOnTotp(agent: Agent): Promise<string> {
-  const start = await submit(agent, '/mfa/setup', '/mfa/setup', {});
+/**
+ * Switches TOTP on through the pages for a signed-in browser, as a person with an app would (the set-up
+ * asks for the current password first); returns the secret.
+ */
+export async function switchOnTotp(agent: Agent, password = TEST_PASSWORD): Promise<string> {
+  const start = await submit(agent, '/mfa/setup', '/mfa/setup', { password });
   expect(start.status, 'POST /mfa/setup').to.equal(303);
   const page = await agent.get('/mfa/setup').expect(200);
   const secret = secretOnPage(page.text);

@@ -1,6 +1,9 @@
 import { expect } from 'chai';
-import type { Response } from 'supertest';
-import { buildTestApp, type TestApp } from '../helpers/app';
+import express from 'express';
+import supertest, { type Response } from 'supertest';
+import { CognitoAuthError, cognitoAuth, createMemoryStore } from '../../src/index';
+import { buildTestApp, cognitoOptionsOf, testConfig, type TestApp, resolveCognitoSettings } from '../helpers/app';
+import { TEST_APP_BASE_URL, testEmulator } from '../helpers/emulator';
 import { csrfOf } from '../helpers/forms';
 
 /** Names of `Object.prototype` members: look-ups keyed by request data must find none of them. */
@@ -129,5 +132,32 @@ describe('bad input', () => {
       expect(res.text).to.not.contain('nonexistent-views');
     }
     expect(t.logs.join('')).to.contain('error page failed');
+  });
+
+  it('answers 500 for an error whose status is no HTTP error status (a host throwing CognitoAuthError with status 200, 99, 1.5, 700, NaN), on the page and on the plain-text last resort', async () => {
+    const { emulator, ids } = testEmulator();
+    const broken = { error: '/nonexistent-views/error.ejs', 'partials/head': '/nonexistent-views/partials/head.ejs' };
+    for (const views of [undefined, broken]) {
+      const auth = cognitoAuth({
+        baseUrl: TEST_APP_BASE_URL,
+        cognito: cognitoOptionsOf(resolveCognitoSettings(testConfig(), ids, emulator.url)),
+        session: { store: createMemoryStore(), secret: 'odd-status-secret-odd-status-secret-0123' },
+        ...(views ? { render: { views } } : {}),
+      });
+      const host = express();
+      host.use(auth.context());
+      host.get('/odd', (req) => {
+        throw new CognitoAuthError('not_found', 'odd status', { status: Number(req.query.status) });
+      });
+      host.use(auth.errorHandler());
+      for (const status of ['200', '99', '1.5', '700', 'NaN']) {
+        const res = await supertest(host).get(`/odd?status=${status}`);
+        const what = `status ${status}${views ? ', templates missing' : ''}`;
+        expect(res.status, what).to.equal(500);
+        expect(res.headers['content-type'], what).to.match(views ? /^text\/plain/ : /^text\/html/);
+        expect(res.text, what).to.not.match(/\n\s+at [\w.<>]+ \(/);
+      }
+      await auth.close();
+    }
   });
 });

@@ -99,4 +99,18 @@ describe('e-mail pages where cognito-local cannot answer (double at the Cognito 
     expect(revoked).to.deep.equal([issued[1]]);
     await agent.get('/profile').expect(200);
   });
+
+  it('answers a Cognito exception named like an Object.prototype member on the e-mail pages with the 502 page, never a 500 or a stack trace (double)', async () => {
+    for (const name of ['constructor', '__proto__', 'toString']) {
+      const { t } = appWithDouble((c) =>
+        c.name === 'GetUserAttributeVerificationCodeCommand' ? Promise.reject(Object.assign(new Error('x'), { name, $metadata: { httpStatusCode: 400 } })) : undefined,
+      );
+      const { agent } = await signedInUser(t);
+      const res = await submit(agent, '/profile', '/email/verify/send', {});
+      expect(res.status, name).to.equal(502);
+      expect(res.text, name).to.contain('class="error-message"');
+      expect(res.text, name).to.not.match(/\n\s+at [\w.<>]+ \(|TypeError/);
+      expect(t.logs.join(''), name).to.not.contain('error page failed');
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { InitiateAuthCommand, type InitiateAuthCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminDeleteUserCommand, InitiateAuthCommand, type InitiateAuthCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import { buildTestApp, resolveCognitoSettings } from '../helpers/app';
 import { createClientDouble, type SentCommand } from '../helpers/client-double';
@@ -44,7 +44,7 @@ describe('two-step sign-in where cognito-local cannot answer (double at the Cogn
     const user = await createConfirmedUser();
     const setup = t.agent();
     await submit(setup, '/login', '/login', { email: user.email, password: user.password });
-    const secret = await switchOnTotp(setup);
+    const secret = await switchOnTotp(setup, user.password);
 
     const agent = t.agent();
     expect((await submit(agent, '/login', '/login', { email: user.email, password: user.password })).headers.location).to.equal('/login/mfa');
@@ -52,7 +52,8 @@ describe('two-step sign-in where cognito-local cannot answer (double at the Cogn
     expect((await submit(agent, '/mfa/disable', '/mfa/disable', { password: user.password })).headers.location).to.equal('/profile');
 
     const signIns = sent.filter((c) => c.name === 'InitiateAuthCommand');
-    expect(signIns).to.have.length(3);
+    // Two sign-ins and two password checks (before switching on, and before switching off).
+    expect(signIns).to.have.length(4);
     for (const c of signIns) {
       const params = c.input.AuthParameters as Record<string, string>;
       expect(c.input.AuthFlow).to.equal('USER_PASSWORD_AUTH');
@@ -72,7 +73,7 @@ describe('two-step sign-in where cognito-local cannot answer (double at the Cogn
     const user = await createConfirmedUser();
     const setup = t.agent();
     await submit(setup, '/login', '/login', { email: user.email, password: user.password });
-    const secret = await switchOnTotp(setup);
+    const secret = await switchOnTotp(setup, user.password);
 
     const agent = t.agent();
     await submit(agent, '/login', '/login', { email: user.email, password: user.password });
@@ -90,7 +91,7 @@ describe('two-step sign-in where cognito-local cannot answer (double at the Cogn
     const user = await createConfirmedUser();
     const agent = t.agent();
     await submit(agent, '/login', '/login', { email: user.email, password: user.password });
-    await submit(agent, '/mfa/setup', '/mfa/setup', {});
+    await submit(agent, '/mfa/setup', '/mfa/setup', { password: user.password });
     const page = await agent.get('/mfa/setup').expect(200);
     const res = await agent
       .post('/mfa/setup/confirm')
@@ -112,6 +113,51 @@ describe('two-step sign-in where cognito-local cannot answer (double at the Cogn
     expect(res.status).to.equal(403);
     expect(res.text).to.contain('2 段階サインインの設定が必要です');
     expect(res.text).to.contain(`value="${user.email}"`);
+    await agent.get('/profile').expect(303);
+  });
+
+  it('keeps a person with two-step sign-in on signed in through a password change on real Cognito: the code page with a notice, then the profile (double: AdminUserGlobalSignOut revokes this session too)', async () => {
+    const { t, sent } = appWithDouble((c) => (c.name === 'AdminUserGlobalSignOutCommand' ? Promise.resolve({}) : undefined));
+    const user = await createConfirmedUser();
+    const setup = t.agent();
+    await submit(setup, '/login', '/login', { email: user.email, password: user.password });
+    const secret = await switchOnTotp(setup, user.password);
+    const agent = t.agent();
+    const other = t.agent();
+    for (const browser of [agent, other]) {
+      await submit(browser, '/login', '/login', { email: user.email, password: user.password });
+      expect((await submit(browser, '/login/mfa', '/login/mfa', { code: totpCodeFor(secret) })).headers.location).to.equal('/profile');
+    }
+    const chosen = 'Ch0sen-Passw0rd!';
+    const change = await submit(agent, '/password/change', '/password/change', { currentPassword: user.password, password: chosen, passwordConfirm: chosen });
+    expect(change.status).to.equal(303);
+    expect(change.headers.location).to.equal('/login/mfa');
+    expect(sent.filter((c) => c.name === 'AdminUserGlobalSignOutCommand')).to.have.length(1);
+    const page = await agent.get('/login/mfa').set('Accept-Language', 'en').expect(200);
+    expect(page.text).to.contain('Your password was changed');
+    expect(page.text).to.contain('Enter the code from your authenticator app');
+    await agent.get('/profile').expect(303); // not signed in until the code
+    const done = await agent.post('/login/mfa').type('form').send({ code: totpCodeFor(secret), _csrf: csrfOf(page.text) });
+    expect(done.status).to.equal(303);
+    expect(done.headers.location).to.equal('/profile');
+    expect((await agent.get('/profile').set('Accept-Language', 'en').expect(200)).text).to.contain(user.email);
+    await other.get('/profile').expect(303);
+  });
+
+  it("ends the session when Cognito answers a deleted user's password check with NotAuthorized, instead of saying the password is wrong (double: cognito-local answers UserNotFound)", async () => {
+    const { client: real, ids } = testEmulator();
+    let deleted = false;
+    const { t } = appWithDouble((c) => (deleted && c.name === 'InitiateAuthCommand' ? Promise.reject(cognitoException('NotAuthorizedException')) : undefined));
+    const user = await createConfirmedUser();
+    const agent = t.agent();
+    await submit(agent, '/login', '/login', { email: user.email, password: user.password });
+    await switchOnTotp(agent, user.password);
+    const page = await agent.get('/mfa/disable').expect(200);
+    await real.send(new AdminDeleteUserCommand({ UserPoolId: ids.userPoolId, Username: user.email }));
+    deleted = true;
+    const res = await agent.post('/mfa/disable').type('form').send({ password: user.password, _csrf: csrfOf(page.text) });
+    expect(res.status).to.equal(303);
+    expect(res.headers.location).to.equal('/login?returnTo=%2Fprofile&notice=session_expired');
     await agent.get('/profile').expect(303);
   });
 });

@@ -38,7 +38,7 @@ async function userWithTotp(t: TestApp): Promise<User & { secret: string }> {
   const user = await createConfirmedUser();
   const agent = t.agent();
   await signInWithPassword(agent, user, '/profile');
-  const secret = await switchOnTotp(agent);
+  const secret = await switchOnTotp(agent, user.password);
   return { ...user, secret };
 }
 
@@ -57,7 +57,7 @@ describe('two-step sign-in with an authenticator app (against cognito-local)', (
 
       const intro = await agent.get('/mfa/setup').expect(200);
       expect(intro.text).to.not.contain('totp-qr');
-      const start = await agent.post('/mfa/setup').type('form').send({ _csrf: csrfOf(intro.text) });
+      const start = await agent.post('/mfa/setup').type('form').send({ password: user.password, _csrf: csrfOf(intro.text) });
       expect(start.status).to.equal(303);
       expect(start.headers.location).to.equal('/mfa/setup');
 
@@ -95,7 +95,7 @@ describe('two-step sign-in with an authenticator app (against cognito-local)', (
       const user = await createConfirmedUser();
       const agent = t.agent();
       await signInWithPassword(agent, user, '/profile');
-      await submit(agent, '/mfa/setup', '/mfa/setup', {});
+      await submit(agent, '/mfa/setup', '/mfa/setup', { password: user.password });
       const page = await agent.get('/mfa/setup').expect(200);
       for (const code of ['12345', 'abcdef', '1234567', '']) {
         const res = await agent.post('/mfa/setup/confirm').set('Accept-Language', 'en').type('form').send({ code, _csrf: csrfOf(page.text) });
@@ -204,7 +204,7 @@ describe('two-step sign-in with an authenticator app (against cognito-local)', (
         check(profile, '/profile');
         expect(profile).to.contain(sample);
         check((await without.get('/mfa/setup').set('Accept-Language', locale).expect(200)).text, '/mfa/setup');
-        await submit(without, '/mfa/setup', '/mfa/setup', {});
+        await submit(without, '/mfa/setup', '/mfa/setup', { password: fresh.password });
         check((await without.get('/mfa/setup').set('Accept-Language', locale).expect(200)).text, '/mfa/setup with a key');
       }
     });

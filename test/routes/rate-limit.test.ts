@@ -108,4 +108,27 @@ describe('rate limits', () => {
     const owner = await browserAt(t, '198.51.100.7, 10.0.0.2');
     expect((await signIn(owner.agent, owner.csrf, user.email, user.password)).status).to.equal(303);
   });
+
+  it('counts wrong current passwords on /password/change and /email/change as failed sign-ins for the address, but not form mistakes', async () => {
+    const t = buildTestApp({ env: { RATE_LIMIT_IP_PER_MINUTE: '1000' } });
+    // Each page with its form filled in, and a form mistake that never reaches Cognito (not a guess).
+    const forms: Array<[string, (password: string) => Record<string, string>, Record<string, string>]> = [
+      [
+        '/password/change',
+        (currentPassword) => ({ currentPassword, password: 'N3w-Passw0rd!', passwordConfirm: 'N3w-Passw0rd!' }),
+        { currentPassword: 'Wr0ng-Passw0rd!', password: 'short', passwordConfirm: 'short' },
+      ],
+      ['/email/change', (currentPassword) => ({ email: newEmail('counted'), currentPassword }), { email: 'not-an-address', currentPassword: 'x' }],
+    ];
+    for (const [page, fields, mistake] of forms) {
+      const user = await createConfirmedUser();
+      const agent = t.agent();
+      expect((await submit(agent, '/login', '/login', { email: user.email, password: user.password })).status).to.equal(303);
+      for (let i = 0; i < 5; i += 1) expect((await submit(agent, page, page, mistake)).status, `${page}: form mistake ${i + 1}`).to.equal(400);
+      for (let i = 0; i < 5; i += 1) expect((await submit(agent, page, page, fields('Wr0ng-Passw0rd!'))).status, `${page}: wrong password ${i + 1}`).to.equal(400);
+      expect((await submit(agent, page, page, fields(user.password))).status, `${page}: the right password after five wrong ones`).to.equal(429);
+      const signIn = await submit(t.agent(), '/login', '/login', { email: user.email, password: user.password });
+      expect(signIn.status, `a sign-in after five wrong passwords on ${page}`).to.equal(429);
+    }
+  });
 });

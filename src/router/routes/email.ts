@@ -1,9 +1,12 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { endAccountSessions, NO_GLOBAL_SIGN_OUT } from '../../auth/account-sign-out';
+import { sessionOverBehind } from '../../auth/session-over';
 import { peekState, sessionState, tokensOf, userOf } from '../../auth/session-state';
 import { expireSession, startSession } from '../../auth/start-session';
 import type { EmailService } from '../../cognito/email-service';
 import { AppError, isFormError, type ErrorCode } from '../../errors';
 import type { MessageKey } from '../../i18n';
+import { countAsSignInAttempt } from './count-failures';
 import { emptyForm, fields, keepValues, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps, type FormState } from './forms';
 
 /** Errors of the change form that belong to one field: [field, message]. */
@@ -41,13 +44,16 @@ export function createEmailRouter(
 
   /**
    * Makes the session's user carry the address Cognito now has (GetUser), so the header, the profile
-   * and the delete check show it at once; a changed address also gets a new session id, as a password
-   * change does. The ID token in the session keeps its old `email` claim until it is refreshed.
+   * and the delete check show it at once. A changed address ends every other session of the user (their
+   * refresh tokens revoked one by one: a global sign-out would revoke this session's too), as a password
+   * change does, and this one gets a new id. The ID token in the session keeps its old `email` claim
+   * until it is refreshed.
    */
   async function syncSessionEmail(req: Request, accessToken: string): Promise<string | undefined> {
     const { email } = await users.getUser(accessToken);
     const user = userOf(req);
     if (email && email !== user.email) {
+      await endAccountSessions(req, sessions, users, user, NO_GLOBAL_SIGN_OUT, { except: req.sessionID, reason: 'email changed' });
       const state = peekState(req);
       await startSession(req, sessions, { user: { ...user, email }, tokens: tokensOf(req), claims: state?.claims ?? {} }, deps.clock(), {
         signedInAt: state?.createdAt,
@@ -131,8 +137,9 @@ export function createEmailRouter(
   router.get('/email/change', ...signedIn(async (req, res) => renderChange(req, res, 200, emptyForm())));
 
   /*
-   * POST /email/change — the current password first (a sign-in with it), then UpdateUserAttributes; Cognito
-   * e-mails a code to the new address and the code page follows.
+   * POST /email/change — the current password first (a sign-in with it as the account's username, never
+   * the session's possibly stale address; a wrong one counts as a failed sign-in), then
+   * UpdateUserAttributes; Cognito e-mails a code to the new address and the code page follows.
    */
   router.post(
     '/email/change',
@@ -141,13 +148,15 @@ export function createEmailRouter(
       const parsed = parseForm({ email: fields.email, currentPassword: fields.password }, req.body);
       if (!parsed.ok) return renderChange(req, res, 400, { values, fieldErrors: parsed.fieldErrors });
       const { email, currentPassword } = parsed.data;
-      const current = userOf(req).email ?? '';
-      if (email === current.toLowerCase()) return renderChange(req, res, 400, { values, fieldErrors: { email: 'email.sameAddress' } });
+      const user = userOf(req);
+      if (email === (user.email ?? '').toLowerCase()) return renderChange(req, res, 400, { values, fieldErrors: { email: 'email.sameAddress' } });
+      await countAsSignInAttempt(req, res, deps.limiters.signInFailures, user.email ?? user.username);
       try {
-        await emails.checkPassword(current, currentPassword);
+        await emails.checkPassword(user.username, currentPassword);
         await emails.requestChange(accessToken, email);
       } catch (err) {
-        if (err instanceof AppError && err.code === 'session_expired') throw err;
+        // A user deleted meanwhile fails the password check too: GetUser tells it from a wrong password.
+        if (await sessionOverBehind(err, users, accessToken)) throw new AppError('session_expired', 'email change: the session is over', { cause: err });
         return renderChangeError(req, res, err, values);
       }
       // Where the pool keeps the old address until verification, GetUser still answers it.

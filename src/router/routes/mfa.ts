@@ -1,14 +1,17 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { endAccountSessions, NO_GLOBAL_SIGN_OUT } from '../../auth/account-sign-out';
 import { pendingMfaChallenge } from '../../auth/mfa-challenge';
 import { signedInFromApiTokens } from '../../auth/password';
 import { safeReturnTo } from '../../auth/return-to';
+import { sessionOverBehind } from '../../auth/session-over';
 import { peekState, sessionState, tokensOf, userOf } from '../../auth/session-state';
 import { expireSession, type SignedIn } from '../../auth/start-session';
 import { buildTotpEnrolment } from '../../auth/totp-enrolment';
 import type { MfaService } from '../../cognito/mfa-service';
 import { AppError, isFormError } from '../../errors';
 import { en } from '../../i18n/en';
+import { countAsSignInAttempt } from './count-failures';
 import { finishSignIn } from './finish-sign-in';
 import { emptyForm, fields, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps, type FormState } from './forms';
 
@@ -32,7 +35,7 @@ export function createMfaRouter(
   },
 ): Router {
   const router = Router();
-  const { mfa, limiters, urls } = deps;
+  const { mfa, users, limiters, urls } = deps;
   const requireAuth = deps.requireAuth();
   router.use('/mfa', limiters.perIp);
 
@@ -55,10 +58,8 @@ export function createMfaRouter(
     renderForm(res, 'mfa-setup', status, form, { enrolment });
   }
 
-  /** Makes the sign-in failure limit count this request against `email` (it keys on the body's address). */
-  function countAgainst(req: Request, email: string | undefined): void {
-    req.body = { ...((req.body as Record<string, unknown> | undefined) ?? {}), email: email ?? '' };
-  }
+  /** A form showing `err` (a form error) above it. */
+  const errorForm = (err: AppError): FormState => ({ values: {}, fieldErrors: {}, error: err.code });
 
   /* GET /profile — before the profile page: whether TOTP is on, for its two-step block. */
   router.get('/profile', requireAuth, async (req, res, next: NextFunction) => {
@@ -80,18 +81,26 @@ export function createMfaRouter(
   );
 
   /*
-   * POST /mfa/setup — AssociateSoftwareToken: a new secret, kept in the server-side session until a first
-   * code confirms it. Refused while TOTP is on: a new association must not replace a working one.
+   * POST /mfa/setup — the current password first (checked by Cognito; a wrong one counts as a failed
+   * sign-in), so that a stolen session cannot tie the account to the thief's authenticator; then
+   * AssociateSoftwareToken: a new secret, kept in the server-side session until a first code confirms
+   * it. Refused while TOTP is on: a new association must not replace a working one.
    */
-  router.post('/mfa/setup', requireAuth, (req, res) =>
-    withAccessToken(req, res, async (accessToken) => {
+  router.post('/mfa/setup', requireAuth, async (req, res) => {
+    const parsed = parseForm({ password: fields.password }, req.body);
+    if (!parsed.ok) return renderSetup(req, res, 400, { values: {}, fieldErrors: parsed.fieldErrors });
+    await withAccessToken(req, res, async (accessToken) => {
       if (await mfa.isTotpEnabled(accessToken)) return res.redirect(303, urls.to('/profile'));
+      if (!(await passwordChecked(req, res, accessToken, parsed.data.password, (err) => renderSetup(req, res, err.status, errorForm(err))))) return;
       sessionState(req).mfaSetup = { secret: await mfa.associateTotp(accessToken) };
       res.redirect(303, urls.to('/mfa/setup'));
-    }),
-  );
+    });
+  });
 
-  /* POST /mfa/setup/confirm — VerifySoftwareToken with the first code, then SetUserMFAPreference: on. */
+  /*
+   * POST /mfa/setup/confirm — VerifySoftwareToken with the first code, then SetUserMFAPreference: on. The
+   * user's other sessions end (someone switching it on often suspects a stolen session); this one stays.
+   */
   router.post('/mfa/setup/confirm', requireAuth, async (req, res) => {
     if (!peekState(req)?.mfaSetup) return res.redirect(303, urls.to('/mfa/setup'));
     const parsed = parseForm({ code: totpCode }, req.body);
@@ -104,6 +113,8 @@ export function createMfaRouter(
         return renderSetup(req, res, err.status, { values: {}, fieldErrors: {}, error: err.code });
       }
       delete sessionState(req).mfaSetup;
+      const user = userOf(req);
+      await endAccountSessions(req, deps.sessions, users, user, NO_GLOBAL_SIGN_OUT, { except: req.sessionID, reason: 'two-step sign-in switched on' });
       setNotice(req, 'notice.mfa_enabled');
       res.redirect(303, urls.to('/profile'));
     });
@@ -121,29 +132,41 @@ export function createMfaRouter(
    * POST /mfa/disable — checks the current password with Cognito (a wrong one counts against the address
    * like a failed sign-in), then SetUserMFAPreference: off.
    */
-  router.post(
-    '/mfa/disable',
-    requireAuth,
-    (req, _res, next) => {
-      countAgainst(req, userOf(req).email);
-      next();
-    },
-    ...limiters.signInFailures,
-    async (req, res) => {
-      const parsed = parseForm({ password: fields.password }, req.body);
-      if (!parsed.ok) return renderForm(res, 'mfa-disable', 400, { values: {}, fieldErrors: parsed.fieldErrors });
-      try {
-        await mfa.checkPassword(userOf(req).username, parsed.data.password);
-      } catch (err) {
-        return renderFormError(res, 'mfa-disable', err, {});
-      }
-      await withAccessToken(req, res, async (accessToken) => {
-        await mfa.disableTotp(accessToken);
-        setNotice(req, 'notice.mfa_disabled');
-        res.redirect(303, urls.to('/profile'));
-      });
-    },
-  );
+  router.post('/mfa/disable', requireAuth, async (req, res) => {
+    const parsed = parseForm({ password: fields.password }, req.body);
+    if (!parsed.ok) return renderForm(res, 'mfa-disable', 400, { values: {}, fieldErrors: parsed.fieldErrors });
+    await withAccessToken(req, res, async (accessToken) => {
+      if (!(await passwordChecked(req, res, accessToken, parsed.data.password, (err) => renderForm(res, 'mfa-disable', err.status, errorForm(err))))) return;
+      await mfa.disableTotp(accessToken);
+      setNotice(req, 'notice.mfa_disabled');
+      res.redirect(303, urls.to('/profile'));
+    });
+  });
+
+  /**
+   * Checks the signed-in person's password with Cognito, counted against their address like a sign-in.
+   * A wrong one is shown with `showError`; a user Cognito no longer has (deleted, reset) ends the
+   * session instead. True when the password was right.
+   */
+  async function passwordChecked(
+    req: Request,
+    res: Response,
+    accessToken: string,
+    password: string,
+    showError: (err: AppError) => void,
+  ): Promise<boolean> {
+    const user = userOf(req);
+    await countAsSignInAttempt(req, res, limiters.signInFailures, user.email ?? user.username);
+    try {
+      await mfa.checkPassword(user.username, password);
+      return true;
+    } catch (err) {
+      if (await sessionOverBehind(err, users, accessToken)) throw new AppError('session_expired', 'password check: the session is over', { cause: err });
+      if (!isFormError(err)) throw err;
+      showError(err);
+      return false;
+    }
+  }
 
   /**
    * Lets a request through only while a code challenge waits in this browser's session: none goes to the
@@ -156,7 +179,7 @@ export function createMfaRouter(
       setNotice(req, 'error.mfa_expired');
       return res.redirect(303, urls.to('/login'));
     }
-    if (req.method === 'POST') countAgainst(req, challenge.email);
+    if (req.method === 'POST') req.body = { ...((req.body as Record<string, unknown> | undefined) ?? {}), email: challenge.email };
     next();
   }
 
@@ -165,10 +188,11 @@ export function createMfaRouter(
 
   /*
    * POST /login/mfa — RespondToAuthChallenge (SOFTWARE_TOKEN_MFA) with the challenge kept in the session.
-   * Wrong codes count against the address together with wrong passwords. Success makes exactly the
-   * session a password-only sign-in makes; a challenge Cognito no longer accepts sends back to sign-in.
+   * Wrong codes count against the address together with wrong passwords, and against the account on
+   * their own (a ceiling per hour from all IPs). Success makes exactly the session a password-only
+   * sign-in makes; a challenge Cognito no longer accepts sends back to sign-in.
    */
-  router.post('/login/mfa', requireChallenge, ...limiters.signInFailures, async (req, res) => {
+  router.post('/login/mfa', requireChallenge, ...limiters.signInFailures, limiters.mfaFailuresPerAccount, async (req, res) => {
     const challenge = peekState(req)!.mfaChallenge!;
     const parsed = parseForm({ code: totpCode }, req.body);
     if (!parsed.ok) return renderForm(res, 'login-mfa', 400, { values: {}, fieldErrors: parsed.fieldErrors });

@@ -1,14 +1,17 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
+import { endAccountSessions, signOutAccountEverywhere } from '../../auth/account-sign-out';
+import { holdMfaChallenge } from '../../auth/mfa-challenge';
 import { signedInFromApiTokens } from '../../auth/password';
 import { logOf } from '../../auth/request-log';
+import { sessionOverBehind } from '../../auth/session-over';
 import { peekState, sessionState, tokensOf, userOf } from '../../auth/session-state';
-import type { CognitoUser } from '../../auth/session-user';
-import { expireSession, regenerateKeepingHostData, signOutAccountEverywhere, startSession } from '../../auth/start-session';
-import { AppError } from '../../errors';
+import type { CognitoUser, SessionTokens } from '../../auth/session-user';
+import { expireSession, leaveSignIn, regenerateKeepingHostData, startSession, type SignedIn } from '../../auth/start-session';
+import { countAsSignInAttempt } from './count-failures';
 import { emptyForm, fields, keepValues, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps } from './forms';
 
-/** True when the error means the session's tokens or user are no longer accepted by Cognito. */
-const isSessionOver = (err: unknown) => err instanceof AppError && err.code === 'session_expired';
+/** What signing in again after a global sign-out gave: tokens, a code to ask for, or nothing. */
+type SignInAgain = { kind: 'tokens'; signedIn: SignedIn } | { kind: 'mfa-required'; session: string; username: string } | { kind: 'none' };
 
 /**
  * Forgotten password (code by e-mail, then a new password) and changing the password when signed in.
@@ -74,7 +77,10 @@ export function createPasswordRouter(
     renderForm(res, 'password-change', 200, emptyForm(), { policy: await users.passwordPolicy() });
   });
 
-  /* POST /password/change — ChangePassword with the access token; the session id changes afterwards. */
+  /*
+   * POST /password/change — ChangePassword with the access token (a wrong current password counts as a
+   * failed sign-in); then every other session ends and this one gets a new id (see finishChange).
+   */
   router.post('/password/change', requireAuth, async (req, res) => {
     const policy = await users.passwordPolicy();
     const parsed = parseForm(
@@ -85,43 +91,43 @@ export function createPasswordRouter(
     const { currentPassword, password, passwordConfirm } = parsed.data;
     const problem = newPasswordProblem(policy, password, passwordConfirm);
     if (problem) return renderForm(res, 'password-change', 400, { values: {}, ...problem }, { policy });
+    const user = userOf(req);
+    await countAsSignInAttempt(req, res, limiters.signInFailures, user.email ?? user.username);
     const tokens = tokensOf(req);
     try {
       await users.changePassword(tokens.accessToken, currentPassword, password);
     } catch (err) {
-      if (isSessionOver(err) || (await tokenRefused(err, tokens.accessToken))) return expireSession(req, res, sessions);
+      // NotAuthorized is also what a revoked token or a deleted user gets: GetUser tells them apart.
+      if (await sessionOverBehind(err, users, tokens.accessToken)) return expireSession(req, res, sessions);
       return renderFormError(res, 'password-change', err, {}, { policy });
     }
-    // A new session id for this browser (the absolute lifetime still counts from the sign-in); every
-    // other session of the user ends, and Cognito revokes what it can.
-    const user = userOf(req);
-    const before = peekState(req);
-    await startSession(req, sessions, { user, tokens, claims: before?.claims ?? {} }, deps.clock(), { signedInAt: before?.createdAt });
-    const { outcome } = await signOutAccountEverywhere(
-      req,
-      sessions,
-      users,
-      { sub: user.sub, username: user.username, accessToken: tokens.accessToken },
-      { except: req.sessionID, reason: 'password changed' },
-    );
-    // A global sign-out revoked this session's tokens too: sign in again with the new password. Where that
-    // needs more than the password (a two-step code), this session ends as well, rather than living on
-    // with revoked tokens.
-    if (outcome.global && !(await renewTokens(req, user, password))) return expireSession(req, res, sessions);
-    setNotice(req, 'notice.password_changed');
-    res.redirect(303, urls.to('/profile'));
+    await finishChange(req, res, user, tokens, password);
   });
 
   /**
-   * ChangePassword answers NotAuthorized both for a wrong current password and for tokens Cognito no
-   * longer accepts (revoked, user disabled); GetUser with the same token tells the two apart.
+   * After a password change: Cognito revokes the user's tokens first (whatever the session store does
+   * next), every other session ends, and this browser keeps its sign-in under a new id (the absolute
+   * lifetime still counting from the sign-in). A global sign-out revoked this session's tokens too: it
+   * signs in again with the new password; where that asks for a code (TOTP on), the code page follows
+   * with a notice; where it fails, this session ends as well rather than live on with revoked tokens.
    */
-  async function tokenRefused(err: unknown, accessToken: string): Promise<boolean> {
-    if (!(err instanceof AppError && err.code === 'current_password_wrong')) return false;
-    return users.getUser(accessToken).then(
-      () => false,
-      (probeErr: unknown) => isSessionOver(probeErr),
-    );
+  async function finishChange(req: Request, res: Response, user: CognitoUser, tokens: SessionTokens, password: string): Promise<void> {
+    const global = await users.signOutGlobally({ username: user.username, accessToken: tokens.accessToken });
+    const before = peekState(req);
+    const again: SignInAgain = global.global
+      ? await signInAgain(req, user, password)
+      : { kind: 'tokens', signedIn: { user, tokens, claims: before?.claims ?? {} } };
+    await endAccountSessions(req, sessions, users, { sub: user.sub, username: user.username }, global, { except: req.sessionID, reason: 'password changed' });
+    if (again.kind === 'tokens') {
+      await startSession(req, sessions, again.signedIn, deps.clock(), { signedInAt: before?.createdAt });
+      setNotice(req, 'notice.password_changed');
+      return res.redirect(303, urls.to('/profile'));
+    }
+    if (again.kind === 'none') return expireSession(req, res, sessions);
+    await leaveSignIn(req, sessions);
+    holdMfaChallenge(req, { email: user.email ?? user.username, session: again.session, username: again.username, returnTo: urls.to('/profile') }, deps.clock());
+    setNotice(req, 'notice.password_changed_enter_code');
+    res.redirect(303, urls.to('/login/mfa'));
   }
 
   /** After a reset by code: every session of the account ends (this browser's too, if it was one). */
@@ -131,23 +137,22 @@ export function createPasswordRouter(
       return undefined;
     });
     if (!account) return;
+    // Cognito first, then the store: a store failure (the 503 page) cannot leave the tokens valid.
     const { ended } = await signOutAccountEverywhere(req, sessions, users, account, { reason: 'password reset' });
     if (ended.some((e) => e.sid === req.sessionID)) await regenerateKeepingHostData(req);
   }
 
-  /** New tokens for this session after a global sign-out; false when Cognito gave none. */
-  async function renewTokens(req: Request, user: CognitoUser, password: string): Promise<boolean> {
+  /** Signs in again with the new password after a global sign-out (which revoked this session's tokens). */
+  async function signInAgain(req: Request, user: CognitoUser, password: string): Promise<SignInAgain> {
     try {
       const result = await users.signIn(user.username, password);
-      if (result.kind !== 'tokens') throw new AppError('session_expired', `sign-in again: ${result.kind}`);
+      if (result.kind === 'mfa-required') return result;
+      if (result.kind !== 'tokens') throw new Error(`sign-in again: ${result.kind}`);
       const fresh = await signedInFromApiTokens(deps.verifier, result.tokens);
-      const state = sessionState(req);
-      state.tokens = fresh.tokens;
-      state.claims = fresh.claims;
-      return true;
+      return { kind: 'tokens', signedIn: { user, tokens: fresh.tokens, claims: fresh.claims } };
     } catch (err) {
       logOf(req).warn({ errName: (err as Error).name, reason: (err as Error).message }, 'no new tokens after the global sign-out');
-      return false;
+      return { kind: 'none' };
     }
   }
 

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { peekState, tokensOf, userOf } from '../../auth/session-state';
-import { endSession, endSessionsOf, expireSession, signOutAccountEverywhere } from '../../auth/start-session';
+import { signOutAccountEverywhere } from '../../auth/account-sign-out';
+import { endSession, endSessionsOf, expireSession } from '../../auth/start-session';
 import type { UserAttributes } from '../../cognito/user-service';
 import { AppError, isFormError } from '../../errors';
 import { emptyForm, fields, parseForm, renderForm, setNotice, type AccountRouteDeps, type FormState } from './forms';
@@ -58,8 +59,8 @@ export function createProfileRouter(deps: Pick<AccountRouteDeps, 'users' | 'sess
   router.get('/profile/sign-out-everywhere', (_req, res) => res.redirect(303, urls.to('/profile')));
 
   /*
-   * POST /profile/sign-out-everywhere — ends every session of the user on every instance (this one
-   * included), revokes their tokens at Cognito, then the sign-in page says so.
+   * POST /profile/sign-out-everywhere — revokes the user's tokens at Cognito, then ends every session of
+   * the user on every instance (this one included); the sign-in page says so.
    */
   router.post('/profile/sign-out-everywhere', requireAuth, async (req, res) => {
     const user = userOf(req);

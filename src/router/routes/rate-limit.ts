@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type Options, type Store } from 'express-rate-limit';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
+import { peekState } from '../../auth/session-state';
 import { AppError } from '../../errors';
 import type { SendRedisCommand } from '../../sessions';
 
@@ -16,6 +17,11 @@ export interface RateLimiters {
   signInFailures: RequestHandler[];
   /** Hosted UI sign-in starts (`GET /auth/login`) per minute per client IP: each one stores a session. */
   signInStartsPerIp: RequestHandler;
+  /**
+   * Wrong codes on the two-step code page per account per hour, from all client IPs together: whoever
+   * reaches that page already knows the password, so the code must not be guessable from many IPs.
+   */
+  mfaFailuresPerAccount: RequestHandler;
 }
 
 /** How many requests the sign-in pages allow (see docs/api.md, `rateLimits`). */
@@ -29,6 +35,8 @@ export interface RateLimits {
   perIpPerMinute: number;
   /** Hosted UI sign-in starts (`GET /auth/login`) per minute per client IP. */
   signInStartsPerMinute: number;
+  /** Wrong two-step codes allowed per account per hour, from all client IPs together. */
+  mfaFailuresPerEmail: number;
 }
 
 /** Makes the store of one limiter; `name` tells the limiters' counts apart. */
@@ -43,6 +51,11 @@ function tooMany(_req: Request, _res: Response, next: NextFunction): void {
 function emailOf(req: Request): string {
   const email = (req.body as Record<string, unknown> | undefined)?.email;
   return typeof email === 'string' ? email.trim().toLowerCase() : '';
+}
+
+/** The account a pending two-step challenge is for (Cognito's username, whatever address was typed). */
+function challengeAccountOf(req: Request): string {
+  return peekState(req)?.mfaChallenge?.username ?? emailOf(req);
 }
 
 /**
@@ -84,6 +97,13 @@ export function createRateLimiters(config: { rateLimit: RateLimits }, stores?: R
       ...common('signin-start'),
       windowMs: 60_000,
       limit: config.rateLimit.signInStartsPerMinute,
+    }),
+    mfaFailuresPerAccount: rateLimit({
+      ...common('mfa-account'),
+      windowMs: 60 * 60_000,
+      limit: config.rateLimit.mfaFailuresPerEmail,
+      skipSuccessfulRequests: true,
+      keyGenerator: challengeAccountOf,
     }),
   };
 }
