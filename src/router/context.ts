@@ -34,7 +34,7 @@ export interface CognitoContext {
   accessToken(): Promise<string | undefined>;
   /** The session's raw tokens and their expiry times (seconds since the epoch), or undefined. */
   tokens(): CognitoTokens | undefined;
-  /** Signs out: revokes the tokens at Cognito as far as it can, and ends the sign-in in the session. */
+  /** Signs out this device: revokes this session's refresh token at Cognito, and ends the sign-in in the session. */
   signOut(): Promise<void>;
   /** The sign-in page's URL, coming back to `returnTo` (a same-origin path) afterwards. */
   signInUrl(returnTo?: string): string;
