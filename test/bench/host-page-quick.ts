@@ -15,7 +15,8 @@
  * and Set-Cookie headers per session (over the whole run, which lasts more than a minute after the
  * sign-ins, and per minute under load), and calls to Cognito.
  *
- * Settings: QUICK_DURATION (s per window, 3), QUICK_ROUNDS (8), QUICK_CONNECTIONS (50),
+ * Settings: QUICK_DURATION (s per window, 3), QUICK_ROUNDS (8), QUICK_CONNECTIONS (50), QUICK_STORE
+ * (`memory`, or `sqlite`: a file of each page's own in a temp directory),
  * QUICK_PROFILE=1 (V8 CPU profiles of the measured windows, the profiler started and stopped in each child
  * through node:inspector; the top self-time functions are printed and the .cpuprofile files kept).
  */
@@ -33,7 +34,7 @@ import { requiresAuth } from '../../src/index';
 import { createCognitoClient } from '../../src/cognito/client';
 import { settingsFromOptions, type CognitoOptions } from '../../src/cognito/settings';
 import { createCognitoAuth } from '../../src/router/create-router';
-import { createMemoryStore } from '../../src/sessions';
+import { createMemoryStore, createSqliteStore, type SessionStoreHandle } from '../../src/sessions';
 import { csrfTokenOf, startCognitoLocal } from '../../src/testing';
 
 const TARGETS = ['guarded', 'session-only', 'plain'] as const;
@@ -42,6 +43,7 @@ const DURATION_S = Number(process.env.QUICK_DURATION ?? 3);
 const ROUNDS = Number(process.env.QUICK_ROUNDS ?? 8);
 const CONNECTIONS = Number(process.env.QUICK_CONNECTIONS ?? 50);
 const PROFILE = process.env.QUICK_PROFILE === '1';
+const STORE = process.env.QUICK_STORE === 'sqlite' ? 'sqlite' : 'memory';
 const SECRET = 'quick-bench-secret-quick-bench-secret-0123';
 const COOKIE = '__Host-cognito.sid';
 const IDLE_MS = 2 * 60 * 60 * 1000;
@@ -73,12 +75,12 @@ interface Window { cpuMicros: number; requests: number; storeWrites: number; set
 /** Counts what the window reports: pages served, store writes, Set-Cookie headers, calls to Cognito. */
 const counters = { requests: 0, storeWrites: 0, setCookies: 0, cognitoCalls: 0 };
 
-/** The guarded page's store, whose first session the session-only page gets a copy of. */
-let firstStore: session.Store | undefined;
+/** The page's session store, from which the session-only page gets a copy of a signed-in session. */
+let pageStore: session.Store | undefined;
 
-function countedStore(): ReturnType<typeof createMemoryStore> {
-  const handle = createMemoryStore();
-  firstStore ??= handle.store;
+function countedStore(init: ChildInit): SessionStoreHandle {
+  const handle = STORE === 'sqlite' ? createSqliteStore({ file: path.join(init.viewsDir, `${init.target}.sqlite`) }) : createMemoryStore();
+  pageStore = handle.store;
   const store = handle.store as session.Store & Record<string, unknown>;
   for (const name of ['set', 'touch'] as const) {
     const original = store[name] as ((...args: unknown[]) => void) | undefined;
@@ -102,7 +104,7 @@ function buildGuarded(init: ChildInit): express.Express {
       baseUrl: 'https://shop.example.com',
       mountPath: '/account',
       cognito: aws,
-      session: { store: countedStore(), secret: SECRET },
+      session: { store: countedStore(init), secret: SECRET },
       rateLimits: { perIpPerMinute: 1_000_000, signInStartsPerMinute: 1_000_000, signInFailures: 1_000_000 },
     },
     { settings: emulator, client },
@@ -117,7 +119,7 @@ function buildGuarded(init: ChildInit): express.Express {
 function buildSessionOnly(init: ChildInit): express.Express {
   const app = hostApp(init);
   const cookie = { httpOnly: true, sameSite: 'lax' as const, secure: true, path: '/', maxAge: IDLE_MS };
-  app.use(session({ name: COOKIE, secret: SECRET, store: countedStore().store, resave: false, saveUninitialized: false, cookie }));
+  app.use(session({ name: COOKIE, secret: SECRET, store: countedStore(init).store, resave: false, saveUninitialized: false, cookie }));
   app.post('/bench/seed', express.json({ limit: '64kb' }), (req, res) => {
     Object.assign(req.session, req.body);
     res.sendStatus(204);
@@ -154,7 +156,7 @@ async function runChild(): Promise<void> {
     new Promise<unknown>((resolve, reject) => profiler.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result))));
   if (PROFILE) await post('Profiler.enable');
   let start = { cpu: process.cpuUsage(), ...counters };
-  process.on('message', (m: { op: string }) => {
+  process.on('message', (m: { op: string; sid?: string }) => {
     void (async () => {
       if (m.op === 'start') {
         if (PROFILE) await post('Profiler.start');
@@ -176,10 +178,10 @@ async function runChild(): Promise<void> {
         }
         process.send!({ op: 'stopped', window });
       } else if (m.op === 'dump') {
-        const all = await new Promise<Record<string, session.SessionData>>((resolve, reject) =>
-          firstStore!.all!((err, sessions) => (err ? reject(err) : resolve((sessions ?? {}) as Record<string, session.SessionData>))),
+        const stored = await new Promise<session.SessionData>((resolve, reject) =>
+          pageStore!.get(m.sid as string, (err, sess) => (err || !sess ? reject(err ?? new Error('no such session')) : resolve(sess))),
         );
-        const { cookie: _cookie, ...data } = Object.values(all)[0] as session.SessionData;
+        const { cookie: _cookie, ...data } = stored;
         process.send!({ op: 'dumped', data });
       } else if (m.op === 'exit') {
         server.close();
@@ -274,8 +276,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < CONNECTIONS; i += 1) guardedCookies.push(await signIn(guarded.url, user));
     const signedInAt = Date.now();
     // The session-only page gets a copy of one signed-in session's data under each of its own cookies.
-    const stored = await storedSessionOf(guarded);
-    if (process.env.QUICK_SHOW_SESSION === '1') console.log(JSON.stringify(stored, null, 1));
+    const stored = await storedSessionOf(guarded, guardedCookies[0] as string);
     const seeded: string[] = [];
     for (let i = 0; i < CONNECTIONS; i += 1) {
       const res = await fetch(`${sessionOnly.url}/bench/seed`, { method: 'POST', headers: { ...PROXY, 'content-type': 'application/json' }, body: JSON.stringify(stored) });
@@ -297,28 +298,32 @@ async function main(): Promise<void> {
         rounds[child.target].push(m);
       }
     }
-    report(rounds, { load0, minutes: (Date.now() - started) / 60_000, sinceSignIn: (Date.now() - signedInAt) / 60_000 });
+    const sessionBytes = Buffer.byteLength(JSON.stringify(stored));
+    report(rounds, { load0, sessionBytes, minutes: (Date.now() - started) / 60_000, sinceSignIn: (Date.now() - signedInAt) / 60_000 });
   } finally {
     for (const child of children) child.proc.send({ op: 'exit' });
     await cognito.stop();
+    if (!PROFILE) fs.rmSync(viewsDir, { recursive: true, force: true });
   }
 }
 
 /** The stored data (cookie aside) of one of the guarded page's sessions, from its child over IPC. */
-async function storedSessionOf(guarded: Child): Promise<Record<string, unknown>> {
+async function storedSessionOf(guarded: Child, cookie: string): Promise<Record<string, unknown>> {
+  const value = decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1));
+  const sid = value.slice(2, value.lastIndexOf('.'));
   return new Promise((resolve) => {
     guarded.proc.once('message', (m) => resolve((m as { data: Record<string, unknown> }).data));
-    guarded.proc.send({ op: 'dump' });
+    guarded.proc.send({ op: 'dump', sid });
   });
 }
 
-function report(rounds: Record<Target, Array<{ rps: number; window: Window }>>, run: { load0: string; minutes: number; sinceSignIn: number }): void {
+function report(rounds: Record<Target, Array<{ rps: number; window: Window }>>, run: { load0: string; sessionBytes: number; minutes: number; sinceSignIn: number }): void {
   const rps = (t: Target) => median(rounds[t].map((m) => m.rps));
   const cpu = (t: Target) => median(rounds[t].map((m) => m.window.cpuMicros / m.window.requests));
   const sum = (t: Target, k: keyof Omit<Window, 'profile'>) => rounds[t].reduce((s, m) => s + m.window[k], 0);
   const windowMinutes = (ROUNDS * DURATION_S) / 60;
   const ratio = median(rounds.guarded.map((m, i) => m.rps / (rounds['session-only'][i] as { rps: number }).rps));
-  console.log(`\n${ROUNDS} rounds × ${DURATION_S} s, ${CONNECTIONS} connections; load average before ${run.load0}, after ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}; ${run.minutes.toFixed(1)} min from the first window to the last, ${run.sinceSignIn.toFixed(1)} min since the sign-ins\n`);
+  console.log(`\n${STORE} store (stored session: ${run.sessionBytes} bytes of JSON), ${ROUNDS} rounds × ${DURATION_S} s, ${CONNECTIONS} connections; load average before ${run.load0}, after ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}; ${run.minutes.toFixed(1)} min from the first window to the last, ${run.sinceSignIn.toFixed(1)} min since the sign-ins\n`);
   console.log(`| Page | req/s | Server CPU µs/req | Store writes per session: whole run, per minute under load | Set-Cookie per session: whole run, per minute under load | Cognito calls |`);
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const t of TARGETS) {
