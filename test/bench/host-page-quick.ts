@@ -214,7 +214,11 @@ function cookieOf(res: Response): string {
   return line.split(';')[0] as string;
 }
 
-/** One browser signing in through the package's own sign-in page; resolves with its session cookie. */
+/**
+ * One browser signing in through the package's own sign-in page, as the kit's `signIn` does but over
+ * fetch: supertest's cookie jar would not send the Secure cookie over plain http. Resolves with the
+ * session cookie.
+ */
 async function signIn(base: string, user: { email: string; password: string }): Promise<string> {
   const page = await fetch(`${base}/account/login`, { headers: PROXY });
   const cookie = cookieOf(page);
