@@ -21,8 +21,6 @@ export interface ProfileSummary {
   selfByFunction: Bucket[];
   /** Self time by who is responsible (every owner, not only the top): a package, an app file, GC; V8 builtins and Node internals count for their nearest caller that is one of those. */
   selfByOwner: Bucket[];
-  /** Inclusive time of frames in packages and app files (each frame counted once per sample). */
-  inclusiveByFunction: Bucket[];
 }
 
 const SPECIAL = new Set(['(garbage collector)', '(program)', '(idle)', '(root)']);
@@ -62,6 +60,23 @@ function sorted(map: Map<string, number>, limit: number): Bucket[] {
     .slice(0, limit);
 }
 
+/** Node's networking modules: time under them is the HTTP server's and the socket's, whoever called. */
+const NODE_NETWORK = /^node:(net|http|_http_\w+|stream|internal\/stream_base_commons|internal\/streams\/.*|internal\/http)$/;
+
+/**
+ * Who a sample's time belongs to: the nearest frame that is a package or an app file, except that time
+ * under Node's networking modules (writing the response to the socket) belongs to the HTTP server.
+ */
+function responsibleOwner(id: number, byId: Map<number, CpuProfile['nodes'][number]>, parent: Map<number, number>): string | undefined {
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    const { url } = byId.get(at)!.callFrame;
+    if (NODE_NETWORK.test(url)) return 'node: HTTP server and sockets';
+    const owner = ownerOf(url);
+    if (owner) return owner;
+  }
+  return undefined;
+}
+
 /** Summarises a profile: where the CPU time (not idle) went. */
 export function summariseProfile(profile: CpuProfile, limit = 25): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -69,7 +84,6 @@ export function summariseProfile(profile: CpuProfile, limit = 25): ProfileSummar
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const selfByFunction = new Map<string, number>();
   const selfByOwner = new Map<string, number>();
-  const inclusive = new Map<string, number>();
   let total = 0;
   let idle = 0;
   profile.samples.forEach((id, i) => {
@@ -88,26 +102,14 @@ export function summariseProfile(profile: CpuProfile, limit = 25): ProfileSummar
       add(selfByOwner, functionName, micros);
       return;
     }
-    let owner: string | undefined;
-    const seen = new Set<string>();
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      const frame = byId.get(at)!.callFrame;
-      const frameOwner = ownerOf(frame.url);
-      owner ??= frameOwner;
-      if (frameOwner) {
-        const name = frameName(frame);
-        if (!seen.has(name)) add(inclusive, name, micros);
-        seen.add(name);
-      }
-    }
-    add(selfByOwner, owner ?? (node.callFrame.url.startsWith('node:') ? 'node core (no package caller)' : 'V8 / native (no package caller)'), micros);
+    const owner = responsibleOwner(id, byId, parent);
+    add(selfByOwner, owner ?? (node.callFrame.url.startsWith('node:') ? 'node: other core (no package caller)' : 'V8 / native (no package caller)'), micros);
   });
   return {
     totalMicros: total,
     idleMicros: idle,
     selfByFunction: sorted(selfByFunction, limit),
     selfByOwner: sorted(selfByOwner, 1000),
-    inclusiveByFunction: sorted(inclusive, limit),
   };
 }
 
@@ -129,7 +131,7 @@ const COST_CENTRES: [RegExp, string][] = [
   [/^(body-parser|type-is|raw-body|iconv-lite|content-type|media-typer|qs)$/, 'body parser (urlencoded on every request)'],
   [/^(express|router|path-to-regexp|finalhandler|send|etag|fresh|mime-types|mime-db|negotiator|accepts|vary|parseurl|encodeurl|escape-html|content-disposition|merge-descriptors|methods|depd|debug|ms|utils-merge|proxy-addr|forwarded|ipaddr\.js|range-parser|statuses|setprototypeof|http-errors|safe-buffer|serve-static|on-finished|ee-first)$/, 'Express and its routing'],
   [/^\(garbage collector\)$/, 'garbage collection'],
-  [/^node core/, 'Node HTTP server and sockets (no package caller)'],
+  [/^node: /, 'Node: HTTP server, sockets, event loop'],
   [/^bench /, 'bench harness (request counter)'],
 ];
 

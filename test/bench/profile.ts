@@ -2,7 +2,7 @@
  * `npm run bench:profile`: CPU profiles of the app's guarded page and of the same page with
  * express-session only (same store), under the same load as `npm run bench`, and a summary of where the
  * time goes, per request: by package (V8 builtins and Node internals count for the package that called
- * them), the top functions by self time, and the top frames by inclusive time. The profiler (V8's
+ * them), grouped into the cost centres of issue 11, and the top functions by self time. The profiler (V8's
  * sampling profiler, 100 µs interval, the same as `node --cpu-prof` writes) runs only during the measured
  * window, so start-up and the sign-ins are not in it.
  *
@@ -102,13 +102,9 @@ async function main(): Promise<void> {
       '',
       ...table('Function', per(app), app.summary.selfByFunction),
       '',
-      '## The app: top package and app frames by inclusive time',
+      '## express-session only: top functions by self time',
       '',
-      ...table('Frame', per(app), app.summary.inclusiveByFunction),
-      '',
-      '## express-session only: top package frames by inclusive time',
-      '',
-      ...table('Frame', per(only), only.summary.inclusiveByFunction.slice(0, 15)),
+      ...table('Function', per(only), only.summary.selfByFunction.slice(0, 15)),
       '',
     ];
     fs.writeFileSync(path.join(RESULTS_DIR, 'profile.md'), `${lines.join('\n')}\n`);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { KIND_LABELS, storeLabel } from './plan';
-import type { TargetSummary } from './results';
+import { pairedCpuDifference, pairedRatio, type TargetSummary } from './results';
 import type { BenchSettings } from './settings';
 import type { MachineInfo } from './machine';
 
@@ -22,7 +22,7 @@ const START = '<!-- bench:start (written by npm run bench; edit test/bench/repor
 const END = '<!-- bench:end -->';
 
 const fmt = (n: number | undefined, digits = 0) => (n === undefined || !Number.isFinite(n) ? '—' : n.toFixed(digits));
-const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}×` : '—');
+const ratio = (a: TargetSummary, b: TargetSummary | undefined) => (b ? `${pairedRatio(a, b).toFixed(2)}×` : '—');
 
 function find(summaries: TargetSummary[], kind: string, store: string) {
   return summaries.find((s) => s.kind === kind && s.store === store);
@@ -43,9 +43,9 @@ function tableRows(report: BenchReport): string[] {
     const sessionOnly = find(s, 'session-only', t.store);
     const openid = t.kind === 'openid-connect' ? undefined : find(s, 'openid-connect', t.store);
     const vsCookie = t.kind === 'openid-connect' && t.store === 'cookie' ? undefined : cookieOidc;
-    const extra = sessionOnly && t.kind !== 'session-only' ? t.cpuMicrosPerRequest - sessionOnly.cpuMicrosPerRequest : undefined;
+    const extra = sessionOnly && t.kind !== 'session-only' ? pairedCpuDifference(t, sessionOnly) : undefined;
     rows.push(
-      `| ${storeLabel(t.store)} | ${KIND_LABELS[t.kind]} | ${fmt(t.requestsPerSecond)} | ${fmt(t.cpuMicrosPerRequest)} | ${t.kind === 'session-only' ? '1.00×' : ratio(t.requestsPerSecond, sessionOnly?.requestsPerSecond)} | ${ratio(t.requestsPerSecond, openid?.requestsPerSecond)} | ${ratio(t.requestsPerSecond, vsCookie?.requestsPerSecond)} | ${signed(extra)} | ${fmt(t.storeWritesPerSessionMinute, 1)} | ${fmt(t.redisCpuMicrosPerRequest)} | ${fmt(t.latencyP99Ms)} |`,
+      `| ${storeLabel(t.store)} | ${KIND_LABELS[t.kind]} | ${fmt(t.requestsPerSecond)} | ${fmt(t.cpuMicrosPerRequest)} | ${t.kind === 'session-only' ? '1.00×' : ratio(t, sessionOnly)} | ${ratio(t, openid)} | ${ratio(t, vsCookie)} | ${signed(extra)} | ${fmt(t.storeWritesPerSessionMinute, 1)} | ${fmt(t.redisCpuMicrosPerRequest)} | ${fmt(t.latencyP99Ms)} |`,
     );
   }
   return rows;
@@ -60,10 +60,10 @@ function goalLines(report: BenchReport): string[] {
     const openid = find(s, 'openid-connect', 'cookie');
     const sameStore = find(s, 'openid-connect', store);
     if (!app || !only || !openid || !sameStore) continue;
-    const vsOnly = app.requestsPerSecond / only.requestsPerSecond;
-    const vsOpenid = app.requestsPerSecond / openid.requestsPerSecond;
-    const vsSameStore = app.requestsPerSecond / sameStore.requestsPerSecond;
-    const extra = app.cpuMicrosPerRequest - only.cpuMicrosPerRequest;
+    const vsOnly = pairedRatio(app, only);
+    const vsOpenid = pairedRatio(app, openid);
+    const vsSameStore = pairedRatio(app, sameStore);
+    const extra = pairedCpuDifference(app, only);
     const mark = (ok: boolean) => (ok ? 'met' : '**not met**');
     const writes = app.storeWritesPerSessionMinute ?? Number.NaN;
     lines.push(
@@ -89,7 +89,7 @@ export function renderReport(report: BenchReport): string {
   const bad = all.reduce((n, t) => n + t.mismatches + t.non2xx + t.errors, 0);
   return [
     START,
-    `Measured with \`npm run bench\` on ${report.date}: ${b.rounds} rounds of ${b.durationSeconds} s per page (after ${b.warmupSeconds} s of warm-up each), the rounds rotated over all ${all.length} pages (each round visits every page once, in the table's order), medians of the rounds shown; the whole run took ${(report.runSeconds / 60).toFixed(1)} min.`,
+    `Measured with \`npm run bench\` on ${report.date}: ${b.rounds} rounds of ${b.durationSeconds} s per page (after ${b.warmupSeconds} s of warm-up each), the rounds rotated over all ${all.length} pages (each round visits every page once, in the table's order), medians of the rounds shown; ratios and differences between pages are medians of the per-round ratios and differences (pages of one round are measured seconds apart, so drift in the machine's load mostly cancels); the whole run took ${(report.runSeconds / 60).toFixed(1)} min.`,
     '',
     `**Machine:** ${m.cores} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.os}. Load average before the run ${m.loadBefore}, after ${m.loadAfter}. The pages, the load generator (autocannon), cognito-local, redis-server and the OpenID provider share these cores.`,
     '',

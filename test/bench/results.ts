@@ -67,3 +67,17 @@ export function summarise(target: PlannedTarget, rounds: RoundMeasurement[], loa
     totalRequests: sum(rounds.map((m) => m.server.requests)),
   };
 }
+
+/**
+ * How two pages compare, round by round: the median of the per-round ratios of their req/s. Pages of one
+ * round are measured seconds apart, so drift in the machine's load cancels out better than in the ratio
+ * of two medians.
+ */
+export function pairedRatio(a: TargetSummary, b: TargetSummary): number {
+  return median(a.requestsPerSecondByRound.map((v, i) => v / (b.requestsPerSecondByRound[i] ?? Number.NaN)));
+}
+
+/** The median of the per-round differences in server CPU µs per request (a − b). */
+export function pairedCpuDifference(a: TargetSummary, b: TargetSummary): number {
+  return median(a.cpuMicrosByRound.map((v, i) => v - (b.cpuMicrosByRound[i] ?? Number.NaN)));
+}

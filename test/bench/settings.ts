@@ -1,6 +1,6 @@
 /**
  * What one `npm run bench` run does, from the environment (all optional):
- * BENCH_DURATION (seconds per measurement, default 4), BENCH_ROUNDS (default 3), BENCH_WARMUP (seconds,
+ * BENCH_DURATION (seconds per measurement, default 2), BENCH_ROUNDS (default 8), BENCH_WARMUP (seconds,
  * default 2), BENCH_STORES (comma-separated subset of memory,sqlite,redis).
  */
 export interface BenchSettings {
@@ -31,8 +31,8 @@ export function readBenchSettings(env: Record<string, string | undefined>): Benc
   }
   return {
     connections: 50,
-    durationSeconds: positive(env.BENCH_DURATION, 4),
-    rounds: Math.round(positive(env.BENCH_ROUNDS, 3)),
+    durationSeconds: positive(env.BENCH_DURATION, 2),
+    rounds: Math.round(positive(env.BENCH_ROUNDS, 8)),
     warmupSeconds: positive(env.BENCH_WARMUP, 2),
     stores: stores as SessionStoreKind[],
   };
