@@ -17,9 +17,9 @@ export interface Bucket {
 export interface ProfileSummary {
   totalMicros: number;
   idleMicros: number;
-  /** Self time by function (`package › function (file:line)`). */
+  /** Self time by function (`package › function (file:line)`), largest first. */
   selfByFunction: Bucket[];
-  /** Self time by who is responsible (every owner, not only the top): a package, an app file, GC; V8 builtins and Node internals count for their nearest caller that is one of those. */
+  /** Self time by who is responsible: a package, an app file, GC; V8 builtins and Node internals count for their nearest caller that is one of those. */
   selfByOwner: Bucket[];
 }
 
@@ -78,7 +78,7 @@ function responsibleOwner(id: number, byId: Map<number, CpuProfile['nodes'][numb
 }
 
 /** Summarises a profile: where the CPU time (not idle) went. */
-export function summariseProfile(profile: CpuProfile, limit = 25): ProfileSummary {
+export function summariseProfile(profile: CpuProfile): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -108,8 +108,8 @@ export function summariseProfile(profile: CpuProfile, limit = 25): ProfileSummar
   return {
     totalMicros: total,
     idleMicros: idle,
-    selfByFunction: sorted(selfByFunction, limit),
-    selfByOwner: sorted(selfByOwner, 1000),
+    selfByFunction: sorted(selfByFunction, Infinity),
+    selfByOwner: sorted(selfByOwner, Infinity),
   };
 }
 
@@ -134,6 +134,21 @@ const COST_CENTRES: [RegExp, string][] = [
   [/^node: /, 'Node: HTTP server, sockets, event loop'],
   [/^bench /, 'bench harness (request counter)'],
 ];
+
+/** Adds up the summaries of several profiles (one per measured window). */
+export function mergeSummaries(summaries: ProfileSummary[]): ProfileSummary {
+  const merge = (pick: (s: ProfileSummary) => Bucket[]) => {
+    const map = new Map<string, number>();
+    for (const s of summaries) for (const b of pick(s)) add(map, b.name, b.micros);
+    return sorted(map, Infinity);
+  };
+  return {
+    totalMicros: summaries.reduce((n, s) => n + s.totalMicros, 0),
+    idleMicros: summaries.reduce((n, s) => n + s.idleMicros, 0),
+    selfByFunction: merge((s) => s.selfByFunction),
+    selfByOwner: merge((s) => s.selfByOwner),
+  };
+}
 
 /** Groups owner buckets into the cost centres issue 11 names. */
 export function byCostCentre(owners: Bucket[]): Bucket[] {

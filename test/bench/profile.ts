@@ -1,45 +1,44 @@
 /**
  * `npm run bench:profile`: CPU profiles of the app's guarded page and of the same page with
  * express-session only (same store), under the same load as `npm run bench`, and a summary of where the
- * time goes, per request: by package (V8 builtins and Node internals count for the package that called
- * them), grouped into the cost centres of issue 11, and the top functions by self time. The profiler (V8's
- * sampling profiler, 100 µs interval, the same as `node --cpu-prof` writes) runs only during the measured
- * window, so start-up and the sign-ins are not in it.
+ * time goes per request: by cost centre, by package (V8 builtins and Node internals count for the
+ * package that called them), and the top functions by self time. The profiler is V8's sampling CPU
+ * profiler (what `node --cpu-prof` runs, here at a 100 µs interval), started and stopped over the
+ * inspector around each measured window only, so start-up and the sign-ins are not in it. The two pages
+ * are profiled in alternating rounds and each page's profiles added up, so that a burst of load from
+ * other processes falls on both.
  *
- * Environment: BENCH_PROFILE_STORE (default sqlite, the app's default store), BENCH_DURATION (default 8).
- * Writes test/bench/results/profile.md and the raw .cpuprofile files (open them in Chrome DevTools).
+ * Environment: BENCH_PROFILE_STORE (default memory, so that the store's I/O does not blur the stack),
+ * BENCH_DURATION (seconds per window, default 3), BENCH_ROUNDS (default 4). Writes
+ * test/bench/results/profile.md; the raw .cpuprofile files stay in test/bench/results/profiles/ (open
+ * them in Chrome DevTools).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { byCostCentre, summariseProfile, type Bucket, type CpuProfile } from './cpu-profile-summary';
+import { mergeSummaries, summariseProfile, type CpuProfile, type ProfileSummary } from './cpu-profile-summary';
 import { OIDC_BASE_URL, SESSION_SECRET, startBenchEnvironment } from './environment';
-import { load, measure, type Measurement } from './load';
+import { load, measure } from './load';
 import { loadAverage } from './machine';
 import { PAGE_PATH, renderExpectedPage } from './page';
 import type { PlannedTarget } from './plan';
+import { renderProfileReport, type ProfiledPage } from './profile-report';
 import { startTargetProcess, type TargetProcess } from './server-process';
 import { STORE_KINDS, type SessionStoreKind } from './settings';
 import { appSessionData, openSessions } from './sessions';
 
 const RESULTS_DIR = path.join(__dirname, 'results');
+const PROFILE_DIR = path.join(RESULTS_DIR, 'profiles');
 const CONNECTIONS = 50;
 
-function table(title: string, perRequest: (b: Bucket) => number, rows: Bucket[], columns: { name: string; of: (name: string) => string }[] = []): string[] {
-  const out = [`| ${title} | µs/request | ${columns.map((c) => c.name).join(' | ')}${columns.length ? ' |' : ''}`];
-  out.push(`| --- | ---: |${columns.map(() => ' ---: |').join('')}`);
-  for (const b of rows) out.push(`| ${b.name.replace(/\|/g, '\\|')} | ${perRequest(b).toFixed(1)} |${columns.map((c) => ` ${c.of(b.name)} |`).join('')}`);
-  return out;
-}
-
 async function main(): Promise<void> {
-  const store = (process.env.BENCH_PROFILE_STORE ?? 'sqlite') as SessionStoreKind;
+  const store = (process.env.BENCH_PROFILE_STORE ?? 'memory') as SessionStoreKind;
   if (!STORE_KINDS.includes(store)) throw new Error(`BENCH_PROFILE_STORE: unknown store ${store}`);
-  const durationSeconds = Number(process.env.BENCH_DURATION ?? 8);
+  const seconds = Number(process.env.BENCH_DURATION ?? 3);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
   const loadBefore = loadAverage();
   const expectedBody = await renderExpectedPage();
   const env = await startBenchEnvironment();
-  const profileDir = path.join(RESULTS_DIR, 'profiles');
-  fs.mkdirSync(profileDir, { recursive: true });
+  fs.mkdirSync(PROFILE_DIR, { recursive: true });
   const planned: PlannedTarget[] = [
     { key: `app/${store}`, kind: 'app', store },
     { key: `session-only/${store}`, kind: 'session-only', store },
@@ -48,67 +47,48 @@ async function main(): Promise<void> {
   try {
     const cookies: string[][] = [];
     for (const p of planned) {
+      const name = p.key.replace('/', '-');
       const target = await startTargetProcess(
         {
           kind: p.kind,
           store,
-          dataDir: path.join(env.dir, p.key.replace('/', '-')),
+          dataDir: path.join(env.dir, name),
           redisUrl: env.redisUrl,
           redisPrefix: `${p.key}:`,
           sessionSecret: SESSION_SECRET,
           cognito: env.cognito,
           oidc: { issuer: env.provider.issuer, clientId: env.provider.clientId, clientSecret: env.provider.clientSecret, baseUrl: OIDC_BASE_URL },
         },
-        { logFile: path.join(env.dir, `${p.key.replace('/', '-')}.log`), profileDir },
+        { logFile: path.join(env.dir, `${name}.log`), profileDir: PROFILE_DIR },
       );
       targets.push(target);
       cookies.push(await openSessions(p, target, CONNECTIONS, () => appSessionData(targets[0]!, cookies[0]![0]!)));
     }
-    const options = (i: number, seconds: number) => ({ path: PAGE_PATH, connections: CONNECTIONS, durationSeconds: seconds, cookies: cookies[i]!, expectedBody });
+    const options = (i: number, s: number) => ({ path: PAGE_PATH, connections: CONNECTIONS, durationSeconds: s, cookies: cookies[i]!, expectedBody });
     for (const [i, t] of targets.entries()) await load(t.url, options(i, 3));
-    const results: { planned: PlannedTarget; m: Measurement; summary: ReturnType<typeof summariseProfile> }[] = [];
-    for (const [i, t] of targets.entries()) {
-      const m = await measure(t, options(i, durationSeconds));
-      if (m.mismatches + m.non2xx + m.errors > 0) throw new Error(`${planned[i]!.key}: responses that were not the expected page`);
-      const profile = JSON.parse(fs.readFileSync(m.server.profileFile!, 'utf8')) as CpuProfile;
-      const target = path.join(profileDir, `${planned[i]!.key.replace('/', '-')}.cpuprofile`);
-      fs.renameSync(m.server.profileFile!, target);
-      results.push({ planned: planned[i]!, m, summary: summariseProfile(profile, 30) });
+    const windows = planned.map(() => ({ summaries: [] as ProfileSummary[], requests: 0, cpuMicros: 0 }));
+    for (let round = 0; round < rounds; round += 1) {
+      for (const [i, t] of targets.entries()) {
+        const m = await measure(t, options(i, seconds));
+        if (m.mismatches + m.non2xx + m.errors > 0) throw new Error(`${planned[i]!.key}: responses that were not the expected page`);
+        const file = path.join(PROFILE_DIR, `${planned[i]!.key.replace('/', '-')}-${round + 1}.cpuprofile`);
+        fs.renameSync(m.server.profileFile!, file);
+        windows[i]!.summaries.push(summariseProfile(JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile));
+        windows[i]!.requests += m.server.requests;
+        windows[i]!.cpuMicros += m.server.cpuMicros;
+      }
     }
-    const [app, only] = results as [(typeof results)[number], (typeof results)[number]];
-    const per = (r: typeof app) => (b: Bucket) => b.micros / r.m.server.requests;
-    const onlyOwner = new Map(only.summary.selfByOwner.map((b) => [b.name, b.micros / only.m.server.requests]));
-    const onlyCentre = new Map(byCostCentre(only.summary.selfByOwner).map((b) => [b.name, b.micros / only.m.server.requests]));
-    const column = (m: Map<string, number>) => [{ name: 'express-session only', of: (n: string) => (m.has(n) ? m.get(n)!.toFixed(1) : '—') }];
-    const lines = [
-      `# CPU profile of the guarded page (${store} store)`,
-      '',
-      `Written by \`npm run bench:profile\` on ${new Date().toISOString().slice(0, 10)}; load average before ${loadBefore}, after ${loadAverage()}. ${CONNECTIONS} connections, ${durationSeconds} s per page, sampling every 100 µs. Figures are µs of CPU per request; the profiler itself adds some.`,
-      '',
-      ...results.map(
-        (r) =>
-          `- ${r.planned.key}: ${r.m.requestsPerSecond.toFixed(0)} req/s while profiled; process CPU ${r.m.cpuMicrosPerRequest.toFixed(0)} µs/request; sampled (non-idle) ${(r.summary.totalMicros / r.m.server.requests).toFixed(0)} µs/request.`,
-      ),
-      '',
-      '## Self time by cost centre',
-      '',
-      ...table('Cost centre', per(app), byCostCentre(app.summary.selfByOwner), column(onlyCentre)),
-      '',
-      '## Self time by owner (builtins and Node internals count for the package or app file that called them)',
-      '',
-      ...table('Owner', per(app), app.summary.selfByOwner.slice(0, 40), column(onlyOwner)),
-      '',
-      '## The app: top functions by self time',
-      '',
-      ...table('Function', per(app), app.summary.selfByFunction),
-      '',
-      '## express-session only: top functions by self time',
-      '',
-      ...table('Function', per(only), only.summary.selfByFunction.slice(0, 15)),
-      '',
-    ];
-    fs.writeFileSync(path.join(RESULTS_DIR, 'profile.md'), `${lines.join('\n')}\n`);
-    process.stdout.write(`${lines.join('\n')}\n`);
+    const pages: ProfiledPage[] = planned.map((p, i) => ({
+      key: p.key,
+      summary: mergeSummaries(windows[i]!.summaries),
+      requests: windows[i]!.requests,
+      cpuMicros: windows[i]!.cpuMicros,
+      seconds: rounds * seconds,
+    }));
+    const date = new Date().toISOString().slice(0, 10);
+    const report = renderProfileReport({ store, date, load: `before ${loadBefore}, after ${loadAverage()}`, rounds, seconds, connections: CONNECTIONS, pages });
+    fs.writeFileSync(path.join(RESULTS_DIR, 'profile.md'), `${report}\n`);
+    process.stdout.write(`${report}\n`);
   } finally {
     await Promise.allSettled(targets.map((t) => t.stop()));
     await env.stop();
