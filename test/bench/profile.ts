@@ -10,7 +10,7 @@
  *
  * Environment: BENCH_PROFILE_STORE (default memory, so that the store's I/O does not blur the stack),
  * BENCH_DURATION (seconds per window, default 3), BENCH_ROUNDS (default 4). Writes
- * test/bench/results/profile.md; the raw .cpuprofile files stay in test/bench/results/profiles/ (open
+ * test/bench/results/profile-<store>.md; the raw .cpuprofile files stay in test/bench/results/profiles/ (open
  * them in Chrome DevTools).
  */
 import fs from 'node:fs';
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     }));
     const date = new Date().toISOString().slice(0, 10);
     const report = renderProfileReport({ store, date, load: `before ${loadBefore}, after ${loadAverage()}`, rounds, seconds, connections: CONNECTIONS, pages });
-    fs.writeFileSync(path.join(RESULTS_DIR, 'profile.md'), `${report}\n`);
+    fs.writeFileSync(path.join(RESULTS_DIR, `profile-${store}.md`), `${report}\n`);
     process.stdout.write(`${report}\n`);
   } finally {
     await Promise.allSettled(targets.map((t) => t.stop()));
