@@ -9,6 +9,8 @@ export interface MachineInfo {
   os: string;
   loadBefore: string;
   loadAfter: string;
+  /** The 1-minute load average sampled every 5 s during the run: lowest and highest. */
+  loadDuring: string | undefined;
 }
 
 /** The 1, 5 and 15 minute load averages, as `uptime` prints them. */
@@ -19,8 +21,19 @@ export function loadAverage(): string {
     .join(', ');
 }
 
+/** Samples the 1-minute load average every 5 s until stopped; returns `lowest–highest`. */
+export function sampleLoad(): () => string {
+  const samples = [os.loadavg()[0] as number];
+  const timer = setInterval(() => samples.push(os.loadavg()[0] as number), 5000);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    return `${Math.min(...samples).toFixed(2)}–${Math.max(...samples).toFixed(2)}`;
+  };
+}
+
 /** Describes this machine; `loadBefore` is taken by the caller before anything starts. */
-export function describeMachine(loadBefore: string): MachineInfo {
+export function describeMachine(loadBefore: string, loadDuring?: string): MachineInfo {
   return {
     cores: os.cpus().length,
     cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown CPU',
@@ -29,5 +42,6 @@ export function describeMachine(loadBefore: string): MachineInfo {
     os: `${os.type()} ${os.release()}`,
     loadBefore,
     loadAfter: loadAverage(),
+    loadDuring,
   };
 }

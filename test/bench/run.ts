@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SESSION_SECRET, OIDC_BASE_URL, startBenchEnvironment, type BenchEnvironment } from './environment';
 import { load, measure } from './load';
-import { describeMachine, loadAverage } from './machine';
+import { describeMachine, loadAverage, sampleLoad } from './machine';
 import { PAGE_PATH, renderExpectedPage } from './page';
 import { planTargets, type PlannedTarget } from './plan';
 import { readRedisCpuMicros } from './redis-cpu';
@@ -71,6 +71,7 @@ async function measureSessionBytes(targets: Map<string, TargetProcess>, cookies:
 async function main(): Promise<void> {
   const startedAt = Date.now();
   const loadBefore = loadAverage();
+  const loadDuring = sampleLoad();
   const settings = readBenchSettings(process.env);
   const expectedBody = await renderExpectedPage();
   const planned = planTargets(settings.stores);
@@ -116,7 +117,7 @@ async function main(): Promise<void> {
     const report = {
       date: new Date().toISOString().slice(0, 10),
       settings,
-      machine: describeMachine(loadBefore),
+      machine: describeMachine(loadBefore, loadDuring()),
       summaries,
       providerRequests,
       sessionBytes,
