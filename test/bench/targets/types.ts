@@ -1,0 +1,38 @@
+import type express from 'express';
+import type session from 'express-session';
+import type { CognitoSettings } from '../../../src/cognito/settings';
+import type { SessionStoreKind } from '../settings';
+
+/** The four ways of serving the page that the bench compares. */
+export type TargetKind = 'app' | 'openid-connect' | 'session-only' | 'plain';
+
+/** Where a target keeps sessions: one of the app's stores, express-openid-connect's cookie, or nowhere. */
+export type TargetStore = SessionStoreKind | 'cookie' | 'none';
+
+/** Everything a server child needs to build one target (sent over IPC, so plain data only). */
+export interface TargetSpec {
+  kind: TargetKind;
+  store: TargetStore;
+  /** A directory of this target's own (the SQLite file lives here). */
+  dataDir: string;
+  redisUrl: string;
+  /** Key prefix in the shared redis-server, one per target. */
+  redisPrefix: string;
+  sessionSecret: string;
+  /** For `app`: the emulator's pool and endpoints. */
+  cognito?: CognitoSettings;
+  /** For `openid-connect`: the local OpenID provider and the registered client. */
+  oidc?: { issuer: string; clientId: string; clientSecret: string; baseUrl: string };
+}
+
+/** A target built inside its server child. */
+export interface BuiltTarget {
+  app: express.Express;
+  /** The session store, when the target has one (the child reads a session from it on request). */
+  store?: session.Store | undefined;
+  /** Session writes (set or touch) so far. */
+  storeWrites?: () => number;
+  /** Calls that reached Cognito (SDK commands and fetch), for the app only. */
+  cognitoCalls?: () => number;
+  close(): Promise<void>;
+}
