@@ -19,13 +19,16 @@ export interface ProfileSummary {
   idleMicros: number;
   /** Self time by function (`package › function (file:line)`), largest first. */
   selfByFunction: Bucket[];
-  /** Self time by who is responsible: a package, an app file, GC; V8 builtins and Node internals count for their nearest caller that is one of those. */
+  /** Self time by who is responsible: an npm package, a file of this repository, GC; V8 builtins and Node internals count for their nearest caller that is one of those. */
   selfByOwner: Bucket[];
 }
 
 const SPECIAL = new Set(['(garbage collector)', '(program)', '(idle)', '(root)']);
 
-/** The package (`node_modules/<name>`), app file (`src/...`) or other place a script URL belongs to. */
+/**
+ * The npm package (`node_modules/<name>`), this repository's file (`src/...`: the package, or the
+ * reference app under `src/app/`; `test/bench/...`) or other place a script URL belongs to.
+ */
 export function ownerOf(url: string): string | undefined {
   const nm = url.lastIndexOf('/node_modules/');
   if (nm >= 0) {
@@ -33,17 +36,20 @@ export function ownerOf(url: string): string | undefined {
     return rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
   }
   const src = url.indexOf('/src/');
-  if (src >= 0) return `app ${url.slice(src + 1)}`;
+  if (src >= 0) return url.slice(src + 1);
   const bench = url.indexOf('/test/bench/');
-  if (bench >= 0) return `bench ${url.slice(bench + 1).replace(/"$/, '')}`;
+  if (bench >= 0) return url.slice(bench + 1).replace(/"$/, '');
   return undefined;
 }
+
+/** True for an owner that is one of this repository's files (compiled by tsx). */
+const isOwnFile = (owner: string) => owner.startsWith('src/') || owner.startsWith('test/');
 
 function frameName(frame: CpuProfile['nodes'][number]['callFrame']): string {
   const owner = ownerOf(frame.url);
   const fn = frame.functionName || '(anonymous)';
   // Line numbers of files tsx compiled are those of its output, not of the source: leave them out.
-  if (owner?.startsWith('app ') || owner?.startsWith('bench ')) return `${owner} › ${fn}`;
+  if (owner && isOwnFile(owner)) return `${owner} › ${fn}`;
   if (owner) return `${owner} › ${fn} (${frame.url.split('/').pop()}:${frame.lineNumber + 1})`;
   if (frame.url.startsWith('node:')) return `node ${frame.url.slice(5)} › ${fn}`;
   return frame.url ? `${fn} (${frame.url})` : `${fn} (V8)`;
@@ -115,24 +121,26 @@ export function summariseProfile(profile: CpuProfile): ProfileSummary {
 
 /** The cost centres of issue 11, by owner name (first match wins). */
 const COST_CENTRES: [RegExp, string][] = [
-  [/^(express-session|cookie-signature|on-headers|uid-safe|random-bytes|crc)$/, 'session: express-session (load, hash, touch, cookie)'],
-  [/^app src\/sessions\/sqlite-store/, 'session store: SQLite (the app\'s store)'],
+  [/^(express-session|cookie-signature|on-headers|uid-safe|random-bytes|crc)$/, 'session: express-session (load, hash, save, cookie)'],
+  [/^src\/sessions\/sqlite-store/, 'session store: SQLite (the package\'s store)'],
   [/^(connect-redis|redis|@redis\/.*)$/, 'session store: Redis client'],
-  [/^app src\/sessions\//, 'session: app lifetime checks'],
-  [/^(pino|pino-http|@pinojs\/.*|pino-std-serializers|sonic-boom|thread-stream|fast-redact|quick-format-unescaped|atomic-sleep|on-exit-leak-free|safe-stable-stringify)$|^app src\/logger/, 'request logging: pino-http'],
-  [/^helmet$/, 'security headers: helmet'],
-  [/^(passport|passport-strategy|pause)$|^app src\/auth\/passport/, 'Passport (initialize, session, deserialize)'],
+  [/^src\/sessions\//, 'session: the package\'s wrapper (lifetimes, session index, time limits)'],
+  [/^(pino|pino-http|@pinojs\/.*|pino-std-serializers|sonic-boom|thread-stream|fast-redact|quick-format-unescaped|atomic-sleep|on-exit-leak-free|safe-stable-stringify)$|^src\/app\/logger/, 'request logging: pino-http (reference app)'],
+  [/^helmet$|^src\/router\/security/, 'security headers: helmet, no-store'],
+  [/^(passport|passport-strategy|pause)$|^src\/auth\/passport/, 'Passport'],
   [/^csrf-sync$/, 'CSRF: csrf-sync'],
   [/^(ejs|jake|filelist)$|host-page\.ejs/, 'rendering: EJS'],
-  [/^app src\/i18n/, 'locale: app i18n middleware'],
-  [/^cookie$/, 'cookie parse/serialize (called by session, locale)'],
-  [/^app src\/auth\//, 'guard: requireAuth'],
-  [/^app /, 'app: other middleware (locals, headers)'],
-  [/^(body-parser|type-is|raw-body|iconv-lite|content-type|media-typer|qs)$/, 'body parser (urlencoded on every request)'],
+  [/^src\/i18n/, 'locale'],
+  [/^cookie$/, 'cookie parse/serialize'],
+  [/^src\/router\/context|^src\/auth\/(require-auth|session-state|request-log|token-refresh)/, 'guard and req.cognito: context(), requiresAuth()'],
+  [/^src\/router\//, 'package router: other (own-path test, view locals)'],
+  [/^src\/app\//, 'reference app: other (probes, pages router)'],
+  [/^src\//, 'package: other'],
+  [/^(body-parser|type-is|raw-body|iconv-lite|content-type|media-typer|qs)$/, 'body parser'],
   [/^(express|router|path-to-regexp|finalhandler|send|etag|fresh|mime-types|mime-db|negotiator|accepts|vary|parseurl|encodeurl|escape-html|content-disposition|merge-descriptors|methods|depd|debug|ms|utils-merge|proxy-addr|forwarded|ipaddr\.js|range-parser|statuses|setprototypeof|http-errors|safe-buffer|serve-static|on-finished|ee-first)$/, 'Express and its routing'],
   [/^\(garbage collector\)$/, 'garbage collection'],
   [/^node: /, 'Node: HTTP server, sockets, event loop'],
-  [/^bench /, 'bench harness (request counter)'],
+  [/^test\/bench\//, 'bench harness (request and Set-Cookie counters)'],
 ];
 
 /** Adds up the summaries of several profiles (one per measured window). */

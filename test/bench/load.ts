@@ -14,6 +14,9 @@ export interface Measurement {
   non2xx: number;
   errors: number;
   server: WindowFigures;
+  /** When the window opened and closed (ms since the epoch), for rates per minute of the run. */
+  startedAt: number;
+  stoppedAt: number;
 }
 
 /** What to load a target with. */
@@ -46,9 +49,13 @@ export function load(url: string, options: LoadOptions): Promise<autocannon.Resu
 /** Loads a target inside a measuring window: throughput from the load generator, CPU from the server. */
 export async function measure(target: TargetProcess, options: LoadOptions): Promise<Measurement> {
   await target.startWindow();
+  const startedAt = Date.now();
   const result = await load(target.url, options);
+  const stoppedAt = Date.now();
   const server = await target.stopWindow();
   return {
+    startedAt,
+    stoppedAt,
     requestsPerSecond: result.requests.total / options.durationSeconds,
     cpuMicrosPerRequest: server.requests > 0 ? server.cpuMicros / server.requests : Number.NaN,
     latencyP99Ms: result.latency.p99,

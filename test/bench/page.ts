@@ -4,7 +4,7 @@ import ejs from 'ejs';
 /** Where every target serves the measured page. */
 export const PAGE_PATH = '/orders';
 
-/** The one small EJS page every target renders (a host app's own page, not one of the app's views). */
+/** The one small EJS page every target renders (a host app's own page, not one of the package's views). */
 export const PAGE_VIEW = path.join(__dirname, 'views', 'host-page.ejs');
 
 /** The account every target signs in as, so that every connection gets the same bytes. */

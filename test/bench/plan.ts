@@ -10,7 +10,8 @@ export interface PlannedTarget {
 
 /** How each kind is named in the report. */
 export const KIND_LABELS: Record<TargetKind, string> = {
-  app: 'App: whole stack + guard',
+  guarded: 'Host page: cognitoAuth() + requiresAuth()',
+  app: 'Reference app: whole stack + requiresAuth()',
   'openid-connect': 'express-openid-connect 3, requiresAuth()',
   'session-only': 'express-session only',
   plain: 'Plain Express',
@@ -18,13 +19,13 @@ export const KIND_LABELS: Record<TargetKind, string> = {
 
 /**
  * The targets in measuring order (each round goes through them all once, in this order): per store the
- * app, express-openid-connect and express-session only; then express-openid-connect with its default
- * cookie session, and plain Express (no store).
+ * host's page behind the package, the reference app, express-openid-connect and express-session only;
+ * then express-openid-connect with its default cookie session, and plain Express (no store).
  */
 export function planTargets(stores: SessionStoreKind[]): PlannedTarget[] {
   const planned: PlannedTarget[] = [];
   for (const store of stores) {
-    for (const kind of ['app', 'openid-connect', 'session-only'] as const) planned.push({ key: `${kind}/${store}`, kind, store });
+    for (const kind of ['guarded', 'app', 'openid-connect', 'session-only'] as const) planned.push({ key: `${kind}/${store}`, kind, store });
   }
   planned.push({ key: 'openid-connect/cookie', kind: 'openid-connect', store: 'cookie' });
   planned.push({ key: 'plain/none', kind: 'plain', store: 'none' });

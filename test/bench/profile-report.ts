@@ -11,7 +11,9 @@ export interface ProfiledPage {
 
 function columns(title: string, pages: ProfiledPage[], bucketsOf: (p: ProfiledPage) => Bucket[], limit: number): string[] {
   const maps = pages.map((p) => new Map(bucketsOf(p).map((b) => [b.name, b.micros / p.requests])));
-  const names = bucketsOf(pages[0]!).slice(0, limit).map((b) => b.name);
+  // Every page's rows (a stack's extra cost centres are the point), the largest on any page first.
+  const largest = (n: string) => Math.max(...maps.map((m) => m.get(n) ?? 0));
+  const names = [...new Set(maps.flatMap((m) => [...m.keys()]))].sort((a, b) => largest(b) - largest(a)).slice(0, limit);
   const cell = (m: Map<string, number>, n: string) => (m.has(n) ? m.get(n)!.toFixed(1) : '—');
   return [
     `| ${title} | ${pages.map((p) => `${p.key}, µs/request`).join(' | ')} |`,
@@ -37,11 +39,11 @@ export function renderProfileReport(options: { store: string; date: string; load
     '',
     ...columns('Cost centre', pages, (p) => byCostCentre(p.summary.selfByOwner), 100),
     '',
-    '## Self time by owner (builtins and Node internals count for the package or app file that called them)',
+    '## Self time by owner (builtins and Node internals count for the npm package or repository file that called them)',
     '',
     ...columns('Owner', pages, (p) => p.summary.selfByOwner, 40),
     '',
-    '## Top functions by self time (the app\'s order)',
+    '## Top functions by self time (largest on any page first)',
     '',
     ...columns('Function', pages, (p) => p.summary.selfByFunction, 40),
     '',

@@ -1,10 +1,10 @@
 /**
- * `npm run bench:profile`: CPU profiles of the app's guarded page and of the same page with
- * express-session only (same store), under the same load as `npm run bench`, and a summary of where the
- * time goes per request: by cost centre, by package (V8 builtins and Node internals count for the
+ * `npm run bench:profile`: CPU profiles of the host's page behind the package's `requiresAuth()`, of the
+ * same page in the reference app's whole stack, and of the same page with express-session only (same
+ * store), under the same load as `npm run bench`, and a summary of where the time goes per request: by cost centre, by package (V8 builtins and Node internals count for the
  * package that called them), and the top functions by self time. The profiler is V8's sampling CPU
  * profiler (what `node --cpu-prof` runs, here at a 100 µs interval), started and stopped over the
- * inspector around each measured window only, so start-up and the sign-ins are not in it. The two pages
+ * inspector around each measured window only, so start-up and the sign-ins are not in it. The pages
  * are profiled in alternating rounds and each page's profiles added up, so that a burst of load from
  * other processes falls on both.
  *
@@ -16,7 +16,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { mergeSummaries, summariseProfile, type CpuProfile, type ProfileSummary } from './cpu-profile-summary';
-import { OIDC_BASE_URL, SESSION_SECRET, startBenchEnvironment } from './environment';
+import { OIDC_BASE_URL, SESSION_SECRET } from './constants';
+import { startBenchEnvironment } from './environment';
 import { load, measure } from './load';
 import { loadAverage } from './machine';
 import { PAGE_PATH, renderExpectedPage } from './page';
@@ -24,7 +25,7 @@ import type { PlannedTarget } from './plan';
 import { renderProfileReport, type ProfiledPage } from './profile-report';
 import { startTargetProcess, type TargetProcess } from './server-process';
 import { STORE_KINDS, type SessionStoreKind } from './settings';
-import { appSessionData, openSessions } from './sessions';
+import { openSessions, packageSessionData } from './sessions';
 
 const RESULTS_DIR = path.join(__dirname, 'results');
 const PROFILE_DIR = path.join(RESULTS_DIR, 'profiles');
@@ -39,7 +40,9 @@ async function main(): Promise<void> {
   const expectedBody = await renderExpectedPage();
   const env = await startBenchEnvironment();
   fs.mkdirSync(PROFILE_DIR, { recursive: true });
+  // The host page first: the session-only page gets a copy of its first session.
   const planned: PlannedTarget[] = [
+    { key: `guarded/${store}`, kind: 'guarded', store },
     { key: `app/${store}`, kind: 'app', store },
     { key: `session-only/${store}`, kind: 'session-only', store },
   ];
@@ -62,7 +65,7 @@ async function main(): Promise<void> {
         { logFile: path.join(env.dir, `${name}.log`), profileDir: PROFILE_DIR },
       );
       targets.push(target);
-      cookies.push(await openSessions(p, target, CONNECTIONS, () => appSessionData(targets[0]!, cookies[0]![0]!)));
+      cookies.push(await openSessions(p, target, CONNECTIONS, { kit: env.kit, packageSession: () => packageSessionData(targets[0]!, cookies[0]![0]!) }));
     }
     const options = (i: number, s: number) => ({ path: PAGE_PATH, connections: CONNECTIONS, durationSeconds: s, cookies: cookies[i]!, expectedBody });
     for (const [i, t] of targets.entries()) await load(t.url, options(i, 3));

@@ -3,6 +3,7 @@ import type { TargetKind } from './targets/types';
 import type { TargetSummary } from './results';
 
 const COLOURS: Record<TargetKind, string> = {
+  guarded: '#1a7f37',
   app: '#1f6feb',
   'openid-connect': '#d1242f',
   'session-only': '#8250df',
@@ -10,7 +11,8 @@ const COLOURS: Record<TargetKind, string> = {
 };
 
 const SHORT: Record<TargetKind, string> = {
-  app: 'App (whole stack + guard)',
+  guarded: 'host page + requiresAuth()',
+  app: 'reference app, whole stack',
   'openid-connect': 'express-openid-connect',
   'session-only': 'express-session only',
   plain: 'plain Express',
@@ -51,7 +53,7 @@ export function renderChart(summaries: TargetSummary[], caption: string): string
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="12" y="22" font-size="15" font-weight="600">${escapeXml('A guarded signed-in page: the app against express-openid-connect, express-session only and plain Express')}</text>`,
+    `<text x="12" y="22" font-size="15" font-weight="600">${escapeXml('A guarded signed-in page: the package against express-openid-connect, express-session only and plain Express')}</text>`,
     `<text x="12" y="40" fill="#57606a">${escapeXml(caption)}</text>`,
   ];
   for (const panel of panels) {

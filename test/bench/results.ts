@@ -8,8 +8,15 @@ export interface TargetSummary extends PlannedTarget {
   cpuMicrosPerRequest: number;
   latencyP99Ms: number;
   storeWritesPerRequest: number | undefined;
-  /** Store writes per session per minute of load (the goal: at most 1, however busy the session). */
+  /**
+   * Store writes per session per minute of the run: all writes in the measured windows, per connection
+   * (each has its own session), over the minutes from the first window's start to the last one's end. Every
+   * session is in use in each round, so this is what a busy session costs per minute of wall time (the
+   * goal: at most 1, however busy).
+   */
   storeWritesPerSessionMinute: number | undefined;
+  /** Responses with a Set-Cookie header, per session per minute of the run (counted as the store writes). */
+  setCookiesPerSessionMinute: number | undefined;
   /** redis-server's CPU per request (for targets on Redis), in µs. */
   redisCpuMicrosPerRequest: number | undefined;
   /** Every round, so the spread can be seen. */
@@ -47,6 +54,9 @@ export function summarise(target: PlannedTarget, rounds: RoundMeasurement[], loa
     return values.some(Number.isFinite) ? median(values) : undefined;
   };
   const cognito = rounds.map((m) => m.server.cognitoCalls);
+  const spanMinutes = rounds.length > 0 ? (rounds[rounds.length - 1]!.stoppedAt - rounds[0]!.startedAt) / 60_000 : Number.NaN;
+  const perSessionMinute = (total: number) => total / load.connections / spanMinutes;
+  const hasSessions = target.store !== 'none';
   return {
     ...target,
     rounds: rounds.length,
@@ -55,8 +65,9 @@ export function summarise(target: PlannedTarget, rounds: RoundMeasurement[], loa
     latencyP99Ms: median(rounds.map((m) => m.latencyP99Ms)),
     storeWritesPerRequest: perRequest((m) => m.server.storeWrites),
     storeWritesPerSessionMinute: rounds.some((m) => m.server.storeWrites !== undefined)
-      ? median(rounds.map((m) => (m.server.storeWrites ?? Number.NaN) / load.connections / (m.server.wallMs / 60_000)))
+      ? perSessionMinute(sum(rounds.map((m) => m.server.storeWrites ?? 0)))
       : undefined,
+    setCookiesPerSessionMinute: hasSessions ? perSessionMinute(sum(rounds.map((m) => m.server.setCookies))) : undefined,
     redisCpuMicrosPerRequest: perRequest((m) => m.redisCpuMicros),
     requestsPerSecondByRound: rounds.map((m) => m.requestsPerSecond),
     cpuMicrosByRound: rounds.map((m) => m.cpuMicrosPerRequest),

@@ -1,16 +1,19 @@
 /**
- * `npm run bench`: one signed-in page served four ways, measured in one run with the rounds rotated:
- * the app (whole stack and its guard), express-openid-connect 3 behind `requiresAuth()` (signed in at a
- * local oidc-provider), express-session only, and plain Express, for each session store. Reports req/s
- * and server CPU per request, checks every body byte for byte, counts calls to Cognito, and writes the
- * table into BENCHMARKS.md and a chart into test/bench/results/. Never part of `npm test`; asserts no timing.
+ * `npm run bench`: one signed-in page served five ways, measured in one run with the rounds rotated: a
+ * host app's page behind the package's `requiresAuth()` (`cognitoAuth()` mounted at /account), the
+ * reference app's whole stack with the same guard, express-openid-connect 3 behind its `requiresAuth()`
+ * (signed in at a local oidc-provider), express-session only, and plain Express, for each session store.
+ * Reports req/s and server CPU per request, checks every body byte for byte, counts calls to Cognito,
+ * store writes and Set-Cookie headers, and writes the table into BENCHMARKS.md and a chart into
+ * test/bench/results/. Never part of `npm test`; asserts no timing.
  *
  * Environment: BENCH_DURATION, BENCH_ROUNDS, BENCH_WARMUP, BENCH_STORES (see settings.ts); BENCH_WRITE=0
  * prints the report without writing any file.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { SESSION_SECRET, OIDC_BASE_URL, startBenchEnvironment, type BenchEnvironment } from './environment';
+import { OIDC_BASE_URL, SESSION_SECRET } from './constants';
+import { startBenchEnvironment, type BenchEnvironment } from './environment';
 import { load, measure } from './load';
 import { describeMachine, loadAverage, sampleLoad } from './machine';
 import { PAGE_PATH, renderExpectedPage } from './page';
@@ -21,7 +24,7 @@ import { renderReport, writeReportInto } from './report-markdown';
 import { summarise, type RoundMeasurement } from './results';
 import { startTargetProcess, type TargetProcess } from './server-process';
 import { readBenchSettings } from './settings';
-import { appSessionData, openSessions } from './sessions';
+import { openSessions, packageSessionData } from './sessions';
 import { PROXY_HEADERS } from './sign-in';
 import type { TargetSpec } from './targets/types';
 
@@ -57,12 +60,13 @@ async function verifyTarget(planned: PlannedTarget, target: TargetProcess, cooki
 }
 
 /** How big each kind of session is (the report says so: the bytes are what sessions cost). */
-async function measureSessionBytes(targets: Map<string, TargetProcess>, cookies: Map<string, string[]>, appSession: () => Promise<Record<string, unknown>>) {
+async function measureSessionBytes(targets: Map<string, TargetProcess>, cookies: Map<string, string[]>, packageSession: () => Promise<Record<string, unknown>>) {
   const cookieValue = (key: string) => cookies.get(key)?.[0]?.split('=').slice(1).join('=');
-  const stored = targets.get('openid-connect/memory');
-  const storedId = cookieValue('openid-connect/memory');
+  const openidStore = [...targets.keys()].find((key) => key.startsWith('openid-connect/') && key !== 'openid-connect/cookie');
+  const stored = openidStore ? targets.get(openidStore) : undefined;
+  const storedId = openidStore ? cookieValue(openidStore) : undefined;
   return {
-    app: JSON.stringify(await appSession()).length,
+    package: JSON.stringify(await packageSession()).length,
     openidCookie: cookieValue('openid-connect/cookie')?.length,
     openidStored: stored && storedId ? JSON.stringify(await stored.readSession(decodeURIComponent(storedId))).length : undefined,
   };
@@ -82,16 +86,16 @@ async function main(): Promise<void> {
       targets.set(p.key, await startTargetProcess(specFor(p, env), { logFile: path.join(env.dir, `${p.key.replace('/', '-')}.log`) }));
     }
     const cookies = new Map<string, string[]>();
-    const firstApp = planned.find((p) => p.kind === 'app') as PlannedTarget;
-    let appData: Promise<Record<string, unknown>> | undefined;
-    const appSession = () => (appData ??= appSessionData(targets.get(firstApp.key)!, cookies.get(firstApp.key)![0]!));
+    const firstGuarded = planned.find((p) => p.kind === 'guarded') as PlannedTarget;
+    let packageData: Promise<Record<string, unknown>> | undefined;
+    const packageSession = () => (packageData ??= packageSessionData(targets.get(firstGuarded.key)!, cookies.get(firstGuarded.key)![0]!));
     for (const p of planned) {
       const target = targets.get(p.key)!;
-      cookies.set(p.key, await openSessions(p, target, settings.connections, appSession));
+      cookies.set(p.key, await openSessions(p, target, settings.connections, { kit: env.kit, packageSession }));
       await verifyTarget(p, target, cookies.get(p.key)![0], expectedBody);
       progress(`ready: ${p.key} (${cookies.get(p.key)!.length} sessions)`);
     }
-    const sessionBytes = await measureSessionBytes(targets, cookies, appSession);
+    const sessionBytes = await measureSessionBytes(targets, cookies, packageSession);
     const loadOptions = (key: string, durationSeconds: number) => ({
       path: PAGE_PATH,
       connections: settings.connections,

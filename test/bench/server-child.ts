@@ -4,7 +4,7 @@
  * BENCH_PROFILE_DIR set, each window is also CPU-profiled (V8 sampling profiler) into that directory.
  */
 import fs from 'node:fs';
-import type { Server } from 'node:http';
+import { ServerResponse, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Session } from 'node:inspector/promises';
@@ -25,6 +25,8 @@ export interface WindowFigures {
   requests: number;
   cognitoCalls: number | undefined;
   storeWrites: number | undefined;
+  /** Responses that carried a Set-Cookie header (a re-sent session cookie, with rolling or a refresh). */
+  setCookies: number;
   /** How long the window was open, in ms. */
   wallMs: number;
   profileFile: string | undefined;
@@ -33,11 +35,26 @@ export interface WindowFigures {
 let target: BuiltTarget | undefined;
 let server: Server | undefined;
 let requests = 0;
-let window: { cpu: NodeJS.CpuUsage; at: number; requests: number; cognito: number | undefined; writes: number | undefined } | undefined;
+let setCookies = 0;
+let window: { cpu: NodeJS.CpuUsage; at: number; requests: number; setCookies: number; cognito: number | undefined; writes: number | undefined } | undefined;
 let profiler: Session | undefined;
 let windows = 0;
 
+/**
+ * Counts responses sent with a Set-Cookie header. Every response's headers go out through the prototype's
+ * writeHead (express-session's on-headers wrapper adds the cookie first, then calls it), so one check
+ * there sees them all, at the cost of a header look-up per response (the same in every target).
+ */
+function countSetCookies(): void {
+  const writeHead = ServerResponse.prototype.writeHead;
+  ServerResponse.prototype.writeHead = function countingWriteHead(this: ServerResponse, ...args: unknown[]) {
+    if (this.hasHeader('set-cookie')) setCookies += 1;
+    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+  } as typeof writeHead;
+}
+
 async function init(spec: TargetSpec): Promise<number> {
+  countSetCookies();
   target = await buildTarget(spec);
   server = target.app.listen(0, '127.0.0.1');
   await new Promise((resolve, reject) => server!.once('listening', resolve).once('error', reject));
@@ -55,7 +72,7 @@ async function startWindow(): Promise<void> {
     await profiler.post('Profiler.setSamplingInterval', { interval: 100 });
     await profiler.post('Profiler.start');
   }
-  window = { cpu: process.cpuUsage(), at: performance.now(), requests, cognito: target?.cognitoCalls?.(), writes: target?.storeWrites?.() };
+  window = { cpu: process.cpuUsage(), at: performance.now(), requests, setCookies, cognito: target?.cognitoCalls?.(), writes: target?.storeWrites?.() };
 }
 
 async function stopWindow(): Promise<WindowFigures> {
@@ -64,6 +81,7 @@ async function stopWindow(): Promise<WindowFigures> {
   const figures: WindowFigures = {
     cpuMicros: cpu.user + cpu.system,
     requests: requests - window.requests,
+    setCookies: setCookies - window.setCookies,
     cognitoCalls: window.cognito === undefined ? undefined : (target?.cognitoCalls?.() ?? 0) - window.cognito,
     storeWrites: window.writes === undefined ? undefined : (target?.storeWrites?.() ?? 0) - window.writes,
     wallMs: performance.now() - window.at,

@@ -12,14 +12,14 @@ export interface TargetProcess {
   pid: number;
   startWindow(): Promise<void>;
   stopWindow(): Promise<WindowFigures>;
-  /** The stored session for a session id (the parent copies the app's session into other targets). */
+  /** The stored session for a session id (the parent copies the package's session into the express-session-only target). */
   readSession(sid: string): Promise<unknown>;
   stop(): Promise<void>;
 }
 
 /**
- * Forks server-child.ts with the app's production environment (NODE_ENV=production: Express's view cache
- * on) and its stdout, where the app logs, and stderr into `logFile`.
+ * Forks server-child.ts with a production environment (NODE_ENV=production: Express's view cache
+ * on) and its stdout, where the reference app logs, and stderr into `logFile`.
  */
 export async function startTargetProcess(spec: TargetSpec, options: { logFile: string; profileDir?: string }): Promise<TargetProcess> {
   fs.mkdirSync(spec.dataDir, { recursive: true });

@@ -11,7 +11,7 @@ export interface BenchSettings {
   stores: SessionStoreKind[];
 }
 
-/** The session stores the app supports; each page is measured with each. */
+/** The session stores the package makes (its store factories); each page is measured with each. */
 export const STORE_KINDS = ['memory', 'sqlite', 'redis'] as const;
 export type SessionStoreKind = (typeof STORE_KINDS)[number];
 

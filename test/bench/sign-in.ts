@@ -1,11 +1,27 @@
+import type { CookieAccessInfo } from 'cookiejar';
+import supertest from 'supertest';
+import { submitForm, type CognitoLocal, type TestAgent } from '../../src/testing';
+import { APP_SESSION_COOKIE, HOST_SESSION_COOKIE } from './constants';
 import { CookieJar } from './cookie-jar';
 import { SEED_PATH } from './targets/session-only';
 
 /** Every request says it came through a TLS-terminating proxy, as in production (secure cookies). */
 export const PROXY_HEADERS = { 'x-forwarded-proto': 'https' } as const;
 
-/** The app's session cookie name with its production settings. */
-export const APP_SESSION_COOKIE = '__Host-sid';
+/**
+ * A supertest agent for a target process, as a browser behind the TLS-terminating proxy: every request
+ * says `X-Forwarded-Proto: https`, and the agent's jar sends Secure cookies back (supertest's jar keeps
+ * them for https URLs only, and the target listens on plain http behind the pretended proxy).
+ */
+export function agentBehindTlsProxy(url: string): TestAgent {
+  const agent = supertest.agent(url).set(PROXY_HEADERS) as TestAgent & { _attachCookies(req: { url: string; cookies: string }): void };
+  agent._attachCookies = (req) => {
+    const at = new URL(req.url);
+    const access: CookieAccessInfo = { domain: at.hostname, path: at.pathname, secure: true, script: false };
+    req.cookies = agent.jar.getCookies(access).toValueString();
+  };
+  return agent;
+}
 
 async function send(jar: CookieJar, url: string, init: { method?: string; body?: URLSearchParams | string; headers?: Record<string, string> } = {}) {
   const res = await fetch(url, {
@@ -18,20 +34,28 @@ async function send(jar: CookieJar, url: string, init: { method?: string; body?:
   return res;
 }
 
-/** Signs in on the app's custom page (GET /login for the CSRF token, POST /login); returns the Cookie header. */
-export async function signInToApp(baseUrl: string, email: string, password: string): Promise<string> {
-  const jar = new CookieJar();
-  const page = await send(jar, `${baseUrl}/login`);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
-  if (!csrf) throw new Error(`app sign-in: no CSRF token on /login (${page.status})`);
-  const res = await send(jar, `${baseUrl}/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ email, password, _csrf: csrf }),
-  });
-  await res.arrayBuffer();
-  const cookie = jar.pair(baseUrl, APP_SESSION_COOKIE);
-  if (res.status !== 303 || !cookie) throw new Error(`app sign-in failed: ${res.status}`);
+/** `name=value` of a cookie a response set. */
+function cookieSetBy(res: supertest.Response, name: string): string | undefined {
+  const lines = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+  return lines.find((line) => line.startsWith(`${name}=`))?.split(';')[0];
+}
+
+/**
+ * Signs one connection in to the guarded host page with the package's test kit (`signIn`: the mounted
+ * custom sign-in page, its CSRF token, cognito-local); returns the Cookie header for the load generator.
+ */
+export async function signInToHost(kit: CognitoLocal, url: string, user: { email: string; password: string }): Promise<string> {
+  const res = await kit.signIn(agentBehindTlsProxy(url), user);
+  const cookie = cookieSetBy(res, HOST_SESSION_COOKIE);
+  if (res.status !== 303 || !cookie) throw new Error(`host sign-in failed: ${res.status}`);
+  return cookie;
+}
+
+/** Signs one connection in to the reference app (the package at `/`) with the kit's `submitForm`. */
+export async function signInToReferenceApp(url: string, user: { email: string; password: string }): Promise<string> {
+  const res = await submitForm(agentBehindTlsProxy(url), '/login', { email: user.email, password: user.password });
+  const cookie = cookieSetBy(res, APP_SESSION_COOKIE);
+  if (res.status !== 303 || !cookie) throw new Error(`reference app sign-in failed: ${res.status}`);
   return cookie;
 }
 
@@ -43,7 +67,7 @@ export function sessionIdOf(cookie: string): string {
   return id;
 }
 
-/** Puts a copy of a signed-in session's data into a new session of the express-session-only target. */
+/** Puts a copy of a signed-in session's data into a new session of the express-session-only target; returns its Cookie header. */
 export async function seedSession(baseUrl: string, data: Record<string, unknown>): Promise<string> {
   const jar = new CookieJar();
   const res = await send(jar, `${baseUrl}${SEED_PATH}`, {
@@ -51,7 +75,7 @@ export async function seedSession(baseUrl: string, data: Record<string, unknown>
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(data),
   });
-  const cookie = jar.pair(baseUrl, APP_SESSION_COOKIE);
+  const cookie = jar.pair(baseUrl, HOST_SESSION_COOKIE);
   if (res.status !== 204 || !cookie) throw new Error(`seeding a session failed: ${res.status}`);
   return cookie;
 }

@@ -1,54 +1,45 @@
-import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import express, { Router } from 'express';
-import type session from 'express-session';
-import type { Logger } from 'pino';
-import { createApp } from '../../../src/app';
-import { createRequireAuth } from '../../../src/auth/require-auth';
-import { createTokenRefresher } from '../../../src/auth/token-refresh';
-import type { CognitoSettings } from '../../../src/cognito/settings';
-import { createTokenVerifier } from '../../../src/cognito/tokens';
-import { createUserService } from '../../../src/cognito/user-service';
-import type { AppConfig } from '../../../src/config';
-import { notFound } from '../../../src/routes/error-pages';
+import express from 'express';
+import { cognitoAuth, requiresAuth } from '../../../src/index';
+import { HOST_BASE_URL, HOST_MOUNT_PATH } from '../constants';
 import { PAGE_PATH, PAGE_VIEW, pageLocals } from '../page';
+import { countedCognito } from './counted-cognito';
+import { openTargetStore } from './stores';
+import type { BuiltTarget, TargetSpec } from './types';
 
-/** What {@link buildGuardedApp} is built from. */
-export interface GuardedAppDeps {
-  config: AppConfig;
-  settings: CognitoSettings;
-  client: CognitoIdentityProviderClient;
-  store: session.Store;
-  secret: string;
-  logger: Logger;
-}
+/** Every connection signs in from 127.0.0.1 as the same account, several at a time. */
+const UNLIMITED = 100_000_000;
 
 /**
- * The page under test: the host's page behind the app's guard, with the whole standalone stack in front
- * of it (helmet, request logging, locale, session, Passport, CSRF). This is the one function to switch
- * when the package exists: a host app with `cognitoAuth(...)` mounted and `requiresAuth()` on this page.
+ * The page under test: a host Express app of its own with the package as docs/api.md's quick start has
+ * it: `cognitoAuth()` mounted at /account with the package's own session on the target's store, in
+ * production (https baseUrl, so a Secure `__Host-` cookie; `trust proxy` for the TLS-terminating proxy),
+ * `app.use(auth.context())`, and the host's page behind `requiresAuth()`.
  */
-export function buildGuardedApp(deps: GuardedAppDeps): express.Express {
-  const { config, settings, client } = deps;
-  const app = createApp({ config, cognito: { settings, client }, sessionStore: deps.store, sessionSecret: deps.secret, logger: deps.logger });
-  const verifier = createTokenVerifier(settings);
-  const refresher = createTokenRefresher({ users: createUserService(client, settings), settings, verifier });
-  const requireAuth = createRequireAuth({ refresher, clock: Date.now, cookieName: config.session.cookieName });
-  const page = Router().get(PAGE_PATH, requireAuth(), (req, res) => {
-    res.render(PAGE_VIEW, pageLocals(req.user?.email ?? ''));
+export async function buildGuardedTarget(spec: TargetSpec): Promise<BuiltTarget> {
+  const handle = (await openTargetStore(spec))!;
+  const cognito = countedCognito(spec.cognito!);
+  const auth = cognitoAuth({
+    baseUrl: HOST_BASE_URL,
+    mountPath: HOST_MOUNT_PATH,
+    cognito: cognito.options,
+    session: { store: handle, secret: spec.sessionSecret },
+    rateLimits: { perIpPerMinute: UNLIMITED, signInStartsPerMinute: UNLIMITED, signInFailures: UNLIMITED },
   });
-  insertBeforeNotFound(app, page);
-  return app;
-}
-
-/**
- * createApp ends with its catch-all 404 and offers no place for a host's routes (issue 11), so the page's
- * router goes into the app's stack just before that 404.
- */
-function insertBeforeNotFound(app: express.Express, router: Router): void {
-  app.use(router);
-  const stack = (app.router as unknown as { stack: { handle: unknown }[] }).stack;
-  const added = stack.pop();
-  const at = stack.findIndex((layer) => layer.handle === notFound);
-  if (!added || at < 0) throw new Error('createApp has no 404 layer to insert the page before');
-  stack.splice(at, 0, added);
+  const app = express();
+  app.set('trust proxy', 1);
+  app.use(HOST_MOUNT_PATH, auth);
+  app.use(auth.context());
+  app.get(PAGE_PATH, requiresAuth(), (req, res) => {
+    res.render(PAGE_VIEW, pageLocals(req.cognito!.user!.email ?? ''));
+  });
+  return {
+    app,
+    store: handle.store,
+    storeWrites: handle.writes,
+    cognitoCalls: cognito.calls,
+    close: async () => {
+      await auth.close();
+      await handle.close();
+    },
+  };
 }

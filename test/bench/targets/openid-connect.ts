@@ -8,7 +8,7 @@ import type { BuiltTarget, TargetSpec } from './types';
 /**
  * The same page behind express-openid-connect 3's `requiresAuth()`, signed in with the authorization
  * code flow at the local OpenID provider (tokens kept: ID, access and refresh). Its session lives in its
- * encrypted cookie (its default, store `cookie`) or in one of the app's stores (`session.store`).
+ * encrypted cookie (its default, store `cookie`) or in one of the package's stores (`session.store`).
  */
 export async function buildOpenIdConnectTarget(spec: TargetSpec): Promise<BuiltTarget> {
   const oidc = spec.oidc!;

@@ -1,6 +1,5 @@
 import path from 'node:path';
-import pino from 'pino';
-import { createRedisSessionStore, createSessionStore, type SessionStoreHandle } from '../../../src/sessions';
+import { createMemoryStore, createRedisStore, createSqliteStore, type SessionStoreHandle } from '../../../src/index';
 import type { TargetSpec } from './types';
 
 /** A target's store, and how many writes (set or touch) it has taken so far. */
@@ -8,7 +7,10 @@ export interface CountedStore extends SessionStoreHandle {
   writes(): number;
 }
 
-/** Counts set and touch calls on the instance, before any middleware captures the methods. */
+/**
+ * Counts set and touch calls on the store instance. The package's own session wraps the store (its
+ * per-user index, its time limits) and calls these at call time, so every write it makes is counted.
+ */
 function countWrites(handle: SessionStoreHandle): CountedStore {
   let writes = 0;
   const store = handle.store;
@@ -18,23 +20,25 @@ function countWrites(handle: SessionStoreHandle): CountedStore {
     const touch = store.touch.bind(store);
     store.touch = (sid, data, cb) => ((writes += 1), touch(sid, data, cb));
   }
-  return { ...handle, writes: () => writes };
+  return Object.assign(handle, { writes: () => writes });
 }
 
 /**
- * The session store of a target, made by the app's own factories (same SQLite store, same Redis client
- * settings), or undefined for a target without one. Writes are counted: the touch/cookie cost is about them.
+ * The session store of a target, made by the package's own factories (what a host passes as
+ * `session.store`), or undefined for a target without one. Writes are counted: the touch/cookie cost is
+ * about them.
  */
 export async function openTargetStore(spec: TargetSpec): Promise<CountedStore | undefined> {
-  const quiet = pino({ level: 'silent' });
   let handle: SessionStoreHandle;
   switch (spec.store) {
     case 'memory':
+      handle = createMemoryStore();
+      break;
     case 'sqlite':
-      handle = createSessionStore({ dataDir: path.join(spec.dataDir, 'sessions'), session: { store: spec.store } as never }, quiet);
+      handle = createSqliteStore({ file: path.join(spec.dataDir, 'sessions.sqlite') });
       break;
     case 'redis':
-      handle = createRedisSessionStore(spec.redisUrl, quiet, spec.redisPrefix);
+      handle = createRedisStore({ url: spec.redisUrl, prefix: spec.redisPrefix });
       break;
     default:
       return undefined;

@@ -1,13 +1,24 @@
 import type express from 'express';
 import type session from 'express-session';
-import type { CognitoSettings } from '../../../src/cognito/settings';
 import type { SessionStoreKind } from '../settings';
 
-/** The four ways of serving the page that the bench compares. */
-export type TargetKind = 'app' | 'openid-connect' | 'session-only' | 'plain';
+/**
+ * The ways of serving the page that the bench compares: a host's page behind the package's
+ * `requiresAuth()`, the reference app's whole stack, express-openid-connect, express-session alone and
+ * plain Express.
+ */
+export type TargetKind = 'guarded' | 'app' | 'openid-connect' | 'session-only' | 'plain';
 
-/** Where a target keeps sessions: one of the app's stores, express-openid-connect's cookie, or nowhere. */
+/** Where a target keeps sessions: one of the package's stores, express-openid-connect's cookie, or nowhere. */
 export type TargetStore = SessionStoreKind | 'cookie' | 'none';
+
+/** The emulator the bench started, as plain data (sent to the target processes over IPC). */
+export interface BenchCognito {
+  url: string;
+  userPoolId: string;
+  clientId: string;
+  clientSecret: string;
+}
 
 /** Everything a server child needs to build one target (sent over IPC, so plain data only). */
 export interface TargetSpec {
@@ -19,8 +30,8 @@ export interface TargetSpec {
   /** Key prefix in the shared redis-server, one per target. */
   redisPrefix: string;
   sessionSecret: string;
-  /** For `app`: the emulator's pool and endpoints. */
-  cognito?: CognitoSettings;
+  /** For `guarded` and `app`: the emulator's pool and client. */
+  cognito?: BenchCognito;
   /** For `openid-connect`: the local OpenID provider and the registered client. */
   oidc?: { issuer: string; clientId: string; clientSecret: string; baseUrl: string };
 }
@@ -32,7 +43,7 @@ export interface BuiltTarget {
   store?: session.Store | undefined;
   /** Session writes (set or touch) so far. */
   storeWrites?: () => number;
-  /** Calls that reached Cognito (SDK commands and fetch), for the app only. */
+  /** Calls that reached Cognito (SDK commands and fetch), for the package's targets. */
   cognitoCalls?: () => number;
   close(): Promise<void>;
 }
