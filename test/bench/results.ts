@@ -15,6 +15,8 @@ export interface TargetSummary extends PlannedTarget {
    * goal: at most 1, however busy).
    */
   storeWritesPerSessionMinute: number | undefined;
+  /** The most store writes one session took within any 60 s of the measured windows (the goal's own wording). */
+  busiestSessionWritesPerMinute?: number | undefined;
   /** Responses with a Set-Cookie header, per session per minute of the run (counted as the store writes). */
   setCookiesPerSessionMinute: number | undefined;
   /** redis-server's CPU per request (for targets on Redis), in µs. */

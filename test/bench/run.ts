@@ -118,6 +118,7 @@ async function main(): Promise<void> {
     }
     const providerRequests = env.provider.requests();
     const summaries = planned.map((p) => summarise(p, measured.get(p.key)!, settings));
+    for (const summary of summaries) summary.busiestSessionWritesPerMinute = (await targets.get(summary.key)!.busiestSession(60_000)) ?? undefined;
     const report = {
       date: new Date().toISOString().slice(0, 10),
       settings,

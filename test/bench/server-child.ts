@@ -17,6 +17,7 @@ export type ChildRequest =
   | { id: number; op: 'window-start' }
   | { id: number; op: 'window-stop' }
   | { id: number; op: 'session'; sid: string }
+  | { id: number; op: 'busiest-session'; spanMs: number }
   | { id: number; op: 'close' };
 
 /** What the child measured between window-start and window-stop. */
@@ -72,18 +73,20 @@ async function startWindow(): Promise<void> {
     await profiler.post('Profiler.setSamplingInterval', { interval: 100 });
     await profiler.post('Profiler.start');
   }
-  window = { cpu: process.cpuUsage(), at: performance.now(), requests, setCookies, cognito: target?.cognitoCalls?.(), writes: target?.storeWrites?.() };
+  window = { cpu: process.cpuUsage(), at: performance.now(), requests, setCookies, cognito: target?.cognitoCalls?.(), writes: target?.writes?.writes() };
+  target?.writes?.startLog();
 }
 
 async function stopWindow(): Promise<WindowFigures> {
   if (!window) throw new Error('no window open');
   const cpu = process.cpuUsage(window.cpu);
+  target?.writes?.stopLog();
   const figures: WindowFigures = {
     cpuMicros: cpu.user + cpu.system,
     requests: requests - window.requests,
     setCookies: setCookies - window.setCookies,
     cognitoCalls: window.cognito === undefined ? undefined : (target?.cognitoCalls?.() ?? 0) - window.cognito,
-    storeWrites: window.writes === undefined ? undefined : (target?.storeWrites?.() ?? 0) - window.writes,
+    storeWrites: window.writes === undefined ? undefined : (target?.writes?.writes() ?? 0) - window.writes,
     wallMs: performance.now() - window.at,
     profileFile: undefined,
   };
@@ -122,6 +125,8 @@ async function handle(msg: ChildRequest): Promise<unknown> {
       return stopWindow();
     case 'session':
       return readSession(msg.sid);
+    case 'busiest-session':
+      return target?.writes?.busiestSession(msg.spanMs) ?? null;
     case 'close':
       return close();
   }

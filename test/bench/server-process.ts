@@ -14,6 +14,8 @@ export interface TargetProcess {
   stopWindow(): Promise<WindowFigures>;
   /** The stored session for a session id (the parent copies the package's session into the express-session-only target). */
   readSession(sid: string): Promise<unknown>;
+  /** The most store writes one session took within any `spanMs` of the measured windows (null: no store). */
+  busiestSession(spanMs: number): Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export async function startTargetProcess(spec: TargetSpec, options: { logFile: s
     startWindow: () => call<void>({ op: 'window-start' }),
     stopWindow: () => call<WindowFigures>({ op: 'window-stop' }),
     readSession: (sid) => call<unknown>({ op: 'session', sid }),
+    busiestSession: (spanMs) => call<number | null>({ op: 'busiest-session', spanMs }),
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -35,7 +35,7 @@ export async function buildGuardedTarget(spec: TargetSpec): Promise<BuiltTarget>
   return {
     app,
     store: handle.store,
-    storeWrites: handle.writes,
+    writes: handle,
     cognitoCalls: cognito.calls,
     close: async () => {
       await auth.close();

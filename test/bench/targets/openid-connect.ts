@@ -31,5 +31,5 @@ export async function buildOpenIdConnectTarget(spec: TargetSpec): Promise<BuiltT
   app.get(PAGE_PATH, requiresAuth(), (req, res) => {
     res.render(PAGE_VIEW, pageLocals(String(req.oidc.user?.email ?? '')));
   });
-  return { app, store: handle?.store as session.Store | undefined, storeWrites: handle?.writes, close: async () => handle?.close() };
+  return { app, store: handle?.store as session.Store | undefined, writes: handle, close: async () => handle?.close() };
 }

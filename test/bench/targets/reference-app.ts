@@ -71,7 +71,7 @@ export async function buildReferenceAppTarget(spec: TargetSpec): Promise<BuiltTa
   return {
     app,
     store: handle.store,
-    storeWrites: handle.writes,
+    writes: handle,
     cognitoCalls: counted.calls,
     close: async () => {
       await auth.close();

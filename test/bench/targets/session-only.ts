@@ -42,5 +42,5 @@ export async function buildSessionOnlyTarget(spec: TargetSpec): Promise<BuiltTar
     }
     res.render(PAGE_VIEW, pageLocals(user.email ?? ''));
   });
-  return { app, store: handle.store, storeWrites: handle.writes, close: () => handle.close() };
+  return { app, store: handle.store, writes: handle, close: () => handle.close() };
 }

@@ -1,6 +1,7 @@
 import type express from 'express';
 import type session from 'express-session';
 import type { SessionStoreKind } from '../settings';
+import type { CountedStore } from './stores';
 
 /**
  * The ways of serving the page that the bench compares: a host's page behind the package's
@@ -41,8 +42,8 @@ export interface BuiltTarget {
   app: express.Express;
   /** The session store, when the target has one (the child reads a session from it on request). */
   store?: session.Store | undefined;
-  /** Session writes (set or touch) so far. */
-  storeWrites?: () => number;
+  /** The store's write counter and log (set or touch), when the target has a store. */
+  writes?: Pick<CountedStore, 'writes' | 'startLog' | 'stopLog' | 'busiestSession'> | undefined;
   /** Calls that reached Cognito (SDK commands and fetch), for the package's targets. */
   cognitoCalls?: () => number;
   close(): Promise<void>;
