@@ -11,7 +11,8 @@ type Callback<T = unknown> = (err?: unknown, value?: T) => void;
  * the session was not ended meanwhile (a request that loaded it before "sign out everywhere" and saves
  * it after): if it was, or if the check itself fails, the write is undone. Written before checked, so no
  * interleaving brings it back.
- * Ordinary signed-in requests only touch the session, so they never pay for this.
+ * Ordinary signed-in requests only read the session (one in use is written at most once a minute), so they
+ * never pay for this.
  */
 export class IndexedSessionStore extends session.Store implements SessionIndexAccess {
   constructor(

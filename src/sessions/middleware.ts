@@ -52,13 +52,17 @@ function once(marker: symbol, handlers: RequestHandler[]): RequestHandler {
  */
 export function createSessionMiddleware(settings: OwnSessionSettings): SessionMiddleware {
   const store = new IndexedSessionStore(settings.store, settings.index ?? userSessionIndexFor(settings.store), settings.absoluteMs);
+  // express-session touches a store that can on every request that changes nothing (and `rolling` would
+  // re-sign and re-send the cookie on every response): a store write per request. Instead a session in
+  // use is refreshed at most once a minute (lifetime.ts), which stores it and re-sends its cookie.
+  delete store.touch;
   const handler = session({
     name: settings.cookieName,
     secret: settings.secret,
     store,
     resave: false,
     saveUninitialized: false,
-    rolling: true,
+    rolling: false,
     cookie: {
       httpOnly: true,
       sameSite: 'lax',
@@ -90,7 +94,7 @@ export function createSessionMiddleware(settings: OwnSessionSettings): SessionMi
   };
   const lifetime = sessionLifetime({ idleMs: settings.idleMs, absoluteMs: settings.absoluteMs, clock: settings.clock, own: true });
   // One marker per router: two routers with sessions of their own on one request meet the conflict check.
-  return { handler: once(Symbol('express-cognito-signin.session'), [withStoreErrors, lifetime, anonymousSessionLifetime()]), store };
+  return { handler: once(Symbol('express-cognito-signin.session'), [withStoreErrors, lifetime, anonymousSessionLifetime(settings.clock)]), store };
 }
 
 /**

@@ -122,8 +122,8 @@ describe('ending every session of a user on a credential change (per-user sessio
     calls.length = 0;
     for (let i = 0; i < 10; i += 1) await agent.get('/complete').expect(200);
     expect(calls.filter((c) => c.startsWith('index.'))).to.deep.equal([]);
-    expect(calls.filter((c) => c !== 'store.get' && c !== 'store.touch'), 'only a read and a touch per request').to.deep.equal([]);
-    expect(calls).to.have.length(20);
+    // A read per request; no touch either (a busy session is stored again once a minute: lifetime-refresh.test.ts).
+    expect(calls, 'only a read per request').to.deep.equal(Array.from({ length: 10 }, () => 'store.get'));
   });
 
   it('sqlite: keeps index entries and ended marks no longer than their sessions can live (rows counted in the file)', async () => {
