@@ -8,7 +8,8 @@
  * test/bench/results/. Never part of `npm test`; asserts no timing.
  *
  * Environment: BENCH_DURATION, BENCH_ROUNDS, BENCH_WARMUP, BENCH_STORES (see settings.ts); BENCH_WRITE=0
- * prints the report without writing any file.
+ * prints the report without writing any file; BENCH_RENDER_ONLY=1 measures nothing and writes the report
+ * and chart again from the last run's raw figures (test/bench/results/latest.json).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -72,7 +73,23 @@ async function measureSessionBytes(targets: Map<string, TargetProcess>, cookies:
   };
 }
 
+/** The report and chart written again from the raw figures of the last run (after a change to the report's wording). */
+function renderLastRunAgain(): void {
+  const report = JSON.parse(fs.readFileSync(path.join(RESULTS_DIR, 'latest.json'), 'utf8')) as Parameters<typeof renderReport>[0];
+  writeReport(report);
+}
+
+function writeReport(report: Parameters<typeof renderReport>[0]): void {
+  const { settings, machine } = report;
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  fs.writeFileSync(CHART_FILE, renderChart(report.summaries, `${report.date}, ${machine.cores} × ${machine.cpuModel}, Node ${machine.node}, ${settings.connections} connections, median of ${settings.rounds} rounds of ${settings.durationSeconds} s`));
+  fs.writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeReportInto(path.join(ROOT, 'BENCHMARKS.md'), renderReport(report));
+  progress(`written: BENCHMARKS.md, ${path.relative(ROOT, CHART_FILE)}`);
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_RENDER_ONLY === '1') return renderLastRunAgain();
   const startedAt = Date.now();
   const loadBefore = loadAverage();
   const loadDuring = sampleLoad();
@@ -134,13 +151,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${markdown}\n`);
     const bad = summaries.filter((s) => s.mismatches + s.non2xx + s.errors > 0);
     if (bad.length > 0) throw new Error(`responses that were not the expected page: ${bad.map((s) => s.key).join(', ')}; nothing written`);
-    if (process.env.BENCH_WRITE !== '0') {
-      fs.mkdirSync(RESULTS_DIR, { recursive: true });
-      fs.writeFileSync(CHART_FILE, renderChart(summaries, `${report.date}, ${report.machine.cores} × ${report.machine.cpuModel}, Node ${report.machine.node}, ${settings.connections} connections, median of ${settings.rounds} rounds of ${settings.durationSeconds} s`));
-      fs.writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-      writeReportInto(path.join(ROOT, 'BENCHMARKS.md'), markdown);
-      progress(`written: BENCHMARKS.md, ${path.relative(ROOT, CHART_FILE)}`);
-    }
+    if (process.env.BENCH_WRITE !== '0') writeReport(report);
   } finally {
     await Promise.allSettled([...targets.values()].map((t) => t.stop()));
     await env.stop();
