@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import type { RateLimits } from '../index';
 
 /**
  * Where the app's Cognito comes from:
@@ -43,19 +44,8 @@ export interface AppConfig {
     /** Time limit of every session-store operation (and of the readiness ping), in milliseconds. */
     storeTimeoutMs: number;
   };
-  rateLimit: {
-    /** Failed sign-ins allowed per email address and client IP per window. */
-    signInFailures: number;
-    /** Failed sign-ins allowed per email address per window, from all client IPs together. */
-    signInFailuresPerEmail: number;
-    signInWindowSeconds: number;
-    /** Requests per minute per client IP on the sign-in, sign-up, confirm and password pages. */
-    perIpPerMinute: number;
-    /** Hosted UI sign-in starts (`GET /auth/login`) per minute per client IP. */
-    signInStartsPerMinute: number;
-    /** Wrong two-step codes allowed per account per hour, from all client IPs together. */
-    mfaFailuresPerEmail: number;
-  };
+  /** The package's `rateLimits` option, from the RATE_LIMIT_* variables. */
+  rateLimit: RateLimits;
   cognito: {
     mode: CognitoMode;
     region: string;

@@ -115,3 +115,12 @@ function isNetworkError(err: unknown): boolean {
   const code = (err as { code?: unknown })?.code;
   return typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN'].includes(code);
 }
+
+/** Runs one Cognito call, turning its failure into the {@link AppError} the pages show for `operation`. */
+export async function callCognito<T>(operation: CognitoOperation, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw mapCognitoError(err, operation);
+  }
+}

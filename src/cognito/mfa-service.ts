@@ -6,7 +6,7 @@ import {
   VerifySoftwareTokenCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { mapCognitoError, type CognitoOperation } from './errors';
+import { callCognito } from './errors';
 import type { CognitoSettings } from './settings';
 import { revokeRefreshToken } from './sign-out';
 import { computeSecretHash, withSecretHash } from './user-service';
@@ -40,13 +40,7 @@ export function createMfaService(
   client: CognitoIdentityProviderClient,
   settings: Pick<CognitoSettings, 'clientId' | 'clientSecret'>,
 ): MfaService {
-  async function call<T>(operation: CognitoOperation, work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (err) {
-      throw mapCognitoError(err, operation);
-    }
-  }
+  const call = callCognito;
 
   return {
     isTotpEnabled: (accessToken) =>

@@ -18,7 +18,7 @@ import {
   type InitiateAuthCommandOutput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AppError } from '../errors';
-import { mapCognitoError, type CognitoOperation } from './errors';
+import { callCognito } from './errors';
 import type { PasswordPolicy } from './password-policy';
 import type { CognitoSettings } from './settings';
 import { revokeRefreshTokens, signOutGlobally, type GlobalSignOutOutcome, type RevocationTarget } from './sign-out';
@@ -89,13 +89,7 @@ export function createUserService(
     settings.clientSecret === undefined ? undefined : computeSecretHash(username, clientId, settings.clientSecret);
   let policy: Promise<PasswordPolicy> | undefined;
 
-  async function call<T>(operation: CognitoOperation, work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (err) {
-      throw mapCognitoError(err, operation);
-    }
-  }
+  const call = callCognito;
 
   return {
     passwordPolicy() {

@@ -10,6 +10,7 @@ import { measureSessionMemory, SESSIONS } from './extras/session-memory';
 import { measureSignInRate } from './extras/sign-in-rate';
 import { describeMachine, loadAverage } from './machine';
 import { startTargetProcess } from './server-process';
+import { runMain } from './run-main';
 
 const LOOPS = 10;
 
@@ -42,10 +43,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -26,6 +26,7 @@ import { renderProfileReport, type ProfiledPage } from './profile-report';
 import { startTargetProcess, type TargetProcess } from './server-process';
 import { STORE_KINDS, type SessionStoreKind } from './settings';
 import { openSessions, packageSessionData } from './sessions';
+import { runMain } from './run-main';
 
 const RESULTS_DIR = path.join(__dirname, 'results');
 const PROFILE_DIR = path.join(RESULTS_DIR, 'profiles');
@@ -98,10 +99,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

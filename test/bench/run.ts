@@ -28,6 +28,7 @@ import { readBenchSettings } from './settings';
 import { openSessions, packageSessionData } from './sessions';
 import { PROXY_HEADERS } from './sign-in';
 import type { TargetSpec } from './targets/types';
+import { runMain } from './run-main';
 
 const ROOT = path.resolve(__dirname, '../..');
 const RESULTS_DIR = path.join(__dirname, 'results');
@@ -158,10 +159,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);
