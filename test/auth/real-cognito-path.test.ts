@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { loadConfig } from '../../src/app/config';
-import { buildTestApp } from '../helpers/app';
+import { buildTestApp, productionConfigFor } from '../helpers/app';
 import { signInAtIssuer, startTestIssuer, type TestIssuer } from '../helpers/test-issuer';
 
 function sessionCookieOf(setCookie: unknown): string {
@@ -38,17 +37,7 @@ describe('the real-Cognito path (against the test issuer)', () => {
 
   it('in production: a __Host- cookie that is Secure, HttpOnly and SameSite=Lax, HSTS, and no raw tokens on /complete', async () => {
     issuer.forge({});
-    const config = loadConfig({
-      NODE_ENV: 'production',
-      APP_BASE_URL: 'https://app.example.com',
-      TRUST_PROXY: 'true',
-      SESSION_SECRET: 'p'.repeat(40),
-      COGNITO_REGION: 'ap-northeast-1',
-      COGNITO_USER_POOL_ID: 'ap-northeast-1_Test',
-      COGNITO_CLIENT_ID: issuer.settings.clientId,
-      COGNITO_CLIENT_SECRET: issuer.settings.clientSecret as string,
-      COGNITO_DOMAIN: issuer.url,
-    });
+    const config = productionConfigFor(issuer);
     const t = buildTestApp({ config, cognito: { settings: issuer.settings, client: issuer.client } });
     // Behind a TLS-terminating proxy. supertest's cookie jar will not send a Secure cookie over plain
     // http, so this test carries the cookie by hand, as the browser would over https.

@@ -117,3 +117,21 @@ export function buildTestApp(overrides: TestAppOverrides = {}): TestApp {
 export function resolveCognitoSettings(config: AppConfig, ids: PoolIds, emulatorUrl?: string): CognitoSettings {
   return settingsFromOptions(cognitoOptionsFrom(config, ids, emulatorUrl));
 }
+
+/**
+ * The reference app's production configuration against a test issuer (real-Cognito mode, https behind a
+ * TLS-terminating proxy, the `__Host-` cookie): for the real-Cognito path's tests.
+ */
+export function productionConfigFor(issuer: { url: string; settings: Pick<CognitoSettings, 'clientId' | 'clientSecret'> }): AppConfig {
+  return loadConfig({
+    NODE_ENV: 'production',
+    APP_BASE_URL: 'https://app.example.com',
+    TRUST_PROXY: 'true',
+    SESSION_SECRET: 'p'.repeat(40),
+    COGNITO_REGION: 'ap-northeast-1',
+    COGNITO_USER_POOL_ID: 'ap-northeast-1_Test',
+    COGNITO_CLIENT_ID: issuer.settings.clientId,
+    COGNITO_CLIENT_SECRET: issuer.settings.clientSecret as string,
+    COGNITO_DOMAIN: issuer.url,
+  });
+}

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { loadConfig } from '../../src/app/config';
-import { buildTestApp } from '../helpers/app';
+import { buildTestApp, productionConfigFor } from '../helpers/app';
 import { csrfOf } from '../helpers/forms';
 import { startTestIssuer, type TestIssuer } from '../helpers/test-issuer';
 
@@ -22,17 +21,7 @@ describe('the production session cookie is cleared with the attributes it was se
   for (const action of ['/logout', '/profile/sign-out-everywhere']) {
     it(`POST ${action} clears __Host-sid with Secure, Path=/, HttpOnly and SameSite=Lax, so the browser drops it`, async () => {
       issuer.forge({});
-      const config = loadConfig({
-        NODE_ENV: 'production',
-        APP_BASE_URL: 'https://app.example.com',
-        TRUST_PROXY: 'true',
-        SESSION_SECRET: 'p'.repeat(40),
-        COGNITO_REGION: 'ap-northeast-1',
-        COGNITO_USER_POOL_ID: 'ap-northeast-1_Test',
-        COGNITO_CLIENT_ID: issuer.settings.clientId,
-        COGNITO_CLIENT_SECRET: issuer.settings.clientSecret as string,
-        COGNITO_DOMAIN: issuer.url,
-      });
+      const config = productionConfigFor(issuer);
       const t = buildTestApp({ config, cognito: { settings: issuer.settings, client: issuer.client } });
       // Behind a TLS-terminating proxy; supertest will not send a Secure cookie over http, so it is carried by hand.
       const https = { 'X-Forwarded-Proto': 'https' };
