@@ -34,9 +34,9 @@ function filesUnder(dir: string): string[] {
 }
 
 /**
- * What a host installs: the file list `npm pack` makes from package.json's `files`. npm's prepack script
- * builds dist/ first; here a build runs only when dist/ is missing or older than src/ (CI has just built
- * it), and the listing itself runs with --ignore-scripts, so the test takes about a second.
+ * What a host installs: the file list `npm pack` makes from package.json's `files`. Run by
+ * `npm run example:test` right after its `npm pack` (whose prepack builds dist/), not by `npm test`, which
+ * never builds; a build runs here only when dist/ is missing or older than src/.
  */
 describe('the npm package (npm pack --dry-run)', function () {
   this.timeout(120_000);
