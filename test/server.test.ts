@@ -126,7 +126,7 @@ describe('server process', function () {
             up.pipe(res);
           }),
         );
-      if (req.method === 'POST') setTimeout(forward, 1500);
+      if (req.method === 'POST') setTimeout(forward, 800);
       else forward();
     });
     await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
