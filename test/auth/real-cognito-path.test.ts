@@ -1,13 +1,8 @@
 import { expect } from 'chai';
+import { hostCookieOf } from '../helpers/cookies';
 import supertest from 'supertest';
 import { buildTestApp, productionConfigFor } from '../helpers/app';
 import { signInAtIssuer, startTestIssuer, type TestIssuer } from '../helpers/test-issuer';
-
-function sessionCookieOf(setCookie: unknown): string {
-  const cookie = ((setCookie as string[] | undefined) ?? []).find((c) => c.startsWith('__Host-sid='));
-  expect(cookie, 'a __Host-sid cookie').to.be.a('string');
-  return cookie as string;
-}
 
 /** The AWS-mode behaviours that cognito-local cannot show, exercised against the test issuer. */
 describe('the real-Cognito path (against the test issuer)', () => {
@@ -44,12 +39,12 @@ describe('the real-Cognito path (against the test issuer)', () => {
     const https = { 'X-Forwarded-Proto': 'https' };
     const browser = supertest(t.app);
     const login = await browser.get('/auth/login').set(https).expect(302);
-    const preLogin = sessionCookieOf(login.headers['set-cookie']);
+    const preLogin = hostCookieOf(login);
     const authorize = await fetch(login.headers.location as string, { redirect: 'manual' });
     const callback = new URL(authorize.headers.get('location') as string);
     const res = await browser.get(callback.pathname + callback.search).set(https).set('Cookie', preLogin.split(';')[0] as string);
     expect(res.status, t.logs.join('')).to.equal(303);
-    const cookie = sessionCookieOf(res.headers['set-cookie']);
+    const cookie = hostCookieOf(res);
     expect(cookie).to.match(/; Path=\//).and.match(/; HttpOnly/).and.match(/; Secure/).and.match(/; SameSite=Lax/);
     expect(cookie).to.not.match(/Domain=/i);
     const complete = await browser.get('/complete').set(https).set('Cookie', cookie.split(';')[0] as string).expect(200);

@@ -1,15 +1,9 @@
 import { expect } from 'chai';
+import { hostCookieOf } from '../helpers/cookies';
 import supertest from 'supertest';
 import { buildTestApp, productionConfigFor } from '../helpers/app';
 import { csrfOf } from '../helpers/forms';
 import { startTestIssuer, type TestIssuer } from '../helpers/test-issuer';
-
-/** The `__Host-sid` Set-Cookie line of a response. */
-function hostCookieOf(res: { headers: Record<string, unknown> }): string {
-  const cookie = ((res.headers['set-cookie'] as string[] | undefined) ?? []).find((c) => c.startsWith('__Host-sid='));
-  expect(cookie, 'a __Host-sid Set-Cookie').to.be.a('string');
-  return cookie as string;
-}
 
 describe('the production session cookie is cleared with the attributes it was set with (against the test issuer)', () => {
   let issuer: TestIssuer;
