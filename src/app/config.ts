@@ -165,6 +165,7 @@ const schema = z.object({
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_SIGNIN_START_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_MFA_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_CODE_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
 });
 
 /** Every variable {@link loadConfig} reads, in the order of the schema (docs/configuration.md lists each). */
@@ -315,6 +316,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): AppConfi
       perIpPerMinute: e.RATE_LIMIT_IP_PER_MINUTE,
       signInStartsPerMinute: e.RATE_LIMIT_SIGNIN_START_PER_MINUTE,
       mfaFailuresPerEmail: e.RATE_LIMIT_MFA_FAILURES_PER_EMAIL,
+      codeFailuresPerAccount: e.RATE_LIMIT_CODE_FAILURES_PER_ACCOUNT,
     },
     cognito: {
       mode,

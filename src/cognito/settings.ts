@@ -23,6 +23,11 @@ export interface CognitoOptions {
   timeoutMs?: number | undefined;
   /** An AWS SDK client of your own (credentials, proxy); default one made from `region` and `endpoint`. */
   client?: CognitoIdentityProviderClient | undefined;
+  /**
+   * Send the visitor's context (IP address, and on the admin API the allow-listed request headers) to
+   * Cognito on every call that accepts it, for threat protection (adaptive authentication). Default false.
+   */
+  contextData?: boolean | undefined;
 }
 
 /** Everything the sign-in code needs to know about one user pool and app client, wherever it runs. */
@@ -43,6 +48,8 @@ export interface CognitoSettings {
   apiEndpoint: string | undefined;
   nonce: boolean;
   timeoutMs: number;
+  /** Send the visitor's context (`UserContextData` / `ContextData`) to Cognito. */
+  contextData: boolean;
 }
 
 /** The pool and client ids, from configuration or from provisioning the emulator. */
@@ -75,6 +82,7 @@ export function settingsFromOptions(options: CognitoOptions): CognitoSettings {
       apiEndpoint: undefined,
       nonce: options.nonce ?? true,
       timeoutMs,
+      contextData: options.contextData ?? false,
     };
   }
   // cognito-local serves the OAuth endpoints at its root and signs tokens with iss = <its URL>/<poolId>.
@@ -91,5 +99,6 @@ export function settingsFromOptions(options: CognitoOptions): CognitoSettings {
     apiEndpoint: emulatorUrl,
     nonce: options.nonce ?? false,
     timeoutMs,
+    contextData: options.contextData ?? false,
   };
 }

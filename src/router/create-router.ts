@@ -160,7 +160,7 @@ export function createCognitoAuth(options: CognitoAuthOptions, internals: Cognit
   const requireAuth = guard;
   const signIn = { sessions: control, urls, clock, afterSignIn: o.afterSignIn };
   const account = { ...signIn, users, verifier, passport, limiters, requireAuth, mailbox, signedInTo: o.defaultReturnTo.custom };
-  if (o.pages.signUp) inner.use(createSignupRouter(account));
+  if (o.pages.signUp) inner.use(createSignupRouter({ ...account, revealExistingAccounts: o.pages.revealExistingAccounts }));
   if (o.pages.custom) {
     // A federated account has no Cognito password, and its e-mail address comes from its provider.
     inner.use('/password', refuseFederatedAccount({ urls, identityProviders: o.identityProviders, notice: 'notice.federated_no_password' }));

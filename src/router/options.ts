@@ -45,6 +45,11 @@ export interface PagesOptions {
   mailbox?: Mailbox | undefined;
   /** Let every client read the mailbox, not only this machine (a container behind a loopback port). */
   mailboxOpen?: boolean | undefined;
+  /**
+   * Sign-up tells a visitor that an address already has an account (the behaviour before 0.3). Default
+   * false: an existing address gets the same answer as a new one, so sign-up reveals nobody's account.
+   */
+  revealExistingAccounts?: boolean | undefined;
 }
 
 /** Request limits of the sign-in pages, and where their counts live. */
@@ -102,7 +107,7 @@ export interface ResolvedOptions {
   session:
     | { own: true; handle: SessionStoreHandle | undefined; store: session.Store; secret: string | string[]; cookieName: string; idleMs: number; absoluteMs: number; secureCookie: boolean }
     | { own: false; cookieName: string; idleMs: number; absoluteMs: number; secureCookie: boolean };
-  pages: { custom: boolean; signUp: boolean; hostedUi: boolean; mailbox: Mailbox | undefined; mailboxOpen: boolean };
+  pages: { custom: boolean; signUp: boolean; hostedUi: boolean; mailbox: Mailbox | undefined; mailboxOpen: boolean; revealExistingAccounts: boolean };
   languages: Locale[];
   locale: ((req: Request) => Locale | undefined) | undefined;
   afterSignIn: CognitoAuthOptions['afterSignIn'];
@@ -155,6 +160,7 @@ const schema = z.strictObject({
     nonce: z.boolean().optional(),
     timeoutMs: z.number().int().min(100).max(60_000).optional(),
     client: z.custom((v) => typeof (v as { send?: unknown })?.send === 'function', 'must be a CognitoIdentityProviderClient').optional(),
+    contextData: z.boolean().optional(),
   }),
   session: z
     .strictObject({
@@ -173,6 +179,7 @@ const schema = z.strictObject({
       hostedUi: z.boolean().optional(),
       mailbox: z.custom<Mailbox>((v) => typeof (v as { read?: unknown })?.read === 'function', 'must be a mailbox').optional(),
       mailboxOpen: z.boolean().optional(),
+      revealExistingAccounts: z.boolean().optional(),
     })
     .optional(),
   languages: z.array(z.enum(LOCALES)).min(1).optional(),
@@ -193,6 +200,7 @@ const schema = z.strictObject({
       perIpPerMinute: positive.optional(),
       signInStartsPerMinute: positive.optional(),
       mfaFailuresPerEmail: positive.optional(),
+      codeFailuresPerAccount: positive.optional(),
       store: fn.optional(),
     })
     .optional(),
@@ -270,6 +278,7 @@ export function resolveOptions(input: CognitoAuthOptions): ResolvedOptions {
       // The offline mailbox exists only on the emulator outside production, whatever a caller passes.
       mailbox: o.cognito.endpoint !== undefined && !production ? o.pages?.mailbox : undefined,
       mailboxOpen: o.pages?.mailboxOpen ?? false,
+      revealExistingAccounts: o.pages?.revealExistingAccounts ?? false,
     },
     languages: o.languages ?? [...LOCALES],
     locale: o.locale,
@@ -288,6 +297,7 @@ export function resolveOptions(input: CognitoAuthOptions): ResolvedOptions {
       perIpPerMinute: o.rateLimits?.perIpPerMinute ?? 30,
       signInStartsPerMinute: o.rateLimits?.signInStartsPerMinute ?? 30,
       mfaFailuresPerEmail: o.rateLimits?.mfaFailuresPerEmail ?? 10,
+      codeFailuresPerAccount: o.rateLimits?.codeFailuresPerAccount ?? 10,
       store: o.rateLimits?.store,
     },
     logger: o.logger ?? SILENT_LOGGER,

@@ -47,6 +47,7 @@ describe('Cognito unreachable or slow', () => {
       apiEndpoint: hole.url,
       nonce: false,
       timeoutMs: 300,
+      contextData: false,
     };
   });
   after(() => hole.close());

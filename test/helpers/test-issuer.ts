@@ -144,6 +144,7 @@ export async function startTestIssuer(options: { nonce?: boolean } = {}): Promis
       apiEndpoint: url,
       nonce: options.nonce ?? false,
       timeoutMs: 2000,
+      contextData: false,
     },
     forge: (f) => {
       forgery = f;

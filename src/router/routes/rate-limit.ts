@@ -37,6 +37,8 @@ export interface RateLimits {
   signInStartsPerMinute: number;
   /** Wrong two-step codes allowed per account per hour, from all client IPs together. */
   mfaFailuresPerEmail: number;
+  /** Wrong e-mail verification and password-reset codes allowed per account per hour, from all client IPs together. */
+  codeFailuresPerAccount: number;
 }
 
 /** Makes the store of one limiter; `name` tells the limiters' counts apart. */
@@ -150,8 +152,14 @@ class SharedRedisStore extends RedisStore {
 
   private async ensureScripts(): Promise<void> {
     const failed = async (sha: Promise<string>) => sha.then(() => false, () => true);
-    if (await failed(this.incrementScriptSha)) this.incrementScriptSha = this.loadIncrementScript();
-    if (await failed(this.getScriptSha)) this.getScriptSha = this.loadGetScript();
+    // A load started here may fail while no operation awaits it (get() awaits only its own script):
+    // mark it handled, so that an unreachable Redis is a 503, never an unhandled rejection.
+    const handled = (sha: Promise<string>) => {
+      sha.catch(() => undefined);
+      return sha;
+    };
+    if (await failed(this.incrementScriptSha)) this.incrementScriptSha = handled(this.loadIncrementScript());
+    if (await failed(this.getScriptSha)) this.getScriptSha = handled(this.loadGetScript());
   }
 }
 

@@ -4,7 +4,7 @@ import { AppError } from '../../errors';
 import { emptyForm, fields, keepValues, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps } from './forms';
 
 /** Sign-up, e-mail confirmation, and sending the code again. */
-export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limiters' | 'urls'>): Router {
+export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limiters' | 'urls'> & { revealExistingAccounts: boolean }): Router {
   const router = Router();
   const { users, limiters, urls } = deps;
   router.use('/signup', limiters.perIp);
