@@ -8,6 +8,7 @@ import {
   SecretValue,
   Stack,
   type StackProps,
+  Token,
   aws_cognito as cognito,
   aws_iam as iam,
 } from 'aws-cdk-lib';
@@ -47,6 +48,12 @@ export class CognitoStack extends Stack {
     validateFeaturePlan(props);
     validateSignIn(props);
     const authFlows = authFlowsOf(props);
+    // The CDK CLI takes the region from AWS_REGION or the profile, and falls back to us-east-1 silently.
+    Annotations.of(this).addInfo(
+      Token.isUnresolved(this.region)
+        ? 'No region: the stack deploys to the region of your AWS profile (AWS_REGION overrides it; us-east-1 if neither is set).'
+        : `The stack deploys to ${this.region} (AWS_REGION, or your AWS profile's region; us-east-1 if neither is set).`,
+    );
 
     const appBaseUrl = new CfnParameter(this, 'AppBaseUrl', {
       type: 'String',

@@ -37,6 +37,8 @@ export function validateFeaturePlan(options: Pick<StackOptions, 'featurePlan' | 
  * What each sign-in setting needs from the pool:
  * - threat protection (`UserPoolAddOns`) is a Plus-plan feature
  *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-userpooladdons.html);
+ * - refresh-token rotation came to the Essentials and Plus plans
+ *   (https://aws.amazon.com/about-aws/whats-new/2025/04/amazon-cognito-refresh-token-rotation/);
  * - choice-based sign-in (`SignInPolicy`) needs Essentials or Plus
  *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-signinpolicy.html),
  *   and keeps the password: CDK's own `AllowedFirstAuthFactors` refuses to switch it off
@@ -47,6 +49,9 @@ export function validateFeaturePlan(options: Pick<StackOptions, 'featurePlan' | 
 export function validateSignIn(options: StackOptions): void {
   if (options.threatProtection && options.featurePlan !== 'PLUS') {
     throw new Error(`threatProtection needs the Plus plan: add -c featurePlan=PLUS (the pool is ${options.featurePlan})`);
+  }
+  if (options.refreshTokenRotation && options.featurePlan === 'LITE') {
+    throw new Error('refreshTokenRotation needs the Essentials or Plus plan: use -c featurePlan=ESSENTIALS');
   }
   const choice = options.choiceBasedSignIn;
   if (!choice) return;

@@ -126,9 +126,21 @@ describe('CognitoStack: refresh-token rotation', () => {
     });
     assert.equal(client().RefreshTokenRotation, undefined);
   });
+
+  it('drops ALLOW_REFRESH_TOKEN_AUTH with rotation, which AWS says cannot be used together', () => {
+    assert.deepEqual(client({ refreshTokenRotation: { retryGracePeriodSeconds: 10 } }).ExplicitAuthFlows, ['ALLOW_USER_PASSWORD_AUTH']);
+  });
+
+  it('refuses rotation on the Lite plan', () => {
+    assert.throws(() => synth({ featurePlan: 'LITE', hostedUi: 'classic', refreshTokenRotation: { retryGracePeriodSeconds: 10 } }), /Essentials or Plus/);
+  });
 });
 
 describe('CognitoStack: what the deployer needs', () => {
+  it('says at synth which region the stack deploys to', () => {
+    Annotations.fromStack(synthStack().stack).hasInfo('*', Match.stringLikeRegexp('deploys to ap-northeast-1 '));
+  });
+
   it("says at synth that SES sending needs Cognito's service-linked role (iam:CreateServiceLinkedRole)", () => {
     Annotations.fromStack(synthStack({ ses: SES }).stack).hasInfo('*', Match.stringLikeRegexp('iam:CreateServiceLinkedRole'));
     Annotations.fromStack(synthStack().stack).hasNoInfo('*', Match.stringLikeRegexp('iam:CreateServiceLinkedRole'));

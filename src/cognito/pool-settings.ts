@@ -151,7 +151,7 @@ export function buildUserPoolMfaConfigInput(
   };
 }
 
-/** The sign-in flows the app client allows, one switch each (`ALLOW_REFRESH_TOKEN_AUTH` is always on). */
+/** The sign-in flows the app client allows, one switch each (refresh is on unless rotation replaces it). */
 export interface AuthFlowSettings {
   /** `ALLOW_ADMIN_USER_PASSWORD_AUTH`: `AdminInitiateAuth` from the server, authorized by its IAM credentials. */
   adminUserPassword: boolean;
@@ -208,7 +208,9 @@ export interface UserPoolClientOptions {
   authFlows?: Partial<AuthFlowSettings>;
   /**
    * Refresh-token rotation: each refresh (`GetTokensFromRefreshToken`) also returns a new refresh token,
-   * and the old one keeps working for the grace period (0–60 s); `REFRESH_TOKEN_AUTH` stops working.
+   * and the old one keeps working for the grace period (0–60 s). `ALLOW_REFRESH_TOKEN_AUTH` goes: AWS
+   * says rotation "isn't compatible" with `REFRESH_TOKEN_AUTH` and the flow must be off
+   * (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-refresh-token.html#using-the-refresh-token-rotation).
    */
   refreshTokenRotation?: { retryGracePeriodSeconds: number };
   /**
@@ -218,12 +220,15 @@ export interface UserPoolClientOptions {
   propagateUserContextData?: boolean;
 }
 
-/** `ExplicitAuthFlows` for the given switches: refresh always, then each sign-in flow that is on. */
-export function explicitAuthFlows(flows: Partial<AuthFlowSettings> = {}): ExplicitAuthFlowsType[] {
+/**
+ * `ExplicitAuthFlows` for the given switches: refresh (unless refresh-token rotation replaces it with
+ * `GetTokensFromRefreshToken`, which needs no flow), then each sign-in flow that is on.
+ */
+export function explicitAuthFlows(flows: Partial<AuthFlowSettings> = {}, options: { rotation?: boolean } = {}): ExplicitAuthFlowsType[] {
   const on = { ...DEFAULT_AUTH_FLOWS, ...flows };
   return [
     // Token refresh: the app renews a session's access token with its refresh token.
-    'ALLOW_REFRESH_TOKEN_AUTH',
+    ...(options.rotation ? [] : (['ALLOW_REFRESH_TOKEN_AUTH'] as const)),
     // AdminInitiateAuth ADMIN_USER_PASSWORD_AUTH: the server signs in with its own IAM credentials.
     ...(on.adminUserPassword ? (['ALLOW_ADMIN_USER_PASSWORD_AUTH'] as const) : []),
     // InitiateAuth USER_PASSWORD_AUTH: the custom sign-in page, which gets the SOFTWARE_TOKEN_MFA challenge
@@ -251,7 +256,7 @@ export function buildUserPoolClientInput(
     ClientName: CLIENT_NAME,
     GenerateSecret: true,
     // The Hosted UI needs none of these (it runs its own flows); SRP and custom (Lambda) auth are not used.
-    ExplicitAuthFlows: explicitAuthFlows(options.authFlows),
+    ExplicitAuthFlows: explicitAuthFlows(options.authFlows, { rotation: options.refreshTokenRotation !== undefined }),
     PreventUserExistenceErrors: 'ENABLED',
     EnableTokenRevocation: true,
     ...(options.propagateUserContextData ? { EnablePropagateAdditionalUserContextData: true } : {}),
