@@ -34,16 +34,23 @@ export function userPoolClientProps(input: CreateUserPoolClientCommandInput): co
 }
 
 /**
- * `CfnUserPool` MFA properties from the app's SetUserPoolMfaConfig input: CloudFormation sets the mode and
- * the enabled factors on the pool itself (`MfaConfiguration`, `EnabledMfas`).
+ * `CfnUserPool` MFA properties from the app's SetUserPoolMfaConfig input: CloudFormation sets the mode, the
+ * enabled factors and the passkey settings on the pool itself (`MfaConfiguration`, `EnabledMfas`,
+ * `WebAuthnRelyingPartyID`, `WebAuthnUserVerification`: see the AWS::Cognito::UserPool reference,
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html).
  */
 export function userPoolMfaProps(
   input: SetUserPoolMfaConfigCommandInput,
-): Pick<cognito.CfnUserPoolProps, 'mfaConfiguration' | 'enabledMfas'> {
+): Pick<cognito.CfnUserPoolProps, 'mfaConfiguration' | 'enabledMfas' | 'webAuthnRelyingPartyId' | 'webAuthnUserVerification'> {
   const enabledMfas = [
     ...(input.SmsMfaConfiguration ? ['SMS_MFA'] : []),
     ...(input.SoftwareTokenMfaConfiguration?.Enabled ? ['SOFTWARE_TOKEN_MFA'] : []),
     ...(input.EmailMfaConfiguration ? ['EMAIL_OTP'] : []),
   ];
-  return { mfaConfiguration: input.MfaConfiguration, enabledMfas };
+  const webAuthn = input.WebAuthnConfiguration;
+  return {
+    mfaConfiguration: input.MfaConfiguration,
+    enabledMfas,
+    ...(webAuthn ? { webAuthnRelyingPartyId: webAuthn.RelyingPartyId, webAuthnUserVerification: webAuthn.UserVerification } : {}),
+  };
 }

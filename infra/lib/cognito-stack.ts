@@ -8,6 +8,7 @@ import {
   SecretValue,
   Stack,
   type StackProps,
+  Token,
   aws_cognito as cognito,
   aws_iam as iam,
 } from 'aws-cdk-lib';
@@ -16,59 +17,27 @@ import {
   buildUserPoolClientInput,
   buildUserPoolInput,
   buildUserPoolMfaConfigInput,
+  DEFAULT_AUTH_FLOWS,
+  serverIamActions,
+  type AuthFlowSettings,
   type SesEmailSender,
 } from '../../src/cognito/pool-settings';
 import { userPoolClientProps, userPoolMfaProps, userPoolProps } from './cfn-props';
 import { developmentEnvFile, productionEnvFile, type PoolEnv } from './env-files';
-import type { GoogleOptions, HostedUiDomain, SesOptions, StackOptions } from './stack-options';
+import type { GoogleOptions, SesOptions, StackOptions } from './stack-options';
+import { validateDomain, validateFeaturePlan, validateSignIn } from './validate-options';
 
 export type { HostedUiDomain } from './stack-options';
 
 export interface CognitoStackProps extends StackProps, StackOptions {}
 
-/**
- * The IAM-authorized Cognito calls the app server makes (all on this pool), so its role gets exactly these.
- * Everything else it calls (SignUp, InitiateAuth, ChangePassword, …) is authorized by the client secret or
- * the user's own access token, not by IAM.
- */
-export const APP_SERVER_ACTIONS = [
-  // Sign-out everywhere: ends every session of the user, also where the access token is gone.
-  'cognito-idp:AdminUserGlobalSignOut',
-  // Password reset by code: finds the account whose sessions end (the reset itself needs no IAM).
-  'cognito-idp:AdminGetUser',
-  // The password policy shown and checked on the sign-up, reset, change and new-password pages.
-  'cognito-idp:DescribeUserPool',
-] as const;
-
 /** The provider name Cognito gives Google; the app's IdP button setting uses the same name. */
 export const GOOGLE_PROVIDER_NAME = 'Google';
 
-/**
- * Checks a custom domain's certificate before anything is created: Cognito's Hosted UI sits behind
- * CloudFront, so the ACM certificate must be in us-east-1 (the original walkthrough warns of it too), whatever the pool's region.
- */
-export function validateDomain(domain: HostedUiDomain): void {
-  if (domain.kind === 'prefix') {
-    if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(domain.prefix) || /aws|amazon|cognito/.test(domain.prefix)) {
-      throw new Error(`domainPrefix "${domain.prefix}": lower-case letters, digits and hyphens, not containing aws, amazon or cognito`);
-    }
-    return;
-  }
-  // arn:aws:acm:<region>:<account>:certificate/<id>
-  const [, partition, service, region] = domain.certificateArn.split(':');
-  if (!partition?.startsWith('aws') || service !== 'acm') {
-    throw new Error(`certificateArn "${domain.certificateArn}" is not an ACM certificate ARN`);
-  }
-  if (region !== 'us-east-1') {
-    throw new Error(`certificateArn is in ${region}: a Cognito custom domain needs an ACM certificate in us-east-1 (N. Virginia)`);
-  }
-}
-
-/** Managed Login (version 2) is part of the Essentials and Plus plans; Lite has only the classic Hosted UI. */
-export function validateFeaturePlan(options: Pick<StackOptions, 'featurePlan' | 'hostedUi'>): void {
-  if (options.featurePlan === 'LITE' && options.hostedUi === 'managed-login') {
-    throw new Error('featurePlan LITE has no Managed Login: use -c featurePlan=ESSENTIALS (or PLUS), or add -c hostedUi=classic');
-  }
+/** The sign-in flows the client allows: the password flows as configured, `USER_AUTH` with choice-based sign-in. */
+export function authFlowsOf(options: Pick<StackOptions, 'passwordFlows' | 'choiceBasedSignIn'>): AuthFlowSettings {
+  const password = options.passwordFlows ?? DEFAULT_AUTH_FLOWS;
+  return { adminUserPassword: password.adminUserPassword, userPassword: password.userPassword, userAuth: options.choiceBasedSignIn !== undefined };
 }
 
 /** The app's user pool, app client and Hosted UI domain, with every value the app's `.env` needs as outputs. */
@@ -77,6 +46,14 @@ export class CognitoStack extends Stack {
     super(scope, id, props);
     validateDomain(props.domain);
     validateFeaturePlan(props);
+    validateSignIn(props);
+    const authFlows = authFlowsOf(props);
+    // The CDK CLI takes the region from AWS_REGION or the profile, and falls back to us-east-1 silently.
+    Annotations.of(this).addInfo(
+      Token.isUnresolved(this.region)
+        ? 'No region: the stack deploys to the region of your AWS profile (AWS_REGION overrides it; us-east-1 if neither is set).'
+        : `The stack deploys to ${this.region} (AWS_REGION, or your AWS profile's region; us-east-1 if neither is set).`,
+    );
 
     const appBaseUrl = new CfnParameter(this, 'AppBaseUrl', {
       type: 'String',
@@ -86,13 +63,26 @@ export class CognitoStack extends Stack {
     });
 
     const pool = new cognito.CfnUserPool(this, 'UserPool', {
-      ...userPoolProps(buildUserPoolInput({ sesSender: props.ses && this.sesSender(props.ses) })),
-      ...userPoolMfaProps(buildUserPoolMfaConfigInput('')),
+      ...userPoolProps(
+        buildUserPoolInput({
+          sesSender: props.ses && this.sesSender(props.ses),
+          firstAuthFactors: props.choiceBasedSignIn?.firstAuthFactors,
+          threatProtection: props.threatProtection,
+        }),
+      ),
+      ...userPoolMfaProps(buildUserPoolMfaConfigInput('', { webAuthn: props.choiceBasedSignIn?.webAuthn })),
       userPoolTier: props.featurePlan,
     });
-    // People's accounts outlive the stack: kept on delete and on replacement (deletion protection is on too),
-    // but removed when its own creation rolls back, so a failed first deploy leaves no orphan pool per retry.
+    // People's accounts outlive the stack: kept on delete and on replacement. CloudFormation would delete it
+    // when its own creation rolls back, but deletion protection (on, from pool-settings.ts) refuses that:
+    // a failed first deploy ends in ROLLBACK_FAILED, and docs/real-cognito.md gives the way out.
     pool.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
+    if (props.ses) {
+      Annotations.of(this).addInfo(
+        'Cognito sends through SES with its service-linked role AWSServiceRoleForAmazonCognitoIdpEmailService: ' +
+          'the first deploy that sets it up needs iam:CreateServiceLinkedRole (docs/real-cognito.md, "Who may deploy").',
+      );
+    }
 
     const google = props.google && this.googleProvider(pool, props.google);
     const client = new cognito.CfnUserPoolClient(
@@ -102,17 +92,29 @@ export class CognitoStack extends Stack {
         buildUserPoolClientInput(pool.ref, appBaseUrl.valueAsString, {
           otherOrigins: props.devOrigin ? [props.devOrigin] : [],
           identityProviders: google ? [GOOGLE_PROVIDER_NAME] : [],
+          mountPath: props.mountPath,
+          afterSignOutTo: props.afterSignOutTo,
+          authFlows,
+          refreshTokenRotation: props.refreshTokenRotation,
+          propagateUserContextData: props.userContextData,
         }),
       ),
     );
     // The client may name the provider only once it exists.
     if (google) client.addResourceDependency(google);
+    if (!authFlows.adminUserPassword && !authFlows.userPassword && !authFlows.userAuth) {
+      Annotations.of(this).addWarningV2(
+        'cognito-express:no-server-sign-in-flow',
+        'The app client allows no server-side sign-in flow (adminPasswordAuth, userPasswordAuth and firstAuthFactors are all off): ' +
+          "the package's own sign-in page cannot sign anyone in; only the Hosted UI can.",
+      );
+    }
 
     const hostedUiDomain = this.hostedUiDomain(pool, client, props);
 
     const appPolicy = new iam.ManagedPolicy(this, 'AppServerPolicy', {
       description: 'Attach to the role the app server runs as: the IAM-authorized Cognito calls it makes',
-      statements: [new iam.PolicyStatement({ actions: [...APP_SERVER_ACTIONS], resources: [pool.attrArn] })],
+      statements: [new iam.PolicyStatement({ actions: serverIamActions(authFlows), resources: [pool.attrArn] })],
     });
 
     const poolEnv: PoolEnv = {
@@ -128,6 +130,9 @@ export class CognitoStack extends Stack {
       CognitoClientId: { value: client.ref, description: 'COGNITO_CLIENT_ID' },
       CognitoDomain: { value: hostedUiDomain, description: 'COGNITO_DOMAIN' },
       AppBaseUrlOut: { value: appBaseUrl.valueAsString, description: 'APP_BASE_URL' },
+      // What the client accepts, to compare with the redirect_uri and logout_uri the app sends.
+      CallbackUrls: { value: Fn.join(',', client.callbackUrLs ?? []), description: 'The callback URLs the app client accepts' },
+      SignOutUrls: { value: Fn.join(',', client.logoutUrLs ?? []), description: 'The sign-out URLs the app client accepts' },
       // The secret stays out of the outputs (anyone who can read the stack could read it): fetch it once.
       CognitoClientSecretCommand: {
         value: Fn.join('', [

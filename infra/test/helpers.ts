@@ -2,14 +2,10 @@ import assert from 'node:assert/strict';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CognitoStack, type CognitoStackProps } from '../lib/cognito-stack';
+import { readStackOptions } from '../lib/stack-options';
 
-/** The options a plain `cdk deploy -c domainPrefix=my-app-auth` gets. */
-export const DEFAULT_OPTIONS: Omit<CognitoStackProps, 'env'> = {
-  domain: { kind: 'prefix', prefix: 'my-app-auth' },
-  featurePlan: 'ESSENTIALS',
-  hostedUi: 'managed-login',
-  devOrigin: 'http://localhost:3000',
-};
+/** The options a plain `cdk deploy -c domainPrefix=my-app-auth` gets, read as `bin/app.ts` reads them. */
+export const DEFAULT_OPTIONS: Omit<CognitoStackProps, 'env'> = readStackOptions((key) => (key === 'domainPrefix' ? 'my-app-auth' : undefined));
 
 /** Synthesizes the stack in ap-northeast-1 with the default options, overridden by `options`. */
 export function synthStack(options: Partial<CognitoStackProps> = {}): { stack: CognitoStack; template: Template } {

@@ -38,7 +38,7 @@ describe('CognitoStack: the Hosted UI domain', () => {
       CustomDomainConfig: { CertificateArn: CERTIFICATE },
       ManagedLoginVersion: 2,
     });
-    template.hasOutput('DnsAliasTarget', {});
+    template.hasOutput('DnsAliasTarget', { Value: { 'Fn::GetAtt': ['HostedUiDomain', 'CloudFrontDistribution'] } });
     assert.match(outputText(template, 'EnvFileProduction'), /^COGNITO_DOMAIN=auth\.example\.com$/m);
   });
 

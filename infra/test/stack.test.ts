@@ -8,9 +8,9 @@ import {
   buildUserPoolInput,
   OAUTH_SCOPES,
   PASSWORD_POLICY,
+  SERVER_IAM_ACTIONS,
   VERIFICATION_EMAIL,
 } from '../../src/cognito/pool-settings';
-import { APP_SERVER_ACTIONS } from '../lib/cognito-stack';
 import { only, outputText, synth } from './helpers';
 
 describe('CognitoStack: the user pool', () => {
@@ -38,10 +38,11 @@ describe('CognitoStack: the user pool', () => {
     });
   });
 
-  it('keeps the pool on update and delete, but not when its own creation rolls back', () => {
+  it('keeps the pool on update and delete, and protects it from deletion (a failed first create cannot remove it)', () => {
     const pool = only(synth(), 'AWS::Cognito::UserPool');
     assert.equal(pool.DeletionPolicy, 'RetainExceptOnCreate');
     assert.equal(pool.UpdateReplacePolicy, 'Retain');
+    assert.equal(pool.Properties.DeletionProtection, 'ACTIVE');
   });
 
   it("sends through Cognito's default sender with Cognito's own text unless SES is configured", () => {
@@ -123,11 +124,19 @@ describe('CognitoStack: the app client', () => {
 describe('CognitoStack: outputs', () => {
   it("outputs every value of the app's .env, and never the client secret itself", () => {
     const template = synth();
-    for (const name of [
-      'CognitoRegion', 'CognitoUserPoolId', 'CognitoClientId', 'CognitoDomain', 'AppBaseUrlOut',
-      'CognitoClientSecretCommand', 'EnvFileDevelopment', 'EnvFileProduction',
-    ]) {
-      template.hasOutput(name, {});
+    const expected: Record<string, string> = {
+      CognitoRegion: 'ap-northeast-1',
+      CognitoUserPoolId: '<UserPool>',
+      CognitoClientId: '<AppClient>',
+      CognitoDomain: 'my-app-auth.auth.ap-northeast-1.amazoncognito.com',
+      AppBaseUrlOut: '<AppBaseUrl>',
+      CognitoClientSecretCommand:
+        'aws cognito-idp describe-user-pool-client --region ap-northeast-1 --user-pool-id <UserPool> --client-id <AppClient> ' +
+        '--query UserPoolClient.ClientSecret --output text',
+    };
+    for (const [name, value] of Object.entries(expected)) assert.equal(outputText(template, name), value, name);
+    for (const name of ['EnvFileDevelopment', 'EnvFileProduction']) {
+      assert.match(outputText(template, name), /^COGNITO_USER_POOL_ID=<UserPool>$/m, name);
     }
     assert.ok(!JSON.stringify(template.toJSON()).includes('ClientSecret"]'), 'no Fn::GetAtt of the client secret');
   });
@@ -174,38 +183,53 @@ describe('CognitoStack: outputs', () => {
   });
 });
 
+/** The IAM-authorized commands (`Admin*`, `Describe*`, `List*`) the package's source sends, outside the emulator-only code. */
+function iamCommandsInSource(): Set<string> {
+  const src = path.resolve(__dirname, '../../src');
+  const emulatorOnly = new Set(['cognito/provision.ts', 'cognito/emulator.ts', 'cognito/emulator-checks.ts']);
+  const used = new Set<string>();
+  for (const file of fs.readdirSync(src, { recursive: true, encoding: 'utf8' })) {
+    const relative = file.split(path.sep).join('/');
+    if (!relative.endsWith('.ts') || emulatorOnly.has(relative) || relative.startsWith('testing/')) continue;
+    for (const match of fs.readFileSync(path.join(src, file), 'utf8').matchAll(/new ((?:Admin|Describe|List)\w+)Command\b/g)) {
+      used.add(`cognito-idp:${match[1]}`);
+    }
+  }
+  return used;
+}
+
+/** The actions of the one statement of AppServerPolicy, checking that it is on this pool only. */
+function policyActions(template: ReturnType<typeof synth>): string[] {
+  const statements = (only(template, 'AWS::IAM::ManagedPolicy').Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement;
+  assert.equal(statements.length, 1);
+  assert.equal(statements[0]?.Effect, 'Allow');
+  assert.deepEqual(statements[0]?.Resource, { 'Fn::GetAtt': ['UserPool', 'Arn'] });
+  return ([] as string[]).concat(statements[0]?.Action as string | string[]);
+}
+
 describe('CognitoStack: IAM for the app server', () => {
   it('grants exactly the Admin*/Describe* calls the app makes, on this pool only', () => {
-    synth().hasResourceProperties('AWS::IAM::ManagedPolicy', {
-      PolicyDocument: {
-        Statement: [
-          {
-            Action: [
-              'cognito-idp:AdminUserGlobalSignOut',
-              'cognito-idp:AdminGetUser',
-              'cognito-idp:DescribeUserPool',
-            ],
-            Effect: 'Allow',
-            Resource: { 'Fn::GetAtt': ['UserPool', 'Arn'] },
-          },
-        ],
-      },
-    });
+    assert.deepEqual(policyActions(synth()), [
+      'cognito-idp:AdminUserGlobalSignOut',
+      'cognito-idp:AdminGetUser',
+      'cognito-idp:DescribeUserPool',
+    ]);
   });
 
-  it("covers every IAM-authorized command in the app's source (outside the emulator-only provisioning)", () => {
-    const src = path.resolve(__dirname, '../../src');
-    const emulatorOnly = new Set(['cognito/provision.ts', 'cognito/emulator.ts', 'cognito/emulator-checks.ts']);
-    const used = new Set<string>();
-    for (const file of fs.readdirSync(src, { recursive: true, encoding: 'utf8' })) {
-      const relative = file.split(path.sep).join('/');
-      if (!relative.endsWith('.ts') || emulatorOnly.has(relative) || relative.startsWith('testing/')) continue;
-      for (const match of fs.readFileSync(path.join(src, file), 'utf8').matchAll(/new ((?:Admin|Describe|List)\w+)Command\b/g)) {
-        used.add(`cognito-idp:${match[1]}`);
-      }
-    }
+  it("grants, with the default flows, exactly the IAM-authorized commands in the app's source (outside the emulator)", () => {
+    const used = iamCommandsInSource();
     assert.ok(used.size > 0, 'found the app source');
-    for (const action of used) assert.ok((APP_SERVER_ACTIONS as readonly string[]).includes(action), `${action} is in AppServerPolicy`);
+    assert.deepEqual(new Set(policyActions(synth())), used);
+  });
+
+  it('lists every IAM-authorized command of the source in SERVER_IAM_ACTIONS, the list the policy is built from', () => {
+    const listed = new Set<string>(Object.values(SERVER_IAM_ACTIONS).flat());
+    for (const action of iamCommandsInSource()) assert.ok(listed.has(action), `${action} is in SERVER_IAM_ACTIONS`);
+  });
+
+  it('adds the admin sign-in calls only where the client allows the admin password flow', () => {
+    const actions = policyActions(synth({ passwordFlows: { adminUserPassword: true, userPassword: false } }));
+    assert.deepEqual(actions, [...SERVER_IAM_ACTIONS.always, 'cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminRespondToAuthChallenge']);
   });
 
   it('outputs the policy ARN to attach to the app server role', () => {

@@ -2,6 +2,7 @@ import type {
   CreateUserPoolClientCommandInput,
   CreateUserPoolCommandInput,
   EmailConfigurationType,
+  ExplicitAuthFlowsType,
   SetUserPoolMfaConfigCommandInput,
   VerificationMessageTemplateType,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -49,10 +50,27 @@ export interface SesEmailSender {
   configurationSet?: string;
 }
 
+/**
+ * The first factors a choice-based sign-in (`USER_AUTH`) can offer on this app's pages: the password, a
+ * one-time code by e-mail, a passkey. `SMS_OTP` is left out: the pool has no SMS set-up.
+ */
+export const FIRST_AUTH_FACTORS = ['PASSWORD', 'EMAIL_OTP', 'WEB_AUTHN'] as const;
+export type FirstAuthFactor = (typeof FIRST_AUTH_FACTORS)[number];
+
+/** Threat protection's mode for standard sign-ins (`UserPoolAddOns.AdvancedSecurityMode`; Plus plan only). */
+export type ThreatProtectionMode = 'AUDIT' | 'ENFORCED';
+
 /** Options of the pool that depend on the deployment rather than on the app. */
 export interface UserPoolOptions {
   /** Send through SES (with the app's own verification text); omitted: Cognito's default sender. */
   sesSender?: SesEmailSender;
+  /**
+   * The first factors of choice-based sign-in (`Policies.SignInPolicy.AllowedFirstAuthFactors`); omitted:
+   * no sign-in policy, so Cognito's own (the password only). Needs the Essentials or Plus plan.
+   */
+  firstAuthFactors?: readonly FirstAuthFactor[];
+  /** Threat protection (adaptive authentication, compromised credentials); omitted: off. Needs the Plus plan. */
+  threatProtection?: ThreatProtectionMode;
 }
 
 /**
@@ -68,10 +86,14 @@ export function buildUserPoolInput(options: UserPoolOptions = {}): CreateUserPoo
     AutoVerifiedAttributes: ['email'],
     // A changed address becomes the sign-in address only once its code is entered (docs/email.md).
     UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
-    Policies: { PasswordPolicy: { ...PASSWORD_POLICY } },
+    Policies: {
+      PasswordPolicy: { ...PASSWORD_POLICY },
+      ...(options.firstAuthFactors ? { SignInPolicy: { AllowedFirstAuthFactors: [...options.firstAuthFactors] } } : {}),
+    },
     AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
     AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
     ...buildEmailSettings(options.sesSender),
+    ...(options.threatProtection ? { UserPoolAddOns: { AdvancedSecurityMode: options.threatProtection } } : {}),
     DeletionProtection: 'ACTIVE',
   };
 }
@@ -97,17 +119,79 @@ function buildEmailSettings(ses: SesEmailSender | undefined): {
   };
 }
 
+/** The passkey (WebAuthn) settings of the pool, set through SetUserPoolMfaConfig's `WebAuthnConfiguration`. */
+export interface WebAuthnSettings {
+  /**
+   * The relying party: the host name, or a registrable suffix of it, of the pages where the browser runs
+   * the WebAuthn ceremony (for this package's pages, the app's own host, e.g. `app.example.com`).
+   */
+  relyingPartyId: string;
+  /** `preferred` (Cognito's default) or `required` (only authenticators that verify the person). */
+  userVerification: 'preferred' | 'required';
+}
+
 /**
  * MFA optional, by authenticator app (TOTP) only: each user chooses to switch it on, and then signs in with
  * a code after the password (`SOFTWARE_TOKEN_MFA`). No SMS (it needs an SNS role and costs per message) and
  * no e-mail codes (they need SES and the Essentials plan). To require MFA for everyone, set `'ON'` here.
+ *
+ * @param options.webAuthn - the passkey relying party and user verification, where passkeys are offered.
  */
-export function buildUserPoolMfaConfigInput(userPoolId: string): SetUserPoolMfaConfigCommandInput {
+export function buildUserPoolMfaConfigInput(
+  userPoolId: string,
+  options: { webAuthn?: WebAuthnSettings } = {},
+): SetUserPoolMfaConfigCommandInput {
   return {
     UserPoolId: userPoolId,
     MfaConfiguration: 'OPTIONAL',
     SoftwareTokenMfaConfiguration: { Enabled: true },
+    ...(options.webAuthn
+      ? { WebAuthnConfiguration: { RelyingPartyId: options.webAuthn.relyingPartyId, UserVerification: options.webAuthn.userVerification } }
+      : {}),
   };
+}
+
+/** The sign-in flows the app client allows, one switch each (refresh is on unless rotation replaces it). */
+export interface AuthFlowSettings {
+  /** `ALLOW_ADMIN_USER_PASSWORD_AUTH`: `AdminInitiateAuth` from the server, authorized by its IAM credentials. */
+  adminUserPassword: boolean;
+  /** `ALLOW_USER_PASSWORD_AUTH`: `InitiateAuth` `USER_PASSWORD_AUTH`, authorized by the client secret alone. */
+  userPassword: boolean;
+  /** `ALLOW_USER_AUTH`: choice-based sign-in (`USER_AUTH`: password, e-mail code, passkey). */
+  userAuth: boolean;
+}
+
+/**
+ * The flows the package signs in with today: the custom pages call `InitiateAuth` (`USER_PASSWORD_AUTH`),
+ * which the emulator answers with the two-step code challenge too. When the server signs in on the admin
+ * API instead, switch `adminUserPassword` on here (and `userPassword` off unless a host keeps the public
+ * flow): the emulator and the CDK stack both follow.
+ */
+export const DEFAULT_AUTH_FLOWS: Readonly<AuthFlowSettings> = { adminUserPassword: false, userPassword: true, userAuth: false };
+
+/**
+ * The IAM-authorized Cognito calls the app server makes (all on its own pool), grouped by what needs them:
+ * the CDK stack grants exactly these to the app server's role. Everything else it calls (`SignUp`,
+ * `InitiateAuth`, `ChangePassword`, the passkey operations, …) is authorized by the client secret or the
+ * person's own access token, not by IAM. A test in `infra/test` checks the package's source against it.
+ */
+export const SERVER_IAM_ACTIONS = {
+  /** Called whichever sign-in flow the client allows. */
+  always: [
+    // Sign-out everywhere: ends every session of the user, also where the access token is gone.
+    'cognito-idp:AdminUserGlobalSignOut',
+    // Password reset by code: finds the account whose sessions end (the reset itself needs no IAM).
+    'cognito-idp:AdminGetUser',
+    // The password policy shown and checked on the sign-up, reset, change and new-password pages.
+    'cognito-idp:DescribeUserPool',
+  ],
+  /** Sign-in on the admin API, where the client allows `ALLOW_ADMIN_USER_PASSWORD_AUTH`. */
+  adminSignIn: ['cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminRespondToAuthChallenge'],
+} as const;
+
+/** The IAM actions the app server needs with these sign-in flows (see {@link SERVER_IAM_ACTIONS}). */
+export function serverIamActions(flows: Pick<AuthFlowSettings, 'adminUserPassword'>): string[] {
+  return [...SERVER_IAM_ACTIONS.always, ...(flows.adminUserPassword ? SERVER_IAM_ACTIONS.adminSignIn : [])];
 }
 
 /** Options of the app client that depend on the deployment rather than on the app. */
@@ -118,6 +202,41 @@ export interface UserPoolClientOptions {
   identityProviders?: readonly string[];
   /** Where the app mounts `cognitoAuth()` (default `/`): the callback URL is under it. */
   mountPath?: string;
+  /** The router's `afterSignOutTo` (default `/`): where Cognito's `/logout` sends the browser back to. */
+  afterSignOutTo?: string;
+  /** The sign-in flows the client allows; each one left out keeps its {@link DEFAULT_AUTH_FLOWS} value. */
+  authFlows?: Partial<AuthFlowSettings>;
+  /**
+   * Refresh-token rotation: each refresh (`GetTokensFromRefreshToken`) also returns a new refresh token,
+   * and the old one keeps working for the grace period (0–60 s). `ALLOW_REFRESH_TOKEN_AUTH` goes: AWS
+   * says rotation "isn't compatible" with `REFRESH_TOKEN_AUTH` and the flow must be off
+   * (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-refresh-token.html#using-the-refresh-token-rotation).
+   */
+  refreshTokenRotation?: { retryGracePeriodSeconds: number };
+  /**
+   * Lets the app send the visitor's IP address in `UserContextData` on the public API, for threat
+   * protection (`EnablePropagateAdditionalUserContextData`; only on a client with a secret).
+   */
+  propagateUserContextData?: boolean;
+}
+
+/**
+ * `ExplicitAuthFlows` for the given switches: refresh (unless refresh-token rotation replaces it with
+ * `GetTokensFromRefreshToken`, which needs no flow), then each sign-in flow that is on.
+ */
+export function explicitAuthFlows(flows: Partial<AuthFlowSettings> = {}, options: { rotation?: boolean } = {}): ExplicitAuthFlowsType[] {
+  const on = { ...DEFAULT_AUTH_FLOWS, ...flows };
+  return [
+    // Token refresh: the app renews a session's access token with its refresh token.
+    ...(options.rotation ? [] : (['ALLOW_REFRESH_TOKEN_AUTH'] as const)),
+    // AdminInitiateAuth ADMIN_USER_PASSWORD_AUTH: the server signs in with its own IAM credentials.
+    ...(on.adminUserPassword ? (['ALLOW_ADMIN_USER_PASSWORD_AUTH'] as const) : []),
+    // InitiateAuth USER_PASSWORD_AUTH: the custom sign-in page, which gets the SOFTWARE_TOKEN_MFA challenge
+    // (and Managed Login's own password form).
+    ...(on.userPassword ? (['ALLOW_USER_PASSWORD_AUTH'] as const) : []),
+    // USER_AUTH: choice-based sign-in (password, e-mail code, passkey).
+    ...(on.userAuth ? (['ALLOW_USER_AUTH'] as const) : []),
+  ];
 }
 
 /**
@@ -137,21 +256,19 @@ export function buildUserPoolClientInput(
     ClientName: CLIENT_NAME,
     GenerateSecret: true,
     // The Hosted UI needs none of these (it runs its own flows); SRP and custom (Lambda) auth are not used.
-    ExplicitAuthFlows: [
-      // Token refresh: the app renews a session's access token with its refresh token.
-      'ALLOW_REFRESH_TOKEN_AUTH',
-      // InitiateAuth USER_PASSWORD_AUTH: the custom sign-in page, which gets the SOFTWARE_TOKEN_MFA challenge
-      // (and Managed Login's own password form).
-      'ALLOW_USER_PASSWORD_AUTH',
-    ],
+    ExplicitAuthFlows: explicitAuthFlows(options.authFlows, { rotation: options.refreshTokenRotation !== undefined }),
     PreventUserExistenceErrors: 'ENABLED',
     EnableTokenRevocation: true,
+    ...(options.propagateUserContextData ? { EnablePropagateAdditionalUserContextData: true } : {}),
+    ...(options.refreshTokenRotation
+      ? { RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: options.refreshTokenRotation.retryGracePeriodSeconds } }
+      : {}),
     AllowedOAuthFlowsUserPoolClient: true,
     AllowedOAuthFlows: ['code'],
     AllowedOAuthScopes: [...OAUTH_SCOPES],
     SupportedIdentityProviders: ['COGNITO', ...(options.identityProviders ?? [])],
-    CallbackURLs: origins.map((origin) => callbackUrl(origin, options.mountPath)),
-    LogoutURLs: origins.map(signOutUrl),
+    CallbackURLs: origins.map((origin) => callbackUrlFor(origin, options.mountPath)),
+    LogoutURLs: origins.map((origin) => signOutUrlFor(origin, options.afterSignOutTo)),
     AccessTokenValidity: 60,
     IdTokenValidity: 60,
     RefreshTokenValidity: 30,
@@ -159,12 +276,20 @@ export function buildUserPoolClientInput(
   };
 }
 
-/** Where Cognito sends the browser back with the authorization code: `<origin><mount>/auth/callback`. */
-export function callbackUrl(appBaseUrl: string, mountPath = '/'): string {
-  return `${appBaseUrl}${mountPath.replace(/\/+$/, '')}/auth/callback`;
+/** The router's own path Cognito sends the browser back to, under its mount. The one place it is spelled. */
+export const CALLBACK_PATH = '/auth/callback';
+
+/**
+ * Where Cognito sends the browser back with the authorization code: `<origin><mount>/auth/callback`.
+ *
+ * @param mountPath - where the router is mounted: `/` (default), `/account` or `account/` alike.
+ */
+export function callbackUrlFor(appBaseUrl: string, mountPath = '/'): string {
+  const mount = mountPath.replace(/^\/+|\/+$/g, '');
+  return `${appBaseUrl.replace(/\/+$/, '')}${mount === '' ? '' : `/${mount}`}${CALLBACK_PATH}`;
 }
 
-/** Where Cognito's Hosted UI `/logout` sends the browser after sign-out. */
-export function signOutUrl(appBaseUrl: string): string {
-  return `${appBaseUrl}/`;
+/** Where Cognito's Hosted UI `/logout` sends the browser after sign-out: `<origin><afterSignOutTo>`. */
+export function signOutUrlFor(appBaseUrl: string, afterSignOutTo = '/'): string {
+  return `${appBaseUrl.replace(/\/+$/, '')}${afterSignOutTo}`;
 }
