@@ -5,7 +5,7 @@ import { freshTokens, type GuardOptions, type RequireAuth } from '../auth/requir
 import { safeReturnTo } from '../auth/return-to';
 import { peekState, signedInOf } from '../auth/session-state';
 import type { CognitoUser, SessionTokens } from '../auth/session-user';
-import { endSession, type SessionControl } from '../auth/start-session';
+import { endSession, enterRouter, type SessionControl } from '../auth/start-session';
 import type { TokenRefresher } from '../auth/token-refresh';
 import type { CognitoSettings } from '../cognito/settings';
 import { signOutAtCognito } from '../cognito/sign-out';
@@ -73,15 +73,16 @@ class RequestCognitoContext implements CognitoContext {
   }
 
   get user(): CognitoUser | undefined {
-    return signedInOf(this.#req)?.user;
+    return signedInOf(this.#req, this[DEPS].control.scope)?.user;
   }
 
   get claims(): Readonly<Record<string, unknown>> | undefined {
-    return signedInOf(this.#req) ? peekState(this.#req)?.claims : undefined;
+    const scope = this[DEPS].control.scope;
+    return signedInOf(this.#req, scope) ? peekState(this.#req, scope)?.claims : undefined;
   }
 
   isAuthenticated(): boolean {
-    return signedInOf(this.#req) !== undefined;
+    return signedInOf(this.#req, this[DEPS].control.scope) !== undefined;
   }
 
   async accessToken(): Promise<string | undefined> {
@@ -97,12 +98,12 @@ class RequestCognitoContext implements CognitoContext {
   }
 
   tokens(): CognitoTokens | undefined {
-    return signedInOf(this.#req)?.tokens;
+    return signedInOf(this.#req, this[DEPS].control.scope)?.tokens;
   }
 
   async signOut(): Promise<void> {
     const deps = this[DEPS];
-    await signOutAtCognito(deps.client, deps.settings, peekState(this.#req)?.tokens, logOf(this.#req));
+    await signOutAtCognito(deps.client, deps.settings, peekState(this.#req, deps.control.scope)?.tokens, logOf(this.#req));
     await endSession(this.#req, this.#res, deps.control);
   }
 
@@ -111,8 +112,12 @@ class RequestCognitoContext implements CognitoContext {
   }
 }
 
-/** Puts `req.cognito` on the request (cheap: one small object; everything is read when asked for). */
+/**
+ * Puts `req.cognito` on the request (cheap: one small object; everything is read when asked for). It
+ * answers for its own router's sign-in only, whichever router's context runs later on the request.
+ */
 export function attachContext(req: Request, res: Response, deps: ContextDeps): void {
+  enterRouter(req, deps.control);
   req.cognito = new RequestCognitoContext(req, res, deps);
 }
 

@@ -15,17 +15,16 @@ import { sidOf } from '../helpers/cookies';
 import { testEmulator } from '../helpers/emulator';
 import { codeFromEmulator, newEmail, submit } from '../helpers/forms';
 import { startTestRedis } from '../helpers/redis';
+import { storedSessions as allStoredSessions, type StoredSession } from '../helpers/sessions';
 import { createConfirmedUser, TEST_PASSWORD } from '../helpers/users';
 
 type Agent = ReturnType<TestApp['agent']>;
-type Stored = session.SessionData & { cognito?: { user?: unknown } };
+type Stored = StoredSession;
 
 const TEN_MINUTES = 10 * 60 * 1000;
 
 async function storedSessions(store: session.Store): Promise<Stored[]> {
-  return new Promise((resolve, reject) =>
-    store.all!((err, all) => (err ? reject(err) : resolve(Object.values(all ?? {}) as Stored[]))),
-  );
+  return Object.values(await allStoredSessions(store));
 }
 
 /** Milliseconds until the store lets the session go (the memory store follows the cookie's expiry). */

@@ -5,17 +5,16 @@ import { createClientDouble } from '../helpers/client-double';
 import { testEmulator } from '../helpers/emulator';
 import { submit } from '../helpers/forms';
 import { signInThroughHostedUi } from '../helpers/hosted-ui';
+import { storedSessions } from '../helpers/sessions';
 import { createConfirmedUser } from '../helpers/users';
 
 const MINUTE = 60_000;
 
 async function storedTokens(t: TestApp): Promise<{ accessToken: string; refreshToken: string }> {
-  const all = await new Promise<Record<string, { cognito?: { tokens?: { accessToken: string; refreshToken: string } } }>>((resolve, reject) =>
-    t.sessionStore.all!((err, s) => (err ? reject(err) : resolve(s as never))),
-  );
-  const withTokens = Object.values(all).filter((s) => s.cognito?.tokens);
+  const withTokens = Object.values(await storedSessions(t.sessionStore)).filter((s) => s.cognito?.tokens);
   expect(withTokens).to.have.length(1);
-  return withTokens[0]!.cognito!.tokens!;
+  const tokens = withTokens[0]!.cognito!.tokens!;
+  return { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken as string };
 }
 
 /**
