@@ -43,9 +43,13 @@ function escapeHtml(text: string): string {
  * own pages, 404 and error handler; the package mounted at /account on the host's session, `context()`
  * app-wide, a guarded dashboard and JSON API.
  */
-export function buildHostApp(cognito: CognitoLocal, options: Partial<CognitoAuthOptions> = {}): { app: express.Express; auth: CognitoAuth } {
+export function buildHostApp(
+  cognito: CognitoLocal,
+  options: Partial<CognitoAuthOptions> = {},
+  store: session.Store = new session.MemoryStore(),
+): { app: express.Express; auth: CognitoAuth } {
   const app = express();
-  app.use(session({ name: 'shop.sid', secret: HOST_SECRET, resave: false, saveUninitialized: false, store: new session.MemoryStore() }));
+  app.use(session({ name: 'shop.sid', secret: HOST_SECRET, resave: false, saveUninitialized: false, store }));
   const passport = new Passport();
   passport.use(new LocalStrategy((username, password, done) => done(null, password === 'shop-password' ? { shopId: username } : false)));
   passport.serializeUser((user, done) => done(null, (user as Express.User).shopId));
