@@ -151,8 +151,13 @@ describe('Hosted UI sign-in (against cognito-local)', () => {
       const journey = await startHostedUiSignIn(agent, user);
       const path = callbackPath(journey.callbackUrl as URL);
       await agent.get(path).expect(303);
+      const signedIn = await agent.get('/complete').expect(200);
       const replay = await agent.get(path);
       expect(replay.status).to.be.within(400, 499);
+      // Still the same sign-in: same page, same tokens (the replay neither ended nor replaced it).
+      expect((await agent.get('/complete').expect(200)).text.replace(/name="_csrf" value="[^"]*"/g, '')).to.equal(
+        signedIn.text.replace(/name="_csrf" value="[^"]*"/g, ''),
+      );
     });
 
     it('refuses an already used code even with a fresh state (the token endpoint says invalid_grant)', async () => {
