@@ -29,7 +29,8 @@ export interface CognitoContext {
   /**
    * An access token for calling APIs as the user: refreshed first when it expires within a minute (one
    * refresh shared by concurrent requests). Undefined when nobody is signed in, or when Cognito refused
-   * the refresh (the sign-in then ends).
+   * the refresh or answered it with another user's tokens (the sign-in then ends).
+   * @throws AppError `upstream_unavailable` while Cognito cannot be reached (the sign-in stays).
    */
   accessToken(): Promise<string | undefined>;
   /** The session's raw tokens and their expiry times (seconds since the epoch), or undefined. */
@@ -125,8 +126,9 @@ export function attachContext(req: Request, res: Response, deps: ContextDeps): v
 export interface RequiresAuthOptions extends GuardOptions {}
 
 /**
- * Lets only signed-in requests through. Signed out: a page request goes 303 to the sign-in page (of the
- * router whose `context()` ran) with `returnTo`, or to `signedOutTo`; a request that wants JSON (or with
+ * Lets only requests signed in at the router whose `context()` put `req.cognito` there (the last to run)
+ * through; with several routers, prefer each one's `auth.requiresAuth()`. Signed out: a page request goes
+ * 303 to that router's sign-in page with `returnTo`, or to `signedOutTo`; a request that wants JSON (or with
  * `json: true`) gets 401 `{ "error": "unauthenticated", "signInUrl": … }`. An access token near its
  * expiry is refreshed first. Needs `auth.context()` before it; `auth.requiresAuth()` brings its own.
  */
