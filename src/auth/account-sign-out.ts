@@ -59,9 +59,14 @@ export async function endAccountSessions(
   options: { except?: string | undefined; reason: string },
 ): Promise<{ ended: EndedSession[]; outcome: RevocationOutcome }> {
   const outcome: RevocationOutcome = { global: global.global, revoked: 0, failures: [...global.failures] };
+  const tried = new Set<string>();
   const revoke = async (tokens: Array<string | undefined>) => {
     if (global.global) return;
-    const done = await users.revokeRefreshTokens(tokens);
+    // Each token once: this session's own comes back in the list of the account's sessions.
+    const fresh = tokens.filter((token): token is string => token !== undefined && !tried.has(token));
+    fresh.forEach((token) => tried.add(token));
+    if (fresh.length === 0) return;
+    const done = await users.revokeRefreshTokens(fresh);
     outcome.revoked += done.revoked;
     outcome.failures.push(...done.failures);
   };
