@@ -51,6 +51,25 @@ describe('two routers in one app (on the host’s express-session, against the t
     await agent.get('/guarded/account').expect(303);
   });
 
+  it('keeps each router’s sign-in through the other’s sign-in and sign-out, and "sign out everywhere" still finds it', async () => {
+    const agent = supertest.agent(app);
+    expect((await cognito.signIn(agent, user)).status).to.equal(303);
+    // Signing in at /third gives the session a new id: /account's sign-in moves along, with its index entry.
+    const third = await agent.get('/third/login').expect(200);
+    const csrf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+    await agent.post('/third/login').type('form').send({ email: user.email, password: user.password, _csrf: csrf(third.text) }).expect(303);
+    expect((await agent.get('/who').expect(200)).body).to.include({ '/account': user.email, '/third': user.email });
+    const profile = await agent.get('/third/profile').expect(200);
+    await agent.post('/third/logout').type('form').send({ _csrf: csrf(profile.text) }).expect(303);
+    expect((await agent.get('/who').expect(200)).body).to.include({ '/account': user.email, '/third': null });
+    // Another browser of the same user ends every session of the account: this one too, under its new id.
+    const elsewhere = supertest.agent(app);
+    expect((await cognito.signIn(elsewhere, user)).status).to.equal(303);
+    const page = await elsewhere.get('/account/profile').expect(200);
+    await elsewhere.post('/account/profile/sign-out-everywhere').type('form').send({ _csrf: csrf(page.text) }).expect(303);
+    await agent.get('/guarded/account').expect(303);
+  });
+
   for (const wrong of ['/other', '/third', '/fourth']) {
     it(`a Hosted UI callback for /account delivered to ${wrong} neither signs in nor uses up the pending sign-in`, async () => {
       const agent = supertest.agent(app);
