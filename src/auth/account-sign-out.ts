@@ -3,7 +3,7 @@ import type { GlobalSignOutOutcome, RevocationOutcome } from '../cognito/sign-ou
 import type { UserService } from '../cognito/user-service';
 import type { EndedSession } from '../sessions/user-sessions';
 import { logOf } from './request-log';
-import { SESSION_KEY, type SessionTokens } from './session-user';
+import { stateOfStored, type SignInScope } from './session-state';
 import { endSessionsOf, type SessionControl } from './start-session';
 
 /** The account whose sessions end, and what this session holds of it. */
@@ -59,9 +59,14 @@ export async function endAccountSessions(
   options: { except?: string | undefined; reason: string },
 ): Promise<{ ended: EndedSession[]; outcome: RevocationOutcome }> {
   const outcome: RevocationOutcome = { global: global.global, revoked: 0, failures: [...global.failures] };
+  const tried = new Set<string>();
   const revoke = async (tokens: Array<string | undefined>) => {
     if (global.global) return;
-    const done = await users.revokeRefreshTokens(tokens);
+    // Each token once: this session's own comes back in the list of the account's sessions.
+    const fresh = tokens.filter((token): token is string => token !== undefined && !tried.has(token));
+    fresh.forEach((token) => tried.add(token));
+    if (fresh.length === 0) return;
+    const done = await users.revokeRefreshTokens(fresh);
     outcome.revoked += done.revoked;
     outcome.failures.push(...done.failures);
   };
@@ -72,7 +77,7 @@ export async function endAccountSessions(
     try {
       const batch = await endSessionsOf(req, control, account.sub, { except: options.except });
       ended.push(...batch);
-      await revoke(batch.map(refreshTokenOf));
+      await revoke(batch.map((e) => refreshTokenOf(e, control.scope, account.sub)));
     } catch (err) {
       storeFailure = err;
     }
@@ -87,7 +92,12 @@ export async function endAccountSessions(
   return { ended, outcome };
 }
 
-/** The refresh token an ended session held, if any. */
-function refreshTokenOf(ended: EndedSession): string | undefined {
-  return (ended.data as Record<string, { tokens?: SessionTokens } | undefined> | null)?.[SESSION_KEY]?.tokens?.refreshToken;
+/**
+ * The refresh token an ended session held for `sub` at this router's pool and client, if any. Another
+ * router's token in the same session is not this client's to revoke (RevokeToken takes only the client
+ * that it was issued to).
+ */
+function refreshTokenOf(ended: EndedSession, scope: SignInScope, sub: string): string | undefined {
+  const state = stateOfStored(ended.data, scope);
+  return state?.user?.sub === sub ? state.tokens?.refreshToken : undefined;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 import type { Clock } from '../sessions/lifetime';
-import { peekState, sessionState } from './session-state';
+import { peekState, sessionState, type SignInScope } from './session-state';
 
 /** A sign-in started at the Hosted UI must come back within this long (ms). */
 export const PENDING_AUTHORIZATION_TTL_MS = 10 * 60 * 1000;
@@ -19,6 +19,11 @@ export interface AuthorizationAppState {
 export interface PendingAuthorization {
   /** The `state` sent to the provider: random, unguessable, usable once. */
   handle: string;
+  /**
+   * The callback it must come back to: two routers of one pool and client share a session key, and
+   * neither may take the other's sign-ins.
+   */
+  redirectUri: string;
   /** Milliseconds since the epoch (the injectable clock). */
   expiresAt: number;
   /** passport-openidconnect's context: the nonce it sent, `max_age` and when it was issued. */
@@ -63,21 +68,33 @@ export interface PendingAuthorizations {
 }
 
 /**
- * Creates the store. Each authorization expires on its own after `ttlMs` of `clock` time, whatever the
+ * Creates the store of the router of `scope` whose callback is `redirectUri`: it sees only the sign-ins
+ * that router started. Each authorization expires on its own after `ttlMs` of `clock` time, whatever the
  * session store does with the session; the oldest is dropped beyond `max` per browser.
  */
-export function createPendingAuthorizations(options: { clock: Clock; ttlMs?: number; max?: number }): PendingAuthorizations {
+export function createPendingAuthorizations(options: {
+  clock: Clock;
+  scope: SignInScope;
+  redirectUri: string;
+  ttlMs?: number;
+  max?: number;
+}): PendingAuthorizations {
   const ttlMs = options.ttlMs ?? PENDING_AUTHORIZATION_TTL_MS;
   const max = options.max ?? MAX_PENDING_AUTHORIZATIONS;
+  const { scope, redirectUri } = options;
 
-  const live = (req: Request, now: number): PendingAuthorization[] => {
-    const list = peekState(req)?.pendingAuthorizations;
-    return Array.isArray(list) ? list.filter((p) => p.expiresAt > now) : [];
+  const all = (req: Request): PendingAuthorization[] => {
+    const list = peekState(req, scope)?.pendingAuthorizations;
+    return Array.isArray(list) ? list : [];
   };
+  const live = (req: Request, now: number): PendingAuthorization[] => all(req).filter((p) => p.redirectUri === redirectUri && p.expiresAt > now);
+  /** Replaces this router's live sign-ins with `list`; another router's (same pool and client) stay. */
   const write = (req: Request, list: PendingAuthorization[]): void => {
-    const state = list.length > 0 ? sessionState(req) : peekState(req);
+    const others = all(req).filter((p) => p.redirectUri !== redirectUri);
+    const next = [...others, ...list];
+    const state = next.length > 0 ? sessionState(req, scope) : peekState(req, scope);
     if (!state) return;
-    if (list.length > 0) state.pendingAuthorizations = list;
+    if (next.length > 0) state.pendingAuthorizations = next;
     else delete state.pendingAuthorizations;
   };
   const indexOf = (list: PendingAuthorization[], handle: unknown): number =>
@@ -89,6 +106,7 @@ export function createPendingAuthorizations(options: { clock: Clock; ttlMs?: num
       const now = options.clock();
       const entry: PendingAuthorization = {
         handle: randomBytes(24).toString('base64url'),
+        redirectUri,
         expiresAt: now + ttlMs,
         appState: appState as AuthorizationAppState,
         ...(ctx.nonce ? { nonce: ctx.nonce } : {}),

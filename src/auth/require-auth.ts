@@ -4,7 +4,7 @@ import type { Clock } from '../sessions/lifetime';
 import { logOf } from './request-log';
 import { peekState, sessionState, signedInOf } from './session-state';
 import type { SessionTokens } from './session-user';
-import { endSession, expireSession, type SessionControl } from './start-session';
+import { endSession, enterRouter, expireSession, type SessionControl } from './start-session';
 import type { TokenRefresher } from './token-refresh';
 
 /** Refresh the access token when it has expired or will within this many seconds. */
@@ -33,12 +33,15 @@ export type RequireAuth = (options?: GuardOptions) => RequestHandler;
  * @returns the fresh tokens, or undefined when nobody is signed in.
  * @throws AppError `session_expired` when Cognito refused the refresh.
  */
-export async function freshTokens(req: Request, deps: { refresher: TokenRefresher; clock: Clock }): Promise<SessionTokens | undefined> {
-  const signedIn = signedInOf(req);
+export async function freshTokens(
+  req: Request,
+  deps: { refresher: TokenRefresher; clock: Clock; control: Pick<SessionControl, 'scope'> },
+): Promise<SessionTokens | undefined> {
+  const signedIn = signedInOf(req, deps.control.scope);
   if (!signedIn) return undefined;
   if (signedIn.tokens.accessTokenExpiresAt - REFRESH_MARGIN_SECONDS > deps.clock() / 1000) return signedIn.tokens;
   const fresh = await deps.refresher.refresh(signedIn.user, signedIn.tokens);
-  sessionState(req).tokens = fresh;
+  sessionState(req, deps.control.scope).tokens = fresh;
   return fresh;
 }
 
@@ -55,7 +58,9 @@ export function wantsJson(req: Request): boolean {
 export function createRequireAuth(deps: { refresher: TokenRefresher; clock: Clock; control: SessionControl }): RequireAuth {
   return (options = {}) =>
     (req: Request, res: Response, next: NextFunction): void => {
-      const signedIn = signedInOf(req);
+      // Only this router's sign-in lets a request through, whichever router's context ran last.
+      enterRouter(req, deps.control);
+      const signedIn = signedInOf(req, deps.control.scope);
       if (!signedIn) {
         refuseSignedOut(req, res, deps.control, options);
         return;
@@ -85,7 +90,7 @@ export function createRequireAuth(deps: { refresher: TokenRefresher; clock: Cloc
 function refuseSignedOut(req: Request, res: Response, control: SessionControl, options: GuardOptions): void {
   const signInUrl = control.urls.signIn({
     returnTo: req.method === 'GET' ? req.originalUrl : undefined,
-    notice: peekState(req)?.expired ? 'session_expired' : 'signed_in_required',
+    notice: peekState(req, control.scope)?.expired ? 'session_expired' : 'signed_in_required',
   });
   if (options.json || wantsJson(req)) {
     res.status(401).json({ error: 'unauthenticated', signInUrl });

@@ -1,4 +1,5 @@
 import type { IdTokenClaims, TokenVerifier } from '../cognito/tokens';
+import { TokenValidationError } from '../errors';
 import type { SessionTokens } from './session-user';
 
 /** Tokens as Cognito hands them over, before verification. */
@@ -9,7 +10,7 @@ export interface RawTokens {
 }
 
 /**
- * Verifies both tokens against the JWKS and makes the session's token record, with the expiry times
+ * Verifies both tokens against the JWKS (and that they name the same user) and makes the session's token record, with the expiry times
  * taken from the verified claims. Every token enters the session through here (either sign-in path, or a
  * refresh), so requests afterwards need no verification and no call to Cognito.
  */
@@ -18,6 +19,7 @@ export async function sessionTokensFrom(
   raw: RawTokens,
 ): Promise<{ tokens: SessionTokens; claims: IdTokenClaims }> {
   const [claims, access] = await Promise.all([verifier.verifyIdToken(raw.idToken), verifier.verifyAccessToken(raw.accessToken)]);
+  if (access.sub !== claims.sub) throw new TokenValidationError('the access token and the ID token name different users');
   return {
     claims,
     tokens: {

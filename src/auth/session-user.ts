@@ -38,10 +38,17 @@ export interface SessionTokens {
 }
 
 /**
- * Everything the package keeps in a session, under one key ({@link SESSION_KEY}), so that it never meets
- * what the host keeps there (its own Passport's `passport`, a cart, …).
+ * Everything one router keeps in a session, under its own key ({@link sessionKeyOf}), so that it never
+ * meets what the host keeps there (its own Passport's `passport`, a cart, …) nor what another router
+ * keeps there.
  */
 export interface CognitoSessionState {
+  /**
+   * The pool (token issuer) and app client the state belongs to: a read by a router of another pool or
+   * client finds nothing, whatever the key says.
+   */
+  issuer: string;
+  clientId: string;
   /** Set once signed in (with `tokens` and `claims`). */
   user?: CognitoUser;
   tokens?: SessionTokens;
@@ -51,6 +58,8 @@ export interface CognitoSessionState {
   createdAt?: number;
   /** When the session was last used (ms, to the minute); the idle lifetime counts from here. */
   lastSeenAt?: number;
+  /** Until when (ms) the per-user session index lists this sign-in (moved with it to a new session id). */
+  indexedUntil?: number;
   /** Set when a sign-in outlived its lifetime and was ended. */
   expired?: boolean;
   /** Hosted UI sign-ins started in this browser and not yet back (a few, each expiring on its own). */
@@ -71,8 +80,16 @@ export interface CognitoSessionState {
   csrfToken?: string;
 }
 
-/** The one key the package keeps in `req.session`. */
-export const SESSION_KEY = 'cognito';
+/** What every router's session key starts with (the rest names its pool and client). */
+export const SESSION_KEY_PREFIX = 'cognito:';
+
+/**
+ * The session key of the router signing in with `clientId` at `issuer`: two routers of one pool and
+ * client share it (and so their sign-in); any other pair of routers keeps its states apart.
+ */
+export function sessionKeyOf(issuer: string, clientId: string): string {
+  return `${SESSION_KEY_PREFIX}${clientId}@${issuer}`;
+}
 
 /**
  * Makes the session user from verified ID token claims.

@@ -3,8 +3,8 @@ import { AppError } from '../errors';
 import type { SessionIndexAccess } from '../sessions/indexed-store';
 import type { EndedSession } from '../sessions/user-sessions';
 import type { MountUrls } from './mount-urls';
-import { peekState, sessionState } from './session-state';
-import { SESSION_KEY, type CognitoUser, type SessionTokens } from './session-user';
+import { dropState, enterScope, isSignedInSession, peekState, sessionState, statesIn, type SignInScope } from './session-state';
+import type { CognitoUser, SessionTokens } from './session-user';
 
 /** What a successful sign-in (either path) or a password change hands to {@link startSession}. */
 export interface SignedIn {
@@ -21,16 +21,41 @@ export interface SessionControl {
   /** The package's session cookie (own sessions only). */
   cookieName: string;
   urls: MountUrls;
+  /** Whose sign-in this router keeps (its pool and client), and under which session key. */
+  scope: SignInScope;
+  /** The absolute session lifetime (ms): no sign-in outlives it, nor its entry in the per-user index. */
+  absoluteMs: number;
   /** The per-user session index behind this request's session. */
   indexOf(req: Request): SessionIndexAccess;
 }
 
+const CONTROL = Symbol('express-cognito-signin.session-control');
+
+/**
+ * Marks `req` as handled by the router of `control` (its own routes, `context()`, its guard): the session
+ * helpers that take only the request (`peekState`, `userOf`, `regenerateKeepingHostData`, …) then work on
+ * that router's sign-in.
+ */
+export function enterRouter(req: Request, control: SessionControl): void {
+  enterScope(req, control.scope);
+  (req as Request & { [CONTROL]?: SessionControl })[CONTROL] = control;
+}
+
+function controlOf(req: Request): SessionControl {
+  const control = (req as Request & { [CONTROL]?: SessionControl })[CONTROL];
+  if (!control) throw new Error('no cognitoAuth() router handles this request');
+  return control;
+}
+
 /**
  * Starts a new session for a signed-in user: a new session id (so nothing from before sign-in, or before
- * a password change, is reachable under the old one), the package's state started afresh (what the host
- * keeps in the session carries over), tokens and claims kept server-side beside the user, the lifetimes
- * started at `now` (ms; the absolute one at `signedInAt` when a password change keeps it), and the new id
- * in the user's index (the old one leaves it).
+ * a password change, is reachable under the old one), the router's state started afresh (what the host
+ * and other routers keep in the session carries over), tokens and claims kept server-side beside the
+ * user, the lifetimes started at `now` (ms; the absolute one at `signedInAt` when a password change keeps
+ * it), and the new id in the user's index (the old one leaves it).
+ *
+ * Fails closed: when the index cannot list the new session (so that a password change could not end it),
+ * the sign-in is undone and the store's error (the 503 page) goes on.
  */
 export async function startSession(
   req: Request,
@@ -40,32 +65,42 @@ export async function startSession(
   options: { signedInAt?: number | undefined } = {},
 ): Promise<void> {
   const index = control.indexOf(req);
-  const before = peekState(req)?.user;
+  const before = peekState(req, control.scope)?.user;
   const previous = before ? { sub: before.sub, sid: req.sessionID } : undefined;
-  await regenerateKeepingHostData(req);
-  const state = sessionState(req);
+  await regenerateKeepingHostData(req, control);
+  const state = sessionState(req, control.scope);
   state.user = signedIn.user;
   state.tokens = signedIn.tokens;
   state.claims = signedIn.claims;
   state.createdAt = options.signedInAt ?? now;
   state.lastSeenAt = now;
-  await storeCall(async () => {
-    if (previous) await index.unregister(previous.sub, previous.sid);
-    await index.register(signedIn.user.sub, req.sessionID, state.createdAt as number);
-  });
+  state.indexedUntil = state.createdAt + control.absoluteMs;
+  const until = state.indexedUntil;
+  try {
+    await storeCall(async () => {
+      if (previous) await index.remove(previous.sub, previous.sid);
+      await index.add(signedIn.user.sub, req.sessionID, until);
+    });
+  } catch (err) {
+    // Not in the index, the sign-in must not be saved: only its state goes, the new id stays unsaved.
+    dropState(req, control.scope);
+    throw err;
+  }
 }
 
 /**
- * Ends the signed-in session. The package's own session is destroyed in the store and its cookie cleared
- * with the attributes it was set with (a `__Host-` cookie is only replaced by one that is `Secure` with
- * `Path=/`, so a bare clear would leave it in the browser); on the host's session only the package's
- * state goes. Either way it leaves the user's index.
+ * Ends the signed-in session. Its id is marked ended first, so that a request of the same session still in
+ * flight cannot write it back. The package's own session is then destroyed in the store and its cookie
+ * cleared with the attributes it was set with (a `__Host-` cookie is only replaced by one that is `Secure`
+ * with `Path=/`, so a bare clear would leave it in the browser); on the host's session the router's state
+ * goes and the session moves to a new id with everything else in it. Either way it leaves the user's index.
  */
 export async function endSession(req: Request, res: Response, control: SessionControl): Promise<void> {
   const index = control.indexOf(req);
-  const user = peekState(req)?.user;
+  const user = peekState(req, control.scope)?.user;
   const owner = user ? { sub: user.sub, sid: req.sessionID } : undefined;
   if (control.own) {
+    if (isSignedInSession(req.session)) await storeCall(() => index.markEnded(req.sessionID));
     const cookie = cookieAttributesOf(req);
     await new Promise<void>((resolve, reject) => {
       req.session.destroy((destroyErr) => {
@@ -74,23 +109,34 @@ export async function endSession(req: Request, res: Response, control: SessionCo
         resolve();
       });
     });
+  } else if (owner) {
+    await regenerateKeepingHostData(req, control);
   } else {
-    delete (req.session as unknown as Record<string, unknown>)[SESSION_KEY];
+    dropState(req, control.scope);
   }
-  await storeCall(async () => (owner ? index.unregister(owner.sub, owner.sid) : undefined));
+  await storeCall(async () => (owner ? index.remove(owner.sub, owner.sid) : undefined));
 }
 
 /**
  * Ends the sign-in but keeps the browser's session for a sign-in step that follows (the code page after
- * a password change): a new id, the package's state afresh (what the host keeps carries over), and the
- * old id out of the user's index.
+ * a password change): a new id (the old one marked ended), the router's state afresh (what the host keeps
+ * carries over), and the old id out of the user's index.
  */
 export async function leaveSignIn(req: Request, control: SessionControl): Promise<void> {
   const index = control.indexOf(req);
-  const user = peekState(req)?.user;
+  const user = peekState(req, control.scope)?.user;
   const owner = user ? { sub: user.sub, sid: req.sessionID } : undefined;
-  await regenerateKeepingHostData(req);
-  await storeCall(async () => (owner ? index.unregister(owner.sub, owner.sid) : undefined));
+  await regenerateKeepingHostData(req, control);
+  await storeCall(async () => (owner ? index.remove(owner.sub, owner.sid) : undefined));
+}
+
+/**
+ * A sign-in outlived its idle or absolute lifetime: as {@link leaveSignIn}, with the router's new state
+ * saying so (the sign-in page then tells the person their session expired).
+ */
+export async function endExpiredSignIn(req: Request, control: SessionControl): Promise<void> {
+  await leaveSignIn(req, control);
+  sessionState(req, control.scope).expired = true;
 }
 
 /**
@@ -107,6 +153,7 @@ export async function expireSession(req: Request, res: Response, control: Sessio
 /**
  * Ends the sessions of the user `sub` on every instance sharing the store, but `except` (the one that
  * stays signed in after a password change). Returns what they held, so that their tokens can be revoked.
+ * Such a session ends whole: on the host's session, with what the host and other routers kept in it.
  */
 export function endSessionsOf(req: Request, control: SessionControl, sub: string, options: { except?: string } = {}): Promise<EndedSession[]> {
   const index = control.indexOf(req);
@@ -114,17 +161,31 @@ export function endSessionsOf(req: Request, control: SessionControl, sub: string
 }
 
 /**
- * A new session id with what the host keeps in the session carried over (the package's own state is not:
- * a sign-in starts it afresh). Passport's own `keepSessionInfo` does the same for the host's keys.
+ * A new session id with what the host keeps in the session carried over (the router's own state is not:
+ * a sign-in starts it afresh; another router's state is the host's from here, and carries over with its
+ * entry in the per-user index). Passport's own `keepSessionInfo` does the same for the host's keys.
+ * When someone is signed in, the old id is marked ended before it is destroyed: a request still in flight
+ * cannot write it back.
  */
-export function regenerateKeepingHostData(req: Request): Promise<void> {
-  const kept = Object.entries(req.session).filter(([key, value]) => key !== 'cookie' && key !== SESSION_KEY && typeof value !== 'function');
-  return new Promise<void>((resolve, reject) => {
-    req.session.regenerate((err) => {
-      if (err) return reject(err);
-      Object.assign(req.session, Object.fromEntries(kept));
-      resolve();
-    });
+export async function regenerateKeepingHostData(req: Request, control: SessionControl = controlOf(req)): Promise<void> {
+  const oldSid = req.sessionID;
+  const kept = Object.fromEntries(
+    Object.entries(req.session).filter(([key, value]) => key !== 'cookie' && key !== control.scope.key && typeof value !== 'function'),
+  );
+  const index = control.indexOf(req);
+  if (isSignedInSession(req.session)) await storeCall(() => index.markEnded(oldSid));
+  await new Promise<void>((resolve, reject) => {
+    req.session.regenerate((err) => (err ? reject(err) : resolve()));
+  });
+  Object.assign(req.session, kept);
+  const moving = statesIn(kept).flatMap(([, state]) => (state.user && state.indexedUntil ? [{ sub: state.user.sub, until: state.indexedUntil }] : []));
+  if (moving.length === 0) return;
+  const newSid = req.sessionID;
+  await storeCall(async () => {
+    for (const { sub, until } of moving) {
+      await index.add(sub, newSid, until);
+      await index.remove(sub, oldSid);
+    }
   });
 }
 

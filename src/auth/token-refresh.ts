@@ -15,7 +15,8 @@ export interface TokenRefresher {
    * Refreshes once per access token: concurrent requests of one session share the same call, and a
    * request that loaded the session just before the refreshed one was saved gets the same new tokens
    * instead of a second refresh. Rejects with `session_expired` when Cognito refuses the refresh token
-   * (revoked, expired).
+   * (revoked, expired) or answers with another user's tokens; with `upstream_unavailable` when Cognito
+   * cannot be reached (the session stays, for a later try).
    */
   refresh(user: CognitoUser, tokens: SessionTokens): Promise<SessionTokens>;
 }
@@ -46,7 +47,9 @@ export function createTokenRefresher(deps: {
     } else {
       raw = await deps.users.refresh(refreshToken, user.username);
     }
-    const { tokens: fresh } = await sessionTokensFrom(deps.verifier, { ...raw, refreshToken: raw.refreshToken ?? refreshToken });
+    const { tokens: fresh, claims } = await sessionTokensFrom(deps.verifier, { ...raw, refreshToken: raw.refreshToken ?? refreshToken });
+    // Valid tokens, but of someone else: the session must not turn into theirs. It ends instead.
+    if (claims.sub !== user.sub) throw new AppError('session_expired', 'the refresh returned tokens of another user');
     return fresh;
   }
 

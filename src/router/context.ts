@@ -5,7 +5,7 @@ import { freshTokens, type GuardOptions, type RequireAuth } from '../auth/requir
 import { safeReturnTo } from '../auth/return-to';
 import { peekState, signedInOf } from '../auth/session-state';
 import type { CognitoUser, SessionTokens } from '../auth/session-user';
-import { endSession, type SessionControl } from '../auth/start-session';
+import { endSession, enterRouter, type SessionControl } from '../auth/start-session';
 import type { TokenRefresher } from '../auth/token-refresh';
 import type { CognitoSettings } from '../cognito/settings';
 import { signOutAtCognito } from '../cognito/sign-out';
@@ -29,7 +29,8 @@ export interface CognitoContext {
   /**
    * An access token for calling APIs as the user: refreshed first when it expires within a minute (one
    * refresh shared by concurrent requests). Undefined when nobody is signed in, or when Cognito refused
-   * the refresh (the sign-in then ends).
+   * the refresh or answered it with another user's tokens (the sign-in then ends).
+   * @throws AppError `upstream_unavailable` while Cognito cannot be reached (the sign-in stays).
    */
   accessToken(): Promise<string | undefined>;
   /** The session's raw tokens and their expiry times (seconds since the epoch), or undefined. */
@@ -73,15 +74,16 @@ class RequestCognitoContext implements CognitoContext {
   }
 
   get user(): CognitoUser | undefined {
-    return signedInOf(this.#req)?.user;
+    return signedInOf(this.#req, this[DEPS].control.scope)?.user;
   }
 
   get claims(): Readonly<Record<string, unknown>> | undefined {
-    return signedInOf(this.#req) ? peekState(this.#req)?.claims : undefined;
+    const scope = this[DEPS].control.scope;
+    return signedInOf(this.#req, scope) ? peekState(this.#req, scope)?.claims : undefined;
   }
 
   isAuthenticated(): boolean {
-    return signedInOf(this.#req) !== undefined;
+    return signedInOf(this.#req, this[DEPS].control.scope) !== undefined;
   }
 
   async accessToken(): Promise<string | undefined> {
@@ -97,12 +99,12 @@ class RequestCognitoContext implements CognitoContext {
   }
 
   tokens(): CognitoTokens | undefined {
-    return signedInOf(this.#req)?.tokens;
+    return signedInOf(this.#req, this[DEPS].control.scope)?.tokens;
   }
 
   async signOut(): Promise<void> {
     const deps = this[DEPS];
-    await signOutAtCognito(deps.client, deps.settings, peekState(this.#req)?.tokens, logOf(this.#req));
+    await signOutAtCognito(deps.client, deps.settings, peekState(this.#req, deps.control.scope)?.tokens, logOf(this.#req));
     await endSession(this.#req, this.#res, deps.control);
   }
 
@@ -111,8 +113,12 @@ class RequestCognitoContext implements CognitoContext {
   }
 }
 
-/** Puts `req.cognito` on the request (cheap: one small object; everything is read when asked for). */
+/**
+ * Puts `req.cognito` on the request (cheap: one small object; everything is read when asked for). It
+ * answers for its own router's sign-in only, whichever router's context runs later on the request.
+ */
 export function attachContext(req: Request, res: Response, deps: ContextDeps): void {
+  enterRouter(req, deps.control);
   req.cognito = new RequestCognitoContext(req, res, deps);
 }
 
@@ -120,8 +126,9 @@ export function attachContext(req: Request, res: Response, deps: ContextDeps): v
 export interface RequiresAuthOptions extends GuardOptions {}
 
 /**
- * Lets only signed-in requests through. Signed out: a page request goes 303 to the sign-in page (of the
- * router whose `context()` ran) with `returnTo`, or to `signedOutTo`; a request that wants JSON (or with
+ * Lets only requests signed in at the router whose `context()` put `req.cognito` there (the last to run)
+ * through; with several routers, prefer each one's `auth.requiresAuth()`. Signed out: a page request goes
+ * 303 to that router's sign-in page with `returnTo`, or to `signedOutTo`; a request that wants JSON (or with
  * `json: true`) gets 401 `{ "error": "unauthenticated", "signInUrl": … }`. An access token near its
  * expiry is refreshed first. Needs `auth.context()` before it; `auth.requiresAuth()` brings its own.
  */

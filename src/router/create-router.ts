@@ -7,8 +7,8 @@ import { createPassport } from '../auth/passport';
 import { createPendingAuthorizations } from '../auth/pending-authorizations';
 import { attachLogger } from '../auth/request-log';
 import { createRequireAuth } from '../auth/require-auth';
-import { peekState, sessionState } from '../auth/session-state';
-import type { SessionControl } from '../auth/start-session';
+import { peekState, sessionState, signInScopeOf } from '../auth/session-state';
+import { endExpiredSignIn, enterRouter, type SessionControl } from '../auth/start-session';
 import { createTokenRefresher } from '../auth/token-refresh';
 import { createCognitoClient } from '../cognito/client';
 import { createEmailService } from '../cognito/email-service';
@@ -94,25 +94,28 @@ export function createCognitoAuth(options: CognitoAuthOptions, internals: Cognit
   const urls = createMountUrls({ baseUrl: o.baseUrl, mountPath: o.mountPath, customPages: o.pages.custom });
   const verifier = internals.verifier ?? createTokenVerifier(settings);
   const users = internals.users ?? createUserService(client, settings);
-  const pendingAuthorizations = createPendingAuthorizations({ clock });
+  // Whose sign-in this router keeps: its pool and client (two routers of another pool or client never share one).
+  const scope = signInScopeOf(settings);
+  const pendingAuthorizations = createPendingAuthorizations({ clock, scope, redirectUri: urls.callbackUrl });
   const passport = createPassport({ settings, callbackUrl: urls.callbackUrl, verifier, users, pendingAuthorizations, identityProviders: o.identityProviders });
   const refresher = createTokenRefresher({ users, settings, verifier });
 
   const s = o.session;
+  const control: SessionControl = { own: s.own, cookieName: s.cookieName, urls, scope, absoluteMs: s.absoluteMs, indexOf: indexAccessOf };
+  const lifetimes = { idleMs: s.idleMs, absoluteMs: s.absoluteMs, clock, scope, endExpired: (req: Request) => endExpiredSignIn(req, control) };
   const session = s.own
-    ? createSessionMiddleware({ cookieName: s.cookieName, secret: s.secret, secure: s.secureCookie, idleMs: s.idleMs, absoluteMs: s.absoluteMs, store: s.store, index: s.handle?.userSessions, clock }).handler
-    : createHostSessionCheck({ idleMs: s.idleMs, absoluteMs: s.absoluteMs, clock });
-  const control: SessionControl = { own: s.own, cookieName: s.cookieName, urls, indexOf: (req) => indexAccessOf(req, s.absoluteMs) };
+    ? createSessionMiddleware({ ...lifetimes, cookieName: s.cookieName, secret: s.secret, secure: s.secureCookie, store: s.store, index: s.handle?.userSessions }).handler
+    : createHostSessionCheck(lifetimes);
   const sendCommand = s.own ? s.handle?.sendCommand : undefined;
   // With sessions in Redis, rate-limit counts go there too, so that every instance shares them.
   const limiters = createRateLimiters({ rateLimit: o.rateLimits }, o.rateLimits.store ?? (sendCommand ? createRedisRateLimitStores(sendCommand) : undefined));
   const csrf = csrfSync({
     size: 32,
     getTokenFromRequest: (req) => (req.body as Record<string, unknown> | undefined)?._csrf as string | undefined,
-    getTokenFromState: (req) => peekState(req)?.csrfToken,
+    getTokenFromState: (req) => peekState(req, scope)?.csrfToken,
     storeTokenInState: (req, token) => {
-      if (token) sessionState(req).csrfToken = token;
-      else if (peekState(req)) delete sessionState(req).csrfToken;
+      if (token) sessionState(req, scope).csrfToken = token;
+      else delete peekState(req, scope)?.csrfToken;
     },
   });
   const guard = createRequireAuth({ refresher, clock, control });
@@ -122,6 +125,7 @@ export function createCognitoAuth(options: CognitoAuthOptions, internals: Cognit
   const renderer = createRenderer({ ...o.render, cache: o.production, assets: { stylesheet: urls.to('/public/style.css'), script: urls.to('/public/app.js') } });
   const viewLocals: ViewLocalsDeps = {
     urls,
+    scope,
     homePath: o.homePath,
     appName: o.appName,
     signUp: o.pages.signUp,
@@ -137,6 +141,7 @@ export function createCognitoAuth(options: CognitoAuthOptions, internals: Cognit
   const mine = Symbol('express-cognito-signin.own-route');
   inner.use((req: Request, _res: Response, next: NextFunction) => {
     (req as Request & Record<symbol, boolean>)[mine] = true;
+    enterRouter(req, control);
     attachLogger(req, o.logger);
     if (req.baseUrl.toLowerCase() !== urls.mountPath.toLowerCase()) {
       next(new CognitoAuthError('mount_mismatch', `cognitoAuth() is mounted at "${req.baseUrl || '/'}" but its mountPath option says "${urls.mountPath || '/'}"`));

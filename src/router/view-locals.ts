@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { displayNameOf } from '../auth/federation';
 import type { MountUrls } from '../auth/mount-urls';
-import { peekState } from '../auth/session-state';
+import { peekState, type SignInScope } from '../auth/session-state';
 import { applyLocale, languageSwitchHref, type Locale, type LocaleChoice, type MessageKey } from '../i18n';
 import { mayReadMailbox } from './routes/dev-mailbox';
 
@@ -20,6 +20,8 @@ const QUERY_NOTICES: ReadonlyMap<string, MessageKey> = new Map([
 /** What the helpers views get are made from. */
 export interface ViewLocalsDeps {
   urls: MountUrls;
+  /** Whose sign-in the pages show (the router's). */
+  scope: SignInScope;
   homePath: string;
   /** The product name in the header and titles; undefined: the catalogue's `app.name` in each language. */
   appName: string | undefined;
@@ -50,7 +52,7 @@ export function prepareViewLocals(req: Request, res: Response, deps: ViewLocalsD
   locals.homeUrl = deps.homePath;
   locals.appName = deps.appName;
   locals.signUpEnabled = deps.signUp;
-  locals.user = peekState(req)?.user;
+  locals.user = peekState(req, deps.scope)?.user;
   locals.emulator = deps.emulator;
   locals.providerLabel = displayNameOf;
   locals.csrfToken = () => deps.csrfToken(req);
@@ -59,7 +61,7 @@ export function prepareViewLocals(req: Request, res: Response, deps: ViewLocalsD
   locals.mailbox = deps.mailboxEnabled && mayReadMailbox(req, deps.mailboxOpen);
   // One-shot notices: from the session (set before a redirect), or a few fixed ones by query key.
   locals.takeNotice = () => {
-    const state = peekState(req);
+    const state = peekState(req, deps.scope);
     const fromSession = state?.notice;
     if (fromSession && state) delete state.notice;
     const fromQuery = (req.query as Record<string, unknown>).notice;

@@ -1,25 +1,44 @@
 import type { Request } from 'express';
 import session from 'express-session';
 import { isSignedInSession } from '../auth/session-state';
-import { endUserSessions, knownUserSessionIndexFor, type EndedSession, type UserSessionIndex } from './user-sessions';
+import { endUserSessions, ENDED_MARK_MS, knownUserSessionIndexFor, type EndedSession, type UserSessionIndex } from './user-sessions';
 
 type Callback<T = unknown> = (err?: unknown, value?: T) => void;
 
+/** A store's own write and delete, as the guard below calls them. */
+interface WriteAndDelete {
+  set(sid: string, sess: session.SessionData, cb: Callback): void;
+  destroy(sid: string, cb: Callback): void;
+}
+
 /**
- * The session store the app's middleware uses: the configured store, with the per-user index beside it.
- * Reads, touches and deletes go straight through. A write of a signed-in session checks afterwards that
- * the session was not ended meanwhile (a request that loaded it before "sign out everywhere" and saves
- * it after): if it was, or if the check itself fails, the write is undone. Written before checked, so no
- * interleaving brings it back.
- * Ordinary signed-in requests only read the session (one in use is written at most once a minute), so they
- * never pay for this.
+ * Writes a session, then, for one with someone signed in, checks that its id was not ended meanwhile (a
+ * request that loaded it before a sign-out, an expiry or "sign out everywhere" and saves it after): if it
+ * was, or if the check itself fails, the write is undone. Written before checked, so no interleaving brings
+ * it back: an end marks the id before it destroys the session.
+ */
+function setUnlessEnded(store: WriteAndDelete, index: UserSessionIndex, sid: string, sess: session.SessionData, cb?: Callback): void {
+  store.set(sid, sess, (err) => {
+    if (err || !isSignedInSession(sess)) return cb?.(err);
+    index.wasEnded(sid).then(
+      (ended) => (ended ? store.destroy(sid, (destroyErr) => cb?.(destroyErr)) : cb?.()),
+      // Not knowing whether it was ended, the write is undone (fail closed): at worst the person signs
+      // in again, never an ended session coming back.
+      (checkErr: unknown) => store.destroy(sid, () => cb?.(checkErr)),
+    );
+  });
+}
+
+/**
+ * The session store the package's own middleware uses: the configured store, with the per-user index
+ * beside it. Reads, touches and deletes go straight through; writes of signed-in sessions are guarded
+ * against bringing back an ended one ({@link setUnlessEnded}). Ordinary signed-in requests only read the
+ * session (one in use is written at most once a minute), so they never pay for the guard.
  */
 export class IndexedSessionStore extends session.Store implements SessionIndexAccess {
   constructor(
     readonly inner: session.Store,
     readonly index: UserSessionIndex,
-    /** The absolute session lifetime (ms): no session outlives its sign-in by more, nor its index entry. */
-    private readonly absoluteMs: number,
   ) {
     super();
     if (inner.all) this.all = (cb) => inner.all!(cb);
@@ -37,60 +56,88 @@ export class IndexedSessionStore extends session.Store implements SessionIndexAc
   }
 
   override set(sid: string, sess: session.SessionData, cb?: Callback): void {
-    this.inner.set(sid, sess, (err) => {
-      if (err || !isSignedInSession(sess)) return cb?.(err);
-      this.index.wasEnded(sid).then(
-        (ended) => (ended ? this.inner.destroy(sid, cb) : cb?.()),
-        // Not knowing whether it was ended, the write is undone (fail closed): at worst the person
-        // signs in again, never a session ended by "sign out everywhere" coming back.
-        (checkErr: unknown) => this.inner.destroy(sid, () => cb?.(checkErr)),
-      );
-    });
+    setUnlessEnded(
+      { set: (id, data, done) => this.inner.set(id, data, done), destroy: (id, done) => this.inner.destroy(id, done) },
+      this.index,
+      sid,
+      sess,
+      cb,
+    );
   }
 
-  /** Adds a freshly started session of `sub` to the index, for as long as it can live. */
-  register(sub: string, sid: string, signedInAt: number): Promise<void> {
-    return this.index.add(sub, sid, signedInAt + this.absoluteMs);
+  add(sub: string, sid: string, expiresAt: number): Promise<void> {
+    return this.index.add(sub, sid, expiresAt);
   }
 
-  /** Removes a session that ended normally from the index. */
-  unregister(sub: string, sid: string): Promise<void> {
+  remove(sub: string, sid: string): Promise<void> {
     return this.index.remove(sub, sid);
   }
 
-  /** Ends every session of `sub` but `except`, on every instance sharing the store. */
+  markEnded(sid: string): Promise<void> {
+    return this.index.markEnded([sid], Date.now() + ENDED_MARK_MS);
+  }
+
   endSessionsOf(sub: string, options: { except?: string | undefined } = {}): Promise<EndedSession[]> {
     return endUserSessions(this.index, this.inner, sub, options);
   }
 }
 
-/** What signing in and out asks of the per-user session index. */
+/** What signing in and out asks of the per-user session index behind a request's session. */
 export interface SessionIndexAccess {
-  register(sub: string, sid: string, signedInAt: number): Promise<void>;
-  unregister(sub: string, sid: string): Promise<void>;
+  /** Lists session `sid` under the user `sub` until `expiresAt` (ms). */
+  add(sub: string, sid: string, expiresAt: number): Promise<void>;
+  /** Forgets one session of `sub` (ended, or moved to a new id). */
+  remove(sub: string, sid: string): Promise<void>;
+  /** Marks `sid` as ended, so that no request still in flight can write it back (call before destroying it). */
+  markEnded(sid: string): Promise<void>;
+  /** Ends every session of `sub` but `except`, on every instance sharing the store. */
   endSessionsOf(sub: string, options?: { except?: string | undefined }): Promise<EndedSession[]>;
 }
 
-/** Where the host's own session store has no index the package knows: only this session is the package's to end. */
+/**
+ * Where the host's own session store has no index the package knows: only this session is the package's
+ * to end, and nothing stops a request in flight from writing an ended one back (see docs/api.md).
+ */
 const NO_INDEX: SessionIndexAccess = {
-  register: async () => undefined,
-  unregister: async () => undefined,
+  add: async () => undefined,
+  remove: async () => undefined,
+  markEnded: async () => undefined,
   endSessionsOf: async () => [],
 };
+
+/** Host stores whose writes are already guarded. */
+const guarded = new WeakSet<session.Store>();
+
+/**
+ * Guards the writes of the host's own express-session store (one the package keeps an index for) as the
+ * package's own store guards its own: a signed-in session whose id was ended is not written back. The
+ * store's `set` is wrapped once, in place, so that every write is guarded, whichever route of the host
+ * makes it. The check is one index read per write of a signed-in session; with the host's express-session
+ * set to `resave: false` (its advice) a session is written only when something in it changed.
+ */
+export function guardHostStore(store: session.Store | undefined): void {
+  if (!store || store instanceof IndexedSessionStore || guarded.has(store)) return;
+  const index = knownUserSessionIndexFor(store);
+  guarded.add(store);
+  if (!index) return;
+  const set = store.set.bind(store);
+  const destroy = store.destroy.bind(store);
+  store.set = (sid, sess, cb) => setUnlessEnded({ set, destroy }, index, sid, sess, cb);
+}
 
 /**
  * The per-user index behind this request's session: the package's own indexed store, or (on the host's
  * express-session) the index kept beside a store the package knows (memory, SQLite, connect-redis).
- * The host's sessions get no check against writes of ended sessions: see docs/api.md.
  */
-export function indexAccessOf(req: Request, absoluteMs: number): SessionIndexAccess {
+export function indexAccessOf(req: Request): SessionIndexAccess {
   const store = req.sessionStore;
   if (store instanceof IndexedSessionStore) return store;
   const index = store ? knownUserSessionIndexFor(store) : undefined;
   if (!index) return NO_INDEX;
   return {
-    register: (sub, sid, signedInAt) => index.add(sub, sid, signedInAt + absoluteMs),
-    unregister: (sub, sid) => index.remove(sub, sid),
+    add: (sub, sid, expiresAt) => index.add(sub, sid, expiresAt),
+    remove: (sub, sid) => index.remove(sub, sid),
+    markEnded: (sid) => index.markEnded([sid], Date.now() + ENDED_MARK_MS),
     endSessionsOf: (sub, options = {}) => endUserSessions(index, store, sub, options),
   };
 }

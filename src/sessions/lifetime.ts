@@ -1,7 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { logOf } from '../auth/request-log';
-import { peekState } from '../auth/session-state';
-import { SESSION_KEY, type CognitoSessionState } from '../auth/session-user';
+import { isSignedInSession, peekState, type SignInScope } from '../auth/session-state';
 
 /** Milliseconds since the epoch; injectable so tests can move time. */
 export type Clock = () => number;
@@ -14,29 +13,25 @@ export type Clock = () => number;
 export const SESSION_REFRESH_MS = 60_000;
 
 /**
- * Enforces the idle and absolute lifetimes of a signed-in session on the server (the cookie's own
- * expiry is only a hint to the browser). An expired sign-in ends before anything reads it and the request
- * goes on signed out: the package's own session is replaced by a fresh anonymous one; on the host's
- * session only the package's state goes.
+ * Enforces the idle and absolute lifetimes of a router's sign-in on the server (the cookie's own expiry
+ * is only a hint to the browser). An expired sign-in ends (`end`: its id marked ended, a new id, the
+ * router's state saying it expired) before anything reads it, and the request goes on signed out.
  */
-export function sessionLifetime(options: { idleMs: number; absoluteMs: number; clock: Clock; own: boolean }) {
+export function sessionLifetime(options: {
+  idleMs: number;
+  absoluteMs: number;
+  clock: Clock;
+  scope: SignInScope;
+  end: (req: Request) => Promise<void>;
+}) {
   return (req: Request, _res: Response, next: NextFunction): void => {
-    const s = peekState(req);
+    const s = peekState(req, options.scope);
     if (!s?.createdAt) return next();
     const now = options.clock();
     const lastSeen = s.lastSeenAt ?? s.createdAt;
     if (now - s.createdAt >= options.absoluteMs || now - lastSeen >= options.idleMs) {
       logOf(req).info({ reason: now - s.createdAt >= options.absoluteMs ? 'absolute' : 'idle' }, 'session expired');
-      const expired: CognitoSessionState = { expired: true };
-      if (!options.own) {
-        (req.session as unknown as Record<string, unknown>)[SESSION_KEY] = expired;
-        return next();
-      }
-      req.session.regenerate((err) => {
-        if (err) return next(err);
-        (req.session as unknown as Record<string, unknown>)[SESSION_KEY] = expired;
-        next();
-      });
+      options.end(req).then(() => next(), next);
       return;
     }
     if (now - lastSeen >= SESSION_REFRESH_MS) s.lastSeenAt = now;
@@ -55,10 +50,11 @@ export const ANONYMOUS_SESSION_TTL_MS = 10 * 60 * 1000;
  * use. Only for the package's own sessions (it runs right after express-session loads the session): the
  * host's cookie is the host's.
  */
-export function anonymousSessionLifetime(clock: Clock, ttlMs = ANONYMOUS_SESSION_TTL_MS) {
+export function anonymousSessionLifetime(clock: Clock, scope: SignInScope, ttlMs = ANONYMOUS_SESSION_TTL_MS) {
   return (req: Request, _res: Response, next: NextFunction): void => {
-    const state = peekState(req);
-    if (req.session && state?.user === undefined) {
+    const state = peekState(req, scope);
+    // A session in which any router has someone signed in is not anonymous.
+    if (req.session && !isSignedInSession(req.session)) {
       if (state && Date.now() - storedAt(req.session.cookie) >= SESSION_REFRESH_MS) state.lastSeenAt = clock();
       req.session.cookie.maxAge = ttlMs;
     }

@@ -1,8 +1,9 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import { logOf } from '../auth/request-log';
+import type { SignInScope } from '../auth/session-state';
 import { AppError, CognitoAuthError } from '../errors';
-import { IndexedSessionStore } from './indexed-store';
+import { guardHostStore, IndexedSessionStore } from './indexed-store';
 import { anonymousSessionLifetime, sessionLifetime, type Clock } from './lifetime';
 import { userSessionIndexFor, type UserSessionIndex } from './user-sessions';
 
@@ -18,6 +19,10 @@ export interface OwnSessionSettings {
   /** The per-user index of session ids; defaults to the one `store` keeps (SQLite, Redis, memory). */
   index?: UserSessionIndex | undefined;
   clock: Clock;
+  /** Whose sign-in the lifetimes apply to. */
+  scope: SignInScope;
+  /** Ends a sign-in that outlived its lifetime. */
+  endExpired: (req: Request) => Promise<void>;
 }
 
 /** The session middleware and the indexed store it writes to. */
@@ -51,7 +56,7 @@ function once(marker: symbol, handlers: RequestHandler[]): RequestHandler {
  * already on the request, that is a configuration error, named as such.
  */
 export function createSessionMiddleware(settings: OwnSessionSettings): SessionMiddleware {
-  const store = new IndexedSessionStore(settings.store, settings.index ?? userSessionIndexFor(settings.store), settings.absoluteMs);
+  const store = new IndexedSessionStore(settings.store, settings.index ?? userSessionIndexFor(settings.store));
   // express-session touches a store that can on every request that changes nothing (and `rolling` would
   // re-sign and re-send the cookie on every response): a store write per request. Instead a session in
   // use is refreshed at most once a minute (lifetime.ts), which stores it and re-sends its cookie.
@@ -92,17 +97,27 @@ export function createSessionMiddleware(settings: OwnSessionSettings): SessionMi
       next();
     });
   };
-  const lifetime = sessionLifetime({ idleMs: settings.idleMs, absoluteMs: settings.absoluteMs, clock: settings.clock, own: true });
+  const lifetime = sessionLifetime({ idleMs: settings.idleMs, absoluteMs: settings.absoluteMs, clock: settings.clock, scope: settings.scope, end: settings.endExpired });
   // One marker per router: two routers with sessions of their own on one request meet the conflict check.
-  return { handler: once(Symbol('express-cognito-signin.session'), [withStoreErrors, lifetime, anonymousSessionLifetime(settings.clock)]), store };
+  return {
+    handler: once(Symbol('express-cognito-signin.session'), [withStoreErrors, lifetime, anonymousSessionLifetime(settings.clock, settings.scope)]),
+    store,
+  };
 }
 
 /**
- * The host's express-session, checked: the package's sign-in lifetimes apply to its own state in it. A
- * request without `req.session` is a configuration error naming the fix.
+ * The host's express-session, checked: the package's sign-in lifetimes apply to its own state in it, and
+ * writes to a store the package knows are guarded against bringing back an ended session
+ * ({@link guardHostStore}). A request without `req.session` is a configuration error naming the fix.
  */
-export function createHostSessionCheck(settings: { idleMs: number; absoluteMs: number; clock: Clock }): RequestHandler {
-  const lifetime = sessionLifetime({ ...settings, own: false });
+export function createHostSessionCheck(settings: {
+  idleMs: number;
+  absoluteMs: number;
+  clock: Clock;
+  scope: SignInScope;
+  endExpired: (req: Request) => Promise<void>;
+}): RequestHandler {
+  const lifetime = sessionLifetime({ idleMs: settings.idleMs, absoluteMs: settings.absoluteMs, clock: settings.clock, scope: settings.scope, end: settings.endExpired });
   const check = (req: Request, _res: Response, next: NextFunction): void => {
     if (!req.session) {
       next(
@@ -113,6 +128,7 @@ export function createHostSessionCheck(settings: { idleMs: number; absoluteMs: n
       );
       return;
     }
+    guardHostStore(req.sessionStore);
     next();
   };
   return once(Symbol('express-cognito-signin.session'), [check, lifetime]);

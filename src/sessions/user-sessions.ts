@@ -116,6 +116,14 @@ export function userSessionIndexFor(store: session.Store): UserSessionIndex {
   return index;
 }
 
+/**
+ * Records the index kept beside `store` (a store that wraps a known one, such as the timed store of the
+ * factories), so that a host's express-session over it finds the index too.
+ */
+export function registerUserSessionIndex(store: session.Store, index: UserSessionIndex): void {
+  indexes.set(store, index);
+}
+
 /** {@link userSessionIndexFor}, or undefined for a store the package does not know. */
 export function knownUserSessionIndexFor(store: session.Store): UserSessionIndex | undefined {
   const known = indexes.get(store);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import type session from 'express-session';
 import pino from 'pino';
@@ -9,23 +10,22 @@ import { createClient } from 'redis';
 import supertest from 'supertest';
 import { createRedisSessionStore } from '../../src/sessions';
 import { SqliteSessionStore } from '../../src/sessions/sqlite-store';
-import { buildTestApp, type TestApp, resolveCognitoSettings } from '../helpers/app';
-import { createClientDouble } from '../helpers/client-double';
+import { buildTestApp, type TestApp } from '../helpers/app';
 import { sidOf } from '../helpers/cookies';
 import { testEmulator } from '../helpers/emulator';
 import { codeFromEmulator, newEmail, submit } from '../helpers/forms';
 import { startTestRedis } from '../helpers/redis';
+import { storedSessions as allStoredSessions, type StoredSession } from '../helpers/sessions';
+import { switchOnTotp, withOptionalTotpPool } from '../helpers/totp';
 import { createConfirmedUser, TEST_PASSWORD } from '../helpers/users';
 
 type Agent = ReturnType<TestApp['agent']>;
-type Stored = session.SessionData & { cognito?: { user?: unknown } };
+type Stored = StoredSession;
 
 const TEN_MINUTES = 10 * 60 * 1000;
 
 async function storedSessions(store: session.Store): Promise<Stored[]> {
-  return new Promise((resolve, reject) =>
-    store.all!((err, all) => (err ? reject(err) : resolve(Object.values(all ?? {}) as Stored[]))),
-  );
+  return Object.values(await allStoredSessions(store));
 }
 
 /** Milliseconds until the store lets the session go (the memory store follows the cookie's expiry). */
@@ -38,23 +38,17 @@ function sessionIdOf(cookie: string): string {
   return decodeURIComponent(cookie.slice('sid='.length)).replace(/^s:/, '').replace(/\.[^.]*$/, '');
 }
 
-/** An app whose Cognito client answers the first sign-in with NEW_PASSWORD_REQUIRED. */
-function appWithChallenge(): TestApp {
-  const { client: real, emulator, ids } = testEmulator();
-  const double = createClientDouble(real, (c) =>
-    c.name === 'InitiateAuthCommand' && c.input.AuthFlow === 'USER_PASSWORD_AUTH'
-      ? Promise.resolve({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 'challenge-session-1', ChallengeParameters: {} })
-      : undefined,
-  );
-  const base = buildTestApp();
-  return buildTestApp({ cognito: { settings: resolveCognitoSettings(base.config, ids, emulator.url), client: double.client } });
+/** A user an administrator created with a temporary password: the emulator answers their sign-in with NEW_PASSWORD_REQUIRED. */
+async function createUserWithTemporaryPassword(): Promise<{ email: string; password: string }> {
+  const { client, ids } = testEmulator();
+  const email = newEmail('temporary');
+  await client.send(new AdminCreateUserCommand({ UserPoolId: ids.userPoolId, Username: email, TemporaryPassword: TEST_PASSWORD, MessageAction: 'SUPPRESS' }));
+  return { email, password: TEST_PASSWORD };
 }
 
 interface Flow {
   /** What an anonymous visitor does. */
   run(ctx: { t: TestApp; agent: Agent; advanceClock(ms: number): void }): Promise<unknown>;
-  /** An app of its own (a double); the suite's app otherwise. */
-  app?: () => TestApp;
 }
 
 /** Every way a visitor who is not signed in makes the app write a session. */
@@ -116,13 +110,25 @@ const FLOWS: Array<[string, Flow]> = [
     },
   ],
   [
-    'a NEW_PASSWORD_REQUIRED challenge waiting for its answer (double)',
+    'a NEW_PASSWORD_REQUIRED challenge waiting for its answer',
     {
-      app: appWithChallenge,
       run: async ({ agent }) => {
-        const user = await createConfirmedUser();
-        const res = await submit(agent, '/login', '/login', user);
+        const res = await submit(agent, '/login', '/login', await createUserWithTemporaryPassword());
         expect(res.headers.location).to.equal('/login/new-password');
+      },
+    },
+  ],
+  [
+    'a two-step sign-in waiting for its code (SOFTWARE_TOKEN_MFA)',
+    {
+      run: async ({ t, agent }) => {
+        const user = await createConfirmedUser();
+        const setUp = t.agent();
+        expect((await submit(setUp, '/login', '/login', user)).status).to.equal(303);
+        await switchOnTotp(setUp, user.password);
+        expect((await submit(setUp, '/profile', '/logout', {})).status).to.equal(303);
+        const res = await submit(agent, '/login', '/login', user);
+        expect(res.headers.location).to.equal('/login/mfa');
       },
     },
   ],
@@ -177,10 +183,11 @@ describe('anonymous sessions cannot fill the session store', () => {
   });
 
   describe('every session written for a visitor who is not signed in is stored for at most 10 minutes', () => {
+    withOptionalTotpPool();
     for (const [what, flow] of FLOWS) {
       it(`${what}`, async () => {
         let now = Date.now();
-        const t = flow.app ? flow.app() : buildTestApp({ clock: () => now });
+        const t = buildTestApp({ clock: () => now });
         await flow.run({ t, agent: t.agent(), advanceClock: (ms) => (now += ms) });
         const stored = await storedSessions(t.sessionStore);
         expect(stored, 'a session was stored').to.have.length.of.at.least(1);

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { JWTPayload } from 'jose';
 import type { CognitoUser } from '../../src/auth/session-user';
 import { buildTestApp, type TestApp } from '../helpers/app';
+import { storedSessions } from '../helpers/sessions';
 import { signInAtIssuer, startTestIssuer, type TestIssuer } from '../helpers/test-issuer';
 
 /** An entry of Cognito's `identities` claim for a Google account. */
@@ -12,11 +13,8 @@ const asGoogleUser = (valid: JWTPayload): JWTPayload => ({ ...valid, 'cognito:us
 
 /** The signed-in user the session store holds (the one session of this app). */
 async function storedUser(t: TestApp): Promise<CognitoUser> {
-  const all = await new Promise<Record<string, unknown>>((resolve, reject) =>
-    t.sessionStore.all!((err, sessions) => (err ? reject(err) : resolve((sessions ?? {}) as Record<string, unknown>))),
-  );
-  const users = Object.values(all)
-    .map((s) => (s as { cognito?: { user?: CognitoUser } }).cognito?.user)
+  const users = Object.values(await storedSessions(t.sessionStore))
+    .map((s) => s.cognito?.user)
     .filter((u): u is CognitoUser => u !== undefined);
   expect(users).to.have.length(1);
   return users[0] as CognitoUser;

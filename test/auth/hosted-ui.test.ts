@@ -3,12 +3,11 @@ import { buildTestApp, type TestApp } from '../helpers/app';
 import { sidOf } from '../helpers/cookies';
 import { testEmulator } from '../helpers/emulator';
 import { callbackPath, signInThroughHostedUi, startHostedUiSignIn } from '../helpers/hosted-ui';
+import { storedSessions, type StoredSession } from '../helpers/sessions';
 import { createConfirmedUser } from '../helpers/users';
 
-async function allSessions(t: TestApp): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) =>
-    t.sessionStore.all!((err, all) => (err ? reject(err) : resolve((all ?? {}) as Record<string, unknown>))),
-  );
+function allSessions(t: TestApp): Promise<Record<string, StoredSession>> {
+  return storedSessions(t.sessionStore);
 }
 
 async function storedSessionCount(t: TestApp): Promise<number> {
@@ -112,7 +111,7 @@ describe('Hosted UI sign-in (against cognito-local)', () => {
       const ids = Object.keys(sessions);
       expect(ids).to.have.length(1);
       expect(ids[0]).to.not.equal(preLoginIds[0]);
-      const stored = (sessions[ids[0] as string] as { cognito: unknown }).cognito as { tokens: { idToken: string; refreshToken: string } };
+      const stored = sessions[ids[0] as string]!.cognito as { tokens: { idToken: string; refreshToken: string } };
       expect(stored.tokens.idToken.split('.')).to.have.length(3);
       // The cookie carries only the signed session id.
       expect(decodeURIComponent(sidOf(cb) as string)).to.match(new RegExp(`^sid=s:${ids[0]}\\.`));
@@ -152,8 +151,13 @@ describe('Hosted UI sign-in (against cognito-local)', () => {
       const journey = await startHostedUiSignIn(agent, user);
       const path = callbackPath(journey.callbackUrl as URL);
       await agent.get(path).expect(303);
+      const signedIn = await agent.get('/complete').expect(200);
       const replay = await agent.get(path);
       expect(replay.status).to.be.within(400, 499);
+      // Still the same sign-in: same page, same tokens (the replay neither ended nor replaced it).
+      expect((await agent.get('/complete').expect(200)).text.replace(/name="_csrf" value="[^"]*"/g, '')).to.equal(
+        signedIn.text.replace(/name="_csrf" value="[^"]*"/g, ''),
+      );
     });
 
     it('refuses an already used code even with a fresh state (the token endpoint says invalid_grant)', async () => {

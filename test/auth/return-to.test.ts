@@ -112,19 +112,21 @@ describe('returnTo, on every way it comes in', () => {
     user = await createConfirmedUser();
   });
 
-  it('GET /login and GET /auth/login carry only an on-origin returnTo onward', async () => {
-    for (const hostile of HOSTILE) {
-      const query = `returnTo=${encodeURIComponent(hostile)}`;
+  it('GET /login and GET /auth/login carry an on-origin returnTo onward, and a hostile one not at all', async () => {
+    /** The returnTo each sign-in form and Hosted UI link of the page carries (null: none). */
+    const carriedBy = async (query: string) => {
       const page = await t.agent().get(`/login?${query}`).expect(200);
-      const links = [...page.text.matchAll(/(?:action|href)="(\/(?:login|auth\/login)\?[^"]*)"/g)].map((m) => m[1] as string);
-      for (const link of links) {
-        const carried = carriedReturnTo(link);
-        if (carried !== null) expectOnOrigin(carried, `GET /login?${query} › ${link}`);
-      }
+      const links = [...page.text.matchAll(/(?:action="(\/login(?:\?[^"]*)?)"|href="(\/auth\/login(?:\?[^"]*)?)")/g)].map((m) => (m[1] ?? m[2]) as string);
+      expect(links, `the sign-in form and the Hosted UI link of /login?${query}`).to.have.length(2);
       // /auth/login called with stray callback parameters restarts with the returnTo it judged.
       const restart = await t.agent().get(`/auth/login?${query}&code=x`).expect(303);
-      const carried = carriedReturnTo(restart.headers.location as string);
-      if (carried !== null) expectOnOrigin(carried, `GET /auth/login?${query}&code=x`);
+      return [...links, restart.headers.location as string].map(carriedReturnTo);
+    };
+    const kept = await carriedBy(`returnTo=${encodeURIComponent('/complete?tab=2')}`);
+    expect(kept, 'an on-origin returnTo goes on everywhere').to.deep.equal(kept.map(() => '/complete?tab=2'));
+    for (const hostile of HOSTILE) {
+      const carried = await carriedBy(`returnTo=${encodeURIComponent(hostile)}`);
+      expect(carried, hostile).to.deep.equal(carried.map(() => null));
     }
   });
 

@@ -1,21 +1,22 @@
 import { RevokeTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
+import type { JWTPayload } from 'jose';
 import { buildTestApp, type TestApp, resolveCognitoSettings } from '../helpers/app';
 import { createClientDouble } from '../helpers/client-double';
 import { testEmulator } from '../helpers/emulator';
 import { submit } from '../helpers/forms';
 import { signInThroughHostedUi } from '../helpers/hosted-ui';
+import { storedSessions } from '../helpers/sessions';
+import { signInAtIssuer, startTestIssuer, type TestIssuer } from '../helpers/test-issuer';
 import { createConfirmedUser } from '../helpers/users';
 
 const MINUTE = 60_000;
 
 async function storedTokens(t: TestApp): Promise<{ accessToken: string; refreshToken: string }> {
-  const all = await new Promise<Record<string, { cognito?: { tokens?: { accessToken: string; refreshToken: string } } }>>((resolve, reject) =>
-    t.sessionStore.all!((err, s) => (err ? reject(err) : resolve(s as never))),
-  );
-  const withTokens = Object.values(all).filter((s) => s.cognito?.tokens);
+  const withTokens = Object.values(await storedSessions(t.sessionStore)).filter((s) => s.cognito?.tokens);
   expect(withTokens).to.have.length(1);
-  return withTokens[0]!.cognito!.tokens!;
+  const tokens = withTokens[0]!.cognito!.tokens!;
+  return { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken as string };
 }
 
 /**
@@ -57,7 +58,7 @@ function spiedApp() {
 }
 
 describe('access-token refresh (against cognito-local, controllable clock)', () => {
-  it('makes no call to Cognito on an ordinary signed-in request (spy on the client and on fetch)', async () => {
+  it('makes no call to Cognito on an ordinary signed-in request (double: a spy on the client and on fetch)', async () => {
     const { t, sent } = spiedApp();
     const user = await createConfirmedUser();
     const agent = t.agent();
@@ -78,7 +79,7 @@ describe('access-token refresh (against cognito-local, controllable clock)', () 
     expect(fetches, 'no JWKS or token endpoint request').to.equal(0);
   });
 
-  it('refreshes a password session once its access token is within 60 s of expiry (REFRESH_TOKEN_AUTH)', async () => {
+  it('refreshes a password session once its access token is within 60 s of expiry (REFRESH_TOKEN_AUTH; double: a spy on the client)', async () => {
     const { t, sent, advance } = spiedApp();
     const user = await createConfirmedUser();
     const agent = t.agent();
@@ -93,7 +94,7 @@ describe('access-token refresh (against cognito-local, controllable clock)', () 
     expect(refreshes).to.have.length(1);
   });
 
-  it('shares one refresh among concurrent requests of one session (spy on the client)', async () => {
+  it('shares one refresh among concurrent requests of one session (double: a spy on the client)', async () => {
     const { t, sent, advance } = spiedApp();
     const user = await createConfirmedUser();
     const agent = t.agent();
@@ -104,7 +105,7 @@ describe('access-token refresh (against cognito-local, controllable clock)', () 
     expect(sent.filter((c) => c.name === 'InitiateAuthCommand' && c.input.AuthFlow === 'REFRESH_TOKEN_AUTH')).to.have.length(1);
   });
 
-  it('refreshes a Hosted UI session at the token endpoint', async () => {
+  it('refreshes a Hosted UI session at the token endpoint (double: a spy on the client and on fetch)', async () => {
     const { t, sent, advance, watchTokenEndpoint } = spiedApp();
     const user = await createConfirmedUser();
     const agent = t.agent();
@@ -123,7 +124,7 @@ describe('access-token refresh (against cognito-local, controllable clock)', () 
   });
 
   for (const path of ['password', 'hosted-ui'] as const) {
-    it(`ends a ${path} session whose refresh token was revoked, and sends the person to sign in with returnTo`, async () => {
+    it(`ends a ${path} session whose refresh token was revoked, and sends the person to sign in with returnTo (double: a spy on the client and on fetch)`, async () => {
       const { t, sent, advance, watchTokenEndpoint } = spiedApp();
       const user = await createConfirmedUser();
       const agent = t.agent();
@@ -153,4 +154,46 @@ describe('access-token refresh (against cognito-local, controllable clock)', () 
       await agent.get('/password/change').expect(303); // the session is gone, not just refused once
     });
   }
+
+  describe('against the test issuer (its token endpoint answers the refresh grant)', () => {
+    let issuer: TestIssuer;
+    before(async () => {
+      issuer = await startTestIssuer();
+    });
+    after(() => issuer.stop());
+
+    /** A Hosted UI session at the issuer, and a clock 59.5 minutes ahead: its next request refreshes. */
+    async function nearExpiry() {
+      let offset = 0;
+      issuer.forge({});
+      const t = buildTestApp({ cognito: { settings: issuer.settings, client: issuer.client }, clock: () => Date.now() + offset });
+      const { agent, res } = await signInAtIssuer(t);
+      expect(res.status).to.equal(303);
+      offset = 59.5 * MINUTE;
+      return { t, agent, back: () => (offset = 0) };
+    }
+
+    it('ends the session when the refresh answers with another user’s tokens, rather than become that user', async () => {
+      const { agent } = await nearExpiry();
+      const someoneElse = (c: JWTPayload) => ({ ...c, sub: 'another-sub', email: 'another@example.com' });
+      issuer.forge({ claims: someoneElse, access: someoneElse });
+      const res = await agent.get('/complete').expect(303);
+      expect(res.headers.location).to.equal('/login?returnTo=%2Fcomplete&notice=session_expired');
+      issuer.forge({});
+      await agent.get('/complete').expect(303).expect('Location', '/');
+    });
+
+    it('answers 503 while the token endpoint is unreachable and keeps the session for when it is back', async () => {
+      const { agent } = await nearExpiry();
+      issuer.tokenEndpointDown(true);
+      try {
+        const res = await agent.get('/complete').expect(503);
+        expect(res.text).to.not.match(/eyJ[\w-]+\./);
+      } finally {
+        issuer.tokenEndpointDown(false);
+      }
+      const complete = await agent.get('/complete').expect(200);
+      expect(complete.text).to.contain('hostile@example.com');
+    });
+  });
 });

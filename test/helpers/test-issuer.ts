@@ -12,6 +12,8 @@ import { sidOf } from './cookies';
 export interface Forgery {
   /** Changes to the otherwise valid claims. */
   claims?: (valid: JWTPayload) => JWTPayload;
+  /** Changes to the otherwise valid claims of the access token (always signed with the current key). */
+  access?: (valid: JWTPayload) => JWTPayload;
   /**
    * Sign with another key (still announcing the published kid), with HS256 and the public key, or not at
    * all; or send something that is not a JWT, or no ID token.
@@ -25,35 +27,57 @@ export interface TestIssuer {
   settings: CognitoSettings;
   /** An SDK client pointed at the issuer (it answers no API call: revocation and the like fail there). */
   client: CognitoIdentityProviderClient;
-  /** The forgery used for the next token responses. */
+  /** The forgery used for the next token responses (sign-ins and refreshes alike). */
   forge(forgery: Forgery): void;
   /** How many times its JWKS was fetched. */
   jwksFetches(): number;
+  /** Key rotation: publishes a new signing key beside the old one (new kid) and signs with it from now on. */
+  rotateKey(): Promise<void>;
+  /** While down, the JWKS answers 503. */
+  jwksDown(down: boolean): void;
+  /** While down, the token endpoint drops every connection unanswered (Cognito unreachable). */
+  tokenEndpointDown(down: boolean): void;
   stop(): Promise<void>;
 }
 
 export const TEST_ISSUER_CLIENT_ID = 'testissuerclient1';
 export const TEST_ISSUER_CLIENT_SECRET = 'test-issuer-secret-value';
 
+/** The refresh token every sign-in at the issuer gets (and its refresh grant accepts). */
+export const TEST_ISSUER_REFRESH_TOKEN = 'opaque-refresh';
+
 /**
  * Starts the issuer on a free port. Its token endpoint insists on client_secret_basic and a PKCE
- * verifier that matches the challenge, like real Cognito with a secret-bearing client.
+ * verifier that matches the challenge, like real Cognito with a secret-bearing client, and answers the
+ * refresh grant for its one refresh token.
  */
 export async function startTestIssuer(options: { nonce?: boolean } = {}): Promise<TestIssuer> {
-  const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const first = await generateKeyPair('RS256', { extractable: true });
   const other = await generateKeyPair('RS256');
-  const publicJwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+  const published = [{ ...(await exportJWK(first.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }];
+  const publicJwk = published[0]!;
+  let signingKey = { privateKey: first.privateKey, kid: 'k1' };
   const codes = new Map<string, { challenge: string; nonce?: string }>();
   let forgery: Forgery = {};
   let jwksFetches = 0;
+  let jwksDown = false;
+  let tokenEndpointDown = false;
   let url = '';
 
   const server = http.createServer((req, res) => {
     const u = new URL(req.url ?? '/', 'http://issuer');
     if (req.method === 'GET' && u.pathname === '/.well-known/jwks.json') {
       jwksFetches += 1;
+      if (jwksDown) {
+        res.writeHead(503).end();
+        return;
+      }
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ keys: [publicJwk] }));
+      res.end(JSON.stringify({ keys: published }));
+      return;
+    }
+    if (u.pathname === '/oauth2/token' && tokenEndpointDown) {
+      req.socket.destroy();
       return;
     }
     if (req.method === 'GET' && u.pathname === '/oauth2/authorize') {
@@ -69,9 +93,11 @@ export async function startTestIssuer(options: { nonce?: boolean } = {}): Promis
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
-        void answerToken(req, new URLSearchParams(body)).then(({ status, json }) => {
-          res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
-        });
+        answerToken(req, new URLSearchParams(body)).then(
+          ({ status, json }) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json)),
+          // A failure of the issuer itself answers as Cognito's would: a 500, never a request left hanging.
+          () => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'server_error' })),
+        );
       });
       return;
     }
@@ -81,6 +107,12 @@ export async function startTestIssuer(options: { nonce?: boolean } = {}): Promis
   async function answerToken(req: http.IncomingMessage, form: URLSearchParams) {
     const expectedAuth = `Basic ${Buffer.from(`${TEST_ISSUER_CLIENT_ID}:${TEST_ISSUER_CLIENT_SECRET}`).toString('base64')}`;
     if (req.headers.authorization !== expectedAuth) return { status: 401, json: { error: 'invalid_client' } };
+    if (form.get('grant_type') === 'refresh_token') {
+      if (form.get('refresh_token') !== TEST_ISSUER_REFRESH_TOKEN) return { status: 400, json: { error: 'invalid_grant' } };
+      // As Cognito: new ID and access tokens, no new refresh token.
+      const { refresh_token: _same, ...tokens } = await issueTokens(undefined);
+      return { status: 200, json: tokens };
+    }
     const pending = codes.get(form.get('code') ?? '');
     codes.delete(form.get('code') ?? '');
     if (!pending) return { status: 400, json: { error: 'invalid_grant' } };
@@ -88,6 +120,10 @@ export async function startTestIssuer(options: { nonce?: boolean } = {}): Promis
     if (createHash('sha256').update(verifier).digest('base64url') !== pending.challenge) {
       return { status: 400, json: { error: 'invalid_grant', error_description: 'PKCE verification failed' } };
     }
+    return { status: 200, json: await issueTokens(pending.nonce) };
+  }
+
+  async function issueTokens(nonce: string | undefined) {
     const now = Math.floor(Date.now() / 1000);
     const valid: JWTPayload = {
       iss: url,
@@ -99,16 +135,14 @@ export async function startTestIssuer(options: { nonce?: boolean } = {}): Promis
       auth_time: now,
       iat: now,
       exp: now + 3600,
-      ...(pending.nonce ? { nonce: pending.nonce } : {}),
+      ...(nonce ? { nonce } : {}),
     };
     const claims = forgery.claims ? forgery.claims(valid) : valid;
-    const access: JWTPayload = { iss: url, sub: valid.sub, client_id: TEST_ISSUER_CLIENT_ID, token_use: 'access', scope: 'openid email', iat: now, exp: now + 3600 };
-    const accessToken = await new SignJWT(access).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(privateKey);
+    const validAccess: JWTPayload = { iss: url, sub: valid.sub, client_id: TEST_ISSUER_CLIENT_ID, token_use: 'access', scope: 'openid email', iat: now, exp: now + 3600 };
+    const access = forgery.access ? forgery.access(validAccess) : validAccess;
+    const accessToken = await new SignJWT(access).setProtectedHeader({ alg: 'RS256', kid: signingKey.kid }).sign(signingKey.privateKey);
     const idToken = forgery.signing === 'absent' ? undefined : await sign(claims);
-    return {
-      status: 200,
-      json: { id_token: idToken, access_token: accessToken, refresh_token: 'opaque-refresh', token_type: 'Bearer', expires_in: 3600 },
-    };
+    return { id_token: idToken, access_token: accessToken, refresh_token: TEST_ISSUER_REFRESH_TOKEN, token_type: 'Bearer', expires_in: 3600 };
   }
 
   async function sign(claims: JWTPayload): Promise<string> {
@@ -119,8 +153,8 @@ export async function startTestIssuer(options: { nonce?: boolean } = {}): Promis
       const secret = new TextEncoder().encode(JSON.stringify(publicJwk));
       return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: 'k1' }).sign(secret);
     }
-    const key: CryptoKey = signing === 'other-key' ? other.privateKey : privateKey;
-    const kid = signing === 'unknown-kid' ? 'k-unknown' : 'k1';
+    const key: CryptoKey = signing === 'other-key' ? other.privateKey : signingKey.privateKey;
+    const kid = signing === 'unknown-kid' ? 'k-unknown' : signingKey.kid;
     return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid }).sign(key);
   }
 
@@ -150,6 +184,18 @@ export async function startTestIssuer(options: { nonce?: boolean } = {}): Promis
       forgery = f;
     },
     jwksFetches: () => jwksFetches,
+    async rotateKey() {
+      const next = await generateKeyPair('RS256', { extractable: true });
+      const kid = `k${published.length + 1}`;
+      published.push({ ...(await exportJWK(next.publicKey)), kid, alg: 'RS256', use: 'sig' });
+      signingKey = { privateKey: next.privateKey, kid };
+    },
+    jwksDown: (down) => {
+      jwksDown = down;
+    },
+    tokenEndpointDown: (down) => {
+      tokenEndpointDown = down;
+    },
     stop: () =>
       new Promise((resolve) => {
         client.destroy();

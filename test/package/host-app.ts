@@ -1,11 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import { CreateUserPoolClientCommand, CreateUserPoolCommand, DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import { cognitoAuth, createMemoryStore, requiresAuth, type CognitoAuth, type CognitoAuthOptions, type LayoutPage } from '../../src/index';
+import { buildUserPoolClientInput, buildUserPoolInput } from '../../src/cognito/pool-settings';
+import { cognitoAuth, createMemoryStore, requiresAuth, type CognitoAuth, type CognitoAuthOptions, type CognitoContext, type CognitoOptions, type LayoutPage } from '../../src/index';
 import type { CognitoLocal } from '../../src/testing';
 
 declare global {
@@ -40,9 +43,13 @@ function escapeHtml(text: string): string {
  * own pages, 404 and error handler; the package mounted at /account on the host's session, `context()`
  * app-wide, a guarded dashboard and JSON API.
  */
-export function buildHostApp(cognito: CognitoLocal, options: Partial<CognitoAuthOptions> = {}): { app: express.Express; auth: CognitoAuth } {
+export function buildHostApp(
+  cognito: CognitoLocal,
+  options: Partial<CognitoAuthOptions> = {},
+  store: session.Store = new session.MemoryStore(),
+): { app: express.Express; auth: CognitoAuth } {
   const app = express();
-  app.use(session({ name: 'shop.sid', secret: HOST_SECRET, resave: false, saveUninitialized: false, store: new session.MemoryStore() }));
+  app.use(session({ name: 'shop.sid', secret: HOST_SECRET, resave: false, saveUninitialized: false, store }));
   const passport = new Passport();
   passport.use(new LocalStrategy((username, password, done) => done(null, password === 'shop-password' ? { shopId: username } : false)));
   passport.serializeUser((user, done) => done(null, (user as Express.User).shopId));
@@ -130,4 +137,59 @@ export function buildOtherApp(cognito: CognitoLocal, loginTemplate: string): exp
   app.get('/other-home', other.requiresAuth(), (req, res) => res.send(`other home of ${req.cognito!.user!.email}`));
   app.use((_req: Request, res: Response) => res.status(404).send('other 404'));
   return app;
+}
+
+/** Where a second router signs in: its mount and its pool and client. */
+export interface OtherRouter {
+  mountPath: string;
+  cognito: CognitoOptions;
+}
+
+/**
+ * An app client for a router mounted at `mountPath`, with that router's callback URL: in a pool of its own
+ * (`pool: 'new'`, the emulator holds several) or in the kit's pool beside its client.
+ */
+export async function clientFor(cognito: CognitoLocal, mountPath: string, pool: 'new' | 'same'): Promise<CognitoOptions> {
+  let userPoolId = cognito.userPoolId;
+  if (pool === 'new') {
+    const created = await cognito.client.send(new CreateUserPoolCommand({ ...buildUserPoolInput(), PoolName: `pool-${mountPath.slice(1)}-${randomBytes(3).toString('hex')}` }));
+    userPoolId = created.UserPool!.Id!;
+  }
+  const input = buildUserPoolClientInput(userPoolId, HOST_BASE_URL, { mountPath });
+  const created = await cognito.client.send(new CreateUserPoolClientCommand({ ...input, ClientName: `client-${mountPath.slice(1)}` }));
+  const clientId = created.UserPoolClient!.ClientId!;
+  const described = await cognito.client.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }));
+  return { ...cognito.options, userPoolId, clientId, clientSecret: described.UserPoolClient?.ClientSecret };
+}
+
+/**
+ * A host with several routers on its one express-session: the kit's at /account (its `context()`
+ * app-wide) and `others`. `/guarded<mount>` is behind that router's own `requiresAuth()`; `/who` runs
+ * every router's `context()` in turn and reports whom each one sees signed in.
+ */
+export function buildMultiRouterHost(cognito: CognitoLocal, others: OtherRouter[], store: session.Store = new session.MemoryStore()) {
+  const app = express();
+  app.use(session({ name: 'shop.sid', secret: HOST_SECRET, resave: false, saveUninitialized: false, store }));
+  app.use(express.urlencoded({ extended: false }));
+  const routers = [{ mountPath: '/account', cognito: cognito.options }, ...others].map((r) => ({
+    mountPath: r.mountPath,
+    auth: cognitoAuth({ baseUrl: HOST_BASE_URL, mountPath: r.mountPath, cognito: r.cognito, defaultReturnTo: `/guarded${r.mountPath}` }),
+  }));
+  for (const { mountPath, auth } of routers) app.use(mountPath, auth);
+  app.use(routers[0]!.auth.context());
+  for (const { mountPath, auth } of routers) app.get(`/guarded${mountPath}`, auth.requiresAuth(), (req, res) => res.send(`${mountPath}: ${req.cognito!.user!.email}`));
+  const seen: RequestHandler[] = routers.flatMap(({ mountPath, auth }) => [
+    auth.context(),
+    (req: Request, res: Response, next: NextFunction) => {
+      (res.locals.seen ??= {})[mountPath] = req.cognito!;
+      next();
+    },
+  ]);
+  app.get('/who', ...seen, (_req, res) => {
+    // Read only once every router's context() has run: each answers for its own router still.
+    const contexts = res.locals.seen as Record<string, CognitoContext>;
+    res.json(Object.fromEntries(Object.entries(contexts).map(([mount, c]) => [mount, c.user?.email ?? null])));
+  });
+  app.get('/global-guard', requiresAuth(), (req, res) => res.send(`global: ${req.cognito!.user!.email}`));
+  return { app, store };
 }

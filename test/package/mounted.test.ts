@@ -145,7 +145,7 @@ describe('the package in a host app (mounted at /account, against the test kit)'
   });
 
   describe('the host’s own express-session and Passport', () => {
-    it('keep req.user and req.session.passport; the package keeps everything under req.session.cognito', async () => {
+    it('keep req.user and req.session.passport; the package keeps everything under one key naming its pool and client', async () => {
       const { app } = buildHostApp(cognito);
       const agent = supertest.agent(app);
       const shopLogin = await agent.post('/shop-login').type('form').send({ username: 'shop-42', password: 'shop-password' }).expect(303);
@@ -156,7 +156,7 @@ describe('the package in a host app (mounted at /account, against the test kit)'
       const both = (await agent.get('/whoami').expect(200)).body as Record<string, unknown>;
       expect(both.shopUser).to.deep.equal({ shopId: 'shop-42' });
       expect(both.cognito).to.equal(user.email);
-      expect(both.sessionKeys).to.deep.equal(['cognito', 'greeted', 'passport']);
+      expect(both.sessionKeys).to.deep.equal([`cognito:${cognito.clientId}@${cognito.url}/${cognito.userPoolId}`, 'greeted', 'passport']);
 
       const page = await agent.get('/account/profile').expect(200);
       await agent.post('/account/logout').type('form').send({ _csrf: csrfOf(page.text) }).expect(303);

@@ -1,6 +1,9 @@
 import { expect } from 'chai';
+import supertest from 'supertest';
 import { buildTestApp } from '../helpers/app';
+import { sidOf } from '../helpers/cookies';
 import { submit } from '../helpers/forms';
+import { sessionIdOf, storedSession } from '../helpers/sessions';
 import { createConfirmedUser } from '../helpers/users';
 
 const MINUTE = 60_000;
@@ -18,13 +21,14 @@ describe('session lifetimes (controllable clock)', () => {
     const t = buildTestApp({ env, clock });
     const user = await createConfirmedUser();
     const agent = t.agent();
-    expect((await submit(agent, '/login', '/login', { email: user.email, password: user.password })).status).to.equal(303);
-    return { t, agent, user };
+    const res = await submit(agent, '/login', '/login', { email: user.email, password: user.password });
+    expect(res.status).to.equal(303);
+    return { t, agent, user, cookie: sidOf(res)! };
   }
 
   it('ends a session left idle longer than the idle timeout, on the server, and asks to sign in again', async () => {
     const time = manualClock();
-    const { agent } = await signedIn(time.clock);
+    const { t, agent, cookie } = await signedIn(time.clock);
     time.advance(29 * MINUTE);
     await agent.get('/password/change').expect(200);
     time.advance(31 * MINUTE);
@@ -32,8 +36,10 @@ describe('session lifetimes (controllable clock)', () => {
     expect(res.headers.location).to.equal('/login?returnTo=%2Fpassword%2Fchange&notice=session_expired');
     const page = await agent.get(res.headers.location as string).set('Accept-Language', 'en');
     expect(page.text).to.contain('Your session has expired');
-    time.advance(-60 * MINUTE); // even back in time, the old session is gone from the store
-    await agent.get('/password/change').expect(303);
+    // Even back in time, the old cookie opens nothing: its session is gone from the store.
+    time.advance(-60 * MINUTE);
+    expect(await storedSession(t.sessionStore, sessionIdOf(cookie))).to.equal(null);
+    await supertest(t.app).get('/password/change').set('Cookie', cookie).expect(303);
   });
 
   it('keeps an active session alive past the idle timeout (rolling)', async () => {
