@@ -36,6 +36,7 @@ import { settingsFromOptions, type CognitoOptions } from '../../src/cognito/sett
 import { createCognitoAuth } from '../../src/router/create-router';
 import { createMemoryStore, createSqliteStore, type SessionStoreHandle } from '../../src/sessions';
 import { csrfTokenOf, startCognitoLocal } from '../../src/testing';
+import { packageStateOf } from '../helpers/sessions';
 
 const TARGETS = ['guarded', 'session-only', 'plain'] as const;
 type Target = (typeof TARGETS)[number];
@@ -125,7 +126,7 @@ function buildSessionOnly(init: ChildInit): express.Express {
     res.sendStatus(204);
   });
   app.get('/orders', (req, res) => {
-    const user = (req.session as unknown as { cognito?: { user?: { email?: string } } }).cognito?.user;
+    const user = packageStateOf(req.session)?.user;
     if (!user) return res.redirect(303, '/login');
     res.render('orders', { email: user.email, orders: ORDERS });
   });

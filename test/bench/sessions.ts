@@ -3,6 +3,7 @@ import { BENCH_PASSWORD, OIDC_BASE_URL } from './constants';
 import { BENCH_EMAIL } from './page';
 import type { PlannedTarget } from './plan';
 import type { TargetProcess } from './server-process';
+import { packageStateOf } from '../helpers/sessions';
 import { seedSession, sessionIdOf, signInToHost, signInToOpenIdConnect, signInToReferenceApp } from './sign-in';
 
 /** Runs `task` n times, a few at a time. */
@@ -21,12 +22,12 @@ async function times<T>(n: number, task: (i: number) => Promise<T>, parallel = 5
 }
 
 /**
- * The data of a signed-in session of the package (everything under its one key, `cognito`), without its
+ * The data of a signed-in session of the package (everything under its key `cognito:<client>@<issuer>`), without its
  * cookie: what the express-session-only target gets a copy of.
  */
 export async function packageSessionData(target: TargetProcess, cookie: string): Promise<Record<string, unknown>> {
-  const stored = (await target.readSession(sessionIdOf(cookie))) as { cookie?: unknown; cognito?: { user?: unknown } } | null;
-  if (!stored?.cognito?.user) throw new Error('the package stored no signed-in session');
+  const stored = (await target.readSession(sessionIdOf(cookie))) as { cookie?: unknown } | null;
+  if (!stored || !packageStateOf(stored)?.user) throw new Error('the package stored no signed-in session');
   const { cookie: _cookie, ...data } = stored;
   return data;
 }

@@ -2,6 +2,7 @@ import express from 'express';
 import session from 'express-session';
 import { HOST_SESSION_COOKIE } from '../constants';
 import { PAGE_PATH, PAGE_VIEW, pageLocals } from '../page';
+import { packageStateOf } from '../../helpers/sessions';
 import { openTargetStore } from './stores';
 import type { BuiltTarget, TargetSpec } from './types';
 
@@ -35,7 +36,7 @@ export async function buildSessionOnlyTarget(spec: TargetSpec): Promise<BuiltTar
     res.sendStatus(204);
   });
   app.get(PAGE_PATH, (req, res) => {
-    const user = (req.session as unknown as { cognito?: { user?: { email?: string } } }).cognito?.user;
+    const user = packageStateOf(req.session)?.user;
     if (!user) {
       res.redirect(303, '/login');
       return;
