@@ -53,6 +53,8 @@ export interface StartCognitoLocalOptions {
 export interface CognitoLocal {
   /** The emulator's URL (SDK endpoint, OAuth endpoints and issuer prefix). */
   url: string;
+  /** The emulator's working directory (its data is in `.cognito/db`). */
+  dir: string;
   userPoolId: string;
   clientId: string;
   clientSecret: string | undefined;
@@ -128,6 +130,7 @@ function createHandle(
   const at = (p: string) => (where.mountPath === '/' ? p : `${where.mountPath}${p}`);
   const handle: CognitoLocal = {
     url: emulator.url,
+    dir: emulator.dir,
     ...ids,
     options: { region: 'local', ...ids, domain: emulator.url, endpoint: emulator.url },
     client,

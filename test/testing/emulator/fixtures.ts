@@ -64,8 +64,7 @@ export async function signIn(clientId: string, user: { email: string; password: 
 }
 
 /** Switches an authenticator app on for the signed-in user; resolves with its Base32 secret. */
-export async function turnOnTotp(accessToken: string): Promise<string> {
-  const { client } = emulator();
+export async function turnOnTotp(accessToken: string, client = emulator().client): Promise<string> {
   const { SecretCode } = await client.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken }));
   const secret = SecretCode as string;
   await client.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: totpCode(secret) }));
