@@ -1,5 +1,6 @@
 import type { Guard, Layer } from '../registry';
 import { accessTokenGuard } from './access-token';
+import { attributeLayers } from './attributes';
 import { clientLayers } from './clients';
 import { codeLayers } from './codes';
 import { passwordlessLayers } from './passwordless';
@@ -20,6 +21,7 @@ export const LAYERS: readonly Layer[] = [
   ...signOutLayers,
   ...passwordPolicyLayers,
   ...codeLayers,
+  ...attributeLayers,
   ...clientLayers,
 ];
 
