@@ -30,7 +30,10 @@ export const errors = fromCognitoLocal('./lib/errors') as typeof import('cognito
 export const { CognitoError } = errors;
 
 export const { Router } = fromCognitoLocal('./lib/server/Router') as typeof import('cognito-local/lib/server/Router');
-export const { createServer } = fromCognitoLocal('./lib/server/server') as typeof import('cognito-local/lib/server/server');
+// Annotated: its inferred type names cognito-local's own pino, which a declaration file cannot import.
+export const createServer: typeof import('cognito-local/lib/server/server').createServer = (
+  fromCognitoLocal('./lib/server/server') as typeof import('cognito-local/lib/server/server')
+).createServer;
 export const { loadConfig } = fromCognitoLocal('./lib/server/config') as typeof import('cognito-local/lib/server/config');
 export const { StormDBDataStoreFactory } = fromCognitoLocal('./lib/services/dataStore/stormDb') as typeof import('cognito-local/lib/services/dataStore/stormDb');
 export const { CognitoServiceFactoryImpl } = fromCognitoLocal('./lib/services/cognitoService') as typeof import('cognito-local/lib/services/cognitoService');
@@ -56,7 +59,7 @@ export const signingKeys = {
 export const jwt = fromCognitoLocal('jsonwebtoken') as JsonWebToken;
 
 /** The logger cognito-local's server takes (its own pino version's). */
-export type Logger = Parameters<typeof createServer>[1];
+export type Logger = Parameters<typeof import('cognito-local/lib/server/server').createServer>[1];
 
 /** pino and pino-pretty at cognito-local's versions, for a console log like its own start script's. */
 export function createLogger(): Logger {
