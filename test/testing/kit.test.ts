@@ -100,6 +100,8 @@ describe('the test kit (startCognitoLocal)', function () {
       const totpSecret = await turnOnTotp(auth?.AccessToken as string, cognito.client);
       const app = express();
       app.use(cognitoAuth({ baseUrl: BASE_URL, cognito: cognito.options, session: { store: createMemoryStore(), secret: 'kit-test-secret-kit-test-secret-0123' } }));
+      const withoutCode = await cognito.signInWithHostedUi(supertest.agent(app), user).then(() => 'signed in', (err: Error) => err.message);
+      expect(withoutCode, 'the password alone is not enough').to.contain('refused the credentials');
       const callback = await cognito.signInWithHostedUi(supertest.agent(app), { ...user, totpSecret });
       expect(callback.status).to.equal(303);
     });
