@@ -76,15 +76,26 @@ export function fingerprint(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
 
-/** The user with a new token family for `refreshToken` (a fresh sign-in's). */
+/** Whether a family's refresh token is past its expiry, so nothing it issued can be used any more. */
+function expired(origin: TokenOrigin, now: number): boolean {
+  const exp = claimsOf(origin.RefreshToken)?.exp;
+  return typeof exp === 'number' && exp * 1000 < now;
+}
+
+/**
+ * The user with a new token family for `refreshToken` (a fresh sign-in's). Families whose refresh token
+ * expired are dropped meanwhile, so a long-lived development pool does not grow with every sign-in.
+ */
 export function withNewOrigin(user: OriginUser, refreshToken: string, now: number): OriginUser {
   const claims = claimsOf(refreshToken);
   const jti = typeof claims?.origin_jti === 'string' ? claims.origin_jti : randomUUID();
   const clientId = typeof claims?.client_id === 'string' ? claims.client_id : '';
+  const kept = Object.entries(user.TokenOrigins ?? {}).filter(([, origin]) => !expired(origin, now));
+  const gone = new Set(Object.values(user.TokenOrigins ?? {}).filter((origin) => expired(origin, now)).flatMap((o) => [o.RefreshToken, o.Previous?.RefreshToken]));
   return {
     ...user,
-    RefreshTokens: [...(user.RefreshTokens ?? []), refreshToken],
-    TokenOrigins: { ...user.TokenOrigins, [jti]: { ClientId: clientId, IssuedAt: now, RefreshToken: refreshToken } },
+    RefreshTokens: [...(user.RefreshTokens ?? []).filter((t) => !gone.has(t)), refreshToken],
+    TokenOrigins: { ...Object.fromEntries(kept), [jti]: { ClientId: clientId, IssuedAt: now, RefreshToken: refreshToken } },
   };
 }
 
