@@ -95,6 +95,14 @@ describe('codes (emulator)', () => {
       expect(await refusal(reset(late.email, await codeFor(late.email, 'reset')))).to.deep.equal(EXPIRED);
     });
 
+    it('answers an unknown address as Cognito does where the client prevents user-existence errors', async () => {
+      const nobody = `nobody-${Date.now()}@example.com`;
+      expect((await forgot(nobody)).CodeDeliveryDetails?.DeliveryMedium, 'ForgotPassword: as if a code were sent').to.equal('EMAIL');
+      expect((await refusal(reset(nobody, '123456'))).name, 'ConfirmForgotPassword: a wrong code').to.equal('CodeMismatchException');
+      const user = await createUser(clientId);
+      expect((await refusal(reset(user.email, '123456'))).name, 'no code was asked for').to.equal('ExpiredCodeException');
+    });
+
     it('refuses every attempt after five wrong codes; a new ForgotPassword starts again', async () => {
       const user = await createUser(clientId);
       await forgot(user.email);

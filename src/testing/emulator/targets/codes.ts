@@ -42,11 +42,38 @@ function codeChecked(target: string, reference: string, codeOf: (req: Record<str
 /** Code lifetimes and the wrong-code limit, and ResendConfirmationCode (which cognito-local lacks). */
 export const codeLayers: readonly Layer[] = [
   codeChecked('ConfirmSignUp', 'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmSignUp.html', (req) => req.ConfirmationCode),
-  codeChecked(
-    'ConfirmForgotPassword',
-    'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmForgotPassword.html',
-    (req) => req.ConfirmationCode,
-  ),
+  {
+    // With prevent-user-existence-errors: "ConfirmForgotPassword — Amazon Cognito returns the
+    // CodeMismatchException error for users that don't exist or are disabled. If a code isn't requested when
+    // using ForgotPassword, Amazon Cognito returns the ExpiredCodeException error."
+    // https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html
+    target: 'ConfirmForgotPassword',
+    reference: 'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmForgotPassword.html',
+    wrap: (next, deps) => async (ctx, req) => {
+      const pool = await deps.services.cognito.getUserPoolForClientId(ctx, String(req?.ClientId));
+      const client = (await deps.services.cognito.getAppClient(ctx, String(req?.ClientId))) as StoredClient | null;
+      const user = (await pool.getUserByUsername(ctx, String(req?.Username))) as StampedUser | null;
+      if (client?.PreventUserExistenceErrors === 'ENABLED') {
+        if (!user || user.Enabled === false) throw new CognitoError('CodeMismatchException', MISMATCH);
+        if (!user.ConfirmationCode) throw new CognitoError('ExpiredCodeException', EXPIRED);
+      }
+      await checkCode(ctx, deps, pool, user, 'ConfirmationCode', req?.ConfirmationCode);
+      return next(ctx, req);
+    },
+  },
+  {
+    // With prevent-user-existence-errors, an unknown user gets an answer as if a code had been sent (same page).
+    target: 'ForgotPassword',
+    reference: 'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ForgotPassword.html',
+    wrap: (next, deps) => async (ctx, req) => {
+      const pool = await deps.services.cognito.getUserPoolForClientId(ctx, String(req?.ClientId));
+      const client = (await deps.services.cognito.getAppClient(ctx, String(req?.ClientId))) as StoredClient | null;
+      if (client?.PreventUserExistenceErrors === 'ENABLED' && !(await pool.getUserByUsername(ctx, String(req?.Username)))) {
+        return { CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: String(req?.Username) } };
+      }
+      return next(ctx, req);
+    },
+  },
   {
     target: 'VerifyUserAttribute',
     reference: 'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifyUserAttribute.html',
@@ -54,6 +81,19 @@ export const codeLayers: readonly Layer[] = [
       const { pool, user } = await checkAccessToken(ctx, deps, String(req?.AccessToken));
       await checkCode(ctx, deps, pool, user as StampedUser | null, 'AttributeVerificationCode', req?.Code);
       return next(ctx, req);
+    },
+  },
+  {
+    // An administrator's confirmation ends the sign-up: its code is no longer pending (cognito-local keeps it,
+    // and it would then pass for a password-reset code).
+    target: 'AdminConfirmSignUp',
+    reference: 'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminConfirmSignUp.html',
+    wrap: (next, deps) => async (ctx, req) => {
+      const result: unknown = await next(ctx, req);
+      const pool = await deps.services.cognito.getUserPool(ctx, String(req?.UserPoolId));
+      const user = await pool.getUserByUsername(ctx, String(req?.Username));
+      if (user?.ConfirmationCode) await pool.saveUser(ctx, { ...user, ConfirmationCode: undefined });
+      return result;
     },
   },
   {
