@@ -3,8 +3,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
 
-/** A cognito-local process started by {@link startEmulator}. */
+/** An emulator process (cognito-local with the test kit's fidelity layer) started by {@link startEmulator}. */
 export interface RunningEmulator {
   /** Base URL: SDK endpoint, OAuth endpoints at its root, and the issuer prefix. */
   url: string;
@@ -52,13 +53,30 @@ export interface StartEmulatorOptions {
   /** Address to bind; the issuer and every URL use it too, so browser and server agree. */
   host?: string;
   readyTimeoutMs?: number;
+  /**
+   * Serve the test controls (`POST /_emulator/clock`, loopback only), which move the emulator's clock.
+   * Default true; an app's development emulator can turn them off.
+   */
+  testControls?: boolean;
 }
 
 /**
- * Starts cognito-local (the npm package, a dev dependency) as a child process working in `dir`, and
- * waits until it answers. It runs in its own process because cognito-local keeps its data relative to
- * its working directory. Its console output goes to a file, never to the app's log: it prints
- * confirmation codes.
+ * The emulator's entry script. It lives with the test kit (src/testing/emulator/main), which this module
+ * must not import: it is started by path, as a separate program. From the TypeScript sources (tests, `npm
+ * run dev`) it runs through tsx, as its caller does.
+ */
+function emulatorEntry(): { args: string[] } {
+  const ext = path.extname(__filename);
+  const script = path.join(__dirname, '..', 'testing', 'emulator', `main${ext}`);
+  return ext === '.ts' ? { args: ['--import', pathToFileURL(require.resolve('tsx')).href, script] } : { args: [script] };
+}
+
+/**
+ * Starts the emulator as a child process working in `dir`, and waits until it answers: cognito-local (the
+ * npm package, a dev dependency) with the test kit's fidelity layer in front (src/testing/emulator/, and
+ * docs/emulator.md for what it adds). It runs in its own process because cognito-local keeps its data
+ * relative to its working directory, and it ends when this process does, however this one ends. Its
+ * console output goes to a file, never to the app's log: it prints confirmation codes.
  *
  * @throws {@link PortInUseError} before spawning anything, when another process holds the port (cognito-local
  *   itself would only exit with code 1, its reason in the log file).
@@ -70,12 +88,15 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
   fs.mkdirSync(path.join(options.dir, '.cognito'), { recursive: true });
   const logFile = path.join(options.dir, 'cognito-local.log');
   const log = fs.openSync(logFile, 'a');
-  const bin = require.resolve('cognito-local/lib/bin/start.js');
-  const child = spawn(process.execPath, [bin], {
+  const entry = emulatorEntry();
+  const controls = options.testControls === false ? [] : ['--test-controls'];
+  const child = spawn(process.execPath, [...entry.args, ...controls], {
     cwd: options.dir,
     env: { PATH: process.env.PATH, PORT: String(options.port), HOST: host },
-    stdio: ['ignore', log, log],
+    // The IPC channel is how the emulator notices this process is gone (it exits on 'disconnect').
+    stdio: ['ignore', log, log, 'ipc'],
   });
+  child.channel?.unref();
   fs.closeSync(log);
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);

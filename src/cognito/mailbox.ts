@@ -23,6 +23,8 @@ interface StoredUser {
   /** A change waiting for verification (pools that keep the original value until then). */
   UnverifiedAttributeChanges?: Array<{ Name: string; Value?: string }>;
   UserLastModifiedDate?: string;
+  /** When each pending code was issued, kept by the kit's emulator (src/testing/emulator/code-stamps.ts). */
+  CodeStamps?: Partial<Record<'ConfirmationCode' | 'AttributeVerificationCode', { IssuedAt?: number }>>;
 }
 
 /**
@@ -46,14 +48,20 @@ export function createEmulatorMailbox(emulatorDir: string, userPoolId: string): 
       for (const user of Object.values(users)) {
         const email = user.Attributes?.find((a) => a.Name === 'email')?.Value;
         if (!email) continue;
-        const sentAt = new Date(user.UserLastModifiedDate ?? 0);
+        const modified = new Date(user.UserLastModifiedDate ?? 0);
+        const sentAt = (field: 'ConfirmationCode' | 'AttributeVerificationCode') => {
+          const issued = user.CodeStamps?.[field]?.IssuedAt;
+          return typeof issued === 'number' ? new Date(issued) : modified;
+        };
         if (user.ConfirmationCode) {
-          entries.push({ email, code: user.ConfirmationCode, kind: user.UserStatus === 'UNCONFIRMED' ? 'signup' : 'reset', sentAt });
+          const kind = user.UserStatus === 'UNCONFIRMED' ? 'signup' : 'reset';
+          entries.push({ email, code: user.ConfirmationCode, kind, sentAt: sentAt('ConfirmationCode') });
         }
         if (user.AttributeVerificationCode) {
           // The code of a pending change is for the new address, as Cognito would e-mail it there.
           const pending = user.UnverifiedAttributeChanges?.find((a) => a.Name === 'email')?.Value;
-          entries.push({ email: pending ?? email, code: user.AttributeVerificationCode, kind: pending ? 'email-change' : 'attribute', sentAt });
+          const kind = pending ? 'email-change' : 'attribute';
+          entries.push({ email: pending ?? email, code: user.AttributeVerificationCode, kind, sentAt: sentAt('AttributeVerificationCode') });
         }
       }
       return entries.sort((a, b) => b.sentAt.getTime() - a.sentAt.getTime());

@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import {
   AdminConfirmSignUpCommand,
   SignUpCommand,
@@ -15,12 +13,16 @@ import { startEmulator, type RunningEmulator } from '../cognito/emulator';
 import { createEmulatorMailbox, type MailboxEntry } from '../cognito/mailbox';
 import { provisionEmulatorPool } from '../cognito/provision';
 import type { CognitoOptions } from '../cognito/settings';
+import { advanceEmulatorClock, resetEmulatorClock } from './clock';
 import { freePort } from './free-port';
 import { signInThroughHostedUi, submitForm } from './sign-in';
+import { createOwnedTempDir, removeAbandonedTempDirs } from './stale-dirs';
 
 export { assertPortFree, PortInUseError, startEmulator, waitForEmulator, type RunningEmulator, type StartEmulatorOptions } from '../cognito/emulator';
 export { createEmulatorMailbox, type Mailbox, type MailboxEntry } from '../cognito/mailbox';
+export { advanceEmulatorClock, resetEmulatorClock } from './clock';
 export { csrfTokenOf, submitForm } from './sign-in';
+export { removeAbandonedTempDirs } from './stale-dirs';
 
 /** A supertest agent: one browser with its cookies. */
 export type TestAgent = ReturnType<typeof supertest.agent>;
@@ -40,7 +42,10 @@ export interface StartCognitoLocalOptions {
   mountPath?: string;
   /** A port for the emulator; default a free one. */
   port?: number;
-  /** A working directory for the emulator's data; default a fresh temp directory, removed by `stop()`. */
+  /**
+   * A working directory for the emulator's data; default a fresh temp directory `cognito-local-*`, removed
+   * by `stop()`. Those an earlier run left when it was killed are removed at the next start.
+   */
   dir?: string;
 }
 
@@ -48,6 +53,8 @@ export interface StartCognitoLocalOptions {
 export interface CognitoLocal {
   /** The emulator's URL (SDK endpoint, OAuth endpoints and issuer prefix). */
   url: string;
+  /** The emulator's working directory (its data is in `.cognito/db`). */
+  dir: string;
   userPoolId: string;
   clientId: string;
   clientSecret: string | undefined;
@@ -63,16 +70,30 @@ export interface CognitoLocal {
   latestCode(email: string): Promise<string>;
   /** Signs `agent` in through the mounted custom sign-in page; resolves with the POST's response. */
   signIn(agent: TestAgent, user: Pick<TestUser, 'email' | 'password'>): Promise<supertest.Response>;
-  /** Signs `agent` in through the Hosted UI (the emulator's login form and the app's callback). */
-  signInWithHostedUi(agent: TestAgent, user: Pick<TestUser, 'email' | 'password'>): Promise<supertest.Response>;
+  /**
+   * Signs `agent` in through the Hosted UI (the emulator's login form and the app's callback). For an
+   * account with two-step sign-in on, give `totpSecret`: the form asks for the authenticator-app code.
+   */
+  signInWithHostedUi(agent: TestAgent, user: Pick<TestUser, 'email' | 'password'> & { totpSecret?: string }): Promise<supertest.Response>;
   /** A new agent for `app`, signed in as `user` through the custom sign-in page. */
   signedInAgent(app: Express, user: Pick<TestUser, 'email' | 'password'>): Promise<TestAgent>;
+  /**
+   * Moves the emulator's clock forward by `seconds` (codes, tokens and challenge sessions expire on it),
+   * instead of waiting. Tokens it issues afterwards are dated on the moved clock. Put it back with
+   * {@link CognitoLocal.resetClock}.
+   */
+  advanceClock(seconds: number): Promise<void>;
+  /** Puts the emulator's clock back to real time. */
+  resetClock(): Promise<void>;
   /** Stops the emulator and removes its temp directory. */
   stop(): Promise<void>;
 }
 
+/** The kit's temp directories: `<tmp>/cognito-local-XXXXXX`. */
+const TEMP_PREFIX = 'cognito-local-';
+
 /**
- * Starts cognito-local on a free port in a temp directory, with the same pool and app-client settings as
+ * Starts the emulator (cognito-local with the fidelity layer of docs/emulator.md) on a free port in a temp directory, with the same pool and app-client settings as
  * the package provisions everywhere, and returns what `cognitoAuth()` needs plus helpers to create users,
  * read the codes the emulator would e-mail, and sign supertest agents in. Needs no Docker and no AWS;
  * `cognito-local` and `supertest` must be installed (dev dependencies of the host).
@@ -81,7 +102,8 @@ export async function startCognitoLocal(options: StartCognitoLocalOptions = {}):
   const baseUrl = (options.baseUrl ?? 'http://localhost:3000').replace(/\/+$/, '');
   const mountPath = normaliseMountPath(options.mountPath ?? '/');
   const ownDir = options.dir === undefined;
-  const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cognito-local-'));
+  if (ownDir) removeAbandonedTempDirs(TEMP_PREFIX);
+  const dir = options.dir ?? createOwnedTempDir(TEMP_PREFIX);
   let emulator: RunningEmulator | undefined;
   let client: CognitoIdentityProviderClient | undefined;
   try {
@@ -108,6 +130,7 @@ function createHandle(
   const at = (p: string) => (where.mountPath === '/' ? p : `${where.mountPath}${p}`);
   const handle: CognitoLocal = {
     url: emulator.url,
+    dir: emulator.dir,
     ...ids,
     options: { region: 'local', ...ids, domain: emulator.url, endpoint: emulator.url },
     client,
@@ -133,6 +156,8 @@ function createHandle(
     },
     signIn: (agent, user) => submitForm(agent, at('/login'), { email: user.email, password: user.password }),
     signInWithHostedUi: (agent, user) => signInThroughHostedUi(agent, at('/auth/login'), user),
+    advanceClock: (seconds) => advanceEmulatorClock(emulator.url, seconds),
+    resetClock: () => resetEmulatorClock(emulator.url),
     async signedInAgent(app, user) {
       const { default: request } = await import('supertest');
       const agent = request.agent(app);

@@ -125,24 +125,34 @@ describe('provisionEmulatorPool (against cognito-local)', () => {
     expect(other.ChallengeName, 'optional: users without TOTP sign in with the password alone').to.equal(undefined);
   });
 
+  // These two change the suite's shared pool: provisioning again in `finally` puts it back for every later
+  // test even when the assertion (or provisioning itself) fails.
   it('puts back settings that drifted since the last start', async () => {
     const { client, ids } = testEmulator();
-    await client.send(
-      new UpdateUserPoolClientCommand({ UserPoolId: ids.userPoolId, ClientId: ids.clientId, ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'] }),
-    );
-    await provisionEmulatorPool(client, TEST_APP_BASE_URL);
-    const { UserPoolClient: c } = await client.send(
-      new DescribeUserPoolClientCommand({ UserPoolId: ids.userPoolId, ClientId: ids.clientId }),
-    );
-    expect(c?.ExplicitAuthFlows).to.include('ALLOW_USER_PASSWORD_AUTH');
+    try {
+      await client.send(
+        new UpdateUserPoolClientCommand({ UserPoolId: ids.userPoolId, ClientId: ids.clientId, ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'] }),
+      );
+      await provisionEmulatorPool(client, TEST_APP_BASE_URL);
+      const { UserPoolClient: c } = await client.send(
+        new DescribeUserPoolClientCommand({ UserPoolId: ids.userPoolId, ClientId: ids.clientId }),
+      );
+      expect(c?.ExplicitAuthFlows).to.include('ALLOW_USER_PASSWORD_AUTH');
+    } finally {
+      await provisionEmulatorPool(client, TEST_APP_BASE_URL);
+    }
   });
 
   it('puts back the MFA mode after it drifted', async () => {
     const { client, ids } = testEmulator();
-    await client.send(new SetUserPoolMfaConfigCommand({ UserPoolId: ids.userPoolId, MfaConfiguration: 'OFF' }));
-    await provisionEmulatorPool(client, TEST_APP_BASE_URL);
-    const applied = await client.send(new GetUserPoolMfaConfigCommand({ UserPoolId: ids.userPoolId }));
-    expect(applied.MfaConfiguration).to.equal('OPTIONAL');
+    try {
+      await client.send(new SetUserPoolMfaConfigCommand({ UserPoolId: ids.userPoolId, MfaConfiguration: 'OFF' }));
+      await provisionEmulatorPool(client, TEST_APP_BASE_URL);
+      const applied = await client.send(new GetUserPoolMfaConfigCommand({ UserPoolId: ids.userPoolId }));
+      expect(applied.MfaConfiguration).to.equal('OPTIONAL');
+    } finally {
+      await provisionEmulatorPool(client, TEST_APP_BASE_URL);
+    }
   });
 });
 
