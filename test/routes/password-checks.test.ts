@@ -115,23 +115,26 @@ describe('password checks and two-step limits on the signed-in pages (against co
     expect((await submit(otherAgent, '/login/mfa', '/login/mfa', { code: totpCodeFor(otherSecret) })).status).to.equal(303);
   });
 
-  it('ends the session, rather than saying the password is wrong, when the user was deleted meanwhile: /mfa/disable, /mfa/setup, /email/change', async () => {
+  it('ends the session, rather than saying the password is wrong, when the user was deleted meanwhile: /mfa/disable, /mfa/setup, /email/change, /profile/delete', async () => {
     const { client, ids } = testEmulator();
-    const t = buildTestApp();
+    const store = new session.MemoryStore();
+    const t = buildTestApp({ sessionStore: store });
     const forms: Array<[string, (user: User) => Record<string, string>]> = [
       ['/mfa/disable', (user) => ({ currentPassword: user.password, code: '123456' })],
       ['/mfa/setup', (user) => ({ currentPassword: user.password })],
       ['/email/change', (user) => ({ email: newEmail('deleted'), currentPassword: user.password })],
+      ['/profile/delete', (user) => ({ confirmEmail: user.email, currentPassword: user.password })],
     ];
     for (const [path, fields] of forms) {
       const user = await createConfirmedUser();
       const agent = t.agent();
-      await signIn(agent, user);
+      const sid = await signIn(agent, user);
       const csrf = csrfOf((await agent.get('/profile').expect(200)).text);
       await client.send(new AdminDeleteUserCommand({ UserPoolId: ids.userPoolId, Username: user.email }));
       const res = await agent.post(path).type('form').send({ ...fields(user), _csrf: csrf });
       expect(res.status, path).to.equal(303);
       expect(res.headers.location, path).to.equal(SESSION_OVER);
+      expect(await storedSession(store, sid), `${path}: the session left the store`).to.equal(null);
       await agent.get('/profile').expect(303);
     }
   });
