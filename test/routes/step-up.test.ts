@@ -1,7 +1,8 @@
-import { AdminGetUserCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminDeleteUserCommand, AdminGetUserCommand, GetUserCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import session from 'express-session';
-import { buildTestApp, type TestApp } from '../helpers/app';
+import { buildTestApp, resolveCognitoSettings, type TestApp } from '../helpers/app';
+import { createClientDouble } from '../helpers/client-double';
 import { sidOf } from '../helpers/cookies';
 import { testEmulator } from '../helpers/emulator';
 import { csrfOf, newEmail, submit } from '../helpers/forms';
@@ -177,6 +178,52 @@ describe('re-authentication before sensitive changes (against cognito-local)', (
     const res = await agent.post('/email/change').type('form').send({ email: newEmail('no-totp'), currentPassword: user.password, _csrf: csrfOf(page.text) });
     expect(res.status).to.equal(303);
     expect(res.headers.location).to.equal('/email/verify');
+  });
+
+  it('asks for the code when Cognito does, though GetUser said two-step sign-in was off (double: GetUser answers without it, as just before a switch-on elsewhere)', async () => {
+    const { client: real, emulator, ids } = testEmulator();
+    const plain = buildTestApp();
+    const { user, agent: setup } = await signedInWithTotp(plain);
+    await submit(setup, '/profile', '/logout', {});
+    const double = createClientDouble(real, (c) =>
+      c.name === 'GetUserCommand' ? real.send(new GetUserCommand(c.input as never)).then((out) => ({ ...out, UserMFASettingList: [] })) : undefined,
+    );
+    const t = buildTestApp({ cognito: { settings: resolveCognitoSettings(plain.config, ids, emulator.url), client: double.client } });
+    const agent = t.agent();
+    await submit(agent, '/login', '/login', user);
+    await submit(agent, '/login/mfa', '/login/mfa', { code: totpCodeFor(user.secret) });
+    const page = await agent.get('/email/change').expect(200);
+    expect(page.text, 'the page thinks TOTP is off').to.not.match(/name="code"/);
+    const next = newEmail('switched-on');
+    const alone = await agent.post('/email/change').type('form').send({ email: next, currentPassword: user.password, _csrf: csrfOf(page.text) });
+    expect(alone.status).to.equal(400);
+    expect(alone.text, 'the code field, now that Cognito asked').to.match(/name="code" type="text" autocomplete="one-time-code"/);
+    expect(alone.text).to.contain(`value="${next}"`);
+    expect(double.sent.filter((c) => c.name === 'UpdateUserAttributesCommand')).to.have.length(0);
+  });
+
+  it('shows a challenge Cognito refuses outright (NotAuthorized) as a code not taken while the account lives, and ends the session once it is gone (double)', async () => {
+    const { client: real, emulator, ids } = testEmulator();
+    let refuse = false;
+    let deleteFirst = '';
+    const notAuthorized = () => Promise.reject(Object.assign(new Error('Invalid session'), { name: 'NotAuthorizedException', $metadata: { httpStatusCode: 400 } }));
+    const double = createClientDouble(real, (c) => {
+      if (!refuse || c.name !== 'RespondToAuthChallengeCommand') return undefined;
+      // Deleted as the challenge is answered: only the probe afterwards can tell.
+      if (deleteFirst) return real.send(new AdminDeleteUserCommand({ UserPoolId: ids.userPoolId, Username: deleteFirst })).then(notAuthorized);
+      return notAuthorized();
+    });
+    const t = buildTestApp({ cognito: { settings: resolveCognitoSettings(buildTestApp().config, ids, emulator.url), client: double.client } });
+    const { user, agent } = await signedInWithTotp(t);
+    refuse = true;
+    const csrf = csrfOf((await agent.get('/mfa/disable').expect(200)).text);
+    const refused = await agent.post('/mfa/disable').set('Accept-Language', 'en').type('form').send({ currentPassword: user.password, code: totpCodeFor(user.secret), _csrf: csrf });
+    expect(refused.status).to.equal(400);
+    expect(refused.text).to.contain('That code is not right, or it was already used');
+    deleteFirst = user.email;
+    const gone = await agent.post('/mfa/disable').type('form').send({ currentPassword: user.password, code: totpCodeFor(user.secret), _csrf: csrf });
+    expect(gone.status).to.equal(303);
+    expect(gone.headers.location).to.match(/^\/login\?returnTo=.*notice=session_expired$/);
   });
 
   it('shows the step-up on every page in Japanese and English, with no untranslated keys', async () => {

@@ -3,7 +3,7 @@ import { displayNameOf } from '../../auth/federation';
 import type { MountUrls } from '../../auth/mount-urls';
 import { signedInFromApiTokens } from '../../auth/password';
 import { logOf } from '../../auth/request-log';
-import { sessionOverBehind } from '../../auth/session-over';
+import { isSessionOver, sessionOverBehind } from '../../auth/session-over';
 import { peekState, userOf } from '../../auth/session-state';
 import { startSession, type SessionControl, type SignedIn } from '../../auth/start-session';
 import { visitorOf } from '../../auth/visitor';
@@ -99,7 +99,13 @@ export function createStepUp(deps: StepUpDeps): StepUp {
     }
     const totpEnabled = await users.totpEnabled(accessToken);
     const stepUp: StepUpForm = { kind: 'password', code: totpEnabled, username: user.email ?? user.username };
-    const refuse = (status: number, fieldErrors: Partial<Record<string, MessageKey>>, error?: ErrorCode): StepUpResult => ({ ok: false, status, stepUp, fieldErrors, error });
+    const refuse = (status: number, fieldErrors: Partial<Record<string, MessageKey>>, error?: ErrorCode, shown: StepUpForm = stepUp): StepUpResult => ({
+      ok: false,
+      status,
+      stepUp: shown,
+      fieldErrors,
+      error,
+    });
     const parsed = parseForm({ currentPassword: fields.password, ...(totpEnabled ? { code: fields.totp } : {}) }, req.body);
     if (!parsed.ok) return refuse(400, parsed.fieldErrors);
     const { currentPassword } = parsed.data;
@@ -115,13 +121,21 @@ export function createStepUp(deps: StepUpDeps): StepUp {
       if (result.kind === 'tokens') {
         tokens = result.tokens;
       } else {
-        if (code === undefined) return refuse(400, { code: 'form.required' });
+        // Two-step sign-in was switched on since the page asked: Cognito wants a code, so the form does too.
+        if (code === undefined) return refuse(400, { code: 'form.required' }, undefined, { ...stepUp, code: true });
         await countAsCodeAttempt(req, res, deps.limiters.mfaFailuresPerAccount, result.username);
         tokens = await users.answerTotpChallenge(result.username, result.session, code, visitor);
       }
     } catch (err) {
       const mapped = stepUpError(err);
       if (await sessionOverBehind(mapped, users, accessToken)) throw new AppError('session_expired', 'step-up: the session is over', { cause: err });
+      // A challenge refused outright (NotAuthorized) right after Cognito made it: a disabled or deleted
+      // user ends the session; otherwise the code was not taken.
+      if (mapped instanceof AppError && mapped.code === 'mfa_expired') {
+        const over = await users.getUser(accessToken).then(() => false, (probeErr: unknown) => isSessionOver(probeErr));
+        if (over) throw new AppError('session_expired', 'step-up: challenge refused', { cause: err });
+        return refuse(400, { code: 'error.mfa_code_mismatch' }, 'mfa_code_mismatch');
+      }
       if (mapped instanceof AppError && mapped.code === 'current_password_wrong') return refuse(400, { currentPassword: 'error.current_password_wrong' }, mapped.code);
       if (mapped instanceof AppError && mapped.code === 'mfa_code_mismatch') return refuse(400, { code: 'error.mfa_code_mismatch' }, mapped.code);
       if (isFormError(mapped)) return refuse(mapped.status, {}, mapped.code);
