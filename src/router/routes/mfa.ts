@@ -86,7 +86,7 @@ export function createMfaRouter(
     await withAccessToken(req, res, async (accessToken) => {
       if (await users.totpEnabled(accessToken)) return res.redirect(303, urls.to('/profile'));
       // A pending key survives a failed step-up: only a successful one renews the session.
-      const stepped = await stepUp.confirm(req, res, accessToken, { returnTo: urls.to('/mfa/setup') });
+      const stepped = await stepUp.confirm(req, res, accessToken, { returnTo: urls.to('/mfa/setup'), totpEnabled: false });
       if (!stepped.ok) return renderSetup(req, res, stepped.status, { values: {}, fieldErrors: stepped.fieldErrors, error: stepped.error }, stepped.stepUp);
       sessionState(req).mfaSetup = { secret: await mfa.associateTotp(stepped.accessToken) };
       res.redirect(303, urls.to('/mfa/setup'));
@@ -132,7 +132,7 @@ export function createMfaRouter(
   router.post('/mfa/disable', requireAuth, async (req, res) => {
     await withAccessToken(req, res, async (accessToken) => {
       if (!(await users.totpEnabled(accessToken))) return res.redirect(303, urls.to('/profile'));
-      const stepped = await stepUp.confirm(req, res, accessToken, { returnTo: urls.to('/mfa/disable') });
+      const stepped = await stepUp.confirm(req, res, accessToken, { returnTo: urls.to('/mfa/disable'), totpEnabled: true });
       if (!stepped.ok) return renderForm(res, 'mfa-disable', stepped.status, { values: {}, fieldErrors: stepped.fieldErrors, error: stepped.error }, { stepUp: stepped.stepUp });
       await mfa.disableTotp(stepped.accessToken);
       setNotice(req, 'notice.mfa_disabled');

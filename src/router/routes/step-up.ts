@@ -50,11 +50,12 @@ export interface StepUp {
    * when Cognito asks for it. Cognito judges both; the code is never checked here. The fresh tokens
    * replace the session's (a new session id; the sign-in's absolute lifetime kept) and the old refresh
    * token is revoked. Attempts count like the sign-in's: per address and IP, and wrong codes per account.
-   * A federated account passes after a recent sign-in only.
+   * A federated account passes after a recent sign-in only. `totpEnabled` when the handler has just
+   * asked Cognito; otherwise the step-up asks.
    *
    * @throws AppError `session_expired` when the account is gone, disabled or reset; `rate_limited` (429).
    */
-  confirm(req: Request, res: Response, accessToken: string, options: { returnTo: string }): Promise<StepUpResult>;
+  confirm(req: Request, res: Response, accessToken: string, options: { returnTo: string; totpEnabled?: boolean | undefined }): Promise<StepUpResult>;
 }
 
 /** What a step-up is built from (the custom pages' own dependencies). */
@@ -90,14 +91,14 @@ export function createStepUp(deps: StepUpDeps): StepUp {
     return { kind: 'password', code, username: user.email ?? user.username };
   }
 
-  async function confirm(req: Request, res: Response, accessToken: string, options: { returnTo: string }): Promise<StepUpResult> {
+  async function confirm(req: Request, res: Response, accessToken: string, options: { returnTo: string; totpEnabled?: boolean | undefined }): Promise<StepUpResult> {
     const user = userOf(req);
     if (user.identityProvider) {
       const stepUp = providerForm(req, user.identityProvider, options.returnTo);
       if (stepUp.kind === 'provider' && stepUp.recent) return { ok: true, accessToken };
       return { ok: false, status: 403, stepUp, fieldErrors: {}, error: 'reauthentication_required' };
     }
-    const totpEnabled = await users.totpEnabled(accessToken);
+    const totpEnabled = options.totpEnabled ?? (await users.totpEnabled(accessToken));
     const stepUp: StepUpForm = { kind: 'password', code: totpEnabled, username: user.email ?? user.username };
     const refuse = (status: number, fieldErrors: Partial<Record<string, MessageKey>>, error?: ErrorCode, shown: StepUpForm = stepUp): StepUpResult => ({
       ok: false,
