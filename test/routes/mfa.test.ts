@@ -11,13 +11,17 @@ import { createConfirmedUser, TEST_PASSWORD } from '../helpers/users';
 type Agent = ReturnType<typeof supertest.agent>;
 type User = { email: string; password: string };
 
-/** Every stored session of the app, by id. */
-/** The package's state (its one session key, `cognito`) of every stored session, by session id. */
+/**
+ * The package's state of every stored session, by session id: the router's one key (`cognito`, or
+ * `cognito:<client>@<issuer>` where the key names the router's pool and client).
+ */
 async function storedSessions(t: TestApp): Promise<Record<string, Record<string, unknown>>> {
-  const all = await new Promise<Record<string, { cognito?: Record<string, unknown> }>>((resolve, reject) =>
+  const all = await new Promise<Record<string, Record<string, unknown>>>((resolve, reject) =>
     t.sessionStore.all!((err, sessions) => (err ? reject(err) : resolve((sessions ?? {}) as never))),
   );
-  return Object.fromEntries(Object.entries(all).map(([sid, data]) => [sid, data.cognito ?? {}]));
+  const stateOf = (data: Record<string, unknown>) =>
+    (Object.entries(data).find(([key]) => key === 'cognito' || key.startsWith('cognito:'))?.[1] ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(all).map(([sid, data]) => [sid, stateOf(data)]));
 }
 
 /** The session id in a `sid=s%3A<id>.<signature>` cookie pair. */
