@@ -17,6 +17,7 @@ export const FORM_ERROR_CODES = [
   'mfa_code_mismatch',
   'mfa_setup_required',
   'trigger_refused',
+  'reauthentication_required',
 ] as const;
 
 /**
@@ -103,6 +104,8 @@ const STATUS: Record<ErrorCode, number> = {
   trigger_refused: 400,
   // An administrator reset the password: sign-in goes to the reset page instead.
   password_reset_required: 403,
+  // A sensitive change by a federated account without a recent sign-in: sign in again first.
+  reauthentication_required: 403,
 };
 
 /**

@@ -8,8 +8,6 @@ import { AppError } from '../errors';
 import { refuseTakenAddressOnEmulator } from './emulator-checks';
 import { mapCognitoError } from './errors';
 import type { CognitoSettings } from './settings';
-import { revokeRefreshToken } from './sign-out';
-import type { SignInResult, UserService } from './user-service';
 
 /** Verifying the account's e-mail address and changing it. Each method throws an `AppError` the pages show. */
 export interface EmailService {
@@ -24,13 +22,6 @@ export interface EmailService {
    * at once, unverified. Another account's address is refused with `email_taken`.
    */
   requestChange(accessToken: string, newEmail: string): Promise<void>;
-  /**
-   * Proves the person knows the account's password (a sign-in with it as `username`, Cognito's own name
-   * for the account), before an address change. The tokens that sign-in produced are revoked at once; a
-   * wrong password is `current_password_wrong`; a password an administrator reset ends the session
-   * (`session_expired`), as it does on the other account pages.
-   */
-  checkPassword(username: string, password: string): Promise<void>;
 }
 
 /**
@@ -43,13 +34,13 @@ const BY_NAME = new Map<string, AppError['code']>([
 ]);
 
 /**
- * Creates the service over one SDK client. `users` signs in for {@link EmailService.checkPassword}, so
- * the check follows whatever sign-in path the custom pages use.
+ * Creates the service over one SDK client. The third argument is no longer read (the password check it
+ * served moved to the step-up); it stays until the router's wiring stops passing it.
  */
 export function createEmailService(
   client: CognitoIdentityProviderClient,
   settings: Pick<CognitoSettings, 'emulator' | 'userPoolId' | 'clientId' | 'clientSecret'>,
-  users: Pick<UserService, 'signIn'>,
+  _users?: unknown,
 ): EmailService {
   async function call(work: () => Promise<unknown>): Promise<void> {
     try {
@@ -73,23 +64,5 @@ export function createEmailService(
         if (settings.emulator) await refuseTakenAddressOnEmulator(client, settings.userPoolId, accessToken, newEmail);
         await client.send(new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: [{ Name: 'email', Value: newEmail }] }));
       }),
-
-    async checkPassword(username, password) {
-      let result: SignInResult;
-      try {
-        result = await users.signIn(username, password);
-      } catch (err) {
-        if (err instanceof AppError && err.code === 'bad_credentials') {
-          throw new AppError('current_password_wrong', 'email: password check failed', { cause: err });
-        }
-        if (err instanceof AppError && err.code === 'password_reset_required') {
-          throw new AppError('session_expired', 'email: password reset required', { cause: err });
-        }
-        throw err;
-      }
-      // Only the answer mattered: nobody keeps these tokens, so they should not stay valid either.
-      const refreshToken = result.kind === 'tokens' ? result.tokens.refreshToken : undefined;
-      if (refreshToken) await revokeRefreshToken(client, settings, refreshToken).catch(() => undefined);
-    },
   };
 }

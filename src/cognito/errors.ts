@@ -13,8 +13,7 @@ export type CognitoOperation =
   | 'profile'
   | 'refresh'
   | 'mfaSetup'
-  | 'mfaSignIn'
-  | 'mfaPassword';
+  | 'mfaSignIn';
 
 /**
  * Exception name → app error code, for every operation. The names come from outside (Cognito's answer),
@@ -79,14 +78,6 @@ const BY_OPERATION: Partial<Record<CognitoOperation, Record<string, ErrorCode>>>
     CodeMismatchException: 'mfa_code_mismatch',
     ExpiredCodeException: 'mfa_code_mismatch',
     NotAuthorizedException: 'mfa_expired',
-  },
-  // The password asked for before switching two-step sign-in on or off (InitiateAuth). Real Cognito
-  // answers a deleted user with NotAuthorized too: the pages then ask GetUser which it was.
-  mfaPassword: {
-    NotAuthorizedException: 'current_password_wrong',
-    InvalidPasswordException: 'current_password_wrong',
-    UserNotFoundException: 'session_expired',
-    PasswordResetRequiredException: 'session_expired',
   },
 };
 

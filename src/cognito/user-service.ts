@@ -18,6 +18,7 @@ import {
   type InitiateAuthCommandOutput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AppError } from '../errors';
+import { userContextDataOf, type Visitor } from './context-data';
 import { callCognito } from './errors';
 import type { PasswordPolicy } from './password-policy';
 import type { CognitoSettings } from './settings';
@@ -44,23 +45,29 @@ export type SignInResult =
 /** A user's attributes as GetUser returns them, by name. */
 export type UserAttributes = Record<string, string>;
 
-/** Everything the custom pages ask of Cognito. Each method throws an `AppError` with a code the pages show. */
+/**
+ * Everything the custom pages ask of Cognito. Each method throws an `AppError` with a code the pages show.
+ * `visitor` (where a call takes one) goes to Cognito as `UserContextData` when the `contextData` setting
+ * is on, for its threat protection.
+ */
 export interface UserService {
   passwordPolicy(): Promise<PasswordPolicy>;
-  signUp(email: string, password: string): Promise<void>;
-  confirmSignUp(email: string, code: string): Promise<void>;
-  resendConfirmationCode(email: string): Promise<void>;
-  signIn(email: string, password: string): Promise<SignInResult>;
+  signUp(email: string, password: string, visitor?: Visitor): Promise<void>;
+  confirmSignUp(email: string, code: string, visitor?: Visitor): Promise<void>;
+  resendConfirmationCode(email: string, visitor?: Visitor): Promise<void>;
+  signIn(email: string, password: string, visitor?: Visitor): Promise<SignInResult>;
   /** `username` is the challenge's (see {@link SignInResult}). */
-  answerNewPasswordChallenge(username: string, session: string, newPassword: string): Promise<ApiTokens>;
+  answerNewPasswordChallenge(username: string, session: string, newPassword: string, visitor?: Visitor): Promise<ApiTokens>;
   /** Answers SOFTWARE_TOKEN_MFA with a code from the person's authenticator app. `username` as above. */
-  answerTotpChallenge(username: string, session: string, code: string): Promise<ApiTokens>;
+  answerTotpChallenge(username: string, session: string, code: string, visitor?: Visitor): Promise<ApiTokens>;
   /** REFRESH_TOKEN_AUTH. `username` is the token's `cognito:username` (SECRET_HASH is computed over it). */
-  refresh(refreshToken: string, username: string): Promise<ApiTokens>;
-  forgotPassword(email: string): Promise<void>;
-  resetPassword(email: string, code: string, newPassword: string): Promise<void>;
+  refresh(refreshToken: string, username: string, visitor?: Visitor): Promise<ApiTokens>;
+  forgotPassword(email: string, visitor?: Visitor): Promise<void>;
+  resetPassword(email: string, code: string, newPassword: string, visitor?: Visitor): Promise<void>;
   changePassword(accessToken: string, previous: string, proposed: string): Promise<void>;
   getUser(accessToken: string): Promise<UserAttributes>;
+  /** Whether two-step sign-in with an authenticator app is on for the person (GetUser's `UserMFASettingList`). */
+  totpEnabled(accessToken: string): Promise<boolean>;
   updateName(accessToken: string, name: string): Promise<void>;
   deleteUser(accessToken: string): Promise<void>;
   /** AdminGetUser: the account's username and `sub`, or undefined when there is no such account. */
@@ -82,9 +89,10 @@ export function computeSecretHash(username: string, clientId: string, clientSecr
 /** Creates the service over one SDK client and one app client's settings. */
 export function createUserService(
   client: CognitoIdentityProviderClient,
-  settings: Pick<CognitoSettings, 'userPoolId' | 'clientId' | 'clientSecret'>,
+  settings: Pick<CognitoSettings, 'userPoolId' | 'clientId' | 'clientSecret' | 'contextData'>,
 ): UserService {
   const { userPoolId, clientId } = settings;
+  const context = (visitor: Visitor | undefined) => userContextDataOf(settings.contextData, visitor);
   const secretHash = (username: string) =>
     settings.clientSecret === undefined ? undefined : computeSecretHash(username, clientId, settings.clientSecret);
   let policy: Promise<PasswordPolicy> | undefined;
@@ -110,7 +118,7 @@ export function createUserService(
       return policy;
     },
 
-    signUp: (email, password) =>
+    signUp: (email, password, visitor) =>
       call('signUp', async () => {
         await client.send(
           new SignUpCommand({
@@ -119,33 +127,44 @@ export function createUserService(
             Username: email,
             Password: password,
             UserAttributes: [{ Name: 'email', Value: email }],
+            ...context(visitor),
           }),
         );
       }),
 
-    confirmSignUp: (email, code) =>
+    confirmSignUp: (email, code, visitor) =>
       call('confirmSignUp', async () => {
-        await client.send(new ConfirmSignUpCommand({ ClientId: clientId, SecretHash: secretHash(email), Username: email, ConfirmationCode: code }));
+        await client.send(
+          new ConfirmSignUpCommand({ ClientId: clientId, SecretHash: secretHash(email), Username: email, ConfirmationCode: code, ...context(visitor) }),
+        );
       }),
 
-    resendConfirmationCode: (email) =>
+    resendConfirmationCode: (email, visitor) =>
       call('resendCode', async () => {
-        await client.send(new ResendConfirmationCodeCommand({ ClientId: clientId, SecretHash: secretHash(email), Username: email }));
+        try {
+          await client.send(new ResendConfirmationCodeCommand({ ClientId: clientId, SecretHash: secretHash(email), Username: email, ...context(visitor) }));
+        } catch (err) {
+          // An unknown address gets the same answer as one waiting for its code, as on the forgot page
+          // (Cognito with prevent-user-existence-errors answers so by itself).
+          if ((err as { name?: string }).name === 'UserNotFoundException') return;
+          throw err;
+        }
       }),
 
-    signIn: (email, password) =>
+    signIn: (email, password, visitor) =>
       call('signIn', async () => {
         const out = await client.send(
           new InitiateAuthCommand({
             ClientId: clientId,
             AuthFlow: 'USER_PASSWORD_AUTH',
             AuthParameters: { USERNAME: email, PASSWORD: password, ...withSecretHash(secretHash(email)) },
+            ...context(visitor),
           }),
         );
         return signInResultOf(out, email);
       }),
 
-    answerNewPasswordChallenge: (username, session, newPassword) =>
+    answerNewPasswordChallenge: (username, session, newPassword, visitor) =>
       call('newPassword', async () => {
         const out = await client.send(
           new RespondToAuthChallengeCommand({
@@ -153,12 +172,13 @@ export function createUserService(
             ChallengeName: 'NEW_PASSWORD_REQUIRED',
             Session: session,
             ChallengeResponses: { USERNAME: username, NEW_PASSWORD: newPassword, ...withSecretHash(secretHash(username)) },
+            ...context(visitor),
           }),
         );
         return toApiTokens(out.AuthenticationResult);
       }),
 
-    answerTotpChallenge: (username, session, code) =>
+    answerTotpChallenge: (username, session, code, visitor) =>
       call('mfaSignIn', async () => {
         const out = await client.send(
           new RespondToAuthChallengeCommand({
@@ -166,27 +186,29 @@ export function createUserService(
             ChallengeName: 'SOFTWARE_TOKEN_MFA',
             Session: session,
             ChallengeResponses: { USERNAME: username, SOFTWARE_TOKEN_MFA_CODE: code, ...withSecretHash(secretHash(username)) },
+            ...context(visitor),
           }),
         );
         return toApiTokens(out.AuthenticationResult);
       }),
 
-    refresh: (refreshToken, username) =>
+    refresh: (refreshToken, username, visitor) =>
       call('refresh', async () => {
         const out = await client.send(
           new InitiateAuthCommand({
             ClientId: clientId,
             AuthFlow: 'REFRESH_TOKEN_AUTH',
             AuthParameters: { REFRESH_TOKEN: refreshToken, ...withSecretHash(secretHash(username)) },
+            ...context(visitor),
           }),
         );
         return toApiTokens(out.AuthenticationResult);
       }),
 
-    forgotPassword: (email) =>
+    forgotPassword: (email, visitor) =>
       call('forgotPassword', async () => {
         try {
-          await client.send(new ForgotPasswordCommand({ ClientId: clientId, SecretHash: secretHash(email), Username: email }));
+          await client.send(new ForgotPasswordCommand({ ClientId: clientId, SecretHash: secretHash(email), Username: email, ...context(visitor) }));
         } catch (err) {
           // The page answers the same whether or not the address exists (cognito-local tells; Cognito
           // with prevent-user-existence-errors does not).
@@ -195,7 +217,7 @@ export function createUserService(
         }
       }),
 
-    resetPassword: (email, code, newPassword) =>
+    resetPassword: (email, code, newPassword, visitor) =>
       call('resetPassword', async () => {
         await client.send(
           new ConfirmForgotPasswordCommand({
@@ -204,6 +226,7 @@ export function createUserService(
             Username: email,
             ConfirmationCode: code,
             Password: newPassword,
+            ...context(visitor),
           }),
         );
       }),
@@ -217,6 +240,12 @@ export function createUserService(
       call('profile', async () => {
         const out = await client.send(new GetUserCommand({ AccessToken: accessToken }));
         return Object.fromEntries((out.UserAttributes ?? []).map((a) => [a.Name ?? '', a.Value ?? '']));
+      }),
+
+    totpEnabled: (accessToken) =>
+      call('profile', async () => {
+        const out = await client.send(new GetUserCommand({ AccessToken: accessToken }));
+        return (out.UserMFASettingList ?? []).includes('SOFTWARE_TOKEN_MFA');
       }),
 
     updateName: (accessToken, name) =>

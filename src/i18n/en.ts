@@ -183,7 +183,7 @@ export const en = {
   'mfa.setup.confirm': 'Switch on',
   'mfa.setup.restart': 'Get a new key',
   'mfa.disable.title': 'Switch off two-step sign-in',
-  'mfa.disable.lead': 'Enter your current password to switch two-step sign-in off. Signing in will then need only your password.',
+  'mfa.disable.lead': 'Enter your current password and a code from your authenticator app to switch two-step sign-in off. Signing in will then need only your password.',
   'mfa.disable.submit': 'Switch off',
   'mfa.login.title': 'Enter your code',
   'mfa.login.lead': 'Open your authenticator app and enter the 6-digit code it shows for this account.',
@@ -231,6 +231,15 @@ export const en = {
   // Review fixes: a password change for a person with two-step sign-in on.
   'notice.password_changed_enter_code': 'Your password was changed and every device was signed out. Enter the code from your authenticator app to stay signed in here.',
   'mfa.setup.restartLead': 'Need a new key? Enter your current password to get one; the key above then stops working.',
+  // Security round 3: re-authentication before sensitive changes, and a sign-up that reveals nobody.
+  'stepUp.legend': 'Confirm it is you: enter your current password.',
+  'stepUp.legendWithCode': 'Confirm it is you: enter your current password and the code from your authenticator app.',
+  'stepUp.recent': 'You signed in with {provider} a moment ago, so nothing more is needed to confirm it is you.',
+  'stepUp.signInAgain': 'This change needs a recent sign-in: sign in with {provider} again first, and you come back here.',
+  'stepUp.signInAgainLink': 'Sign in again with {provider}',
+  'error.reauthentication_required': 'This change needs a recent sign-in. Sign in again first, then try again.',
+  'confirm.leadPrivate': 'If this address can take a new account, we have emailed a code to it: enter it below. No email? The address may already have an account: sign in, or reset the password.',
+  'confirm.resentPrivate': 'If this address is waiting for its confirmation, a new code is on its way.',
 } as const satisfies Record<string, string>;
 
 /** A message key. */

@@ -33,7 +33,8 @@ export type PartialName =
   | 'partials/field'
   | 'partials/csrf'
   | 'partials/form-errors'
-  | 'partials/password-policy';
+  | 'partials/password-policy'
+  | 'partials/step-up';
 
 /** What a host layout gets for one page. */
 export interface LayoutPage {

@@ -58,7 +58,7 @@ export function withOptionalTotpPool(): void {
  * asks for the current password first); returns the secret.
  */
 export async function switchOnTotp(agent: Agent, password = TEST_PASSWORD): Promise<string> {
-  const start = await submit(agent, '/mfa/setup', '/mfa/setup', { password });
+  const start = await submit(agent, '/mfa/setup', '/mfa/setup', { currentPassword: password });
   expect(start.status, 'POST /mfa/setup').to.equal(303);
   const page = await agent.get('/mfa/setup').expect(200);
   const secret = secretOnPage(page.text);

@@ -1,9 +1,5 @@
 import { createHmac } from 'node:crypto';
-import {
-  AdminGetUserCommand,
-  AdminInitiateAuthCommand,
-  AdminSetUserPasswordCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { AdminCreateUserCommand, AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import { buildTestApp, resolveCognitoSettings } from '../helpers/app';
 import { createClientDouble, type SentCommand } from '../helpers/client-double';
@@ -70,40 +66,46 @@ describe('custom pages where cognito-local cannot answer (double at the Cognito 
     }
   });
 
-  it('resends the confirmation code where Cognito supports it (double)', async () => {
-    const { t, sent } = appWithDouble((c) => (c.name === 'ResendConfirmationCodeCommand' ? Promise.resolve({}) : undefined));
-    const res = await submit(t.agent(), '/signup/confirm', '/signup/resend', { email: 'someone@example.com' });
-    expect(res.status).to.equal(200);
-    expect(res.text).to.contain('A new code is on its way');
-    expect(sent.some((c) => c.name === 'ResendConfirmationCodeCommand')).to.equal(true);
+  it('resends the confirmation code where Cognito supports it, and answers an address already confirmed the same way (double)', async () => {
+    const confirmed = await createConfirmedUser();
+    const { t, sent } = appWithDouble((c) => {
+      if (c.name !== 'ResendConfirmationCodeCommand') return undefined;
+      // What Cognito answers for an account that is already confirmed.
+      if (c.input.Username === confirmed.email) return Promise.reject(Object.assign(new Error('User is already confirmed.'), { name: 'InvalidParameterException' }));
+      return Promise.resolve({});
+    });
+    const waiting = await submit(t.agent(), '/signup/confirm', '/signup/resend', { email: 'someone@example.com' });
+    expect(waiting.status).to.equal(200);
+    expect(waiting.text).to.contain('If this address is waiting for its confirmation, a new code is on its way.');
+    const already = await submit(t.agent(), '/signup/confirm', '/signup/resend', { email: confirmed.email });
+    expect(already.status).to.equal(200);
+    const page = (text: string, email: string) => text.split(email).join('ADDRESS').replace(/name="_csrf" value="[^"]+"/g, '');
+    expect(page(already.text, confirmed.email)).to.equal(page(waiting.text, 'someone@example.com'));
+    expect(sent.filter((c) => c.name === 'ResendConfirmationCodeCommand')).to.have.length(2);
   });
 
-  it('leads a NEW_PASSWORD_REQUIRED challenge to the new-password page, then signs in (double)', async () => {
-    const user = await createConfirmedUser();
-    const { client: real, ids } = testEmulator();
-    let challenged = false;
-    const { t, sent } = appWithDouble((c) => {
-      if (c.name === 'InitiateAuthCommand' && !challenged) {
-        challenged = true;
-        return Promise.resolve({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 'challenge-session-1', ChallengeParameters: {} });
-      }
-      if (c.name === 'RespondToAuthChallengeCommand') {
-        // What Cognito would do: set the new password and answer with tokens (real ones, from the emulator).
-        const responses = c.input.ChallengeResponses as Record<string, string>;
-        return (async () => {
-          await real.send(new AdminSetUserPasswordCommand({ UserPoolId: ids.userPoolId, Username: responses.USERNAME, Password: responses.NEW_PASSWORD, Permanent: true }));
-          return real.send(new AdminInitiateAuthCommand({
-            UserPoolId: ids.userPoolId,
-            ClientId: ids.clientId,
-            AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
-            AuthParameters: { USERNAME: responses.USERNAME as string, PASSWORD: responses.NEW_PASSWORD as string },
-          }));
-        })();
-      }
-      return undefined;
+  it('with pages.revealExistingAccounts, says when an address is already confirmed on a resend (double)', async () => {
+    const { client: real, emulator, ids } = testEmulator();
+    const double = createClientDouble(real, (c) =>
+      c.name === 'ResendConfirmationCodeCommand' ? Promise.reject(Object.assign(new Error('User is already confirmed.'), { name: 'InvalidParameterException' })) : undefined,
+    );
+    const base = buildTestApp();
+    const t = buildTestApp({
+      cognito: { settings: resolveCognitoSettings(base.config, ids, emulator.url), client: double.client },
+      authOptions: (o) => ({ ...o, pages: { ...o.pages, revealExistingAccounts: true } }),
     });
+    const res = await submit(t.agent(), '/signup/confirm', '/signup/resend', { email: 'someone@example.com' });
+    expect(res.status).to.equal(400);
+    expect(res.text).to.not.contain('a new code is on its way');
+  });
+
+  it('leads a NEW_PASSWORD_REQUIRED challenge (an administrator’s temporary password, from cognito-local) to the new-password page, answering it as the challenge’s user with the SECRET_HASH (double records the calls)', async () => {
+    const { client: real, ids } = testEmulator();
+    const email = newEmail('temporary');
+    await real.send(new AdminCreateUserCommand({ UserPoolId: ids.userPoolId, Username: email, TemporaryPassword: TEST_PASSWORD, MessageAction: 'SUPPRESS' }));
+    const { t, sent } = appWithDouble();
     const agent = t.agent();
-    const login = await submit(agent, '/login?returnTo=%2Fcomplete', '/login?returnTo=%2Fcomplete', { email: user.email, password: user.password });
+    const login = await submit(agent, '/login?returnTo=%2Fcomplete', '/login?returnTo=%2Fcomplete', { email, password: TEST_PASSWORD });
     expect(login.status).to.equal(303);
     expect(login.headers.location).to.equal('/login/new-password');
 
@@ -115,10 +117,12 @@ describe('custom pages where cognito-local cannot answer (double at the Cognito 
     expect(done.status).to.equal(303);
     expect(done.headers.location).to.equal('/complete');
     const answer = sent.find((c) => c.name === 'RespondToAuthChallengeCommand')!;
-    expect(answer.input.Session).to.equal('challenge-session-1');
-    expect((answer.input.ChallengeResponses as Record<string, string>).SECRET_HASH).to.equal(expectedSecretHash(user.email));
-    expect((await agent.get('/complete').expect(200)).text).to.contain(user.email);
+    const responses = answer.input.ChallengeResponses as Record<string, string>;
+    expect(answer.input.ChallengeName).to.equal('NEW_PASSWORD_REQUIRED');
+    expect(responses.SECRET_HASH).to.equal(expectedSecretHash(responses.USERNAME as string));
+    expect((await agent.get('/complete').expect(200)).text).to.contain(email);
     await agent.get('/login/new-password').expect(303).expect('Location', '/login');
+    expect((await submit(t.agent(), '/login', '/login', { email, password: NEW_PASSWORD })).status, 'the chosen password signs in').to.equal(303);
   });
 
   it('signs out this device only: revokes its own refresh token and never signs out globally, even where Cognito could (double)', async () => {

@@ -123,7 +123,7 @@ describe('credential changes end every session of the account (against cognito-l
     const b = t.agent();
     await signIn(a, user);
     const sidB = await signIn(b, user);
-    const del = await submit(a, '/profile', '/profile/delete', { confirmEmail: user.email });
+    const del = await submit(a, '/profile', '/profile/delete', { confirmEmail: user.email, currentPassword: user.password });
     expect(del.status).to.equal(303);
     expect(await storedSession(store, sidB)).to.equal(null);
     await b.get('/profile').expect(303).expect('Location', '/login?returnTo=%2Fprofile&notice=signed_in_required');

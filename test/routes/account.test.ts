@@ -1,6 +1,9 @@
 import { expect } from 'chai';
+import session from 'express-session';
+import { isSignedInSession } from '../../src/auth/session-state';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { sidOf } from '../helpers/cookies';
+import { sessionIdOf } from '../helpers/sessions';
 import { codeFromEmulator, csrfOf, newEmail, submit } from '../helpers/forms';
 import { signInThroughHostedUi } from '../helpers/hosted-ui';
 import { createConfirmedUser, TEST_PASSWORD } from '../helpers/users';
@@ -128,13 +131,34 @@ describe('custom account pages (against cognito-local)', () => {
     expect(res.headers.location).to.equal('/signup/confirm');
   });
 
-  it('refuses an email that already has an account, keeping it in the form', async () => {
+  it('answers an address that already has an account exactly as a new one: 303 to the confirm page, which says a code went out only if the address can take an account', async () => {
     const user = await createConfirmedUser();
-    const res = await submit(t.agent(), '/signup', '/signup', { email: user.email, password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD });
+    const answers = [];
+    for (const email of [user.email, newEmail('fresh')]) {
+      const agent = t.agent();
+      const res = await submit(agent, '/signup', '/signup', { email, password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD });
+      const page = await agent.get('/signup/confirm').set('Accept-Language', 'en').expect(200);
+      expect(page.text).to.contain(`value="${email}"`);
+      answers.push({ status: res.status, location: res.headers.location, page: page.text.split(email).join('ADDRESS').replace(/name="_csrf" value="[^"]+"/g, '') });
+    }
+    expect(answers[0]!.status).to.equal(303);
+    expect(answers[0]).to.deep.equal(answers[1]);
+    expect(answers[0]!.page).to.contain('If this address can take a new account, we have emailed a code to it');
+    // The existing account is untouched.
+    expect((await submit(t.agent(), '/login', '/login', { email: user.email, password: user.password })).status).to.equal(303);
+  });
+
+  it('with pages.revealExistingAccounts, refuses an email that already has an account (409), keeping it in the form', async () => {
+    const revealing = buildTestApp({ authOptions: (o) => ({ ...o, pages: { ...o.pages, revealExistingAccounts: true } }) });
+    const user = await createConfirmedUser();
+    const res = await submit(revealing.agent(), '/signup', '/signup', { email: user.email, password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD });
     expect(res.status).to.equal(409);
     expect(res.text).to.contain('already exists');
     expect(res.text).to.contain(`value="${user.email}"`);
     expect(res.text).to.not.contain(TEST_PASSWORD);
+    const agent = revealing.agent();
+    await submit(agent, '/signup', '/signup', { email: newEmail('revealed'), password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD });
+    expect((await agent.get('/signup/confirm').set('Accept-Language', 'en').expect(200)).text).to.contain('Enter the code we emailed to you.');
   });
 
   it('gives an unknown email and a wrong password the same message and status', async () => {
@@ -202,17 +226,30 @@ describe('custom account pages (against cognito-local)', () => {
       expect(page.text).to.contain('Your profile was saved');
     });
 
-    it('deletes the account only after the email is typed, and ends the session', async () => {
+    it('deletes the account only after the email and the current password, ends the session and removes it from the store', async () => {
+      const store = new session.MemoryStore();
+      const app = buildTestApp({ sessionStore: store });
       const user = await createConfirmedUser();
-      const agent = t.agent();
-      await submit(agent, '/login', '/login', { email: user.email, password: user.password });
-      const mismatch = await submit(agent, '/profile', '/profile/delete', { confirmEmail: 'someone-else@example.com' });
+      const agent = app.agent();
+      const login = await submit(agent, '/login', '/login', { email: user.email, password: user.password });
+      const profile = await agent.get('/profile').set('Accept-Language', 'en').expect(200);
+      expect(profile.text).to.match(/<form method="post" action="\/profile\/delete"[\s\S]*name="currentPassword" type="password" autocomplete="current-password"/);
+      const mismatch = await submit(agent, '/profile', '/profile/delete', { confirmEmail: 'someone-else@example.com', currentPassword: user.password });
       expect(mismatch.status).to.equal(400);
       expect(mismatch.text).to.contain('not the email address of this account');
+      const noPassword = await submit(agent, '/profile', '/profile/delete', { confirmEmail: user.email });
+      expect(noPassword.status, 'the typed address alone').to.equal(400);
+      const wrongPassword = await submit(agent, '/profile', '/profile/delete', { confirmEmail: user.email, currentPassword: 'Wr0ng-Passw0rd!' });
+      expect(wrongPassword.status).to.equal(400);
+      expect(wrongPassword.text).to.contain('The current password is not right');
+      expect((await submit(t.agent(), '/login', '/login', { email: user.email, password: user.password })).status, 'still there').to.equal(303);
 
-      const del = await submit(agent, '/profile', '/profile/delete', { confirmEmail: user.email.toUpperCase() });
+      const del = await submit(agent, '/profile', '/profile/delete', { confirmEmail: user.email.toUpperCase(), currentPassword: user.password });
       expect(del.status).to.equal(303);
       expect(del.headers.location).to.equal('/?notice=account_deleted');
+      const sessions = await new Promise<Record<string, unknown>>((resolve, reject) => store.all!((err, all) => (err ? reject(err) : resolve((all ?? {}) as Record<string, unknown>))));
+      expect(Object.keys(sessions), 'the signed-in session, before and after the step-up renewed its id').to.not.include(sessionIdOf(sidOf(login)!));
+      expect(Object.values(sessions).filter((data) => isSignedInSession(data)), 'no signed-in session left in the store').to.deep.equal([]);
       expect((await agent.get('/?notice=account_deleted').expect(200)).text).to.contain('Your account was deleted');
       await agent.get('/profile').expect(303);
       expect((await submit(t.agent(), '/login', '/login', { email: user.email, password: user.password })).status).to.equal(401);

@@ -4,8 +4,11 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
+import session from 'express-session';
 import { buildTestApp, type TestApp, resolveCognitoSettings } from '../helpers/app';
 import { createClientDouble, type SentCommand } from '../helpers/client-double';
+import { sidOf } from '../helpers/cookies';
+import { sessionIdOf, storedSession } from '../helpers/sessions';
 import { testEmulator } from '../helpers/emulator';
 import { newEmail, submit } from '../helpers/forms';
 import { TEST_PASSWORD } from '../helpers/users';
@@ -82,21 +85,27 @@ describe('e-mail pages where cognito-local cannot answer (double at the Cognito 
     expect(res.text).to.contain(`value="${odd}"`);
   });
 
-  it('revokes the refresh token of the password check, not the session\'s (double: records the tokens)', async () => {
+  it("keeps the re-authentication's tokens in the session and revokes the session's old refresh token (double: records the tokens)", async () => {
     const { client: real } = testEmulator();
     const issued: string[] = [];
-    const { t, sent } = appWithDouble((c) => {
+    const store = new session.MemoryStore();
+    const { client: double, sent } = createClientDouble(real, (c) => {
       if (c.name !== 'InitiateAuthCommand') return undefined;
       return real.send(new InitiateAuthCommand(c.input as never)).then((out) => {
         issued.push(out.AuthenticationResult?.RefreshToken ?? '');
         return out;
       });
     });
+    const { emulator, ids } = testEmulator();
+    const t = buildTestApp({ cognito: { settings: resolveCognitoSettings(buildTestApp().config, ids, emulator.url), client: double }, sessionStore: store });
     const { agent } = await signedInUser(t);
-    await submit(agent, '/email/change', '/email/change', { email: newEmail('revoke'), currentPassword: TEST_PASSWORD });
-    expect(issued, 'the sign-in and the password check').to.have.length(2);
+    const change = await submit(agent, '/email/change', '/email/change', { email: newEmail('revoke'), currentPassword: TEST_PASSWORD });
+    expect(change.status).to.equal(303);
+    expect(issued, 'the sign-in and the re-authentication').to.have.length(2);
     const revoked = sent.filter((c) => c.name === 'RevokeTokenCommand').map((c) => c.input.Token);
-    expect(revoked).to.deep.equal([issued[1]]);
+    expect(revoked).to.deep.equal([issued[0]]);
+    const kept = (await storedSession(store, sessionIdOf(sidOf(change)!)))?.cognito?.tokens?.refreshToken;
+    expect(kept, 'the session holds the fresh refresh token').to.equal(issued[1]);
     await agent.get('/profile').expect(200);
   });
 

@@ -42,12 +42,14 @@ describe('e-mail change and the other sessions of the account (against cognito-l
     expect((await a.agent.get('/profile').expect(200)).text).to.contain(next);
   });
 
-  it('where the pool moves the address at once, the change ends the other sessions at once', async () => {
-    const t = appOn(immediatePool);
+  it('where the pool moves the address at once, the change ends the other sessions at once, in the store too', async () => {
+    const store = new session.MemoryStore();
+    const t = appOn(immediatePool, store);
     const user = await createUserIn(immediatePool);
     const a = await signIn(t, user.email);
     const b = await signIn(t, user.email);
     expect((await submit(a.agent, '/email/change', '/email/change', { email: newEmail('at-once'), currentPassword: TEST_PASSWORD })).status).to.equal(303);
+    expect(await storedSession(store, b.sid)).to.equal(null);
     await b.agent.get('/profile').expect(303);
     await a.agent.get('/profile').expect(200);
   });

@@ -110,6 +110,77 @@ describe('a federated account on the password and e-mail pages (test issuer; dou
   });
 });
 
+describe('deleting a federated account: a recent sign-in through its provider stands in for the password (test issuer; double for GetUser and DeleteUser)', () => {
+  let issuer: TestIssuer;
+  before(async () => {
+    issuer = await startTestIssuer();
+  });
+  after(() => issuer.stop());
+
+  /** The app at a clock the test moves, with Google offered; GetUser and DeleteUser answered by the double. */
+  function appAt(clock: () => number) {
+    issuer.forge({ claims: asGoogleUser });
+    const double = createClientDouble(issuer.client, (c) => answerGetUser(c) ?? (c.name === 'DeleteUserCommand' ? Promise.resolve({}) : undefined));
+    const t = buildTestApp({ env: { COGNITO_IDENTITY_PROVIDERS: 'Google' }, cognito: { settings: issuer.settings, client: double.client }, clock });
+    return { t, sent: double.sent };
+  }
+
+  /** A sign-in at the issuer in this browser, through `loginPath`; the callback's response. */
+  async function signInAgain(agent: ReturnType<TestApp['agent']>, loginPath: string) {
+    const login = await agent.get(loginPath).expect(302);
+    const authorize = await fetch(login.headers.location as string, { redirect: 'manual' });
+    const callback = new URL(authorize.headers.get('location') as string);
+    return agent.get(callback.pathname + callback.search);
+  }
+
+  it('deletes right after the sign-in: nothing to type but the address (double: GetUser, DeleteUser)', async () => {
+    const { t, sent } = appAt(Date.now);
+    const { agent, res } = await signInAtIssuer(t, {}, '/auth/login?provider=Google');
+    expect(res.status).to.equal(303);
+    const profile = await agent.get('/profile').set('Accept-Language', 'en').expect(200);
+    expect(profile.text).to.contain('data-step-up="recent"');
+    expect(profile.text).to.contain('You signed in with Google a moment ago');
+    expect(profile.text).to.not.contain('name="currentPassword"');
+    const del = await agent.post('/profile/delete').type('form').send({ confirmEmail: 'hostile@example.com', _csrf: csrfOf(profile.text) });
+    expect(del.status).to.equal(303);
+    expect(del.headers.location).to.equal('/?notice=account_deleted');
+    expect(sent.filter((c) => c.name === 'DeleteUserCommand')).to.have.length(1);
+    expect(sent.map((c) => c.name), 'no password check for an account without one').to.not.include('InitiateAuthCommand');
+  });
+
+  it('refuses the delete 5 minutes after the sign-in, offering a fresh sign-in through the Hosted UI that comes back to the profile; after it, the delete goes through (double: GetUser, DeleteUser)', async () => {
+    const { t, sent } = appAt(Date.now);
+    // A sign-in that happened a little over 5 minutes ago.
+    issuer.forge({ claims: (valid) => ({ ...asGoogleUser(valid), auth_time: (valid.auth_time as number) - 5 * 60 - 1 }) });
+    const { agent, res } = await signInAtIssuer(t, {}, '/auth/login?provider=Google');
+    expect(res.status).to.equal(303);
+    issuer.forge({ claims: asGoogleUser });
+    const profile = await agent.get('/profile').set('Accept-Language', 'en').expect(200);
+    expect(profile.text).to.contain('data-step-up="provider"');
+    expect(profile.text).to.contain('This change needs a recent sign-in: sign in with Google again first');
+    const href = /<a class="step-up-link" href="([^"]+)"/.exec(profile.text)?.[1]?.replace(/&amp;/g, '&');
+    expect(href, 'the fresh sign-in link').to.be.a('string');
+    const link = new URL(href as string, 'http://app.localhost');
+    expect(link.pathname).to.equal('/auth/login');
+    expect(link.searchParams.get('returnTo')).to.equal('/profile');
+
+    const late = await agent.post('/profile/delete').set('Accept-Language', 'en').type('form').send({ confirmEmail: 'hostile@example.com', _csrf: csrfOf(profile.text) });
+    expect(late.status).to.equal(403);
+    expect(late.text).to.contain('This change needs a recent sign-in. Sign in again first, then try again.');
+    expect(late.text).to.contain('value="hostile@example.com"');
+    expect(sent.map((c) => c.name)).to.not.include('DeleteUserCommand');
+
+    const again = await signInAgain(agent, href as string);
+    expect(again.status).to.equal(303);
+    expect(again.headers.location, 'back to the page that asked').to.equal('/profile');
+    const fresh = await agent.get('/profile').expect(200);
+    expect(fresh.text).to.contain('data-step-up="recent"');
+    const del = await agent.post('/profile/delete').type('form').send({ confirmEmail: 'hostile@example.com', _csrf: csrfOf(fresh.text) });
+    expect(del.status).to.equal(303);
+    expect(sent.filter((c) => c.name === 'DeleteUserCommand')).to.have.length(1);
+  });
+});
+
 describe('the pool’s own accounts beside identity providers (against cognito-local)', () => {
   it('keep their password section and change page', async () => {
     const user = await createConfirmedUser();

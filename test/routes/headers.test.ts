@@ -1,9 +1,13 @@
+import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import { loadConfig } from '../../src/app/config';
-import { buildTestApp } from '../helpers/app';
+import { buildTestApp, type TestApp } from '../helpers/app';
 import { testEmulator } from '../helpers/emulator';
-import { submit } from '../helpers/forms';
-import { createConfirmedUser } from '../helpers/users';
+import { codeFromEmulator, newEmail, submit } from '../helpers/forms';
+import { switchOnTotp, totpCodeFor, withOptionalTotpPool } from '../helpers/totp';
+import { createConfirmedUser, TEST_PASSWORD } from '../helpers/users';
+
+type Agent = ReturnType<TestApp['agent']>;
 
 describe('HTTP hardening', () => {
   it('sends a strict Content-Security-Policy: only the app itself, no inline script or style', async () => {
@@ -33,13 +37,60 @@ describe('HTTP hardening', () => {
     }
   });
 
-  it('marks every page that shows user data Cache-Control: no-store', async () => {
-    const user = await createConfirmedUser();
-    const agent = buildTestApp().agent();
-    await submit(agent, '/login', '/login', { email: user.email, password: user.password });
-    for (const path of ['/complete', '/profile', '/password/change']) {
-      expect((await agent.get(path).expect(200)).headers['cache-control'], path).to.equal('no-store');
+  describe('Cache-Control: no-store on every page that shows a person’s data, each in the state where it shows it', () => {
+    withOptionalTotpPool();
+
+    /** GETs `path` and expects it to show `shown` and to forbid storing it. */
+    async function expectNoStore(agent: Agent, path: string, shown: string | RegExp) {
+      const res = await agent.get(path).set('Accept-Language', 'en');
+      expect(res.status, path).to.equal(200);
+      if (typeof shown === 'string') expect(res.text, `${path} shows the data`).to.contain(shown);
+      else expect(res.text, `${path} shows the data`).to.match(shown);
+      expect(res.headers['cache-control'], path).to.equal('no-store');
     }
+
+    it('signed in: the start page, /complete, the profile, the password, e-mail and two-step pages, the set-up page with its key', async () => {
+      const t = buildTestApp();
+      const user = await createConfirmedUser();
+      const agent = t.agent();
+      await submit(agent, '/login', '/login', { email: user.email, password: user.password });
+      for (const path of ['/', '/complete', '/profile', '/password/change', '/email/change', '/email/verify', '/mfa/setup']) {
+        await expectNoStore(agent, path, user.email);
+      }
+      await submit(agent, '/mfa/setup', '/mfa/setup', { currentPassword: user.password });
+      await expectNoStore(agent, '/mfa/setup', /data-totp-secret>[A-Z2-7 ]+</);
+    });
+
+    it('on the way in: the code and new-password steps, and the pages that prefill an address or show codes', async () => {
+      const t = buildTestApp();
+      const user = await createConfirmedUser();
+      const setup = t.agent();
+      await submit(setup, '/login', '/login', { email: user.email, password: user.password });
+      const secret = await switchOnTotp(setup, user.password);
+      await expectNoStore(setup, '/mfa/disable', user.email);
+      const challenged = t.agent();
+      await submit(challenged, '/login', '/login', { email: user.email, password: user.password });
+      await expectNoStore(challenged, '/login/mfa', 'autocomplete="one-time-code"');
+      await submit(challenged, '/login/mfa', '/login/mfa', { code: totpCodeFor(secret) });
+
+      const { client, ids } = testEmulator();
+      const invited = newEmail('no-store');
+      await client.send(new AdminCreateUserCommand({ UserPoolId: ids.userPoolId, Username: invited, TemporaryPassword: TEST_PASSWORD, MessageAction: 'SUPPRESS' }));
+      const newPassword = t.agent();
+      await submit(newPassword, '/login', '/login', { email: invited, password: TEST_PASSWORD });
+      await expectNoStore(newPassword, '/login/new-password', 'autocomplete="new-password"');
+
+      const forgot = t.agent();
+      await submit(forgot, '/password/forgot', '/password/forgot', { email: user.email });
+      await expectNoStore(forgot, '/password/reset', `value="${user.email}"`);
+      await expectNoStore(forgot, '/login', `value="${user.email}"`);
+      await expectNoStore(forgot, '/password/forgot', `value="${user.email}"`);
+      const signup = t.agent();
+      const email = newEmail('no-store');
+      await submit(signup, '/signup', '/signup', { email, password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD });
+      await expectNoStore(signup, '/signup/confirm', `value="${email}"`);
+      await expectNoStore(t.agent(), '/dev/mailbox', codeFromEmulator(email));
+    });
   });
 
   it('serves the stylesheet from the app itself, cacheable, without directory listings', async () => {

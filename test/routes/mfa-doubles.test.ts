@@ -49,10 +49,10 @@ describe('two-step sign-in where cognito-local cannot answer (double at the Cogn
     const agent = t.agent();
     expect((await submit(agent, '/login', '/login', { email: user.email, password: user.password })).headers.location).to.equal('/login/mfa');
     expect((await submit(agent, '/login/mfa', '/login/mfa', { code: totpCodeFor(secret) })).headers.location).to.equal('/profile');
-    expect((await submit(agent, '/mfa/disable', '/mfa/disable', { password: user.password })).headers.location).to.equal('/profile');
+    expect((await submit(agent, '/mfa/disable', '/mfa/disable', { currentPassword: user.password, code: totpCodeFor(secret) })).headers.location).to.equal('/profile');
 
     const signIns = sent.filter((c) => c.name === 'InitiateAuthCommand');
-    // Two sign-ins and two password checks (before switching on, and before switching off).
+    // Two sign-ins and two re-authentications (before switching on, and before switching off).
     expect(signIns).to.have.length(4);
     for (const c of signIns) {
       const params = c.input.AuthParameters as Record<string, string>;
@@ -61,11 +61,14 @@ describe('two-step sign-in where cognito-local cannot answer (double at the Cogn
     }
     const idForSrp = challenges.find((o) => o.ChallengeName === 'SOFTWARE_TOKEN_MFA')?.ChallengeParameters?.USER_ID_FOR_SRP as string;
     expect(idForSrp, 'the internal username, not the address').to.be.a('string').and.not.equal(user.email);
-    const answer = sent.find((c) => c.name === 'RespondToAuthChallengeCommand')!;
-    const responses = answer.input.ChallengeResponses as Record<string, string>;
-    expect(answer.input.ChallengeName).to.equal('SOFTWARE_TOKEN_MFA');
-    expect(responses.USERNAME).to.equal(idForSrp);
-    expect(responses.SECRET_HASH).to.equal(expectedSecretHash(idForSrp));
+    const answers = sent.filter((c) => c.name === 'RespondToAuthChallengeCommand');
+    expect(answers, 'the sign-in code and the switch-off code').to.have.length(2);
+    for (const answer of answers) {
+      const responses = answer.input.ChallengeResponses as Record<string, string>;
+      expect(answer.input.ChallengeName).to.equal('SOFTWARE_TOKEN_MFA');
+      expect(responses.USERNAME).to.equal(idForSrp);
+      expect(responses.SECRET_HASH).to.equal(expectedSecretHash(idForSrp));
+    }
   });
 
   it('sends a challenge Cognito no longer accepts (used or expired) back to sign-in with the expired message (double: cognito-local never expires one)', async () => {
@@ -91,7 +94,7 @@ describe('two-step sign-in where cognito-local cannot answer (double at the Cogn
     const user = await createConfirmedUser();
     const agent = t.agent();
     await submit(agent, '/login', '/login', { email: user.email, password: user.password });
-    await submit(agent, '/mfa/setup', '/mfa/setup', { password: user.password });
+    await submit(agent, '/mfa/setup', '/mfa/setup', { currentPassword: user.password });
     const page = await agent.get('/mfa/setup').expect(200);
     const res = await agent
       .post('/mfa/setup/confirm')
@@ -144,18 +147,21 @@ describe('two-step sign-in where cognito-local cannot answer (double at the Cogn
     await other.get('/profile').expect(303);
   });
 
-  it("ends the session when Cognito answers a deleted user's password check with NotAuthorized, instead of saying the password is wrong (double: cognito-local answers UserNotFound)", async () => {
+  it("ends the session when Cognito answers a deleted user's re-authentication with NotAuthorized, instead of saying the password is wrong (double: cognito-local answers UserNotFound, and the user is deleted as the sign-in runs)", async () => {
     const { client: real, ids } = testEmulator();
-    let deleted = false;
-    const { t } = appWithDouble((c) => (deleted && c.name === 'InitiateAuthCommand' ? Promise.reject(cognitoException('NotAuthorizedException')) : undefined));
+    let armed = false;
     const user = await createConfirmedUser();
+    const { t } = appWithDouble((c) => {
+      if (!armed || c.name !== 'InitiateAuthCommand') return undefined;
+      // Deleted between the page's own GetUser and the sign-in: only the probe afterwards can tell.
+      return real.send(new AdminDeleteUserCommand({ UserPoolId: ids.userPoolId, Username: user.email })).then(() => Promise.reject(cognitoException('NotAuthorizedException')));
+    });
     const agent = t.agent();
     await submit(agent, '/login', '/login', { email: user.email, password: user.password });
-    await switchOnTotp(agent, user.password);
+    const secret = await switchOnTotp(agent, user.password);
     const page = await agent.get('/mfa/disable').expect(200);
-    await real.send(new AdminDeleteUserCommand({ UserPoolId: ids.userPoolId, Username: user.email }));
-    deleted = true;
-    const res = await agent.post('/mfa/disable').type('form').send({ password: user.password, _csrf: csrfOf(page.text) });
+    armed = true;
+    const res = await agent.post('/mfa/disable').type('form').send({ currentPassword: user.password, code: totpCodeFor(secret), _csrf: csrfOf(page.text) });
     expect(res.status).to.equal(303);
     expect(res.headers.location).to.equal('/login?returnTo=%2Fprofile&notice=session_expired');
     await agent.get('/profile').expect(303);

@@ -11,13 +11,17 @@ import { createConfirmedUser, TEST_PASSWORD } from '../helpers/users';
 type Agent = ReturnType<typeof supertest.agent>;
 type User = { email: string; password: string };
 
-/** Every stored session of the app, by id. */
-/** The package's state (its one session key, `cognito`) of every stored session, by session id. */
+/**
+ * The package's state of every stored session, by session id: the router's one key (`cognito`, or
+ * `cognito:<client>@<issuer>` where the key names the router's pool and client).
+ */
 async function storedSessions(t: TestApp): Promise<Record<string, Record<string, unknown>>> {
-  const all = await new Promise<Record<string, { cognito?: Record<string, unknown> }>>((resolve, reject) =>
+  const all = await new Promise<Record<string, Record<string, unknown>>>((resolve, reject) =>
     t.sessionStore.all!((err, sessions) => (err ? reject(err) : resolve((sessions ?? {}) as never))),
   );
-  return Object.fromEntries(Object.entries(all).map(([sid, data]) => [sid, data.cognito ?? {}]));
+  const stateOf = (data: Record<string, unknown>) =>
+    (Object.entries(data).find(([key]) => key === 'cognito' || key.startsWith('cognito:'))?.[1] ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(all).map(([sid, data]) => [sid, stateOf(data)]));
 }
 
 /** The session id in a `sid=s%3A<id>.<signature>` cookie pair. */
@@ -57,7 +61,7 @@ describe('two-step sign-in with an authenticator app (against cognito-local)', (
 
       const intro = await agent.get('/mfa/setup').expect(200);
       expect(intro.text).to.not.contain('totp-qr');
-      const start = await agent.post('/mfa/setup').type('form').send({ password: user.password, _csrf: csrfOf(intro.text) });
+      const start = await agent.post('/mfa/setup').type('form').send({ currentPassword: user.password, _csrf: csrfOf(intro.text) });
       expect(start.status).to.equal(303);
       expect(start.headers.location).to.equal('/mfa/setup');
 
@@ -95,7 +99,7 @@ describe('two-step sign-in with an authenticator app (against cognito-local)', (
       const user = await createConfirmedUser();
       const agent = t.agent();
       await signInWithPassword(agent, user, '/profile');
-      await submit(agent, '/mfa/setup', '/mfa/setup', { password: user.password });
+      await submit(agent, '/mfa/setup', '/mfa/setup', { currentPassword: user.password });
       const page = await agent.get('/mfa/setup').expect(200);
       for (const code of ['12345', 'abcdef', '1234567', '']) {
         const res = await agent.post('/mfa/setup/confirm').set('Accept-Language', 'en').type('form').send({ code, _csrf: csrfOf(page.text) });
@@ -204,7 +208,7 @@ describe('two-step sign-in with an authenticator app (against cognito-local)', (
         check(profile, '/profile');
         expect(profile).to.contain(sample);
         check((await without.get('/mfa/setup').set('Accept-Language', locale).expect(200)).text, '/mfa/setup');
-        await submit(without, '/mfa/setup', '/mfa/setup', { password: fresh.password });
+        await submit(without, '/mfa/setup', '/mfa/setup', { currentPassword: fresh.password });
         check((await without.get('/mfa/setup').set('Accept-Language', locale).expect(200)).text, '/mfa/setup with a key');
       }
     });
@@ -231,7 +235,7 @@ describe('two-step sign-in with an authenticator app (against cognito-local)', (
   });
 
   describe('switch-off', () => {
-    it('needs the current password, and the next sign-in has no second step', async () => {
+    it('needs the current password and a current code (the password alone is refused), and the next sign-in has no second step', async () => {
       const t = buildTestApp();
       const user = await userWithTotp(t);
       const agent = t.agent();
@@ -240,13 +244,20 @@ describe('two-step sign-in with an authenticator app (against cognito-local)', (
 
       const page = await agent.get('/mfa/disable').set('Accept-Language', 'en').expect(200);
       expect(page.text).to.contain('autocomplete="current-password"');
-      const wrong = await agent.post('/mfa/disable').type('form').send({ password: 'Wr0ng-Password!', _csrf: csrfOf(page.text) });
+      expect(page.text, 'a code field beside the password').to.match(/name="code" type="text" autocomplete="one-time-code"/);
+      const alone = await agent.post('/mfa/disable').set('Accept-Language', 'en').type('form').send({ currentPassword: user.password, _csrf: csrfOf(page.text) });
+      expect(alone.status, 'the password alone').to.equal(400);
+      expect(alone.text).to.match(/id="f-code"[^>]*aria-invalid="true"/);
+      const wrong = await agent.post('/mfa/disable').set('Accept-Language', 'en').type('form').send({ currentPassword: 'Wr0ng-Password!', code: totpCodeFor(user.secret), _csrf: csrfOf(page.text) });
       expect(wrong.status).to.equal(400);
       expect(wrong.text).to.contain('The current password is not right');
       expect(wrong.text).to.not.contain('Wr0ng-Password!');
+      const wrongCode = await agent.post('/mfa/disable').set('Accept-Language', 'en').type('form').send({ currentPassword: user.password, code: wrongTotpCodeFor(user.secret), _csrf: csrfOf(page.text) });
+      expect(wrongCode.status).to.equal(400);
+      expect(wrongCode.text).to.contain('That code is not right, or it was already used');
       expect((await agent.get('/profile').expect(200)).text).to.match(/data-field="mfa-status">On</);
 
-      const off = await agent.post('/mfa/disable').type('form').send({ password: user.password, _csrf: csrfOf(page.text) });
+      const off = await agent.post('/mfa/disable').type('form').send({ currentPassword: user.password, code: totpCodeFor(user.secret), _csrf: csrfOf(page.text) });
       expect(off.status).to.equal(303);
       expect(off.headers.location).to.equal('/profile');
       const profile = await agent.get('/profile').set('Accept-Language', 'en').expect(200);
@@ -267,7 +278,7 @@ describe('two-step sign-in with an authenticator app (against cognito-local)', (
     await agent.post('/login/mfa').type('form').send({ code: totpCodeFor(user.secret) }).expect(403);
     await submit(agent, '/login/mfa', '/login/mfa', { code: totpCodeFor(user.secret) });
     for (const path of ['/mfa/setup', '/mfa/setup/confirm', '/mfa/disable']) {
-      await agent.post(path).type('form').send({ code: '123456', password: user.password }).expect(403);
+      await agent.post(path).type('form').send({ code: totpCodeFor(user.secret), currentPassword: user.password }).expect(403);
     }
     expect((await agent.get('/profile').expect(200)).text, 'nothing changed').to.match(/data-field="mfa-status">On</);
   });

@@ -44,7 +44,7 @@ describe('password checks and two-step limits on the signed-in pages (against co
       expect(empty.status).to.equal(400);
       expect(empty.text).to.not.contain('totp-qr');
       for (let i = 0; i < 5; i += 1) {
-        const wrong = await agent.post('/mfa/setup').set('Accept-Language', 'en').type('form').send({ password: 'Wr0ng-Passw0rd!', _csrf: csrfOf(intro.text) });
+        const wrong = await agent.post('/mfa/setup').set('Accept-Language', 'en').type('form').send({ currentPassword: 'Wr0ng-Passw0rd!', _csrf: csrfOf(intro.text) });
         expect(wrong.status, `wrong password ${i + 1}`).to.equal(400);
         expect(wrong.text).to.contain('The current password is not right');
         expect(wrong.text).to.not.contain('totp-qr');
@@ -60,13 +60,13 @@ describe('password checks and two-step limits on the signed-in pages (against co
       const user = await createConfirmedUser();
       const agent = t.agent();
       await signIn(agent, user);
-      await submit(agent, '/mfa/setup', '/mfa/setup', { password: user.password });
+      await submit(agent, '/mfa/setup', '/mfa/setup', { currentPassword: user.password });
       const page = await agent.get('/mfa/setup').expect(200);
       const secret = secretOnPage(page.text);
       const restart = await agent.post('/mfa/setup').type('form').send({ _csrf: csrfOf(page.text) });
       expect(restart.status).to.equal(400);
       expect(secretOnPage(restart.text), 'the same key').to.equal(secret);
-      const again = await agent.post('/mfa/setup').type('form').send({ password: user.password, _csrf: csrfOf(page.text) });
+      const again = await agent.post('/mfa/setup').type('form').send({ currentPassword: user.password, _csrf: csrfOf(page.text) });
       expect(again.status).to.equal(303);
       expect(secretOnPage((await agent.get('/mfa/setup').expect(200)).text)).to.not.equal(secret);
     });
@@ -115,23 +115,26 @@ describe('password checks and two-step limits on the signed-in pages (against co
     expect((await submit(otherAgent, '/login/mfa', '/login/mfa', { code: totpCodeFor(otherSecret) })).status).to.equal(303);
   });
 
-  it('ends the session, rather than saying the password is wrong, when the user was deleted meanwhile: /mfa/disable, /mfa/setup, /email/change', async () => {
+  it('ends the session, rather than saying the password is wrong, when the user was deleted meanwhile: /mfa/disable, /mfa/setup, /email/change, /profile/delete', async () => {
     const { client, ids } = testEmulator();
-    const t = buildTestApp();
+    const store = new session.MemoryStore();
+    const t = buildTestApp({ sessionStore: store });
     const forms: Array<[string, (user: User) => Record<string, string>]> = [
-      ['/mfa/disable', (user) => ({ password: user.password })],
-      ['/mfa/setup', (user) => ({ password: user.password })],
+      ['/mfa/disable', (user) => ({ currentPassword: user.password, code: '123456' })],
+      ['/mfa/setup', (user) => ({ currentPassword: user.password })],
       ['/email/change', (user) => ({ email: newEmail('deleted'), currentPassword: user.password })],
+      ['/profile/delete', (user) => ({ confirmEmail: user.email, currentPassword: user.password })],
     ];
     for (const [path, fields] of forms) {
       const user = await createConfirmedUser();
       const agent = t.agent();
-      await signIn(agent, user);
+      const sid = await signIn(agent, user);
       const csrf = csrfOf((await agent.get('/profile').expect(200)).text);
       await client.send(new AdminDeleteUserCommand({ UserPoolId: ids.userPoolId, Username: user.email }));
       const res = await agent.post(path).type('form').send({ ...fields(user), _csrf: csrf });
       expect(res.status, path).to.equal(303);
       expect(res.headers.location, path).to.equal(SESSION_OVER);
+      expect(await storedSession(store, sid), `${path}: the session left the store`).to.equal(null);
       await agent.get('/profile').expect(303);
     }
   });

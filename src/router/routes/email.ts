@@ -1,19 +1,18 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { endAccountSessions, NO_GLOBAL_SIGN_OUT } from '../../auth/account-sign-out';
-import { sessionOverBehind } from '../../auth/session-over';
 import { peekState, sessionState, tokensOf, userOf } from '../../auth/session-state';
 import { expireSession, startSession } from '../../auth/start-session';
 import type { EmailService } from '../../cognito/email-service';
 import { AppError, isFormError, type ErrorCode } from '../../errors';
 import type { MessageKey } from '../../i18n';
-import { countAsSignInAttempt } from './count-failures';
-import { emptyForm, fields, keepValues, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps, type FormState } from './forms';
+import { countAsCodeAttempt } from './count-failures';
+import { emptyForm, fields, keepValues, parseForm, renderForm, setNotice, type AccountRouteDeps, type FormState } from './forms';
+import { createStepUp, type StepUpForm } from './step-up';
 
 /** Errors of the change form that belong to one field: [field, message]. */
 const CHANGE_FIELD_ERRORS: Partial<Record<ErrorCode, [string, MessageKey]>> = {
   email_taken: ['email', 'email.inUse'],
   invalid_input: ['email', 'email.invalidAddress'],
-  current_password_wrong: ['currentPassword', 'error.current_password_wrong'],
 };
 
 /**
@@ -21,11 +20,13 @@ const CHANGE_FIELD_ERRORS: Partial<Record<ErrorCode, [string, MessageKey]>> = {
  * (UpdateUserAttributes, then the code sent to the new address). Signed in only.
  */
 export function createEmailRouter(
-  deps: Pick<AccountRouteDeps, 'users' | 'limiters' | 'sessions' | 'urls' | 'requireAuth' | 'clock'> & { emails: EmailService },
+  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'sessions' | 'urls' | 'requireAuth' | 'clock'> & { emails: EmailService },
 ): Router {
   const router = Router();
   const { users, emails, urls, sessions } = deps;
   const requireAuth = deps.requireAuth();
+  const stepUp = createStepUp(deps);
+  const changePage = urls.to('/email/change');
   router.use('/email', deps.limiters.perIp);
 
   /** Wraps a handler: Cognito refusing the access token ends the session and asks to sign in again. */
@@ -67,36 +68,42 @@ export function createEmailRouter(
     renderForm(res, 'email-verify', status, form, { address: change?.address ?? userOf(req).email ?? '', change });
   }
 
-  function renderChange(req: Request, res: Response, status: number, form: FormState): void {
-    renderForm(res, 'email-change', status, form, { currentEmail: userOf(req).email ?? '' });
+  /** The change form, with the step-up the person must pass (the password, and a code while TOTP is on). */
+  async function renderChange(req: Request, res: Response, status: number, form: FormState, step?: StepUpForm): Promise<void> {
+    const shown = step ?? (await stepUp.form(req, tokensOf(req).accessToken, { returnTo: changePage }));
+    renderForm(res, 'email-change', status, form, { currentEmail: userOf(req).email ?? '', stepUp: shown });
   }
 
-  /** Shows a change-form error beside its field, keeping the address typed (never the password). */
-  function renderChangeError(req: Request, res: Response, err: unknown, values: Record<string, string>): void {
+  /** Shows a change-form error beside its field, keeping the address typed (never the password or code). */
+  async function renderChangeError(req: Request, res: Response, err: unknown, values: Record<string, string>): Promise<void> {
     const field = err instanceof AppError ? CHANGE_FIELD_ERRORS[err.code] : undefined;
-    if (!field) return renderFormError(res, 'email-change', err, values, { currentEmail: userOf(req).email ?? '' });
-    renderChange(req, res, (err as AppError).status, { values, fieldErrors: { [field[0]]: field[1] } });
+    if (!isFormError(err)) throw err;
+    await renderChange(req, res, err.status, { values, fieldErrors: field ? { [field[0]]: field[1] } : {}, error: field ? undefined : err.code });
   }
 
   /**
    * An address another account took meanwhile (Cognito can refuse it at verification too): back to the
    * change form with that address in it and the reason beside it.
    */
-  function renderTakenAtVerification(req: Request, res: Response, err: AppError): void {
+  async function renderTakenAtVerification(req: Request, res: Response, err: AppError): Promise<void> {
     const address = peekState(req)?.emailChange?.address ?? '';
     if (peekState(req)) delete sessionState(req).emailChange;
-    renderChangeError(req, res, err, { email: address });
+    await renderChangeError(req, res, err, { email: address });
   }
 
   /* GET /email/verify — the code form, for the address that was sent a code. */
   router.get('/email/verify', ...signedIn(async (req, res) => renderVerify(req, res, 200, emptyForm())));
 
-  /* POST /email/verify — VerifyUserAttribute; a change now applies, and the session shows the new address. */
+  /*
+   * POST /email/verify — VerifyUserAttribute; a change now applies, and the session shows the new address.
+   * Wrong codes count per account from all client IPs together (`codeFailuresPerAccount`).
+   */
   router.post(
     '/email/verify',
     ...signedIn(async (req, res, accessToken) => {
       const parsed = parseForm({ code: fields.code }, req.body);
       if (!parsed.ok) return renderVerify(req, res, 400, { values: {}, fieldErrors: parsed.fieldErrors });
+      await countAsCodeAttempt(req, res, deps.limiters.codeFailuresPerAccount, `sub:${userOf(req).sub}`);
       try {
         await emails.verifyCode(accessToken, parsed.data.code);
       } catch (err) {
@@ -133,34 +140,34 @@ export function createEmailRouter(
     }),
   );
 
-  /* GET /email/change — the new address and the current password. */
+  /* GET /email/change — the new address, and the step-up: the current password (and a code while TOTP is on). */
   router.get('/email/change', ...signedIn(async (req, res) => renderChange(req, res, 200, emptyForm())));
 
   /*
-   * POST /email/change — the current password first (a sign-in with it as the account's username, never
-   * the session's possibly stale address; a wrong one counts as a failed sign-in), then
-   * UpdateUserAttributes; Cognito e-mails a code to the new address and the code page follows.
+   * POST /email/change — the new address checked first, then a full re-authentication (the step-up:
+   * Cognito's own sign-in under the account's username, never the session's possibly stale address, and
+   * the code challenge while TOTP is on; attempts counted like a sign-in's), then UpdateUserAttributes with
+   * the fresh access token; Cognito e-mails a code to the new address and the code page follows.
    */
   router.post(
     '/email/change',
     ...signedIn(async (req, res, accessToken) => {
       const values = keepValues(req.body, ['email']);
-      const parsed = parseForm({ email: fields.email, currentPassword: fields.password }, req.body);
+      const parsed = parseForm({ email: fields.email }, req.body);
       if (!parsed.ok) return renderChange(req, res, 400, { values, fieldErrors: parsed.fieldErrors });
-      const { email, currentPassword } = parsed.data;
+      const { email } = parsed.data;
       const user = userOf(req);
       if (email === (user.email ?? '').toLowerCase()) return renderChange(req, res, 400, { values, fieldErrors: { email: 'email.sameAddress' } });
-      await countAsSignInAttempt(req, res, deps.limiters.signInFailures, user.email ?? user.username);
+      const stepped = await stepUp.confirm(req, res, accessToken, { returnTo: changePage });
+      if (!stepped.ok) return renderChange(req, res, stepped.status, { values, fieldErrors: stepped.fieldErrors, error: stepped.error }, stepped.stepUp);
+      const fresh = stepped.accessToken;
       try {
-        await emails.checkPassword(user.username, currentPassword);
-        await emails.requestChange(accessToken, email);
+        await emails.requestChange(fresh, email);
       } catch (err) {
-        // A user deleted meanwhile fails the password check too: GetUser tells it from a wrong password.
-        if (await sessionOverBehind(err, users, accessToken)) throw new AppError('session_expired', 'email change: the session is over', { cause: err });
         return renderChangeError(req, res, err, values);
       }
       // Where the pool keeps the old address until verification, GetUser still answers it.
-      const nowEmail = await syncSessionEmail(req, accessToken);
+      const nowEmail = await syncSessionEmail(req, fresh);
       sessionState(req).emailChange = { address: email, pending: nowEmail !== email };
       setNotice(req, 'notice.email_code_sent');
       res.redirect(303, urls.to('/email/verify'));

@@ -66,6 +66,8 @@ export const fields = {
     z.string().min(1, 'form.required').max(16, 'form.tooLong').regex(/^\d+$/, 'form.invalidCode'),
   ),
   name: text(z.string().trim().max(256, 'form.tooLong')),
+  /** A code from an authenticator app: six digits (spaces ignored). */
+  totp: z.preprocess((v) => (typeof v === 'string' ? v.replace(/\s+/g, '') : ''), z.string().min(1, 'form.required').regex(/^\d{6}$/, 'mfa.invalidCode')),
 };
 
 /** What a form page shows: what was typed (never secrets), and what went wrong. */

@@ -5,6 +5,7 @@ import { PASSWORD_STRATEGY, signedInFromApiTokens, type PasswordFailure } from '
 import { safeReturnTo } from '../../auth/return-to';
 import { peekState, sessionState } from '../../auth/session-state';
 import type { SignedIn } from '../../auth/start-session';
+import { visitorOf } from '../../auth/visitor';
 import { AppError } from '../../errors';
 import { providerButtons } from './federation';
 import { finishSignIn } from './finish-sign-in';
@@ -95,7 +96,7 @@ export function createLoginRouter(
     if (problem) return renderForm(res, 'login-new-password', 400, { values: {}, ...problem }, { policy });
     let signedIn: SignedIn;
     try {
-      const tokens = await users.answerNewPasswordChallenge(challenge.username ?? challenge.email, challenge.session, parsed.data.password);
+      const tokens = await users.answerNewPasswordChallenge(challenge.username ?? challenge.email, challenge.session, parsed.data.password, visitorOf(req));
       signedIn = await signedInFromApiTokens(deps.verifier, tokens);
     } catch (err) {
       if (err instanceof AppError && err.code === 'session_expired') {

@@ -1,33 +1,27 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { z } from 'zod';
 import { endAccountSessions, NO_GLOBAL_SIGN_OUT } from '../../auth/account-sign-out';
 import { pendingMfaChallenge } from '../../auth/mfa-challenge';
 import { signedInFromApiTokens } from '../../auth/password';
 import { safeReturnTo } from '../../auth/return-to';
-import { sessionOverBehind } from '../../auth/session-over';
 import { peekState, sessionState, tokensOf, userOf } from '../../auth/session-state';
 import { expireSession, type SignedIn } from '../../auth/start-session';
 import { buildTotpEnrolment } from '../../auth/totp-enrolment';
+import { visitorOf } from '../../auth/visitor';
 import type { MfaService } from '../../cognito/mfa-service';
 import { AppError, isFormError } from '../../errors';
 import { en } from '../../i18n/en';
-import { countAsSignInAttempt } from './count-failures';
 import { finishSignIn } from './finish-sign-in';
 import { emptyForm, fields, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps, type FormState } from './forms';
+import { createStepUp, type StepUpForm } from './step-up';
 
 /** The issuer an authenticator app lists: the app's name, the same in every language (one account, one entry). */
 const TOTP_ISSUER = en['app.name'];
 
-/** A code from an authenticator app: six digits (spaces ignored). */
-const totpCode = z.preprocess(
-  (v) => (typeof v === 'string' ? v.replace(/\s+/g, '') : ''),
-  z.string().min(1, 'form.required').regex(/^\d{6}$/, 'mfa.invalidCode'),
-);
-
 /**
  * Two-step sign-in with an authenticator app: the set-up and switch-off pages, the on/off status for the
  * profile page, and the code page between the password and the session. Mounted after the login router
- * (whose per-IP limit covers `/login/mfa`) and before the profile router (for the status).
+ * (whose per-IP limit covers `/login/mfa`) and before the profile router (for the status). Setting up and
+ * switching off both re-authenticate first (the step-up: the password, and the code while TOTP is on).
  */
 export function createMfaRouter(
   deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'requireAuth' | 'sessions' | 'urls' | 'clock' | 'signedInTo' | 'afterSignIn'> & {
@@ -37,6 +31,7 @@ export function createMfaRouter(
   const router = Router();
   const { mfa, users, limiters, urls } = deps;
   const requireAuth = deps.requireAuth();
+  const stepUp = createStepUp(deps);
   router.use('/mfa', limiters.perIp);
 
   /** Runs a call with the session's access token; an expired session ends and goes to sign-in. */
@@ -49,22 +44,23 @@ export function createMfaRouter(
     }
   }
 
-  /** The set-up page: the start button, or the pending secret as a QR code and as text, with the code form. */
-  async function renderSetup(req: Request, res: Response, status: number, form: FormState): Promise<void> {
+  /**
+   * The set-up page: the start button, or the pending secret as a QR code and as text, with the code form.
+   * Either way a new key needs the current password (TOTP is off here, so no code).
+   */
+  async function renderSetup(req: Request, res: Response, status: number, form: FormState, step?: StepUpForm): Promise<void> {
     const pending = peekState(req)?.mfaSetup;
     const user = userOf(req);
     const label = user.email ?? user.username;
     const enrolment = pending ? await buildTotpEnrolment({ secret: pending.secret, issuer: TOTP_ISSUER, label }) : undefined;
-    renderForm(res, 'mfa-setup', status, form, { enrolment });
+    const shown = step ?? (await stepUp.form(req, tokensOf(req).accessToken, { returnTo: urls.to('/mfa/setup'), totpEnabled: false }));
+    renderForm(res, 'mfa-setup', status, form, { enrolment, stepUp: shown });
   }
 
-  /** A form showing `err` (a form error) above it. */
-  const errorForm = (err: AppError): FormState => ({ values: {}, fieldErrors: {}, error: err.code });
-
-  /* GET /profile — before the profile page: whether TOTP is on, for its two-step block. */
+  /* GET /profile — before the profile page: whether TOTP is on, for its two-step block and the delete form. */
   router.get('/profile', requireAuth, async (req, res, next: NextFunction) => {
     try {
-      res.locals.totpEnabled = await mfa.isTotpEnabled(tokensOf(req).accessToken);
+      res.locals.totpEnabled = await users.totpEnabled(tokensOf(req).accessToken);
     } catch (err) {
       // The profile page's own GetUser meets the same expired session and ends it.
       if (!(err instanceof AppError && err.code === 'session_expired')) throw err;
@@ -75,24 +71,24 @@ export function createMfaRouter(
   /* GET /mfa/setup — the start button, or (after it) the QR code, the key as text and the first-code form. */
   router.get('/mfa/setup', requireAuth, (req, res) =>
     withAccessToken(req, res, async (accessToken) => {
-      if (await mfa.isTotpEnabled(accessToken)) return res.redirect(303, urls.to('/profile'));
+      if (await users.totpEnabled(accessToken)) return res.redirect(303, urls.to('/profile'));
       await renderSetup(req, res, 200, emptyForm());
     }),
   );
 
   /*
-   * POST /mfa/setup — the current password first (checked by Cognito; a wrong one counts as a failed
+   * POST /mfa/setup — the step-up first (the current password, checked by Cognito and counted like a
    * sign-in), so that a stolen session cannot tie the account to the thief's authenticator; then
    * AssociateSoftwareToken: a new secret, kept in the server-side session until a first code confirms
    * it. Refused while TOTP is on: a new association must not replace a working one.
    */
   router.post('/mfa/setup', requireAuth, async (req, res) => {
-    const parsed = parseForm({ password: fields.password }, req.body);
-    if (!parsed.ok) return renderSetup(req, res, 400, { values: {}, fieldErrors: parsed.fieldErrors });
     await withAccessToken(req, res, async (accessToken) => {
-      if (await mfa.isTotpEnabled(accessToken)) return res.redirect(303, urls.to('/profile'));
-      if (!(await passwordChecked(req, res, accessToken, parsed.data.password, (err) => renderSetup(req, res, err.status, errorForm(err))))) return;
-      sessionState(req).mfaSetup = { secret: await mfa.associateTotp(accessToken) };
+      if (await users.totpEnabled(accessToken)) return res.redirect(303, urls.to('/profile'));
+      // A pending key survives a failed step-up: only a successful one renews the session.
+      const stepped = await stepUp.confirm(req, res, accessToken, { returnTo: urls.to('/mfa/setup'), totpEnabled: false });
+      if (!stepped.ok) return renderSetup(req, res, stepped.status, { values: {}, fieldErrors: stepped.fieldErrors, error: stepped.error }, stepped.stepUp);
+      sessionState(req).mfaSetup = { secret: await mfa.associateTotp(stepped.accessToken) };
       res.redirect(303, urls.to('/mfa/setup'));
     });
   });
@@ -103,7 +99,7 @@ export function createMfaRouter(
    */
   router.post('/mfa/setup/confirm', requireAuth, async (req, res) => {
     if (!peekState(req)?.mfaSetup) return res.redirect(303, urls.to('/mfa/setup'));
-    const parsed = parseForm({ code: totpCode }, req.body);
+    const parsed = parseForm({ code: fields.totp }, req.body);
     if (!parsed.ok) return renderSetup(req, res, 400, { values: {}, fieldErrors: parsed.fieldErrors });
     await withAccessToken(req, res, async (accessToken) => {
       try {
@@ -120,53 +116,29 @@ export function createMfaRouter(
     });
   });
 
-  /* GET /mfa/disable — the current password, to switch two-step sign-in off. */
+  /* GET /mfa/disable — the step-up form (the current password and a current code) to switch it off. */
   router.get('/mfa/disable', requireAuth, (req, res) =>
     withAccessToken(req, res, async (accessToken) => {
-      if (!(await mfa.isTotpEnabled(accessToken))) return res.redirect(303, urls.to('/profile'));
-      renderForm(res, 'mfa-disable', 200, emptyForm());
+      if (!(await users.totpEnabled(accessToken))) return res.redirect(303, urls.to('/profile'));
+      renderForm(res, 'mfa-disable', 200, emptyForm(), { stepUp: await stepUp.form(req, accessToken, { returnTo: urls.to('/mfa/disable'), totpEnabled: true }) });
     }),
   );
 
   /*
-   * POST /mfa/disable — checks the current password with Cognito (a wrong one counts against the address
-   * like a failed sign-in), then SetUserMFAPreference: off.
+   * POST /mfa/disable — a full re-authentication first (ASVS 5.0 V7.5.1): Cognito's own sign-in with the
+   * current password, then its SOFTWARE_TOKEN_MFA challenge with the code; the fresh tokens replace the
+   * session's. Then SetUserMFAPreference: off, with the fresh access token.
    */
   router.post('/mfa/disable', requireAuth, async (req, res) => {
-    const parsed = parseForm({ password: fields.password }, req.body);
-    if (!parsed.ok) return renderForm(res, 'mfa-disable', 400, { values: {}, fieldErrors: parsed.fieldErrors });
     await withAccessToken(req, res, async (accessToken) => {
-      if (!(await passwordChecked(req, res, accessToken, parsed.data.password, (err) => renderForm(res, 'mfa-disable', err.status, errorForm(err))))) return;
-      await mfa.disableTotp(accessToken);
+      if (!(await users.totpEnabled(accessToken))) return res.redirect(303, urls.to('/profile'));
+      const stepped = await stepUp.confirm(req, res, accessToken, { returnTo: urls.to('/mfa/disable'), totpEnabled: true });
+      if (!stepped.ok) return renderForm(res, 'mfa-disable', stepped.status, { values: {}, fieldErrors: stepped.fieldErrors, error: stepped.error }, { stepUp: stepped.stepUp });
+      await mfa.disableTotp(stepped.accessToken);
       setNotice(req, 'notice.mfa_disabled');
       res.redirect(303, urls.to('/profile'));
     });
   });
-
-  /**
-   * Checks the signed-in person's password with Cognito, counted against their address like a sign-in.
-   * A wrong one is shown with `showError`; a user Cognito no longer has (deleted, reset) ends the
-   * session instead. True when the password was right.
-   */
-  async function passwordChecked(
-    req: Request,
-    res: Response,
-    accessToken: string,
-    password: string,
-    showError: (err: AppError) => void,
-  ): Promise<boolean> {
-    const user = userOf(req);
-    await countAsSignInAttempt(req, res, limiters.signInFailures, user.email ?? user.username);
-    try {
-      await mfa.checkPassword(user.username, password);
-      return true;
-    } catch (err) {
-      if (await sessionOverBehind(err, users, accessToken)) throw new AppError('session_expired', 'password check: the session is over', { cause: err });
-      if (!isFormError(err)) throw err;
-      showError(err);
-      return false;
-    }
-  }
 
   /**
    * Lets a request through only while a code challenge waits in this browser's session: none goes to the
@@ -194,11 +166,11 @@ export function createMfaRouter(
    */
   router.post('/login/mfa', requireChallenge, ...limiters.signInFailures, limiters.mfaFailuresPerAccount, async (req, res) => {
     const challenge = peekState(req)!.mfaChallenge!;
-    const parsed = parseForm({ code: totpCode }, req.body);
+    const parsed = parseForm({ code: fields.totp }, req.body);
     if (!parsed.ok) return renderForm(res, 'login-mfa', 400, { values: {}, fieldErrors: parsed.fieldErrors });
     let signedIn: SignedIn;
     try {
-      const tokens = await deps.users.answerTotpChallenge(challenge.username, challenge.session, parsed.data.code);
+      const tokens = await deps.users.answerTotpChallenge(challenge.username, challenge.session, parsed.data.code, visitorOf(req));
       signedIn = await signedInFromApiTokens(deps.verifier, tokens);
     } catch (err) {
       if (err instanceof AppError && err.code === 'mfa_expired') {

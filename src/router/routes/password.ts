@@ -7,7 +7,8 @@ import { sessionOverBehind } from '../../auth/session-over';
 import { peekState, sessionState, tokensOf, userOf } from '../../auth/session-state';
 import type { CognitoUser, SessionTokens } from '../../auth/session-user';
 import { expireSession, leaveSignIn, regenerateKeepingHostData, startSession, type SignedIn } from '../../auth/start-session';
-import { countAsSignInAttempt } from './count-failures';
+import { visitorOf } from '../../auth/visitor';
+import { countAsCodeAttempt, countAsSignInAttempt } from './count-failures';
 import { emptyForm, fields, keepValues, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps } from './forms';
 
 /** What signing in again after a global sign-out gave: tokens, a code to ask for, or nothing. */
@@ -36,7 +37,7 @@ export function createPasswordRouter(
     const parsed = parseForm({ email: fields.email }, req.body);
     if (!parsed.ok) return renderForm(res, 'password-forgot', 400, { values, fieldErrors: parsed.fieldErrors });
     try {
-      await users.forgotPassword(parsed.data.email);
+      await users.forgotPassword(parsed.data.email, visitorOf(req));
     } catch (err) {
       return renderFormError(res, 'password-forgot', err, values);
     }
@@ -49,7 +50,10 @@ export function createPasswordRouter(
     renderForm(res, 'password-reset', 200, emptyForm({ email: peekState(req)?.pendingEmail ?? '' }), { policy: await users.passwordPolicy() });
   });
 
-  /* POST /password/reset — ConfirmForgotPassword, then to the sign-in page. */
+  /*
+   * POST /password/reset — ConfirmForgotPassword, then to the sign-in page. Wrong codes count per address
+   * from all client IPs together (`codeFailuresPerAccount`).
+   */
   router.post('/password/reset', async (req, res) => {
     const policy = await users.passwordPolicy();
     const values = keepValues(req.body, ['email']);
@@ -61,8 +65,9 @@ export function createPasswordRouter(
     const { email, code, password, passwordConfirm } = parsed.data;
     const problem = newPasswordProblem(policy, password, passwordConfirm);
     if (problem) return renderForm(res, 'password-reset', 400, { values, ...problem }, { policy });
+    await countAsCodeAttempt(req, res, limiters.codeFailuresPerAccount, `email:${email}`);
     try {
-      await users.resetPassword(email, code, password);
+      await users.resetPassword(email, code, password, visitorOf(req));
     } catch (err) {
       return renderFormError(res, 'password-reset', err, values, { policy });
     }
@@ -145,7 +150,7 @@ export function createPasswordRouter(
   /** Signs in again with the new password after a global sign-out (which revoked this session's tokens). */
   async function signInAgain(req: Request, user: CognitoUser, password: string): Promise<SignInAgain> {
     try {
-      const result = await users.signIn(user.username, password);
+      const result = await users.signIn(user.username, password, visitorOf(req));
       if (result.kind === 'mfa-required') return result;
       if (result.kind !== 'tokens') throw new Error(`sign-in again: ${result.kind}`);
       const fresh = await signedInFromApiTokens(deps.verifier, result.tokens);

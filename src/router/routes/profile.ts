@@ -5,12 +5,25 @@ import { endSession, endSessionsOf, expireSession } from '../../auth/start-sessi
 import type { UserAttributes } from '../../cognito/user-service';
 import { AppError, isFormError } from '../../errors';
 import { emptyForm, fields, parseForm, renderForm, setNotice, type AccountRouteDeps, type FormState } from './forms';
+import { createStepUp, type StepUpForm } from './step-up';
 
-/** The profile page: attributes from GetUser, the display name, signing out everywhere, and deleting the account. */
-export function createProfileRouter(deps: Pick<AccountRouteDeps, 'users' | 'sessions' | 'urls' | 'requireAuth'> & { afterDeleteTo: string }): Router {
+/**
+ * The profile page: attributes from GetUser, the display name, signing out everywhere, and deleting the
+ * account (after the step-up: the password, and a code while TOTP is on; a recent sign-in for a federated
+ * account).
+ */
+export function createProfileRouter(
+  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'sessions' | 'urls' | 'requireAuth' | 'clock'> & {
+    afterDeleteTo: string;
+    /** The providers `/auth/login?provider=` accepts (a federated account's fresh sign-in before deleting). */
+    identityProviders?: readonly string[] | undefined;
+  },
+): Router {
   const router = Router();
   const { users, urls, sessions } = deps;
   const requireAuth = deps.requireAuth();
+  const stepUp = createStepUp(deps);
+  const profilePage = urls.to('/profile');
 
   /**
    * Runs a call with the session's access token; when Cognito no longer accepts it (expired, revoked,
@@ -25,10 +38,17 @@ export function createProfileRouter(deps: Pick<AccountRouteDeps, 'users' | 'sess
     }
   }
 
-  async function renderProfile(req: Request, res: Response, status: number, form?: (attributes: UserAttributes) => FormState) {
+  async function renderProfile(req: Request, res: Response, status: number, form?: (attributes: UserAttributes) => FormState, step?: StepUpForm) {
     await withAccessToken(req, res, async (accessToken) => {
       const attributes = await users.getUser(accessToken);
-      renderForm(res, 'profile', status, form ? form(attributes) : emptyForm({ name: attributes.name ?? '' }), { attributes, emailChange: peekState(req)?.emailChange });
+      // The two-step status comes from the mfa router's handler before this one, where it ran.
+      const totpEnabled = typeof res.locals.totpEnabled === 'boolean' ? res.locals.totpEnabled : undefined;
+      const shown = step ?? (await stepUp.form(req, accessToken, { returnTo: profilePage, totpEnabled }));
+      renderForm(res, 'profile', status, form ? form(attributes) : emptyForm({ name: attributes.name ?? '' }), {
+        attributes,
+        emailChange: peekState(req)?.emailChange,
+        stepUp: shown,
+      });
     });
   }
 
@@ -77,22 +97,25 @@ export function createProfileRouter(deps: Pick<AccountRouteDeps, 'users' | 'sess
   });
 
   /*
-   * POST /profile/delete — DeleteUser after the person typed the account's email; ends this session and
-   * every other one of the user (Cognito refuses a deleted user's tokens by itself).
+   * POST /profile/delete — DeleteUser after the person typed the account's email and passed the step-up (a
+   * full re-authentication whose fresh access token makes the call); ends this session and every other
+   * one of the user (Cognito refuses a deleted user's tokens by itself).
    */
   router.post('/profile/delete', requireAuth, async (req, res) => {
     const parsed = parseForm({ confirmEmail: fields.email }, req.body);
     const typed = parsed.ok ? parsed.data.confirmEmail : '';
+    const keepName = (attributes: UserAttributes) => ({ name: attributes.name ?? '' });
     if (!parsed.ok || typed !== (userOf(req).email ?? '').toLowerCase()) {
       const fieldErrors = parsed.ok ? { confirmEmail: 'error.email_mismatch' as const } : parsed.fieldErrors;
-      return renderProfile(req, res, 400, (attributes) => ({
-        values: { name: attributes.name ?? '' },
-        fieldErrors,
-        error: 'email_mismatch',
-      }));
+      return renderProfile(req, res, 400, (attributes) => ({ values: keepName(attributes), fieldErrors, error: 'email_mismatch' }));
     }
     await withAccessToken(req, res, async (accessToken) => {
-      await users.deleteUser(accessToken);
+      const stepped = await stepUp.confirm(req, res, accessToken, { returnTo: profilePage });
+      if (!stepped.ok) {
+        const form = (attributes: UserAttributes) => ({ values: { ...keepName(attributes), confirmEmail: typed }, fieldErrors: stepped.fieldErrors, error: stepped.error });
+        return renderProfile(req, res, stepped.status, form, stepped.stepUp);
+      }
+      await users.deleteUser(stepped.accessToken);
       await endSessionsOf(req, sessions, userOf(req).sub, { except: req.sessionID });
       await endSession(req, res, sessions);
       res.redirect(303, deps.afterDeleteTo);

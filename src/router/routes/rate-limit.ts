@@ -22,6 +22,11 @@ export interface RateLimiters {
    * reaches that page already knows the password, so the code must not be guessable from many IPs.
    */
   mfaFailuresPerAccount: RequestHandler;
+  /**
+   * Wrong e-mail verification, sign-up confirmation and password-reset codes per account per hour, from
+   * all client IPs together. Runs only through {@link countAgainstAccount}, which names the account.
+   */
+  codeFailuresPerAccount: RequestHandler;
 }
 
 /** How many requests the sign-in pages allow (see docs/api.md, `rateLimits`). */
@@ -55,9 +60,30 @@ function emailOf(req: Request): string {
   return typeof email === 'string' ? email.trim().toLowerCase() : '';
 }
 
-/** The account a pending two-step challenge is for (Cognito's username, whatever address was typed). */
+/** The account a handler named for this request's count (see {@link countAgainstAccount}). */
+const namedAccounts = new WeakMap<Request, string>();
+
+/**
+ * Names the account this request counts against in the per-account limiters (`mfaFailuresPerAccount`,
+ * `codeFailuresPerAccount`): for a handler that knows the account before it runs one of them.
+ */
+export function countAgainstAccount(req: Request, account: string): void {
+  namedAccounts.set(req, account);
+}
+
+/**
+ * The account a two-step code counts against: the one a handler named, else the pending challenge's
+ * (Cognito's username, whatever address was typed).
+ */
 function challengeAccountOf(req: Request): string {
-  return peekState(req)?.mfaChallenge?.username ?? emailOf(req);
+  return namedAccounts.get(req) ?? peekState(req)?.mfaChallenge?.username ?? emailOf(req);
+}
+
+/** The account a handler named; a limiter keyed on nobody would lump every account together. */
+function namedAccountOf(req: Request): string {
+  const account = namedAccounts.get(req);
+  if (account === undefined) throw new Error('codeFailuresPerAccount runs only after countAgainstAccount() named the account');
+  return account;
 }
 
 /**
@@ -106,6 +132,13 @@ export function createRateLimiters(config: { rateLimit: RateLimits }, stores?: R
       limit: config.rateLimit.mfaFailuresPerEmail,
       skipSuccessfulRequests: true,
       keyGenerator: challengeAccountOf,
+    }),
+    codeFailuresPerAccount: rateLimit({
+      ...common('code-account'),
+      windowMs: 60 * 60_000,
+      limit: config.rateLimit.codeFailuresPerAccount,
+      skipSuccessfulRequests: true,
+      keyGenerator: namedAccountOf,
     }),
   };
 }

@@ -1,20 +1,37 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { peekState, sessionState } from '../../auth/session-state';
+import { visitorOf } from '../../auth/visitor';
 import { AppError } from '../../errors';
-import { emptyForm, fields, keepValues, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps } from './forms';
+import type { MessageKey } from '../../i18n';
+import { countAsCodeAttempt } from './count-failures';
+import { emptyForm, fields, keepValues, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps, type FormState } from './forms';
 
-/** Sign-up, e-mail confirmation, and sending the code again. */
+/**
+ * Sign-up, e-mail confirmation, and sending the code again. Unless `revealExistingAccounts`, an address
+ * that already has an account gets the same answers as a new one (ASVS 5.0 V6.3.8): the confirm page,
+ * which says a code was sent if the address can take a new account.
+ */
 export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limiters' | 'urls'> & { revealExistingAccounts: boolean }): Router {
   const router = Router();
-  const { users, limiters, urls } = deps;
+  const { users, limiters, urls, revealExistingAccounts } = deps;
   router.use('/signup', limiters.perIp);
+  /** The confirm page's lead: only what is true for every address, unless accounts are revealed. */
+  const lead: MessageKey = revealExistingAccounts ? 'confirm.lead' : 'confirm.leadPrivate';
+
+  function renderConfirm(res: Response, status: number, form: FormState, info?: MessageKey): void {
+    renderForm(res, 'signup-confirm', status, form, { info, lead });
+  }
 
   /* GET /signup — the sign-up form, with the pool's password policy beside the password. */
   router.get('/signup', async (_req, res) => {
     renderForm(res, 'signup', 200, emptyForm(), { policy: await users.passwordPolicy() });
   });
 
-  /* POST /signup — check the form and the policy here, then SignUp (with SECRET_HASH); on to confirm. */
+  /*
+   * POST /signup — check the form and the policy here, then SignUp (with SECRET_HASH); on to confirm. An
+   * address that has an account goes on to confirm too (no e-mail is sent to it), unless accounts are
+   * revealed: then the form says so (409).
+   */
   router.post('/signup', async (req, res) => {
     const policy = await users.passwordPolicy();
     const values = keepValues(req.body, ['email']);
@@ -24,9 +41,10 @@ export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limit
     const problem = newPasswordProblem(policy, password, passwordConfirm);
     if (problem) return renderForm(res, 'signup', 400, { values, ...problem }, { policy });
     try {
-      await users.signUp(email, password);
+      await users.signUp(email, password, visitorOf(req));
     } catch (err) {
-      return renderFormError(res, 'signup', err, values, { policy });
+      const taken = err instanceof AppError && err.code === 'email_taken';
+      if (!taken || revealExistingAccounts) return renderFormError(res, 'signup', err, values, { policy });
     }
     sessionState(req).pendingEmail = email;
     res.redirect(303, urls.to('/signup/confirm'));
@@ -34,18 +52,22 @@ export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limit
 
   /* GET /signup/confirm — enter the e-mailed code; the address comes from the session, not the URL. */
   router.get('/signup/confirm', (req, res) => {
-    renderForm(res, 'signup-confirm', 200, emptyForm({ email: peekState(req)?.pendingEmail ?? '' }));
+    renderConfirm(res, 200, emptyForm({ email: peekState(req)?.pendingEmail ?? '' }));
   });
 
-  /* POST /signup/confirm — ConfirmSignUp; a wrong or expired code keeps the address filled in. */
+  /*
+   * POST /signup/confirm — ConfirmSignUp; a wrong or expired code keeps the address filled in. Wrong
+   * codes count per address from all client IPs together (`codeFailuresPerAccount`).
+   */
   router.post('/signup/confirm', async (req, res) => {
     const values = keepValues(req.body, ['email']);
     const parsed = parseForm({ email: fields.email, code: fields.code }, req.body);
-    if (!parsed.ok) return renderForm(res, 'signup-confirm', 400, { values, fieldErrors: parsed.fieldErrors });
+    if (!parsed.ok) return renderConfirm(res, 400, { values, fieldErrors: parsed.fieldErrors });
+    await countAsCodeAttempt(req, res, limiters.codeFailuresPerAccount, `email:${parsed.data.email}`);
     try {
-      await users.confirmSignUp(parsed.data.email, parsed.data.code);
+      await users.confirmSignUp(parsed.data.email, parsed.data.code, visitorOf(req));
     } catch (err) {
-      return renderFormError(res, 'signup-confirm', err, values);
+      return renderFormError(res, 'signup-confirm', err, values, { lead });
     }
     sessionState(req).pendingEmail = parsed.data.email;
     setNotice(req, 'notice.signup_confirmed');
@@ -55,23 +77,24 @@ export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limit
   router.get('/signup/resend', (_req, res) => res.redirect(303, urls.to('/signup/confirm')));
 
   /*
-   * POST /signup/resend — ResendConfirmationCode. cognito-local does not implement it: the page then says
-   * so plainly (the code from sign-up is still valid) instead of failing.
+   * POST /signup/resend — ResendConfirmationCode. Unless accounts are revealed, an address that is
+   * already confirmed (Cognito: InvalidParameterException) gets the same answer as one waiting for its
+   * code. cognito-local does not implement the call: the page then says so plainly (the code from
+   * sign-up is still valid) instead of failing.
    */
   router.post('/signup/resend', async (req, res) => {
     const values = keepValues(req.body, ['email']);
     const parsed = parseForm({ email: fields.email }, req.body);
-    if (!parsed.ok) return renderForm(res, 'signup-confirm', 400, { values, fieldErrors: parsed.fieldErrors });
+    if (!parsed.ok) return renderConfirm(res, 400, { values, fieldErrors: parsed.fieldErrors });
     try {
-      await users.resendConfirmationCode(parsed.data.email);
+      await users.resendConfirmationCode(parsed.data.email, visitorOf(req));
     } catch (err) {
-      if (err instanceof AppError && err.code === 'emulator_unsupported') {
-        return renderForm(res, 'signup-confirm', 200, emptyForm(values), { info: 'confirm.resendUnsupported' });
-      }
-      return renderFormError(res, 'signup-confirm', err, values);
+      if (err instanceof AppError && err.code === 'emulator_unsupported') return renderConfirm(res, 200, emptyForm(values), 'confirm.resendUnsupported');
+      const confirmed = err instanceof AppError && err.code === 'invalid_input';
+      if (!confirmed || revealExistingAccounts) return renderFormError(res, 'signup-confirm', err, values, { lead });
     }
     sessionState(req).pendingEmail = parsed.data.email;
-    renderForm(res, 'signup-confirm', 200, emptyForm(values), { info: 'confirm.resent' });
+    renderConfirm(res, 200, emptyForm(values), revealExistingAccounts ? 'confirm.resent' : 'confirm.resentPrivate');
   });
 
   return router;
