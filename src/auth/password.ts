@@ -6,6 +6,7 @@ import { isFormError, type ErrorCode } from '../errors';
 import { sessionTokensFrom } from './session-tokens';
 import { userFromIdClaims, type CognitoUser } from './session-user';
 import type { SignedIn } from './start-session';
+import { visitorOf } from './visitor';
 
 /** Name under which the password strategy is registered with Passport. */
 export const PASSWORD_STRATEGY = 'cognito-password';
@@ -34,11 +35,11 @@ export async function signedInFromApiTokens(verifier: TokenVerifier, api: ApiTok
 export function createPasswordStrategy(deps: { users: UserService; verifier: TokenVerifier }): LocalStrategy {
   return new LocalStrategy(
     { usernameField: 'email', passwordField: 'password', passReqToCallback: true, session: false },
-    function verify(_req: Request, email: string, password: string, callback) {
+    function verify(req: Request, email: string, password: string, callback) {
       // passport-local's types want `{ message }` as info; this app passes a code, or the signed-in bundle.
       const done = callback as unknown as (err: unknown, user?: CognitoUser | false, info?: PasswordFailure | SignedIn) => void;
       deps.users
-        .signIn(email, password)
+        .signIn(email, password, visitorOf(req))
         .then(async (result) => {
           if (result.kind === 'new-password-required') {
             return done(null, false, { code: 'new_password_required', session: result.session, username: result.username });

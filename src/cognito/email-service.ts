@@ -5,9 +5,7 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AppError } from '../errors';
-import { refuseTakenAddressOnEmulator } from './emulator-checks';
 import { mapCognitoError } from './errors';
-import type { CognitoSettings } from './settings';
 
 /** Verifying the account's e-mail address and changing it. Each method throws an `AppError` the pages show. */
 export interface EmailService {
@@ -33,15 +31,8 @@ const BY_NAME = new Map<string, AppError['code']>([
   ['UserNotFoundException', 'session_expired'],
 ]);
 
-/**
- * Creates the service over one SDK client. The third argument is no longer read (the password check it
- * served moved to the step-up); it stays until the router's wiring stops passing it.
- */
-export function createEmailService(
-  client: CognitoIdentityProviderClient,
-  settings: Pick<CognitoSettings, 'emulator' | 'userPoolId' | 'clientId' | 'clientSecret'>,
-  _users?: unknown,
-): EmailService {
+/** Creates the service over one SDK client. */
+export function createEmailService(client: CognitoIdentityProviderClient): EmailService {
   async function call(work: () => Promise<unknown>): Promise<void> {
     try {
       await work();
@@ -61,7 +52,6 @@ export function createEmailService(
 
     requestChange: (accessToken, newEmail) =>
       call(async () => {
-        if (settings.emulator) await refuseTakenAddressOnEmulator(client, settings.userPoolId, accessToken, newEmail);
         await client.send(new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: [{ Name: 'email', Value: newEmail }] }));
       }),
   };

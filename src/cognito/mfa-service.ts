@@ -5,7 +5,6 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { callCognito } from './errors';
-import type { CognitoSettings } from './settings';
 
 /**
  * How long Cognito keeps a sign-in challenge session: the app client's `AuthSessionValidity`, 3 minutes
@@ -26,11 +25,8 @@ export interface MfaService {
   disableTotp(accessToken: string): Promise<void>;
 }
 
-/**
- * Creates the service over one SDK client. The second argument is no longer read (the password check it
- * served moved to the step-up); it stays until the router's wiring stops passing it.
- */
-export function createMfaService(client: CognitoIdentityProviderClient, _settings?: Pick<CognitoSettings, 'clientId' | 'clientSecret'>): MfaService {
+/** Creates the service over one SDK client. */
+export function createMfaService(client: CognitoIdentityProviderClient): MfaService {
   const call = callCognito;
 
   return {

@@ -81,7 +81,6 @@ export const en = {
   'confirm.submit': 'Confirm',
   'confirm.resend': 'Send the code again',
   'confirm.resent': 'A new code is on its way.',
-  'confirm.resendUnsupported': 'The emulator (cognito-local) cannot send a code again. The code it generated at sign-up is still valid: find it in the offline mailbox.',
   'login.title': 'Sign in',
   'login.submit': 'Sign in',
   'login.forgot': 'Forgot your password?',

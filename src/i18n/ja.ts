@@ -83,7 +83,6 @@ export const ja: Record<MessageKey, string> = {
   'confirm.submit': '確認する',
   'confirm.resend': 'コードを再送する',
   'confirm.resent': '新しいコードを送信しました。',
-  'confirm.resendUnsupported': 'エミュレーター (cognito-local) はコードの再送に対応していません。サインアップ時に発行されたコードは引き続き有効です。オフライン受信箱で確認してください。',
   'login.title': 'サインイン',
   'login.submit': 'サインイン',
   'login.forgot': 'パスワードをお忘れですか?',

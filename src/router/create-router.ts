@@ -173,10 +173,10 @@ export function createCognitoAuth(options: CognitoAuthOptions, internals: Cognit
     // Cognito asks a federated account for no second step: its provider has its own.
     inner.use('/mfa', refuseFederatedAccount({ urls, identityProviders: o.identityProviders, notice: 'notice.federated_mfa' }));
     inner.use(createLoginRouter({ ...account, identityProviders: o.pages.hostedUi ? o.identityProviders : [] }));
-    inner.use(createMfaRouter({ ...account, mfa: createMfaService(client, settings) }));
+    inner.use(createMfaRouter({ ...account, mfa: createMfaService(client) }));
     inner.use(createPasswordRouter(account));
-    inner.use(createProfileRouter({ ...account, afterDeleteTo: `${o.homePath}?notice=account_deleted` }));
-    inner.use(createEmailRouter({ ...account, emails: createEmailService(client, settings, users) }));
+    inner.use(createProfileRouter({ ...account, identityProviders: o.pages.hostedUi ? o.identityProviders : [], afterDeleteTo: `${o.homePath}?notice=account_deleted` }));
+    inner.use(createEmailRouter({ ...account, emails: createEmailService(client) }));
   }
   if (mailbox) inner.use(createDevMailboxRouter(mailbox, { open: o.pages.mailboxOpen }));
   inner.use(

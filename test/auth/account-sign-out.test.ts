@@ -15,9 +15,12 @@ describe('POST /profile/sign-out-everywhere when Cognito revokes only some token
   it('ends every session anyway and logs what was and was not revoked (double: the second RevokeToken fails)', async () => {
     const { client: real, emulator, ids } = testEmulator();
     let revokes = 0;
-    // cognito-local has no global sign-out: the refresh tokens are revoked one by one, as with a client
-    // that may not use AdminUserGlobalSignOut or GlobalSignOut on AWS.
+    // A client that may use neither global sign-out (IAM refuses the admin call; the access token's
+    // scope lacks aws.cognito.signin.user.admin): the refresh tokens are revoked one by one.
+    const refused = (name: string) => Promise.reject(Object.assign(new Error('refused'), { name }));
     const double = createClientDouble(real, (c) => {
+      if (c.name === 'AdminUserGlobalSignOutCommand') return refused('AccessDeniedException');
+      if (c.name === 'GlobalSignOutCommand') return refused('NotAuthorizedException');
       if (c.name !== 'RevokeTokenCommand') return undefined;
       revokes += 1;
       return revokes === 2 ? Promise.reject(Object.assign(new Error('boom'), { name: 'InternalErrorException' })) : undefined;
@@ -35,6 +38,6 @@ describe('POST /profile/sign-out-everywhere when Cognito revokes only some token
     expect(revokes, 'this session’s token and the two others').to.equal(3);
     const entry = t.logs.map((line) => JSON.parse(line) as Record<string, unknown>).find((l) => l.msg === 'signed out everywhere');
     expect(entry).to.include({ sessionsEnded: 3, cognito: 'RevokeToken', revoked: 2 });
-    expect(entry?.failures).to.deep.equal(['AdminUserGlobalSignOut: Unsupported', 'GlobalSignOut: Unsupported', 'RevokeToken: InternalErrorException']);
+    expect(entry?.failures).to.deep.equal(['AdminUserGlobalSignOut: AccessDeniedException', 'GlobalSignOut: NotAuthorizedException', 'RevokeToken: InternalErrorException']);
   });
 });

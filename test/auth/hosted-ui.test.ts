@@ -233,6 +233,7 @@ describe('Hosted UI sign-in (against cognito-local)', () => {
       const { emulator, ids } = testEmulator();
       const refresh = await fetch(`${emulator.url}/oauth2/token`, {
         method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`${ids.clientId}:${ids.clientSecret}`).toString('base64')}` },
         body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: ids.clientId }),
       });
       expect(refresh.status).to.equal(400);

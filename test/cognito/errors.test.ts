@@ -43,7 +43,7 @@ describe('the e-mail service', () => {
         send: () => Promise.reject(exception(name)),
         destroy: () => undefined,
       } as unknown as CognitoIdentityProviderClient;
-      const emails = createEmailService(client, { emulator: false, userPoolId: 'pool_1', clientId: 'client', clientSecret: undefined });
+      const emails = createEmailService(client);
       for (const [call, run] of [
         ['sendCode', () => emails.sendCode('token')],
         ['verifyCode', () => emails.verifyCode('token', '123456')],

@@ -195,14 +195,17 @@ describe('custom account pages (against cognito-local)', () => {
     expect(res.headers.location).to.equal('/password/change');
   });
 
-  it('says plainly that the emulator cannot send the code again', async () => {
+  it('sends a new sign-up code that confirms the account, and the old code no longer does', async () => {
     const agent = t.agent();
     const email = newEmail('resend');
     await submit(agent, '/signup', '/signup', { email, password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD });
+    const old = codeFromEmulator(email);
     const res = await submit(agent, '/signup/confirm', '/signup/resend', { email });
     expect(res.status).to.equal(200);
-    expect(res.text).to.contain('cannot send a code again');
-    expect(res.text).to.contain('href="/dev/mailbox"');
+    const fresh = codeFromEmulator(email);
+    expect(fresh).to.not.equal(old);
+    expect((await submit(agent, '/signup/confirm', '/signup/confirm', { email, code: old })).status, 'the old code').to.equal(400);
+    expect((await submit(agent, '/signup/confirm', '/signup/confirm', { email, code: fresh })).status, 'the new code').to.equal(303);
   });
 
   describe('profile', () => {

@@ -162,6 +162,7 @@ describe('deleting a federated account: a recent sign-in through its provider st
     expect(href, 'the fresh sign-in link').to.be.a('string');
     const link = new URL(href as string, 'http://app.localhost');
     expect(link.pathname).to.equal('/auth/login');
+    expect(link.searchParams.get('provider'), 'straight to Google, which the router offers').to.equal('Google');
     expect(link.searchParams.get('returnTo')).to.equal('/profile');
 
     const late = await agent.post('/profile/delete').set('Accept-Language', 'en').type('form').send({ confirmEmail: 'hostile@example.com', _csrf: csrfOf(profile.text) });

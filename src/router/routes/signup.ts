@@ -89,7 +89,6 @@ export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limit
     try {
       await users.resendConfirmationCode(parsed.data.email, visitorOf(req));
     } catch (err) {
-      if (err instanceof AppError && err.code === 'emulator_unsupported') return renderConfirm(res, 200, emptyForm(values), 'confirm.resendUnsupported');
       const confirmed = err instanceof AppError && err.code === 'invalid_input';
       if (!confirmed || revealExistingAccounts) return renderFormError(res, 'signup-confirm', err, values, { lead });
     }
