@@ -58,6 +58,8 @@ export interface ContextDeps {
   client: CognitoIdentityProviderClient;
   settings: CognitoSettings;
   guard: RequireAuth;
+  /** A CSRF token for the package's forms on this response (a sign-out button on a host's page). */
+  csrfToken(req: Request, res: Response): string;
 }
 
 const DEPS = Symbol('express-cognito-signin.context');

@@ -119,7 +119,7 @@ export function createCognitoAuth(options: CognitoAuthOptions, internals: Cognit
     },
   });
   const guard = createRequireAuth({ refresher, clock, control });
-  const contextDeps: ContextDeps = { refresher, clock, control, client, settings, guard };
+  const contextDeps: ContextDeps = { refresher, clock, control, client, settings, guard, csrfToken: (req) => csrf.generateToken(req) };
   // The offline mailbox exists only on the emulator outside production, whatever a caller passes.
   const mailbox = settings.emulator && !o.production ? o.pages.mailbox : undefined;
   const renderer = createRenderer({ ...o.render, cache: o.production, assets: { stylesheet: urls.to('/public/style.css'), script: urls.to('/public/app.js') } });
