@@ -15,6 +15,11 @@ export type CognitoMode = 'embedded' | 'emulator' | 'aws';
 /** The validated, typed configuration. Nothing else in the app reads `process.env`. */
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
+  /**
+   * Why `env` is what it is: NODE_ENV said so, or NODE_ENV is unset and APP_BASE_URL is https (an app
+   * served over https is a deployment), or neither (the development default).
+   */
+  envReason: 'NODE_ENV' | 'https APP_BASE_URL' | 'default';
   port: number;
   host: string;
   appBaseUrl: string;
@@ -191,6 +196,21 @@ function present(env: CleanEnv, name: string): boolean {
   return env[name] !== undefined;
 }
 
+/**
+ * NODE_ENV, or when it is unset: production for an https APP_BASE_URL (an app people reach over https is
+ * deployed, and must not run the development set-up: emulator, offline mailbox, non-Secure cookie),
+ * development otherwise. `NODE_ENV=development` keeps the development set-up on https on purpose.
+ */
+function envOf(env: CleanEnv): { env: string; reason: AppConfig['envReason'] } {
+  if (present(env, 'NODE_ENV')) return { env: env.NODE_ENV as string, reason: 'NODE_ENV' };
+  if (env.APP_BASE_URL?.startsWith('https://')) return { env: 'production', reason: 'https APP_BASE_URL' };
+  return { env: 'development', reason: 'default' };
+}
+
+/** Said once with the problems of a production inferred from the base URL: why production, and the way out. */
+const HTTPS_MEANS_PRODUCTION =
+  'NODE_ENV: unset, and APP_BASE_URL is https://, so production settings apply (real Cognito, SESSION_SECRET, no emulator); set NODE_ENV=development to run the development set-up on https on purpose';
+
 /** In production always real Cognito; elsewhere an explicit endpoint or pool means that, else embedded. */
 function modeOf(env: CleanEnv): CognitoMode {
   if (env.NODE_ENV === 'production') return 'aws';
@@ -278,19 +298,23 @@ export function loadDotEnv(dir: string, env: Record<string, string | undefined>)
  * @throws {@link ConfigError} naming every missing or invalid variable.
  */
 export function loadConfig(rawEnv: Record<string, string | undefined>): AppConfig {
-  const env = withoutEmptyValues(rawEnv);
+  const given = withoutEmptyValues(rawEnv);
+  const inferred = envOf(given);
+  const env: CleanEnv = { ...given, NODE_ENV: inferred.env };
   const parsed = schema.safeParse(env);
   // Cross-variable rules look at the unvalidated values, so that one message names every problem at once.
   const problems = crossVariableProblems(env);
   if (!parsed.success) {
     problems.unshift(...parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`));
   }
+  if (problems.length > 0 && inferred.reason === 'https APP_BASE_URL') problems.push(HTTPS_MEANS_PRODUCTION);
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   const mode = modeOf(env);
 
   return {
     env: e.NODE_ENV,
+    envReason: inferred.reason,
     port: e.PORT,
     host: e.HOST,
     appBaseUrl: e.APP_BASE_URL ?? `http://localhost:${e.PORT}`,
