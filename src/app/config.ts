@@ -1,8 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import type { RateLimits } from '../index';
+import { ConfigError } from './config-error';
+
+export { ConfigError } from './config-error';
+export { loadDotEnv } from './dotenv';
 
 /**
  * Where the app's Cognito comes from:
@@ -70,14 +72,6 @@ export interface AppConfig {
     /** Time limit for every call to Cognito or its emulator, in milliseconds. */
     timeoutMs: number;
   };
-}
-
-/** Thrown by {@link loadConfig}; its message names every bad variable. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  }
 }
 
 const optionalString = z
@@ -263,32 +257,6 @@ function withoutEmptyValues(env: Record<string, string | undefined>): CleanEnv {
     if (trimmed) kept[name] = trimmed;
   }
   return kept;
-}
-
-/**
- * Reads `<dir>/.env` (Node's own parser, as `process.loadEnvFile` and `node --env-file` use) into `env`,
- * for the variables that are unset or empty there: a variable already in the environment wins.
- * `process.loadEnvFile` itself would keep an empty variable (`NODE_ENV=` from docker-compose) over the
- * file's value, and can only write `process.env`.
- *
- * @param env - usually `process.env`, so that what reads it besides the app (the AWS SDK's
- *   `AWS_PROFILE`, Express's `NODE_ENV`) sees the same values.
- * @returns the file's absolute path, or undefined when there is no `.env` there.
- * @throws {@link ConfigError} when the file exists but cannot be read.
- */
-export function loadDotEnv(dir: string, env: Record<string, string | undefined>): string | undefined {
-  const file = path.resolve(dir, '.env');
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ConfigError([`${file}: cannot be read (${(err as Error).message})`]);
-  }
-  for (const [name, value] of Object.entries(parseEnv(text))) {
-    if ((env[name] ?? '').trim() === '') env[name] = value;
-  }
-  return file;
 }
 
 /**
