@@ -48,7 +48,10 @@ if (inParallelWorker) {
 
 /** Mocha's global set-up (main process, once per run). */
 export function mochaGlobalSetup(): void {
-  process.env[CRASH_NOTES] = fs.mkdtempSync(path.join(os.tmpdir(), 'mocha-crash-notes-'));
+  const notes = fs.mkdtempSync(path.join(os.tmpdir(), 'mocha-crash-notes-'));
+  process.env[CRASH_NOTES] = notes;
+  // Also when the run ends without its teardown (an error that ends the main process).
+  process.once('exit', () => fs.rmSync(notes, { recursive: true, force: true }));
 }
 
 /** Mocha's global teardown (main process, once per run): an error a worker noted between files fails the run. */
