@@ -15,10 +15,11 @@ function npmTestOptions(): string[] {
   return words.slice(1).filter((word) => !word.startsWith("'"));
 }
 
-/** Runs mocha on fixture files as `npm test` would run the suite (.mocharc.json, its root hooks). */
+/** Runs mocha on fixture files as `npm test` would run the suite (.mocharc.json, its root hooks), without an emulator. */
 function runMocha(options: string[], fixtures: string[]): Promise<{ code: number | null; output: string }> {
-  const env = { ...process.env };
-  // This file may itself run in a parallel worker: the run below has a main process of its own.
+  // The fixtures need no emulator. This file may itself run in a parallel worker: the run below has a main
+  // process of its own.
+  const env: NodeJS.ProcessEnv = { ...process.env, TEST_EMULATOR: 'off' };
   delete env.MOCHA_WORKER_ID;
   const child = spawn(process.execPath, [MOCHA, ...options, ...fixtures.map((f) => path.join(FIXTURES, f))], {
     cwd: ROOT,

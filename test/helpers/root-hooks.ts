@@ -9,6 +9,12 @@ import { ensureTestEmulator, stopTestEmulator } from './emulator';
  */
 const inParallelWorker = process.env.MOCHA_WORKER_ID !== undefined;
 
+/**
+ * `TEST_EMULATOR=off`: no emulator, for runs whose files need none (test/unhandled.test.ts runs mocha on
+ * fixtures with this configuration; an emulator per process would only cost time).
+ */
+const withEmulator = process.env.TEST_EMULATOR !== 'off';
+
 /** Where parallel workers note errors seen between files, for the main process (set by the global set-up). */
 const CRASH_NOTES = 'TEST_WORKER_CRASH_NOTES';
 
@@ -70,7 +76,7 @@ export function mochaGlobalTeardown(): void {
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
     this.timeout(30_000);
-    await ensureTestEmulator();
+    if (withEmulator) await ensureTestEmulator();
   },
   async afterAll() {
     // A worker's emulator serves its next files too, and goes when the worker exits (emulator.ts).
