@@ -5,6 +5,8 @@ import { parseEnv } from 'node:util';
 import { expect } from 'chai';
 import { developmentEnvFile, productionEnvFile, type PoolEnv } from '../infra/lib/env-files';
 import { CONFIG_VARIABLES, ConfigError, loadConfig, loadDotEnv } from '../src/app/config';
+import { buildTestApp } from './helpers/app';
+import { startTestIssuer } from './helpers/test-issuer';
 
 const REAL = {
   COGNITO_REGION: 'ap-northeast-1',
@@ -52,7 +54,7 @@ describe('loadConfig', () => {
   });
 
   it('switches to real Cognito when its variables are set, with nonce on and the bare domain (as the console shows it) accepted', () => {
-    const c = loadConfig(REAL);
+    const c = loadConfig({ ...REAL, SESSION_SECRET: 'x'.repeat(40) });
     expect(c.cognito.mode).to.equal('aws');
     expect(c.cognito.domain).to.equal('https://auth.example.com');
     expect(c.cognito.nonce).to.equal(true);
@@ -140,9 +142,29 @@ describe('loadConfig', () => {
   });
 
   it('refuses COGNITO_REGION=local for real Cognito, saying which region it needs', () => {
-    const problems = problemsOf({ ...REAL, COGNITO_REGION: 'local' });
+    const problems = problemsOf({ ...REAL, NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), COGNITO_REGION: 'local' });
     expect(problems).to.have.length(1);
     expect(problems[0]).to.match(/^COGNITO_REGION: local is cognito-local's placeholder; real Amazon Cognito needs the pool's region/);
+  });
+
+  it('treats an https APP_BASE_URL with NODE_ENV unset as production: no emulator, a SESSION_SECRET, the Secure __Host- cookie', () => {
+    const c = loadConfig({ ...REAL, SESSION_SECRET: 'x'.repeat(40) });
+    expect([c.env, c.envReason, c.cognito.mode, c.session.cookieName]).to.deep.equal(['production', 'https APP_BASE_URL', 'aws', '__Host-sid']);
+    // What would start the development set-up on http is refused, and the message says why and the way out.
+    const problems = problemsOf({ APP_BASE_URL: 'https://app.example.com' });
+    const text = problems.join('\n');
+    for (const name of ['COGNITO_REGION', 'COGNITO_USER_POOL_ID', 'COGNITO_CLIENT_ID', 'COGNITO_CLIENT_SECRET', 'COGNITO_DOMAIN', 'SESSION_SECRET']) {
+      expect(text).to.contain(`${name}: required`);
+    }
+    expect(problems.at(-1)).to.match(/^NODE_ENV: unset, and APP_BASE_URL is https:\/\/, so production settings apply .*set NODE_ENV=development/);
+    expect(problemsOf({ APP_BASE_URL: 'https://app.example.com', COGNITO_ENDPOINT: 'http://localhost:9229', SESSION_SECRET: 'x'.repeat(40) }).join('\n'))
+      .to.contain('COGNITO_ENDPOINT: an emulator is never used when NODE_ENV=production');
+  });
+
+  it('keeps the development set-up on an https APP_BASE_URL when NODE_ENV=development is set on purpose', () => {
+    const c = loadConfig({ NODE_ENV: 'development', APP_BASE_URL: 'https://dev.example.test' });
+    expect([c.env, c.envReason, c.cognito.mode, c.session.cookieName]).to.deep.equal(['development', 'NODE_ENV', 'embedded', 'sid']);
+    expect(loadConfig({ APP_BASE_URL: 'http://localhost:3000' })).to.deep.include({ env: 'development', envReason: 'default' });
   });
 
   it("runs real Cognito from http://localhost with the CDK stack's development env file, and says where the client secret comes from until it is filled in", () => {
@@ -164,6 +186,31 @@ describe('loadConfig', () => {
     expect(problems).to.deep.equal([
       'APP_BASE_URL: must be https:// when NODE_ENV=production (http://localhost is for development: NODE_ENV=development)',
     ]);
+  });
+});
+
+describe('the reference app on an https APP_BASE_URL with NODE_ENV unset', () => {
+  it('sets its session cookie Secure, with the __Host- prefix, and has no offline mailbox', async () => {
+    const issuer = await startTestIssuer();
+    try {
+      const config = loadConfig({
+        APP_BASE_URL: 'https://app.example.com',
+        TRUST_PROXY: 'true',
+        SESSION_SECRET: 'p'.repeat(40),
+        COGNITO_REGION: 'ap-northeast-1',
+        COGNITO_USER_POOL_ID: 'ap-northeast-1_Test',
+        COGNITO_CLIENT_ID: issuer.settings.clientId,
+        COGNITO_CLIENT_SECRET: issuer.settings.clientSecret as string,
+        COGNITO_DOMAIN: issuer.url,
+      });
+      const t = buildTestApp({ config, cognito: { settings: issuer.settings, client: issuer.client } });
+      const login = await t.agent().get('/auth/login').set('X-Forwarded-Proto', 'https').expect(302);
+      const cookies = (login.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
+      expect(cookies.some((c) => c.startsWith('__Host-sid=') && /;\s*Secure/i.test(c)), cookies.join(' | ')).to.equal(true);
+      await t.agent().get('/dev/mailbox').set('X-Forwarded-Proto', 'https').expect(404);
+    } finally {
+      await issuer.stop();
+    }
   });
 });
 

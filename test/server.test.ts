@@ -1,49 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
 import { developmentEnvFile } from '../infra/lib/env-files';
 import { TEST_APP_BASE_URL, testEmulator } from './helpers/emulator';
-import { freePort } from './helpers/ports';
+import { freePort, freePorts } from './helpers/ports';
+import { runServer, stopStartedProcesses, waitFor, within } from './helpers/server-process';
 
-const ROOT = path.resolve(__dirname, '..');
-const SERVER = path.join(ROOT, 'src/app/server.ts');
-const TSX = pathToFileURL(require.resolve('tsx')).href;
-/** Every server a test started: one a failed assertion left running is stopped after the test. */
-const started: ChildProcess[] = [];
-
-/**
- * Runs `src/app/server.ts` as `npm start` would run the build, with only the given variables (plus PATH),
- * working in `cwd` (a temp directory: a developer's own `.env` in the repository never reaches a test).
- */
-function runServer(
-  env: Record<string, string>,
-  cwd: string,
-): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  let output = '';
-  const child = spawn(process.execPath, ['--import', TSX, SERVER], {
-    cwd,
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  started.push(child);
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function waitFor(predicate: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Whether this Node.js is one the AWS SDK warns about (its NodeVersionSupportWarning names node >=22). */
+const SDK_WARNS = Number(process.versions.node.split('.')[0]) < 22;
 
 describe('server process', function () {
   this.timeout(60_000);
@@ -52,14 +19,13 @@ describe('server process', function () {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'server-'));
   });
   afterEach(async () => {
-    // SIGTERM, not SIGKILL: the server then stops its embedded emulator too.
-    const running = started.splice(0).filter((c) => c.exitCode === null && c.signalCode === null);
-    await Promise.all(running.map((c) => new Promise((resolve) => c.once('exit', resolve).kill('SIGTERM'))));
+    await stopStartedProcesses();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('starts with no Cognito configuration: embedded emulator, provisioned pool, banner; a restart reuses the pool; SIGTERM exits 0', async () => {
-    const env = { DATA_DIR: dataDir, PORT: String(await freePort()), COGNITO_LOCAL_PORT: String(await freePort()) };
+    const [appPort, emulatorPort] = await freePorts(2);
+    const env = { DATA_DIR: dataDir, PORT: String(appPort), COGNITO_LOCAL_PORT: String(emulatorPort) };
     const poolIds: string[] = [];
     for (let run = 0; run < 2; run += 1) {
       const server = runServer(env, dataDir);
@@ -69,6 +35,12 @@ describe('server process', function () {
       expect(banner).to.contain(`http://localhost:${env.PORT}`);
       expect(banner).to.contain(`EMULATOR (cognito-local) at http://127.0.0.1:${env.COGNITO_LOCAL_PORT}`);
       expect(banner).to.contain('not real Amazon Cognito');
+      expect(banner).to.contain('Mode:          development (NODE_ENV unset)');
+      // The AWS SDK's eight-line notice about Node.js support: once, in one line, in the banner.
+      expect(banner).to.not.contain('To continue receiving updates');
+      const sdkLines = banner.split('\n').filter((line) => line.includes('AWS SDK'));
+      expect(sdkLines, sdkLines.join('\n')).to.have.length(SDK_WARNS ? 1 : 0);
+      if (SDK_WARNS) expect(sdkLines[0]).to.match(/^ {2}Node\.js: +v\d+\.\d+\.\d+: The AWS SDK for JavaScript \(v3\) .*node >=\d+ \(https:\/\/\S+\)$/);
       poolIds.push(/User pool id:\s+(\S+)/.exec(banner)?.[1] as string);
 
       const page = await fetch(`http://127.0.0.1:${env.PORT}/`);
@@ -117,7 +89,11 @@ describe('server process', function () {
 
   it('on SIGTERM finishes the request in flight, then exits 0', async () => {
     const { emulator, ids } = testEmulator();
-    // A Cognito that answers API calls after 1.5 s: long enough to be in flight when SIGTERM arrives.
+    // A Cognito whose API calls wait until the test lets them through: in flight when SIGTERM arrives.
+    let arrived!: () => void;
+    const callArrived = new Promise<void>((resolve) => (arrived = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
     const slow = http.createServer((req, res) => {
       const forward = () =>
         req.pipe(
@@ -126,8 +102,9 @@ describe('server process', function () {
             up.pipe(res);
           }),
         );
-      if (req.method === 'POST') setTimeout(forward, 800);
-      else forward();
+      if (req.method !== 'POST') return forward();
+      arrived();
+      void released.then(forward);
     });
     await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
     const slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
@@ -145,14 +122,18 @@ describe('server process', function () {
     try {
       await waitFor(() => server.output().includes('App client id:'), 'the start-up banner');
       const inFlight = fetch(`http://127.0.0.1:${port}/signup`); // DescribeUserPool goes through the slow proxy
-      await new Promise((r) => setTimeout(r, 300));
+      await callArrived;
       server.child.kill('SIGTERM');
+      await waitFor(() => server.output().includes('shutting down'), 'the server to start shutting down');
+      release();
       const res = await inFlight;
       expect(res.status).to.equal(200);
       expect(await res.text()).to.contain('name="password"');
+      // It ends its connection, so the server need not wait out the keep-alive timeout before it exits.
+      expect(res.headers.get('connection')).to.equal('close');
       expect(await server.exited).to.equal(0);
-      expect(server.output()).to.contain('shutting down');
     } finally {
+      release();
       server.child.kill('SIGKILL');
       slow.closeAllConnections();
       slow.close();
@@ -168,6 +149,16 @@ describe('server process', function () {
     }
     expect(out).to.not.match(/\n\s+at /);
     expect(fs.existsSync(path.join(dataDir, 'cognito'))).to.equal(false);
+  });
+
+  it('refuses the development set-up on an https APP_BASE_URL with NODE_ENV unset: no emulator, no mailbox, and says how to ask for it', async () => {
+    const server = runServer({ APP_BASE_URL: 'https://app.example.com', DATA_DIR: dataDir, PORT: String(await freePort()) }, dataDir);
+    expect(await within(server.exited, 20_000, 'the refusal')).to.equal(1);
+    const out = server.output();
+    expect(out).to.contain('SESSION_SECRET: required');
+    expect(out).to.contain('COGNITO_USER_POOL_ID: required to use real Amazon Cognito');
+    expect(out).to.contain('set NODE_ENV=development to run the development set-up on https on purpose');
+    expect(fs.existsSync(path.join(dataDir, 'cognito')), 'no emulator started').to.equal(false);
   });
 
   it("reads .env from its working directory, the environment winning, and names it in the banner: the stack's development env file runs real Cognito from http://localhost", async () => {

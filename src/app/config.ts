@@ -1,8 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import type { RateLimits } from '../index';
+import { ConfigError } from './config-error';
+
+export { ConfigError } from './config-error';
+export { loadDotEnv } from './dotenv';
 
 /**
  * Where the app's Cognito comes from:
@@ -15,6 +17,11 @@ export type CognitoMode = 'embedded' | 'emulator' | 'aws';
 /** The validated, typed configuration. Nothing else in the app reads `process.env`. */
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
+  /**
+   * Why `env` is what it is: NODE_ENV said so, or NODE_ENV is unset and APP_BASE_URL is https (an app
+   * served over https is a deployment), or neither (the development default).
+   */
+  envReason: 'NODE_ENV' | 'https APP_BASE_URL' | 'default';
   port: number;
   host: string;
   appBaseUrl: string;
@@ -65,14 +72,6 @@ export interface AppConfig {
     /** Time limit for every call to Cognito or its emulator, in milliseconds. */
     timeoutMs: number;
   };
-}
-
-/** Thrown by {@link loadConfig}; its message names every bad variable. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  }
 }
 
 const optionalString = z
@@ -191,6 +190,21 @@ function present(env: CleanEnv, name: string): boolean {
   return env[name] !== undefined;
 }
 
+/**
+ * NODE_ENV, or when it is unset: production for an https APP_BASE_URL (an app people reach over https is
+ * deployed, and must not run the development set-up: emulator, offline mailbox, non-Secure cookie),
+ * development otherwise. `NODE_ENV=development` keeps the development set-up on https on purpose.
+ */
+function envOf(env: CleanEnv): { env: string; reason: AppConfig['envReason'] } {
+  if (present(env, 'NODE_ENV')) return { env: env.NODE_ENV as string, reason: 'NODE_ENV' };
+  if (env.APP_BASE_URL?.startsWith('https://')) return { env: 'production', reason: 'https APP_BASE_URL' };
+  return { env: 'development', reason: 'default' };
+}
+
+/** Said once with the problems of a production inferred from the base URL: why production, and the way out. */
+const HTTPS_MEANS_PRODUCTION =
+  'NODE_ENV: unset, and APP_BASE_URL is https://, so production settings apply (real Cognito, SESSION_SECRET, no emulator); set NODE_ENV=development to run the development set-up on https on purpose';
+
 /** In production always real Cognito; elsewhere an explicit endpoint or pool means that, else embedded. */
 function modeOf(env: CleanEnv): CognitoMode {
   if (env.NODE_ENV === 'production') return 'aws';
@@ -246,51 +260,29 @@ function withoutEmptyValues(env: Record<string, string | undefined>): CleanEnv {
 }
 
 /**
- * Reads `<dir>/.env` (Node's own parser, as `process.loadEnvFile` and `node --env-file` use) into `env`,
- * for the variables that are unset or empty there: a variable already in the environment wins.
- * `process.loadEnvFile` itself would keep an empty variable (`NODE_ENV=` from docker-compose) over the
- * file's value, and can only write `process.env`.
- *
- * @param env - usually `process.env`, so that what reads it besides the app (the AWS SDK's
- *   `AWS_PROFILE`, Express's `NODE_ENV`) sees the same values.
- * @returns the file's absolute path, or undefined when there is no `.env` there.
- * @throws {@link ConfigError} when the file exists but cannot be read.
- */
-export function loadDotEnv(dir: string, env: Record<string, string | undefined>): string | undefined {
-  const file = path.resolve(dir, '.env');
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ConfigError([`${file}: cannot be read (${(err as Error).message})`]);
-  }
-  for (const [name, value] of Object.entries(parseEnv(text))) {
-    if ((env[name] ?? '').trim() === '') env[name] = value;
-  }
-  return file;
-}
-
-/**
  * Parses and validates the environment once, at start. An empty variable counts as unset.
  *
  * @param rawEnv - usually `process.env`; tests pass a plain object.
  * @throws {@link ConfigError} naming every missing or invalid variable.
  */
 export function loadConfig(rawEnv: Record<string, string | undefined>): AppConfig {
-  const env = withoutEmptyValues(rawEnv);
+  const given = withoutEmptyValues(rawEnv);
+  const inferred = envOf(given);
+  const env: CleanEnv = { ...given, NODE_ENV: inferred.env };
   const parsed = schema.safeParse(env);
   // Cross-variable rules look at the unvalidated values, so that one message names every problem at once.
   const problems = crossVariableProblems(env);
   if (!parsed.success) {
     problems.unshift(...parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`));
   }
+  if (problems.length > 0 && inferred.reason === 'https APP_BASE_URL') problems.push(HTTPS_MEANS_PRODUCTION);
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   const mode = modeOf(env);
 
   return {
     env: e.NODE_ENV,
+    envReason: inferred.reason,
     port: e.PORT,
     host: e.HOST,
     appBaseUrl: e.APP_BASE_URL ?? `http://localhost:${e.PORT}`,

@@ -5,33 +5,12 @@ import session from 'express-session';
 import { createClient } from 'redis';
 import { SILENT_LOGGER, type LoggerLike } from '../auth/request-log';
 import { SqliteSessionStore } from './sqlite-store';
-import { withStoreTimeout } from './timed-store';
-import { userSessionIndexFor, type UserSessionIndex } from './user-sessions';
+import { settleWithin, withStoreTimeout } from './timed-store';
+import type { SessionStoreHandle } from './store-handle';
+import { userSessionIndexFor } from './user-sessions';
 
 export type { UserSessionIndex } from './user-sessions';
-
-/** Sends one raw command on the store's Redis connection (rate-limit-redis's `sendCommand`). */
-export type SendRedisCommand = (...args: string[]) => Promise<unknown>;
-
-/**
- * A session store made by {@link createSqliteStore}, {@link createRedisStore} or {@link createMemoryStore}:
- * the express-session store, with what running it needs. Every operation answers within the store's
- * time limit (a hung Redis or a locked SQLite file gives a 503 page, not a hung request).
- */
-export interface SessionStoreHandle {
-  /** The express-session store. */
-  store: session.Store;
-  /** The per-user index of session ids kept in the same store (what "end every session of X" reads). */
-  userSessions: UserSessionIndex;
-  /** Resolves once the store can serve (Redis connected); a store that is down later reconnects by itself. */
-  ready: Promise<void>;
-  /** True when the store answers now (for a readiness probe). */
-  ping(): Promise<boolean>;
-  /** Closes the connection or the file. */
-  close(): Promise<void>;
-  /** Redis only: the store's connection, so that rate-limit counts are shared by every instance. */
-  sendCommand?: SendRedisCommand;
-}
+export type { SendRedisCommand, SessionStoreHandle } from './store-handle';
 
 /** Default time limit of every session-store operation, in milliseconds. */
 export const DEFAULT_STORE_TIMEOUT_MS = 2000;
@@ -140,8 +119,13 @@ export function createRedisSessionStore(url: string, logger: LoggerLike, prefix 
         return false;
       }
     },
+    // Not QUIT, which waits for Redis however long it takes: a Redis that never came up, is down or is
+    // paused never answers. Commands already sent (a rate-limit count corrected after its response) are
+    // answered before a PING is; that PING gets the store's time limit, then the connection is closed.
     close: async () => {
-      if (client.isOpen) await client.quit().catch(() => client.destroy());
+      if (!client.isOpen) return;
+      if (client.isReady) await settleWithin(client.ping().then(() => undefined, () => undefined), DEFAULT_STORE_TIMEOUT_MS, undefined);
+      if (client.isOpen) client.destroy();
     },
   };
 }

@@ -1,7 +1,7 @@
 import session from 'express-session';
 import { AppError } from '../errors';
 import type { UserSessionIndex } from './user-sessions';
-import type { SessionStoreHandle } from './index';
+import type { SessionStoreHandle } from './store-handle';
 
 type Callback<T = unknown> = (err?: unknown, value?: T) => void;
 

@@ -9,7 +9,10 @@ import { AppError } from '../../src/errors';
 import { buildTestApp } from '../helpers/app';
 import { csrfOf } from '../helpers/forms';
 
-/** A server that accepts connections and never answers: a Cognito that hangs. */
+/**
+ * A server that accepts connections and never answers: a Cognito that hangs (a double: the suite's
+ * emulator serves every other file meanwhile, so it cannot be the one made to hang).
+ */
 async function startBlackHole(): Promise<{ url: string; close: () => Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((s) => {
@@ -28,7 +31,7 @@ async function startBlackHole(): Promise<{ url: string; close: () => Promise<voi
   };
 }
 
-describe('Cognito unreachable or slow', () => {
+describe('Cognito unreachable or slow (double: a server that accepts connections and never answers)', () => {
   let hole: Awaited<ReturnType<typeof startBlackHole>>;
   let settings: CognitoSettings;
   before(async () => {
@@ -57,7 +60,7 @@ describe('Cognito unreachable or slow', () => {
     return buildTestApp({ cognito: { settings, client }, mailbox: undefined });
   }
 
-  it('answers the custom sign-in with a 503 page once the API call times out, not a hang', async () => {
+  it('answers the custom sign-in with a 503 page once the API call times out, not a hang (double)', async () => {
     const t = hangingApp();
     const agent = t.agent();
     const page = await agent.get('/login').expect(200);
@@ -66,11 +69,11 @@ describe('Cognito unreachable or slow', () => {
     expect(res.text).to.contain('Cognito could not be reached');
   });
 
-  it('answers a page that needs the password policy with a 503 page', async () => {
+  it('answers a page that needs the password policy with a 503 page (double)', async () => {
     expect((await hangingApp().agent().get('/signup')).status).to.equal(503);
   });
 
-  it('answers the Hosted UI callback with a 503 page when the token endpoint hangs', async () => {
+  it('answers the Hosted UI callback with a 503 page when the token endpoint hangs (double)', async () => {
     const t = hangingApp();
     const agent = t.agent();
     const login = await agent.get('/auth/login').expect(302);
@@ -80,7 +83,7 @@ describe('Cognito unreachable or slow', () => {
     await agent.get('/complete').expect(303);
   });
 
-  it('gives up on a hanging JWKS endpoint with upstream_unavailable', async () => {
+  it('gives up on a hanging JWKS endpoint with upstream_unavailable (double)', async () => {
     const { privateKey } = await generateKeyPair('RS256');
     const now = Math.floor(Date.now() / 1000);
     const token = await new SignJWT({ token_use: 'id', sub: 's', iat: now, exp: now + 60 })

@@ -127,9 +127,9 @@ describe('real-browser journeys (Chromium, against cognito-local)', function () 
     await page.getByRole('link', { name: 'Set up two-step sign-in' }).click();
     await page.waitForURL(`${world.base}/mfa/setup`);
     await expectAccessible(page);
-    // Starting may ask for the current password (a stolen session alone should not add a factor).
+    // Starting asks for the current password (a stolen session alone must not add a factor).
     const startPassword = page.locator('form[action$="/mfa/setup"] input[type=password]');
-    if ((await startPassword.count()) > 0) await startPassword.fill(user.password);
+    await startPassword.fill(user.password);
     await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
     // The same address before and after: wait for what the new page shows, not for the URL.
     const qr = page.getByRole('img', { name: 'QR code for your authenticator app' });

@@ -19,15 +19,31 @@ export interface TestEmulator {
 }
 
 let current: TestEmulator | undefined;
+let starting: Promise<TestEmulator> | undefined;
+/** The running emulator's directory, removed when this process exits if nothing removed it before. */
+let leftBehind: string | undefined;
 
 /** Starts cognito-local on a free port in a fresh temp directory and provisions the pool of pool-settings.ts. */
 export async function startTestEmulator(): Promise<TestEmulator> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cognito-test-'));
+  leftBehind = dir;
   const emulator = await startEmulator({ dir, port: await freePort() });
   const client = createCognitoClient({ region: 'local', endpoint: emulator.url, timeoutMs: 5000 });
   const ids = await provisionEmulatorPool(client, TEST_APP_BASE_URL);
   current = { emulator, client, ids };
   return current;
+}
+
+/**
+ * This process's emulator, started by the first call: in mocha's parallel mode the root hooks run for
+ * every file, and each worker process keeps one emulator for all the files it runs.
+ */
+export function ensureTestEmulator(): Promise<TestEmulator> {
+  if (current) return Promise.resolve(current);
+  starting ??= startTestEmulator().finally(() => {
+    starting = undefined;
+  });
+  return starting;
 }
 
 /** Stops the emulator and removes its directory. */
@@ -37,7 +53,17 @@ export async function stopTestEmulator(): Promise<void> {
   await current.emulator.stop();
   fs.rmSync(current.emulator.dir, { recursive: true, force: true });
   current = undefined;
+  leftBehind = undefined;
 }
+
+/**
+ * At exit, when the emulator is still running (a parallel worker ends with `process.exit`, which waits
+ * for nothing): the emulator module has killed cognito-local by then (its own exit handler, registered
+ * first); its directory goes too.
+ */
+process.once('exit', () => {
+  if (leftBehind) fs.rmSync(leftBehind, { recursive: true, force: true, maxRetries: 3 });
+});
 
 /** The running test emulator; fails loudly if the root hook did not start it. */
 export function testEmulator(): TestEmulator {

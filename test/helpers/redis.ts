@@ -36,17 +36,26 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
-/** Starts redis-server (installed by .ci/run with apt). Fails the test if it is missing: no skipping. */
-export async function startTestRedis(): Promise<TestRedis> {
+/**
+ * Starts redis-server (installed by .ci/run with apt). Fails the test if it is missing: no skipping.
+ *
+ * @param options.port - a port of the test's choosing (an app already told to use it); default a free one.
+ */
+export async function startTestRedis(options: { port?: number } = {}): Promise<TestRedis> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   let child: ChildProcess | undefined;
 
   async function start() {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''], {
+    const c = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''], {
       stdio: 'ignore',
     });
-    const exited = new Promise<never>((_, reject) => child!.once('error', reject));
+    child = c;
+    // Not found, or gone before it answered (its port taken): no point waiting.
+    const exited = new Promise<never>((_, reject) => {
+      c.once('error', reject);
+      c.once('exit', (code) => reject(new Error(`redis-server on port ${port} exited (code ${code}) before it answered`)));
+    });
     exited.catch(() => undefined);
     for (let i = 0; i < 100; i += 1) {
       if (await Promise.race([ping(port), exited])) return;
@@ -57,7 +66,7 @@ export async function startTestRedis(): Promise<TestRedis> {
 
   async function stop() {
     const c = child;
-    if (!c || c.exitCode !== null) return;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       c.once('exit', () => resolve());
       // A paused server acts on SIGTERM only once it runs again.
@@ -66,7 +75,12 @@ export async function startTestRedis(): Promise<TestRedis> {
     });
   }
 
-  await start();
+  try {
+    await start();
+  } catch (err) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     url: `redis://127.0.0.1:${port}`,
     start,

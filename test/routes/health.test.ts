@@ -1,29 +1,56 @@
 import { expect } from 'chai';
+import pino from 'pino';
+import { createEmulatorCheck } from '../../src/app/health';
+import { createSessionStore } from '../../src/app/session-store';
 import { createCognitoClient } from '../../src/cognito/client';
-import { buildTestApp, resolveCognitoSettings } from '../helpers/app';
+import { createMemoryStore, type SessionStoreHandle } from '../../src/sessions';
+import { buildTestApp, resolveCognitoSettings, testConfig } from '../helpers/app';
 import { testEmulator } from '../helpers/emulator';
 import { freePort } from '../helpers/ports';
 
 describe('GET /healthz and /readyz', () => {
-  it('healthz: 200 while the process lives, with no session and no log line', async () => {
-    const t = buildTestApp({ readiness: { sessionStore: async () => false } });
+  const opened: SessionStoreHandle[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((handle) => handle.close()));
+  });
+
+  /** A Redis session store as server.ts opens it, at a port where nothing listens: it never answers. */
+  async function unreachableRedisStore(): Promise<SessionStoreHandle> {
+    const config = testConfig({ SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${await freePort()}`, SESSION_STORE_TIMEOUT_MS: '500' });
+    const handle = createSessionStore(config, pino({ level: 'silent' }));
+    opened.push(handle);
+    return handle;
+  }
+
+  /** The suite's emulator and a memory store: everything /readyz checks answers. */
+  function healthyApp() {
+    const sessions = createMemoryStore();
+    return buildTestApp({ sessions, readiness: { sessionStore: sessions.ping, emulator: createEmulatorCheck(testEmulator().emulator.url) } });
+  }
+
+  it('healthz: 200 while the process lives, even with the session store down, with no session and no log line', async () => {
+    const sessions = await unreachableRedisStore();
+    const t = buildTestApp({ sessions, readiness: { sessionStore: sessions.ping } });
     const res = await t.agent().get('/healthz').expect(200);
     expect(res.body).to.deep.equal({ status: 'ok' });
     expect(res.headers['set-cookie']).to.equal(undefined);
     expect(t.logs.join('')).to.not.contain('/healthz');
   });
 
-  it('readyz: 200 when the session store answers and the JWKS can be fetched', async () => {
-    const res = await buildTestApp({ readiness: { sessionStore: async () => true } }).agent().get('/readyz').expect(200);
-    expect(res.body).to.deep.equal({ status: 'ready', checks: { sessionStore: 'ok', jwks: 'ok', draining: false } });
+  it('readyz: 200 when the session store, the JWKS and the emulator all answer', async () => {
+    const res = await healthyApp().agent().get('/readyz').expect(200);
+    expect(res.body).to.deep.equal({ status: 'ready', checks: { sessionStore: 'ok', jwks: 'ok', emulator: 'ok', draining: false }, failing: [] });
+    expect(res.headers['cache-control']).to.equal('no-store');
   });
 
-  it('readyz: 503 when the session store does not answer', async () => {
-    const res = await buildTestApp({ readiness: { sessionStore: async () => false } }).agent().get('/readyz').expect(503);
+  it('readyz: 503 naming the session store when it does not answer', async () => {
+    const sessions = await unreachableRedisStore();
+    const res = await buildTestApp({ sessions, readiness: { sessionStore: sessions.ping } }).agent().get('/readyz').expect(503);
+    expect(res.body).to.deep.include({ status: 'not ready', failing: ['sessionStore'] });
     expect(res.body.checks.sessionStore).to.equal('failing');
   });
 
-  it('readyz: 503 when the JWKS cannot be fetched', async () => {
+  it('readyz: 503 naming the JWKS when it cannot be fetched', async () => {
     const { emulator, ids } = testEmulator();
     const base = buildTestApp();
     const nowhere = `http://127.0.0.1:${await freePort()}`;
@@ -31,10 +58,26 @@ describe('GET /healthz and /readyz', () => {
     const client = createCognitoClient({ region: 'local', endpoint: emulator.url, timeoutMs: 500 });
     const res = await buildTestApp({ cognito: { settings, client } }).agent().get('/readyz').expect(503);
     expect(res.body.checks.jwks).to.equal('failing');
+    expect(res.body.failing).to.deep.equal(['jwks']);
   });
 
-  it('readyz: 503 while draining for shutdown', async () => {
-    const res = await buildTestApp({ readiness: { sessionStore: async () => true, draining: () => true } }).agent().get('/readyz').expect(503);
+  it('readyz: 503 naming the emulator when it does not answer (stopped, killed or crashed)', async () => {
+    const sessions = createMemoryStore();
+    const nowhere = `http://127.0.0.1:${await freePort()}`;
+    const t = buildTestApp({ sessions, readiness: { sessionStore: sessions.ping, emulator: createEmulatorCheck(nowhere) } });
+    const res = await t.agent().get('/readyz').expect(503);
+    expect(res.body).to.deep.equal({
+      status: 'not ready',
+      checks: { sessionStore: 'ok', jwks: 'ok', emulator: 'failing', draining: false },
+      failing: ['emulator'],
+    });
+  });
+
+  it('readyz: 503 naming draining once shutdown has begun (draining flag: double)', async () => {
+    const sessions = createMemoryStore();
+    const t = buildTestApp({ sessions, readiness: { sessionStore: sessions.ping, draining: () => true } });
+    const res = await t.agent().get('/readyz').expect(503);
     expect(res.body.checks.draining).to.equal(true);
+    expect(res.body.failing).to.deep.equal(['draining']);
   });
 });

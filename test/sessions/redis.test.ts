@@ -7,6 +7,7 @@ import type { SessionStoreHandle } from '../../src/sessions';
 import { buildTestApp, testConfig } from '../helpers/app';
 import { sidOf } from '../helpers/cookies';
 import { csrfOf, submit } from '../helpers/forms';
+import { freePort } from '../helpers/ports';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { createConfirmedUser } from '../helpers/users';
 
@@ -73,13 +74,15 @@ describe('Redis sessions (against a real redis-server)', function () {
     const cookie = sidCookie(await submit(t.agent(), '/login', '/login', { email: user.email, password: user.password }));
 
     await redis.stop();
-    const down = await supertest(t.app).get('/complete').set('Cookie', cookie).set('Accept-Language', 'en');
-    expect(down.status).to.equal(503);
-    expect(down.text).to.contain('Sessions are unavailable for a moment');
-    expect(await handle.ping()).to.equal(false);
-    await supertest(t.app).get('/').expect(200); // pages without a session still work
-
-    await redis.start();
+    try {
+      const down = await supertest(t.app).get('/complete').set('Cookie', cookie).set('Accept-Language', 'en');
+      expect(down.status).to.equal(503);
+      expect(down.text).to.contain('Sessions are unavailable for a moment');
+      expect(await handle.ping()).to.equal(false);
+      await supertest(t.app).get('/').expect(200); // pages without a session still work
+    } finally {
+      await redis.start();
+    }
     for (let i = 0; i < 100 && !(await handle.ping()); i += 1) await new Promise((r) => setTimeout(r, 50));
     const back = await supertest(t.app).get('/complete').set('Cookie', cookie).expect(200);
     expect(back.text).to.contain(user.email);
@@ -138,6 +141,21 @@ describe('Redis sessions (against a real redis-server)', function () {
     const blocked = await submit(onB.agent(), '/login', '/login', { email: user.email, password: user.password });
     expect(blocked.status, 'the fourth attempt, the first on B').to.equal(429);
     expect(blocked.headers['retry-after']).to.match(/^\d+$/);
+  });
+
+  it('closes a store whose Redis never came up at once, and one whose Redis is paused within its time limit, rather than waiting for an answer', async function () {
+    this.timeout(8000);
+    const nowhere = createSessionStore(testConfig({ SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${await freePort()}` }), quiet);
+    nowhere.ready.catch(() => undefined);
+    await nowhere.close();
+    const paused = await redisStore();
+    redis.pause();
+    try {
+      await paused.close();
+    } finally {
+      redis.resume();
+    }
+    expect(await paused.ping(), 'closed').to.equal(false);
   });
 
   it('limits requests once Redis comes up after the app started, and answers 503 until then', async () => {

@@ -3,8 +3,28 @@ import { Router, type Request } from 'express';
 import type { Mailbox } from '../../cognito/mailbox';
 import { sendView } from '../render';
 
-/** Headers a reverse proxy or a tunnel (ngrok, cloudflared) adds: a request carrying one was relayed. */
-const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip'] as const;
+/**
+ * Headers a reverse proxy, a load balancer, a CDN or a tunnel (ngrok, cloudflared) adds: a request carrying
+ * any of them was relayed, whoever sent it first. Every `X-Forwarded-*` header counts (a proxy may send only
+ * `X-Forwarded-Host` or `X-Forwarded-Proto`), and so do the standard `Forwarded` and `Via` and the
+ * client-address headers of nginx and the common CDNs.
+ */
+const FORWARDING_HEADERS = [
+  'forwarded',
+  'via',
+  'x-real-ip',
+  'x-client-ip',
+  'x-cluster-client-ip',
+  'true-client-ip',
+  'cf-connecting-ip',
+  'fastly-client-ip',
+  'x-original-forwarded-for',
+] as const;
+
+/** True when the request carries any header a relay adds (see {@link FORWARDING_HEADERS}). */
+export function wasRelayed(req: Pick<Request, 'headers'>): boolean {
+  return Object.keys(req.headers).some((name) => name.startsWith('x-forwarded') || (FORWARDING_HEADERS as readonly string[]).includes(name));
+}
 
 /** True for 127.0.0.0/8 and ::1, also written as IPv4-mapped IPv6 (`::ffff:127.0.0.1`). */
 export function isLoopbackAddress(address: string | undefined): boolean {
@@ -30,7 +50,7 @@ export function isLoopbackAddress(address: string | undefined): boolean {
  */
 export function mayReadMailbox(req: Request, open: boolean): boolean {
   if (open) return true;
-  if (FORWARDING_HEADERS.some((name) => req.headers[name] !== undefined)) return false;
+  if (wasRelayed(req)) return false;
   return isLoopbackAddress(req.socket.remoteAddress);
 }
 
