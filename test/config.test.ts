@@ -204,7 +204,7 @@ describe('the reference app on an https APP_BASE_URL with NODE_ENV unset', () =>
         COGNITO_DOMAIN: issuer.url,
       });
       const t = buildTestApp({ config, cognito: { settings: issuer.settings, client: issuer.client } });
-      const login = await t.agent().get('/auth/login').set('X-Forwarded-Proto', 'https').expect(302);
+      const login = await t.agent().get('/login/hosted').set('X-Forwarded-Proto', 'https').expect(302);
       const cookies = (login.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
       expect(cookies.some((c) => c.startsWith('__Host-sid=') && /;\s*Secure/i.test(c)), cookies.join(' | ')).to.equal(true);
       await t.agent().get('/dev/mailbox').set('X-Forwarded-Proto', 'https').expect(404);

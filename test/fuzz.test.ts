@@ -20,7 +20,7 @@ const RUNS = 150;
 /** Every route the app answers, and the form fields it reads. */
 const GET_PATHS = [
   '/', '/complete', '/signup', '/signup/confirm', '/signup/resend', '/login', '/login/new-password', '/password/forgot',
-  '/password/reset', '/password/change', '/profile', '/profile/delete', '/dev/mailbox', '/auth/login', '/auth/callback',
+  '/password/reset', '/password/change', '/profile', '/profile/delete', '/dev/mailbox', '/login/hosted', '/callback',
   '/healthz', '/readyz', '/public/style.css', '/nowhere', '/__proto__', '/constructor',
   '/email/verify', '/email/change', '/mfa/setup', '/mfa/disable', '/login/mfa',
 ];

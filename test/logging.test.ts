@@ -23,7 +23,7 @@ describe('logs', () => {
     await agent.post('/logout').type('form').send({ _csrf: csrf }).expect(303);
 
     const logs = t.logs.join('');
-    expect(logs).to.contain('/auth/callback');
+    expect(logs).to.contain('/callback');
     const secrets = [
       callback.searchParams.get('code') as string,
       callback.searchParams.get('state') as string,

@@ -95,7 +95,7 @@ describe('server process: faults around it', function () {
     const ready = await readiness(base);
     expect(ready.status).to.equal(503);
     expect(ready.body.failing).to.deep.equal(['sessionStore']);
-    for (const page of ['/login', '/signup', '/auth/login', '/password/reset']) {
+    for (const page of ['/login', '/signup', '/login/hosted', '/password/reset']) {
       const res = await visitor.get(page);
       expect(res.status, page).to.equal(503);
       expect(res.text, page).to.contain('Sessions are unavailable for a moment');

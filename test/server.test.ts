@@ -45,7 +45,7 @@ describe('server process', function () {
 
       const page = await fetch(`http://127.0.0.1:${env.PORT}/`);
       expect(page.status).to.equal(200);
-      expect(await page.text()).to.contain('/auth/login');
+      expect(await page.text()).to.contain('/login/hosted');
 
       server.child.kill('SIGTERM');
       expect(await server.exited).to.equal(0);
@@ -183,10 +183,10 @@ describe('server process', function () {
       expect(out).to.contain('Cognito:       Amazon Cognito, ap-northeast-1');
       expect(out).to.contain(`listening on 127.0.0.1:${port}`);
       // Signing in goes to the real Hosted UI domain, which sends people back to localhost.
-      const start = await fetch(`http://127.0.0.1:${port}/auth/login`, { redirect: 'manual' });
+      const start = await fetch(`http://127.0.0.1:${port}/login/hosted`, { redirect: 'manual' });
       const authorize = new URL(start.headers.get('location') as string);
       expect(authorize.origin).to.equal(`https://${pool.domain}`);
-      expect(authorize.searchParams.get('redirect_uri')).to.equal('http://localhost:3000/auth/callback');
+      expect(authorize.searchParams.get('redirect_uri')).to.equal('http://localhost:3000/callback');
     } finally {
       server.child.kill('SIGTERM');
       expect(await server.exited).to.equal(0);

@@ -63,7 +63,7 @@ export interface StackOptions {
   devOrigin?: string;
   ses?: SesOptions;
   google?: GoogleOptions;
-  /** Where the app mounts `cognitoAuth()`: the callback URL is `<origin><mountPath>/auth/callback`. Default `/`. */
+  /** Where the app mounts `cognitoAuth()`: the callback URL is `<origin><mountPath>/callback`. Default `/`. */
   mountPath?: string;
   /** The router's `afterSignOutTo`: the sign-out URL is `<origin><afterSignOutTo>`. Default `/`. */
   afterSignOutTo?: string;

@@ -17,9 +17,9 @@ function pool(options: Parameters<typeof synth>[0] = {}) {
 }
 
 describe('CognitoStack: callback and sign-out URLs where the router is mounted', () => {
-  it('registers <origin>/account/auth/callback for a router at /account, for the app and the development origin', () => {
+  it('registers <origin>/account/callback for a router at /account, for the app and the development origin', () => {
     const { CallbackURLs, LogoutURLs } = client({ mountPath: '/account', afterSignOutTo: '/goodbye' });
-    assert.deepEqual((CallbackURLs as unknown[]).map(renderValue), ['<AppBaseUrl>/account/auth/callback', 'http://localhost:3000/account/auth/callback']);
+    assert.deepEqual((CallbackURLs as unknown[]).map(renderValue), ['<AppBaseUrl>/account/callback', 'http://localhost:3000/account/callback']);
     assert.deepEqual((LogoutURLs as unknown[]).map(renderValue), ['<AppBaseUrl>/goodbye', 'http://localhost:3000/goodbye']);
   });
 
@@ -34,7 +34,7 @@ describe('CognitoStack: callback and sign-out URLs where the router is mounted',
 
   it('outputs the URLs the client accepts, to compare with what the app sends', () => {
     const template = synth({ mountPath: '/account' });
-    assert.equal(outputText(template, 'CallbackUrls'), '<AppBaseUrl>/account/auth/callback,http://localhost:3000/account/auth/callback');
+    assert.equal(outputText(template, 'CallbackUrls'), '<AppBaseUrl>/account/callback,http://localhost:3000/account/callback');
     assert.equal(outputText(template, 'SignOutUrls'), '<AppBaseUrl>/,http://localhost:3000/');
   });
 });

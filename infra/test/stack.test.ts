@@ -84,15 +84,15 @@ describe('CognitoStack: the app client', () => {
     assert.deepEqual(others, rest);
     assert.deepEqual(UserPoolId, { Ref: 'UserPool' });
     assert.deepEqual(CallbackURLs, [
-      { 'Fn::Join': ['', [{ Ref: 'AppBaseUrl' }, '/auth/callback']] },
-      'http://localhost:3000/auth/callback',
+      { 'Fn::Join': ['', [{ Ref: 'AppBaseUrl' }, '/callback']] },
+      'http://localhost:3000/callback',
     ]);
     assert.deepEqual(LogoutURLs, [{ 'Fn::Join': ['', [{ Ref: 'AppBaseUrl' }, '/']] }, 'http://localhost:3000/']);
   });
 
   it('leaves the development origin out when there is none', () => {
     const props = only(synth({ devOrigin: undefined }), 'AWS::Cognito::UserPoolClient').Properties;
-    assert.deepEqual(props.CallbackURLs, [{ 'Fn::Join': ['', [{ Ref: 'AppBaseUrl' }, '/auth/callback']] }]);
+    assert.deepEqual(props.CallbackURLs, [{ 'Fn::Join': ['', [{ Ref: 'AppBaseUrl' }, '/callback']] }]);
     assert.deepEqual(props.LogoutURLs, [{ 'Fn::Join': ['', [{ Ref: 'AppBaseUrl' }, '/']] }]);
   });
 

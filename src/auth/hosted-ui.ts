@@ -23,7 +23,7 @@ export interface HostedUiInfo {
 
 /**
  * What one Hosted UI start asks of Cognito's authorize endpoint besides the OAuth parameters: passed as
- * Passport's authenticate options by `GET /auth/login`.
+ * Passport's authenticate options by `GET /login/hosted`.
  */
 export interface HostedUiStartOptions {
   /** passport-openidconnect's "app state": kept with the pending authorization. */
@@ -144,7 +144,7 @@ function idTokenShapeProblem(json: TokenResponse): string | undefined {
  * Creates the Hosted UI strategy: authorization-code grant with state, PKCE and (where the issuer
  * echoes it) nonce; the ID token verified by `verifier` before a user is made from it.
  *
- * @param callbackUrl - the registered redirect URI, e.g. `http://localhost:3000/auth/callback`.
+ * @param callbackUrl - the registered redirect URI, e.g. `http://localhost:3000/callback`.
  */
 export function createHostedUiStrategy(deps: {
   settings: CognitoSettings;

@@ -1,3 +1,5 @@
+import { callbackUrlFor } from '../cognito/pool-settings';
+
 /** Notices the sign-in page shows from its query (the session that could carry them has ended). */
 export type SignInNotice = 'session_expired' | 'signed_out_everywhere' | 'signed_in_required';
 
@@ -14,7 +16,7 @@ export interface MountUrls {
   to(path: string): string;
   /** The sign-in page (custom, or the Hosted UI start when the custom pages are off), with its query. */
   signIn(options?: { returnTo?: string | undefined; notice?: SignInNotice | undefined }): string;
-  /** Where Cognito sends the browser back: `<baseUrl><mount>/auth/callback`. */
+  /** Where Cognito sends the browser back: `<baseUrl><mount>/callback`. */
   callbackUrl: string;
 }
 
@@ -29,12 +31,12 @@ export function createMountUrls(options: { baseUrl: string; mountPath: string; c
   const mountPath = normaliseMountPath(options.mountPath);
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const to = (path: string) => `${mountPath}${path}`;
-  const signInPage = to(options.customPages ? '/login' : '/auth/login');
+  const signInPage = to(options.customPages ? '/login' : '/login/hosted');
   return {
     mountPath,
     baseUrl,
     to,
-    callbackUrl: `${baseUrl}${mountPath}/auth/callback`,
+    callbackUrl: callbackUrlFor(baseUrl, mountPath),
     signIn(query = {}) {
       const params = new URLSearchParams();
       if (query.returnTo) params.set('returnTo', query.returnTo);

@@ -277,10 +277,10 @@ export function buildUserPoolClientInput(
 }
 
 /** The router's own path Cognito sends the browser back to, under its mount. The one place it is spelled. */
-export const CALLBACK_PATH = '/auth/callback';
+export const CALLBACK_PATH = '/callback';
 
 /**
- * Where Cognito sends the browser back with the authorization code: `<origin><mount>/auth/callback`.
+ * Where Cognito sends the browser back with the authorization code: `<origin><mount>/callback`.
  *
  * @param mountPath - where the router is mounted: `/` (default), `/account` or `account/` alike.
  */

@@ -44,16 +44,17 @@ export function createTranslator(locale: Locale): Translate {
  * and dot-segment forms) becomes the start page, and so do the Hosted UI routes, which would start or
  * finish a sign-in.
  *
- * @param options.authPath - where the Hosted UI routes are (`<mount>/auth`); default `/auth`.
+ * @param options.hostedUiPaths - where the Hosted UI routes are (`<mount>/login/hosted`, `<mount>/callback`);
+ *   default at the root.
  * @param options.home - the start page; default `/`.
  */
-export function languageSwitchHref(path: string, locale: Locale, options: { authPath?: string; home?: string } = {}): string {
+export function languageSwitchHref(path: string, locale: Locale, options: { hostedUiPaths?: readonly string[]; home?: string } = {}): string {
   const home = options.home ?? '/';
   const safe = safeReturnTo(path);
   const page = safe === undefined ? home : new URL(safe, 'http://same-origin.invalid').pathname;
-  const authPath = (options.authPath ?? '/auth').toLowerCase();
   const lower = page.toLowerCase();
-  const target = lower === authPath || lower.startsWith(`${authPath}/`) ? home : page;
+  const avoided = (options.hostedUiPaths ?? ['/login/hosted', '/callback']).map((p) => p.toLowerCase());
+  const target = avoided.some((p) => lower === p || lower.startsWith(`${p}/`)) ? home : page;
   return `${target}?lang=${encodeURIComponent(locale)}`;
 }
 

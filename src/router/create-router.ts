@@ -77,7 +77,7 @@ export interface CognitoAuthInternals {
 /** The first path segments the router answers; anything else goes straight on to the host. */
 function ownPaths(pages: { custom: boolean; signUp: boolean; hostedUi: boolean }, mailbox: boolean): RegExp {
   const prefixes = ['logout', 'public'];
-  if (pages.hostedUi) prefixes.push('auth');
+  if (pages.hostedUi) prefixes.push('login', 'callback');
   if (pages.custom) prefixes.push('login', 'password', 'profile', 'mfa', 'email');
   if (pages.signUp) prefixes.push('signup');
   if (mailbox) prefixes.push('dev/mailbox');

@@ -39,7 +39,7 @@ export interface PagesOptions {
   custom?: boolean | undefined;
   /** Sign-up and its confirmation (with `custom`). Default true. */
   signUp?: boolean | undefined;
-  /** The Hosted UI (Managed Login) sign-in: `/auth/login` and `/auth/callback`. Default true. */
+  /** The Hosted UI (Managed Login) sign-in: `/login/hosted` and `/callback`. Default true. */
   hostedUi?: boolean | undefined;
   /** The emulator's offline mailbox at `/dev/mailbox` (emulator only, never in production). */
   mailbox?: Mailbox | undefined;

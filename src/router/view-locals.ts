@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { displayNameOf } from '../auth/federation';
 import type { MountUrls } from '../auth/mount-urls';
+import { CALLBACK_PATH } from '../cognito/pool-settings';
 import { peekState, type SignInScope } from '../auth/session-state';
 import { applyLocale, languageSwitchHref, type Locale, type LocaleChoice, type MessageKey } from '../i18n';
 import { mayReadMailbox } from './routes/dev-mailbox';
@@ -71,5 +72,5 @@ export function prepareViewLocals(req: Request, res: Response, deps: ViewLocalsD
 
 /** The language link for the page at `page` (a full request path). */
 export function languageHrefOf(page: string, locale: Locale, deps: Pick<ViewLocalsDeps, 'urls' | 'homePath'>): string {
-  return languageSwitchHref(page, locale, { authPath: deps.urls.to('/auth'), home: deps.homePath });
+  return languageSwitchHref(page, locale, { hostedUiPaths: [deps.urls.to('/login/hosted'), deps.urls.to(CALLBACK_PATH)], home: deps.homePath });
 }

@@ -109,7 +109,7 @@ export async function startCognitoLocal(options: StartCognitoLocalOptions = {}):
   try {
     emulator = await startEmulator({ dir, port: options.port ?? (await freePort()) });
     client = createCognitoClient({ region: 'local', endpoint: emulator.url, timeoutMs: 5000 });
-    // The pool's callback URL follows the mount: <baseUrl><mountPath>/auth/callback.
+    // The pool's callback URL follows the mount: <baseUrl><mountPath>/callback.
     const ids = await provisionEmulatorPool(client, baseUrl, { mountPath });
     return createHandle(emulator, client, ids, { mountPath, ownDir });
   } catch (err) {
@@ -155,7 +155,7 @@ function createHandle(
       return entry.code;
     },
     signIn: (agent, user) => submitForm(agent, at('/login'), { email: user.email, password: user.password }),
-    signInWithHostedUi: (agent, user) => signInThroughHostedUi(agent, at('/auth/login'), user),
+    signInWithHostedUi: (agent, user) => signInThroughHostedUi(agent, at('/login/hosted'), user),
     advanceClock: (seconds) => advanceEmulatorClock(emulator.url, seconds),
     resetClock: () => resetEmulatorClock(emulator.url),
     async signedInAgent(app, user) {
@@ -187,7 +187,7 @@ function generatePassword(): string {
 
 /**
  * Provisions the package's pool and app client in a running cognito-local (idempotent: the same ids on
- * every start), with `<baseUrl><mountPath>/auth/callback` as the callback URL. For an emulator of your
+ * every start), with `<baseUrl><mountPath>/callback` as the callback URL. For an emulator of your
  * own (the reference app's embedded one); {@link startCognitoLocal} does this itself.
  */
 export async function provisionPool(

@@ -53,18 +53,18 @@ interface Flow {
 
 /** Every way a visitor who is not signed in makes the app write a session. */
 const FLOWS: Array<[string, Flow]> = [
-  ['starting a Hosted UI sign-in', { run: ({ agent }) => agent.get('/auth/login').expect(302) }],
+  ['starting a Hosted UI sign-in', { run: ({ agent }) => agent.get('/login/hosted').expect(302) }],
   [
     'a refused Hosted UI callback',
-    { run: async ({ agent }) => (await agent.get('/auth/login'), agent.get('/auth/callback?code=abc&state=forged').expect(403)) },
+    { run: async ({ agent }) => (await agent.get('/login/hosted'), agent.get('/callback?code=abc&state=forged').expect(403)) },
   ],
   [
     'a provider error for a pending sign-in',
     {
       run: async ({ agent }) => {
-        await agent.get('/auth/login');
-        const other = new URL((await agent.get('/auth/login')).headers.location as string).searchParams.get('state') as string;
-        await agent.get(`/auth/callback?error=access_denied&state=${other}`).expect(401);
+        await agent.get('/login/hosted');
+        const other = new URL((await agent.get('/login/hosted')).headers.location as string).searchParams.get('state') as string;
+        await agent.get(`/callback?error=access_denied&state=${other}`).expect(401);
       },
     },
   ],
@@ -146,7 +146,7 @@ const FLOWS: Array<[string, Flow]> = [
 ];
 
 describe('anonymous sessions cannot fill the session store', () => {
-  describe('GET /auth/login', () => {
+  describe('GET /login/hosted', () => {
     it('is limited per client IP: 300 starts leave fewer than 100 stored sessions, the rest get a localized 429 with Retry-After', async () => {
       const t = buildTestApp();
       const server = t.app.listen(0, '127.0.0.1');
@@ -155,7 +155,7 @@ describe('anonymous sessions cannot fill the session store', () => {
       try {
         // No cookie jar: each start is a fresh browser, as a flood would be; ten at a time.
         for (let i = 0; i < 300; i += 10) {
-          const batch = Array.from({ length: 10 }, () => supertest(server).get('/auth/login').set('Accept-Language', 'ja'));
+          const batch = Array.from({ length: 10 }, () => supertest(server).get('/login/hosted').set('Accept-Language', 'ja'));
           for (const res of await Promise.all(batch)) {
             statuses.push(res.status);
             if (res.status === 429) blocked ??= res;
@@ -175,9 +175,9 @@ describe('anonymous sessions cannot fill the session store', () => {
     it('takes its limit from RATE_LIMIT_SIGNIN_START_PER_MINUTE', async () => {
       const t = buildTestApp({ env: { RATE_LIMIT_SIGNIN_START_PER_MINUTE: '2' } });
       const agent = t.agent();
-      await agent.get('/auth/login').expect(302);
-      await agent.get('/auth/login').expect(302);
-      await agent.get('/auth/login').expect(429);
+      await agent.get('/login/hosted').expect(302);
+      await agent.get('/login/hosted').expect(302);
+      await agent.get('/login/hosted').expect(429);
       await agent.get('/login').expect(200);
     });
   });
@@ -215,7 +215,7 @@ describe('anonymous sessions cannot fill the session store', () => {
       const t = buildTestApp();
       const agent = t.agent();
       const user = await createConfirmedUser();
-      await agent.get('/auth/login').expect(302);
+      await agent.get('/login/hosted').expect(302);
       expect((await submit(agent, '/login', '/login', user)).status).to.equal(303);
       const [signedIn] = await storedSessions(t.sessionStore);
       expect(signedIn?.cognito?.user).to.exist;
@@ -231,7 +231,7 @@ describe('anonymous sessions cannot fill the session store', () => {
       const file = path.join(dir, 'sessions.sqlite');
       const store = new SqliteSessionStore(file);
       try {
-        await buildTestApp({ sessionStore: store }).agent().get('/auth/login').expect(302);
+        await buildTestApp({ sessionStore: store }).agent().get('/login/hosted').expect(302);
         const db = new Database(file, { readonly: true });
         const rows = db.prepare('SELECT expires FROM sessions').all() as Array<{ expires: number }>;
         db.close();
@@ -251,7 +251,7 @@ describe('anonymous sessions cannot fill the session store', () => {
       try {
         await handle.ready;
         await client.connect();
-        const login = await buildTestApp({ sessionStore: handle.store }).agent().get('/auth/login').expect(302);
+        const login = await buildTestApp({ sessionStore: handle.store }).agent().get('/login/hosted').expect(302);
         const ttl = await client.ttl(`sess:${sessionIdOf(sidOf(login) as string)}`);
         expect(ttl).to.be.above(0).and.at.most(TEN_MINUTES / 1000);
       } finally {

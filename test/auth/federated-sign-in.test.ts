@@ -33,7 +33,7 @@ describe('federated sign-in through the Hosted UI (against the test issuer)', ()
   });
 
   it('starts at Google on the real-Cognito path: identity_provider, lang, state, an S256 challenge and a nonce', async () => {
-    const login = await t.agent().get('/auth/login?provider=Google').set('Accept-Language', 'ja').expect(302);
+    const login = await t.agent().get('/login/hosted?provider=Google').set('Accept-Language', 'ja').expect(302);
     const authorize = new URL(login.headers.location as string);
     expect(authorize.origin + authorize.pathname).to.equal(`${issuer.url}/oauth2/authorize`);
     const q = authorize.searchParams;
@@ -48,7 +48,7 @@ describe('federated sign-in through the Hosted UI (against the test issuer)', ()
 
   it('signs a Google user in like anyone else: a new session, returnTo kept, identities kept, the provider on /complete', async () => {
     issuer.forge({ claims: asGoogleUser });
-    const { agent, res, loginCookie } = await signInAtIssuer(t, { 'Accept-Language': 'en' }, '/auth/login?provider=Google&returnTo=%2Fcomplete%3Fvia%3Dgoogle');
+    const { agent, res, loginCookie } = await signInAtIssuer(t, { 'Accept-Language': 'en' }, '/login/hosted?provider=Google&returnTo=%2Fcomplete%3Fvia%3Dgoogle');
     expect(res.status, t.logs.join('')).to.equal(303);
     expect(res.headers.location).to.equal('/complete?via=google');
     expect(res.headers['set-cookie']?.[0]?.split(';')[0], 'a new session id').to.not.equal(loginCookie);
@@ -104,14 +104,14 @@ describe('federated sign-in through the Hosted UI (against the test issuer)', ()
     issuer.forge({ claims: asGoogleUser });
     // The provider (or Cognito, after an IdP-initiated SAML sign-in) sends a code the app never asked for.
     const unsolicited = new URL(`${issuer.url}/oauth2/authorize`);
-    unsolicited.search = new URLSearchParams({ redirect_uri: `${t.config.appBaseUrl}/auth/callback`, identity_provider: 'Google', code_challenge: 'x' }).toString();
+    unsolicited.search = new URLSearchParams({ redirect_uri: `${t.config.appBaseUrl}/callback`, identity_provider: 'Google', code_challenge: 'x' }).toString();
     const sent = new URL((await fetch(unsolicited, { redirect: 'manual' })).headers.get('location') as string);
     const code = sent.searchParams.get('code') as string;
 
     const agent = t.agent();
-    await agent.get('/auth/login?provider=Google').expect(302);
+    await agent.get('/login/hosted?provider=Google').expect(302);
     for (const query of [`code=${encodeURIComponent(code)}`, `code=${encodeURIComponent(code)}&state=made-up-state-value`]) {
-      const res = await agent.get(`/auth/callback?${query}`);
+      const res = await agent.get(`/callback?${query}`);
       expect(res.status, query).to.equal(403);
     }
     await agent.get('/complete').expect(303).expect('Location', '/');

@@ -31,7 +31,7 @@ describe('Hosted UI sign-in (against cognito-local)', () => {
     it('shows the start page with a Start login button', async () => {
       const res = await t.agent().get('/').set('Accept-Language', 'en').expect(200);
       expect(res.text).to.contain('Start login');
-      expect(res.text).to.contain('action="/auth/login"');
+      expect(res.text).to.contain('action="/login/hosted"');
     });
 
     it('speaks Japanese to a Japanese browser', async () => {
@@ -41,18 +41,18 @@ describe('Hosted UI sign-in (against cognito-local)', () => {
     });
   });
 
-  describe('GET /auth/login', () => {
+  describe('GET /login/hosted', () => {
     it('redirects to the authorize endpoint with code flow, scopes, fresh state and an S256 PKCE challenge', async () => {
       const agent = t.agent();
-      const first = new URL((await agent.get('/auth/login').expect(302)).headers.location as string);
-      const second = new URL((await agent.get('/auth/login').expect(302)).headers.location as string);
+      const first = new URL((await agent.get('/login/hosted').expect(302)).headers.location as string);
+      const second = new URL((await agent.get('/login/hosted').expect(302)).headers.location as string);
       const { emulator, ids } = testEmulator();
 
       expect(first.origin + first.pathname).to.equal(`${emulator.url}/oauth2/authorize`);
       const q = first.searchParams;
       expect(q.get('response_type')).to.equal('code');
       expect(q.get('client_id')).to.equal(ids.clientId);
-      expect(q.get('redirect_uri')).to.equal(`${t.config.appBaseUrl}/auth/callback`);
+      expect(q.get('redirect_uri')).to.equal(`${t.config.appBaseUrl}/callback`);
       expect(q.get('scope')?.split(' ')).to.have.members(['openid', 'email', 'aws.cognito.signin.user.admin']);
       expect(q.get('code_challenge_method')).to.equal('S256');
       expect(q.get('code_challenge')).to.match(/^[A-Za-z0-9_-]{43}$/);
@@ -63,10 +63,10 @@ describe('Hosted UI sign-in (against cognito-local)', () => {
     });
 
     it('sends no nonce to cognito-local (it never echoes one) and does send one when nonce is on', async () => {
-      const withoutNonce = new URL((await t.agent().get('/auth/login')).headers.location as string);
+      const withoutNonce = new URL((await t.agent().get('/login/hosted')).headers.location as string);
       expect(withoutNonce.searchParams.has('nonce')).to.equal(false);
       const nonceApp = buildTestApp({ env: { OIDC_NONCE: 'true' } });
-      const withNonce = new URL((await nonceApp.agent().get('/auth/login')).headers.location as string);
+      const withNonce = new URL((await nonceApp.agent().get('/login/hosted')).headers.location as string);
       expect(withNonce.searchParams.get('nonce')).to.have.length.of.at.least(16);
     });
   });
@@ -92,11 +92,11 @@ describe('Hosted UI sign-in (against cognito-local)', () => {
     });
 
     it('keeps a same-origin returnTo and drops an absolute one', async () => {
-      const kept = await signInThroughHostedUi(t.agent(), user, '/auth/login?returnTo=%2Fcomplete%3Ffrom%3Dtest');
+      const kept = await signInThroughHostedUi(t.agent(), user, '/login/hosted?returnTo=%2Fcomplete%3Ffrom%3Dtest');
       expect(kept.headers.location).to.equal('/complete?from=test');
-      const dropped = await signInThroughHostedUi(t.agent(), user, '/auth/login?returnTo=https%3A%2F%2Fevil.example%2F');
+      const dropped = await signInThroughHostedUi(t.agent(), user, '/login/hosted?returnTo=https%3A%2F%2Fevil.example%2F');
       expect(dropped.headers.location).to.equal('/complete');
-      const schemeRelative = await signInThroughHostedUi(t.agent(), user, '/auth/login?returnTo=%2F%2Fevil.example');
+      const schemeRelative = await signInThroughHostedUi(t.agent(), user, '/login/hosted?returnTo=%2F%2Fevil.example');
       expect(schemeRelative.headers.location).to.equal('/complete');
     });
 
@@ -119,7 +119,7 @@ describe('Hosted UI sign-in (against cognito-local)', () => {
     });
   });
 
-  describe('GET /auth/callback refusals', () => {
+  describe('GET /callback refusals', () => {
     it('rejects a missing state without creating a session', async () => {
       const agent = t.agent();
       const journey = await startHostedUiSignIn(agent, user);
@@ -168,7 +168,7 @@ describe('Hosted UI sign-in (against cognito-local)', () => {
       await agent.post('/logout').expect(403); // no CSRF token: still signed in, nothing changed
 
       const attacker = t.agent();
-      const fresh = new URL((await attacker.get('/auth/login').expect(302)).headers.location as string);
+      const fresh = new URL((await attacker.get('/login/hosted').expect(302)).headers.location as string);
       used.searchParams.set('state', fresh.searchParams.get('state') as string);
       const res = await attacker.get(callbackPath(used)).expect(400);
       expect(res.text).to.contain('did not accept the sign-in code');
@@ -177,9 +177,9 @@ describe('Hosted UI sign-in (against cognito-local)', () => {
 
     it('shows access_denied from Cognito as a 4xx page with its own message, never its description', async () => {
       const agent = t.agent();
-      const state = new URL((await agent.get('/auth/login').expect(302)).headers.location as string).searchParams.get('state');
+      const state = new URL((await agent.get('/login/hosted').expect(302)).headers.location as string).searchParams.get('state');
       const res = await agent.get(
-        `/auth/callback?error=access_denied&error_description=%3Cscript%3Ealert(1)%3C%2Fscript%3E&state=${encodeURIComponent(state as string)}`,
+        `/callback?error=access_denied&error_description=%3Cscript%3Ealert(1)%3C%2Fscript%3E&state=${encodeURIComponent(state as string)}`,
       );
       expect(res.status).to.equal(401);
       expect(res.text).to.contain('Sign-in was cancelled or refused.');
@@ -189,7 +189,7 @@ describe('Hosted UI sign-in (against cognito-local)', () => {
     });
 
     it('answers a Cognito error (invalid_request) with no sign-in pending with a neutral 4xx page, never its description', async () => {
-      const res = await t.agent().get('/auth/callback?error=invalid_request&error_description=bad+scope');
+      const res = await t.agent().get('/callback?error=invalid_request&error_description=bad+scope');
       expect(res.status).to.equal(403);
       expect(res.text).to.contain('Please start the sign-in again');
       expect(res.text).to.not.contain('bad scope');

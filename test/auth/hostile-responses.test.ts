@@ -9,7 +9,7 @@ import { createConfirmedUser } from '../helpers/users';
 type Agent = ReturnType<TestApp['agent']>;
 
 /**
- * Each hostile authorization response: what the browser brings to /auth/callback. The case gets a
+ * Each hostile authorization response: what the browser brings to /callback. The case gets a
  * browser that has started a sign-in (its pre-login cookie is `cookie`) and returns the callback path.
  */
 const CASES: Array<[string, (ctx: { t: TestApp; agent: Agent; callback: URL; user: { email: string; password: string } }) => Promise<string>]> = [
@@ -35,12 +35,12 @@ const CASES: Array<[string, (ctx: { t: TestApp; agent: Agent; callback: URL; use
       return callbackPath(callback);
     },
   ],
-  ['error=access_denied', async () => '/auth/callback?error=access_denied&error_description=User+cancelled'],
-  ['error=server_error with HTML in error_description', async () => '/auth/callback?error=server_error&error_description=%3Cimg+src%3Dx+onerror%3Dalert(1)%3E'],
-  ['error=invalid_scope', async () => '/auth/callback?error=invalid_scope'],
+  ['error=access_denied', async () => '/callback?error=access_denied&error_description=User+cancelled'],
+  ['error=server_error with HTML in error_description', async () => '/callback?error=server_error&error_description=%3Cimg+src%3Dx+onerror%3Dalert(1)%3E'],
+  ['error=invalid_scope', async () => '/callback?error=invalid_scope'],
 ];
 
-describe('hostile authorization responses at GET /auth/callback (against cognito-local)', () => {
+describe('hostile authorization responses at GET /callback (against cognito-local)', () => {
   let user: { email: string; password: string };
   before(async () => {
     user = await createConfirmedUser();
@@ -84,7 +84,7 @@ const MALFORMED: Array<[string, (code: string, state: string) => string]> = [
   ['a repeated error_description', (_c, s) => `error=access_denied&error_description=a&error_description=b&state=${s}`],
 ];
 
-describe('malformed authorization responses at GET /auth/callback (against cognito-local)', () => {
+describe('malformed authorization responses at GET /callback (against cognito-local)', () => {
   let user: { email: string; password: string };
   before(async () => {
     user = await createConfirmedUser();
@@ -95,7 +95,7 @@ describe('malformed authorization responses at GET /auth/callback (against cogni
       const agent = buildTestApp().agent();
       const journey = await startHostedUiSignIn(agent, user);
       const callback = journey.callbackUrl as URL;
-      const res = await agent.get(`/auth/callback?${query(encodeURIComponent(callback.searchParams.get('code') as string), encodeURIComponent(journey.state))}`);
+      const res = await agent.get(`/callback?${query(encodeURIComponent(callback.searchParams.get('code') as string), encodeURIComponent(journey.state))}`);
       expect(res.status).to.equal(400);
       expect(res.headers.location, 'no redirect (to Cognito or anywhere)').to.equal(undefined);
       expect(res.text).to.contain('data-code="bad_request"');
@@ -117,11 +117,11 @@ const PROVIDER_ERRORS: Array<[string, number, string]> = [
   ['made_up_error', 400, 'Cognito reported an error it did not explain'],
 ];
 
-describe('provider errors at GET /auth/callback: explained, never echoed', () => {
+describe('provider errors at GET /callback: explained, never echoed', () => {
   const hostile = 'Call +1-555-0100 now: your account is locked <b>verify</b> at evil.example';
 
   async function pendingState(agent: Agent): Promise<string> {
-    const login = await agent.get('/auth/login').expect(302);
+    const login = await agent.get('/login/hosted').expect(302);
     return new URL(login.headers.location as string).searchParams.get('state') as string;
   }
 
@@ -129,28 +129,28 @@ describe('provider errors at GET /auth/callback: explained, never echoed', () =>
     it(`explains error=${error} for a pending sign-in in the page's words, never error_description`, async () => {
       const agent = buildTestApp().agent();
       const state = await pendingState(agent);
-      const res = await agent.get(`/auth/callback?error=${error}&error_description=${encodeURIComponent(hostile)}&state=${state}`);
+      const res = await agent.get(`/callback?error=${error}&error_description=${encodeURIComponent(hostile)}&state=${state}`);
       expect(res.status).to.equal(status);
       expect(res.text).to.contain(message);
       expect(res.text).to.not.contain('555-0100');
       expect(res.text).to.not.contain('evil.example');
       expect(res.headers.location).to.equal(undefined);
       // The sign-in is over: the same state is not pending any more.
-      expect((await agent.get(`/auth/callback?error=${error}&state=${state}`)).text).to.not.contain(message);
+      expect((await agent.get(`/callback?error=${error}&state=${state}`)).text).to.not.contain(message);
     });
   }
 
   it('speaks Japanese to a Japanese browser', async () => {
     const agent = buildTestApp().agent();
     const state = await pendingState(agent);
-    const res = await agent.get(`/auth/callback?error=server_error&error_description=x&state=${state}`).set('Accept-Language', 'ja');
+    const res = await agent.get(`/callback?error=server_error&error_description=x&state=${state}`).set('Accept-Language', 'ja');
     expect(res.text).to.contain('Cognito で内部の問題が発生しました');
   });
 
   it('answers a provider error with no sign-in pending with a neutral 4xx page', async () => {
     const agent = buildTestApp().agent();
     await pendingState(agent);
-    const res = await agent.get(`/auth/callback?error=server_error&error_description=${encodeURIComponent(hostile)}&state=forged`);
+    const res = await agent.get(`/callback?error=server_error&error_description=${encodeURIComponent(hostile)}&state=forged`);
     expect(res.status).to.equal(403);
     expect(res.text).to.contain('Please start the sign-in again');
     expect(res.text).to.not.contain('class="error-oauth"');
@@ -168,7 +168,7 @@ describe('provider errors at GET /auth/callback: explained, never echoed', () =>
     const agent = buildTestApp({ logger: createLogger({ level: 'debug', destination }) }).agent();
     const state = await pendingState(agent);
     const long = `${'d'.repeat(200)}TAIL-NOT-LOGGED`;
-    await agent.get(`/auth/callback?error=server_error&error_description=${long}&state=${state}`).expect(400);
+    await agent.get(`/callback?error=server_error&error_description=${long}&state=${state}`).expect(400);
     const entry = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'authorization error from the provider');
     expect(entry, 'a log line for the provider error').to.exist;
     expect(entry?.level).to.equal(20);

@@ -22,18 +22,18 @@ describe('Managed Login in the page’s language, and the provider buttons (auth
     t = buildTestApp({ env: { COGNITO_IDENTITY_PROVIDERS: 'Google,SignInWithApple,Corp-SAML' } });
   });
 
-  describe('GET /auth/login (the reference app, at the root)', () => {
+  describe('GET /login/hosted (the reference app, at the root)', () => {
     it('sends lang=ja from a Japanese page and lang=en from an English one', async () => {
-      expect((await authorizeQuery(t.agent(), '/auth/login', { 'Accept-Language': 'ja,en;q=0.5' })).get('lang')).to.equal('ja');
-      expect((await authorizeQuery(t.agent(), '/auth/login', { 'Accept-Language': 'en-GB' })).get('lang')).to.equal('en');
+      expect((await authorizeQuery(t.agent(), '/login/hosted', { 'Accept-Language': 'ja,en;q=0.5' })).get('lang')).to.equal('ja');
+      expect((await authorizeQuery(t.agent(), '/login/hosted', { 'Accept-Language': 'en-GB' })).get('lang')).to.equal('en');
     });
 
     it('follows the language chosen on the pages (the lang cookie) over the browser’s', async () => {
       const agent = t.agent();
       await agent.get('/login?lang=ja').set('Accept-Language', 'en').expect(200);
-      expect((await authorizeQuery(agent, '/auth/login', { 'Accept-Language': 'en' })).get('lang')).to.equal('ja');
+      expect((await authorizeQuery(agent, '/login/hosted', { 'Accept-Language': 'en' })).get('lang')).to.equal('ja');
       await agent.get('/login?lang=en').expect(200);
-      expect((await authorizeQuery(agent, '/auth/login', { 'Accept-Language': 'ja' })).get('lang')).to.equal('en');
+      expect((await authorizeQuery(agent, '/login/hosted', { 'Accept-Language': 'ja' })).get('lang')).to.equal('en');
     });
 
     it('does no harm on cognito-local: a Japanese sign-in with lang=ja completes through the emulator', async () => {
@@ -48,7 +48,7 @@ describe('Managed Login in the page’s language, and the provider buttons (auth
     });
 
     it('starts at the named provider with identity_provider, keeping state, PKCE and returnTo', async () => {
-      const q = await authorizeQuery(t.agent(), '/auth/login?provider=SignInWithApple&returnTo=%2Fcomplete%3Fx%3D1', { 'Accept-Language': 'ja' });
+      const q = await authorizeQuery(t.agent(), '/login/hosted?provider=SignInWithApple&returnTo=%2Fcomplete%3Fx%3D1', { 'Accept-Language': 'ja' });
       expect(q.get('identity_provider')).to.equal('SignInWithApple');
       expect(q.get('lang')).to.equal('ja');
       expect(q.get('code_challenge_method')).to.equal('S256');
@@ -58,23 +58,23 @@ describe('Managed Login in the page’s language, and the provider buttons (auth
     });
 
     it('sends no identity_provider without ?provider=', async () => {
-      expect((await authorizeQuery(t.agent(), '/auth/login')).has('identity_provider')).to.equal(false);
+      expect((await authorizeQuery(t.agent(), '/login/hosted')).has('identity_provider')).to.equal(false);
     });
 
     it('refuses a provider it does not offer, an empty or repeated one, with a 400 page and no redirect', async () => {
       for (const query of ['provider=Facebook', 'provider=google', 'provider=', 'provider=Google&provider=Google', 'provider=COGNITO', 'provider=Google%26lang%3Dxx']) {
-        const res = await t.agent().get(`/auth/login?${query}`).set('Accept-Language', 'en');
+        const res = await t.agent().get(`/login/hosted?${query}`).set('Accept-Language', 'en');
         expect(res.status, query).to.equal(400);
         expect(res.headers.location, query).to.equal(undefined);
         expect(res.text, query).to.contain('The request was not understood.');
       }
       const none = buildTestApp();
-      await none.agent().get('/auth/login?provider=Google').expect(400);
+      await none.agent().get('/login/hosted?provider=Google').expect(400);
     });
 
     it('restarts a start that carries code= or error= with its provider and returnTo, and nothing else', async () => {
-      const res = await t.agent().get('/auth/login?provider=Google&returnTo=%2Fcomplete&code=abc').expect(303);
-      expect(res.headers.location).to.equal('/auth/login?provider=Google&returnTo=%2Fcomplete');
+      const res = await t.agent().get('/login/hosted?provider=Google&returnTo=%2Fcomplete&code=abc').expect(303);
+      expect(res.headers.location).to.equal('/login/hosted?provider=Google&returnTo=%2Fcomplete');
     });
   });
 
@@ -84,11 +84,11 @@ describe('Managed Login in the page’s language, and the provider buttons (auth
       expect(en.text).to.contain('>Sign in with Google</a>');
       expect(en.text).to.contain('>Sign in with Apple</a>');
       expect(en.text).to.contain('>Sign in with Corp-SAML</a>');
-      expect(en.text).to.contain('href="/auth/login?provider=Google&amp;returnTo=%2Fcomplete"');
-      expect(en.text).to.contain('href="/auth/login?provider=SignInWithApple&amp;returnTo=%2Fcomplete"');
+      expect(en.text).to.contain('href="/login/hosted?provider=Google&amp;returnTo=%2Fcomplete"');
+      expect(en.text).to.contain('href="/login/hosted?provider=SignInWithApple&amp;returnTo=%2Fcomplete"');
       const ja = await t.agent().get('/login').set('Accept-Language', 'ja').expect(200);
       expect(ja.text).to.contain('>Google でサインイン</a>');
-      expect(ja.text).to.contain('href="/auth/login?provider=Google"');
+      expect(ja.text).to.contain('href="/login/hosted?provider=Google"');
     });
 
     it('keeps the buttons when the form comes back with an error', async () => {
@@ -118,18 +118,18 @@ describe('Managed Login in the page’s language, and the provider buttons (auth
     after(() => auth.close());
 
     it('sends lang for both languages and identity_provider from its own start URL', async () => {
-      const ja = await authorizeQuery(supertest.agent(app), '/account/auth/login?provider=Google', { 'Accept-Language': 'ja' });
+      const ja = await authorizeQuery(supertest.agent(app), '/account/login/hosted?provider=Google', { 'Accept-Language': 'ja' });
       expect(ja.get('lang')).to.equal('ja');
       expect(ja.get('identity_provider')).to.equal('Google');
-      expect(ja.get('redirect_uri')).to.equal(`${TEST_APP_BASE_URL}/account/auth/callback`);
-      const en = await authorizeQuery(supertest.agent(app), '/account/auth/login', { 'Accept-Language': 'en' });
+      expect(ja.get('redirect_uri')).to.equal(`${TEST_APP_BASE_URL}/account/callback`);
+      const en = await authorizeQuery(supertest.agent(app), '/account/login/hosted', { 'Accept-Language': 'en' });
       expect(en.get('lang')).to.equal('en');
       expect(en.has('identity_provider')).to.equal(false);
     });
 
     it('puts its buttons under the mount', async () => {
       const res = await supertest(app).get('/account/login?returnTo=%2Fdashboard').expect(200);
-      expect(res.text).to.contain('href="/account/auth/login?provider=Google&amp;returnTo=%2Fdashboard"');
+      expect(res.text).to.contain('href="/account/login/hosted?provider=Google&amp;returnTo=%2Fdashboard"');
     });
   });
 

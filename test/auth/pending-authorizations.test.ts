@@ -21,8 +21,8 @@ describe('pending Hosted UI sign-ins: several tabs, each expiring and usable onc
   it('lets two tabs that started a sign-in one after the other both finish, each to its own returnTo', async () => {
     const t = buildTestApp();
     const browser = t.agent();
-    const first = await startHostedUiSignIn(browser, user, '/auth/login?returnTo=%2Fcomplete%3Ftab%3D1');
-    const second = await startHostedUiSignIn(browser, user, '/auth/login?returnTo=%2Fcomplete%3Ftab%3D2');
+    const first = await startHostedUiSignIn(browser, user, '/login/hosted?returnTo=%2Fcomplete%3Ftab%3D1');
+    const second = await startHostedUiSignIn(browser, user, '/login/hosted?returnTo=%2Fcomplete%3Ftab%3D2');
     expect(second.state).to.not.equal(first.state);
 
     const firstDone = await finish(browser, first);

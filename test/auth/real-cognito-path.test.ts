@@ -38,7 +38,7 @@ describe('the real-Cognito path (against the test issuer)', () => {
     // http, so this test carries the cookie by hand, as the browser would over https.
     const https = { 'X-Forwarded-Proto': 'https' };
     const browser = supertest(t.app);
-    const login = await browser.get('/auth/login').set(https).expect(302);
+    const login = await browser.get('/login/hosted').set(https).expect(302);
     const preLogin = hostCookieOf(login);
     const authorize = await fetch(login.headers.location as string, { redirect: 'manual' });
     const callback = new URL(authorize.headers.get('location') as string);

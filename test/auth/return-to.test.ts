@@ -112,14 +112,14 @@ describe('returnTo, on every way it comes in', () => {
     user = await createConfirmedUser();
   });
 
-  it('GET /login and GET /auth/login carry an on-origin returnTo onward, and a hostile one not at all', async () => {
+  it('GET /login and GET /login/hosted carry an on-origin returnTo onward, and a hostile one not at all', async () => {
     /** The returnTo each sign-in form and Hosted UI link of the page carries (null: none). */
     const carriedBy = async (query: string) => {
       const page = await t.agent().get(`/login?${query}`).expect(200);
-      const links = [...page.text.matchAll(/(?:action="(\/login(?:\?[^"]*)?)"|href="(\/auth\/login(?:\?[^"]*)?)")/g)].map((m) => (m[1] ?? m[2]) as string);
+      const links = [...page.text.matchAll(/(?:action="(\/login(?:\?[^"]*)?)"|href="(\/login\/hosted(?:\?[^"]*)?)")/g)].map((m) => (m[1] ?? m[2]) as string);
       expect(links, `the sign-in form and the Hosted UI link of /login?${query}`).to.have.length(2);
-      // /auth/login called with stray callback parameters restarts with the returnTo it judged.
-      const restart = await t.agent().get(`/auth/login?${query}&code=x`).expect(303);
+      // /login/hosted called with stray callback parameters restarts with the returnTo it judged.
+      const restart = await t.agent().get(`/login/hosted?${query}&code=x`).expect(303);
       return [...links, restart.headers.location as string].map(carriedReturnTo);
     };
     const kept = await carriedBy(`returnTo=${encodeURIComponent('/complete?tab=2')}`);
@@ -145,7 +145,7 @@ describe('returnTo, on every way it comes in', () => {
 
   it('a Hosted UI sign-in started with a hostile returnTo comes back on the origin', async () => {
     for (const hostile of ['/%2e//evil.example', '/..//evil.example', '//evil.example']) {
-      const callback = await signInThroughHostedUi(t.agent(), user, `/auth/login?returnTo=${encodeURIComponent(hostile)}`);
+      const callback = await signInThroughHostedUi(t.agent(), user, `/login/hosted?returnTo=${encodeURIComponent(hostile)}`);
       expect(callback.status).to.equal(303);
       expect(callback.headers.location, hostile).to.equal('/complete');
     }

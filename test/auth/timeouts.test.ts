@@ -76,9 +76,9 @@ describe('Cognito unreachable or slow (double: a server that accepts connections
   it('answers the Hosted UI callback with a 503 page when the token endpoint hangs (double)', async () => {
     const t = hangingApp();
     const agent = t.agent();
-    const login = await agent.get('/auth/login').expect(302);
+    const login = await agent.get('/login/hosted').expect(302);
     const state = new URL(login.headers.location as string).searchParams.get('state') as string;
-    const res = await agent.get(`/auth/callback?code=abc&state=${encodeURIComponent(state)}`);
+    const res = await agent.get(`/callback?code=abc&state=${encodeURIComponent(state)}`);
     expect(res.status).to.equal(503);
     await agent.get('/complete').expect(303);
   });

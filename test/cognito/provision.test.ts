@@ -85,7 +85,7 @@ describe('provisionEmulatorPool (against cognito-local)', () => {
     expect(c?.AllowedOAuthFlowsUserPoolClient).to.equal(true);
     expect(c?.AllowedOAuthFlows).to.deep.equal(['code']);
     expect(c?.AllowedOAuthScopes).to.have.members(['openid', 'email', 'aws.cognito.signin.user.admin']);
-    expect(c?.CallbackURLs).to.deep.equal([`${TEST_APP_BASE_URL}/auth/callback`]);
+    expect(c?.CallbackURLs).to.deep.equal([`${TEST_APP_BASE_URL}/callback`]);
     expect(c?.LogoutURLs).to.deep.equal([`${TEST_APP_BASE_URL}/`]);
   });
 

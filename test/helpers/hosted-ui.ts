@@ -28,13 +28,13 @@ export interface HostedUiJourney {
 }
 
 /**
- * GET /auth/login on the app, then the emulator's authorize form, then POSTs the credentials to it, as
+ * GET /login/hosted on the app, then the emulator's authorize form, then POSTs the credentials to it, as
  * a browser would. Stops before the callback so tests can tamper with it.
  */
 export async function startHostedUiSignIn(
   agent: Agent,
   credentials: { email: string; password: string },
-  loginPath = '/auth/login',
+  loginPath = '/login/hosted',
 ): Promise<HostedUiJourney> {
   const login = await agent.get(loginPath).expect(302);
   const authorizeUrl = new URL(login.headers.location as string);

@@ -206,11 +206,11 @@ export async function startTestIssuer(options: { nonce?: boolean } = {}): Promis
 }
 
 /**
- * A sign-in at the test issuer as a browser makes it: GET /auth/login, the issuer redirects straight
+ * A sign-in at the test issuer as a browser makes it: GET /login/hosted, the issuer redirects straight
  * back with a code, GET the callback. Returns the callback's response and the pre-login session cookie.
- * `loginPath` may name a provider (`/auth/login?provider=Google`); the issuer ignores it, as cognito-local does.
+ * `loginPath` may name a provider (`/login/hosted?provider=Google`); the issuer ignores it, as cognito-local does.
  */
-export async function signInAtIssuer(t: TestApp, headers: Record<string, string> = {}, loginPath = '/auth/login') {
+export async function signInAtIssuer(t: TestApp, headers: Record<string, string> = {}, loginPath = '/login/hosted') {
   const agent = t.agent();
   const login = await agent.get(loginPath).set(headers).expect(302);
   const authorize = await fetch(login.headers.location as string, { redirect: 'manual' });

@@ -34,16 +34,16 @@ describe('the package in a host app (mounted at /account, against the test kit)'
       }
       const login = await supertest(app).get('/account/login?returnTo=%2Fdashboard').expect(200);
       expect(login.text).to.contain('action="/account/login?returnTo=%2Fdashboard"');
-      expect(login.text).to.contain('href="/account/auth/login?returnTo=%2Fdashboard"');
+      expect(login.text).to.contain('href="/account/login/hosted?returnTo=%2Fdashboard"');
       await supertest(app).get('/account/public/style.css').expect(200).expect('Content-Type', /text\/css/);
     });
 
-    it('sends the Hosted UI to Cognito with <baseUrl>/account/auth/callback, and signs in through the emulator', async () => {
+    it('sends the Hosted UI to Cognito with <baseUrl>/account/callback, and signs in through the emulator', async () => {
       const { app } = buildHostApp(cognito);
       const agent = supertest.agent(app);
-      const start = await agent.get('/account/auth/login').expect(302);
+      const start = await agent.get('/account/login/hosted').expect(302);
       const authorize = new URL(start.headers.location as string);
-      expect(authorize.searchParams.get('redirect_uri')).to.equal(`${HOST_BASE_URL}/account/auth/callback`);
+      expect(authorize.searchParams.get('redirect_uri')).to.equal(`${HOST_BASE_URL}/account/callback`);
 
       const fresh = supertest.agent(app);
       const callback = await cognito.signInWithHostedUi(fresh, user);
@@ -240,7 +240,7 @@ describe('the package in a host app (mounted at /account, against the test kit)'
       const forgot = await supertest(other).get('/other/password/forgot').expect(200);
       expect(forgot.text).to.contain('action="/other/password/forgot"');
       expect((await supertest(other).get('/other/signup').expect(404)).text).to.equal('other 404');
-      expect((await supertest(other).get('/other/auth/login').expect(404)).text).to.equal('other 404');
+      expect((await supertest(other).get('/other/login/hosted').expect(404)).text).to.equal('other 404');
     });
 
     it('signs in on its own session cookie, and its guard sends people to its own sign-in page', async () => {

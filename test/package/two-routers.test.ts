@@ -73,10 +73,10 @@ describe('two routers in one app (on the host’s express-session, against the t
   for (const wrong of ['/other', '/third', '/fourth']) {
     it(`a Hosted UI callback for /account delivered to ${wrong} neither signs in nor uses up the pending sign-in`, async () => {
       const agent = supertest.agent(app);
-      const journey = await startHostedUiSignIn(agent, user, '/account/auth/login');
+      const journey = await startHostedUiSignIn(agent, user, '/account/login/hosted');
       const callback = journey.callbackUrl as URL;
-      expect(callback.pathname).to.equal('/account/auth/callback');
-      const misdelivered = await agent.get(`${wrong}/auth/callback${callback.search}`);
+      expect(callback.pathname).to.equal('/account/callback');
+      const misdelivered = await agent.get(`${wrong}/callback${callback.search}`);
       expect(misdelivered.status).to.equal(403);
       expect((await agent.get('/who').expect(200)).body).to.deep.equal({ '/account': null, '/other': null, '/third': null, '/fourth': null });
       // The right router still finishes it.

@@ -24,40 +24,40 @@ describe('bad input', () => {
     t = buildTestApp();
   });
 
-  describe('GET /auth/callback', () => {
+  describe('GET /callback', () => {
     it('answers 400 to a repeated state (?state=a&state=b)', async () => {
-      expectErrorPage(await t.agent().get('/auth/callback?code=x&state=a&state=b'), 400);
+      expectErrorPage(await t.agent().get('/callback?code=x&state=a&state=b'), 400);
     });
     it('answers 400 to a repeated code', async () => {
-      expectErrorPage(await t.agent().get('/auth/callback?code=a&code=b&state=s'), 400);
+      expectErrorPage(await t.agent().get('/callback?code=a&code=b&state=s'), 400);
     });
     it('answers 400 to neither code nor error', async () => {
-      expectErrorPage(await t.agent().get('/auth/callback'), 400);
-      expectErrorPage(await t.agent().get('/auth/callback?code[]=x&state=s'), 400);
+      expectErrorPage(await t.agent().get('/callback'), 400);
+      expectErrorPage(await t.agent().get('/callback?code[]=x&state=s'), 400);
     });
     it('answers 400 to an oversized code', async () => {
-      expectErrorPage(await t.agent().get(`/auth/callback?code=${'a'.repeat(5000)}&state=s`), 400);
+      expectErrorPage(await t.agent().get(`/callback?code=${'a'.repeat(5000)}&state=s`), 400);
     });
     it('answers 403 to a well-formed code with no sign-in under way', async () => {
-      expectErrorPage(await t.agent().get('/auth/callback?code=abc&state=def'), 403);
+      expectErrorPage(await t.agent().get('/callback?code=abc&state=def'), 403);
     });
     it('answers 4xx to a URL too long for the server', async () => {
-      const res = await t.agent().get(`/auth/callback?code=${'a'.repeat(20000)}`);
+      const res = await t.agent().get(`/callback?code=${'a'.repeat(20000)}`);
       expect(res.status).to.be.within(400, 499);
     });
   });
 
-  describe('GET /auth/login', () => {
+  describe('GET /login/hosted', () => {
     it('ignores a repeated or hostile returnTo and still starts the sign-in', async () => {
-      const res = await t.agent().get('/auth/login?returnTo=/a&returnTo=/b').expect(302);
+      const res = await t.agent().get('/login/hosted?returnTo=/a&returnTo=/b').expect(302);
       expect(res.headers.location).to.contain('/oauth2/authorize?');
-      await t.agent().get('/auth/login?returnTo=javascript:alert(1)').expect(302);
+      await t.agent().get('/login/hosted?returnTo=javascript:alert(1)').expect(302);
     });
 
     it('starts a clean sign-in when called with stray code or error parameters (found by the fuzz test)', async () => {
-      const res = await t.agent().get('/auth/login?error=server_error&returnTo=%2Fprofile').expect(303);
-      expect(res.headers.location).to.equal('/auth/login?returnTo=%2Fprofile');
-      await t.agent().get('/auth/login?code=abc').expect(303).expect('Location', '/auth/login');
+      const res = await t.agent().get('/login/hosted?error=server_error&returnTo=%2Fprofile').expect(303);
+      expect(res.headers.location).to.equal('/login/hosted?returnTo=%2Fprofile');
+      await t.agent().get('/login/hosted?code=abc').expect(303).expect('Location', '/login/hosted');
     });
   });
 

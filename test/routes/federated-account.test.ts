@@ -135,7 +135,7 @@ describe('deleting a federated account: a recent sign-in through its provider st
 
   it('deletes right after the sign-in: nothing to type but the address (double: GetUser, DeleteUser)', async () => {
     const { t, sent } = appAt(Date.now);
-    const { agent, res } = await signInAtIssuer(t, {}, '/auth/login?provider=Google');
+    const { agent, res } = await signInAtIssuer(t, {}, '/login/hosted?provider=Google');
     expect(res.status).to.equal(303);
     const profile = await agent.get('/profile').set('Accept-Language', 'en').expect(200);
     expect(profile.text).to.contain('data-step-up="recent"');
@@ -152,7 +152,7 @@ describe('deleting a federated account: a recent sign-in through its provider st
     const { t, sent } = appAt(Date.now);
     // A sign-in that happened a little over 5 minutes ago.
     issuer.forge({ claims: (valid) => ({ ...asGoogleUser(valid), auth_time: (valid.auth_time as number) - 5 * 60 - 1 }) });
-    const { agent, res } = await signInAtIssuer(t, {}, '/auth/login?provider=Google');
+    const { agent, res } = await signInAtIssuer(t, {}, '/login/hosted?provider=Google');
     expect(res.status).to.equal(303);
     issuer.forge({ claims: asGoogleUser });
     const profile = await agent.get('/profile').set('Accept-Language', 'en').expect(200);
@@ -161,7 +161,7 @@ describe('deleting a federated account: a recent sign-in through its provider st
     const href = /<a class="step-up-link" href="([^"]+)"/.exec(profile.text)?.[1]?.replace(/&amp;/g, '&');
     expect(href, 'the fresh sign-in link').to.be.a('string');
     const link = new URL(href as string, 'http://app.localhost');
-    expect(link.pathname).to.equal('/auth/login');
+    expect(link.pathname).to.equal('/login/hosted');
     expect(link.searchParams.get('provider'), 'straight to Google, which the router offers').to.equal('Google');
     expect(link.searchParams.get('returnTo')).to.equal('/profile');
 

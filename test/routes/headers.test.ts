@@ -28,7 +28,7 @@ describe('HTTP hardening', () => {
   });
 
   it('sends Referrer-Policy: no-referrer, no X-Powered-By, and no HSTS outside production', async () => {
-    for (const path of ['/', '/login', '/signup', '/auth/callback?error=access_denied']) {
+    for (const path of ['/', '/login', '/signup', '/callback?error=access_denied']) {
       const res = await buildTestApp().agent().get(path);
       expect(res.headers['referrer-policy'], path).to.equal('no-referrer');
       expect(res.headers['x-powered-by'], path).to.equal(undefined);

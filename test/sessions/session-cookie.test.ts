@@ -20,7 +20,7 @@ describe('the production session cookie is cleared with the attributes it was se
       // Behind a TLS-terminating proxy; supertest will not send a Secure cookie over http, so it is carried by hand.
       const https = { 'X-Forwarded-Proto': 'https' };
       const browser = supertest(t.app);
-      const login = await browser.get('/auth/login').set(https).expect(302);
+      const login = await browser.get('/login/hosted').set(https).expect(302);
       const authorize = await fetch(login.headers.location as string, { redirect: 'manual' });
       const callback = new URL(authorize.headers.get('location') as string);
       const signedIn = await browser

@@ -10,7 +10,7 @@ const view = (name) => fileURLToPath(new URL(`../views/${name}.ejs`, import.meta
 
 /**
  * @typedef {object} AppOptions
- * @property {string} baseUrl This app's public origin (the Cognito callback is `<baseUrl>/account/auth/callback`).
+ * @property {string} baseUrl This app's public origin (the Cognito callback is `<baseUrl>/account/callback`).
  * @property {import('express-cognito-signin').CognitoOptions} cognito Real Cognito, or the test kit's `cognito.options`.
  * @property {import('express-cognito-signin').SessionOptions} session `{ store, secret }` for the sign-in session.
  * @property {import('express-cognito-signin').Mailbox} [mailbox] The emulator's codes at /account/dev/mailbox (development only).

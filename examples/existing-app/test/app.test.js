@@ -4,7 +4,7 @@ import { createMemoryStore } from 'express-cognito-signin';
 import { startCognitoLocal, submitForm } from 'express-cognito-signin/testing';
 import { createApp } from '../src/app.js';
 
-/** The origin the emulator's pool registers (its callback: <BASE_URL>/account/auth/callback). Nothing listens there. */
+/** The origin the emulator's pool registers (its callback: <BASE_URL>/account/callback). Nothing listens there. */
 const BASE_URL = 'http://localhost:3000';
 
 describe('Acme Notes with sign-in mounted at /account', () => {
@@ -70,7 +70,7 @@ describe('Acme Notes with sign-in mounted at /account', () => {
     assert.deepEqual(me.body, { sub: user.sub, email: user.email, signedInWith: 'password' });
   });
 
-  it('signs in through the emulator’s Hosted UI, started at /account/auth/login', async () => {
+  it('signs in through the emulator’s Hosted UI, started at /account/login/hosted', async () => {
     const user = await cognito.createUser();
     const agent = request.agent(app);
     const callback = await cognito.signInWithHostedUi(agent, user);

@@ -11,6 +11,7 @@ import { safeReturnTo } from '../../auth/return-to';
 import { peekState } from '../../auth/session-state';
 import type { CognitoUser } from '../../auth/session-user';
 import { endSession, type SessionControl } from '../../auth/start-session';
+import { CALLBACK_PATH } from '../../cognito/pool-settings';
 import type { CognitoSettings } from '../../cognito/settings';
 import { postSignOutRedirect, signOutAtCognito } from '../../cognito/sign-out';
 import { AppError } from '../../errors';
@@ -70,7 +71,7 @@ export interface AuthRouterDeps {
   sessions: SessionControl;
   urls: MountUrls;
   clock: Clock;
-  /** Serve the Hosted UI sign-in (`/auth/login`, `/auth/callback`); sign-out is always there. */
+  /** Serve the Hosted UI sign-in (`/login/hosted`, `/callback`); sign-out is always there. */
   hostedUi: boolean;
   /** Where a Hosted UI sign-in goes when it has no `returnTo`. */
   signedInTo: string;
@@ -107,12 +108,12 @@ function addHostedUiRoutes(router: Router, deps: AuthRouterDeps): void {
   const { passport, urls } = deps;
 
   /*
-   * GET /auth/login — start Hosted UI sign-in: redirect to Cognito's authorize endpoint with a fresh
+   * GET /login/hosted — start Hosted UI sign-in: redirect to Cognito's authorize endpoint with a fresh
    * state, a PKCE challenge, (where supported) a nonce, and `lang` for Managed Login in the page's
    * language. `?provider=Google` goes straight to that identity provider (one of `identityProviders`
    * only: any other is a 400). `returnTo` is kept only if same-origin.
    */
-  router.get('/auth/login', deps.limiters.signInStartsPerIp, (req, res, next) => {
+  router.get('/login/hosted', deps.limiters.signInStartsPerIp, (req, res, next) => {
     const query = req.query as Record<string, unknown>;
     const returnTo = safeReturnTo(query.returnTo);
     const provider = query.provider;
@@ -126,7 +127,7 @@ function addHostedUiRoutes(router: Router, deps: AuthRouterDeps): void {
       if (provider) start.set('provider', provider);
       if (returnTo) start.set('returnTo', returnTo);
       const search = start.toString();
-      res.redirect(303, search ? `${urls.to('/auth/login')}?${search}` : urls.to('/auth/login'));
+      res.redirect(303, search ? `${urls.to('/login/hosted')}?${search}` : urls.to('/login/hosted'));
       return;
     }
     const options: HostedUiStartOptions = {
@@ -141,12 +142,12 @@ function addHostedUiRoutes(router: Router, deps: AuthRouterDeps): void {
   });
 
   /*
-   * GET /auth/callback — Cognito sends the browser back here. A malformed answer is a 400 (it never
+   * GET /callback — Cognito sends the browser back here. A malformed answer is a 400 (it never
    * starts a new authorization); an `error=` is explained. Otherwise take the pending sign-in its state
    * names, exchange the code (with its PKCE verifier and the client secret), verify the ID token, start a
    * new session, then 303 onwards.
    */
-  router.get('/auth/callback', (req, res, next) => {
+  router.get(CALLBACK_PATH, (req, res, next) => {
     const parsed = callbackQuery.safeParse(req.query);
     if (!parsed.success) {
       next(new AppError('bad_request', 'malformed callback query'));

@@ -11,7 +11,7 @@ export interface ProviderButton {
   name: string;
   /** What the button calls it (`Apple`). */
   label: string;
-  /** `<mount>/auth/login?provider=<name>`, with the page's `returnTo`. */
+  /** `<mount>/login/hosted?provider=<name>`, with the page's `returnTo`. */
   href: string;
 }
 
@@ -20,7 +20,7 @@ export function providerButtons(providers: readonly string[], urls: MountUrls, r
   return providers.map((name) => {
     const query = new URLSearchParams({ provider: name });
     if (returnTo) query.set('returnTo', returnTo);
-    return { name, label: displayNameOf(name), href: `${urls.to('/auth/login')}?${query.toString()}` };
+    return { name, label: displayNameOf(name), href: `${urls.to('/login/hosted')}?${query.toString()}` };
   });
 }
 

@@ -15,7 +15,7 @@ import { createStepUp, type StepUpForm } from './step-up';
 export function createProfileRouter(
   deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'sessions' | 'urls' | 'requireAuth' | 'clock'> & {
     afterDeleteTo: string;
-    /** The providers `/auth/login?provider=` accepts (a federated account's fresh sign-in before deleting). */
+    /** The providers `/login/hosted?provider=` accepts (a federated account's fresh sign-in before deleting). */
     identityProviders?: readonly string[] | undefined;
   },
 ): Router {

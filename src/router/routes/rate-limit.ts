@@ -15,7 +15,7 @@ export interface RateLimiters {
    * refuses never count towards the ceiling that would lock the owner out.
    */
   signInFailures: RequestHandler[];
-  /** Hosted UI sign-in starts (`GET /auth/login`) per minute per client IP: each one stores a session. */
+  /** Hosted UI sign-in starts (`GET /login/hosted`) per minute per client IP: each one stores a session. */
   signInStartsPerIp: RequestHandler;
   /**
    * Wrong codes on the two-step code page per account per hour, from all client IPs together: whoever
@@ -38,7 +38,7 @@ export interface RateLimits {
   signInWindowSeconds: number;
   /** Requests per minute per client IP on the sign-in, sign-up, confirm and password pages. */
   perIpPerMinute: number;
-  /** Hosted UI sign-in starts (`GET /auth/login`) per minute per client IP. */
+  /** Hosted UI sign-in starts (`GET /login/hosted`) per minute per client IP. */
   signInStartsPerMinute: number;
   /** Wrong two-step codes allowed per account per hour, from all client IPs together. */
   mfaFailuresPerEmail: number;

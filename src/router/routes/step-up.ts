@@ -66,7 +66,7 @@ export interface StepUpDeps {
   sessions: SessionControl;
   urls: MountUrls;
   clock: Clock;
-  /** The providers `/auth/login?provider=` accepts: a federated account's fresh sign-in goes straight to its own. */
+  /** The providers `/login/hosted?provider=` accepts: a federated account's fresh sign-in goes straight to its own. */
   identityProviders?: readonly string[] | undefined;
 }
 
@@ -78,10 +78,10 @@ export function createStepUp(deps: StepUpDeps): StepUp {
     const authTime = peekState(req)?.claims?.auth_time;
     const recent = typeof authTime === 'number' && deps.clock() - authTime * 1000 <= RECENT_SIGN_IN_MS;
     const query = new URLSearchParams();
-    // `/auth/login` refuses a provider it does not offer: the Hosted UI's own page then lists them.
+    // `/login/hosted` refuses a provider it does not offer: the Hosted UI's own page then lists them.
     if (deps.identityProviders?.includes(provider)) query.set('provider', provider);
     query.set('returnTo', returnTo);
-    return { kind: 'provider', recent, provider: displayNameOf(provider), href: `${deps.urls.to('/auth/login')}?${query.toString()}` };
+    return { kind: 'provider', recent, provider: displayNameOf(provider), href: `${deps.urls.to('/login/hosted')}?${query.toString()}` };
   }
 
   async function form(req: Request, accessToken: string, options: { returnTo: string; totpEnabled?: boolean | undefined }): Promise<StepUpForm> {

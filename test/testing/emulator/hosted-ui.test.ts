@@ -6,7 +6,7 @@ import { TEST_APP_BASE_URL, testEmulator } from '../../helpers/emulator';
 import { wrongTotpCodeFor } from '../../helpers/totp';
 import { createUser, emulator, PASSWORD, signIn, turnOnTotp } from './fixtures';
 
-const CALLBACK = `${TEST_APP_BASE_URL}/auth/callback`;
+const CALLBACK = `${TEST_APP_BASE_URL}/callback`;
 
 /** The hidden fields of a form the emulator served. */
 function hiddenFields(html: string): Record<string, string> {
