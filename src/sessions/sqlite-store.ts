@@ -193,6 +193,8 @@ function loadBetterSqlite3(): typeof BetterSqlite3 {
   try {
     return require('better-sqlite3') as typeof BetterSqlite3;
   } catch (err) {
+    // Only a missing module means "install it"; a broken build (another Node's ABI) passes on as it is.
+    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
     throw new Error('the SQLite session store needs better-sqlite3: npm install better-sqlite3', { cause: err });
   }
 }

@@ -1,6 +1,6 @@
 import session from 'express-session';
 import { AppError } from '../errors';
-import type { UserSessionIndex } from './user-sessions';
+import { registerUserSessionIndex, type UserSessionIndex } from './user-sessions';
 import type { SessionStoreHandle } from './store-handle';
 
 type Callback<T = unknown> = (err?: unknown, value?: T) => void;
@@ -168,6 +168,10 @@ export class TimedStore extends session.Store {
 export function withStoreTimeout(handle: SessionStoreHandle, timeoutMs: number): SessionStoreHandle {
   const { sendCommand } = handle;
   const store = new TimedStore(handle.store, timeoutMs);
+  const userSessions = timedIndex(store, handle.userSessions);
+  // A host's own express-session over `handle.store` finds the index (and the guard against ended
+  // sessions written back) through the timed store it is given.
+  registerUserSessionIndex(store, userSessions);
   return {
     ...handle,
     store,
@@ -176,7 +180,7 @@ export function withStoreTimeout(handle: SessionStoreHandle, timeoutMs: number):
       if (answering) store.markAnswering();
       return answering;
     },
-    userSessions: timedIndex(store, handle.userSessions),
+    userSessions,
     ...(sendCommand ? { sendCommand: timedCommand(store, sendCommand) } : {}),
   };
 }
