@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import {
   AdminConfirmSignUpCommand,
+  CompleteWebAuthnRegistrationCommand,
+  InitiateAuthCommand,
   SignUpCommand,
+  StartWebAuthnRegistrationCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { Express } from 'express';
@@ -11,16 +14,28 @@ import type supertest from 'supertest';
 import { createCognitoClient } from '../cognito/client';
 import { startEmulator, type RunningEmulator } from '../cognito/emulator';
 import { createEmulatorMailbox, type MailboxEntry } from '../cognito/mailbox';
-import { provisionEmulatorPool } from '../cognito/provision';
+import type { FirstAuthFactor, WebAuthnSettings } from '../cognito/pool-settings';
+import { provisionEmulatorPool, type EmulatorPoolOptions } from '../cognito/provision';
 import type { CognitoOptions } from '../cognito/settings';
 import { advanceEmulatorClock, resetEmulatorClock } from './clock';
+import { secretHashOf } from './emulator/secret-hash';
 import { freePort } from './free-port';
+import { createPasskeyAuthenticator, type PasskeyAuthenticator, type PasskeyAuthenticatorOptions } from './passkeys';
 import { signInThroughHostedUi, submitForm } from './sign-in';
 import { createOwnedTempDir, removeAbandonedTempDirs } from './stale-dirs';
 
 export { assertPortFree, PortInUseError, startEmulator, waitForEmulator, type RunningEmulator, type StartEmulatorOptions } from '../cognito/emulator';
 export { createEmulatorMailbox, type Mailbox, type MailboxEntry } from '../cognito/mailbox';
+export { EMULATOR_WEBAUTHN, type EmulatorPoolOptions } from '../cognito/provision';
+export type { FirstAuthFactor, WebAuthnSettings } from '../cognito/pool-settings';
 export { advanceEmulatorClock, resetEmulatorClock } from './clock';
+export {
+  createPasskeyAuthenticator,
+  type PasskeyAuthenticationResponse,
+  type PasskeyAuthenticator,
+  type PasskeyAuthenticatorOptions,
+  type PasskeyRegistrationResponse,
+} from './passkeys';
 export { csrfTokenOf, submitForm } from './sign-in';
 export { removeAbandonedTempDirs } from './stale-dirs';
 
@@ -47,6 +62,32 @@ export interface StartCognitoLocalOptions {
    * by `stop()`. Those an earlier run left when it was killed are removed at the next start.
    */
   dir?: string;
+  /**
+   * The first factors of choice-based sign-in (`USER_AUTH`) the pool allows. Default all three
+   * (`PASSWORD`, `EMAIL_OTP`, `WEB_AUTHN`), so every sign-in can be tested; narrow it to match a production
+   * pool. `[]`: a pool without choice-based sign-in (the client does not allow `USER_AUTH`).
+   */
+  firstAuthFactors?: readonly FirstAuthFactor[];
+  /**
+   * The pool's passkey relying party and user verification. Default `localhost` (which pages on
+   * `http://localhost:<port>` and `http://<name>.localhost:<port>` can use) and `preferred`.
+   */
+  passkeys?: Partial<WebAuthnSettings>;
+}
+
+/** Passkeys for tests without a browser: software authenticators, and passkeys registered through the API. */
+export interface CognitoLocalPasskeys {
+  /** A software authenticator whose ceremonies run at the kit's `baseUrl` unless `options.origin` says otherwise. */
+  create(options?: PasskeyAuthenticatorOptions): PasskeyAuthenticator;
+  /**
+   * Registers a passkey for `user` as a profile page would (`StartWebAuthnRegistration`, the authenticator's
+   * `create`, `CompleteWebAuthnRegistration`), signing in with the password first unless an access token is
+   * given. Resolves with the authenticator that holds the passkey (a new one unless given) and its id.
+   */
+  register(
+    user: Pick<TestUser, 'email' | 'password'> | { accessToken: string },
+    authenticator?: PasskeyAuthenticator,
+  ): Promise<{ authenticator: PasskeyAuthenticator; credentialId: string }>;
 }
 
 /** A running cognito-local with a provisioned pool and app client, and helpers for tests. */
@@ -66,8 +107,13 @@ export interface CognitoLocal {
   createUser(user?: { email?: string; password?: string; confirmed?: boolean }): Promise<TestUser>;
   /** The codes the emulator would have e-mailed and that are still pending, newest first. */
   codes(email?: string): Promise<MailboxEntry[]>;
-  /** The newest pending code for `email`; throws when there is none. */
-  latestCode(email: string): Promise<string>;
+  /**
+   * The newest pending code for `email` (of one `kind` if given, e.g. `sign-in` for an e-mailed sign-in
+   * code); throws when there is none.
+   */
+  latestCode(email: string, kind?: MailboxEntry['kind']): Promise<string>;
+  /** Passkeys for tests without a browser. */
+  passkeys: CognitoLocalPasskeys;
   /** Signs `agent` in through the mounted custom sign-in page; resolves with the POST's response. */
   signIn(agent: TestAgent, user: Pick<TestUser, 'email' | 'password'>): Promise<supertest.Response>;
   /**
@@ -110,8 +156,12 @@ export async function startCognitoLocal(options: StartCognitoLocalOptions = {}):
     emulator = await startEmulator({ dir, port: options.port ?? (await freePort()) });
     client = createCognitoClient({ region: 'local', endpoint: emulator.url, timeoutMs: 5000 });
     // The pool's callback URL follows the mount: <baseUrl><mountPath>/auth/callback.
-    const ids = await provisionEmulatorPool(client, baseUrl, { mountPath });
-    return createHandle(emulator, client, ids, { mountPath, ownDir });
+    const ids = await provisionEmulatorPool(client, baseUrl, {
+      mountPath,
+      ...(options.firstAuthFactors ? { firstAuthFactors: options.firstAuthFactors } : {}),
+      ...(options.passkeys ? { webAuthn: { relyingPartyId: 'localhost', userVerification: 'preferred', ...options.passkeys } } : {}),
+    });
+    return createHandle(emulator, client, ids, { mountPath, ownDir, baseUrl });
   } catch (err) {
     client?.destroy();
     await emulator?.stop();
@@ -124,7 +174,7 @@ function createHandle(
   emulator: RunningEmulator,
   client: CognitoIdentityProviderClient,
   ids: { userPoolId: string; clientId: string; clientSecret: string | undefined },
-  where: { mountPath: string; ownDir: boolean },
+  where: { mountPath: string; ownDir: boolean; baseUrl: string },
 ): CognitoLocal {
   const mailbox = createEmulatorMailbox(emulator.dir, ids.userPoolId);
   const at = (p: string) => (where.mountPath === '/' ? p : `${where.mountPath}${p}`);
@@ -149,11 +199,12 @@ function createHandle(
       const entries = await mailbox.read();
       return email === undefined ? entries : entries.filter((e) => e.email === email.toLowerCase());
     },
-    async latestCode(email) {
-      const [entry] = await handle.codes(email);
-      if (!entry) throw new Error(`no pending code for ${email} in the emulator`);
+    async latestCode(email, kind) {
+      const [entry] = (await handle.codes(email)).filter((e) => kind === undefined || e.kind === kind);
+      if (!entry) throw new Error(`no pending ${kind === undefined ? '' : `${kind} `}code for ${email} in the emulator`);
       return entry.code;
     },
+    passkeys: createPasskeys(client, ids, where.baseUrl),
     signIn: (agent, user) => submitForm(agent, at('/login'), { email: user.email, password: user.password }),
     signInWithHostedUi: (agent, user) => signInThroughHostedUi(agent, at('/auth/login'), user),
     advanceClock: (seconds) => advanceEmulatorClock(emulator.url, seconds),
@@ -172,6 +223,30 @@ function createHandle(
     },
   };
   return handle;
+}
+
+function createPasskeys(client: CognitoIdentityProviderClient, ids: { clientId: string; clientSecret: string | undefined }, baseUrl: string): CognitoLocalPasskeys {
+  const create = (options: PasskeyAuthenticatorOptions = {}) => createPasskeyAuthenticator({ origin: baseUrl, ...options });
+  async function accessTokenOf(user: Pick<TestUser, 'email' | 'password'> | { accessToken: string }): Promise<string> {
+    if ('accessToken' in user) return user.accessToken;
+    const hash: Record<string, string> = ids.clientSecret ? { SECRET_HASH: secretHashOf(user.email, ids.clientId, ids.clientSecret) } : {};
+    const res = await client.send(
+      new InitiateAuthCommand({ ClientId: ids.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: user.email, PASSWORD: user.password, ...hash } }),
+    );
+    const token = res.AuthenticationResult?.AccessToken;
+    if (!token) throw new Error(`signing ${user.email} in to register a passkey asked for ${res.ChallengeName ?? 'more'}: pass { accessToken } instead`);
+    return token;
+  }
+  return {
+    create,
+    async register(user, authenticator = create()) {
+      const accessToken = await accessTokenOf(user);
+      const { CredentialCreationOptions } = await client.send(new StartWebAuthnRegistrationCommand({ AccessToken: accessToken }));
+      const credential = authenticator.create(CredentialCreationOptions as object);
+      await client.send(new CompleteWebAuthnRegistrationCommand({ AccessToken: accessToken, Credential: credential as never }));
+      return { authenticator, credentialId: credential.id };
+    },
+  };
 }
 
 /** '/account/' → '/account'; '' → '/'. */
@@ -193,7 +268,7 @@ function generatePassword(): string {
 export async function provisionPool(
   emulator: { url: string; region?: string; timeoutMs?: number },
   baseUrl: string,
-  options: { mountPath?: string } = {},
+  options: EmulatorPoolOptions = {},
 ): Promise<{ userPoolId: string; clientId: string; clientSecret: string | undefined }> {
   const client = createCognitoClient({ region: emulator.region ?? 'local', endpoint: emulator.url, timeoutMs: emulator.timeoutMs ?? 5000 });
   try {

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { CognitoError, errors, type Context } from '../cognito-local';
 import type { ChallengeSession } from '../challenge-sessions';
 import { WRONG_CODE_LIMIT } from '../code-stamps';
@@ -6,6 +6,7 @@ import { availableFor, emailOtpChallenge, issue, tokensFor, webAuthnChallenge, t
 import { tierOf, webAuthnOf, type PasswordlessPool } from '../passwordless/pool';
 import { verifyAssertion, type PasswordlessUser } from '../passwordless/webauthn';
 import type { Layer, LayerDeps } from '../registry';
+import { secretHashOf } from '../secret-hash';
 import { featureUnavailable } from './pool-features';
 import type { StoredClient } from './refresh';
 import { clientOf, type AuthResult } from './sign-in';
@@ -34,7 +35,7 @@ function checkSecretHash(client: StoredClient, hash: unknown, names: readonly st
   if (typeof hash !== 'string' || !hash) throw new errors.NotAuthorizedError(`Client ${client.ClientId} is configured with secret but SECRET_HASH was not received`);
   const given = Buffer.from(hash);
   const matches = names.some((name) => {
-    const expected = Buffer.from(createHmac('sha256', secret).update(name + client.ClientId).digest('base64'));
+    const expected = Buffer.from(secretHashOf(name, client.ClientId, secret));
     return expected.length === given.length && timingSafeEqual(expected, given);
   });
   if (!matches) throw new errors.NotAuthorizedError(`Unable to verify secret hash for client ${client.ClientId}`);
