@@ -1,0 +1,331 @@
+import {
+  CompleteWebAuthnRegistrationCommand,
+  DeleteWebAuthnCredentialCommand,
+  GlobalSignOutCommand,
+  ListWebAuthnCredentialsCommand,
+  StartWebAuthnRegistrationCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { expect } from 'chai';
+import { createPasskeyAuthenticator } from '../../../src/testing';
+import { advanceClock, emulator, refusal, resetClockAfterEach, signIn } from './fixtures';
+import {
+  answer,
+  authenticator,
+  createOwnPool,
+  createUserAuthClient,
+  createVerifiedUser,
+  forgingAuthenticator,
+  ORIGIN,
+  registerPasskey,
+  startUserAuth,
+} from './passwordless-fixtures';
+
+type Options = Record<string, unknown> & { challenge: string; rp: { id: string; name: string }; user: { id: string; name: string } };
+
+async function startRegistration(accessToken: string): Promise<Options> {
+  const { CredentialCreationOptions } = await emulator().client.send(new StartWebAuthnRegistrationCommand({ AccessToken: accessToken }));
+  return CredentialCreationOptions as Options;
+}
+
+function complete(accessToken: string, credential: unknown) {
+  return emulator().client.send(new CompleteWebAuthnRegistrationCommand({ AccessToken: accessToken, Credential: credential as never }));
+}
+
+function list(accessToken: string, page: { MaxResults?: number; NextToken?: string } = {}) {
+  return emulator().client.send(new ListWebAuthnCredentialsCommand({ AccessToken: accessToken, ...page }));
+}
+
+describe('StartWebAuthnRegistration and CompleteWebAuthnRegistration (emulator)', () => {
+  let clientId: string;
+  before(async () => {
+    clientId = await createUserAuthClient();
+  });
+  resetClockAfterEach();
+
+  it("returns Cognito's creation options as an object: the pool's relying party, the user's sub, ES256 and RS256, a discoverable passkey", async () => {
+    const user = await createVerifiedUser(clientId);
+    const { AccessToken, IdToken } = await signIn(clientId, user);
+    const options = await startRegistration(AccessToken);
+    const sub = JSON.parse(Buffer.from(IdToken.split('.')[1] as string, 'base64url').toString('utf8')).sub as string;
+    expect(options.rp).to.deep.equal({ id: 'localhost', name: 'localhost' });
+    expect(Buffer.from(options.user.id, 'base64url').toString('utf8')).to.equal(sub);
+    expect(options.user.name).to.equal(user.email);
+    expect(Buffer.from(options.challenge, 'base64url')).to.have.length(16);
+    expect(options.pubKeyCredParams).to.deep.equal([
+      { type: 'public-key', alg: -7 },
+      { type: 'public-key', alg: -257 },
+    ]);
+    expect(options.authenticatorSelection).to.deep.equal({ requireResidentKey: true, residentKey: 'required', userVerification: 'preferred' });
+    expect(options.excludeCredentials).to.deep.equal([]);
+  });
+
+  it('registers the passkey the authenticator made, lists it, and excludes it from the next registration', async () => {
+    const user = await createVerifiedUser(clientId);
+    const { accessToken, credentialId } = await registerPasskey(clientId, user);
+    const { Credentials, NextToken } = await list(accessToken);
+    expect(NextToken).to.equal(undefined);
+    expect(Credentials).to.have.length(1);
+    const [listed] = Credentials ?? [];
+    expect(listed?.CredentialId).to.equal(credentialId);
+    expect(listed?.RelyingPartyId).to.equal('localhost');
+    expect(listed?.FriendlyCredentialName).to.be.a('string').and.not.equal('');
+    expect(listed?.AuthenticatorTransports).to.be.an('array');
+    expect(listed?.CreatedAt).to.be.instanceOf(Date);
+    expect((await startRegistration(accessToken)).excludeCredentials).to.deep.equal([{ type: 'public-key', id: credentialId }]);
+  });
+
+  it('refuses a completion with no registration started, a used challenge, or one past five minutes: WebAuthnChallengeNotFoundException', async () => {
+    const user = await createVerifiedUser(clientId);
+    const { AccessToken } = await signIn(clientId, user);
+    const key = authenticator();
+    const options = await startRegistration(AccessToken);
+    const credential = key.create(options);
+    await complete(AccessToken, credential);
+    expect((await refusal(complete(AccessToken, credential))).name).to.equal('WebAuthnChallengeNotFoundException');
+
+    const other = await createVerifiedUser(clientId);
+    const otherToken = (await signIn(clientId, other)).AccessToken;
+    expect((await refusal(complete(otherToken, credential))).name, 'never started').to.equal('WebAuthnChallengeNotFoundException');
+    const late = authenticator().create(await startRegistration(otherToken));
+    await advanceClock(301);
+    const token = (await signIn(clientId, other)).AccessToken;
+    expect((await refusal(complete(token, late))).name, 'expired').to.equal('WebAuthnChallengeNotFoundException');
+  });
+
+  it('refuses a credential made for another challenge', async () => {
+    const user = await createVerifiedUser(clientId);
+    const { AccessToken } = await signIn(clientId, user);
+    const options = await startRegistration(AccessToken);
+    const stale = authenticator().create({ ...options, challenge: Buffer.from('another challenge').toString('base64url') });
+    expect((await refusal(complete(AccessToken, stale))).name).to.equal('WebAuthnChallengeNotFoundException');
+  });
+
+  it('refuses a credential made at an origin that does not align with the relying party', async () => {
+    const user = await createVerifiedUser(clientId);
+    const { AccessToken } = await signIn(clientId, user);
+    const credential = forgingAuthenticator().create(await startRegistration(AccessToken), 'https://evil.example');
+    expect((await refusal(complete(AccessToken, credential))).name).to.equal('WebAuthnOriginNotAllowedException');
+  });
+
+  it('refuses a credential made for another relying party', async () => {
+    const user = await createVerifiedUser(clientId);
+    const { AccessToken } = await signIn(clientId, user);
+    const options = await startRegistration(AccessToken);
+    // Made for app.localhost (a relying party the page's origin may claim) and presented to the pool of localhost.
+    const credential = authenticator().create({ ...options, rp: { id: 'app.localhost', name: 'app.localhost' } });
+    expect((await refusal(complete(AccessToken, credential))).name).to.equal('WebAuthnRelyingPartyMismatchException');
+  });
+
+  it('refuses a passkey whose algorithm the pool did not offer', async () => {
+    const user = await createVerifiedUser(clientId);
+    const { AccessToken } = await signIn(clientId, user);
+    const options = await startRegistration(AccessToken);
+    const { WebAuthnEmulator, AuthenticatorEmulator, PasskeysCredentialsMemoryRepository } = await import('nid-webauthn-emulator');
+    const eddsaOnly = new WebAuthnEmulator(new AuthenticatorEmulator({ algorithmIdentifiers: ['EdDSA'], credentialsRepository: new PasskeysCredentialsMemoryRepository() }));
+    const credential = eddsaOnly.createJSON(ORIGIN, { ...options, pubKeyCredParams: [{ type: 'public-key', alg: -8 }] } as never);
+    expect((await refusal(complete(AccessToken, credential))).name).to.equal('WebAuthnCredentialNotSupportedException');
+  });
+
+  it('refuses a completion with an access token of another app client than the start', async () => {
+    const user = await createVerifiedUser(clientId);
+    const start = (await signIn(clientId, user)).AccessToken;
+    const credential = authenticator().create(await startRegistration(start));
+    const otherClient = await createUserAuthClient();
+    const otherToken = (await signIn(otherClient, user)).AccessToken;
+    expect((await refusal(complete(otherToken, credential))).name).to.equal('WebAuthnClientMismatchException');
+  });
+
+  it('refuses a revoked access token, as every operation that takes one does', async () => {
+    const user = await createVerifiedUser(clientId);
+    const { AccessToken } = await signIn(clientId, user);
+    await emulator().client.send(new GlobalSignOutCommand({ AccessToken }));
+    expect(await refusal(startRegistration(AccessToken))).to.deep.equal({ name: 'NotAuthorizedException', message: 'Access Token has been revoked' });
+    expect(await refusal(list(AccessToken))).to.deep.equal({ name: 'NotAuthorizedException', message: 'Access Token has been revoked' });
+  });
+
+  it('refuses passkeys where the pool does not offer them, or has no relying party', async () => {
+    const withoutPasskeys = await createOwnPool({ firstAuthFactors: ['PASSWORD', 'EMAIL_OTP'], webAuthn: { RelyingPartyId: 'localhost' } });
+    const first = await createVerifiedUser(withoutPasskeys.clientId, withoutPasskeys.userPoolId);
+    const refused = await refusal(startRegistration((await signIn(withoutPasskeys.clientId, first)).AccessToken));
+    expect(refused.name).to.equal('WebAuthnNotEnabledException');
+
+    const withoutRp = await createOwnPool({ firstAuthFactors: ['PASSWORD', 'WEB_AUTHN'] });
+    const second = await createVerifiedUser(withoutRp.clientId, withoutRp.userPoolId);
+    const missing = await refusal(startRegistration((await signIn(withoutRp.clientId, second)).AccessToken));
+    expect(missing.name).to.equal('WebAuthnConfigurationMissingException');
+  });
+
+  it('refuses an authenticator that cannot verify the person where the pool requires it', async () => {
+    const pool = await createOwnPool({ firstAuthFactors: ['PASSWORD', 'WEB_AUTHN'], webAuthn: { RelyingPartyId: 'localhost', UserVerification: 'required' } });
+    const user = await createVerifiedUser(pool.clientId, pool.userPoolId);
+    const { AccessToken } = await signIn(pool.clientId, user);
+    const options = await startRegistration(AccessToken);
+    expect((options.authenticatorSelection as { userVerification: string }).userVerification).to.equal('required');
+    const credential = authenticator({ userVerification: false }).create(options);
+    expect((await refusal(complete(AccessToken, credential))).name).to.equal('WebAuthnCredentialNotSupportedException');
+  });
+});
+
+describe('ListWebAuthnCredentials and DeleteWebAuthnCredential (emulator)', () => {
+  let clientId: string;
+  before(async () => {
+    clientId = await createUserAuthClient();
+  });
+
+  it('pages through the passkeys with MaxResults and NextToken, and refuses more than 20 a page', async () => {
+    const user = await createVerifiedUser(clientId);
+    const ids = [];
+    for (let i = 0; i < 3; i += 1) ids.push((await registerPasskey(clientId, user, authenticator())).credentialId);
+    const { AccessToken } = await signIn(clientId, user);
+    const first = await list(AccessToken, { MaxResults: 2 });
+    expect(first.Credentials?.map((c) => c.CredentialId)).to.deep.equal(ids.slice(0, 2));
+    expect(first.NextToken).to.be.a('string');
+    const second = await list(AccessToken, { MaxResults: 2, NextToken: first.NextToken as string });
+    expect(second.Credentials?.map((c) => c.CredentialId)).to.deep.equal(ids.slice(2));
+    expect(second.NextToken).to.equal(undefined);
+    expect((await refusal(list(AccessToken, { MaxResults: 21 }))).name).to.equal('InvalidParameterException');
+  });
+
+  it('deletes a passkey, which then no longer signs in and is no longer offered; an unknown id is ResourceNotFoundException', async () => {
+    const user = await createVerifiedUser(clientId);
+    const { accessToken, credentialId, authenticator: key } = await registerPasskey(clientId, user);
+    const before = await startUserAuth(clientId, user.email, { PREFERRED_CHALLENGE: 'WEB_AUTHN' });
+    expect(before.ChallengeName).to.equal('WEB_AUTHN');
+
+    expect((await refusal(emulator().client.send(new DeleteWebAuthnCredentialCommand({ AccessToken: accessToken, CredentialId: 'bm90LWEtcGFzc2tleQ' })))).name).to.equal(
+      'ResourceNotFoundException',
+    );
+    await emulator().client.send(new DeleteWebAuthnCredentialCommand({ AccessToken: accessToken, CredentialId: credentialId }));
+    expect((await list(accessToken)).Credentials).to.deep.equal([]);
+
+    const assertion = key.get(before.ChallengeParameters?.CREDENTIAL_REQUEST_OPTIONS as string);
+    const refused = await refusal(answer(clientId, 'WEB_AUTHN', before.Session, { USERNAME: user.email, CREDENTIAL: JSON.stringify(assertion) }));
+    expect(refused).to.deep.equal({ name: 'NotAuthorizedException', message: 'Invalid passkey credential: the passkey is not registered for this user.' });
+    const after = await startUserAuth(clientId, user.email, { PREFERRED_CHALLENGE: 'WEB_AUTHN' });
+    expect(after.ChallengeName).to.equal('SELECT_CHALLENGE');
+    expect(after.AvailableChallenges).to.deep.equal(['PASSWORD', 'EMAIL_OTP']);
+  });
+});
+
+describe('WEB_AUTHN: signing in with a passkey (emulator)', () => {
+  let clientId: string;
+  before(async () => {
+    clientId = await createUserAuthClient();
+  });
+
+  it('sends the request options as a JSON string naming the relying party and the passkey, and signs in with the assertion', async () => {
+    const user = await createVerifiedUser(clientId);
+    const { credentialId, authenticator: key } = await registerPasskey(clientId, user);
+    const select = await startUserAuth(clientId, user.email);
+    expect(select.AvailableChallenges).to.deep.equal(['PASSWORD', 'EMAIL_OTP', 'WEB_AUTHN']);
+    const challenge = await startUserAuth(clientId, user.email, { PREFERRED_CHALLENGE: 'WEB_AUTHN' });
+    expect(challenge.ChallengeName).to.equal('WEB_AUTHN');
+    const options = JSON.parse(challenge.ChallengeParameters?.CREDENTIAL_REQUEST_OPTIONS as string) as Record<string, unknown>;
+    expect(options).to.include({ rpId: 'localhost', userVerification: 'preferred' });
+    expect(options.allowCredentials).to.deep.equal([{ id: credentialId, type: 'public-key' }]);
+
+    const assertion = key.get(challenge.ChallengeParameters?.CREDENTIAL_REQUEST_OPTIONS as string);
+    const done = await answer(clientId, 'WEB_AUTHN', challenge.Session, { USERNAME: user.email, CREDENTIAL: JSON.stringify(assertion) });
+    expect(done.AuthenticationResult?.RefreshToken).to.be.a('string');
+    expect(done.ChallengeName, 'no two-step code after a passkey').to.equal(undefined);
+  });
+
+  it('runs the passkey chosen from SELECT_CHALLENGE', async () => {
+    const user = await createVerifiedUser(clientId);
+    const { authenticator: key } = await registerPasskey(clientId, user);
+    const select = await startUserAuth(clientId, user.email);
+    const challenge = await answer(clientId, 'SELECT_CHALLENGE', select.Session, { USERNAME: user.email, ANSWER: 'WEB_AUTHN' });
+    expect(challenge.ChallengeName).to.equal('WEB_AUTHN');
+    const assertion = key.get(challenge.ChallengeParameters?.CREDENTIAL_REQUEST_OPTIONS as string);
+    const done = await answer(clientId, 'WEB_AUTHN', challenge.Session, { USERNAME: user.email, CREDENTIAL: JSON.stringify(assertion) });
+    expect(done.AuthenticationResult?.AccessToken).to.be.a('string');
+  });
+
+  it('refuses a wrong signature, and the same session still takes the right one', async () => {
+    const user = await createVerifiedUser(clientId);
+    const { authenticator: key } = await registerPasskey(clientId, user);
+    const challenge = await startUserAuth(clientId, user.email, { PREFERRED_CHALLENGE: 'WEB_AUTHN' });
+    const good = key.get(challenge.ChallengeParameters?.CREDENTIAL_REQUEST_OPTIONS as string);
+    const signature = Buffer.from(good.response.signature, 'base64url');
+    signature[signature.length - 1] ^= 0xff;
+    const bad = { ...good, response: { ...good.response, signature: signature.toString('base64url') } };
+    const refused = await refusal(answer(clientId, 'WEB_AUTHN', challenge.Session, { USERNAME: user.email, CREDENTIAL: JSON.stringify(bad) }));
+    expect(refused).to.deep.equal({ name: 'NotAuthorizedException', message: 'Invalid passkey credential: the signature does not verify.' });
+    const done = await answer(clientId, 'WEB_AUTHN', challenge.Session, { USERNAME: user.email, CREDENTIAL: JSON.stringify(good) });
+    expect(done.AuthenticationResult?.AccessToken).to.be.a('string');
+  });
+
+  it("refuses an assertion for another session's challenge", async () => {
+    const user = await createVerifiedUser(clientId);
+    const { authenticator: key } = await registerPasskey(clientId, user);
+    const first = await startUserAuth(clientId, user.email, { PREFERRED_CHALLENGE: 'WEB_AUTHN' });
+    const second = await startUserAuth(clientId, user.email, { PREFERRED_CHALLENGE: 'WEB_AUTHN' });
+    const forFirst = key.get(first.ChallengeParameters?.CREDENTIAL_REQUEST_OPTIONS as string);
+    const refused = await refusal(answer(clientId, 'WEB_AUTHN', second.Session, { USERNAME: user.email, CREDENTIAL: JSON.stringify(forFirst) }));
+    expect(refused).to.deep.equal({ name: 'NotAuthorizedException', message: "Invalid passkey credential: the challenge is not this session's." });
+  });
+
+  it('refuses an assertion made at an origin that does not align with the relying party', async () => {
+    const user = await createVerifiedUser(clientId);
+    const forger = forgingAuthenticator();
+    const { AccessToken } = await signIn(clientId, user);
+    await complete(AccessToken, forger.create(await startRegistration(AccessToken), ORIGIN));
+    const challenge = await startUserAuth(clientId, user.email, { PREFERRED_CHALLENGE: 'WEB_AUTHN' });
+    const assertion = forger.get(challenge.ChallengeParameters?.CREDENTIAL_REQUEST_OPTIONS as string, 'https://evil.example');
+    const refused = await refusal(answer(clientId, 'WEB_AUTHN', challenge.Session, { USERNAME: user.email, CREDENTIAL: JSON.stringify(assertion) }));
+    expect(refused).to.deep.equal({ name: 'NotAuthorizedException', message: 'Invalid passkey credential: the origin does not align with the relying party.' });
+  });
+
+  it("refuses another user's passkey", async () => {
+    const owner = await createVerifiedUser(clientId);
+    const { authenticator: ownersKey } = await registerPasskey(clientId, owner);
+    const user = await createVerifiedUser(clientId);
+    await registerPasskey(clientId, user);
+    const challenge = await startUserAuth(clientId, user.email, { PREFERRED_CHALLENGE: 'WEB_AUTHN' });
+    const options = JSON.parse(challenge.ChallengeParameters?.CREDENTIAL_REQUEST_OPTIONS as string) as Record<string, unknown>;
+    const assertion = ownersKey.get({ ...options, allowCredentials: [] });
+    const refused = await refusal(answer(clientId, 'WEB_AUTHN', challenge.Session, { USERNAME: user.email, CREDENTIAL: JSON.stringify(assertion) }));
+    expect(refused).to.deep.equal({ name: 'NotAuthorizedException', message: 'Invalid passkey credential: the passkey is not registered for this user.' });
+  });
+
+  it('keeps the signature counter: an older assertion is refused once a newer one has signed in', async () => {
+    const user = await createVerifiedUser(clientId);
+    const { authenticator: key } = await registerPasskey(clientId, user);
+    const first = await startUserAuth(clientId, user.email, { PREFERRED_CHALLENGE: 'WEB_AUTHN' });
+    const older = key.get(first.ChallengeParameters?.CREDENTIAL_REQUEST_OPTIONS as string);
+    const second = await startUserAuth(clientId, user.email, { PREFERRED_CHALLENGE: 'WEB_AUTHN' });
+    const newer = key.get(second.ChallengeParameters?.CREDENTIAL_REQUEST_OPTIONS as string);
+    await answer(clientId, 'WEB_AUTHN', second.Session, { USERNAME: user.email, CREDENTIAL: JSON.stringify(newer) });
+    const refused = await refusal(answer(clientId, 'WEB_AUTHN', first.Session, { USERNAME: user.email, CREDENTIAL: JSON.stringify(older) }));
+    expect(refused).to.deep.equal({ name: 'NotAuthorizedException', message: 'Invalid passkey credential: the signature counter went back.' });
+  });
+
+  it('offers no passkey made for another relying party than the pool has now', async () => {
+    const pool = await createOwnPool({ firstAuthFactors: ['PASSWORD', 'EMAIL_OTP', 'WEB_AUTHN'], webAuthn: { RelyingPartyId: 'localhost' } });
+    const user = await createVerifiedUser(pool.clientId, pool.userPoolId);
+    const { authenticator: key } = await registerPasskey(pool.clientId, user);
+    const { SetUserPoolMfaConfigCommand } = await import('@aws-sdk/client-cognito-identity-provider');
+    await emulator().client.send(
+      new SetUserPoolMfaConfigCommand({ UserPoolId: pool.userPoolId, MfaConfiguration: 'OPTIONAL', WebAuthnConfiguration: { RelyingPartyId: 'app.localhost' } }),
+    );
+    const res = await startUserAuth(pool.clientId, user.email, { PREFERRED_CHALLENGE: 'WEB_AUTHN' });
+    expect(res.AvailableChallenges).to.deep.equal(['PASSWORD', 'EMAIL_OTP']);
+    expect(key.credentialIds()).to.have.length(1);
+  });
+
+  it('asks for user verification where the pool requires it, and refuses an assertion without it', async () => {
+    const pool = await createOwnPool({ firstAuthFactors: ['PASSWORD', 'WEB_AUTHN'], webAuthn: { RelyingPartyId: 'localhost' } });
+    const user = await createVerifiedUser(pool.clientId, pool.userPoolId);
+    const plainKey = createPasskeyAuthenticator({ origin: ORIGIN, userVerification: false });
+    await registerPasskey(pool.clientId, user, plainKey);
+    const { SetUserPoolMfaConfigCommand } = await import('@aws-sdk/client-cognito-identity-provider');
+    await emulator().client.send(
+      new SetUserPoolMfaConfigCommand({ UserPoolId: pool.userPoolId, MfaConfiguration: 'OPTIONAL', WebAuthnConfiguration: { RelyingPartyId: 'localhost', UserVerification: 'required' } }),
+    );
+    const challenge = await startUserAuth(pool.clientId, user.email, { PREFERRED_CHALLENGE: 'WEB_AUTHN' });
+    expect(JSON.parse(challenge.ChallengeParameters?.CREDENTIAL_REQUEST_OPTIONS as string)).to.include({ userVerification: 'required' });
+    const assertion = plainKey.get(challenge.ChallengeParameters?.CREDENTIAL_REQUEST_OPTIONS as string);
+    const refused = await refusal(answer(pool.clientId, 'WEB_AUTHN', challenge.Session, { USERNAME: user.email, CREDENTIAL: JSON.stringify(assertion) }));
+    expect(refused).to.deep.equal({ name: 'NotAuthorizedException', message: 'Invalid passkey credential: user verification is required.' });
+  });
+});
