@@ -1,13 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import {
-  AdminConfirmSignUpCommand,
-  CompleteWebAuthnRegistrationCommand,
-  InitiateAuthCommand,
-  SignUpCommand,
-  StartWebAuthnRegistrationCommand,
-  type CognitoIdentityProviderClient,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { ConfirmSignUpCommand, SignUpCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { Express } from 'express';
 import * as OTPAuth from 'otpauth';
 import type supertest from 'supertest';
@@ -20,7 +13,7 @@ import type { CognitoOptions } from '../cognito/settings';
 import { advanceEmulatorClock, resetEmulatorClock } from './clock';
 import { secretHashOf } from './emulator/secret-hash';
 import { freePort } from './free-port';
-import { createPasskeyAuthenticator, type PasskeyAuthenticator, type PasskeyAuthenticatorOptions } from './passkeys';
+import { createPasskeys, type CognitoLocalPasskeys } from './passkey-registration';
 import { signInThroughHostedUi, submitForm } from './sign-in';
 import { createOwnedTempDir, removeAbandonedTempDirs } from './stale-dirs';
 
@@ -29,6 +22,7 @@ export { createEmulatorMailbox, type Mailbox, type MailboxEntry } from '../cogni
 export { EMULATOR_WEBAUTHN, type EmulatorPoolOptions } from '../cognito/provision';
 export type { FirstAuthFactor, WebAuthnSettings } from '../cognito/pool-settings';
 export { advanceEmulatorClock, resetEmulatorClock } from './clock';
+export type { CognitoLocalPasskeys } from './passkey-registration';
 export {
   createPasskeyAuthenticator,
   type PasskeyAuthenticationResponse,
@@ -75,21 +69,6 @@ export interface StartCognitoLocalOptions {
   passkeys?: Partial<WebAuthnSettings>;
 }
 
-/** Passkeys for tests without a browser: software authenticators, and passkeys registered through the API. */
-export interface CognitoLocalPasskeys {
-  /** A software authenticator whose ceremonies run at the kit's `baseUrl` unless `options.origin` says otherwise. */
-  create(options?: PasskeyAuthenticatorOptions): PasskeyAuthenticator;
-  /**
-   * Registers a passkey for `user` as a profile page would (`StartWebAuthnRegistration`, the authenticator's
-   * `create`, `CompleteWebAuthnRegistration`), signing in with the password first unless an access token is
-   * given. Resolves with the authenticator that holds the passkey (a new one unless given) and its id.
-   */
-  register(
-    user: Pick<TestUser, 'email' | 'password'> | { accessToken: string },
-    authenticator?: PasskeyAuthenticator,
-  ): Promise<{ authenticator: PasskeyAuthenticator; credentialId: string }>;
-}
-
 /** A running cognito-local with a provisioned pool and app client, and helpers for tests. */
 export interface CognitoLocal {
   /** The emulator's URL (SDK endpoint, OAuth endpoints and issuer prefix). */
@@ -103,7 +82,10 @@ export interface CognitoLocal {
   options: CognitoOptions & { endpoint: string };
   /** An SDK client pointed at the emulator, for what the kit does not cover. */
   client: CognitoIdentityProviderClient;
-  /** Creates a user; confirmed unless `confirmed: false`. Email and password default to fresh valid ones. */
+  /**
+   * Creates a user through sign-up; confirmed with the e-mailed code (so the address is verified) unless
+   * `confirmed: false`. Email and password default to fresh valid ones.
+   */
   createUser(user?: { email?: string; password?: string; confirmed?: boolean }): Promise<TestUser>;
   /** The codes the emulator would have e-mailed and that are still pending, newest first. */
   codes(email?: string): Promise<MailboxEntry[]>;
@@ -191,7 +173,11 @@ function createHandle(
         new SignUpCommand({ ClientId: ids.clientId, Username: email, Password: password, UserAttributes: [{ Name: 'email', Value: email }] }),
       );
       if (user.confirmed !== false) {
-        await client.send(new AdminConfirmSignUpCommand({ UserPoolId: ids.userPoolId, Username: email }));
+        // With the e-mailed code, as the person would: the address is then verified, so e-mailed sign-in
+        // codes are offered (an administrator's confirmation would leave it unverified).
+        const hash = ids.clientSecret ? { SecretHash: secretHashOf(email, ids.clientId, ids.clientSecret) } : {};
+        const code = await handle.latestCode(email, 'signup');
+        await client.send(new ConfirmSignUpCommand({ ClientId: ids.clientId, Username: email, ConfirmationCode: code, ...hash }));
       }
       return { email, password, sub: signUp.UserSub as string };
     },
@@ -223,30 +209,6 @@ function createHandle(
     },
   };
   return handle;
-}
-
-function createPasskeys(client: CognitoIdentityProviderClient, ids: { clientId: string; clientSecret: string | undefined }, baseUrl: string): CognitoLocalPasskeys {
-  const create = (options: PasskeyAuthenticatorOptions = {}) => createPasskeyAuthenticator({ origin: baseUrl, ...options });
-  async function accessTokenOf(user: Pick<TestUser, 'email' | 'password'> | { accessToken: string }): Promise<string> {
-    if ('accessToken' in user) return user.accessToken;
-    const hash: Record<string, string> = ids.clientSecret ? { SECRET_HASH: secretHashOf(user.email, ids.clientId, ids.clientSecret) } : {};
-    const res = await client.send(
-      new InitiateAuthCommand({ ClientId: ids.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: user.email, PASSWORD: user.password, ...hash } }),
-    );
-    const token = res.AuthenticationResult?.AccessToken;
-    if (!token) throw new Error(`signing ${user.email} in to register a passkey asked for ${res.ChallengeName ?? 'more'}: pass { accessToken } instead`);
-    return token;
-  }
-  return {
-    create,
-    async register(user, authenticator = create()) {
-      const accessToken = await accessTokenOf(user);
-      const { CredentialCreationOptions } = await client.send(new StartWebAuthnRegistrationCommand({ AccessToken: accessToken }));
-      const credential = authenticator.create(CredentialCreationOptions as object);
-      await client.send(new CompleteWebAuthnRegistrationCommand({ AccessToken: accessToken, Credential: credential as never }));
-      return { authenticator, credentialId: credential.id };
-    },
-  };
 }
 
 /** '/account/' → '/account'; '' → '/'. */

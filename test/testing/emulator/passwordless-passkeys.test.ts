@@ -247,7 +247,7 @@ describe('WEB_AUTHN: signing in with a passkey (emulator)', () => {
     const challenge = await startUserAuth(clientId, user.email, { PREFERRED_CHALLENGE: 'WEB_AUTHN' });
     const good = key.get(challenge.ChallengeParameters?.CREDENTIAL_REQUEST_OPTIONS as string);
     const signature = Buffer.from(good.response.signature, 'base64url');
-    signature[signature.length - 1] ^= 0xff;
+    signature.writeUInt8(signature.readUInt8(signature.length - 1) ^ 0xff, signature.length - 1);
     const bad = { ...good, response: { ...good.response, signature: signature.toString('base64url') } };
     const refused = await refusal(answer(clientId, 'WEB_AUTHN', challenge.Session, { USERNAME: user.email, CREDENTIAL: JSON.stringify(bad) }));
     expect(refused).to.deep.equal({ name: 'NotAuthorizedException', message: 'Invalid passkey credential: the signature does not verify.' });

@@ -6,7 +6,9 @@ import {
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
+import { computeSecretHash } from '../../../src/cognito/user-service';
 import { totpCode } from '../../../src/testing';
+import { testEmulator } from '../../helpers/emulator';
 import { advanceClock, createTestClient, createUser, emulator, PASSWORD, refusal, resetClockAfterEach, signIn, turnOnTotp } from './fixtures';
 import { answer, createUserAuthClient, createVerifiedUser, signInCodeFor, startUserAuth } from './passwordless-fixtures';
 
@@ -133,8 +135,6 @@ describe('InitiateAuth USER_AUTH: choosing the first factor (emulator)', () => {
 
 describe('InitiateAuth USER_AUTH: SECRET_HASH on a client with a secret (emulator)', () => {
   it('refuses a missing or wrong hash and takes the right one, at the start and in every answer', async () => {
-    const { computeSecretHash } = await import('../../../src/cognito/user-service');
-    const { testEmulator } = await import('../../helpers/emulator');
     const { ids } = testEmulator();
     const user = await createVerifiedUser(ids.clientId);
     const hash = computeSecretHash(user.email, ids.clientId, ids.clientSecret as string);
