@@ -141,6 +141,8 @@ describe('StartWebAuthnRegistration and CompleteWebAuthnRegistration (emulator)'
     await emulator().client.send(new GlobalSignOutCommand({ AccessToken }));
     expect(await refusal(startRegistration(AccessToken))).to.deep.equal({ name: 'NotAuthorizedException', message: 'Access Token has been revoked' });
     expect(await refusal(list(AccessToken))).to.deep.equal({ name: 'NotAuthorizedException', message: 'Access Token has been revoked' });
+    const fresh = (await signIn(clientId, user)).AccessToken;
+    expect((await startRegistration(fresh)).rp, 'a token of a later sign-in works').to.deep.equal({ id: 'localhost', name: 'localhost' });
   });
 
   it('refuses passkeys where the pool does not offer them, or has no relying party', async () => {
