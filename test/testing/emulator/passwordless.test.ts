@@ -6,6 +6,7 @@ import {
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
+import { createEmulatorMailbox } from '../../../src/cognito/mailbox';
 import { computeSecretHash } from '../../../src/cognito/user-service';
 import { totpCode } from '../../../src/testing';
 import { testEmulator } from '../../helpers/emulator';
@@ -214,6 +215,16 @@ describe('EMAIL_OTP: a code by e-mail (emulator)', () => {
     await advanceClock(181);
     const refused = await refusal(answer(clientId, 'EMAIL_OTP', sent.Session, { USERNAME: user.email, EMAIL_OTP_CODE: code }));
     expect(refused).to.deep.equal({ name: 'NotAuthorizedException', message: 'Invalid session for the user, session is expired.' });
+  });
+
+  it("leaves the offline mailbox's list when its session's time is up", async () => {
+    const user = await createVerifiedUser(clientId);
+    await startUserAuth(clientId, user.email, { PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+    const dir = testEmulator().emulator.dir;
+    const now = await createEmulatorMailbox(dir, emulator().userPoolId).read();
+    expect(now.filter((e) => e.email === user.email).map((e) => e.kind)).to.include('sign-in');
+    const later = await createEmulatorMailbox(dir, emulator().userPoolId, () => Date.now() + 181_000).read();
+    expect(later.filter((e) => e.email === user.email).map((e) => e.kind)).not.to.include('sign-in');
   });
 
   it('does not take the code of one sign-in in another', async () => {

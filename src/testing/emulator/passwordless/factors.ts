@@ -46,12 +46,18 @@ export function availableFor(pool: PasswordlessPool, user: PasswordlessUser | nu
   return RUNNABLE.filter((factor) => allowed.includes(factor) && has(factor));
 }
 
-/** Issues a challenge session of this sign-in; it lives for the client's AuthSessionValidity. */
+/** Issues a challenge session of this sign-in (marked when the user does not exist); it lives for the client's AuthSessionValidity. */
 export function issue(deps: LayerDeps, attempt: Attempt, challengeName: string, state: PasswordlessState): string {
   const session = `${randomUUID()}${randomUUID()}`.replaceAll('-', '');
   deps.challenges.issue(
     session,
-    { userPoolId: attempt.pool.options.Id, clientId: attempt.client.ClientId, names: attempt.names, challengeName, passwordless: state },
+    {
+      userPoolId: attempt.pool.options.Id,
+      clientId: attempt.client.ClientId,
+      names: attempt.names,
+      challengeName,
+      passwordless: attempt.user ? state : { ...state, unknownUser: true },
+    },
     attempt.client.AuthSessionValidity,
   );
   return session;
