@@ -5,8 +5,11 @@ import path from 'node:path';
 export interface MailboxEntry {
   email: string;
   code: string;
-  /** `attribute`: verifying the current address; `email-change`: the code for a new address not yet applied. */
-  kind: 'signup' | 'reset' | 'attribute' | 'email-change';
+  /**
+   * `attribute`: verifying the current address; `email-change`: the code for a new address not yet
+   * applied; `sign-in`: a one-time sign-in code (choice-based sign-in's EMAIL_OTP).
+   */
+  kind: 'signup' | 'reset' | 'attribute' | 'email-change' | 'sign-in';
   sentAt: Date;
 }
 
@@ -25,15 +28,20 @@ interface StoredUser {
   UserLastModifiedDate?: string;
   /** When each pending code was issued, kept by the kit's emulator (src/testing/emulator/code-stamps.ts). */
   CodeStamps?: Partial<Record<'ConfirmationCode' | 'AttributeVerificationCode', { IssuedAt?: number }>>;
+  /** The newest e-mailed sign-in code, kept by the kit's emulator (src/testing/emulator/passwordless/factors.ts). */
+  SignInCode?: { Code?: string; IssuedAt?: number; ExpiresAt?: number };
 }
 
 /**
  * The offline mailbox: cognito-local keeps each user's pending code in `.cognito/db/<poolId>.json` under
- * its working directory (it only prints the e-mail to its console). Newest first.
+ * its working directory (it only prints the e-mail to its console). Newest first. A sign-in code is listed
+ * until it is used, replaced by a newer one, or its challenge session's time is up (read on this
+ * process's clock: with the emulator's clock moved forward, the emulator refuses it sooner).
  *
  * @param emulatorDir - the embedded emulator's working directory.
+ * @param now - the clock that decides whether a sign-in code's time is up (tests may pass their own).
  */
-export function createEmulatorMailbox(emulatorDir: string, userPoolId: string): Mailbox {
+export function createEmulatorMailbox(emulatorDir: string, userPoolId: string, now: () => number = Date.now): Mailbox {
   const file = path.join(emulatorDir, '.cognito', 'db', `${userPoolId}.json`);
   return {
     async read() {
@@ -62,6 +70,10 @@ export function createEmulatorMailbox(emulatorDir: string, userPoolId: string): 
           const pending = user.UnverifiedAttributeChanges?.find((a) => a.Name === 'email')?.Value;
           const kind = pending ? 'email-change' : 'attribute';
           entries.push({ email: pending ?? email, code: user.AttributeVerificationCode, kind, sentAt: sentAt('AttributeVerificationCode') });
+        }
+        const signIn = user.SignInCode;
+        if (signIn?.Code && (signIn.ExpiresAt === undefined || signIn.ExpiresAt >= now())) {
+          entries.push({ email, code: signIn.Code, kind: 'sign-in', sentAt: new Date(signIn.IssuedAt ?? modified.getTime()) });
         }
       }
       return entries.sort((a, b) => b.sentAt.getTime() - a.sentAt.getTime());

@@ -1,26 +1,35 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import {
-  AdminConfirmSignUpCommand,
-  SignUpCommand,
-  type CognitoIdentityProviderClient,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { ConfirmSignUpCommand, SignUpCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { Express } from 'express';
 import * as OTPAuth from 'otpauth';
 import type supertest from 'supertest';
 import { createCognitoClient } from '../cognito/client';
 import { startEmulator, type RunningEmulator } from '../cognito/emulator';
 import { createEmulatorMailbox, type MailboxEntry } from '../cognito/mailbox';
-import { provisionEmulatorPool } from '../cognito/provision';
+import type { FirstAuthFactor, WebAuthnSettings } from '../cognito/pool-settings';
+import { provisionEmulatorPool, type EmulatorPoolOptions } from '../cognito/provision';
 import type { CognitoOptions } from '../cognito/settings';
 import { advanceEmulatorClock, resetEmulatorClock } from './clock';
+import { secretHashOf } from './emulator/secret-hash';
 import { freePort } from './free-port';
+import { createPasskeys, type CognitoLocalPasskeys } from './passkey-registration';
 import { signInThroughHostedUi, submitForm } from './sign-in';
 import { createOwnedTempDir, removeAbandonedTempDirs } from './stale-dirs';
 
 export { assertPortFree, PortInUseError, startEmulator, waitForEmulator, type RunningEmulator, type StartEmulatorOptions } from '../cognito/emulator';
 export { createEmulatorMailbox, type Mailbox, type MailboxEntry } from '../cognito/mailbox';
+export { EMULATOR_WEBAUTHN, type EmulatorPoolOptions } from '../cognito/provision';
+export type { FirstAuthFactor, WebAuthnSettings } from '../cognito/pool-settings';
 export { advanceEmulatorClock, resetEmulatorClock } from './clock';
+export type { CognitoLocalPasskeys } from './passkey-registration';
+export {
+  createPasskeyAuthenticator,
+  type PasskeyAuthenticationResponse,
+  type PasskeyAuthenticator,
+  type PasskeyAuthenticatorOptions,
+  type PasskeyRegistrationResponse,
+} from './passkeys';
 export { csrfTokenOf, submitForm } from './sign-in';
 export { removeAbandonedTempDirs } from './stale-dirs';
 
@@ -47,6 +56,17 @@ export interface StartCognitoLocalOptions {
    * by `stop()`. Those an earlier run left when it was killed are removed at the next start.
    */
   dir?: string;
+  /**
+   * The first factors of choice-based sign-in (`USER_AUTH`) the pool allows. Default all three
+   * (`PASSWORD`, `EMAIL_OTP`, `WEB_AUTHN`), so every sign-in can be tested; narrow it to match a production
+   * pool. `[]`: a pool without choice-based sign-in (the client does not allow `USER_AUTH`).
+   */
+  firstAuthFactors?: readonly FirstAuthFactor[];
+  /**
+   * The pool's passkey relying party and user verification. Default `localhost` (which pages on
+   * `http://localhost:<port>` and `http://<name>.localhost:<port>` can use) and `preferred`.
+   */
+  passkeys?: Partial<WebAuthnSettings>;
 }
 
 /** A running cognito-local with a provisioned pool and app client, and helpers for tests. */
@@ -62,12 +82,20 @@ export interface CognitoLocal {
   options: CognitoOptions & { endpoint: string };
   /** An SDK client pointed at the emulator, for what the kit does not cover. */
   client: CognitoIdentityProviderClient;
-  /** Creates a user; confirmed unless `confirmed: false`. Email and password default to fresh valid ones. */
+  /**
+   * Creates a user through sign-up; confirmed with the e-mailed code (so the address is verified) unless
+   * `confirmed: false`. Email and password default to fresh valid ones.
+   */
   createUser(user?: { email?: string; password?: string; confirmed?: boolean }): Promise<TestUser>;
   /** The codes the emulator would have e-mailed and that are still pending, newest first. */
   codes(email?: string): Promise<MailboxEntry[]>;
-  /** The newest pending code for `email`; throws when there is none. */
-  latestCode(email: string): Promise<string>;
+  /**
+   * The newest pending code for `email` (of one `kind` if given, e.g. `sign-in` for an e-mailed sign-in
+   * code); throws when there is none.
+   */
+  latestCode(email: string, kind?: MailboxEntry['kind']): Promise<string>;
+  /** Passkeys for tests without a browser. */
+  passkeys: CognitoLocalPasskeys;
   /** Signs `agent` in through the mounted custom sign-in page; resolves with the POST's response. */
   signIn(agent: TestAgent, user: Pick<TestUser, 'email' | 'password'>): Promise<supertest.Response>;
   /**
@@ -110,8 +138,12 @@ export async function startCognitoLocal(options: StartCognitoLocalOptions = {}):
     emulator = await startEmulator({ dir, port: options.port ?? (await freePort()) });
     client = createCognitoClient({ region: 'local', endpoint: emulator.url, timeoutMs: 5000 });
     // The pool's callback URL follows the mount: <baseUrl><mountPath>/callback.
-    const ids = await provisionEmulatorPool(client, baseUrl, { mountPath });
-    return createHandle(emulator, client, ids, { mountPath, ownDir });
+    const ids = await provisionEmulatorPool(client, baseUrl, {
+      mountPath,
+      ...(options.firstAuthFactors ? { firstAuthFactors: options.firstAuthFactors } : {}),
+      ...(options.passkeys ? { webAuthn: { relyingPartyId: 'localhost', userVerification: 'preferred', ...options.passkeys } } : {}),
+    });
+    return createHandle(emulator, client, ids, { mountPath, ownDir, baseUrl });
   } catch (err) {
     client?.destroy();
     await emulator?.stop();
@@ -124,7 +156,7 @@ function createHandle(
   emulator: RunningEmulator,
   client: CognitoIdentityProviderClient,
   ids: { userPoolId: string; clientId: string; clientSecret: string | undefined },
-  where: { mountPath: string; ownDir: boolean },
+  where: { mountPath: string; ownDir: boolean; baseUrl: string },
 ): CognitoLocal {
   const mailbox = createEmulatorMailbox(emulator.dir, ids.userPoolId);
   const at = (p: string) => (where.mountPath === '/' ? p : `${where.mountPath}${p}`);
@@ -141,7 +173,11 @@ function createHandle(
         new SignUpCommand({ ClientId: ids.clientId, Username: email, Password: password, UserAttributes: [{ Name: 'email', Value: email }] }),
       );
       if (user.confirmed !== false) {
-        await client.send(new AdminConfirmSignUpCommand({ UserPoolId: ids.userPoolId, Username: email }));
+        // With the e-mailed code, as the person would: the address is then verified, so e-mailed sign-in
+        // codes are offered (an administrator's confirmation would leave it unverified).
+        const hash = ids.clientSecret ? { SecretHash: secretHashOf(email, ids.clientId, ids.clientSecret) } : {};
+        const code = await handle.latestCode(email, 'signup');
+        await client.send(new ConfirmSignUpCommand({ ClientId: ids.clientId, Username: email, ConfirmationCode: code, ...hash }));
       }
       return { email, password, sub: signUp.UserSub as string };
     },
@@ -149,11 +185,12 @@ function createHandle(
       const entries = await mailbox.read();
       return email === undefined ? entries : entries.filter((e) => e.email === email.toLowerCase());
     },
-    async latestCode(email) {
-      const [entry] = await handle.codes(email);
-      if (!entry) throw new Error(`no pending code for ${email} in the emulator`);
+    async latestCode(email, kind) {
+      const [entry] = (await handle.codes(email)).filter((e) => kind === undefined || e.kind === kind);
+      if (!entry) throw new Error(`no pending ${kind === undefined ? '' : `${kind} `}code for ${email} in the emulator`);
       return entry.code;
     },
+    passkeys: createPasskeys(client, ids, where.baseUrl),
     signIn: (agent, user) => submitForm(agent, at('/login'), { email: user.email, password: user.password }),
     signInWithHostedUi: (agent, user) => signInThroughHostedUi(agent, at('/login/hosted'), user),
     advanceClock: (seconds) => advanceEmulatorClock(emulator.url, seconds),
@@ -193,7 +230,7 @@ function generatePassword(): string {
 export async function provisionPool(
   emulator: { url: string; region?: string; timeoutMs?: number },
   baseUrl: string,
-  options: { mountPath?: string } = {},
+  options: EmulatorPoolOptions = {},
 ): Promise<{ userPoolId: string; clientId: string; clientSecret: string | undefined }> {
   const client = createCognitoClient({ region: emulator.region ?? 'local', endpoint: emulator.url, timeoutMs: emulator.timeoutMs ?? 5000 });
   try {

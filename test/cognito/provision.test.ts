@@ -14,14 +14,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import { Secret, TOTP } from 'otpauth';
-import {
-  buildUserPoolClientInput,
-  buildUserPoolInput,
-  buildUserPoolMfaConfigInput,
-  PASSWORD_POLICY,
-  POOL_NAME,
-} from '../../src/cognito/pool-settings';
-import { provisionEmulatorPool } from '../../src/cognito/provision';
+import { PASSWORD_POLICY, POOL_NAME } from '../../src/cognito/pool-settings';
+import { emulatorPoolInputs, provisionEmulatorPool } from '../../src/cognito/provision';
 import { computeSecretHash } from '../../src/cognito/user-service';
 import { TEST_APP_BASE_URL, testEmulator } from '../helpers/emulator';
 import { createConfirmedUser } from '../helpers/users';
@@ -69,7 +63,7 @@ describe('provisionEmulatorPool (against cognito-local)', () => {
     ]);
   });
 
-  it("applies the app client settings of pool-settings.ts, plus server-side password auth for the custom pages", async () => {
+  it("applies the app client settings of pool-settings.ts: password auth for the custom pages and choice-based sign-in", async () => {
     const { client, ids } = testEmulator();
     const { UserPoolClient: c } = await client.send(
       new DescribeUserPoolClientCommand({ UserPoolId: ids.userPoolId, ClientId: ids.clientId }),
@@ -79,6 +73,7 @@ describe('provisionEmulatorPool (against cognito-local)', () => {
     expect(c?.ExplicitAuthFlows, 'only the flows the app uses').to.have.members([
       'ALLOW_REFRESH_TOKEN_AUTH',
       'ALLOW_USER_PASSWORD_AUTH',
+      'ALLOW_USER_AUTH',
     ]);
     expect(c?.PreventUserExistenceErrors).to.equal('ENABLED');
     expect(c?.EnableTokenRevocation).to.equal(true);
@@ -92,19 +87,50 @@ describe('provisionEmulatorPool (against cognito-local)', () => {
   it('applies exactly the values of pool-settings.ts, the module the CDK stack in infra/ deploys from', async () => {
     const { client, ids } = testEmulator();
     const { UserPool: pool } = await client.send(new DescribeUserPoolCommand({ UserPoolId: ids.userPoolId }));
-    const { PoolName, ...input } = buildUserPoolInput();
+    const inputs = emulatorPoolInputs(ids.userPoolId, TEST_APP_BASE_URL);
+    const { PoolName, ...input } = inputs.pool;
     expect(pool?.Name).to.equal(PoolName);
     for (const [key, value] of Object.entries(input)) {
       if (EMULATOR_OMITS.includes(key)) continue;
       expect(pool?.[key as keyof typeof pool], key).to.deep.equal(value);
     }
     const { UserPoolClient: c } = await client.send(new DescribeUserPoolClientCommand({ UserPoolId: ids.userPoolId, ClientId: ids.clientId }));
-    const { GenerateSecret, ...clientInput } = buildUserPoolClientInput(ids.userPoolId, TEST_APP_BASE_URL);
+    const { GenerateSecret, ...clientInput } = inputs.client;
     expect(GenerateSecret && typeof c?.ClientSecret === 'string').to.equal(true);
     for (const [key, value] of Object.entries(clientInput)) expect(c?.[key as keyof typeof c], key).to.deep.equal(value);
-    const { UserPoolId: _id, ...mfa } = buildUserPoolMfaConfigInput(ids.userPoolId);
+    const { UserPoolId: _id, ...mfa } = inputs.mfa;
     const applied = await client.send(new GetUserPoolMfaConfigCommand({ UserPoolId: ids.userPoolId }));
-    expect({ MfaConfiguration: applied.MfaConfiguration, SoftwareTokenMfaConfiguration: applied.SoftwareTokenMfaConfiguration }).to.deep.equal(mfa);
+    expect({
+      MfaConfiguration: applied.MfaConfiguration,
+      SoftwareTokenMfaConfiguration: applied.SoftwareTokenMfaConfiguration,
+      WebAuthnConfiguration: applied.WebAuthnConfiguration,
+    }).to.deep.equal(mfa);
+  });
+
+  it('allows all three first factors by default, with localhost as the passkey relying party', async () => {
+    const { client, ids } = testEmulator();
+    const { UserPool: pool } = await client.send(new DescribeUserPoolCommand({ UserPoolId: ids.userPoolId }));
+    expect(pool?.Policies?.SignInPolicy?.AllowedFirstAuthFactors).to.deep.equal(['PASSWORD', 'EMAIL_OTP', 'WEB_AUTHN']);
+    expect(pool?.UserPoolTier, "Cognito's default plan").to.equal('ESSENTIALS');
+    const mfa = await client.send(new GetUserPoolMfaConfigCommand({ UserPoolId: ids.userPoolId }));
+    expect(mfa.WebAuthnConfiguration).to.deep.equal({ RelyingPartyId: 'localhost', UserVerification: 'preferred' });
+  });
+
+  it('narrows the first factors when told to, and without any leaves choice-based sign-in off', async () => {
+    const { client, ids } = testEmulator();
+    try {
+      await provisionEmulatorPool(client, TEST_APP_BASE_URL, { firstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] });
+      const narrowed = await client.send(new DescribeUserPoolCommand({ UserPoolId: ids.userPoolId }));
+      expect(narrowed.UserPool?.Policies?.SignInPolicy?.AllowedFirstAuthFactors).to.deep.equal(['PASSWORD', 'EMAIL_OTP']);
+
+      await provisionEmulatorPool(client, TEST_APP_BASE_URL, { firstAuthFactors: [] });
+      const off = await client.send(new DescribeUserPoolCommand({ UserPoolId: ids.userPoolId }));
+      expect(off.UserPool?.Policies?.SignInPolicy, 'no sign-in policy: the password only').to.equal(undefined);
+      const { UserPoolClient: c } = await client.send(new DescribeUserPoolClientCommand({ UserPoolId: ids.userPoolId, ClientId: ids.clientId }));
+      expect(c?.ExplicitAuthFlows).not.to.include('ALLOW_USER_AUTH');
+    } finally {
+      await provisionEmulatorPool(client, TEST_APP_BASE_URL);
+    }
   });
 
   it('sets MFA optional with TOTP only: a user who switched an authenticator app on gets the SOFTWARE_TOKEN_MFA step', async () => {

@@ -9,6 +9,21 @@ export interface ChallengeSession {
   names: string[];
   challengeName: string;
   expiresAt: number;
+  /** What the choice-based sign-in (targets/passwordless.ts) keeps with its sessions. */
+  passwordless?: PasswordlessState;
+}
+
+/** The state of a `USER_AUTH` challenge, kept with its session as Cognito keeps it server-side. */
+export interface PasswordlessState {
+  /** SELECT_CHALLENGE: what `AvailableChallenges` offered; an answer must be one of them. */
+  available?: string[];
+  /** EMAIL_OTP: the code e-mailed for this session, and the wrong codes it has seen. */
+  code?: string;
+  failures?: number;
+  /** WEB_AUTHN: the challenge in `CREDENTIAL_REQUEST_OPTIONS` (base64url). */
+  webAuthnChallenge?: string;
+  /** The session answers for a user who does not exist (the client prevents user-existence errors). */
+  unknownUser?: boolean;
 }
 
 /**
@@ -30,11 +45,13 @@ export class ChallengeSessions {
   }
 
   /**
-   * The live session for an answer from `clientId` about `username`.
+   * The live session for an answer from `clientId` about `username` to the challenge `challengeName`.
    *
-   * @throws NotAuthorizedException as Cognito answers an unknown, used or expired session.
+   * @throws NotAuthorizedException as Cognito answers an unknown, used or expired session, and a session
+   *   answered as another challenge than the one it was issued with (an answer to SELECT_CHALLENGE must
+   *   not pass for a two-step code).
    */
-  check(session: unknown, clientId: string, username: unknown): ChallengeSession {
+  check(session: unknown, clientId: string, username: unknown, challengeName?: unknown): ChallengeSession {
     const found = typeof session === 'string' ? this.sessions.get(session) : undefined;
     if (!found || found.expiresAt < this.clock.now() || found.clientId !== clientId) {
       throw new errors.NotAuthorizedError('Invalid session for the user, session is expired.');
@@ -42,7 +59,16 @@ export class ChallengeSessions {
     if (typeof username === 'string' && !found.names.some((name) => name.toLowerCase() === username.toLowerCase())) {
       throw new errors.NotAuthorizedError('Invalid session for the user.');
     }
+    if (challengeName !== undefined && challengeName !== found.challengeName) {
+      throw new errors.NotAuthorizedError('Invalid session for the user.');
+    }
     return found;
+  }
+
+  /** Changes what a live session keeps (a wrong code counted). */
+  update(session: string, passwordless: PasswordlessState): void {
+    const found = this.sessions.get(session);
+    if (found) found.passwordless = passwordless;
   }
 
   /** Uses a session up. */

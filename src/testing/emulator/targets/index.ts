@@ -4,10 +4,12 @@ import { attributeLayers } from './attributes';
 import { clientLayers } from './clients';
 import { codeLayers } from './codes';
 import { passwordlessLayers } from './passwordless';
+import { poolFeatureLayers } from './pool-features';
 import { passwordPolicyLayers } from './password-policy';
 import { refreshLayers } from './refresh';
 import { signInLayers } from './sign-in';
 import { signOutLayers } from './sign-out';
+import { webAuthnCredentialLayers } from './webauthn-credentials';
 
 /**
  * Every operation the fidelity layer adds or changes, by module. Order matters only between layers of the
@@ -23,6 +25,8 @@ export const LAYERS: readonly Layer[] = [
   ...codeLayers,
   ...attributeLayers,
   ...clientLayers,
+  ...poolFeatureLayers,
+  ...webAuthnCredentialLayers,
 ];
 
 /** Checks before every operation. */

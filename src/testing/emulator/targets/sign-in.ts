@@ -10,21 +10,23 @@ const ADMIN_RESPOND = 'https://docs.aws.amazon.com/cognito-user-identity-pools/l
 /** Cognito's answer to a sign-in with a wrong password or, with prevent-user-existence-errors, an unknown user. */
 const BAD_CREDENTIALS = 'Incorrect username or password.';
 
-interface AuthResult {
+export interface AuthResult {
   ChallengeName?: string;
   Session?: string;
+  ChallengeParameters?: Record<string, string>;
+  AvailableChallenges?: string[];
   AuthenticationResult?: { AccessToken?: string; RefreshToken?: string; ExpiresIn?: number; TokenType?: string };
 }
 
 /** Adds what Cognito's AuthenticationResult always has and cognito-local leaves out. */
-function completed<T extends AuthResult>(result: T): T {
+export function completed<T extends AuthResult>(result: T): T {
   const tokens = result.AuthenticationResult;
   if (!tokens?.AccessToken) return result;
   return { ...result, AuthenticationResult: { ...tokens, ExpiresIn: lifetimeOf(tokens.AccessToken), TokenType: 'Bearer' } };
 }
 
 /** The app client, refused as Cognito refuses a client that is not in `userPoolId` (the admin operations name both). */
-async function clientOf(ctx: Context, deps: LayerDeps, clientId: unknown, userPoolId?: unknown): Promise<StoredClient> {
+export async function clientOf(ctx: Context, deps: LayerDeps, clientId: unknown, userPoolId?: unknown): Promise<StoredClient> {
   const client = typeof clientId === 'string' ? ((await deps.services.cognito.getAppClient(ctx, clientId)) as StoredClient | null) : null;
   if (userPoolId !== undefined) await deps.services.cognito.getUserPool(ctx, String(userPoolId));
   if (!client || (userPoolId !== undefined && client.UserPoolId !== userPoolId)) {
@@ -76,7 +78,7 @@ async function passwordSignIn(ctx: Context, deps: LayerDeps, req: Record<string,
  */
 async function respond(ctx: Context, deps: LayerDeps, req: Record<string, any>, next: Route): Promise<AuthResult> {
   const client = await clientOf(ctx, deps, req.ClientId);
-  const session = deps.challenges.check(req.Session, client.ClientId, req.ChallengeResponses?.USERNAME);
+  const session = deps.challenges.check(req.Session, client.ClientId, req.ChallengeResponses?.USERNAME, req.ChallengeName);
   const result = (await next(ctx, req)) as AuthResult;
   deps.challenges.spend(req.Session as string);
   if (result.Session && result.ChallengeName) {
