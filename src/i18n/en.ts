@@ -165,6 +165,7 @@ export const en = {
   'notice.email_verified': 'Your email address is verified.',
   'notice.email_changed': 'Your email address was changed and verified. Sign in with the new address from now on.',
   'mailbox.kind.email-change': 'Changing the email address',
+  'mailbox.kind.sign-in': 'Signing in with a one-time code',
   // Two-step sign-in (TOTP): profile block, set-up, switch-off and the sign-in code page.
   'mfa.profileTitle': 'Two-step sign-in',
   'mfa.status': 'Authenticator app',

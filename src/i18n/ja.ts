@@ -167,6 +167,7 @@ export const ja: Record<MessageKey, string> = {
   'notice.email_verified': 'メールアドレスを確認しました。',
   'notice.email_changed': 'メールアドレスを変更し、確認しました。今後は新しいアドレスでサインインしてください。',
   'mailbox.kind.email-change': 'メールアドレスの変更',
+  'mailbox.kind.sign-in': 'ワンタイムコードでのサインイン',
   // 2 段階サインイン (TOTP): プロフィールの表示、設定、オフ、サインインのコード入力。
   'mfa.profileTitle': '2 段階サインイン',
   'mfa.status': '認証アプリ',
