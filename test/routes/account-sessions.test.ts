@@ -309,7 +309,7 @@ describe('credential changes where the emulator cannot go (double at the Cognito
     expect(t.logs.join('')).to.contain('AccessDeniedException').and.not.contain(accessToken);
   });
 
-  it('a request of the other session in flight during the change cannot write it back into the store (double holds its Cognito call)', async () => {
+  it('a request of the other session in flight during the change cannot write it back into the store (double: Cognito accepted its call before the change and answers after it)', async () => {
     const user = await createConfirmedUser();
     const store = new session.MemoryStore();
     let release: () => void = () => undefined;
