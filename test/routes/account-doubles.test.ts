@@ -5,7 +5,7 @@ import { buildTestApp, resolveCognitoSettings } from '../helpers/app';
 import { createClientDouble, type SentCommand } from '../helpers/client-double';
 import { testEmulator } from '../helpers/emulator';
 import { codeFromEmulator, newEmail, submit } from '../helpers/forms';
-import { createConfirmedUser, TEST_PASSWORD } from '../helpers/users';
+import { TEST_PASSWORD } from '../helpers/users';
 
 const NEW_PASSWORD = 'Ch0sen-Passw0rd!';
 
@@ -24,10 +24,10 @@ function expectedSecretHash(username: string): string {
   return createHmac('sha256', ids.clientSecret as string).update(username + ids.clientId).digest('base64');
 }
 
-describe('custom pages where cognito-local cannot answer (double at the Cognito client boundary)', () => {
-  it('sends a correct SECRET_HASH on every call that names a user, the token refresh included (double: cognito-local ignores it)', async () => {
+describe('custom pages where the emulator cannot answer (double at the Cognito client boundary)', () => {
+  it('sends a correct SECRET_HASH on every call that names a user, the token refresh included (double: the emulator checks SECRET_HASH only for choice-based sign-in)', async () => {
     let offset = 0;
-    const { t, sent } = appWithDouble((c) => (c.name === 'ResendConfirmationCodeCommand' ? Promise.resolve({}) : undefined), () => Date.now() + offset);
+    const { t, sent } = appWithDouble(undefined, () => Date.now() + offset);
     const agent = t.agent();
     const email = newEmail('hash');
     await submit(agent, '/signup', '/signup', { email, password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD });
@@ -66,78 +66,19 @@ describe('custom pages where cognito-local cannot answer (double at the Cognito 
     }
   });
 
-  it('resends the confirmation code where Cognito supports it, and answers an address already confirmed the same way (double)', async () => {
-    const confirmed = await createConfirmedUser();
-    const { t, sent } = appWithDouble((c) => {
-      if (c.name !== 'ResendConfirmationCodeCommand') return undefined;
-      // What Cognito answers for an account that is already confirmed.
-      if (c.input.Username === confirmed.email) return Promise.reject(Object.assign(new Error('User is already confirmed.'), { name: 'InvalidParameterException' }));
-      return Promise.resolve({});
-    });
-    const waiting = await submit(t.agent(), '/signup/confirm', '/signup/resend', { email: 'someone@example.com' });
-    expect(waiting.status).to.equal(200);
-    expect(waiting.text).to.contain('If this address is waiting for its confirmation, a new code is on its way.');
-    const already = await submit(t.agent(), '/signup/confirm', '/signup/resend', { email: confirmed.email });
-    expect(already.status).to.equal(200);
-    const page = (text: string, email: string) => text.split(email).join('ADDRESS').replace(/name="_csrf" value="[^"]+"/g, '');
-    expect(page(already.text, confirmed.email)).to.equal(page(waiting.text, 'someone@example.com'));
-    expect(sent.filter((c) => c.name === 'ResendConfirmationCodeCommand')).to.have.length(2);
-  });
-
-  it('with pages.revealExistingAccounts, says when an address is already confirmed on a resend (double)', async () => {
-    const { client: real, emulator, ids } = testEmulator();
-    const double = createClientDouble(real, (c) =>
-      c.name === 'ResendConfirmationCodeCommand' ? Promise.reject(Object.assign(new Error('User is already confirmed.'), { name: 'InvalidParameterException' })) : undefined,
-    );
-    const base = buildTestApp();
-    const t = buildTestApp({
-      cognito: { settings: resolveCognitoSettings(base.config, ids, emulator.url), client: double.client },
-      authOptions: (o) => ({ ...o, pages: { ...o.pages, revealExistingAccounts: true } }),
-    });
-    const res = await submit(t.agent(), '/signup/confirm', '/signup/resend', { email: 'someone@example.com' });
-    expect(res.status).to.equal(400);
-    expect(res.text).to.not.contain('a new code is on its way');
-  });
-
-  it('leads a NEW_PASSWORD_REQUIRED challenge (an administrator’s temporary password, from cognito-local) to the new-password page, answering it as the challenge’s user with the SECRET_HASH (double records the calls)', async () => {
+  it("answers a NEW_PASSWORD_REQUIRED challenge as the challenge's user with the SECRET_HASH (double records the calls: the emulator checks SECRET_HASH only for choice-based sign-in)", async () => {
     const { client: real, ids } = testEmulator();
     const email = newEmail('temporary');
     await real.send(new AdminCreateUserCommand({ UserPoolId: ids.userPoolId, Username: email, TemporaryPassword: TEST_PASSWORD, MessageAction: 'SUPPRESS' }));
     const { t, sent } = appWithDouble();
     const agent = t.agent();
-    const login = await submit(agent, '/login?returnTo=%2Fcomplete', '/login?returnTo=%2Fcomplete', { email, password: TEST_PASSWORD });
-    expect(login.status).to.equal(303);
-    expect(login.headers.location).to.equal('/login/new-password');
-
-    const weak = await submit(agent, '/login/new-password', '/login/new-password', { password: 'weak', passwordConfirm: 'weak' });
-    expect(weak.status).to.equal(400);
-    expect(sent.some((c) => c.name === 'RespondToAuthChallengeCommand'), 'refused before calling Cognito').to.equal(false);
-
-    const done = await submit(agent, '/login/new-password', '/login/new-password', { password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
-    expect(done.status).to.equal(303);
-    expect(done.headers.location).to.equal('/complete');
+    expect((await submit(agent, '/login', '/login', { email, password: TEST_PASSWORD })).headers.location).to.equal('/login/new-password');
+    expect((await submit(agent, '/login/new-password', '/login/new-password', { password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD })).status).to.equal(303);
     const answer = sent.find((c) => c.name === 'RespondToAuthChallengeCommand')!;
     const responses = answer.input.ChallengeResponses as Record<string, string>;
     expect(answer.input.ChallengeName).to.equal('NEW_PASSWORD_REQUIRED');
+    expect(responses.USERNAME, 'the internal username, not the address').to.be.a('string').and.not.equal(email);
     expect(responses.SECRET_HASH).to.equal(expectedSecretHash(responses.USERNAME as string));
-    expect((await agent.get('/complete').expect(200)).text).to.contain(email);
-    await agent.get('/login/new-password').expect(303).expect('Location', '/login');
-    expect((await submit(t.agent(), '/login', '/login', { email, password: NEW_PASSWORD })).status, 'the chosen password signs in').to.equal(303);
-  });
-
-  it('signs out this device only: revokes its own refresh token and never signs out globally, even where Cognito could (double)', async () => {
-    const user = await createConfirmedUser();
-    const { t, sent } = appWithDouble((c) => (c.name === 'GlobalSignOutCommand' ? Promise.resolve({}) : undefined));
-    const agent = t.agent();
-    const other = t.agent();
-    await submit(agent, '/login', '/login', { email: user.email, password: user.password });
-    await submit(other, '/login', '/login', { email: user.email, password: user.password });
-    const out = await submit(agent, '/profile', '/logout', {});
-    expect(out.status).to.equal(303);
-    expect(sent.some((c) => c.name === 'GlobalSignOutCommand' || c.name === 'AdminUserGlobalSignOutCommand')).to.equal(false);
-    expect(sent.filter((c) => c.name === 'RevokeTokenCommand')).to.have.length(1);
-    await agent.get('/profile').expect(303);
-    await other.get('/profile').expect(200);
   });
 
   it('shows an unknown Cognito exception as a generic page and logs only its name (double)', async () => {

@@ -1,6 +1,8 @@
+import { createHmac } from 'node:crypto';
 import {
   AdminDeleteUserCommand,
   AdminDisableUserCommand,
+  GetUserCommand,
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
@@ -41,6 +43,28 @@ async function refreshAccepted(refreshToken: string): Promise<boolean> {
     );
 }
 
+/** Whether the emulator still accepts an access token (GetUser with it). */
+async function accessAccepted(accessToken: string): Promise<boolean> {
+  const { client } = testEmulator();
+  return client.send(new GetUserCommand({ AccessToken: accessToken })).then(
+    () => true,
+    (err: Error) => {
+      expect(err.name).to.equal('NotAuthorizedException');
+      return false;
+    },
+  );
+}
+
+/** Signs in straight at the emulator, as another app of the same pool would: tokens no session of this app holds. */
+async function signInElsewhere(user: { email: string; password: string }): Promise<{ accessToken: string; refreshToken: string }> {
+  const { client, ids } = testEmulator();
+  const secretHash = createHmac('sha256', ids.clientSecret as string).update(user.email + ids.clientId).digest('base64');
+  const out = await client.send(
+    new InitiateAuthCommand({ ClientId: ids.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: user.email, PASSWORD: user.password, SECRET_HASH: secretHash } }),
+  );
+  return { accessToken: out.AuthenticationResult!.AccessToken!, refreshToken: out.AuthenticationResult!.RefreshToken! };
+}
+
 /** An app whose Cognito client is a double over the emulator, sharing `store`, with a clock tests move. */
 function appWithDouble(store: session.Store, answer?: (c: SentCommand) => Promise<unknown> | undefined) {
   const { client: real, emulator, ids } = testEmulator();
@@ -60,7 +84,7 @@ describe('credential changes end every session of the account (against cognito-l
     t = buildTestApp({ sessionStore: store });
   });
 
-  it('a password change revokes the other session’s refresh token at cognito-local (RevokeToken), not this one’s; a wrong current password ends nothing', async () => {
+  it('a password change ends the other session’s refresh token at Cognito, not this one’s; a wrong current password ends nothing', async () => {
     const user = await createConfirmedUser();
     const a = t.agent();
     const b = t.agent();
@@ -171,92 +195,121 @@ describe('credential changes end every session of the account (against cognito-l
     expect(change.headers.location).to.equal('/login?returnTo=%2Fprofile&notice=session_expired');
     await b.get('/profile').expect(303);
   });
-});
 
-describe('credential changes where cognito-local cannot go (double at the Cognito client boundary)', () => {
-  it('an administrator disabling the user or resetting the password ends the session at the next token refresh at the latest, never a 5xx (double: cognito-local refreshes disabled users and has no AdminResetUserPassword)', async () => {
-    const disabledUser = await createConfirmedUser();
-    const resetUser = await createConfirmedUser();
-    const store = new session.MemoryStore();
-    const { client: real, ids } = testEmulator();
-    /** The tokens Cognito would refuse, by what the administrator did. */
-    const tokensOf = { disabled: [] as string[], reset: [] as string[] };
-    const refusal = (name: string, message: string) =>
-      Promise.reject(Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } }));
-    const { t, advance } = appWithDouble(store, (c) => {
-      const token = String((c.input.AuthParameters as Record<string, string> | undefined)?.REFRESH_TOKEN ?? c.input.AccessToken ?? '');
-      if (!['InitiateAuthCommand', 'GetUserCommand'].includes(c.name)) return undefined;
-      if (tokensOf.disabled.includes(token) && c.name === 'InitiateAuthCommand') return refusal('NotAuthorizedException', 'User is disabled.');
-      if (tokensOf.reset.includes(token)) return refusal('PasswordResetRequiredException', 'Password reset required for the user');
-      return undefined;
-    });
-    const disabled = t.agent();
-    const reset = t.agent();
-    const resetOther = t.agent();
-    const sidDisabled = await signIn(disabled, disabledUser);
-    const sidsReset = [await signIn(reset, resetUser), await signIn(resetOther, resetUser)];
-    await real.send(new AdminDisableUserCommand({ UserPoolId: ids.userPoolId, Username: disabledUser.email }));
-    const held = async (sid: string) => {
-      const tokens = (await storedSession(store, sid))!.cognito!.tokens!;
-      return [tokens.accessToken, tokens.refreshToken!];
-    };
-    tokensOf.disabled.push(...(await held(sidDisabled)));
-    for (const sid of sidsReset) tokensOf.reset.push(...(await held(sid)));
-
-    await disabled.get('/complete').expect(200); // the access token is still fresh: no call to Cognito yet
-    const profile = await resetOther.get('/profile').expect(303); // GetUser answers PasswordResetRequired
-    expect(profile.headers.location).to.equal('/login?returnTo=%2Fprofile&notice=session_expired');
-    advance(59.5 * MINUTE);
-    for (const agent of [disabled, reset]) {
-      const res = await agent.get('/complete').expect(303);
-      expect(res.headers.location).to.equal('/login?returnTo=%2Fcomplete&notice=session_expired');
-    }
-    for (const sid of [sidDisabled, ...sidsReset]) expect(await storedSession(store, sid)).to.equal(null);
-  });
-
-  it('on real Cognito a password change signs out globally (AdminUserGlobalSignOut) and this browser gets fresh tokens (double)', async () => {
+  it('a password change signs the account out everywhere at Cognito (devices this app does not know of too), and this browser carries on with fresh tokens', async () => {
     const user = await createConfirmedUser();
-    const store = new session.MemoryStore();
-    const { t, sent } = appWithDouble(store, (c) => (c.name === 'AdminUserGlobalSignOutCommand' ? Promise.resolve({}) : undefined));
-    const { ids } = testEmulator();
     const a = t.agent();
     const b = t.agent();
     const sidA = await signIn(a, user);
-    await signIn(b, user);
+    const sidB = await signIn(b, user);
     const before = (await storedSession(store, sidA))!.cognito!.tokens!;
+    const other = (await storedSession(store, sidB))!.cognito!.tokens!;
+    const elsewhere = await signInElsewhere(user);
     const change = await submit(a, '/password/change', '/password/change', { currentPassword: user.password, password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
     expect(change.status).to.equal(303);
-    const globalSignOut = sent.filter((c) => c.name === 'AdminUserGlobalSignOutCommand');
-    expect(globalSignOut).to.have.length(1);
-    expect(globalSignOut[0]!.input.UserPoolId).to.equal(ids.userPoolId);
-    expect(sent.some((c) => c.name === 'RevokeTokenCommand' || c.name === 'GlobalSignOutCommand')).to.equal(false);
+    expect(change.headers.location).to.equal('/profile');
+    const held = [
+      ['this browser’s old tokens', before.accessToken, before.refreshToken!],
+      ['the other browser’s tokens', other.accessToken, other.refreshToken!],
+      ['the tokens of another app', elsewhere.accessToken, elsewhere.refreshToken],
+    ] as const;
+    for (const [whose, accessToken, refreshToken] of held) {
+      expect(await refreshAccepted(refreshToken), `${whose}: refresh`).to.equal(false);
+      expect(await accessAccepted(accessToken), `${whose}: access`).to.equal(false);
+    }
     const after = (await storedSession(store, sessionIdOf(sidOf(change)!)))!.cognito!.tokens!;
     expect(after.refreshToken).to.be.a('string').and.not.equal(before.refreshToken);
-    expect(after.accessToken).to.not.equal(before.accessToken);
+    expect(await accessAccepted(after.accessToken), 'this browser’s fresh access token').to.equal(true);
+    expect(await refreshAccepted(after.refreshToken!), 'this browser’s fresh refresh token').to.equal(true);
     await a.get('/profile').expect(200);
     await b.get('/profile').expect(303);
   });
 
-  it('falls back to GlobalSignOut with the access token where the admin call is refused (double)', async () => {
+  it('signing out signs out this browser only: its tokens are revoked at Cognito, and the other browser keeps working and refreshing', async () => {
+    const user = await createConfirmedUser();
+    let offset = 0;
+    const timed = buildTestApp({ sessionStore: store, clock: () => Date.now() + offset });
+    const a = timed.agent();
+    const b = timed.agent();
+    const sidA = await signIn(a, user);
+    const sidB = await signIn(b, user);
+    const signedOut = (await storedSession(store, sidA))!.cognito!.tokens!;
+    const kept = (await storedSession(store, sidB))!.cognito!.tokens!;
+    expect((await submit(a, '/profile', '/logout', {})).status).to.equal(303);
+    await a.get('/profile').expect(303);
+    expect(await refreshAccepted(signedOut.refreshToken!), 'the signed-out refresh token').to.equal(false);
+    expect(await accessAccepted(signedOut.accessToken), 'the signed-out access token').to.equal(false);
+    expect(await accessAccepted(kept.accessToken), 'the other browser’s access token: no global sign-out').to.equal(true);
+    await b.get('/profile').expect(200);
+    offset = 59.5 * MINUTE; // the other browser's access token is about to expire: its next page refreshes it
+    await b.get('/profile').expect(200);
+    expect((await storedSession(store, sidB))!.cognito!.tokens!.accessToken, 'refreshed').to.not.equal(kept.accessToken);
+  });
+
+  it('an administrator disabling the user ends the session at the next token refresh at the latest, never a 5xx', async () => {
+    const user = await createConfirmedUser();
+    let offset = 0;
+    const timed = buildTestApp({ sessionStore: store, clock: () => Date.now() + offset });
+    const agent = timed.agent();
+    const sid = await signIn(agent, user);
+    const { client, ids } = testEmulator();
+    await client.send(new AdminDisableUserCommand({ UserPoolId: ids.userPoolId, Username: user.email }));
+    await agent.get('/complete').expect(200); // the access token is still fresh for the app: no call to Cognito yet
+    offset = 59.5 * MINUTE;
+    const res = await agent.get('/complete').expect(303);
+    expect(res.headers.location).to.equal('/login?returnTo=%2Fcomplete&notice=session_expired');
+    expect(await storedSession(store, sid)).to.equal(null);
+  });
+});
+
+describe('credential changes where the emulator cannot go (double at the Cognito client boundary)', () => {
+  it('an administrator resetting the password ends the session at once where GetUser is refused, else at the next token refresh, never a 5xx (double: the emulator has no AdminResetUserPassword)', async () => {
     const user = await createConfirmedUser();
     const store = new session.MemoryStore();
-    const { t, sent } = appWithDouble(store, (c) => {
-      if (c.name === 'AdminUserGlobalSignOutCommand') return Promise.reject(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
-      if (c.name === 'GlobalSignOutCommand') return Promise.resolve({});
-      return undefined;
+    /** The tokens Cognito would refuse once the administrator reset the password. */
+    const reset: string[] = [];
+    const { t, advance } = appWithDouble(store, (c) => {
+      if (!['InitiateAuthCommand', 'GetUserCommand'].includes(c.name)) return undefined;
+      const token = String((c.input.AuthParameters as Record<string, string> | undefined)?.REFRESH_TOKEN ?? c.input.AccessToken ?? '');
+      if (!reset.includes(token)) return undefined;
+      return Promise.reject(Object.assign(new Error('Password reset required for the user'), { name: 'PasswordResetRequiredException', $metadata: { httpStatusCode: 400 } }));
     });
+    const browser = t.agent();
+    const other = t.agent();
+    const sids = [await signIn(browser, user), await signIn(other, user)];
+    for (const sid of sids) {
+      const tokens = (await storedSession(store, sid))!.cognito!.tokens!;
+      reset.push(tokens.accessToken, tokens.refreshToken!);
+    }
+    const profile = await other.get('/profile').expect(303); // GetUser answers PasswordResetRequired
+    expect(profile.headers.location).to.equal('/login?returnTo=%2Fprofile&notice=session_expired');
+    await browser.get('/complete').expect(200); // the access token is still fresh: no call to Cognito yet
+    advance(59.5 * MINUTE);
+    const res = await browser.get('/complete').expect(303);
+    expect(res.headers.location).to.equal('/login?returnTo=%2Fcomplete&notice=session_expired');
+    for (const sid of sids) expect(await storedSession(store, sid)).to.equal(null);
+  });
+
+  it('falls back to GlobalSignOut with the access token where the admin call is refused: tokens no session of the app holds are revoked too (double: IAM refuses AdminUserGlobalSignOut)', async () => {
+    const user = await createConfirmedUser();
+    const store = new session.MemoryStore();
+    const { t } = appWithDouble(store, (c) =>
+      c.name === 'AdminUserGlobalSignOutCommand' ? Promise.reject(Object.assign(new Error('denied'), { name: 'AccessDeniedException' })) : undefined,
+    );
     const a = t.agent();
     const sidA = await signIn(a, user);
     const accessToken = (await storedSession(store, sidA))!.cognito!.tokens!.accessToken;
+    const elsewhere = await signInElsewhere(user);
     const page = await a.get('/profile').expect(200);
     const out = await a.post('/profile/sign-out-everywhere').type('form').send({ _csrf: csrfOf(page.text) });
     expect(out.status).to.equal(303);
-    expect(sent.find((c) => c.name === 'GlobalSignOutCommand')?.input.AccessToken).to.equal(accessToken);
-    expect(sent.some((c) => c.name === 'RevokeTokenCommand')).to.equal(false);
+    // Only a global sign-out reaches tokens that no session of the app holds (RevokeToken takes them one by one).
+    expect(await refreshAccepted(elsewhere.refreshToken), 'another app’s refresh token').to.equal(false);
+    expect(await accessAccepted(elsewhere.accessToken), 'another app’s access token').to.equal(false);
     expect(t.logs.join('')).to.contain('AccessDeniedException').and.not.contain(accessToken);
   });
 
-  it('a request of the other session in flight during the change cannot write it back into the store (double holds its Cognito call)', async () => {
+  it('a request of the other session in flight during the change cannot write it back into the store (double: Cognito accepted its call before the change and answers after it)', async () => {
     const user = await createConfirmedUser();
     const store = new session.MemoryStore();
     let release: () => void = () => undefined;

@@ -1,8 +1,10 @@
+import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import session from 'express-session';
 import { isSignedInSession } from '../../src/auth/session-state';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { sidOf } from '../helpers/cookies';
+import { testEmulator } from '../helpers/emulator';
 import { sessionIdOf } from '../helpers/sessions';
 import { codeFromEmulator, csrfOf, newEmail, submit } from '../helpers/forms';
 import { signInThroughHostedUi } from '../helpers/hosted-ui';
@@ -287,5 +289,61 @@ describe('custom account pages (against cognito-local)', () => {
       expect(notEmail.status).to.equal(400);
       expect(notEmail.text).to.contain('value="not-an-email"');
     });
+  });
+});
+
+describe('POST /signup/resend (against cognito-local)', () => {
+  it('answers an address waiting for its code, an unknown one and one already confirmed with the same page, and sends the waiting one a new code', async () => {
+    const t = buildTestApp();
+    const confirmed = await createConfirmedUser();
+    const waiting = newEmail('waiting');
+    await submit(t.agent(), '/signup', '/signup', { email: waiting, password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD });
+    const before = codeFromEmulator(waiting);
+    const pages: string[] = [];
+    for (const email of [waiting, newEmail('nobody'), confirmed.email]) {
+      const res = await submit(t.agent(), '/signup/confirm', '/signup/resend', { email });
+      expect(res.status, email).to.equal(200);
+      pages.push(res.text.split(email).join('ADDRESS').replace(/name="_csrf" value="[^"]+"/g, ''));
+    }
+    expect(pages[0]).to.contain('If this address is waiting for its confirmation, a new code is on its way.');
+    expect(pages[1], 'an unknown address').to.equal(pages[0]);
+    expect(pages[2], 'a confirmed address').to.equal(pages[0]);
+    expect(codeFromEmulator(waiting), 'a new code').to.not.equal(before);
+  });
+
+  it('with pages.revealExistingAccounts, refuses an address already confirmed instead of promising a code, keeping it in the form', async () => {
+    const revealing = buildTestApp({ authOptions: (o) => ({ ...o, pages: { ...o.pages, revealExistingAccounts: true } }) });
+    const confirmed = await createConfirmedUser();
+    const res = await submit(revealing.agent(), '/signup/confirm', '/signup/resend', { email: confirmed.email });
+    expect(res.status).to.equal(400);
+    expect(res.text).to.not.contain('a new code is on its way');
+    expect(res.text).to.contain(`value="${confirmed.email}"`);
+  });
+});
+
+describe('POST /login/new-password (against cognito-local)', () => {
+  it('takes an account an administrator created from its temporary password to a password of its own, keeping returnTo; the session then refreshes', async () => {
+    let offset = 0;
+    const t = buildTestApp({ clock: () => Date.now() + offset });
+    const { client, ids } = testEmulator();
+    const email = newEmail('temporary');
+    await client.send(new AdminCreateUserCommand({ UserPoolId: ids.userPoolId, Username: email, TemporaryPassword: TEST_PASSWORD, MessageAction: 'SUPPRESS' }));
+    expect((await submit(t.agent(), '/login', '/login', { email, password: 'Wr0ng-Passw0rd!' })).status, 'a wrong temporary password').to.equal(401);
+    const agent = t.agent();
+    const login = await submit(agent, '/login?returnTo=%2Fcomplete', '/login?returnTo=%2Fcomplete', { email, password: TEST_PASSWORD });
+    expect(login.status).to.equal(303);
+    expect(login.headers.location).to.equal('/login/new-password');
+    const weak = await submit(agent, '/login/new-password', '/login/new-password', { password: 'weak', passwordConfirm: 'weak' });
+    expect(weak.status).to.equal(400);
+    expect(weak.text, 'each unmet rule listed').to.match(/data-rule="length" class="unmet"/);
+    const done = await submit(agent, '/login/new-password', '/login/new-password', { password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
+    expect(done.status).to.equal(303);
+    expect(done.headers.location).to.equal('/complete');
+    expect((await agent.get('/complete').expect(200)).text).to.contain(email);
+    await agent.get('/login/new-password').expect(303).expect('Location', '/login');
+    offset = 59.5 * 60_000; // the access token is about to expire: the next page refreshes it
+    expect((await agent.get('/profile').expect(200)).text, 'still signed in after the refresh').to.contain(email);
+    expect((await submit(t.agent(), '/login', '/login', { email, password: NEW_PASSWORD })).status, 'the chosen password').to.equal(303);
+    expect((await submit(t.agent(), '/login', '/login', { email, password: TEST_PASSWORD })).status, 'the temporary password').to.equal(401);
   });
 });

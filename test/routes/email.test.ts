@@ -1,11 +1,14 @@
+import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
+import session from 'express-session';
 import fc from 'fast-check';
 import type { PoolIds } from '../../src/cognito/settings';
-import { buildTestApp, type TestApp } from '../helpers/app';
+import { buildTestApp, resolveCognitoSettings, type TestApp } from '../helpers/app';
 import { sidOf } from '../helpers/cookies';
 import { appOn, attributeCodeFor, createPool, createUserIn } from '../helpers/email-pools';
 import { testEmulator } from '../helpers/emulator';
 import { csrfOf, newEmail, submit } from '../helpers/forms';
+import { sessionIdOf, storedSession } from '../helpers/sessions';
 import { TEST_PASSWORD } from '../helpers/users';
 
 type Agent = ReturnType<TestApp['agent']>;
@@ -304,5 +307,48 @@ describe('e-mail verification and change (against cognito-local)', () => {
       expect(res.status).to.equal(429);
       expect(res.text).to.contain('Too many requests');
     });
+  });
+});
+
+describe('POST /email/change, what Cognito decides (against cognito-local)', () => {
+  /** Whether the emulator still accepts a refresh token. */
+  async function refreshAccepted(refreshToken: string): Promise<boolean> {
+    const { client, ids } = testEmulator();
+    const refresh = new InitiateAuthCommand({ ClientId: ids.clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: refreshToken } });
+    return client.send(refresh).then(
+      () => true,
+      (err: Error) => {
+        expect(err.name).to.equal('NotAuthorizedException');
+        return false;
+      },
+    );
+  }
+
+  it('leaves the address check to Cognito on the real-Cognito path: another account’s address, in any case, is "in use", keeping what was typed', async () => {
+    const { client, emulator, ids } = testEmulator();
+    const t = buildTestApp({ cognito: { settings: { ...resolveCognitoSettings(buildTestApp().config, ids, emulator.url), emulator: false }, client } });
+    const user = await createUserIn(ids);
+    const typed = (await createUserIn(ids, 'taken')).email.toUpperCase();
+    const agent = await signIn(t, user.email);
+    const res = await submit(agent, '/email/change', '/email/change', { email: typed, currentPassword: TEST_PASSWORD });
+    expect(res.status).to.equal(409);
+    expect(res.text).to.contain('Another account already uses this address');
+    expect(res.text).to.contain(`value="${typed}"`);
+    expect((await profileOf(agent)).email).to.equal(user.email);
+  });
+
+  it("keeps the re-authentication's fresh tokens in the session and revokes the session's old refresh token at Cognito", async () => {
+    const store = new session.MemoryStore();
+    const t = buildTestApp({ sessionStore: store });
+    const user = await createUserIn(testEmulator().ids);
+    const agent = t.agent();
+    const old = (await storedSession(store, sessionIdOf(sidOf(await submit(agent, '/login', '/login', { email: user.email, password: TEST_PASSWORD }))!)))!;
+    const change = await submit(agent, '/email/change', '/email/change', { email: newEmail('revoke'), currentPassword: TEST_PASSWORD });
+    expect(change.status).to.equal(303);
+    const kept = (await storedSession(store, sessionIdOf(sidOf(change)!)))!.cognito!.tokens!.refreshToken!;
+    expect(kept).to.be.a('string').and.not.equal(old.cognito!.tokens!.refreshToken);
+    expect(await refreshAccepted(old.cognito!.tokens!.refreshToken!), 'the old refresh token').to.equal(false);
+    expect(await refreshAccepted(kept), 'the fresh refresh token').to.equal(true);
+    await agent.get('/profile').expect(200);
   });
 });

@@ -1,6 +1,7 @@
 import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import type supertest from 'supertest';
+import { advanceEmulatorClock, resetEmulatorClock } from '../../src/testing';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { sidOf } from '../helpers/cookies';
 import { testEmulator } from '../helpers/emulator';
@@ -294,5 +295,30 @@ describe('two-step sign-in with an authenticator app (against cognito-local)', (
     expect(done.status).to.equal(303);
     expect(done.headers.location).to.equal('/profile');
     expect((await agent.get('/profile').expect(200)).text).to.contain(email);
+  });
+});
+
+describe('POST /login/mfa after Cognito let the challenge expire (against cognito-local)', () => {
+  withOptionalTotpPool();
+
+  it('sends a challenge past its 3 minutes on Cognito’s clock back to sign-in with the expired message, even with the right code', async () => {
+    const { emulator } = testEmulator();
+    const t = buildTestApp();
+    const user = await userWithTotp(t);
+    const agent = t.agent();
+    await signInWithPassword(agent, user, '/login/mfa');
+    const page = await agent.get('/login/mfa').expect(200);
+    try {
+      // Only Cognito's clock moves: the app's own 3-minute limit has not run out.
+      await advanceEmulatorClock(emulator.url, 181);
+      const late = await agent.post('/login/mfa').type('form').send({ code: totpCodeFor(user.secret), _csrf: csrfOf(page.text) });
+      expect(late.status).to.equal(303);
+      expect(late.headers.location).to.equal('/login');
+    } finally {
+      await resetEmulatorClock(emulator.url);
+    }
+    expect((await agent.get('/login').set('Accept-Language', 'en').expect(200)).text).to.contain('The time to enter the code ran out');
+    await agent.get('/login/mfa').expect(303).expect('Location', '/login');
+    await agent.get('/profile').expect(303);
   });
 });
