@@ -3,7 +3,8 @@ import path from 'node:path';
 import { expect } from 'chai';
 import ejs from 'ejs';
 import { documentationFiles, parseMarkdown, readMarkdown, ROOT, type CodeBlock } from './markdown';
-import { snippetOf, typeCheck, type Snippet } from './type-check';
+import { CONTROL, documentedTsBlocks } from './doc-blocks';
+import { checkDocumentation, snippetOf } from './type-check';
 
 /** Where every block must be checked: a block in a language no test checks is refused here. */
 const STRICT_FILES = ['README.md', 'docs/api.md'];
@@ -21,14 +22,6 @@ function scriptsNamed(line: string): string[] {
   return named;
 }
 
-/** A block of the wrong kind, to prove the checker can fail: an option of the wrong type. */
-const CONTROL: Snippet = {
-  name: 'control',
-  prelude: '',
-  code: "import { cognitoAuth } from 'express-cognito-signin';\ncognitoAuth({ baseUrl: 3000, cognito: { region: 'x' } });",
-  firstLine: 1,
-};
-
 describe('the code blocks in README.md and docs/*.md', function () {
   // One compiler program for every block: the package's sources are read once (a few seconds).
   this.timeout(60_000);
@@ -42,8 +35,8 @@ describe('the code blocks in README.md and docs/*.md', function () {
   });
 
   it('every ts block type-checks against the package (src/index.ts and src/testing as the two entry points)', () => {
-    const blocks = allBlocks.filter((b) => b.lang === 'ts');
-    const errors = typeCheck([...blocks.map(snippetOf), CONTROL]);
+    const blocks = documentedTsBlocks();
+    const { errors } = checkDocumentation(blocks, [CONTROL]);
     // The control must fail, or the check proves nothing.
     expect(errors.get('control'), 'a block with a wrong option type passes the check').to.not.be.empty;
     const found = blocks.flatMap((b) => errors.get(snippetOf(b).name) ?? []).map((e) => `${e.where}: ${e.message}`);

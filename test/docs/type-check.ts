@@ -42,20 +42,26 @@ function compilerOptions(): ts.CompilerOptions {
     noUnusedLocals: false,
     noUnusedParameters: false,
     baseUrl: ROOT,
-    paths: {
-      'express-cognito-signin': ['src/index.ts'],
-      'express-cognito-signin/testing': ['src/testing/index.ts'],
-    },
+    paths: Object.fromEntries(Object.entries(ENTRY_POINTS).map(([name, file]) => [name, [file]])),
   };
+}
+
+/** The package's two entry points, as a host imports them. */
+export const ENTRY_POINTS = { 'express-cognito-signin': 'src/index.ts', 'express-cognito-signin/testing': 'src/testing/index.ts' } as const;
+
+/** What {@link typeCheck} found. */
+export interface TypeCheckResult {
+  /** The errors of each snippet, by its name. */
+  errors: Map<string, BlockError[]>;
+  /** The names an entry point exports (values and types). */
+  exportsOf(entry: keyof typeof ENTRY_POINTS): string[];
 }
 
 /**
  * Type-checks every snippet in one compiler program against the package's sources (one program: the
  * package is read and bound once however many blocks there are). Only the snippets' own errors count.
- *
- * @returns the errors of each snippet, by its name.
  */
-export function typeCheck(snippets: Snippet[]): Map<string, BlockError[]> {
+export function typeCheck(snippets: Snippet[]): TypeCheckResult {
   const options = compilerOptions();
   const virtual = new Map<string, { snippet: Snippet; text: string; preludeLines: number }>();
   snippets.forEach((snippet, i) => {
@@ -72,7 +78,8 @@ export function typeCheck(snippets: Snippet[]): Map<string, BlockError[]> {
   };
   host.fileExists = (file) => virtual.has(path.resolve(file)) || fileExists.call(host, file);
   host.readFile = (file) => virtual.get(path.resolve(file))?.text ?? readFile.call(host, file);
-  const program = ts.createProgram([...virtual.keys()], options, host);
+  const entryFiles = Object.values(ENTRY_POINTS).map((file) => path.join(ROOT, file));
+  const program = ts.createProgram([...virtual.keys(), ...entryFiles], options, host);
 
   const errors = new Map<string, BlockError[]>();
   for (const [file, v] of virtual) {
@@ -89,5 +96,25 @@ export function typeCheck(snippets: Snippet[]): Map<string, BlockError[]> {
       }),
     );
   }
-  return errors;
+  const checker = program.getTypeChecker();
+  return {
+    errors,
+    exportsOf(entry) {
+      const sf = program.getSourceFile(path.join(ROOT, ENTRY_POINTS[entry]));
+      const symbol = sf && checker.getSymbolAtLocation(sf);
+      if (!symbol) throw new Error(`the compiler did not read ${ENTRY_POINTS[entry]}`);
+      return checker.getExportsOfModule(symbol).map((s) => s.name);
+    },
+  };
+}
+
+let shared: TypeCheckResult | undefined;
+
+/**
+ * One check of every ts block of the documentation (and of `extra`), shared by the test files of one
+ * process: building the program is the slow part.
+ */
+export function checkDocumentation(blocks: CodeBlock[], extra: Snippet[]): TypeCheckResult {
+  shared ??= typeCheck([...blocks.map(snippetOf), ...extra]);
+  return shared;
 }
