@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import ejs from 'ejs';
 import { documentationFiles, parseMarkdown, readMarkdown, ROOT, type CodeBlock } from './markdown';
 import { CONTROL, documentedTsBlocks } from './doc-blocks';
-import { checkDocumentation, snippetOf } from './type-check';
+import { checkDocumentation, ENTRY_POINTS, snippetOf } from './type-check';
 
 /** Where every block must be checked: a block in a language no test checks is refused here. */
 const STRICT_FILES = ['README.md', 'docs/api.md'];
@@ -20,6 +20,15 @@ function scriptsNamed(line: string): string[] {
   const named: string[] = [];
   for (const m of command.matchAll(/\bnpm\s+(?:(start|test|stop|restart)\b|(?:run|run-script)\s+([\w:.-]+))/g)) named.push(m[1] ?? m[2]!);
   return named;
+}
+
+/** docs/api.md's prose with the names it gives in code spans (`csrfTokenOf(html, page)` names csrfTokenOf). */
+function namesInApiDoc(): Set<string> {
+  const { prose } = parseMarkdown(readMarkdown('docs/api.md'));
+  const names = new Set<string>();
+  // Code spans may run over a line break inside a paragraph.
+  for (const span of prose.join('\n').matchAll(/`([^`]+)`/g)) for (const word of span[1]!.matchAll(/[A-Za-z_$][\w$]*/g)) names.add(word[0]);
+  return names;
 }
 
 describe('the code blocks in README.md and docs/*.md', function () {
@@ -84,4 +93,19 @@ describe('the code blocks in README.md and docs/*.md', function () {
     const testLine = ci.findIndex((line) => /^# README's test command/.test(line));
     expect(ci[testLine + 1], ".ci/run: the line after # README's test command").to.equal('npm test');
   });
+});
+
+describe('docs/api.md and the package’s exports', function () {
+  // The compiler program of the code-block check above, built once.
+  this.timeout(60_000);
+
+  for (const entry of Object.keys(ENTRY_POINTS) as (keyof typeof ENTRY_POINTS)[]) {
+    it(`names every export of ${entry} (functions, classes, constants and types)`, () => {
+      const exported = checkDocumentation(documentedTsBlocks(), [CONTROL]).exportsOf(entry);
+      expect(exported.length, 'exports read from the entry point').to.be.greaterThan(10);
+      const named = namesInApiDoc();
+      const undocumented = exported.filter((name) => !named.has(name));
+      expect(undocumented, `exported by ${ENTRY_POINTS[entry]} but not named in docs/api.md: ${undocumented.join(', ')}`).to.deep.equal([]);
+    });
+  }
 });
