@@ -115,13 +115,74 @@ class RequestCognitoContext implements CognitoContext {
   }
 }
 
+/** What a sign-out form posts: `<form method="post" action="{action}">` with a hidden `_csrf` field. */
+export interface CognitoSignOutForm {
+  /** The router's `POST <mount>/logout`. */
+  readonly action: string;
+  /** The `_csrf` field's value, made on first read (a page that never reads it writes nothing to the session). */
+  readonly csrfToken: string;
+}
+
 /**
- * Puts `req.cognito` on the request (cheap: one small object; everything is read when asked for). It
- * answers for its own router's sign-in only, whichever router's context runs later on the request.
+ * What a host's own page needs for its sign-in link and sign-out button, on `res.locals.cognito` of every
+ * request that `auth.context()` (or `auth.requiresAuth()`) sees, and on the router's own pages: for
+ * templates of any view engine (`res.render`) and for JSON routes (`res.json(res.locals.cognito)`). Each
+ * field is read when a page asks for it, from the sign-in as it is then.
+ *
+ * ```ejs
+ * <% if (cognito.signOut) { %>
+ *   <form method="post" action="<%= cognito.signOut.action %>">
+ *     <input type="hidden" name="_csrf" value="<%= cognito.signOut.csrfToken %>">
+ *     <button>Sign out <%= cognito.user.email %></button>
+ *   </form>
+ * <% } else { %><a href="<%= cognito.signInUrl %>">Sign in</a><% } %>
+ * ```
+ */
+export interface CognitoLocals {
+  /** The signed-in user, or undefined while signed out. */
+  readonly user: CognitoUser | undefined;
+  /** The sign-in page, coming back to this page afterwards (for a GET request; else to the default page). */
+  readonly signInUrl: string;
+  /** The sign-out form's target and token while someone is signed in; undefined while signed out. */
+  readonly signOut: CognitoSignOutForm | undefined;
+}
+
+/**
+ * Puts `req.cognito` on the request and `res.locals.cognito` on the response (cheap: two small objects;
+ * everything is read when asked for). Both answer for their own router's sign-in only, whichever router's
+ * context runs later on the request.
  */
 export function attachContext(req: Request, res: Response, deps: ContextDeps): void {
   enterRouter(req, deps.control);
   req.cognito = new RequestCognitoContext(req, res, deps);
+  res.locals.cognito = pageLocals(req, res, deps);
+}
+
+/**
+ * The page locals as own, enumerable getters: template engines that read only own properties
+ * (Handlebars) see them, and `JSON.stringify` writes their current values.
+ */
+function pageLocals(req: Request, res: Response, deps: ContextDeps): CognitoLocals {
+  const { control } = deps;
+  let csrfToken: string | undefined;
+  return {
+    get user() {
+      return signedInOf(req, control.scope)?.user;
+    },
+    get signInUrl() {
+      return control.urls.signIn({ returnTo: req.method === 'GET' ? safeReturnTo(req.originalUrl) : undefined });
+    },
+    get signOut() {
+      if (!signedInOf(req, control.scope)) return undefined;
+      return {
+        action: control.urls.to('/logout'),
+        get csrfToken() {
+          csrfToken ??= deps.csrfToken(req, res);
+          return csrfToken;
+        },
+      };
+    },
+  };
 }
 
 /** Options of `requiresAuth()`. */
