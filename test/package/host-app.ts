@@ -69,7 +69,7 @@ export function escapeHtml(text: string): string {
  * app-wide, a guarded dashboard and JSON API.
  */
 export function buildHostApp(
-  cognito: Pick<CognitoLocal, 'options'>,
+  cognito: { options: CognitoOptions },
   options: Partial<CognitoAuthOptions> = {},
   store: session.Store = new session.MemoryStore(),
 ): { app: express.Express; auth: CognitoAuth } {
@@ -103,6 +103,8 @@ export function buildHostApp(
   app.get('/', (_req, res) => res.send('shop home'));
   app.get('/dashboard', requiresAuth(), (req, res) => res.send(`dashboard of ${req.cognito!.user!.email}`));
   app.get('/api/me', requiresAuth(), (req, res) => res.json({ email: req.cognito!.user!.email }));
+  app.get('/api/always-json', requiresAuth({ json: true }), (req, res) => res.json({ email: req.cognito!.user!.email }));
+  app.get('/members', requiresAuth({ signedOutTo: '/' }), (req, res) => res.send(`members: ${req.cognito!.user!.email}`));
   app.get('/whoami', (req, res) => {
     const s = req.session as unknown as Record<string, unknown>;
     res.json({
