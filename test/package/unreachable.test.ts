@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import supertest from 'supertest';
 import type { CognitoOptions } from '../../src/index';
+import { startCognitoLocal } from '../../src/testing';
 import { freePort } from '../helpers/ports';
 import { csrfOf } from '../helpers/forms';
 import { buildHostApp, HOST_BASE_URL } from './host-app';
@@ -45,6 +46,25 @@ describe(`a host app whose Cognito cannot be reached (Express ${EXPRESS_MAJOR})`
     expect(forgot.status).to.equal(503);
     expect(forgot.text).to.contain('Cognito could not be reached');
     expect((await agent.get('/').expect(200)).text).to.equal('shop home');
+  });
+
+  it('answers a signed-in page (the profile) with the 503 page while Cognito is down, and the sign-in stays', async function () {
+    this.timeout(30_000);
+    const cognito = await startCognitoLocal({ baseUrl: HOST_BASE_URL, mountPath: '/account' });
+    let running = true;
+    try {
+      const user = await cognito.createUser();
+      const { app } = buildHostApp({ options: { ...cognito.options, timeoutMs: 500 } });
+      const agent = await cognito.signedInAgent(app, user);
+      await cognito.stop();
+      running = false;
+      const profile = await agent.get('/account/profile').set('Accept-Language', 'en');
+      expect(profile.status).to.equal(503);
+      expect(profile.text).to.contain('Cognito could not be reached');
+      expect((await agent.get('/whoami').expect(200)).body.cognito).to.equal(user.email);
+    } finally {
+      if (running) await cognito.stop();
+    }
   });
 
   describe('GET /account/login/hosted', () => {
