@@ -80,7 +80,8 @@ function listsHtml(accept: string): boolean {
 /**
  * Creates the sign-in guard. A signed-in request with a fresh access token passes at once; a token near
  * its expiry is refreshed first; a refused refresh ends the session and asks to sign in again. Anyone
- * signed out goes to the sign-in page with `returnTo` (303), or gets 401 JSON when the request wants JSON.
+ * signed out goes to the sign-in page with `returnTo` (303), or gets 401 JSON when the request is not a
+ * page navigation ({@link wantsJson}).
  */
 export function createRequireAuth(deps: { refresher: TokenRefresher; clock: Clock; control: SessionControl }): RequireAuth {
   return (options = {}) => {

@@ -191,8 +191,9 @@ export interface RequiresAuthOptions extends GuardOptions {}
 /**
  * Lets only requests signed in at the router whose `context()` put `req.cognito` there (the last to run)
  * through; with several routers, prefer each one's `auth.requiresAuth()`. Signed out: a page request goes
- * 303 to that router's sign-in page with `returnTo`, or to `signedOutTo`; a request that wants JSON (or with
- * `json: true`) gets 401 `{ "error": "unauthenticated", "signInUrl": … }`. An access token near its
+ * 303 to that router's sign-in page with `returnTo`, or to `signedOutTo`; a request that is clearly not a
+ * page navigation (`fetch()`, XHR, an `Accept` without `text/html`: see docs/api.md), or any with
+ * `json: true`, gets 401 `{ "error": "unauthenticated", "signInUrl": … }`. An access token near its
  * expiry is refreshed first. Needs `auth.context()` before it; `auth.requiresAuth()` brings its own.
  */
 export function requiresAuth(options: RequiresAuthOptions = {}): RequestHandler {
