@@ -5,9 +5,11 @@
 // - the error summary takes focus after a failed submission
 (function () {
   'use strict';
-  var body = document.body;
-  var showLabel = body.getAttribute('data-show-password') || 'Show';
-  var hideLabel = body.getAttribute('data-hide-password') || 'Hide';
+  // The labels come from the package's <body>, or under a host's layout from this script's own tag (page.head).
+  var script = document.currentScript;
+  var labels = script && script.hasAttribute('data-show-password') ? script : document.body;
+  var showLabel = labels.getAttribute('data-show-password') || 'Show';
+  var hideLabel = labels.getAttribute('data-hide-password') || 'Hide';
 
   document.querySelectorAll('input[type="password"]').forEach(function (input) {
     var button = document.createElement('button');

@@ -27,7 +27,7 @@ export function cognitoAuth(options: CognitoAuthOptions): CognitoAuth {
 
 export { requiresAuth } from './router/context';
 export { noStore, securityHeaders } from './router/security';
-export type { CognitoContext, CognitoTokens, RequiresAuthOptions } from './router/context';
+export type { CognitoContext, CognitoLocals, CognitoSignOutForm, CognitoTokens, RequiresAuthOptions } from './router/context';
 export type { CognitoAuth } from './router/create-router';
 export type { CognitoAuthOptions, PagesOptions, RateLimitOptions, SessionOptions } from './router/options';
 export type { Layout, LayoutPage, PartialName, RenderOptions, ViewName } from './router/render';

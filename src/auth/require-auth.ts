@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { asyncHandler } from '../async-handler';
 import { AppError } from '../errors';
 import type { Clock } from '../sessions/lifetime';
 import { logOf } from './request-log';
@@ -17,7 +18,7 @@ export interface GuardOptions {
    * `returnTo`.
    */
   signedOutTo?: string | undefined;
-  /** Always answer a signed-out request with 401 JSON (default: only when it asks for JSON rather than HTML). */
+  /** Always answer a signed-out request with 401 JSON (default: only a request that is not a page navigation, see {@link wantsJson}). */
   json?: boolean | undefined;
 }
 
@@ -45,19 +46,62 @@ export async function freshTokens(
   return fresh;
 }
 
-/** True when the request asks for JSON rather than a page (an API call, `fetch` with `Accept: application/json`). */
+/**
+ * True when a request is clearly not a page navigation, so that a signed-out answer is 401 JSON rather
+ * than a redirect to an HTML sign-in page (docs/api.md has the rule as a table). Any one of these is enough:
+ * - `Sec-Fetch-Mode` other than `navigate` (`fetch()`, XHR, `<img>`, `<script>`);
+ * - `Sec-Fetch-Dest: empty` (`fetch()`, XHR);
+ * - `X-Requested-With`, whatever its value (jQuery and other Ajax libraries);
+ * - an `Accept` header that does not list `text/html` (fetch's default, any type; `application/json`), or
+ *   that ranks `application/json` above it.
+ * A request without an `Accept` header at all (or an empty one) stays a page navigation: nothing says it
+ * is not one, and sending a person who follows a link a JSON answer would strand them.
+ */
 export function wantsJson(req: Request): boolean {
-  return req.accepts(['html', 'json']) === 'json';
+  const mode = req.headers['sec-fetch-mode'];
+  if (mode !== undefined && mode !== 'navigate') return true;
+  if (req.headers['sec-fetch-dest'] === 'empty') return true;
+  if (req.headers['x-requested-with'] !== undefined) return true;
+  const accept = req.headers.accept;
+  if (accept === undefined || accept.trim() === '') return false;
+  return !listsHtml(accept) || req.accepts(['html', 'json']) === 'json';
+}
+
+/** True when an `Accept` header names `text/html` itself with a quality above 0. */
+function listsHtml(accept: string): boolean {
+  return accept.split(',').some((range) => {
+    const [type, ...params] = range.split(';').map((part) => part.trim().toLowerCase());
+    if (type !== 'text/html') return false;
+    const q = params.find((param) => param.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
 }
 
 /**
  * Creates the sign-in guard. A signed-in request with a fresh access token passes at once; a token near
  * its expiry is refreshed first; a refused refresh ends the session and asks to sign in again. Anyone
- * signed out goes to the sign-in page with `returnTo` (303), or gets 401 JSON when the request wants JSON.
+ * signed out goes to the sign-in page with `returnTo` (303), or gets 401 JSON when the request is not a
+ * page navigation ({@link wantsJson}).
  */
 export function createRequireAuth(deps: { refresher: TokenRefresher; clock: Clock; control: SessionControl }): RequireAuth {
-  return (options = {}) =>
-    (req: Request, res: Response, next: NextFunction): void => {
+  return (options = {}) => {
+    const refreshThenPass = asyncHandler(async (req, res, next) => {
+      try {
+        await freshTokens(req, deps);
+      } catch (err) {
+        if (!(err instanceof AppError && err.code === 'session_expired')) throw err;
+        logOf(req).info({ reason: err.message }, 'refresh refused; session ended');
+        if (options.json || wantsJson(req)) {
+          await endSession(req, res, deps.control);
+          refuseSignedOut(req, res, deps.control, options);
+          return;
+        }
+        await expireSession(req, res, deps.control);
+        return;
+      }
+      next();
+    });
+    return (req: Request, res: Response, next: NextFunction): void => {
       // Only this router's sign-in lets a request through, whichever router's context ran last.
       enterRouter(req, deps.control);
       const signedIn = signedInOf(req, deps.control.scope);
@@ -65,26 +109,14 @@ export function createRequireAuth(deps: { refresher: TokenRefresher; clock: Cloc
         refuseSignedOut(req, res, deps.control, options);
         return;
       }
+      // The usual case stays synchronous: no promise on an ordinary request.
       if (signedIn.tokens.accessTokenExpiresAt - REFRESH_MARGIN_SECONDS > deps.clock() / 1000) {
         next();
         return;
       }
-      freshTokens(req, deps).then(
-        () => next(),
-        (err: unknown) => {
-          if (err instanceof AppError && err.code === 'session_expired') {
-            logOf(req).info({ reason: err.message }, 'refresh refused; session ended');
-            if (options.json || wantsJson(req)) {
-              endSession(req, res, deps.control).then(() => refuseSignedOut(req, res, deps.control, options), next);
-              return;
-            }
-            expireSession(req, res, deps.control).catch(next);
-            return;
-          }
-          next(err);
-        },
-      );
+      refreshThenPass(req, res, next);
     };
+  };
 }
 
 function refuseSignedOut(req: Request, res: Response, control: SessionControl, options: GuardOptions): void {

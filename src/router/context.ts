@@ -115,13 +115,94 @@ class RequestCognitoContext implements CognitoContext {
   }
 }
 
+/** What a sign-out form posts: `<form method="post" action="{action}">` with a hidden `_csrf` field. */
+export interface CognitoSignOutForm {
+  /** The router's `POST <mount>/logout`. */
+  readonly action: string;
+  /** The `_csrf` field's value, made on first read (a page that never reads it writes nothing to the session). */
+  readonly csrfToken: string;
+}
+
 /**
- * Puts `req.cognito` on the request (cheap: one small object; everything is read when asked for). It
- * answers for its own router's sign-in only, whichever router's context runs later on the request.
+ * What a host's own page needs for its sign-in link and sign-out button, on `res.locals.cognito` of every
+ * request that `auth.context()` (or `auth.requiresAuth()`) sees, and on the router's own pages: for
+ * templates of any view engine (`res.render`) and for JSON routes (`res.json(res.locals.cognito)`). Each
+ * field is a getter, read when a page asks for it, from the sign-in as it is then. (Handlebars reads
+ * getters only when allowed: `allowedProtoProperties: { user: true, signInUrl: true, signOut: true }`.)
+ *
+ * ```ejs
+ * <% if (cognito.signOut) { %>
+ *   <form method="post" action="<%= cognito.signOut.action %>">
+ *     <input type="hidden" name="_csrf" value="<%= cognito.signOut.csrfToken %>">
+ *     <button>Sign out <%= cognito.user.email %></button>
+ *   </form>
+ * <% } else { %><a href="<%= cognito.signInUrl %>">Sign in</a><% } %>
+ * ```
+ */
+export interface CognitoLocals {
+  /** The signed-in user, or undefined while signed out. */
+  readonly user: CognitoUser | undefined;
+  /** The sign-in page, coming back to this page afterwards (for a GET request; else to the default page). */
+  readonly signInUrl: string;
+  /** The sign-out form's target and token while someone is signed in; undefined while signed out. */
+  readonly signOut: CognitoSignOutForm | undefined;
+}
+
+/**
+ * Puts `req.cognito` on the request and `res.locals.cognito` on the response (cheap: two small objects;
+ * everything is read when asked for). Both answer for their own router's sign-in only, whichever router's
+ * context runs later on the request.
  */
 export function attachContext(req: Request, res: Response, deps: ContextDeps): void {
   enterRouter(req, deps.control);
   req.cognito = new RequestCognitoContext(req, res, deps);
+  res.locals.cognito = new PageLocals(req, res, deps);
+}
+
+/**
+ * The page locals: getters on the prototype, so that making them costs a request next to nothing (own
+ * accessors would cost V8 a slow object per request). `toJSON` gives `res.json()` the three fields.
+ */
+class PageLocals implements CognitoLocals {
+  readonly #req: Request;
+  readonly #res: Response;
+  readonly #deps: ContextDeps;
+  #csrfToken: string | undefined;
+
+  constructor(req: Request, res: Response, deps: ContextDeps) {
+    this.#req = req;
+    this.#res = res;
+    this.#deps = deps;
+  }
+
+  get user(): CognitoUser | undefined {
+    return signedInOf(this.#req, this.#deps.control.scope)?.user;
+  }
+
+  get signInUrl(): string {
+    const req = this.#req;
+    return this.#deps.control.urls.signIn({ returnTo: req.method === 'GET' ? safeReturnTo(req.originalUrl) : undefined });
+  }
+
+  get signOut(): CognitoSignOutForm | undefined {
+    if (!signedInOf(this.#req, this.#deps.control.scope)) return undefined;
+    const token = () => this.#token();
+    return {
+      action: this.#deps.control.urls.to('/logout'),
+      get csrfToken() {
+        return token();
+      },
+    };
+  }
+
+  toJSON(): CognitoLocals {
+    return { user: this.user, signInUrl: this.signInUrl, signOut: this.signOut };
+  }
+
+  #token(): string {
+    this.#csrfToken ??= this.#deps.csrfToken(this.#req, this.#res);
+    return this.#csrfToken;
+  }
 }
 
 /** Options of `requiresAuth()`. */
@@ -130,8 +211,9 @@ export interface RequiresAuthOptions extends GuardOptions {}
 /**
  * Lets only requests signed in at the router whose `context()` put `req.cognito` there (the last to run)
  * through; with several routers, prefer each one's `auth.requiresAuth()`. Signed out: a page request goes
- * 303 to that router's sign-in page with `returnTo`, or to `signedOutTo`; a request that wants JSON (or with
- * `json: true`) gets 401 `{ "error": "unauthenticated", "signInUrl": … }`. An access token near its
+ * 303 to that router's sign-in page with `returnTo`, or to `signedOutTo`; a request that is clearly not a
+ * page navigation (`fetch()`, XHR, an `Accept` without `text/html`: see docs/api.md), or any with
+ * `json: true`, gets 401 `{ "error": "unauthenticated", "signInUrl": … }`. An access token near its
  * expiry is refreshed first. Needs `auth.context()` before it; `auth.requiresAuth()` brings its own.
  */
 export function requiresAuth(options: RequiresAuthOptions = {}): RequestHandler {

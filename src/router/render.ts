@@ -45,6 +45,18 @@ export interface LayoutPage {
   locale: Locale;
   /** The package's stylesheet and progressive-enhancement script, mount-relative. */
   assets: { stylesheet: string; script: string };
+  /**
+   * The package's stylesheet and script as ready-made tags for the layout's `<head>` (attributes escaped,
+   * this response's nonce on both, the script's button labels in the page's language). Insert it as is:
+   * without it (or `assets`) the pages' forms are unstyled.
+   */
+  head: string;
+  /**
+   * This response's CSP nonce (undefined when the package sends no security headers): put it on the
+   * layout's own inline `<script nonce="…">` and `<style nonce="…">`, which the package's CSP then allows.
+   * Escape it like any attribute value.
+   */
+  cspNonce: string | undefined;
   /** Who is signed in, if anyone: for the layout's own header. */
   user: CognitoUser | undefined;
   /**
@@ -100,9 +112,7 @@ export function createRenderer(options: RenderOptions & { cache: boolean; assets
     const data = { ...res.locals, ...locals, __page: page };
     // ejs takes an includer's `undefined` as "resolve as usual"; its types say otherwise.
     const body = await ejs.renderFile(file, data, { cache: options.cache, views: [VIEWS_DIR], includer: includer as unknown as ejs.IncluderCallback });
-    const html = layout
-      ? await layout({ title: page.title, body, locale: res.locals.locale as Locale, assets: options.assets, ...signedInParts(res), req, res })
-      : body;
+    const html = layout ? await layout({ title: page.title, body, locale: res.locals.locale as Locale, ...headParts(res, options.assets), ...signedInParts(res), req, res }) : body;
     res.status(status).type('html').send(html);
   }
 
@@ -131,6 +141,19 @@ export function sendView(res: Response, view: ViewName, status: number, locals: 
     return;
   }
   renderer.page(req, res, view, status, locals).catch((err: unknown) => req.next?.(err));
+}
+
+/** The assets as they are, as tags for the layout's head, and the nonce that allows the layout's own inline code. */
+function headParts(res: Response, assets: LayoutPage['assets']): Pick<LayoutPage, 'assets' | 'head' | 'cspNonce'> {
+  const locals = res.locals as { cspNonce?: unknown; t?: (key: 'form.showPassword' | 'form.hidePassword') => string };
+  const cspNonce = typeof locals.cspNonce === 'string' ? locals.cspNonce : undefined;
+  const nonce = cspNonce === undefined ? '' : ` nonce="${ejs.escapeXML(cspNonce)}"`;
+  // The script reads its button labels from its own tag: a host layout's <body> does not carry them.
+  const t = locals.t;
+  const labels = t ? ` data-show-password="${ejs.escapeXML(t('form.showPassword'))}" data-hide-password="${ejs.escapeXML(t('form.hidePassword'))}"` : '';
+  const head =
+    `<link rel="stylesheet" href="${ejs.escapeXML(assets.stylesheet)}"${nonce}>` + `<script src="${ejs.escapeXML(assets.script)}" defer${nonce}${labels}></script>`;
+  return { assets, head, cspNonce };
 }
 
 /** The signed-in person and their sign-out form's target, for a host layout (a token only when signed in). */

@@ -8,7 +8,17 @@ import session from 'express-session';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { buildUserPoolClientInput, buildUserPoolInput } from '../../src/cognito/pool-settings';
-import { cognitoAuth, createMemoryStore, requiresAuth, type CognitoAuth, type CognitoAuthOptions, type CognitoContext, type CognitoOptions, type LayoutPage } from '../../src/index';
+import {
+  cognitoAuth,
+  createMemoryStore,
+  requiresAuth,
+  type CognitoAuth,
+  type CognitoAuthOptions,
+  type CognitoContext,
+  type CognitoLocals,
+  type CognitoOptions,
+  type LayoutPage,
+} from '../../src/index';
 import type { CognitoLocal } from '../../src/testing';
 
 declare global {
@@ -25,16 +35,31 @@ export const HOST_BASE_URL = 'http://shop.localhost:3000';
 
 const HOST_SECRET = 'host-secret-host-secret-host-secret-0123';
 
-/** The host's own layout: its header and title, the package's page body inside. */
+/** The host's own templates (its own view engine, ejs here), for its own pages. */
+export const HOST_VIEWS = path.join(__dirname, 'views');
+
+/**
+ * The host's own layout: its header and title, the package's page body inside, the package's stylesheet
+ * and script from `page.head`, and an inline style and script of the host's own, allowed by the nonce.
+ */
 export function hostLayout(page: LayoutPage): string {
-  const title = page.title.replace(/[<>&"]/g, '');
+  const title = escapeHtml(page.title);
+  const nonce = escapeHtml(page.cspNonce ?? '');
   const signOut = page.signOut
     ? `<form method="post" action="${escapeHtml(page.signOut.action)}" class="shop-sign-out"><input type="hidden" name="_csrf" value="${escapeHtml(page.signOut.csrfToken)}"><button>Sign out ${escapeHtml(page.user?.email ?? '')}</button></form>`
     : '';
-  return `<!DOCTYPE html><html lang="${page.locale}"><head><title>${title} · Shop</title><link rel="stylesheet" href="${page.assets.stylesheet}"></head><body><header class="shop-header">Shop${signOut}</header><main class="shop-main">${page.body}</main></body></html>`;
+  return [
+    `<!DOCTYPE html><html lang="${page.locale}"><head><title>${title} · Shop</title>`,
+    page.head,
+    `<style nonce="${nonce}">.shop-header { display: flex; }</style>`,
+    `</head><body><header class="shop-header">Shop${signOut}</header><main class="shop-main">${page.body}</main>`,
+    `<script nonce="${nonce}">document.documentElement.dataset.shop = 'ready';</script>`,
+    '</body></html>',
+  ].join('');
 }
 
-function escapeHtml(text: string): string {
+/** Escapes text for HTML content and quoted attribute values. */
+export function escapeHtml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
@@ -44,11 +69,13 @@ function escapeHtml(text: string): string {
  * app-wide, a guarded dashboard and JSON API.
  */
 export function buildHostApp(
-  cognito: CognitoLocal,
+  cognito: { options: CognitoOptions },
   options: Partial<CognitoAuthOptions> = {},
   store: session.Store = new session.MemoryStore(),
 ): { app: express.Express; auth: CognitoAuth } {
   const app = express();
+  app.set('views', HOST_VIEWS);
+  app.set('view engine', 'ejs');
   app.use(session({ name: 'shop.sid', secret: HOST_SECRET, resave: false, saveUninitialized: false, store }));
   const passport = new Passport();
   passport.use(new LocalStrategy((username, password, done) => done(null, password === 'shop-password' ? { shopId: username } : false)));
@@ -76,6 +103,8 @@ export function buildHostApp(
   app.get('/', (_req, res) => res.send('shop home'));
   app.get('/dashboard', requiresAuth(), (req, res) => res.send(`dashboard of ${req.cognito!.user!.email}`));
   app.get('/api/me', requiresAuth(), (req, res) => res.json({ email: req.cognito!.user!.email }));
+  app.get('/api/always-json', requiresAuth({ json: true }), (req, res) => res.json({ email: req.cognito!.user!.email }));
+  app.get('/members', requiresAuth({ signedOutTo: '/' }), (req, res) => res.send(`members: ${req.cognito!.user!.email}`));
   app.get('/whoami', (req, res) => {
     const s = req.session as unknown as Record<string, unknown>;
     res.json({
@@ -91,6 +120,18 @@ export function buildHostApp(
     await req.cognito!.signOut();
     res.redirect(303, '/');
   });
+  // The host's own pages: its own view engine, a page of plain HTML, and a JSON API, each with res.locals.cognito.
+  app.get('/shop', (_req, res) => res.render('shop'));
+  app.get('/shop-plain', (_req, res) => {
+    const { signOut, signInUrl } = res.locals.cognito as CognitoLocals;
+    res.send(
+      signOut
+        ? `<form method="post" action="${escapeHtml(signOut.action)}"><input type="hidden" name="_csrf" value="${escapeHtml(signOut.csrfToken)}"><button>Sign out</button></form>`
+        : `<a href="${escapeHtml(signInUrl)}">Sign in</a>`,
+    );
+  });
+  app.get('/api/session', (_req, res) => res.json(res.locals.cognito));
+  app.get('/api/user', (_req, res) => res.json({ email: (res.locals.cognito as CognitoLocals).user?.email ?? null }));
   app.get('/boom', () => {
     throw new Error('the host broke');
   });

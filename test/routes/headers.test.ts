@@ -9,14 +9,28 @@ import { createConfirmedUser, TEST_PASSWORD } from '../helpers/users';
 
 type Agent = ReturnType<TestApp['agent']>;
 
+/** A Content-Security-Policy header's directives, by name. */
+function cspDirectives(csp: string): Record<string, string[]> {
+  return Object.fromEntries(csp.split(';').map((d) => {
+    const [name, ...values] = d.trim().split(/\s+/);
+    return [name as string, values];
+  }));
+}
+
 describe('HTTP hardening', () => {
-  it('sends a strict Content-Security-Policy: only the app itself, no inline script or style', async () => {
-    const res = await buildTestApp().agent().get('/login').expect(200);
+  it('sends a strict Content-Security-Policy: only the app itself and this response’s nonce, no inline script or style', async () => {
+    const agent = buildTestApp().agent();
+    const res = await agent.get('/login').expect(200);
     const csp = res.headers['content-security-policy'] as string;
-    const directives = Object.fromEntries(csp.split(';').map((d) => { const [name, ...values] = d.trim().split(/\s+/); return [name, values]; }));
+    const directives = cspDirectives(csp);
+    const nonce = /'nonce-([A-Za-z0-9+/]+={0,2})'/.exec(csp)?.[1];
+    expect(nonce, 'a base64 nonce').to.be.a('string');
+    expect(Buffer.from(nonce!, 'base64')).to.have.length(16);
     expect(directives['default-src']).to.deep.equal(["'self'"]);
-    expect(directives['script-src']).to.deep.equal(["'self'"]);
-    expect(directives['style-src']).to.deep.equal(["'self'"]);
+    expect(directives['script-src']).to.deep.equal(["'self'", `'nonce-${nonce}'`]);
+    expect(directives['style-src']).to.deep.equal(["'self'", `'nonce-${nonce}'`]);
+    const next = cspDirectives((await agent.get('/login').expect(200)).headers['content-security-policy'] as string);
+    expect(next['script-src']?.[1], 'a new nonce for every response').to.match(/^'nonce-/).and.not.equal(`'nonce-${nonce}'`);
     expect(directives['object-src']).to.deep.equal(["'none'"]);
     expect(directives['frame-ancestors']).to.deep.equal(["'none'"]);
     expect(directives['form-action']).to.deep.equal(["'self'", testEmulator().emulator.url]);

@@ -2,6 +2,7 @@ import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-iden
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { AuthenticateOptions } from 'passport';
 import { z } from 'zod';
+import { asyncHandler } from '../../async-handler';
 import type { MountUrls } from '../../auth/mount-urls';
 import { runStrategy, type AppPassport } from '../../auth/passport';
 import { HOSTED_UI_STRATEGY, type HostedUiInfo, type HostedUiStartOptions } from '../../auth/hosted-ui';
@@ -17,6 +18,7 @@ import { postSignOutRedirect, signOutAtCognito } from '../../cognito/sign-out';
 import { AppError } from '../../errors';
 import type { Locale, MessageKey } from '../../i18n';
 import type { Clock } from '../../sessions/lifetime';
+import { createEmulatorCheck } from './emulator-check';
 import { finishSignIn } from './finish-sign-in';
 import type { AfterSignIn } from './forms';
 import type { RateLimiters } from './rate-limit';
@@ -93,53 +95,66 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
    * destroy the session, clear the cookie, then go to Cognito's /logout where the issuer has one, else
    * onwards with the "signed out" notice.
    */
-  router.post('/logout', (req, res, next) => {
-    signOutAtCognito(deps.cognitoClient, deps.settings, peekState(req)?.tokens, logOf(req))
-      .then(() => endSession(req, res, deps.sessions))
-      .then(() => postSignOutRedirect(deps.settings, urls.baseUrl, deps.afterSignOutTo))
+  router.post(
+    '/logout',
+    asyncHandler(async (req, res) => {
+      await signOutAtCognito(deps.cognitoClient, deps.settings, peekState(req)?.tokens, logOf(req));
+      await endSession(req, res, deps.sessions);
+      const to = postSignOutRedirect(deps.settings, urls.baseUrl, deps.afterSignOutTo);
       // Back on a page of this site, it says so; Cognito's /logout returns only to the registered URL, as is.
-      .then((to) => res.redirect(303, to.startsWith('/') ? `${to}${to.includes('?') ? '&' : '?'}notice=signed_out` : to), next);
-  });
+      res.redirect(303, to.startsWith('/') ? `${to}${to.includes('?') ? '&' : '?'}notice=signed_out` : to);
+    }),
+  );
 
   return router;
 }
 
 function addHostedUiRoutes(router: Router, deps: AuthRouterDeps): void {
   const { passport, urls } = deps;
+  const emulatorAnswers = deps.settings.emulator ? createEmulatorCheck(deps.settings, deps.clock) : undefined;
 
   /*
    * GET /login/hosted — start Hosted UI sign-in: redirect to Cognito's authorize endpoint with a fresh
    * state, a PKCE challenge, (where supported) a nonce, and `lang` for Managed Login in the page's
    * language. `?provider=Google` goes straight to that identity provider (one of `identityProviders`
-   * only: any other is a 400). `returnTo` is kept only if same-origin.
+   * only: any other is a 400). `returnTo` is kept only if same-origin. On the emulator only, an emulator
+   * that does not answer gets the 503 page rather than a redirect to a connection error.
    */
-  router.get('/login/hosted', deps.limiters.signInStartsPerIp, (req, res, next) => {
-    const query = req.query as Record<string, unknown>;
-    const returnTo = safeReturnTo(query.returnTo);
-    const provider = query.provider;
-    if (provider !== undefined && !(typeof provider === 'string' && deps.identityProviders.includes(provider))) {
-      next(new AppError('bad_request', 'an identity provider this router does not offer'));
-      return;
-    }
-    if (query.code !== undefined || query.error !== undefined) {
-      // passport-openidconnect would read these as a callback; here they mean nothing. Start clean.
-      const start = new URLSearchParams();
-      if (provider) start.set('provider', provider);
-      if (returnTo) start.set('returnTo', returnTo);
-      const search = start.toString();
-      res.redirect(303, search ? `${urls.to('/login/hosted')}?${search}` : urls.to('/login/hosted'));
-      return;
-    }
-    const options: HostedUiStartOptions = {
-      state: { returnTo },
-      lang: MANAGED_LOGIN_LANG[res.locals.locale as Locale],
-      identityProvider: provider,
-    };
-    // passport-openidconnect takes an object as state (its "app state"); Passport's types say string.
-    runStrategy(passport, HOSTED_UI_STRATEGY, options as unknown as AuthenticateOptions, (err: unknown) =>
-      next(err ?? new AppError('internal', 'the Hosted UI start did not redirect')),
-    )(req, res, next);
-  });
+  router.get(
+    '/login/hosted',
+    deps.limiters.signInStartsPerIp,
+    asyncHandler(async (req, res, next) => {
+      const query = req.query as Record<string, unknown>;
+      const returnTo = safeReturnTo(query.returnTo);
+      const provider = query.provider;
+      if (provider !== undefined && !(typeof provider === 'string' && deps.identityProviders.includes(provider))) {
+        next(new AppError('bad_request', 'an identity provider this router does not offer'));
+        return;
+      }
+      if (query.code !== undefined || query.error !== undefined) {
+        // passport-openidconnect would read these as a callback; here they mean nothing. Start clean.
+        const start = new URLSearchParams();
+        if (provider) start.set('provider', provider);
+        if (returnTo) start.set('returnTo', returnTo);
+        const search = start.toString();
+        res.redirect(303, search ? `${urls.to('/login/hosted')}?${search}` : urls.to('/login/hosted'));
+        return;
+      }
+      if (emulatorAnswers && !(await emulatorAnswers())) {
+        next(new AppError('upstream_unavailable', 'the emulator does not answer'));
+        return;
+      }
+      const options: HostedUiStartOptions = {
+        state: { returnTo },
+        lang: MANAGED_LOGIN_LANG[res.locals.locale as Locale],
+        identityProvider: provider,
+      };
+      // passport-openidconnect takes an object as state (its "app state"); Passport's types say string.
+      runStrategy(passport, HOSTED_UI_STRATEGY, options as unknown as AuthenticateOptions, (err: unknown) =>
+        next(err ?? new AppError('internal', 'the Hosted UI start did not redirect')),
+      )(req, res, next);
+    }),
+  );
 
   /*
    * GET /callback — Cognito sends the browser back here. A malformed answer is a 400 (it never

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { Router, type Request } from 'express';
+import { asyncHandler } from '../../async-handler';
 import type { Mailbox } from '../../cognito/mailbox';
 import { sendView } from '../render';
 
@@ -61,9 +62,12 @@ export function mayReadMailbox(req: Request, open: boolean): boolean {
  */
 export function createDevMailboxRouter(mailbox: Mailbox, options: { open: boolean }): Router {
   const router = Router();
-  router.get('/dev/mailbox', async (req, res, next) => {
-    if (!mayReadMailbox(req, options.open)) return next();
-    sendView(res, 'dev-mailbox', 200, { entries: await mailbox.read() });
-  });
+  router.get(
+    '/dev/mailbox',
+    asyncHandler(async (req, res, next) => {
+      if (!mayReadMailbox(req, options.open)) return next();
+      sendView(res, 'dev-mailbox', 200, { entries: await mailbox.read() });
+    }),
+  );
   return router;
 }

@@ -1,10 +1,11 @@
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { endAccountSessions, NO_GLOBAL_SIGN_OUT } from '../../auth/account-sign-out';
 import { peekState, sessionState, tokensOf, userOf } from '../../auth/session-state';
-import { expireSession, startSession } from '../../auth/start-session';
+import { startSession } from '../../auth/start-session';
 import type { EmailService } from '../../cognito/email-service';
 import { AppError, isFormError, type ErrorCode } from '../../errors';
 import type { MessageKey } from '../../i18n';
+import { withAccessToken } from './access-token';
 import { countAsCodeAttempt } from './count-failures';
 import { emptyForm, fields, keepValues, parseForm, renderForm, setNotice, type AccountRouteDeps, type FormState } from './forms';
 import { createStepUp, type StepUpForm } from './step-up';
@@ -28,20 +29,6 @@ export function createEmailRouter(
   const stepUp = createStepUp(deps);
   const changePage = urls.to('/email/change');
   router.use('/email', deps.limiters.perIp);
-
-  /** Wraps a handler: Cognito refusing the access token ends the session and asks to sign in again. */
-  const signedIn =
-    (handler: (req: Request, res: Response, accessToken: string) => Promise<void>): RequestHandler[] => [
-      requireAuth,
-      async (req, res) => {
-        try {
-          await handler(req, res, tokensOf(req).accessToken);
-        } catch (err) {
-          if (err instanceof AppError && err.code === 'session_expired') return expireSession(req, res, sessions);
-          throw err;
-        }
-      },
-    ];
 
   /**
    * Makes the session's user carry the address Cognito now has (GetUser), so the header, the profile
@@ -92,7 +79,7 @@ export function createEmailRouter(
   }
 
   /* GET /email/verify — the code form, for the address that was sent a code. */
-  router.get('/email/verify', ...signedIn(async (req, res) => renderVerify(req, res, 200, emptyForm())));
+  router.get('/email/verify', requireAuth, withAccessToken(sessions, async (req, res) => renderVerify(req, res, 200, emptyForm())));
 
   /*
    * POST /email/verify — VerifyUserAttribute; a change now applies, and the session shows the new address.
@@ -100,7 +87,8 @@ export function createEmailRouter(
    */
   router.post(
     '/email/verify',
-    ...signedIn(async (req, res, accessToken) => {
+    requireAuth,
+    withAccessToken(sessions, async (req, res, accessToken) => {
       const parsed = parseForm({ code: fields.code }, req.body);
       if (!parsed.ok) return renderVerify(req, res, 400, { values: {}, fieldErrors: parsed.fieldErrors });
       await countAsCodeAttempt(req, res, deps.limiters.codeFailuresPerAccount, `sub:${userOf(req).sub}`);
@@ -125,7 +113,8 @@ export function createEmailRouter(
    */
   router.post(
     '/email/verify/send',
-    ...signedIn(async (req, res, accessToken) => {
+    requireAuth,
+    withAccessToken(sessions, async (req, res, accessToken) => {
       const change = peekState(req)?.emailChange;
       try {
         if (change?.pending) await emails.requestChange(accessToken, change.address);
@@ -141,7 +130,7 @@ export function createEmailRouter(
   );
 
   /* GET /email/change — the new address, and the step-up: the current password (and a code while TOTP is on). */
-  router.get('/email/change', ...signedIn(async (req, res) => renderChange(req, res, 200, emptyForm())));
+  router.get('/email/change', requireAuth, withAccessToken(sessions, async (req, res) => renderChange(req, res, 200, emptyForm())));
 
   /*
    * POST /email/change — the new address checked first, then a full re-authentication (the step-up:
@@ -151,7 +140,8 @@ export function createEmailRouter(
    */
   router.post(
     '/email/change',
-    ...signedIn(async (req, res, accessToken) => {
+    requireAuth,
+    withAccessToken(sessions, async (req, res, accessToken) => {
       const values = keepValues(req.body, ['email']);
       const parsed = parseForm({ email: fields.email }, req.body);
       if (!parsed.ok) return renderChange(req, res, 400, { values, fieldErrors: parsed.fieldErrors });

@@ -1,4 +1,5 @@
 import { Router, type Request } from 'express';
+import { asyncHandler } from '../../async-handler';
 import { holdMfaChallenge } from '../../auth/mfa-challenge';
 import { runStrategy } from '../../auth/passport';
 import { PASSWORD_STRATEGY, signedInFromApiTokens, type PasswordFailure } from '../../auth/password';
@@ -80,34 +81,40 @@ export function createLoginRouter(
   });
 
   /* GET /login/new-password — only while a NEW_PASSWORD_REQUIRED challenge is waiting. */
-  router.get('/login/new-password', async (req, res) => {
-    if (!peekState(req)?.challenge) return res.redirect(303, urls.to('/login'));
-    renderForm(res, 'login-new-password', 200, emptyForm(), { policy: await users.passwordPolicy() });
-  });
+  router.get(
+    '/login/new-password',
+    asyncHandler(async (req, res) => {
+      if (!peekState(req)?.challenge) return res.redirect(303, urls.to('/login'));
+      renderForm(res, 'login-new-password', 200, emptyForm(), { policy: await users.passwordPolicy() });
+    }),
+  );
 
   /* POST /login/new-password — RespondToAuthChallenge, then the same session as any sign-in. */
-  router.post('/login/new-password', async (req, res) => {
-    const challenge = peekState(req)?.challenge;
-    if (!challenge) return res.redirect(303, urls.to('/login'));
-    const policy = await users.passwordPolicy();
-    const parsed = parseForm({ password: fields.password, passwordConfirm: fields.password }, req.body);
-    if (!parsed.ok) return renderForm(res, 'login-new-password', 400, { values: {}, fieldErrors: parsed.fieldErrors }, { policy });
-    const problem = newPasswordProblem(policy, parsed.data.password, parsed.data.passwordConfirm);
-    if (problem) return renderForm(res, 'login-new-password', 400, { values: {}, ...problem }, { policy });
-    let signedIn: SignedIn;
-    try {
-      const tokens = await users.answerNewPasswordChallenge(challenge.username ?? challenge.email, challenge.session, parsed.data.password, visitorOf(req));
-      signedIn = await signedInFromApiTokens(deps.verifier, tokens);
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'session_expired') {
-        delete sessionState(req).challenge;
-        setNotice(req, 'error.session_expired');
-        return res.redirect(303, urls.to('/login'));
+  router.post(
+    '/login/new-password',
+    asyncHandler(async (req, res) => {
+      const challenge = peekState(req)?.challenge;
+      if (!challenge) return res.redirect(303, urls.to('/login'));
+      const policy = await users.passwordPolicy();
+      const parsed = parseForm({ password: fields.password, passwordConfirm: fields.password }, req.body);
+      if (!parsed.ok) return renderForm(res, 'login-new-password', 400, { values: {}, fieldErrors: parsed.fieldErrors }, { policy });
+      const problem = newPasswordProblem(policy, parsed.data.password, parsed.data.passwordConfirm);
+      if (problem) return renderForm(res, 'login-new-password', 400, { values: {}, ...problem }, { policy });
+      let signedIn: SignedIn;
+      try {
+        const tokens = await users.answerNewPasswordChallenge(challenge.username ?? challenge.email, challenge.session, parsed.data.password, visitorOf(req));
+        signedIn = await signedInFromApiTokens(deps.verifier, tokens);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'session_expired') {
+          delete sessionState(req).challenge;
+          setNotice(req, 'error.session_expired');
+          return res.redirect(303, urls.to('/login'));
+        }
+        return renderFormError(res, 'login-new-password', err, {}, { policy });
       }
-      return renderFormError(res, 'login-new-password', err, {}, { policy });
-    }
-    await finishSignIn(req, res, deps, signedIn, safeReturnTo(challenge.returnTo) ?? deps.signedInTo);
-  });
+      await finishSignIn(req, res, deps, signedIn, safeReturnTo(challenge.returnTo) ?? deps.signedInTo);
+    }),
+  );
 
   return router;
 }

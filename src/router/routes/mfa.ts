@@ -1,15 +1,17 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
+import { asyncHandler } from '../../async-handler';
 import { endAccountSessions, NO_GLOBAL_SIGN_OUT } from '../../auth/account-sign-out';
 import { pendingMfaChallenge } from '../../auth/mfa-challenge';
 import { signedInFromApiTokens } from '../../auth/password';
 import { safeReturnTo } from '../../auth/return-to';
 import { peekState, sessionState, tokensOf, userOf } from '../../auth/session-state';
-import { expireSession, type SignedIn } from '../../auth/start-session';
+import type { SignedIn } from '../../auth/start-session';
 import { buildTotpEnrolment } from '../../auth/totp-enrolment';
 import { visitorOf } from '../../auth/visitor';
 import type { MfaService } from '../../cognito/mfa-service';
 import { AppError, isFormError } from '../../errors';
 import { en } from '../../i18n/en';
+import { withAccessToken } from './access-token';
 import { finishSignIn } from './finish-sign-in';
 import { emptyForm, fields, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps, type FormState } from './forms';
 import { createStepUp, type StepUpForm } from './step-up';
@@ -34,16 +36,6 @@ export function createMfaRouter(
   const stepUp = createStepUp(deps);
   router.use('/mfa', limiters.perIp);
 
-  /** Runs a call with the session's access token; an expired session ends and goes to sign-in. */
-  async function withAccessToken(req: Request, res: Response, work: (accessToken: string) => Promise<void>): Promise<void> {
-    try {
-      await work(tokensOf(req).accessToken);
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'session_expired') return expireSession(req, res, deps.sessions);
-      throw err;
-    }
-  }
-
   /**
    * The set-up page: the start button, or the pending secret as a QR code and as text, with the code form.
    * Either way a new key needs the current password (TOTP is off here, so no code).
@@ -58,19 +50,25 @@ export function createMfaRouter(
   }
 
   /* GET /profile — before the profile page: whether TOTP is on, for its two-step block and the delete form. */
-  router.get('/profile', requireAuth, async (req, res, next: NextFunction) => {
-    try {
-      res.locals.totpEnabled = await users.totpEnabled(tokensOf(req).accessToken);
-    } catch (err) {
-      // The profile page's own GetUser meets the same expired session and ends it.
-      if (!(err instanceof AppError && err.code === 'session_expired')) throw err;
-    }
-    next();
-  });
+  router.get(
+    '/profile',
+    requireAuth,
+    asyncHandler(async (req, res, next: NextFunction) => {
+      try {
+        res.locals.totpEnabled = await users.totpEnabled(tokensOf(req).accessToken);
+      } catch (err) {
+        // The profile page's own GetUser meets the same expired session and ends it.
+        if (!(err instanceof AppError && err.code === 'session_expired')) throw err;
+      }
+      next();
+    }),
+  );
 
   /* GET /mfa/setup — the start button, or (after it) the QR code, the key as text and the first-code form. */
-  router.get('/mfa/setup', requireAuth, (req, res) =>
-    withAccessToken(req, res, async (accessToken) => {
+  router.get(
+    '/mfa/setup',
+    requireAuth,
+    withAccessToken(deps.sessions, async (req, res, accessToken) => {
       if (await users.totpEnabled(accessToken)) return res.redirect(303, urls.to('/profile'));
       await renderSetup(req, res, 200, emptyForm());
     }),
@@ -82,26 +80,30 @@ export function createMfaRouter(
    * AssociateSoftwareToken: a new secret, kept in the server-side session until a first code confirms
    * it. Refused while TOTP is on: a new association must not replace a working one.
    */
-  router.post('/mfa/setup', requireAuth, async (req, res) => {
-    await withAccessToken(req, res, async (accessToken) => {
+  router.post(
+    '/mfa/setup',
+    requireAuth,
+    withAccessToken(deps.sessions, async (req, res, accessToken) => {
       if (await users.totpEnabled(accessToken)) return res.redirect(303, urls.to('/profile'));
       // A pending key survives a failed step-up: only a successful one renews the session.
       const stepped = await stepUp.confirm(req, res, accessToken, { returnTo: urls.to('/mfa/setup'), totpEnabled: false });
       if (!stepped.ok) return renderSetup(req, res, stepped.status, { values: {}, fieldErrors: stepped.fieldErrors, error: stepped.error }, stepped.stepUp);
       sessionState(req).mfaSetup = { secret: await mfa.associateTotp(stepped.accessToken) };
       res.redirect(303, urls.to('/mfa/setup'));
-    });
-  });
+    }),
+  );
 
   /*
    * POST /mfa/setup/confirm — VerifySoftwareToken with the first code, then SetUserMFAPreference: on. The
    * user's other sessions end (someone switching it on often suspects a stolen session); this one stays.
    */
-  router.post('/mfa/setup/confirm', requireAuth, async (req, res) => {
-    if (!peekState(req)?.mfaSetup) return res.redirect(303, urls.to('/mfa/setup'));
-    const parsed = parseForm({ code: fields.totp }, req.body);
-    if (!parsed.ok) return renderSetup(req, res, 400, { values: {}, fieldErrors: parsed.fieldErrors });
-    await withAccessToken(req, res, async (accessToken) => {
+  router.post(
+    '/mfa/setup/confirm',
+    requireAuth,
+    withAccessToken(deps.sessions, async (req, res, accessToken) => {
+      if (!peekState(req)?.mfaSetup) return res.redirect(303, urls.to('/mfa/setup'));
+      const parsed = parseForm({ code: fields.totp }, req.body);
+      if (!parsed.ok) return renderSetup(req, res, 400, { values: {}, fieldErrors: parsed.fieldErrors });
       try {
         await mfa.enableTotp(accessToken, parsed.data.code);
       } catch (err) {
@@ -113,12 +115,14 @@ export function createMfaRouter(
       await endAccountSessions(req, deps.sessions, users, user, NO_GLOBAL_SIGN_OUT, { except: req.sessionID, reason: 'two-step sign-in switched on' });
       setNotice(req, 'notice.mfa_enabled');
       res.redirect(303, urls.to('/profile'));
-    });
-  });
+    }),
+  );
 
   /* GET /mfa/disable — the step-up form (the current password and a current code) to switch it off. */
-  router.get('/mfa/disable', requireAuth, (req, res) =>
-    withAccessToken(req, res, async (accessToken) => {
+  router.get(
+    '/mfa/disable',
+    requireAuth,
+    withAccessToken(deps.sessions, async (req, res, accessToken) => {
       if (!(await users.totpEnabled(accessToken))) return res.redirect(303, urls.to('/profile'));
       renderForm(res, 'mfa-disable', 200, emptyForm(), { stepUp: await stepUp.form(req, accessToken, { returnTo: urls.to('/mfa/disable'), totpEnabled: true }) });
     }),
@@ -129,16 +133,18 @@ export function createMfaRouter(
    * current password, then its SOFTWARE_TOKEN_MFA challenge with the code; the fresh tokens replace the
    * session's. Then SetUserMFAPreference: off, with the fresh access token.
    */
-  router.post('/mfa/disable', requireAuth, async (req, res) => {
-    await withAccessToken(req, res, async (accessToken) => {
+  router.post(
+    '/mfa/disable',
+    requireAuth,
+    withAccessToken(deps.sessions, async (req, res, accessToken) => {
       if (!(await users.totpEnabled(accessToken))) return res.redirect(303, urls.to('/profile'));
       const stepped = await stepUp.confirm(req, res, accessToken, { returnTo: urls.to('/mfa/disable'), totpEnabled: true });
       if (!stepped.ok) return renderForm(res, 'mfa-disable', stepped.status, { values: {}, fieldErrors: stepped.fieldErrors, error: stepped.error }, { stepUp: stepped.stepUp });
       await mfa.disableTotp(stepped.accessToken);
       setNotice(req, 'notice.mfa_disabled');
       res.redirect(303, urls.to('/profile'));
-    });
-  });
+    }),
+  );
 
   /**
    * Lets a request through only while a code challenge waits in this browser's session: none goes to the
@@ -164,25 +170,31 @@ export function createMfaRouter(
    * their own (a ceiling per hour from all IPs). Success makes exactly the session a password-only
    * sign-in makes; a challenge Cognito no longer accepts sends back to sign-in.
    */
-  router.post('/login/mfa', requireChallenge, ...limiters.signInFailures, limiters.mfaFailuresPerAccount, async (req, res) => {
-    const challenge = peekState(req)!.mfaChallenge!;
-    const parsed = parseForm({ code: fields.totp }, req.body);
-    if (!parsed.ok) return renderForm(res, 'login-mfa', 400, { values: {}, fieldErrors: parsed.fieldErrors });
-    let signedIn: SignedIn;
-    try {
-      const tokens = await deps.users.answerTotpChallenge(challenge.username, challenge.session, parsed.data.code, visitorOf(req));
-      signedIn = await signedInFromApiTokens(deps.verifier, tokens);
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'mfa_expired') {
-        delete sessionState(req).mfaChallenge;
-        setNotice(req, 'error.mfa_expired');
-        return res.redirect(303, urls.to('/login'));
+  router.post(
+    '/login/mfa',
+    requireChallenge,
+    ...limiters.signInFailures,
+    limiters.mfaFailuresPerAccount,
+    asyncHandler(async (req, res) => {
+      const challenge = peekState(req)!.mfaChallenge!;
+      const parsed = parseForm({ code: fields.totp }, req.body);
+      if (!parsed.ok) return renderForm(res, 'login-mfa', 400, { values: {}, fieldErrors: parsed.fieldErrors });
+      let signedIn: SignedIn;
+      try {
+        const tokens = await deps.users.answerTotpChallenge(challenge.username, challenge.session, parsed.data.code, visitorOf(req));
+        signedIn = await signedInFromApiTokens(deps.verifier, tokens);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'mfa_expired') {
+          delete sessionState(req).mfaChallenge;
+          setNotice(req, 'error.mfa_expired');
+          return res.redirect(303, urls.to('/login'));
+        }
+        return renderFormError(res, 'login-mfa', err, {});
       }
-      return renderFormError(res, 'login-mfa', err, {});
-    }
-    delete sessionState(req).mfaChallenge;
-    await finishSignIn(req, res, deps, signedIn, safeReturnTo(challenge.returnTo) ?? deps.signedInTo);
-  });
+      delete sessionState(req).mfaChallenge;
+      await finishSignIn(req, res, deps, signedIn, safeReturnTo(challenge.returnTo) ?? deps.signedInTo);
+    }),
+  );
 
   return router;
 }

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { asyncHandler } from '../../async-handler';
 import { endAccountSessions, signOutAccountEverywhere } from '../../auth/account-sign-out';
 import { holdMfaChallenge } from '../../auth/mfa-challenge';
 import { signedInFromApiTokens } from '../../auth/password';
@@ -32,82 +33,99 @@ export function createPasswordRouter(
   });
 
   /* POST /password/forgot — ForgotPassword; the answer is the same whether or not the address exists. */
-  router.post('/password/forgot', async (req, res) => {
-    const values = keepValues(req.body, ['email']);
-    const parsed = parseForm({ email: fields.email }, req.body);
-    if (!parsed.ok) return renderForm(res, 'password-forgot', 400, { values, fieldErrors: parsed.fieldErrors });
-    try {
-      await users.forgotPassword(parsed.data.email, visitorOf(req));
-    } catch (err) {
-      return renderFormError(res, 'password-forgot', err, values);
-    }
-    sessionState(req).pendingEmail = parsed.data.email;
-    res.redirect(303, urls.to('/password/reset'));
-  });
+  router.post(
+    '/password/forgot',
+    asyncHandler(async (req, res) => {
+      const values = keepValues(req.body, ['email']);
+      const parsed = parseForm({ email: fields.email }, req.body);
+      if (!parsed.ok) return renderForm(res, 'password-forgot', 400, { values, fieldErrors: parsed.fieldErrors });
+      try {
+        await users.forgotPassword(parsed.data.email, visitorOf(req));
+      } catch (err) {
+        return renderFormError(res, 'password-forgot', err, values);
+      }
+      sessionState(req).pendingEmail = parsed.data.email;
+      res.redirect(303, urls.to('/password/reset'));
+    }),
+  );
 
   /* GET /password/reset — the code and the new password. */
-  router.get('/password/reset', async (req, res) => {
-    renderForm(res, 'password-reset', 200, emptyForm({ email: peekState(req)?.pendingEmail ?? '' }), { policy: await users.passwordPolicy() });
-  });
+  router.get(
+    '/password/reset',
+    asyncHandler(async (req, res) => {
+      renderForm(res, 'password-reset', 200, emptyForm({ email: peekState(req)?.pendingEmail ?? '' }), { policy: await users.passwordPolicy() });
+    }),
+  );
 
   /*
    * POST /password/reset — ConfirmForgotPassword, then to the sign-in page. Wrong codes count per address
    * from all client IPs together (`codeFailuresPerAccount`).
    */
-  router.post('/password/reset', async (req, res) => {
-    const policy = await users.passwordPolicy();
-    const values = keepValues(req.body, ['email']);
-    const parsed = parseForm(
-      { email: fields.email, code: fields.code, password: fields.password, passwordConfirm: fields.password },
-      req.body,
-    );
-    if (!parsed.ok) return renderForm(res, 'password-reset', 400, { values, fieldErrors: parsed.fieldErrors }, { policy });
-    const { email, code, password, passwordConfirm } = parsed.data;
-    const problem = newPasswordProblem(policy, password, passwordConfirm);
-    if (problem) return renderForm(res, 'password-reset', 400, { values, ...problem }, { policy });
-    await countAsCodeAttempt(req, res, limiters.codeFailuresPerAccount, `email:${email}`);
-    try {
-      await users.resetPassword(email, code, password, visitorOf(req));
-    } catch (err) {
-      return renderFormError(res, 'password-reset', err, values, { policy });
-    }
-    await endSessionsAfterReset(req, email);
-    sessionState(req).pendingEmail = email;
-    setNotice(req, 'notice.password_reset');
-    res.redirect(303, urls.to('/login'));
-  });
+  router.post(
+    '/password/reset',
+    asyncHandler(async (req, res) => {
+      const policy = await users.passwordPolicy();
+      const values = keepValues(req.body, ['email']);
+      const parsed = parseForm(
+        { email: fields.email, code: fields.code, password: fields.password, passwordConfirm: fields.password },
+        req.body,
+      );
+      if (!parsed.ok) return renderForm(res, 'password-reset', 400, { values, fieldErrors: parsed.fieldErrors }, { policy });
+      const { email, code, password, passwordConfirm } = parsed.data;
+      const problem = newPasswordProblem(policy, password, passwordConfirm);
+      if (problem) return renderForm(res, 'password-reset', 400, { values, ...problem }, { policy });
+      await countAsCodeAttempt(req, res, limiters.codeFailuresPerAccount, `email:${email}`);
+      try {
+        await users.resetPassword(email, code, password, visitorOf(req));
+      } catch (err) {
+        return renderFormError(res, 'password-reset', err, values, { policy });
+      }
+      await endSessionsAfterReset(req, email);
+      sessionState(req).pendingEmail = email;
+      setNotice(req, 'notice.password_reset');
+      res.redirect(303, urls.to('/login'));
+    }),
+  );
 
   /* GET /password/change — signed in only. */
-  router.get('/password/change', requireAuth, async (_req, res) => {
-    renderForm(res, 'password-change', 200, emptyForm(), { policy: await users.passwordPolicy() });
-  });
+  router.get(
+    '/password/change',
+    requireAuth,
+    asyncHandler(async (_req, res) => {
+      renderForm(res, 'password-change', 200, emptyForm(), { policy: await users.passwordPolicy() });
+    }),
+  );
 
   /*
    * POST /password/change — ChangePassword with the access token (a wrong current password counts as a
    * failed sign-in); then every other session ends and this one gets a new id (see finishChange).
    */
-  router.post('/password/change', requireAuth, async (req, res) => {
-    const policy = await users.passwordPolicy();
-    const parsed = parseForm(
-      { currentPassword: fields.password, password: fields.password, passwordConfirm: fields.password },
-      req.body,
-    );
-    if (!parsed.ok) return renderForm(res, 'password-change', 400, { values: {}, fieldErrors: parsed.fieldErrors }, { policy });
-    const { currentPassword, password, passwordConfirm } = parsed.data;
-    const problem = newPasswordProblem(policy, password, passwordConfirm);
-    if (problem) return renderForm(res, 'password-change', 400, { values: {}, ...problem }, { policy });
-    const user = userOf(req);
-    await countAsSignInAttempt(req, res, limiters.signInFailures, user.email ?? user.username);
-    const tokens = tokensOf(req);
-    try {
-      await users.changePassword(tokens.accessToken, currentPassword, password);
-    } catch (err) {
-      // NotAuthorized is also what a revoked token or a deleted user gets: GetUser tells them apart.
-      if (await sessionOverBehind(err, users, tokens.accessToken)) return expireSession(req, res, sessions);
-      return renderFormError(res, 'password-change', err, {}, { policy });
-    }
-    await finishChange(req, res, user, tokens, password);
-  });
+  router.post(
+    '/password/change',
+    requireAuth,
+    asyncHandler(async (req, res) => {
+      const policy = await users.passwordPolicy();
+      const parsed = parseForm(
+        { currentPassword: fields.password, password: fields.password, passwordConfirm: fields.password },
+        req.body,
+      );
+      if (!parsed.ok) return renderForm(res, 'password-change', 400, { values: {}, fieldErrors: parsed.fieldErrors }, { policy });
+      const { currentPassword, password, passwordConfirm } = parsed.data;
+      const problem = newPasswordProblem(policy, password, passwordConfirm);
+      if (problem) return renderForm(res, 'password-change', 400, { values: {}, ...problem }, { policy });
+      const user = userOf(req);
+      await countAsSignInAttempt(req, res, limiters.signInFailures, user.email ?? user.username);
+      const tokens = tokensOf(req);
+      try {
+        await users.changePassword(tokens.accessToken, currentPassword, password);
+      } catch (err) {
+        // NotAuthorized is also what a revoked token or a deleted user gets: GetUser tells them apart.
+        if (await sessionOverBehind(err, users, tokens.accessToken)) return expireSession(req, res, sessions);
+        return renderFormError(res, 'password-change', err, {}, { policy });
+      }
+      await finishChange(req, res, user, tokens, password);
+    }),
+  );
 
   /**
    * After a password change: Cognito revokes the user's tokens first (whatever the session store does

@@ -1,9 +1,11 @@
 import { Router, type Request, type Response } from 'express';
+import { asyncHandler } from '../../async-handler';
 import { peekState, tokensOf, userOf } from '../../auth/session-state';
 import { signOutAccountEverywhere } from '../../auth/account-sign-out';
-import { endSession, endSessionsOf, expireSession } from '../../auth/start-session';
+import { endSession, endSessionsOf } from '../../auth/start-session';
 import type { UserAttributes } from '../../cognito/user-service';
-import { AppError, isFormError } from '../../errors';
+import { isFormError } from '../../errors';
+import { withAccessToken } from './access-token';
 import { emptyForm, fields, parseForm, renderForm, setNotice, type AccountRouteDeps, type FormState } from './forms';
 import { createStepUp, type StepUpForm } from './step-up';
 
@@ -25,44 +27,33 @@ export function createProfileRouter(
   const stepUp = createStepUp(deps);
   const profilePage = urls.to('/profile');
 
-  /**
-   * Runs a call with the session's access token; when Cognito no longer accepts it (expired, revoked,
-   * the user deleted or disabled), the session ends and the person goes to sign-in with a notice.
-   */
-  async function withAccessToken(req: Request, res: Response, work: (accessToken: string) => Promise<void>): Promise<void> {
-    try {
-      await work(tokensOf(req).accessToken);
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'session_expired') return expireSession(req, res, sessions);
-      throw err;
-    }
-  }
-
+  /** The profile page, with the session's current access token (a step-up may have just renewed it). */
   async function renderProfile(req: Request, res: Response, status: number, form?: (attributes: UserAttributes) => FormState, step?: StepUpForm) {
-    await withAccessToken(req, res, async (accessToken) => {
-      const attributes = await users.getUser(accessToken);
-      // The two-step status comes from the mfa router's handler before this one, where it ran.
-      const totpEnabled = typeof res.locals.totpEnabled === 'boolean' ? res.locals.totpEnabled : undefined;
-      const shown = step ?? (await stepUp.form(req, accessToken, { returnTo: profilePage, totpEnabled }));
-      renderForm(res, 'profile', status, form ? form(attributes) : emptyForm({ name: attributes.name ?? '' }), {
-        attributes,
-        emailChange: peekState(req)?.emailChange,
-        stepUp: shown,
-      });
+    const accessToken = tokensOf(req).accessToken;
+    const attributes = await users.getUser(accessToken);
+    // The two-step status comes from the mfa router's handler before this one, where it ran.
+    const totpEnabled = typeof res.locals.totpEnabled === 'boolean' ? res.locals.totpEnabled : undefined;
+    const shown = step ?? (await stepUp.form(req, accessToken, { returnTo: profilePage, totpEnabled }));
+    renderForm(res, 'profile', status, form ? form(attributes) : emptyForm({ name: attributes.name ?? '' }), {
+      attributes,
+      emailChange: peekState(req)?.emailChange,
+      stepUp: shown,
     });
   }
 
   /* GET /profile — signed in only: the account's attributes as Cognito has them. */
-  router.get('/profile', requireAuth, (req, res) => renderProfile(req, res, 200));
+  router.get('/profile', requireAuth, withAccessToken(sessions, (req, res) => renderProfile(req, res, 200)));
 
   /* POST /profile — UpdateUserAttributes: the display name (`name`). */
-  router.post('/profile', requireAuth, async (req, res) => {
-    const parsed = parseForm({ name: fields.name }, req.body);
-    if (!parsed.ok) {
-      const fieldErrors = parsed.fieldErrors;
-      return renderProfile(req, res, 400, () => ({ values: { name: String((req.body as { name?: unknown })?.name ?? '').slice(0, 256) }, fieldErrors }));
-    }
-    await withAccessToken(req, res, async (accessToken) => {
+  router.post(
+    '/profile',
+    requireAuth,
+    withAccessToken(sessions, async (req, res, accessToken) => {
+      const parsed = parseForm({ name: fields.name }, req.body);
+      if (!parsed.ok) {
+        const fieldErrors = parsed.fieldErrors;
+        return renderProfile(req, res, 400, () => ({ values: { name: String((req.body as { name?: unknown })?.name ?? '').slice(0, 256) }, fieldErrors }));
+      }
       try {
         await users.updateName(accessToken, parsed.data.name);
       } catch (err) {
@@ -72,8 +63,8 @@ export function createProfileRouter(
       }
       setNotice(req, 'notice.profile_updated');
       res.redirect(303, urls.to('/profile'));
-    });
-  });
+    }),
+  );
 
   router.get('/profile/delete', (_req, res) => res.redirect(303, urls.to('/profile')));
   router.get('/profile/sign-out-everywhere', (_req, res) => res.redirect(303, urls.to('/profile')));
@@ -82,34 +73,40 @@ export function createProfileRouter(
    * POST /profile/sign-out-everywhere — revokes the user's tokens at Cognito, then ends every session of
    * the user on every instance (this one included); the sign-in page says so.
    */
-  router.post('/profile/sign-out-everywhere', requireAuth, async (req, res) => {
-    const user = userOf(req);
-    const tokens = peekState(req)?.tokens;
-    await signOutAccountEverywhere(
-      req,
-      sessions,
-      users,
-      { sub: user.sub, username: user.username, accessToken: tokens?.accessToken, refreshToken: tokens?.refreshToken },
-      { reason: 'signed out everywhere' },
-    );
-    await endSession(req, res, sessions);
-    res.redirect(303, urls.signIn({ notice: 'signed_out_everywhere' }));
-  });
+  router.post(
+    '/profile/sign-out-everywhere',
+    requireAuth,
+    asyncHandler(async (req, res) => {
+      const user = userOf(req);
+      const tokens = peekState(req)?.tokens;
+      await signOutAccountEverywhere(
+        req,
+        sessions,
+        users,
+        { sub: user.sub, username: user.username, accessToken: tokens?.accessToken, refreshToken: tokens?.refreshToken },
+        { reason: 'signed out everywhere' },
+      );
+      await endSession(req, res, sessions);
+      res.redirect(303, urls.signIn({ notice: 'signed_out_everywhere' }));
+    }),
+  );
 
   /*
    * POST /profile/delete — DeleteUser after the person typed the account's email and passed the step-up (a
    * full re-authentication whose fresh access token makes the call); ends this session and every other
    * one of the user (Cognito refuses a deleted user's tokens by itself).
    */
-  router.post('/profile/delete', requireAuth, async (req, res) => {
-    const parsed = parseForm({ confirmEmail: fields.email }, req.body);
-    const typed = parsed.ok ? parsed.data.confirmEmail : '';
-    const keepName = (attributes: UserAttributes) => ({ name: attributes.name ?? '' });
-    if (!parsed.ok || typed !== (userOf(req).email ?? '').toLowerCase()) {
-      const fieldErrors = parsed.ok ? { confirmEmail: 'error.email_mismatch' as const } : parsed.fieldErrors;
-      return renderProfile(req, res, 400, (attributes) => ({ values: keepName(attributes), fieldErrors, error: 'email_mismatch' }));
-    }
-    await withAccessToken(req, res, async (accessToken) => {
+  router.post(
+    '/profile/delete',
+    requireAuth,
+    withAccessToken(sessions, async (req, res, accessToken) => {
+      const parsed = parseForm({ confirmEmail: fields.email }, req.body);
+      const typed = parsed.ok ? parsed.data.confirmEmail : '';
+      const keepName = (attributes: UserAttributes) => ({ name: attributes.name ?? '' });
+      if (!parsed.ok || typed !== (userOf(req).email ?? '').toLowerCase()) {
+        const fieldErrors = parsed.ok ? { confirmEmail: 'error.email_mismatch' as const } : parsed.fieldErrors;
+        return renderProfile(req, res, 400, (attributes) => ({ values: keepName(attributes), fieldErrors, error: 'email_mismatch' }));
+      }
       const stepped = await stepUp.confirm(req, res, accessToken, { returnTo: profilePage });
       if (!stepped.ok) {
         const form = (attributes: UserAttributes) => ({ values: { ...keepName(attributes), confirmEmail: typed }, fieldErrors: stepped.fieldErrors, error: stepped.error });
@@ -119,8 +116,8 @@ export function createProfileRouter(
       await endSessionsOf(req, sessions, userOf(req).sub, { except: req.sessionID });
       await endSession(req, res, sessions);
       res.redirect(303, deps.afterDeleteTo);
-    });
-  });
+    }),
+  );
 
   return router;
 }

@@ -1,4 +1,5 @@
 import { Router, type Response } from 'express';
+import { asyncHandler } from '../../async-handler';
 import { peekState, sessionState } from '../../auth/session-state';
 import { visitorOf } from '../../auth/visitor';
 import { AppError } from '../../errors';
@@ -23,32 +24,38 @@ export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limit
   }
 
   /* GET /signup — the sign-up form, with the pool's password policy beside the password. */
-  router.get('/signup', async (_req, res) => {
-    renderForm(res, 'signup', 200, emptyForm(), { policy: await users.passwordPolicy() });
-  });
+  router.get(
+    '/signup',
+    asyncHandler(async (_req, res) => {
+      renderForm(res, 'signup', 200, emptyForm(), { policy: await users.passwordPolicy() });
+    }),
+  );
 
   /*
    * POST /signup — check the form and the policy here, then SignUp (with SECRET_HASH); on to confirm. An
    * address that has an account goes on to confirm too (no e-mail is sent to it), unless accounts are
    * revealed: then the form says so (409).
    */
-  router.post('/signup', async (req, res) => {
-    const policy = await users.passwordPolicy();
-    const values = keepValues(req.body, ['email']);
-    const parsed = parseForm({ email: fields.email, password: fields.password, passwordConfirm: fields.password }, req.body);
-    if (!parsed.ok) return renderForm(res, 'signup', 400, { values, fieldErrors: parsed.fieldErrors }, { policy });
-    const { email, password, passwordConfirm } = parsed.data;
-    const problem = newPasswordProblem(policy, password, passwordConfirm);
-    if (problem) return renderForm(res, 'signup', 400, { values, ...problem }, { policy });
-    try {
-      await users.signUp(email, password, visitorOf(req));
-    } catch (err) {
-      const taken = err instanceof AppError && err.code === 'email_taken';
-      if (!taken || revealExistingAccounts) return renderFormError(res, 'signup', err, values, { policy });
-    }
-    sessionState(req).pendingEmail = email;
-    res.redirect(303, urls.to('/signup/confirm'));
-  });
+  router.post(
+    '/signup',
+    asyncHandler(async (req, res) => {
+      const policy = await users.passwordPolicy();
+      const values = keepValues(req.body, ['email']);
+      const parsed = parseForm({ email: fields.email, password: fields.password, passwordConfirm: fields.password }, req.body);
+      if (!parsed.ok) return renderForm(res, 'signup', 400, { values, fieldErrors: parsed.fieldErrors }, { policy });
+      const { email, password, passwordConfirm } = parsed.data;
+      const problem = newPasswordProblem(policy, password, passwordConfirm);
+      if (problem) return renderForm(res, 'signup', 400, { values, ...problem }, { policy });
+      try {
+        await users.signUp(email, password, visitorOf(req));
+      } catch (err) {
+        const taken = err instanceof AppError && err.code === 'email_taken';
+        if (!taken || revealExistingAccounts) return renderFormError(res, 'signup', err, values, { policy });
+      }
+      sessionState(req).pendingEmail = email;
+      res.redirect(303, urls.to('/signup/confirm'));
+    }),
+  );
 
   /* GET /signup/confirm — enter the e-mailed code; the address comes from the session, not the URL. */
   router.get('/signup/confirm', (req, res) => {
@@ -59,20 +66,23 @@ export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limit
    * POST /signup/confirm — ConfirmSignUp; a wrong or expired code keeps the address filled in. Wrong
    * codes count per address from all client IPs together (`codeFailuresPerAccount`).
    */
-  router.post('/signup/confirm', async (req, res) => {
-    const values = keepValues(req.body, ['email']);
-    const parsed = parseForm({ email: fields.email, code: fields.code }, req.body);
-    if (!parsed.ok) return renderConfirm(res, 400, { values, fieldErrors: parsed.fieldErrors });
-    await countAsCodeAttempt(req, res, limiters.codeFailuresPerAccount, `email:${parsed.data.email}`);
-    try {
-      await users.confirmSignUp(parsed.data.email, parsed.data.code, visitorOf(req));
-    } catch (err) {
-      return renderFormError(res, 'signup-confirm', err, values, { lead });
-    }
-    sessionState(req).pendingEmail = parsed.data.email;
-    setNotice(req, 'notice.signup_confirmed');
-    res.redirect(303, urls.to('/login'));
-  });
+  router.post(
+    '/signup/confirm',
+    asyncHandler(async (req, res) => {
+      const values = keepValues(req.body, ['email']);
+      const parsed = parseForm({ email: fields.email, code: fields.code }, req.body);
+      if (!parsed.ok) return renderConfirm(res, 400, { values, fieldErrors: parsed.fieldErrors });
+      await countAsCodeAttempt(req, res, limiters.codeFailuresPerAccount, `email:${parsed.data.email}`);
+      try {
+        await users.confirmSignUp(parsed.data.email, parsed.data.code, visitorOf(req));
+      } catch (err) {
+        return renderFormError(res, 'signup-confirm', err, values, { lead });
+      }
+      sessionState(req).pendingEmail = parsed.data.email;
+      setNotice(req, 'notice.signup_confirmed');
+      res.redirect(303, urls.to('/login'));
+    }),
+  );
 
   router.get('/signup/resend', (_req, res) => res.redirect(303, urls.to('/signup/confirm')));
 
@@ -82,19 +92,22 @@ export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limit
    * code. cognito-local does not implement the call: the page then says so plainly (the code from
    * sign-up is still valid) instead of failing.
    */
-  router.post('/signup/resend', async (req, res) => {
-    const values = keepValues(req.body, ['email']);
-    const parsed = parseForm({ email: fields.email }, req.body);
-    if (!parsed.ok) return renderConfirm(res, 400, { values, fieldErrors: parsed.fieldErrors });
-    try {
-      await users.resendConfirmationCode(parsed.data.email, visitorOf(req));
-    } catch (err) {
-      const confirmed = err instanceof AppError && err.code === 'invalid_input';
-      if (!confirmed || revealExistingAccounts) return renderFormError(res, 'signup-confirm', err, values, { lead });
-    }
-    sessionState(req).pendingEmail = parsed.data.email;
-    renderConfirm(res, 200, emptyForm(values), revealExistingAccounts ? 'confirm.resent' : 'confirm.resentPrivate');
-  });
+  router.post(
+    '/signup/resend',
+    asyncHandler(async (req, res) => {
+      const values = keepValues(req.body, ['email']);
+      const parsed = parseForm({ email: fields.email }, req.body);
+      if (!parsed.ok) return renderConfirm(res, 400, { values, fieldErrors: parsed.fieldErrors });
+      try {
+        await users.resendConfirmationCode(parsed.data.email, visitorOf(req));
+      } catch (err) {
+        const confirmed = err instanceof AppError && err.code === 'invalid_input';
+        if (!confirmed || revealExistingAccounts) return renderFormError(res, 'signup-confirm', err, values, { lead });
+      }
+      sessionState(req).pendingEmail = parsed.data.email;
+      renderConfirm(res, 200, emptyForm(values), revealExistingAccounts ? 'confirm.resent' : 'confirm.resentPrivate');
+    }),
+  );
 
   return router;
 }
