@@ -112,15 +112,17 @@ export function createCognitoAuth(options: CognitoAuthOptions, internals: Cognit
     });
   };
 
-  // At the root with pages below it, Express strips their path for the pages router (one per place).
-  const dispatchers = new Map<string, RequestHandler>();
-  const dispatcherFor = (at: string, pages: MountedPages, pagesPath: string): RequestHandler => {
+  // Mounted above its pages (at the root), the router hands their requests to Express to strip the
+  // pages' path; one regular-expression test tells them from the host's, which only get req.cognito.
+  const dispatchers = new Map<string, { matches: RegExp; handle: RequestHandler }>();
+  const dispatcherFor = (at: string, pagesPath: string) => {
     const key = at.toLowerCase();
     let dispatch = dispatchers.get(key);
     if (!dispatch) {
-      const gate: RequestHandler = (req, res, next) => (own.test(req.path) ? pages.pages(req, res, next) : next());
+      const pages = pagesAt(pagesPath).pages;
       const below = pagesPath.slice(at.length);
-      dispatch = below === '' ? gate : Router().use(below, gate);
+      const matches = new RegExp(`^${below.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${own.source.slice(1)}`, own.flags);
+      dispatch = { matches, handle: below === '' ? pages : Router().use(below, pages) };
       dispatchers.set(key, dispatch);
     }
     return dispatch;
@@ -130,7 +132,10 @@ export function createCognitoAuth(options: CognitoAuthOptions, internals: Cognit
   outer.use((req: Request, res: Response, next: NextFunction) => {
     const pagesPath = mount.pagesFor(req.baseUrl);
     if (pagesPath instanceof CognitoAuthError) return own.test(req.path) ? next(pagesPath) : context(req, res, next);
-    dispatcherFor(req.baseUrl, pagesAt(pagesPath), pagesPath)(req, res, (err?: unknown) => (err === undefined ? context(req, res, next) : next(err)));
+    const dispatch = dispatcherFor(req.baseUrl, pagesPath);
+    if (!dispatch.matches.test(req.path)) return context(req, res, next);
+    // A request the pages pass on (no route of theirs) goes on to the host with req.cognito too.
+    dispatch.handle(req, res, (err?: unknown) => (err === undefined ? context(req, res, next) : next(err)));
   });
   const jwksReady = createJwksCheck(settings, clock);
   Object.defineProperty(outer, 'mountPath', { get: () => mount.known(), enumerable: true });
