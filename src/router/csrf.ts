@@ -79,18 +79,22 @@ export function createCsrfProtection(settings: CsrfSettings): CsrfProtection {
   // Secure (production): `__Host-`, so that no other host of the site (a sibling subdomain) can set it.
   const named = csrfCookieNameOf(settings.sessionCookieName.replace(/^__Host-/, ''));
   const cookieName = settings.secure ? `__Host-${named}` : named;
-  const tokenInBody = (req: Request) => (req.body as Record<string, unknown> | undefined)?._csrf as string | undefined;
+  // A form's `_csrf` field; a script's fetch() may send it as `X-CSRF-Token` instead.
+  const tokenOf = (req: Request) => {
+    const field = (req.body as Record<string, unknown> | undefined)?._csrf;
+    return (typeof field === 'string' ? field : req.headers['x-csrf-token']) as string | undefined;
+  };
 
   const signedOut = doubleCsrf({
     getSecret: () => keys,
     getSessionIdentifier: () => SIGNED_OUT,
     cookieName,
     cookieOptions: { sameSite: 'lax', secure: settings.secure, httpOnly: true, path: '/' },
-    getCsrfTokenFromRequest: tokenInBody,
+    getCsrfTokenFromRequest: tokenOf,
   });
   const signedIn = csrfSync({
     size: 32,
-    getTokenFromRequest: tokenInBody,
+    getTokenFromRequest: tokenOf,
     getTokenFromState: (req) => peekState(req, scope)?.csrfToken,
     storeTokenInState: (req, token) => {
       if (token) sessionState(req, scope).csrfToken = token;

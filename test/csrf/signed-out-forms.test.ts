@@ -19,6 +19,11 @@ async function sessionCount(store: session.Store): Promise<number> {
   return Object.keys(await storedSessions(store)).length;
 }
 
+/** `token` with its last character changed. */
+function wrong(token: string): string {
+  return `${token.slice(0, -1)}${token.endsWith('0') ? '1' : '0'}`;
+}
+
 /** Every cookie a response sets, by name. */
 function cookieNames(res: { headers: Record<string, unknown> }): string[] {
   return ((res.headers['set-cookie'] as string[] | undefined) ?? []).map((c) => c.slice(0, c.indexOf('=')));
@@ -108,7 +113,7 @@ describe('signed-out forms carry a stateless CSRF token (a signed double-submit 
         const other = await openSignIn(t);
         for (const [what, body] of [
           ['none', {}],
-          ['wrong', { _csrf: `${token.slice(0, -2)}00` }],
+          ['wrong', { _csrf: wrong(token) }],
           ['another browser’s', { _csrf: other.token }],
         ] as const) {
           const res = await agent.post(page).type('form').send({ ...credentials, ...body });
@@ -138,6 +143,14 @@ describe('signed-out forms carry a stateless CSRF token (a signed double-submit 
       // The same form from the page itself signs in.
       const sameOrigin = await agent.post('/login').set('Sec-Fetch-Site', 'same-origin').type('form').send({ ...user, _csrf: token });
       expect(sameOrigin.status).to.equal(303);
+    });
+
+    it('takes the token from an X-CSRF-Token header too (a script’s fetch), under the same rules', async () => {
+      const t = buildTestApp();
+      const user = await createConfirmedUser();
+      const { agent, token } = await openSignIn(t);
+      expect((await agent.post('/login').set('X-CSRF-Token', wrong(token)).type('form').send(user)).status).to.equal(403);
+      expect((await agent.post('/login').set('X-CSRF-Token', token).type('form').send(user)).status).to.equal(303);
     });
 
     it('refuses a cookie signed with another secret, and accepts one from another instance with the same secret (several instances)', async () => {
