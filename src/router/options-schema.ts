@@ -120,7 +120,7 @@ const givenSchema = z.strictObject({
 type Given = z.output<typeof givenSchema>;
 
 /** True for a handle from the package's store factories rather than a bare express-session store. */
-export function isStoreHandle(value: SessionStoreHandle | session.Store): value is SessionStoreHandle {
+function isStoreHandle(value: SessionStoreHandle | session.Store): value is SessionStoreHandle {
   return 'store' in value && typeof (value as SessionStoreHandle).ping === 'function';
 }
 
