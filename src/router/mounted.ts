@@ -17,7 +17,7 @@ import { CognitoAuthError, isConfigurationError } from '../errors';
 import { attachContext, type ContextDeps } from './context';
 import type { CsrfProtection } from './csrf';
 import { createErrorPage } from './error-pages';
-import type { ResolvedOptions } from './options-schema';
+import type { ResolvedOptions } from './options';
 import { attachRenderer, createRenderer, type Renderer } from './render';
 import { createAuthRouter } from './routes/auth';
 import { createDevMailboxRouter } from './routes/dev-mailbox';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { loadConfig } from '../../src/app/config';
 import { ConfigError } from '../../src/app/config-error';
 import { cognitoAuth, CognitoAuthError, createMemoryStore, type CognitoAuthOptions } from '../../src/index';
-import { resolveOptions } from '../../src/router/options-schema';
+import { resolveOptions } from '../../src/router/options';
 import { suiteCognito } from '../helpers/host-apps';
 
 /** The problems cognitoAuth() names for `options` (none: []). */
