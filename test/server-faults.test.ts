@@ -19,18 +19,21 @@ import {
 } from './helpers/server-process';
 import { createConfirmedUser } from './helpers/users';
 
-/** A browser of sorts against a running server: keeps its one session cookie. */
+/** A browser of sorts against a running server: keeps its cookies (the session's, the sign-in form's CSRF cookie). */
 function browser(base: string) {
-  let cookie: string | undefined;
+  const jar = new Map<string, string>();
   const request = async (pathname: string, init: RequestInit = {}) => {
+    const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
     const res = await fetch(`${base}${pathname}`, {
       ...init,
       redirect: 'manual',
       headers: { 'Accept-Language': 'en', ...(cookie ? { Cookie: cookie } : {}), ...(init.headers as Record<string, string> | undefined) },
       signal: AbortSignal.timeout(5000),
     });
-    const set = res.headers.getSetCookie().find((c) => c.startsWith('sid='));
-    if (set) cookie = set.split(';')[0];
+    for (const set of res.headers.getSetCookie()) {
+      const pair = set.split(';')[0] as string;
+      jar.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
+    }
     return { status: res.status, text: await res.text(), headers: res.headers };
   };
   return {

@@ -20,7 +20,8 @@ export interface AppDeps {
 
 /**
  * Assembles the reference app from the package's public API: what a host chooses app-wide (proxy trust,
- * probes, request logging, security headers for its own pages), the package's router at `/`, the app's
+ * probes, request logging, security headers for its own pages), the package's router at the root (its
+ * pages, and `req.cognito` on every request), the app's
  * two pages, and the package's opt-in 404 and error pages. Never listens and reads no environment:
  * `server.ts` does both.
  */
@@ -37,8 +38,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(createHttpLogger(deps.logger));
   // The package's own security headers on the app's pages too: the start page's form leads to Cognito's.
   app.use(securityHeaders({ cognitoOrigin: deps.cognitoOrigin, production }));
+  // One app.use at the root: the package's pages, and req.cognito on every request that follows.
   app.use(auth);
-  app.use(auth.context());
   app.use(noStore);
   app.use(createPagesRouter({ auth, production }));
   app.use(auth.notFound());

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { RateLimits } from '../index';
+import { HTTP_ORIGIN_MESSAGE, isHttpOrigin } from '../urls/origin';
 import { ConfigError } from './config-error';
 
 export { ConfigError } from './config-error';
@@ -87,14 +88,7 @@ const booleanString = z
 const httpUrl = z
   .string()
   .trim()
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return (u.protocol === 'http:' || u.protocol === 'https:') && u.pathname.replace(/\/+$/, '') === '' && !u.search && !u.hash;
-    } catch {
-      return false;
-    }
-  }, 'must be an http(s) origin such as https://app.example.com, without a path')
+  .refine(isHttpOrigin, HTTP_ORIGIN_MESSAGE)
   .transform((v) => v.replace(/\/+$/, ''));
 
 const port = z.coerce.number().int().min(1).max(65535);

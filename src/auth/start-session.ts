@@ -27,6 +27,8 @@ export interface SessionControl {
   absoluteMs: number;
   /** The per-user session index behind this request's session. */
   indexOf(req: Request): SessionIndexAccess;
+  /** What the router adds to every new signed-in session, stored with the sign-in (its CSRF token). */
+  onSessionStarted?: ((req: Request) => void) | undefined;
 }
 
 const CONTROL = Symbol('express-cognito-signin.session-control');
@@ -86,6 +88,7 @@ export async function startSession(
     dropState(req, control.scope);
     throw err;
   }
+  control.onSessionStarted?.(req);
 }
 
 /**

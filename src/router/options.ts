@@ -1,138 +1,35 @@
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { Request } from 'express';
 import type session from 'express-session';
 import { z } from 'zod';
 import { providerNamesSchema } from '../auth/federation';
+import { normaliseMountPath } from '../auth/mount-urls';
 import { SILENT_LOGGER, type LoggerLike } from '../auth/request-log';
 import { safeReturnTo } from '../auth/return-to';
 import type { CognitoUser } from '../auth/session-user';
 import type { Mailbox } from '../cognito/mailbox';
-import type { CognitoOptions } from '../cognito/settings';
 import { CognitoAuthError } from '../errors';
+import type { CognitoOptions } from '../cognito/settings';
 import { LOCALES, type Locale } from '../i18n';
+import { isTestKit } from '../kit-marker';
 import type { SessionStoreHandle } from '../sessions';
 import { knownUserSessionIndexFor } from '../sessions/user-sessions';
-import type { RenderOptions } from './render';
+import { HTTP_ORIGIN_MESSAGE, isHttpOrigin } from '../urls/origin';
+import type { CognitoAuthOptions, PagesOptions, RateLimitOptions, SessionOptions } from './option-types';
+import type { Layout, RenderOptions } from './render';
 import type { RateLimits, RateLimitStoreFactory } from './routes/rate-limit';
 
-/**
- * The package's own session (cookie and store). Leave `store` out to use the host's express-session,
- * which must then run before the router (the lifetimes still apply to the package's sign-in).
+export type { CognitoAuthOptions, PagesOptions, RateLimitOptions, SessionOptions } from './option-types';
+
+/*
+ * The one declaration of cognitoAuth()'s options: what each accepts, its default, and how the defaults
+ * that depend on other options follow (`schema`). The public interfaces (option-types.ts, with their
+ * TSDoc) must accept exactly what it accepts: the checks at the end of the file fail the type-check
+ * otherwise.
  */
-export interface SessionOptions {
-  /** From `createSqliteStore()`, `createRedisStore()` or `createMemoryStore()` (or any express-session store). */
-  store?: SessionStoreHandle | session.Store | undefined;
-  /** Signs the cookie (at least 32 characters; a list rotates: the first signs, all verify). Required with `store`. */
-  secret?: string | string[] | undefined;
-  /** Default `__Host-cognito.sid` with a Secure cookie, else `cognito.sid`. */
-  cookieName?: string | undefined;
-  /** A sign-in unused this long ends, in seconds. Default 2 hours. */
-  idleTimeoutSeconds?: number | undefined;
-  /** A sign-in ends this long after it started whatever its use, in seconds. Default 12 hours. */
-  absoluteTimeoutSeconds?: number | undefined;
-  /** `Secure` cookies. Default: on when `production`. */
-  secureCookie?: boolean | undefined;
-}
 
-/** Which pages the router serves. */
-export interface PagesOptions {
-  /** The custom pages (sign-in, sign-up, password, profile, e-mail, two-step). Default true. */
-  custom?: boolean | undefined;
-  /** Sign-up and its confirmation (with `custom`). Default true. */
-  signUp?: boolean | undefined;
-  /** The Hosted UI (Managed Login) sign-in: `/login/hosted` and `/callback`. Default true. */
-  hostedUi?: boolean | undefined;
-  /** The emulator's offline mailbox at `/dev/mailbox` (emulator only, never in production). */
-  mailbox?: Mailbox | undefined;
-  /** Let every client read the mailbox, not only this machine (a container behind a loopback port). */
-  mailboxOpen?: boolean | undefined;
-  /**
-   * Sign-up tells a visitor that an address already has an account (the behaviour before 0.3). Default
-   * false: an existing address gets the same answer as a new one, so sign-up reveals nobody's account.
-   */
-  revealExistingAccounts?: boolean | undefined;
-}
-
-/** Request limits of the sign-in pages, and where their counts live. */
-export interface RateLimitOptions extends Partial<RateLimits> {
-  /** Where the counts live; default Redis when the session store is Redis, else memory (per process). */
-  store?: RateLimitStoreFactory | undefined;
-}
-
-/** Options of `cognitoAuth()`. Validated once: a bad option throws `CognitoAuthError('invalid_options')` naming each. */
-export interface CognitoAuthOptions {
-  /** The host app's public origin, e.g. `https://shop.example.com` (http only when not `production`). */
-  baseUrl: string;
-  /** Where the router is mounted (`app.use(mountPath, auth)`). Default `/`. */
-  mountPath?: string | undefined;
-  cognito: CognitoOptions;
-  session?: SessionOptions | undefined;
-  pages?: PagesOptions | undefined;
-  /** The languages offered, the first being the fallback. Default `['en', 'ja']`. */
-  languages?: Locale[] | undefined;
-  /** The host's own language choice; wins whenever it returns one of `languages`. */
-  locale?: ((req: Request) => Locale | undefined) | undefined;
-  /** Runs after every sign-in, before the redirect onwards; throwing refuses the sign-in. */
-  afterSignIn?: ((req: Request, user: CognitoUser) => void | Promise<void>) | undefined;
-  /** Where a sign-in without `returnTo` goes. Default: `/` for the Hosted UI, `<mount>/profile` for the custom page. */
-  defaultReturnTo?: string | { hostedUi?: string | undefined; custom?: string | undefined } | undefined;
-  /** Where the browser goes once signed out (register `<baseUrl><afterSignOutTo>` as a sign-out URL). Default `homePath`. */
-  afterSignOutTo?: string | undefined;
-  /** The host's start page: the site name and the error page link there. Default `/`. */
-  homePath?: string | undefined;
-  /** The product name in the pages' header and titles, in every language. Default: the catalogue's name. */
-  appName?: string | undefined;
-  /**
-   * The pool's identity providers to offer as "Sign in with …" buttons, by their names in the pool
-   * (`Google`, `SignInWithApple`, a SAML or OIDC provider's name); each starts the Hosted UI with
-   * `identity_provider=<name>`. Needs the Hosted UI. Default: none.
-   */
-  identityProviders?: string[] | undefined;
-  render?: RenderOptions | undefined;
-  /** The package's security headers (helmet: CSP, HSTS in production, …) on its own pages. Default true. */
-  securityHeaders?: boolean | undefined;
-  rateLimits?: RateLimitOptions | undefined;
-  /** pino-compatible; the host's pino-http `req.log` is used where present. Default: silent. */
-  logger?: LoggerLike | undefined;
-  /** Production rules: no emulator, no http `baseUrl`, no mailbox, Secure cookies, HSTS, cached templates. Default: `baseUrl` is https. */
-  production?: boolean | undefined;
-  /** Milliseconds since the epoch; for tests that move time. */
-  clock?: (() => number) | undefined;
-}
-
-/** The options after validation, with every default filled in. */
-export interface ResolvedOptions {
-  baseUrl: string;
-  mountPath: string;
-  cognito: CognitoOptions;
-  session:
-    | { own: true; handle: SessionStoreHandle | undefined; store: session.Store; secret: string | string[]; cookieName: string; idleMs: number; absoluteMs: number; secureCookie: boolean }
-    | { own: false; cookieName: string; idleMs: number; absoluteMs: number; secureCookie: boolean };
-  pages: { custom: boolean; signUp: boolean; hostedUi: boolean; mailbox: Mailbox | undefined; mailboxOpen: boolean; revealExistingAccounts: boolean };
-  languages: Locale[];
-  locale: ((req: Request) => Locale | undefined) | undefined;
-  afterSignIn: CognitoAuthOptions['afterSignIn'];
-  defaultReturnTo: { hostedUi: string; custom: string };
-  afterSignOutTo: string;
-  homePath: string;
-  appName: string | undefined;
-  identityProviders: string[];
-  render: RenderOptions;
-  securityHeaders: boolean;
-  rateLimits: RateLimits & { store: RateLimitStoreFactory | undefined };
-  logger: LoggerLike;
-  production: boolean;
-  clock: () => number;
-}
-
-const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'must be a function');
-const origin = z.string().refine((v) => {
-  try {
-    const u = new URL(v);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.pathname.replace(/\/+$/, '') === '' && !u.search && !u.hash;
-  } catch {
-    return false;
-  }
-}, 'must be an http(s) origin such as https://app.example.com, without a path');
+const fnOf = <T extends (...args: never[]) => unknown>() => z.custom<T>((v) => typeof v === 'function', 'must be a function');
+const origin = z.string().refine(isHttpOrigin, HTTP_ORIGIN_MESSAGE);
 const sitePath = z.string().refine((v) => safeReturnTo(v) === v, 'must be a path on this site, such as /account');
 const mountPath = z
   .string()
@@ -146,96 +43,188 @@ const store = z.custom<SessionStoreHandle | session.Store>(
   'must be a session store (createSqliteStore(), createRedisStore(), createMemoryStore(), or an express-session store)',
 );
 
-const schema = z.strictObject({
-  baseUrl: origin,
-  mountPath: mountPath.optional(),
-  cognito: z.strictObject({
-    region: z.string().regex(/^[a-z0-9-]+$/, 'must be an AWS region such as ap-northeast-1'),
-    userPoolId: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'must be a user pool id such as ap-northeast-1_AbCdEf123'),
-    clientId: z.string().regex(/^[\w+]+$/, 'must be an app client id'),
-    clientSecret: z.string().min(1).optional(),
-    domain: origin,
-    issuer: z.url({ protocol: /^https?$/ }).optional(),
-    endpoint: origin.optional(),
-    nonce: z.boolean().optional(),
-    timeoutMs: z.number().int().min(100).max(60_000).optional(),
-    client: z.custom((v) => typeof (v as { send?: unknown })?.send === 'function', 'must be a CognitoIdentityProviderClient').optional(),
-    contextData: z.boolean().optional(),
-  }),
-  session: z
-    .strictObject({
-      store: store.optional(),
-      secret: z.union([secret, z.array(secret).min(1)]).optional(),
-      cookieName: z.string().regex(/^[\w.!#$%&'*+^`|~-]+$/, 'must be a cookie name').optional(),
-      idleTimeoutSeconds: seconds.optional(),
-      absoluteTimeoutSeconds: seconds.optional(),
-      secureCookie: z.boolean().optional(),
-    })
-    .optional(),
-  pages: z
-    .strictObject({
-      custom: z.boolean().optional(),
-      signUp: z.boolean().optional(),
-      hostedUi: z.boolean().optional(),
-      mailbox: z.custom<Mailbox>((v) => typeof (v as { read?: unknown })?.read === 'function', 'must be a mailbox').optional(),
-      mailboxOpen: z.boolean().optional(),
-      revealExistingAccounts: z.boolean().optional(),
-    })
-    .optional(),
-  languages: z.array(z.enum(LOCALES)).min(1).optional(),
-  locale: fn.optional(),
-  afterSignIn: fn.optional(),
-  defaultReturnTo: z.union([sitePath, z.strictObject({ hostedUi: sitePath.optional(), custom: sitePath.optional() })]).optional(),
-  afterSignOutTo: sitePath.optional(),
-  homePath: sitePath.optional(),
-  appName: z.string().trim().min(1).max(60).optional(),
-  identityProviders: providerNamesSchema.optional(),
-  render: z.strictObject({ layout: fn.optional(), views: z.record(z.string(), z.string().startsWith('/', 'must be an absolute path')).optional() }).optional(),
-  securityHeaders: z.boolean().optional(),
-  rateLimits: z
-    .strictObject({
-      signInFailures: positive.optional(),
-      signInFailuresPerEmail: positive.optional(),
-      signInWindowSeconds: positive.optional(),
-      perIpPerMinute: positive.optional(),
-      signInStartsPerMinute: positive.optional(),
-      mfaFailuresPerEmail: positive.optional(),
-      codeFailuresPerAccount: positive.optional(),
-      store: fn.optional(),
-    })
-    .optional(),
-  logger: z.custom<LoggerLike>((v) => ['debug', 'info', 'warn', 'error'].every((m) => typeof (v as Record<string, unknown>)?.[m] === 'function'), 'must be a logger (pino)').optional(),
-  production: z.boolean().optional(),
-  clock: fn.optional(),
+const cognitoSchema = z.strictObject({
+  region: z.string().regex(/^[a-z0-9-]+$/, 'must be an AWS region such as ap-northeast-1'),
+  userPoolId: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'must be a user pool id such as ap-northeast-1_AbCdEf123'),
+  clientId: z.string().regex(/^[\w+]+$/, 'must be an app client id'),
+  clientSecret: z.string().min(1).optional(),
+  domain: origin,
+  issuer: z.url({ protocol: /^https?$/ }).optional(),
+  endpoint: origin.optional(),
+  nonce: z.boolean().optional(),
+  timeoutMs: z.number().int().min(100).max(60_000).optional(),
+  client: z.custom<CognitoIdentityProviderClient>((v) => typeof (v as { send?: unknown })?.send === 'function', 'must be a CognitoIdentityProviderClient').optional(),
+  contextData: z.boolean().optional(),
 });
 
-/** Problems that involve more than one option; `o` has passed the schema. */
-function crossOptionProblems(o: CognitoAuthOptions, production: boolean): string[] {
-  const problems: string[] = [];
-  if (production && o.baseUrl.startsWith('http:')) problems.push('baseUrl: must be https:// in production');
-  if (production && o.cognito.endpoint !== undefined) problems.push('cognito.endpoint: an emulator is never used in production');
-  if (o.session?.store && o.session.secret === undefined) problems.push('session.secret: required with session.store (at least 32 characters)');
-  if (o.session && !o.session.store && o.session.secret !== undefined) {
-    problems.push('session.secret: only with session.store (without a store the host’s express-session is used)');
-  }
-  if (o.pages?.custom === false && o.pages.hostedUi === false) problems.push('pages: the custom pages and the Hosted UI cannot both be off');
-  if (o.pages?.hostedUi === false && (o.identityProviders?.length ?? 0) > 0) problems.push('identityProviders: they sign in through the Hosted UI, which pages.hostedUi turns off');
-  const given = o.session?.store;
-  if (given && !isHandle(given) && !knownUserSessionIndexFor(given)) {
-    problems.push(
-      'session.store: a store the package keeps no per-user session index for: use createSqliteStore(), createRedisStore() or createMemoryStore(), or pass { store, userSessions, ready, ping, close } with an index of your own',
-    );
-  }
-  return problems;
-}
+const sessionSchema = z.strictObject({
+  store: store.optional(),
+  secret: z.union([secret, z.array(secret).min(1)]).optional(),
+  cookieName: z.string().regex(/^[\w.!#$%&'*+^`|~-]+$/, 'must be a cookie name').optional(),
+  idleTimeoutSeconds: seconds.default(2 * 60 * 60),
+  absoluteTimeoutSeconds: seconds.default(12 * 60 * 60),
+  secureCookie: z.boolean().optional(),
+});
+
+const pagesSchema = z.strictObject({
+  custom: z.boolean().default(true),
+  signUp: z.boolean().default(true),
+  hostedUi: z.boolean().default(true),
+  mailbox: z.custom<Mailbox>((v) => typeof (v as { read?: unknown })?.read === 'function', 'must be a mailbox').optional(),
+  mailboxOpen: z.boolean().default(false),
+  revealExistingAccounts: z.boolean().default(false),
+});
+
+/** The request limits' defaults (docs/api.md, `rateLimits`). */
+const rateLimitsSchema = z.strictObject({
+  signInFailures: positive.default(5),
+  signInFailuresPerEmail: positive.default(50),
+  signInWindowSeconds: positive.default(15 * 60),
+  perIpPerMinute: positive.default(30),
+  signInStartsPerMinute: positive.default(30),
+  mfaFailuresPerEmail: positive.default(10),
+  codeFailuresPerAccount: positive.default(10),
+  store: fnOf<RateLimitStoreFactory>().optional(),
+});
+
+type Views = NonNullable<RenderOptions['views']>;
+const renderSchema = z.strictObject({
+  layout: fnOf<Layout>().optional(),
+  views: (z.record(z.string(), z.string().startsWith('/', 'must be an absolute path')) as z.ZodType<Views, Views>).optional(),
+});
+
+const returnToSchema = z.union([sitePath, z.strictObject({ hostedUi: sitePath.optional(), custom: sitePath.optional() })]);
+
+/** The options as given, each checked and its constant default filled in. */
+const givenSchema = z.strictObject({
+  baseUrl: origin,
+  mountPath: mountPath.optional(),
+  cognito: cognitoSchema,
+  session: sessionSchema.prefault({}),
+  pages: pagesSchema.prefault({}),
+  languages: z.array(z.enum(LOCALES)).min(1).default(() => [...LOCALES]),
+  locale: fnOf<(req: Request) => Locale | undefined>().optional(),
+  afterSignIn: fnOf<(req: Request, user: CognitoUser) => void | Promise<void>>().optional(),
+  defaultReturnTo: returnToSchema.optional(),
+  afterSignOutTo: sitePath.optional(),
+  homePath: sitePath.default('/'),
+  appName: z.string().trim().min(1).max(60).optional(),
+  identityProviders: providerNamesSchema.default(() => []),
+  render: renderSchema.default(() => ({})),
+  securityHeaders: z.boolean().default(true),
+  rateLimits: rateLimitsSchema.prefault({}),
+  logger: z
+    .custom<LoggerLike>((v) => ['debug', 'info', 'warn', 'error'].every((m) => typeof (v as Record<string, unknown>)?.[m] === 'function'), 'must be a logger (pino)')
+    .default(() => SILENT_LOGGER),
+  production: z.boolean().optional(),
+  clock: fnOf<() => number>().default(() => Date.now),
+});
+
+type Given = z.output<typeof givenSchema>;
 
 /** True for a handle from the package's store factories rather than a bare express-session store. */
-function isHandle(value: SessionStoreHandle | session.Store): value is SessionStoreHandle {
+function isStoreHandle(value: SessionStoreHandle | session.Store): value is SessionStoreHandle {
   return 'store' in value && typeof (value as SessionStoreHandle).ping === 'function';
 }
 
+/** Production rules: `production`, else an https `baseUrl`. */
+const productionOf = (o: Pick<Given, 'production' | 'baseUrl'>) => o.production ?? o.baseUrl.startsWith('https:');
+
+/** Adds a problem that involves more than one option; the path names the option to change. */
+function crossOptionProblems(o: Given, ctx: z.RefinementCtx): void {
+  const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: path.split('.'), message });
+  const production = productionOf(o);
+  if (production && o.baseUrl.startsWith('http:')) problem('baseUrl', 'must be https:// in production');
+  if (production && o.cognito.endpoint !== undefined) problem('cognito.endpoint', 'an emulator is never used in production');
+  const given = o.session.store;
+  if (given && o.session.secret === undefined) problem('session.secret', 'required with session.store (at least 32 characters)');
+  if (!given && production && o.session.secret === undefined) {
+    problem(
+      'session.secret',
+      'required in production on the host’s express-session: it signs the sign-in forms’ CSRF cookie alike on every instance (give the secret your express-session uses, at least 32 characters)',
+    );
+  }
+  if (!o.pages.custom && !o.pages.hostedUi) problem('pages', 'the custom pages and the Hosted UI cannot both be off');
+  if (!o.pages.hostedUi && o.identityProviders.length > 0) problem('identityProviders', 'they sign in through the Hosted UI, which pages.hostedUi turns off');
+  if (given && !isStoreHandle(given) && !knownUserSessionIndexFor(given)) {
+    problem(
+      'session.store',
+      'a store the package keeps no per-user session index for: use createSqliteStore(), createRedisStore() or createMemoryStore(), or pass { store, userSessions, ready, ping, close } with an index of your own',
+    );
+  }
+}
+
+/** The defaults that follow from other options. */
+function resolveDependent(o: Given) {
+  const production = productionOf(o);
+  const { store: given, secret: sessionSecret, cookieName, idleTimeoutSeconds, absoluteTimeoutSeconds } = o.session;
+  const secureCookie = o.session.secureCookie ?? production;
+  const lifetimes = {
+    cookieName: cookieName ?? (secureCookie ? '__Host-cognito.sid' : 'cognito.sid'),
+    idleMs: idleTimeoutSeconds * 1000,
+    absoluteMs: absoluteTimeoutSeconds * 1000,
+    secureCookie,
+  };
+  const returnTo = typeof o.defaultReturnTo === 'string' ? { hostedUi: o.defaultReturnTo, custom: o.defaultReturnTo } : (o.defaultReturnTo ?? {});
+  const { store: rateLimitStore, ...limits } = o.rateLimits;
+  return {
+    ...o,
+    baseUrl: o.baseUrl.replace(/\/+$/, ''),
+    /** Undefined: inferred from where the router is mounted. */
+    mountPath: o.mountPath === undefined ? undefined : normaliseMountPath(o.mountPath),
+    session: given
+      ? { own: true as const, handle: isStoreHandle(given) ? given : undefined, store: isStoreHandle(given) ? given.store : given, secret: sessionSecret as string | string[], ...lifetimes }
+      : { own: false as const, secret: sessionSecret, ...lifetimes },
+    pages: { ...o.pages, signUp: o.pages.custom && o.pages.signUp },
+    /** `custom` undefined: `<mount>/profile`, once the mount is known. */
+    defaultReturnTo: { hostedUi: returnTo.hostedUi ?? '/', custom: returnTo.custom },
+    afterSignOutTo: o.afterSignOutTo ?? o.homePath,
+    rateLimits: { ...limits, store: rateLimitStore },
+    production,
+  };
+}
+
+/** cognitoAuth()'s options: checked, then every default filled in. */
+export const schema = givenSchema.superRefine(crossOptionProblems).transform(resolveDependent);
+
+/** The options after validation, with every default filled in. */
+export type ResolvedOptions = z.output<typeof schema>;
+
+/*
+ * The public interfaces accept exactly what the schema accepts: the same option names, and the same
+ * types both ways. A mismatch fails the type-check here.
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type SameKeys<A, B> = Same<keyof A, keyof B>;
+type Input = z.input<typeof givenSchema>;
+type Check<T extends true> = T;
+export type OptionSchemaChecks = [
+  Check<Same<Input, CognitoAuthOptions>>,
+  Check<SameKeys<Input, CognitoAuthOptions>>,
+  Check<SameKeys<NonNullable<Input['session']>, SessionOptions>>,
+  Check<SameKeys<NonNullable<Input['pages']>, PagesOptions>>,
+  Check<SameKeys<NonNullable<Input['rateLimits']>, RateLimitOptions>>,
+  Check<SameKeys<NonNullable<Input['render']>, RenderOptions>>,
+  Check<SameKeys<Input['cognito'], CognitoOptions>>,
+  Check<Same<Input['cognito'], CognitoOptions>>,
+];
+
+/** Each request limit with the test kit's `cognito` options, unless given: a suite signs in as often as it needs. */
+const TEST_KIT_LIMIT = 1_000_000;
+
+/** The limits the test kit relaxes (the window stays). */
+const RELAXED_FOR_TEST_KIT = [
+  'signInFailures',
+  'signInFailuresPerEmail',
+  'perIpPerMinute',
+  'signInStartsPerMinute',
+  'mfaFailuresPerEmail',
+  'codeFailuresPerAccount',
+] as const satisfies ReadonlyArray<keyof RateLimits>;
+
 /**
- * Validates the options once and fills in every default.
+ * Validates the options once and fills in every default. With the test kit's `cognito` options (on the
+ * emulator, outside production), each request limit not given in `rateLimits` is relaxed.
  *
  * @throws {@link CognitoAuthError} `invalid_options`, whose message and `problems` name each bad option.
  */
@@ -245,63 +234,10 @@ export function resolveOptions(input: CognitoAuthOptions): ResolvedOptions {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`);
     throw new CognitoAuthError('invalid_options', `Invalid cognitoAuth() options:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { problems });
   }
-  const o = input;
-  const production = o.production ?? o.baseUrl.startsWith('https:');
-  const problems = crossOptionProblems(o, production);
-  if (problems.length > 0) {
-    throw new CognitoAuthError('invalid_options', `Invalid cognitoAuth() options:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { problems });
-  }
-  const mount = (o.mountPath ?? '/').replace(/\/+$/, '');
-  const mountPathNormalised = mount === '' ? '' : mount.startsWith('/') ? mount : `/${mount}`;
-  const secureCookie = o.session?.secureCookie ?? production;
-  const lifetimes = {
-    cookieName: o.session?.cookieName ?? (secureCookie ? '__Host-cognito.sid' : 'cognito.sid'),
-    idleMs: (o.session?.idleTimeoutSeconds ?? 2 * 60 * 60) * 1000,
-    absoluteMs: (o.session?.absoluteTimeoutSeconds ?? 12 * 60 * 60) * 1000,
-    secureCookie,
-  };
-  const given = o.session?.store;
-  const custom = o.pages?.custom ?? true;
-  const home = o.homePath ?? '/';
-  const returnTo = typeof o.defaultReturnTo === 'string' ? { hostedUi: o.defaultReturnTo, custom: o.defaultReturnTo } : (o.defaultReturnTo ?? {});
-  return {
-    baseUrl: o.baseUrl.replace(/\/+$/, ''),
-    mountPath: mountPathNormalised,
-    cognito: o.cognito,
-    session: given
-      ? { own: true, handle: isHandle(given) ? given : undefined, store: isHandle(given) ? given.store : given, secret: o.session!.secret!, ...lifetimes }
-      : { own: false, ...lifetimes },
-    pages: {
-      custom,
-      signUp: custom && (o.pages?.signUp ?? true),
-      hostedUi: o.pages?.hostedUi ?? true,
-      // The offline mailbox exists only on the emulator outside production, whatever a caller passes.
-      mailbox: o.cognito.endpoint !== undefined && !production ? o.pages?.mailbox : undefined,
-      mailboxOpen: o.pages?.mailboxOpen ?? false,
-      revealExistingAccounts: o.pages?.revealExistingAccounts ?? false,
-    },
-    languages: o.languages ?? [...LOCALES],
-    locale: o.locale,
-    afterSignIn: o.afterSignIn,
-    defaultReturnTo: { hostedUi: returnTo.hostedUi ?? '/', custom: returnTo.custom ?? `${mountPathNormalised}/profile` },
-    afterSignOutTo: o.afterSignOutTo ?? home,
-    homePath: home,
-    appName: o.appName,
-    identityProviders: o.identityProviders ?? [],
-    render: o.render ?? {},
-    securityHeaders: o.securityHeaders ?? true,
-    rateLimits: {
-      signInFailures: o.rateLimits?.signInFailures ?? 5,
-      signInFailuresPerEmail: o.rateLimits?.signInFailuresPerEmail ?? 50,
-      signInWindowSeconds: o.rateLimits?.signInWindowSeconds ?? 15 * 60,
-      perIpPerMinute: o.rateLimits?.perIpPerMinute ?? 30,
-      signInStartsPerMinute: o.rateLimits?.signInStartsPerMinute ?? 30,
-      mfaFailuresPerEmail: o.rateLimits?.mfaFailuresPerEmail ?? 10,
-      codeFailuresPerAccount: o.rateLimits?.codeFailuresPerAccount ?? 10,
-      store: o.rateLimits?.store,
-    },
-    logger: o.logger ?? SILENT_LOGGER,
-    production,
-    clock: o.clock ?? Date.now,
-  };
+  const o = parsed.data;
+  if (!isTestKit(input.cognito) || o.cognito.endpoint === undefined || o.production) return o;
+  const given = input.rateLimits ?? {};
+  const limits = { ...o.rateLimits };
+  for (const name of RELAXED_FOR_TEST_KIT) if (given[name] === undefined) limits[name] = TEST_KIT_LIMIT;
+  return { ...o, rateLimits: limits };
 }

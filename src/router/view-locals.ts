@@ -32,8 +32,8 @@ export interface ViewLocalsDeps {
   mailboxEnabled: boolean;
   mailboxOpen: boolean;
   locale: LocaleChoice;
-  /** A CSRF token for this session (created, and so a session, only when a form asks for one). */
-  csrfToken: (req: Request) => string;
+  /** The CSRF token of this response's forms (router/csrf.ts: signed out, a cookie; signed in, the session's). */
+  csrfToken: (req: Request, res: Response) => string;
 }
 
 const PREPARED = Symbol('express-cognito-signin.view-locals');
@@ -41,7 +41,8 @@ const PREPARED = Symbol('express-cognito-signin.view-locals');
 /**
  * Gives the templates their helpers on `res.locals`, once per response: `t` and `locale`, `url(path)`
  * (a package path where the router is mounted), `homeUrl`, `user`, `csrfToken()`, `languageHref(locale)`,
- * `takeNotice()`, `providerLabel(name)` (`Apple` for `SignInWithApple`), `emulator` and `mailbox`. All lazy: a page without a form makes no session.
+ * `takeNotice()`, `providerLabel(name)` (`Apple` for `SignInWithApple`), `emulator` and `mailbox`. All lazy, and none
+ * stores a session: a signed-out form's CSRF token lives in a cookie.
  */
 export function prepareViewLocals(req: Request, res: Response, deps: ViewLocalsDeps): void {
   const locals = res.locals as Record<string | symbol, unknown>;
@@ -56,7 +57,7 @@ export function prepareViewLocals(req: Request, res: Response, deps: ViewLocalsD
   locals.user = peekState(req, deps.scope)?.user;
   locals.emulator = deps.emulator;
   locals.providerLabel = displayNameOf;
-  locals.csrfToken = () => deps.csrfToken(req);
+  locals.csrfToken = () => deps.csrfToken(req, res);
   locals.languageHref = (locale: Locale) => languageHrefOf(req.baseUrl + req.path, locale, deps);
   // The link shows only where the page answers this client.
   locals.mailbox = deps.mailboxEnabled && mayReadMailbox(req, deps.mailboxOpen);

@@ -32,7 +32,10 @@ export interface SessionMiddleware {
   store: IndexedSessionStore;
 }
 
-/** Runs `handlers` in order, once per request (`marker` remembers it). */
+/**
+ * Runs `handlers` in order, once per request (`marker` remembers it). A handler that throws hands its
+ * error to `next`: the later ones run in express-session's store callback, where Express catches nothing.
+ */
 function once(marker: symbol, handlers: RequestHandler[]): RequestHandler {
   return (req, res, next) => {
     const r = req as Request & Record<symbol, boolean>;
@@ -43,7 +46,14 @@ function once(marker: symbol, handlers: RequestHandler[]): RequestHandler {
       const handler = handlers[i];
       i += 1;
       if (err !== undefined || !handler) return next(err as Error | undefined);
-      handler(req, res, step);
+      const at = i;
+      try {
+        handler(req, res, step);
+      } catch (thrown) {
+        // Only when the handler had not gone on yet: a throw further down is not this chain's.
+        if (i === at) step(thrown);
+        else throw thrown;
+      }
     };
     step();
   };

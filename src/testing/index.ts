@@ -10,6 +10,7 @@ import { createEmulatorMailbox, type MailboxEntry } from '../cognito/mailbox';
 import type { FirstAuthFactor, WebAuthnSettings } from '../cognito/pool-settings';
 import { provisionEmulatorPool, type EmulatorPoolOptions } from '../cognito/provision';
 import type { CognitoOptions } from '../cognito/settings';
+import { markAsTestKit } from '../kit-marker';
 import { advanceEmulatorClock, resetEmulatorClock } from './clock';
 import { secretHashOf } from './emulator/secret-hash';
 import { freePort } from './free-port';
@@ -78,7 +79,11 @@ export interface CognitoLocal {
   userPoolId: string;
   clientId: string;
   clientSecret: string | undefined;
-  /** What `cognitoAuth({ cognito })` takes to talk to this emulator. */
+  /**
+   * What `cognitoAuth({ cognito })` takes to talk to this emulator. With these options (spread or not),
+   * `cognitoAuth()` relaxes each request limit that `rateLimits` does not set, so that a suite can sign in
+   * as often as it needs (`signedInAgent()` in every test); set a limit in `rateLimits` to test it.
+   */
   options: CognitoOptions & { endpoint: string };
   /** An SDK client pointed at the emulator, for what the kit does not cover. */
   client: CognitoIdentityProviderClient;
@@ -164,7 +169,7 @@ function createHandle(
     url: emulator.url,
     dir: emulator.dir,
     ...ids,
-    options: { region: 'local', ...ids, domain: emulator.url, endpoint: emulator.url },
+    options: markAsTestKit({ region: 'local', ...ids, domain: emulator.url, endpoint: emulator.url }),
     client,
     async createUser(user = {}) {
       const email = user.email ?? `user-${randomBytes(5).toString('hex')}@example.com`;

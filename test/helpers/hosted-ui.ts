@@ -38,6 +38,15 @@ export async function startHostedUiSignIn(
 ): Promise<HostedUiJourney> {
   const login = await agent.get(loginPath).expect(302);
   const authorizeUrl = new URL(login.headers.location as string);
+  const { formResponse, callbackUrl } = await signInAtEmulator(authorizeUrl, credentials);
+  return { authorizeUrl, state: authorizeUrl.searchParams.get('state') as string, loginCookie: sidOf(login), formResponse, callbackUrl };
+}
+
+/** The emulator's side of a Hosted UI sign-in: its authorize form at `authorizeUrl`, posted with the credentials. */
+export async function signInAtEmulator(
+  authorizeUrl: URL,
+  credentials: { email: string; password: string },
+): Promise<{ formResponse: Response; callbackUrl: URL | undefined }> {
   const form = await fetch(authorizeUrl);
   expect(form.status, await form.clone().text()).to.equal(200);
   const fields = formFields(await form.text());
@@ -47,13 +56,7 @@ export async function startHostedUiSignIn(
     body: new URLSearchParams({ ...fields, username: credentials.email, password: credentials.password }),
   });
   const location = formResponse.headers.get('location');
-  return {
-    authorizeUrl,
-    state: authorizeUrl.searchParams.get('state') as string,
-    loginCookie: sidOf(login),
-    formResponse,
-    callbackUrl: location ? new URL(location) : undefined,
-  };
+  return { formResponse, callbackUrl: location ? new URL(location) : undefined };
 }
 
 /** The callback URL as a path the supertest agent can request. */

@@ -41,7 +41,7 @@ describe('a session in use is stored again at most once a minute (store writes c
     const user = await createConfirmedUser();
     const agent = t.agent();
     expect((await submit(agent, '/login', '/login', { email: user.email, password: user.password })).status).to.equal(303);
-    await agent.get('/complete').expect(200); // the first page after sign-in stores its CSRF token
+    await agent.get('/complete').expect(200);
     writes.length = 0;
     const cookies: string[] = [];
     // 40 minutes, past the 30-minute idle timeout, with a request every 20 seconds.
@@ -67,7 +67,7 @@ describe('a session in use is stored again at most once a minute (store writes c
     const { store, writes, raw } = countingStore();
     const t = buildTestApp({ sessionStore: store });
     const agent = t.agent();
-    const first = await agent.get('/login').expect(200); // a form: its CSRF token makes a session
+    const first = await agent.get('/login/hosted').expect(302); // a Hosted UI sign-in started: a session
     const cookie = sidOf(first) as string;
     expect(cookie).to.be.a('string');
     writes.length = 0;

@@ -1,0 +1,160 @@
+import path from 'node:path';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import express, { Router, type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { createMountUrls, type MountUrls } from '../auth/mount-urls';
+import { createPassport } from '../auth/passport';
+import { createPendingAuthorizations } from '../auth/pending-authorizations';
+import { attachLogger } from '../auth/request-log';
+import type { RequireAuth } from '../auth/require-auth';
+import { enterRouter, type SessionControl } from '../auth/start-session';
+import { createEmailService } from '../cognito/email-service';
+import type { Mailbox } from '../cognito/mailbox';
+import { createMfaService } from '../cognito/mfa-service';
+import type { CognitoSettings } from '../cognito/settings';
+import type { TokenVerifier } from '../cognito/tokens';
+import type { UserService } from '../cognito/user-service';
+import { CognitoAuthError, isConfigurationError } from '../errors';
+import { attachContext, type ContextDeps } from './context';
+import type { CsrfProtection } from './csrf';
+import { createErrorPage } from './error-pages';
+import type { ResolvedOptions } from './options';
+import { attachRenderer, createRenderer, type Renderer } from './render';
+import { createAuthRouter } from './routes/auth';
+import { createDevMailboxRouter } from './routes/dev-mailbox';
+import { createEmailRouter } from './routes/email';
+import { refuseFederatedAccount } from './routes/federation';
+import { createLoginRouter } from './routes/login';
+import { createMfaRouter } from './routes/mfa';
+import { createPasswordRouter } from './routes/password';
+import { createProfileRouter } from './routes/profile';
+import type { RateLimiters } from './routes/rate-limit';
+import { createSignupRouter } from './routes/signup';
+import { noStore, securityHeaders } from './security';
+import { prepareViewLocals, type ViewLocalsDeps } from './view-locals';
+
+/** The package's stylesheet and script. */
+const PUBLIC_DIR = path.resolve(__dirname, '..', '..', 'public');
+
+/** What the router's pages are made of that does not depend on where they are mounted. */
+export interface PagesDeps {
+  options: ResolvedOptions;
+  settings: CognitoSettings;
+  client: CognitoIdentityProviderClient;
+  verifier: TokenVerifier;
+  users: UserService;
+  control: SessionControl;
+  /** The session middleware (the package's own, or the check of the host's). */
+  session: RequestHandler;
+  limiters: RateLimiters;
+  csrf: CsrfProtection;
+  contextDeps: ContextDeps;
+  guard: RequireAuth;
+  /** The offline mailbox, where it exists (the emulator outside production). */
+  mailbox: Mailbox | undefined;
+}
+
+/** The router's pages once their mount is known. */
+export interface MountedPages {
+  urls: MountUrls;
+  /** The router's own routes; only requests on {@link ownPaths} reach it. */
+  pages: Router;
+  viewLocals: ViewLocalsDeps;
+  renderer: Renderer;
+  errorPage: ErrorRequestHandler;
+}
+
+/** The first path segments the router answers (below its mount); anything else goes on to the host. */
+export function ownPaths(pages: { custom: boolean; signUp: boolean; hostedUi: boolean }, mailbox: boolean): RegExp {
+  const prefixes = ['logout', 'public'];
+  if (pages.hostedUi) prefixes.push('login', 'callback');
+  if (pages.custom) prefixes.push('login', 'password', 'profile', 'mfa', 'email');
+  if (pages.signUp) prefixes.push('signup');
+  if (mailbox) prefixes.push('dev/mailbox');
+  return new RegExp(`^/(${prefixes.join('|')})(/|$)`, 'i');
+}
+
+/** Builds the router's pages at `mountPath`: every link, form action, redirect and the callback follow it. */
+export function createMountedPages(deps: PagesDeps, mountPath: string): MountedPages {
+  const { options: o, settings, client, users, verifier, control, limiters, mailbox } = deps;
+  const urls = createMountUrls({ baseUrl: o.baseUrl, mountPath, customPages: o.pages.custom });
+  const clock = o.clock;
+  const pendingAuthorizations = createPendingAuthorizations({ clock, scope: control.scope, redirectUri: urls.callbackUrl });
+  const passport = createPassport({ settings, callbackUrl: urls.callbackUrl, verifier, users, pendingAuthorizations, identityProviders: o.identityProviders });
+  const renderer = createRenderer({ ...o.render, cache: o.production, assets: { stylesheet: urls.to('/public/style.css'), script: urls.to('/public/app.js') } });
+  const viewLocals: ViewLocalsDeps = {
+    urls,
+    scope: control.scope,
+    homePath: o.homePath,
+    appName: o.appName,
+    signUp: o.pages.signUp,
+    emulator: settings.emulator,
+    mailboxEnabled: mailbox !== undefined,
+    mailboxOpen: o.pages.mailboxOpen,
+    locale: { languages: o.languages, choose: o.locale, secureCookie: o.session.secureCookie },
+    csrfToken: deps.csrf.tokenFor,
+  };
+  const errorPage = createErrorPage({ renderer, locals: viewLocals });
+
+  const pages = Router();
+  const mine = Symbol('express-cognito-signin.own-route');
+  pages.use((req: Request, _res: Response, next: NextFunction) => {
+    (req as Request & Record<symbol, boolean>)[mine] = true;
+    enterRouter(req, control);
+    attachLogger(req, o.logger);
+    next();
+  });
+  if (o.securityHeaders) pages.use(securityHeaders({ cognitoOrigin: new URL(settings.authorizationUrl).origin, production: o.production }));
+  pages.use('/public', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
+  pages.use(noStore);
+  pages.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
+  pages.use(deps.session);
+  pages.use((req: Request, res: Response, next: NextFunction) => {
+    attachContext(req, res, deps.contextDeps);
+    prepareViewLocals(req, res, viewLocals);
+    attachRenderer(res, renderer);
+    next();
+  });
+  pages.use(deps.csrf.protect);
+
+  const requireAuth = deps.guard;
+  const signIn = { sessions: control, urls, clock, afterSignIn: o.afterSignIn };
+  const signedInTo = o.defaultReturnTo.custom ?? urls.to('/profile');
+  const account = { ...signIn, users, verifier, passport, limiters, requireAuth, mailbox, signedInTo };
+  const providers = o.pages.hostedUi ? o.identityProviders : [];
+  if (o.pages.signUp) pages.use(createSignupRouter({ ...account, revealExistingAccounts: o.pages.revealExistingAccounts }));
+  if (o.pages.custom) {
+    const refuse = { urls, identityProviders: o.identityProviders };
+    // A federated account has no Cognito password, and its e-mail address comes from its provider.
+    pages.use('/password', refuseFederatedAccount({ ...refuse, notice: 'notice.federated_no_password' }));
+    pages.use('/email/change', refuseFederatedAccount({ ...refuse, notice: 'notice.federated_email' }));
+    // Cognito asks a federated account for no second step: its provider has its own.
+    pages.use('/mfa', refuseFederatedAccount({ ...refuse, notice: 'notice.federated_mfa' }));
+    pages.use(createLoginRouter({ ...account, identityProviders: providers }));
+    pages.use(createMfaRouter({ ...account, mfa: createMfaService(client) }));
+    pages.use(createPasswordRouter(account));
+    pages.use(createProfileRouter({ ...account, identityProviders: providers, afterDeleteTo: `${o.homePath}?notice=account_deleted` }));
+    pages.use(createEmailRouter({ ...account, emails: createEmailService(client) }));
+  }
+  if (mailbox) pages.use(createDevMailboxRouter(mailbox, { open: o.pages.mailboxOpen }));
+  pages.use(
+    createAuthRouter({
+      ...signIn,
+      passport,
+      pendingAuthorizations,
+      limiters,
+      settings,
+      cognitoClient: client,
+      hostedUi: o.pages.hostedUi,
+      signedInTo: o.defaultReturnTo.hostedUi,
+      identityProviders: o.identityProviders,
+      afterSignOutTo: o.afterSignOutTo,
+    }),
+  );
+  // Errors raised on the router's own routes only: a host's errors pass through untouched, and so do the
+  // host's set-up mistakes, to surface where the host sees its own errors.
+  pages.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!(req as Request & Record<symbol, boolean>)[mine] || (err instanceof CognitoAuthError && isConfigurationError(err))) return next(err);
+    errorPage(err, req, res, next);
+  });
+  return { urls, pages, viewLocals, renderer, errorPage };
+}
