@@ -10,12 +10,12 @@ import type { CognitoAuthOptions } from './router/options';
 /**
  * Creates the sign-in router: Hosted UI (state, PKCE, nonce, JWKS-verified tokens) and the custom pages
  * (sign-up, sign-in, two-step codes, passwords, profile, e-mail, delete, sign out everywhere), in
- * Japanese and English. Mount it where `mountPath` says; every link, form, redirect and callback follows.
+ * Japanese and English. Mount it once at the root with `mountPath` (its pages live there, and `req.cognito`
+ * is on every request), or at a path (`app.use('/account', auth)`): every link, form, redirect and
+ * callback follows it.
  *
  * ```ts
- * const auth = cognitoAuth({ baseUrl: 'https://shop.example.com', mountPath: '/account', cognito, session: { store, secret } });
- * app.use('/account', auth);
- * app.use(auth.context());
+ * app.use(cognitoAuth({ baseUrl: 'https://shop.example.com', mountPath: '/account', cognito, session: { store, secret } }));
  * app.get('/orders', requiresAuth(), (req, res) => res.send(req.cognito!.user!.email));
  * ```
  *

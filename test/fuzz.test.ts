@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import supertest, { type Response } from 'supertest';
 import { buildTestApp, type TestApp } from './helpers/app';
-import { sidOf } from './helpers/cookies';
+import { csrfCookieOf, sidOf } from './helpers/cookies';
 import { csrfOf, submit } from './helpers/forms';
 import { switchOnTotp, withOptionalTotpPool } from './helpers/totp';
 import { createConfirmedUser } from './helpers/users';
@@ -134,7 +134,10 @@ describe('fuzzing every route, query, form field and cookie (fast-check)', funct
     user = await createConfirmedUser();
   });
 
-  /** A session cookie and its CSRF token: signed in as `user`, or a fresh anonymous session. */
+  /**
+   * The cookie that carries a CSRF token, and the token: signed in as `user`, the session cookie (the
+   * token is in the session); signed out, the forms' CSRF cookie (no session is stored).
+   */
   async function session(signedIn: boolean): Promise<{ sid: string; csrf: string }> {
     const agent = t.agent();
     let sid: string | undefined;
@@ -144,8 +147,8 @@ describe('fuzzing every route, query, form field and cookie (fast-check)', funct
       sid = sidOf(res);
     }
     const page = await agent.get('/signup');
-    sid ??= sidOf(page);
-    expect(sid, 'a session cookie').to.be.a('string');
+    sid ??= csrfCookieOf(page);
+    expect(sid, 'a session or CSRF cookie').to.be.a('string');
     return { sid: sid as string, csrf: csrfOf(page.text) };
   }
 
@@ -208,8 +211,10 @@ describe('fuzzing every route, query, form field and cookie (fast-check)', funct
       const agent = app.agent();
       const signIn = await submit(agent, '/login', '/login', owner);
       expect(signIn.headers.location, 'the code step').to.equal('/login/mfa');
-      const sid = sidOf(signIn) as string;
-      const csrf = csrfOf((await agent.get('/login/mfa').expect(200)).text);
+      const codePage = await agent.get('/login/mfa').expect(200);
+      // The challenge is in the session; the signed-out form's token in the CSRF cookie.
+      const sid = `${sidOf(signIn) as string}; ${csrfCookieOf(codePage) as string}`;
+      const csrf = csrfOf(codePage.text);
       const code = fc.oneof(fc.stringMatching(/^\d{6}$/), fc.stringMatching(/^[\d ]{0,12}$/), value);
       const statuses = new Set<number>();
       await fc.assert(
