@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs express-cognito-signin into this example the way a user's app gets it (examples/lib/tarball.sh:
-# npm pack at the root, the example's own npm ci, the tarball on top), then type-checks the example against
-# the published types and runs its tests: on Express 4 (express@4 and @types/express@4 installed over the
-# lock file's Express 5, as an app still on Express 4 has them), then on Express 5 (the lock file's).
+# npm pack at the root, then the tarball over the example's own lock file), then type-checks the example
+# against the published types and runs its tests: on Express 4 (express@4 and @types/express@4 installed in
+# place of the lock file's Express 5, as an app still on Express 4 has them), then on Express 5 (the lock
+# file's, which the second install puts back).
 #   bash examples/existing-app/test-with-tarball.sh                  (npm run example:test: both)
 #   bash examples/existing-app/test-with-tarball.sh --express 4      (one of them: 4 or 5)
 #   bash examples/existing-app/test-with-tarball.sh --install-only   (npm run example:install: Express 5,
@@ -36,12 +37,14 @@ fi
 pack_package
 $install_only || check_package_files
 
+fresh=--fresh
 for major in $versions; do
   if [ "$major" = 4 ]; then
-    install_example "$example" express@4 @types/express@4
+    install_example $fresh "$example" express@4 @types/express@4
   else
-    install_example "$example"
+    install_example $fresh "$example"
   fi
+  fresh=
   expect_installed "$example" express "$major"
   expect_installed "$example" @types/express "$major"
   expect_package_installed "$example"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs express-cognito-signin into this Express 4 TypeScript app the way a user's app gets it
-# (examples/lib/tarball.sh: npm pack at the root, the app's own npm ci, then a plain `npm install` of the
-# tarball, which must need no --legacy-peer-deps), then builds it with tsc (strict, nodenext: the type check
+# (examples/lib/tarball.sh: npm pack at the root, then a plain `npm install` of the tarball over the app's own
+# lock file, which must need no --legacy-peer-deps), then builds it with tsc (strict, nodenext: the type check
 # against the published types and @types/express@4) and runs its mocha + supertest tests on the test kit.
 #   bash examples/express4-typescript/test-with-tarball.sh                 (npm run example:test:ts)
 #   bash examples/express4-typescript/test-with-tarball.sh --install-only  (npm run example:install:ts: then npm start)
@@ -17,7 +17,7 @@ esac
 
 pack_package
 [ "${1:-}" = --install-only ] || check_package_files
-install_example "$example"
+install_example --fresh "$example"
 expect_installed "$example" express 4
 expect_installed "$example" @types/express 4
 expect_package_installed "$example"

@@ -1,7 +1,7 @@
 # Shared by the examples' test-with-tarball.sh scripts (sourced, not run): install express-cognito-signin
 # into an example the way a user's app gets it. `npm pack` at the repository root (its prepack script builds
-# dist/), then the example's own `npm ci` from its own lock file, then the tarball on top with --no-save: the
-# lock file never names the tarball, whose hash changes with every build, so `npm ci` stays reproducible.
+# dist/), then the tarball installed with --no-save over the versions of the example's own lock file: the
+# lock file never names the tarball, whose hash changes with every build, so it stays reproducible.
 
 examples_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 TARBALL=""
@@ -29,14 +29,25 @@ check_package_files() {
   (cd "$examples_root" && npx mocha --spec test/package/pack.check.ts)
 }
 
-# install_example DIR [SPEC...]: `npm ci` in DIR, then the tarball and any SPEC (express@4, ...) with
-# --no-save, in one command (a later --no-save install would remove what an earlier one added). A plain
-# install: it fails if npm has to override a peer dependency (ERESOLVE), as a user's install would warn.
+# install_example [--fresh] DIR [SPEC...]: installs the tarball and any SPEC (express@4, ...) into DIR with
+# `npm install --no-save`, over the versions of DIR's lock file, in one command (a later --no-save install
+# would remove what an earlier one added, and puts the lock file's versions back for the rest). --fresh
+# first checks that package.json and the lock file agree (as `npm ci` would) and removes node_modules: the
+# same tree as `npm ci` followed by the install, for one install's time. A plain install: it fails when npm
+# has to override a peer dependency (ERESOLVE), as a user's install would warn or fail.
 install_example() {
+  local fresh=false
+  if [ "$1" = --fresh ]; then
+    fresh=true
+    shift
+  fi
   local dir="$1"
   shift
-  echo "== installing ${dir##*/}: npm ci, then ${TARBALL##*/}${*:+ $*}"
-  (cd "$dir" && npm ci --no-audit --no-fund --loglevel warn)
+  echo "== installing ${dir##*/}: its lock file, ${TARBALL##*/}${*:+ and $*}"
+  if $fresh; then
+    (cd "$dir" && npm ci --dry-run --no-audit --no-fund --loglevel warn >/dev/null)
+    rm -rf "$dir/node_modules"
+  fi
   local log
   log="$(mktemp)"
   if ! (cd "$dir" && npm install --no-save --no-audit --no-fund --loglevel warn "$TARBALL" "$@") 2>&1 | tee "$log"; then
