@@ -1,12 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import helmet from 'helmet';
-import { cognitoAuth, requiresAuth } from 'express-cognito-signin';
-import { createLayout } from './layout.js';
+import { cognitoAuth, requiresAuth, securityHeaders } from 'express-cognito-signin';
+import { createPackageLayout } from './layout.js';
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
-/** @param {string} name a page of this app's own, in views/ */
-const view = (name) => fileURLToPath(new URL(`../views/${name}.ejs`, import.meta.url));
+const VIEWS_DIR = fileURLToPath(new URL('../views/', import.meta.url));
 
 /**
  * @typedef {object} AppOptions
@@ -18,8 +16,9 @@ const view = (name) => fileURLToPath(new URL(`../views/${name}.ejs`, import.meta
  */
 
 /**
- * The app: its own pages, layout, 404 and error page, with sign-in mounted at /account. Never listens and
- * reads no environment (server.js does both), so tests build it with the test kit's emulator.
+ * The app: its own pages (Pug templates in views/), layout, 404 and error page, with the sign-in pages under
+ * /account. Never listens and reads no environment (server.js does both), so tests build it with the test
+ * kit's emulator. Runs on Express 4 and 5 alike.
  *
  * @param {AppOptions} options
  */
@@ -28,51 +27,51 @@ export function createApp(options) {
   const app = express();
   app.disable('x-powered-by');
   if (options.trustProxy) app.set('trust proxy', options.trustProxy);
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          // Signing out on AWS continues at Cognito's /logout: the sign-out form may lead there.
-          formAction: ["'self'", new URL(options.cognito.domain).origin],
-          upgradeInsecureRequests: production ? [] : null,
-        },
-      },
-      strictTransportSecurity: production,
-    }),
-  );
+  // The app's own view engine: the package renders its pages with its own copy of EJS and never uses this.
+  app.set('views', VIEWS_DIR);
+  app.set('view engine', 'pug');
+
+  // The package's strict CSP on every page of the app too: a fresh nonce per response (res.locals.cspNonce)
+  // lets the layout's inline <style> and <script> run, and nothing else inline. Signing out on AWS continues
+  // at Cognito's /logout, so forms may lead to the Hosted UI's origin.
+  app.use(securityHeaders({ cognitoOrigin: new URL(options.cognito.domain).origin, production }));
   app.use('/static', express.static(PUBLIC_DIR, { index: false }));
 
-  // --- Sign-in: the package's pages at /account, in this app's layout. ---
+  // --- Sign-in: one router at the root. Its pages live under /account, in this app's layout, and every
+  // request gets req.cognito and res.locals.cognito (user, signInUrl, signOut) for the pages below. ---
   const auth = cognitoAuth({
     baseUrl: options.baseUrl,
     mountPath: '/account',
     cognito: options.cognito,
     session: options.session,
     defaultReturnTo: '/dashboard',
-    render: { layout: createLayout({ cache: production }) },
+    render: { layout: createPackageLayout(app) },
     pages: { mailbox: options.mailbox },
   });
-  app.use('/account', auth);
-  app.use(auth.context());
+  app.use(auth);
 
-  // --- The app's own pages. ---
-  app.get('/', (req, res) => auth.render(req, res, view('home')));
+  // --- The app's own pages: res.render with Pug; the header reads res.locals.cognito (views/layout.pug). ---
+  app.get('/', (req, res) => res.render('home', { title: 'Home', signedOut: req.query.notice === 'signed_out' }));
 
-  app.get('/dashboard', requiresAuth(), (req, res) => auth.render(req, res, view('dashboard'), { account: req.cognito?.user }));
+  app.get('/dashboard', requiresAuth(), (req, res) => res.render('dashboard', { title: 'Dashboard', account: req.cognito?.user }));
 
+  // A signed-out fetch() gets 401 JSON here, a signed-out page navigation a redirect to the sign-in page.
   app.get('/api/me', requiresAuth(), (req, res) => {
     const user = req.cognito?.user;
     res.json({ sub: user?.sub, email: user?.email, signedInWith: user?.provider });
   });
 
-  app.use((req, res) => auth.render(req, res, view('not-found'), {}, 404));
+  app.use((req, res) => res.status(404).render('not-found', { title: 'Not found' }));
 
   /** @type {import('express').ErrorRequestHandler} */
   const errorPage = (err, req, res, next) => {
     if (res.headersSent) return next(err);
     console.error(err);
     const status = Number.isInteger(err?.status) && err.status >= 400 && err.status < 600 ? err.status : 500;
-    auth.render(req, res, view('error'), { status }, status).catch(() => res.status(status).type('text').send('Something went wrong.'));
+    res.status(status).render('error', { title: 'Error', status }, (renderErr, html) => {
+      if (renderErr) res.type('text').send('Something went wrong.');
+      else res.send(html);
+    });
   };
   app.use(errorPage);
 

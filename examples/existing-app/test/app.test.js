@@ -1,13 +1,28 @@
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import request from 'supertest';
 import { createMemoryStore } from 'express-cognito-signin';
 import { startCognitoLocal, submitForm } from 'express-cognito-signin/testing';
 import { createApp } from '../src/app.js';
 
+const { version: expressVersion } = createRequire(import.meta.url)('express/package.json');
+
 /** The origin the emulator's pool registers (its callback: <BASE_URL>/account/callback). Nothing listens there. */
 const BASE_URL = 'http://localhost:3000';
 
-describe('Acme Notes with sign-in mounted at /account', () => {
+/**
+ * The CSP nonce of a response, and the nonces on its inline <style> and <script> elements.
+ *
+ * @param {import('supertest').Response} res
+ */
+function noncesOf(res) {
+  const policy = String(res.headers['content-security-policy']);
+  const allowed = [...policy.matchAll(/'nonce-([^']+)'/g)].map((m) => m[1]);
+  const inline = [...res.text.matchAll(/<(?:style|script) nonce="([^"]+)">/g)].map((m) => m[1]);
+  return { policy, allowed, inline };
+}
+
+describe(`Acme Notes on Express ${expressVersion}, with its sign-in pages under /account`, () => {
   /** @type {import('express-cognito-signin/testing').CognitoLocal} */
   let cognito;
   /** @type {import('express').Express} */
@@ -39,8 +54,9 @@ describe('Acme Notes with sign-in mounted at /account', () => {
     const password = 'Correct-horse-9';
 
     const signupPage = await agent.get('/account/signup').expect(200);
-    assert.match(signupPage.text, /<header class="topbar"[^>]*>\s*<a class="logo" href="\/">Acme&nbsp;Notes<\/a>/);
+    assert.match(signupPage.text, /<header class="topbar" lang="en"><a class="logo" href="\/">Acme Notes<\/a>/);
     assert.match(signupPage.text, /<title>[^<]+ — Acme Notes<\/title>/);
+    assert.match(signupPage.text, /<link rel="stylesheet" href="\/account\/[^"]+\.css"[^>]*>/, 'page.head: the package’s stylesheet');
     assert.doesNotMatch(signupPage.text, /class="site-header"/, 'the package’s own header is replaced by the app’s');
 
     const signup = await submitForm(agent, '/account/signup', { email, password, passwordConfirm: password });
@@ -57,7 +73,21 @@ describe('Acme Notes with sign-in mounted at /account', () => {
     assert.equal(signIn.headers.location, '/dashboard');
     const dashboard = await agent.get('/dashboard').expect(200);
     assert.match(dashboard.text, new RegExp(`Signed in as <strong class="account-email">${email}</strong>`));
-    assert.match(dashboard.text, /<span class="who-email">[^<]+<\/span>/);
+    assert.match(dashboard.text, new RegExp(`<span class="who-email">${email}</span>`));
+  });
+
+  it('links a signed-out visitor from its own page’s header to the sign-in page, and back to that page after signing in', async () => {
+    const user = await cognito.createUser();
+    const agent = request.agent(app);
+    const home = await agent.get('/').expect(200);
+    const signInUrl = home.text.match(/<a class="who-signin" href="([^"]+)">Sign in<\/a>/)?.[1];
+    assert.equal(signInUrl, '/account/login?returnTo=%2F', 'res.locals.cognito.signInUrl, rendered by Pug');
+
+    const signIn = await submitForm(agent, signInUrl, { email: user.email, password: user.password });
+    assert.equal(signIn.status, 303);
+    assert.equal(signIn.headers.location, '/');
+    const back = await agent.get('/').expect(200);
+    assert.match(back.text, new RegExp(`<span class="who-email">${user.email}</span>`));
   });
 
   it('gives a test a signed-in agent from the kit: the dashboard and /api/me answer for that user', async () => {
@@ -89,16 +119,35 @@ describe('Acme Notes with sign-in mounted at /account', () => {
     }
   });
 
-  it('signs out from the dashboard: the start page says so and the dashboard asks to sign in again', async () => {
+  it('runs the layout’s inline style and script under the strict CSP by their nonce, on its own pages and the package’s', async () => {
+    for (const path of ['/', '/account/login', '/nowhere']) {
+      const first = noncesOf(await request(app).get(path));
+      assert.equal(first.allowed.length, 2, `${path}: a nonce in script-src and style-src: ${first.policy}`);
+      assert.deepEqual(first.inline, [first.allowed[0], first.allowed[0]], `${path}: the layout’s <style> and <script> carry it`);
+      assert.equal(first.allowed[1], first.allowed[0]);
+      assert.doesNotMatch(first.policy, /unsafe-inline/);
+      const second = noncesOf(await request(app).get(path));
+      assert.notEqual(second.allowed[0], first.allowed[0], `${path}: a new nonce for every response`);
+    }
+  });
+
+  it('signs out with the button in its own page’s header (res.locals.cognito.signOut): the start page says so', async () => {
     const agent = await cognito.signedInAgent(app, await cognito.createUser());
-    const signOut = await submitForm(agent, '/dashboard', {}, '/account/logout');
+    const dashboard = await agent.get('/dashboard').expect(200);
+    const form = dashboard.text.match(/<form class="who-sign-out" method="post" action="([^"]+)"><input type="hidden" name="_csrf" value="([^"]+)">/);
+    assert.ok(form, 'the header’s sign-out form, with its CSRF token');
+    assert.equal(form[1], '/account/logout');
+    await agent.post('/account/logout').type('form').send({}).expect(403);
+
+    const signOut = await agent.post(form[1]).type('form').send({ _csrf: form[2] });
     assert.equal(signOut.status, 303);
     assert.equal(signOut.headers.location, '/?notice=signed_out');
 
     const home = await agent.get(signOut.headers.location).expect(200);
     assert.match(home.text, /You have signed out\./);
-    assert.match(home.text, /class="who-signin" href="\/account\/login">Sign in</);
+    assert.match(home.text, /<a class="who-signin" href="\/account\/login\?returnTo=[^"]+">Sign in<\/a>/);
+    assert.doesNotMatch(home.text, /who-sign-out/);
     await agent.get('/dashboard').expect(303);
-    await agent.get('/api/me').set('Accept', 'application/json').expect(401);
+    await agent.get('/api/me').set('Sec-Fetch-Mode', 'cors').set('Accept', '*/*').expect(401);
   });
 });
