@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
-import type { Clock } from '../sessions/lifetime';
+import type { Clock } from './lifetimes';
 import { peekState, sessionState, type SignInScope } from './session-state';
 
 /** A sign-in started at the Hosted UI must come back within this long (ms). */

@@ -1,8 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { asyncHandler } from '../async-handler';
 import { AppError } from '../errors';
-import type { Clock } from '../sessions/lifetime';
-import { logOf } from './request-log';
+import type { Clock } from './lifetimes';
+import { logOf } from '../log';
 import { peekState, sessionState, signedInOf } from './session-state';
 import type { SessionTokens } from './session-user';
 import { endSession, enterRouter, expireSession, type SessionControl } from './start-session';

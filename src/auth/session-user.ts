@@ -1,5 +1,5 @@
 import type { IdTokenClaims } from '../cognito/tokens';
-import { federatedProviderOf, identitiesFromClaim } from './federation';
+import { federatedProviderOf, identitiesFromClaim } from '../cognito/federation';
 import type { MfaChallenge } from './mfa-challenge';
 import type { PendingAuthorization } from './pending-authorizations';
 

@@ -2,7 +2,7 @@ import type { CookieOptions, Request, Response } from 'express';
 import { AppError } from '../errors';
 import type { SessionIndexAccess } from '../sessions/indexed-store';
 import type { EndedSession } from '../sessions/user-sessions';
-import type { MountUrls } from './mount-urls';
+import type { MountUrls } from '../urls/mount-urls';
 import { dropState, enterScope, isSignedInSession, peekState, sessionState, statesIn, type SignInScope } from './session-state';
 import type { CognitoUser, SessionTokens } from './session-user';
 

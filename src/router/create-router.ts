@@ -1,6 +1,6 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { Router, type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { attachLogger } from '../auth/request-log';
+import { attachLogger } from '../log';
 import { createRequireAuth } from '../auth/require-auth';
 import { signInScopeOf } from '../auth/session-state';
 import { endExpiredSignIn, type SessionControl } from '../auth/start-session';
@@ -11,8 +11,8 @@ import { createTokenVerifier, type TokenVerifier } from '../cognito/tokens';
 import { createUserService, type UserService } from '../cognito/user-service';
 import { CognitoAuthError } from '../errors';
 import { indexAccessOf } from '../sessions/indexed-store';
-import { createHostSessionCheck, createSessionMiddleware } from '../sessions/middleware';
-import { attachContext, requiresAuth as requiresAuthWith, type ContextDeps, type RequiresAuthOptions } from './context';
+import { createHostSessionCheck, createSessionMiddleware } from '../auth/session-middleware';
+import { attachContext, requiresAuth as requiresAuthWith, type ContextDeps, type RequiresAuthOptions } from '../auth/context';
 import { createCsrfProtection } from './csrf';
 import { notFound } from './error-pages';
 import { createMount, lateMountUrls } from './mount';

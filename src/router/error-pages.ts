@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
-import { logOf } from '../auth/request-log';
+import { logOf } from '../log';
 import { AppError, isConfigurationError } from '../errors';
 import type { Locale } from '../i18n';
 import type { Renderer } from './render';

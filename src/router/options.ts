@@ -2,10 +2,10 @@ import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-iden
 import type { Request } from 'express';
 import type session from 'express-session';
 import { z } from 'zod';
-import { providerNamesSchema } from '../auth/federation';
-import { normaliseMountPath } from '../auth/mount-urls';
-import { SILENT_LOGGER, type LoggerLike } from '../auth/request-log';
-import { safeReturnTo } from '../auth/return-to';
+import { providerNamesSchema } from '../cognito/federation';
+import { normaliseMountPath } from '../urls/mount-urls';
+import { SILENT_LOGGER, type LoggerLike } from '../log';
+import { safeReturnTo } from '../urls/return-to';
 import type { CognitoUser } from '../auth/session-user';
 import type { Mailbox } from '../cognito/mailbox';
 import { CognitoAuthError } from '../errors';

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
-import { displayNameOf } from '../auth/federation';
-import type { MountUrls } from '../auth/mount-urls';
+import { displayNameOf } from '../cognito/federation';
+import type { MountUrls } from '../urls/mount-urls';
 import { CALLBACK_PATH } from '../cognito/pool-settings';
 import { peekState, type SignInScope } from '../auth/session-state';
 import { applyLocale, languageSwitchHref, type Locale, type LocaleChoice, type MessageKey } from '../i18n';

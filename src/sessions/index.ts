@@ -3,7 +3,7 @@ import path from 'node:path';
 import { RedisStore } from 'connect-redis';
 import session from 'express-session';
 import { createClient } from 'redis';
-import { SILENT_LOGGER, type LoggerLike } from '../auth/request-log';
+import { SILENT_LOGGER, type LoggerLike } from '../log';
 import { SqliteSessionStore } from './sqlite-store';
 import { settleWithin, withStoreTimeout } from './timed-store';
 import type { SessionStoreHandle } from './store-handle';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { safeReturnTo } from '../../src/auth/return-to';
+import { safeReturnTo } from '../../src/urls/return-to';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { TEST_APP_BASE_URL } from '../helpers/emulator';
 import { submit } from '../helpers/forms';

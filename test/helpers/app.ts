@@ -18,7 +18,7 @@ import { createCognitoAuth } from '../../src/router/create-router';
 import type { CognitoAuthOptions } from '../../src/router/options';
 import type { RateLimitStoreFactory } from '../../src/router/routes/rate-limit';
 import type { SessionStoreHandle } from '../../src/sessions';
-import type { Clock } from '../../src/sessions/lifetime';
+import type { Clock } from '../../src/auth/lifetimes';
 import { TEST_APP_BASE_URL, testEmulator } from './emulator';
 
 /** Everything a test needs from one app instance. */

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import type { MountUrls } from '../../auth/mount-urls';
+import type { MountUrls } from '../../urls/mount-urls';
 import type { AppPassport } from '../../auth/passport';
 import type { RequireAuth } from '../../auth/require-auth';
 import { sessionState } from '../../auth/session-state';
@@ -12,7 +12,7 @@ import type { TokenVerifier } from '../../cognito/tokens';
 import type { UserService } from '../../cognito/user-service';
 import { isFormError, type ErrorCode } from '../../errors';
 import type { MessageKey } from '../../i18n';
-import type { Clock } from '../../sessions/lifetime';
+import type { Clock } from '../../auth/lifetimes';
 import { sendView, type ViewName } from '../render';
 import type { RateLimiters } from './rate-limit';
 

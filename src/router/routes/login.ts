@@ -3,7 +3,7 @@ import { asyncHandler } from '../../async-handler';
 import { holdMfaChallenge } from '../../auth/mfa-challenge';
 import { runStrategy } from '../../auth/passport';
 import { PASSWORD_STRATEGY, signedInFromApiTokens, type PasswordFailure } from '../../auth/password';
-import { safeReturnTo } from '../../auth/return-to';
+import { safeReturnTo } from '../../urls/return-to';
 import { peekState, sessionState } from '../../auth/session-state';
 import type { SignedIn } from '../../auth/start-session';
 import { visitorOf } from '../../auth/visitor';

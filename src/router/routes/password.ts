@@ -3,7 +3,7 @@ import { asyncHandler } from '../../async-handler';
 import { endAccountSessions, signOutAccountEverywhere } from '../../auth/account-sign-out';
 import { holdMfaChallenge } from '../../auth/mfa-challenge';
 import { signedInFromApiTokens } from '../../auth/password';
-import { logOf } from '../../auth/request-log';
+import { logOf } from '../../log';
 import { sessionOverBehind } from '../../auth/session-over';
 import { peekState, sessionState, tokensOf, userOf } from '../../auth/session-state';
 import type { CognitoUser, SessionTokens } from '../../auth/session-user';

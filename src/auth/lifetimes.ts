@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { logOf } from '../auth/request-log';
-import { isSignedInSession, peekState, type SignInScope } from '../auth/session-state';
+import { logOf } from '../log';
+import { isSignedInSession, peekState, type SignInScope } from './session-state';
 
 /** Milliseconds since the epoch; injectable so tests can move time. */
 export type Clock = () => number;

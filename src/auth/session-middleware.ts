@@ -1,11 +1,11 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
-import { logOf } from '../auth/request-log';
-import type { SignInScope } from '../auth/session-state';
+import { logOf } from '../log';
+import type { SignInScope } from './session-state';
 import { AppError, CognitoAuthError } from '../errors';
-import { guardHostStore, IndexedSessionStore } from './indexed-store';
-import { anonymousSessionLifetime, sessionLifetime, type Clock } from './lifetime';
-import { userSessionIndexFor, type UserSessionIndex } from './user-sessions';
+import { guardHostStore, IndexedSessionStore } from '../sessions/indexed-store';
+import { anonymousSessionLifetime, sessionLifetime, type Clock } from './lifetimes';
+import { userSessionIndexFor, type UserSessionIndex } from '../sessions/user-sessions';
 
 /** How the package's own sessions are made. */
 export interface OwnSessionSettings {
@@ -69,7 +69,7 @@ export function createSessionMiddleware(settings: OwnSessionSettings): SessionMi
   const store = new IndexedSessionStore(settings.store, settings.index ?? userSessionIndexFor(settings.store));
   // express-session touches a store that can on every request that changes nothing (and `rolling` would
   // re-sign and re-send the cookie on every response): a store write per request. Instead a session in
-  // use is refreshed at most once a minute (lifetime.ts), which stores it and re-sends its cookie.
+  // use is refreshed at most once a minute (lifetimes.ts), which stores it and re-sends its cookie.
   delete store.touch;
   const handler = session({
     name: settings.cookieName,

@@ -61,13 +61,13 @@ export interface StartEmulatorOptions {
 }
 
 /**
- * The emulator's entry script. It lives with the test kit (src/testing/emulator/main), which this module
- * must not import: it is started by path, as a separate program. From the TypeScript sources (tests, `npm
- * run dev`) it runs through tsx, as its caller does.
+ * The emulator's entry script (main.ts beside this module), which this module must not import: it is
+ * started by path, as a separate program. From the TypeScript sources (tests, `npm run dev`) it runs
+ * through tsx, as its caller does.
  */
 function emulatorEntry(): { args: string[] } {
   const ext = path.extname(__filename);
-  const script = path.join(__dirname, '..', 'testing', 'emulator', `main${ext}`);
+  const script = path.join(__dirname, `main${ext}`);
   return ext === '.ts' ? { args: ['--import', pathToFileURL(require.resolve('tsx')).href, script] } : { args: [script] };
 }
 

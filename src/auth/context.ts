@@ -1,16 +1,16 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { logOf } from '../auth/request-log';
-import { freshTokens, type GuardOptions, type RequireAuth } from '../auth/require-auth';
-import { safeReturnTo } from '../auth/return-to';
-import { peekState, signedInOf } from '../auth/session-state';
-import type { CognitoUser, SessionTokens } from '../auth/session-user';
-import { endSession, enterRouter, type SessionControl } from '../auth/start-session';
-import type { TokenRefresher } from '../auth/token-refresh';
+import { logOf } from '../log';
+import { freshTokens, type GuardOptions, type RequireAuth } from './require-auth';
+import { safeReturnTo } from '../urls/return-to';
+import { peekState, signedInOf } from './session-state';
+import type { CognitoUser, SessionTokens } from './session-user';
+import { endSession, enterRouter, type SessionControl } from './start-session';
+import type { TokenRefresher } from './token-refresh';
 import type { CognitoSettings } from '../cognito/settings';
 import { signOutAtCognito } from '../cognito/sign-out';
 import { AppError, CognitoAuthError } from '../errors';
-import type { Clock } from '../sessions/lifetime';
+import type { Clock } from './lifetimes';
 
 /** The tokens of a signed-in session, as kept server-side. Never log them or send them to the browser. */
 export type CognitoTokens = Readonly<SessionTokens>;
