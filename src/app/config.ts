@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import type { RateLimits } from '../index';
-import { HTTP_ORIGIN_MESSAGE, isHttpOrigin } from '../urls/origin';
+import { HTTP_ORIGIN_MESSAGE, isHttpOrigin, type RateLimits } from '../index';
 import { ConfigError } from './config-error';
 
 export { ConfigError } from './config-error';

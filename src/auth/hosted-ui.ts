@@ -4,12 +4,13 @@ import type { Request } from 'express';
 import OpenIDConnectStrategy from 'passport-openidconnect';
 import { requestTokens, TokenEndpointError, type TokenResponse } from '../cognito/token-endpoint';
 import type { CognitoSettings } from '../cognito/settings';
-import type { IdTokenClaims, TokenVerifier } from '../cognito/tokens';
+import type { IdTokenClaims, TokenVerifier, SessionTokens } from '../cognito/tokens';
 import { OAUTH_SCOPES } from '../cognito/pool-settings';
 import { TokenValidationError } from '../errors';
-import type { AuthorizationAppState, PendingAuthorizations } from './pending-authorizations';
+import type { PendingAuthorizations } from './pending-authorizations';
+import type { AuthorizationAppState, CognitoUser } from './types';
 import { sessionTokensFrom } from './session-tokens';
-import { userFromIdClaims, type CognitoUser, type SessionTokens } from './session-user';
+import { userFromIdClaims } from './session-user';
 
 /** Name under which the Hosted UI strategy is registered with Passport. */
 export const HOSTED_UI_STRATEGY = 'cognito-hosted-ui';

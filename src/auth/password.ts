@@ -4,7 +4,8 @@ import type { TokenVerifier } from '../cognito/tokens';
 import type { ApiTokens, UserService } from '../cognito/user-service';
 import { isFormError, type ErrorCode } from '../errors';
 import { sessionTokensFrom } from './session-tokens';
-import { userFromIdClaims, type CognitoUser } from './session-user';
+import { userFromIdClaims } from './session-user';
+import type { CognitoUser } from './types';
 import type { SignedIn } from './start-session';
 import { visitorOf } from './visitor';
 

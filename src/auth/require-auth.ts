@@ -4,7 +4,7 @@ import { AppError } from '../errors';
 import type { Clock } from './lifetimes';
 import { logOf } from '../log';
 import { peekState, sessionState, signedInOf } from './session-state';
-import type { SessionTokens } from './session-user';
+import type { SessionTokens } from '../cognito/tokens';
 import { endSession, enterRouter, expireSession, type SessionControl } from './start-session';
 import type { TokenRefresher } from './token-refresh';
 

@@ -1,11 +1,12 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import { logOf } from '../log';
-import type { SignInScope } from './session-state';
+import { isSignedInSession, type SignInScope } from './session-state';
 import { AppError, CognitoAuthError } from '../errors';
 import { guardHostStore, IndexedSessionStore } from '../sessions/indexed-store';
 import { anonymousSessionLifetime, sessionLifetime, type Clock } from './lifetimes';
-import { userSessionIndexFor, type UserSessionIndex } from '../sessions/user-sessions';
+import { type UserSessionIndex } from '../sessions/user-sessions';
+import { userSessionIndexFor } from '../sessions/store-indexes';
 
 /** How the package's own sessions are made. */
 export interface OwnSessionSettings {
@@ -66,7 +67,7 @@ function once(marker: symbol, handlers: RequestHandler[]): RequestHandler {
  * already on the request, that is a configuration error, named as such.
  */
 export function createSessionMiddleware(settings: OwnSessionSettings): SessionMiddleware {
-  const store = new IndexedSessionStore(settings.store, settings.index ?? userSessionIndexFor(settings.store));
+  const store = new IndexedSessionStore(settings.store, settings.index ?? userSessionIndexFor(settings.store), isSignedInSession);
   // express-session touches a store that can on every request that changes nothing (and `rolling` would
   // re-sign and re-send the cookie on every response): a store write per request. Instead a session in
   // use is refreshed at most once a minute (lifetimes.ts), which stores it and re-sends its cookie.
@@ -138,7 +139,7 @@ export function createHostSessionCheck(settings: {
       );
       return;
     }
-    guardHostStore(req.sessionStore);
+    guardHostStore(req.sessionStore, isSignedInSession);
     next();
   };
   return once(Symbol('express-cognito-signin.session'), [check, lifetime]);

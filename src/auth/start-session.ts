@@ -4,7 +4,8 @@ import type { SessionIndexAccess } from '../sessions/indexed-store';
 import type { EndedSession } from '../sessions/user-sessions';
 import type { MountUrls } from '../urls/mount-urls';
 import { dropState, enterScope, isSignedInSession, peekState, sessionState, statesIn, type SignInScope } from './session-state';
-import type { CognitoUser, SessionTokens } from './session-user';
+import type { CognitoUser } from './types';
+import type { SessionTokens } from '../cognito/tokens';
 
 /** What a successful sign-in (either path) or a password change hands to {@link startSession}. */
 export interface SignedIn {

@@ -1,10 +1,10 @@
 import { requestTokens, TokenEndpointError } from '../cognito/token-endpoint';
 import type { CognitoSettings } from '../cognito/settings';
-import type { TokenVerifier } from '../cognito/tokens';
+import type { TokenVerifier, SessionTokens } from '../cognito/tokens';
 import type { UserService } from '../cognito/user-service';
 import { AppError } from '../errors';
 import { sessionTokensFrom, type RawTokens } from './session-tokens';
-import type { CognitoUser, SessionTokens } from './session-user';
+import type { CognitoUser } from './types';
 
 /** How long a finished refresh is remembered for requests that still carry the old access token. */
 const RECENT_REFRESH_MS = 60_000;

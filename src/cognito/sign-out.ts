@@ -5,7 +5,7 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { LoggerLike } from '../log';
-import type { SessionTokens } from '../auth/session-user';
+import type { SessionTokens } from './tokens';
 import type { CognitoSettings } from './settings';
 
 /**

@@ -33,6 +33,16 @@ export interface AccessTokenClaims {
   token_use: 'access';
 }
 
+/** Cognito tokens, kept server-side in the session beside the user, never in the user object views see. */
+export interface SessionTokens {
+  idToken: string;
+  accessToken: string;
+  refreshToken: string | undefined;
+  /** Seconds since the epoch. */
+  accessTokenExpiresAt: number;
+  idTokenExpiresAt: number;
+}
+
 /** Verifies Cognito tokens locally against the issuer's JWKS, fetched once and cached. */
 export interface TokenVerifier {
   /**

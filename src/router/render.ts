@@ -2,7 +2,7 @@ import path from 'node:path';
 import ejs from 'ejs';
 import type { Request, Response } from 'express';
 import type { Locale } from '../i18n';
-import type { CognitoUser } from '../auth/session-user';
+import type { CognitoUser } from '../auth/types';
 
 /** The package's templates (and the reference app's, under `app/`). */
 export const VIEWS_DIR = path.resolve(__dirname, '..', '..', 'views');

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { displayNameOf } from '../cognito/federation';
 import type { MountUrls } from '../urls/mount-urls';
-import { CALLBACK_PATH } from '../cognito/pool-settings';
+import { CALLBACK_PATH } from '../urls/mount-urls';
 import { peekState, type SignInScope } from '../auth/session-state';
 import { applyLocale, languageSwitchHref, type Locale, type LocaleChoice, type MessageKey } from '../i18n';
 import { mayReadMailbox } from './routes/dev-mailbox';

@@ -1,6 +1,7 @@
 import session from 'express-session';
 import { AppError } from '../errors';
-import { registerUserSessionIndex, type UserSessionIndex } from './user-sessions';
+import { type UserSessionIndex } from './user-sessions';
+import { registerUserSessionIndex } from './store-indexes';
 import type { SessionStoreHandle } from './store-handle';
 
 type Callback<T = unknown> = (err?: unknown, value?: T) => void;

@@ -1,5 +1,3 @@
-import { callbackUrlFor } from '../cognito/pool-settings';
-
 /** Notices the sign-in page shows from its query (the session that could carry them has ended). */
 export type SignInNotice = 'session_expired' | 'signed_out_everywhere' | 'signed_in_required';
 
@@ -46,4 +44,22 @@ export function createMountUrls(options: { baseUrl: string; mountPath: string; c
       return search ? `${signInPage}?${search}` : signInPage;
     },
   };
+}
+
+/** The router's own path Cognito sends the browser back to, under its mount. The one place it is spelled. */
+export const CALLBACK_PATH = '/callback';
+
+/**
+ * Where Cognito sends the browser back with the authorization code: `<origin><mount>/callback`.
+ *
+ * @param mountPath - where the router is mounted: `/` (default), `/account` or `account/` alike.
+ */
+export function callbackUrlFor(appBaseUrl: string, mountPath = '/'): string {
+  const mount = mountPath.replace(/^\/+|\/+$/g, '');
+  return `${appBaseUrl.replace(/\/+$/, '')}${mount === '' ? '' : `/${mount}`}${CALLBACK_PATH}`;
+}
+
+/** Where Cognito's Hosted UI `/logout` sends the browser after sign-out: `<origin><afterSignOutTo>`. */
+export function signOutUrlFor(appBaseUrl: string, afterSignOutTo = '/'): string {
+  return `${appBaseUrl.replace(/\/+$/, '')}${afterSignOutTo}`;
 }

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import session from 'express-session';
-import { userSessionIndexFor } from '../../src/sessions/user-sessions';
+import { userSessionIndexFor } from '../../src/sessions/store-indexes';
 import { buildTestApp, type TestApp, resolveCognitoSettings } from '../helpers/app';
 import { createClientDouble, type SentCommand } from '../helpers/client-double';
 import { sidOf } from '../helpers/cookies';

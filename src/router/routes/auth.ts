@@ -10,9 +10,9 @@ import { STATE_REFUSED, type PendingAuthorizations } from '../../auth/pending-au
 import { logOf } from '../../log';
 import { safeReturnTo } from '../../urls/return-to';
 import { peekState } from '../../auth/session-state';
-import type { CognitoUser } from '../../auth/session-user';
+import type { CognitoUser } from '../../auth/types';
 import { endSession, type SessionControl } from '../../auth/start-session';
-import { CALLBACK_PATH } from '../../cognito/pool-settings';
+import { CALLBACK_PATH } from '../../urls/mount-urls';
 import type { CognitoSettings } from '../../cognito/settings';
 import { postSignOutRedirect, signOutAtCognito } from '../../cognito/sign-out';
 import { AppError } from '../../errors';

@@ -4,7 +4,7 @@ import type { MountUrls } from '../../urls/mount-urls';
 import type { AppPassport } from '../../auth/passport';
 import type { RequireAuth } from '../../auth/require-auth';
 import { sessionState } from '../../auth/session-state';
-import type { CognitoUser } from '../../auth/session-user';
+import type { CognitoUser } from '../../auth/types';
 import type { SessionControl } from '../../auth/start-session';
 import { checkPassword, type PasswordPolicy, type PasswordRule } from '../../cognito/password-policy';
 import type { Mailbox } from '../../cognito/mailbox';
