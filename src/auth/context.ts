@@ -10,7 +10,7 @@ import { endSession, enterRouter, type SessionControl } from './start-session';
 import type { TokenRefresher } from './token-refresh';
 import type { CognitoSettings } from '../cognito/settings';
 import { signOutAtCognito } from '../cognito/sign-out';
-import { AppError, CognitoAuthError } from '../errors';
+import { CognitoAuthError } from '../errors';
 import type { Clock } from './lifetimes';
 
 /** The tokens of a signed-in session, as kept server-side. Never log them or send them to the browser. */
@@ -31,7 +31,7 @@ export interface CognitoContext {
    * An access token for calling APIs as the user: refreshed first when it expires within a minute (one
    * refresh shared by concurrent requests). Undefined when nobody is signed in, or when Cognito refused
    * the refresh or answered it with another user's tokens (the sign-in then ends).
-   * @throws AppError `upstream_unavailable` while Cognito cannot be reached (the sign-in stays).
+   * @throws CognitoAuthError `upstream_unavailable` while Cognito cannot be reached (the sign-in stays).
    */
   accessToken(): Promise<string | undefined>;
   /** The session's raw tokens and their expiry times (seconds since the epoch), or undefined. */
@@ -94,7 +94,7 @@ class RequestCognitoContext implements CognitoContext {
     try {
       return (await freshTokens(this.#req, deps))?.accessToken;
     } catch (err) {
-      if (!(err instanceof AppError && err.code === 'session_expired')) throw err;
+      if (!(err instanceof CognitoAuthError && err.code === 'session_expired')) throw err;
       logOf(this.#req).info({ reason: err.message }, 'refresh refused; session ended');
       await endSession(this.#req, this.#res, deps.control);
       return undefined;

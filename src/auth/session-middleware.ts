@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import { logOf } from '../log';
 import { isSignedInSession, type SignInScope } from './session-state';
-import { AppError, CognitoAuthError } from '../errors';
+import { CognitoAuthError } from '../errors';
 import { guardHostStore, IndexedSessionStore } from '../sessions/indexed-store';
 import { anonymousSessionLifetime, sessionLifetime, type Clock } from './lifetimes';
 import { type UserSessionIndex } from '../sessions/user-sessions';
@@ -104,7 +104,7 @@ export function createSessionMiddleware(settings: OwnSessionSettings): SessionMi
         logOf(req).error({ errCode: 'session_store_unavailable', causeName }, 'session not saved');
         return;
       }
-      if (err) return next(new AppError('session_store_unavailable', 'session store failed', { cause: err }));
+      if (err) return next(new CognitoAuthError('session_store_unavailable', 'session store failed', { cause: err }));
       next();
     });
   };

@@ -1,5 +1,5 @@
 import type { CookieOptions, Request, Response } from 'express';
-import { AppError } from '../errors';
+import { CognitoAuthError } from '../errors';
 import type { SessionIndexAccess } from '../sessions/indexed-store';
 import type { EndedSession } from '../sessions/user-sessions';
 import type { MountUrls } from '../urls/mount-urls';
@@ -210,6 +210,6 @@ async function storeCall<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    throw err instanceof AppError ? err : new AppError('session_store_unavailable', 'session index failed', { cause: err });
+    throw err instanceof CognitoAuthError ? err : new CognitoAuthError('session_store_unavailable', 'session index failed', { cause: err });
   }
 }

@@ -17,7 +17,7 @@ import {
   type CognitoIdentityProviderClient,
   type InitiateAuthCommandOutput,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { AppError } from '../errors';
+import { CognitoAuthError } from '../errors';
 import { userContextDataOf, type Visitor } from './context-data';
 import { callCognito } from './errors';
 import type { PasswordPolicy } from './password-policy';
@@ -46,7 +46,7 @@ export type SignInResult =
 export type UserAttributes = Record<string, string>;
 
 /**
- * Everything the custom pages ask of Cognito. Each method throws an `AppError` with a code the pages show.
+ * Everything the custom pages ask of Cognito. Each method throws an `CognitoAuthError` with a code the pages show.
  * `visitor` (where a call takes one) goes to Cognito as `UserContextData` when the `contextData` setting
  * is on, for its threat protection.
  */
@@ -289,8 +289,8 @@ function signInResultOf(out: InitiateAuthCommandOutput, email: string): SignInRe
   const session = out.Session;
   if (out.ChallengeName === 'NEW_PASSWORD_REQUIRED' && session) return { kind: 'new-password-required', session, username };
   if (out.ChallengeName === 'SOFTWARE_TOKEN_MFA' && session) return { kind: 'mfa-required', session, username };
-  if (out.ChallengeName === 'MFA_SETUP') throw new AppError('mfa_setup_required', 'signIn: MFA_SETUP');
-  throw new AppError('cognito_unknown', `signIn: unexpected challenge ${out.ChallengeName}`);
+  if (out.ChallengeName === 'MFA_SETUP') throw new CognitoAuthError('mfa_setup_required', 'signIn: MFA_SETUP');
+  throw new CognitoAuthError('cognito_unknown', `signIn: unexpected challenge ${out.ChallengeName}`);
 }
 
 /** The SECRET_HASH entry of AuthParameters / ChallengeResponses, when the client has a secret. */

@@ -1,5 +1,5 @@
 import session from 'express-session';
-import { AppError } from '../errors';
+import { CognitoAuthError } from '../errors';
 import { type UserSessionIndex } from './user-sessions';
 import { registerUserSessionIndex } from './store-indexes';
 import type { SessionStoreHandle } from './store-handle';
@@ -37,8 +37,8 @@ const isNoSuchSession = (err: unknown) => (err as { code?: unknown } | undefined
  * express-session: "no such session".
  */
 function storeFailure(err: unknown): unknown {
-  if (err instanceof AppError || isNoSuchSession(err)) return err;
-  return new AppError('session_store_unavailable', 'session store failed', { cause: err });
+  if (err instanceof CognitoAuthError || isNoSuchSession(err)) return err;
+  return new CognitoAuthError('session_store_unavailable', 'session store failed', { cause: err });
 }
 
 /**

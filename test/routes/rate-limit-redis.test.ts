@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Options } from 'express-rate-limit';
 import pino from 'pino';
 import { createSessionStore } from '../../src/app/session-store';
-import { AppError } from '../../src/errors';
+import { CognitoAuthError } from '../../src/errors';
 import { createRedisRateLimitStores } from '../../src/router/routes/rate-limit';
 import type { SessionStoreHandle } from '../../src/sessions';
 import { buildTestApp, testConfig } from '../helpers/app';
@@ -26,9 +26,9 @@ async function outcome(work: () => unknown): Promise<{ ok: true } | { ok: false;
 function expectUnavailable(result: { ok: true } | { ok: false; err: unknown }, what: string): void {
   expect(result.ok, `${what} failed`).to.equal(false);
   const err = (result as { err: unknown }).err;
-  expect(err, what).to.be.instanceOf(AppError);
-  expect((err as AppError).code, what).to.equal('session_store_unavailable');
-  expect((err as AppError).status, what).to.equal(503);
+  expect(err, what).to.be.instanceOf(CognitoAuthError);
+  expect((err as CognitoAuthError).code, what).to.equal('session_store_unavailable');
+  expect((err as CognitoAuthError).status, what).to.equal(503);
 }
 
 describe('rate-limit counts in Redis (against a real redis-server)', function () {

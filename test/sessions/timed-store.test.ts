@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import session from 'express-session';
-import { AppError } from '../../src/errors';
+import { CognitoAuthError } from '../../src/errors';
 import { TimedStore } from '../../src/sessions/timed-store';
 
 /** A memory store that answers `get` only when the test lets it: a store that hangs, then wakes up. */
@@ -37,8 +37,8 @@ describe('TimedStore', () => {
     await new Promise<void>((r) => inner.set('s1', sess, () => r()));
     const store = new TimedStore(inner, 100);
     const seen = await getFrom(store, 's1');
-    expect(seen.err).to.be.instanceOf(AppError);
-    expect((seen.err as AppError).status).to.equal(503);
+    expect(seen.err).to.be.instanceOf(CognitoAuthError);
+    expect((seen.err as CognitoAuthError).status).to.equal(503);
 
     inner.waiting.splice(0).forEach((answer) => answer());
     await new Promise((r) => setImmediate(r));
@@ -55,7 +55,7 @@ describe('TimedStore', () => {
     const askedBefore = inner.asked;
 
     const right = await getFrom(store, 's1');
-    expect((right.err as AppError | undefined)?.status, 'failing at once').to.equal(503);
+    expect((right.err as CognitoAuthError | undefined)?.status, 'failing at once').to.equal(503);
     expect(inner.asked, 'the store was not asked').to.equal(askedBefore);
 
     let later = await getFrom(store, 's1');

@@ -15,7 +15,7 @@ import { endSession, type SessionControl } from '../../auth/start-session';
 import { CALLBACK_PATH } from '../../urls/mount-urls';
 import type { CognitoSettings } from '../../cognito/settings';
 import { postSignOutRedirect, signOutAtCognito } from '../../cognito/sign-out';
-import { AppError } from '../../errors';
+import { CognitoAuthError } from '../../errors';
 import type { Locale, MessageKey } from '../../i18n';
 import type { Clock } from '../../auth/lifetimes';
 import { createEmulatorCheck } from './emulator-check';
@@ -128,7 +128,7 @@ function addHostedUiRoutes(router: Router, deps: AuthRouterDeps): void {
       const returnTo = safeReturnTo(query.returnTo);
       const provider = query.provider;
       if (provider !== undefined && !(typeof provider === 'string' && deps.identityProviders.includes(provider))) {
-        next(new AppError('bad_request', 'an identity provider this router does not offer'));
+        next(new CognitoAuthError('bad_request', 'an identity provider this router does not offer'));
         return;
       }
       if (query.code !== undefined || query.error !== undefined) {
@@ -141,7 +141,7 @@ function addHostedUiRoutes(router: Router, deps: AuthRouterDeps): void {
         return;
       }
       if (emulatorAnswers && !(await emulatorAnswers())) {
-        next(new AppError('upstream_unavailable', 'the emulator does not answer'));
+        next(new CognitoAuthError('upstream_unavailable', 'the emulator does not answer'));
         return;
       }
       const options: HostedUiStartOptions = {
@@ -151,7 +151,7 @@ function addHostedUiRoutes(router: Router, deps: AuthRouterDeps): void {
       };
       // passport-openidconnect takes an object as state (its "app state"); Passport's types say string.
       runStrategy(passport, HOSTED_UI_STRATEGY, options as unknown as AuthenticateOptions, (err: unknown) =>
-        next(err ?? new AppError('internal', 'the Hosted UI start did not redirect')),
+        next(err ?? new CognitoAuthError('internal', 'the Hosted UI start did not redirect')),
       )(req, res, next);
     }),
   );
@@ -165,7 +165,7 @@ function addHostedUiRoutes(router: Router, deps: AuthRouterDeps): void {
   router.get(CALLBACK_PATH, (req, res, next) => {
     const parsed = callbackQuery.safeParse(req.query);
     if (!parsed.success) {
-      next(new AppError('bad_request', 'malformed callback query'));
+      next(new CognitoAuthError('bad_request', 'malformed callback query'));
       return;
     }
     if (parsed.data.error !== undefined) {
@@ -202,7 +202,7 @@ function providerError(
   res: Response,
   deps: AuthRouterDeps,
   query: { error: string; error_description?: string | undefined; state?: string | undefined },
-): AppError {
+): CognitoAuthError {
   const pending = deps.pendingAuthorizations.take(req, query.state);
   logOf(req).debug(
     {
@@ -212,19 +212,19 @@ function providerError(
     },
     'authorization error from the provider',
   );
-  if (!pending) return new AppError('auth_state_invalid', 'provider error with no sign-in pending');
+  if (!pending) return new CognitoAuthError('auth_state_invalid', 'provider error with no sign-in pending');
   res.locals.oauthMessage = OAUTH_ERROR_MESSAGES.get(query.error) ?? 'oauth.other';
   return query.error === 'access_denied'
-    ? new AppError('auth_denied', 'access_denied from the provider')
-    : new AppError('auth_provider_error', 'authorization error from the provider');
+    ? new CognitoAuthError('auth_denied', 'access_denied from the provider')
+    : new CognitoAuthError('auth_provider_error', 'authorization error from the provider');
 }
 
 /** A refusal by passport-openidconnect (`fail`): a state that is not pending, or an ID token check. */
-function callbackFailure(info: unknown, status: number | undefined): AppError {
+function callbackFailure(info: unknown, status: number | undefined): CognitoAuthError {
   const refusal = info as { message?: unknown; code?: unknown } | undefined;
-  if (refusal?.code === STATE_REFUSED.code) return new AppError('auth_state_invalid', STATE_REFUSED.message);
+  if (refusal?.code === STATE_REFUSED.code) return new CognitoAuthError('auth_state_invalid', STATE_REFUSED.message);
   const text = typeof refusal?.message === 'string' ? refusal.message : 'sign-in refused';
-  return new AppError('auth_token_invalid', text, { status: status && status >= 400 && status < 500 ? status : 401 });
+  return new CognitoAuthError('auth_token_invalid', text, { status: status && status >= 400 && status < 500 ? status : 401 });
 }
 
 /**
@@ -232,10 +232,10 @@ function callbackFailure(info: unknown, status: number | undefined): AppError {
  * their code; an OAuth error from the token endpoint means the code was not accepted; anything else is
  * a bug, shown as a 500 page with its stack in the log.
  */
-function callbackError(err: unknown): AppError {
-  if (err instanceof AppError) return err;
+function callbackError(err: unknown): CognitoAuthError {
+  if (err instanceof CognitoAuthError) return err;
   const e = err as { name?: string; code?: string; oauthError?: unknown };
-  if (e.name === 'TokenError') return new AppError('auth_code_invalid', `token endpoint: ${e.code}`, { cause: err });
-  if (e.name === 'InternalOAuthError' && e.oauthError instanceof AppError) return e.oauthError;
-  return new AppError('internal', 'unexpected failure in the sign-in callback', { cause: e.name === 'InternalOAuthError' ? e.oauthError : err });
+  if (e.name === 'TokenError') return new CognitoAuthError('auth_code_invalid', `token endpoint: ${e.code}`, { cause: err });
+  if (e.name === 'InternalOAuthError' && e.oauthError instanceof CognitoAuthError) return e.oauthError;
+  return new CognitoAuthError('internal', 'unexpected failure in the sign-in callback', { cause: e.name === 'InternalOAuthError' ? e.oauthError : err });
 }

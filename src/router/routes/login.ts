@@ -7,7 +7,7 @@ import { safeReturnTo } from '../../urls/return-to';
 import { peekState, sessionState } from '../../auth/session-state';
 import type { SignedIn } from '../../auth/start-session';
 import { visitorOf } from '../../auth/visitor';
-import { AppError } from '../../errors';
+import { CognitoAuthError } from '../../errors';
 import { providerButtons } from './federation';
 import { finishSignIn } from './finish-sign-in';
 import { emptyForm, fields, keepValues, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps } from './forms';
@@ -50,7 +50,7 @@ export function createLoginRouter(
     (req.body as Record<string, string>).email = email;
 
     runStrategy(passport, PASSWORD_STRATEGY, {}, (err: unknown, user: unknown, info: unknown) => {
-      if (err instanceof AppError && err.code === 'password_reset_required') {
+      if (err instanceof CognitoAuthError && err.code === 'password_reset_required') {
         // An administrator reset the password: Cognito has e-mailed a code for the reset page.
         sessionState(req).pendingEmail = email;
         setNotice(req, 'notice.password_reset_required');
@@ -75,7 +75,7 @@ export function createLoginRouter(
         setNotice(req, 'notice.not_confirmed');
         return res.redirect(303, urls.to('/signup/confirm'));
       }
-      const error = new AppError(failure.code);
+      const error = new CognitoAuthError(failure.code);
       renderForm(res, 'login', error.status, { values, fieldErrors: {}, error: error.code }, pageLocals(returnTo));
     })(req, res, next);
   });
@@ -105,7 +105,7 @@ export function createLoginRouter(
         const tokens = await users.answerNewPasswordChallenge(challenge.username ?? challenge.email, challenge.session, parsed.data.password, visitorOf(req));
         signedIn = await signedInFromApiTokens(deps.verifier, tokens);
       } catch (err) {
-        if (err instanceof AppError && err.code === 'session_expired') {
+        if (err instanceof CognitoAuthError && err.code === 'session_expired') {
           delete sessionState(req).challenge;
           setNotice(req, 'error.session_expired');
           return res.redirect(303, urls.to('/login'));

@@ -9,7 +9,7 @@ import type { SignedIn } from '../../auth/start-session';
 import { buildTotpEnrolment } from './totp-enrolment';
 import { visitorOf } from '../../auth/visitor';
 import type { MfaService } from '../../cognito/mfa-service';
-import { AppError, isFormError } from '../../errors';
+import { CognitoAuthError, isFormError } from '../../errors';
 import { en } from '../../i18n/en';
 import { withAccessToken } from './access-token';
 import { finishSignIn } from './finish-sign-in';
@@ -58,7 +58,7 @@ export function createMfaRouter(
         res.locals.totpEnabled = await users.totpEnabled(tokensOf(req).accessToken);
       } catch (err) {
         // The profile page's own GetUser meets the same expired session and ends it.
-        if (!(err instanceof AppError && err.code === 'session_expired')) throw err;
+        if (!(err instanceof CognitoAuthError && err.code === 'session_expired')) throw err;
       }
       next();
     }),
@@ -184,7 +184,7 @@ export function createMfaRouter(
         const tokens = await deps.users.answerTotpChallenge(challenge.username, challenge.session, parsed.data.code, visitorOf(req));
         signedIn = await signedInFromApiTokens(deps.verifier, tokens);
       } catch (err) {
-        if (err instanceof AppError && err.code === 'mfa_expired') {
+        if (err instanceof CognitoAuthError && err.code === 'mfa_expired') {
           delete sessionState(req).mfaChallenge;
           setNotice(req, 'error.mfa_expired');
           return res.redirect(303, urls.to('/login'));

@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import { asyncHandler } from '../../async-handler';
 import { peekState, sessionState } from '../../auth/session-state';
 import { visitorOf } from '../../auth/visitor';
-import { AppError } from '../../errors';
+import { CognitoAuthError } from '../../errors';
 import type { MessageKey } from '../../i18n';
 import { countAsCodeAttempt } from './count-failures';
 import { emptyForm, fields, keepValues, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps, type FormState } from './forms';
@@ -49,7 +49,7 @@ export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limit
       try {
         await users.signUp(email, password, visitorOf(req));
       } catch (err) {
-        const taken = err instanceof AppError && err.code === 'email_taken';
+        const taken = err instanceof CognitoAuthError && err.code === 'email_taken';
         if (!taken || revealExistingAccounts) return renderFormError(res, 'signup', err, values, { policy });
       }
       sessionState(req).pendingEmail = email;
@@ -101,7 +101,7 @@ export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limit
       try {
         await users.resendConfirmationCode(parsed.data.email, visitorOf(req));
       } catch (err) {
-        const confirmed = err instanceof AppError && err.code === 'invalid_input';
+        const confirmed = err instanceof CognitoAuthError && err.code === 'invalid_input';
         if (!confirmed || revealExistingAccounts) return renderFormError(res, 'signup-confirm', err, values, { lead });
       }
       sessionState(req).pendingEmail = parsed.data.email;
