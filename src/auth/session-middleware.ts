@@ -5,7 +5,7 @@ import { isSignedInSession, type SignInScope } from './session-state';
 import { CognitoAuthError } from '../errors';
 import { guardHostStore, IndexedSessionStore } from '../sessions/indexed-store';
 import { anonymousSessionLifetime, sessionLifetime, type Clock } from './lifetimes';
-import { type UserSessionIndex } from '../sessions/user-sessions';
+import type { UserSessionIndex } from '../sessions/user-sessions';
 import { userSessionIndexFor } from '../sessions/store-indexes';
 
 /** How the package's own sessions are made. */

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { createClient } from 'redis';
 import { createRedisSessionStore, type SessionStoreHandle } from '../../src/sessions';
 import { SqliteSessionStore } from '../../src/sessions/sqlite-store';
-import { type UserSessionIndex } from '../../src/sessions/user-sessions';
+import type { UserSessionIndex } from '../../src/sessions/user-sessions';
 import { userSessionIndexFor } from '../../src/sessions/store-indexes';
 import { buildTestApp } from '../helpers/app';
 import { sidOf } from '../helpers/cookies';

@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
+import { EmulatorExitedError, EmulatorNotReadyError, PortInUseError } from './errors';
 
 /** An emulator process (cognito-local with the test kit's fidelity layer) started by {@link startEmulator}. */
 export interface RunningEmulator {
@@ -14,21 +15,6 @@ export interface RunningEmulator {
   /** File that receives the emulator's console output, including the codes it would have e-mailed. */
   logFile: string;
   stop(): Promise<void>;
-}
-
-/**
- * Another process already listens on `host:port`. The caller knows which setting chose the port and
- * names it; `detail` is the operating system's address-in-use message.
- */
-export class PortInUseError extends Error {
-  override name = 'PortInUseError';
-  constructor(
-    readonly host: string,
-    readonly port: number,
-    readonly detail: string,
-  ) {
-    super(`port ${port} on ${host} is already in use (${detail})`);
-  }
 }
 
 /**
@@ -79,7 +65,9 @@ function emulatorEntry(): { args: string[] } {
  * console output goes to a file, never to the app's log: it prints confirmation codes.
  *
  * @throws {@link PortInUseError} before spawning anything, when another process holds the port (cognito-local
- *   itself would only exit with code 1, its reason in the log file).
+ *   itself would only exit with code 1, its reason in the log file); {@link EmulatorExitedError} when its
+ *   process ends before it answers; {@link EmulatorNotReadyError} when it does not answer in time. Both
+ *   name the log file.
  */
 export async function startEmulator(options: StartEmulatorOptions): Promise<RunningEmulator> {
   const host = options.host ?? '127.0.0.1';
@@ -107,14 +95,13 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
     process.removeListener('exit', killOnExit);
   });
 
+  const timeoutMs = options.readyTimeoutMs ?? 30_000;
   try {
-    await waitForEmulator(url, {
-      timeoutMs: options.readyTimeoutMs ?? 30_000,
-      gaveUp: () => (exited === undefined ? undefined : `cognito-local exited (code ${exited}) before it was ready`),
-    });
+    await waitForEmulator(url, { timeoutMs, gaveUp: () => (exited === undefined ? undefined : 'exited') });
   } catch (err) {
     child.kill('SIGKILL');
-    throw new Error(`${(err as Error).message}; see ${logFile}`);
+    if (exited !== undefined) throw new EmulatorExitedError(exited, logFile);
+    throw err instanceof EmulatorNotReadyError ? new EmulatorNotReadyError(url, timeoutMs, { logFile }) : err;
   }
 
   return { url, dir: options.dir, logFile, stop: () => stopChild(child) };
@@ -125,6 +112,7 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
  * and for an external one (docker-compose may start the app first).
  *
  * @param options.gaveUp - returns a reason to stop waiting early (e.g. the process exited).
+ * @throws {@link EmulatorNotReadyError} when the time is up, or `gaveUp` gave a reason (its message).
  */
 export async function waitForEmulator(
   url: string,
@@ -133,9 +121,9 @@ export async function waitForEmulator(
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     const reason = options.gaveUp?.();
-    if (reason) throw new Error(reason);
+    if (reason) throw new EmulatorNotReadyError(url, options.timeoutMs, { reason });
     if (await isHealthy(url)) return;
-    if (Date.now() > deadline) throw new Error(`cognito-local did not answer on ${url} within ${options.timeoutMs} ms`);
+    if (Date.now() > deadline) throw new EmulatorNotReadyError(url, options.timeoutMs);
     await delay(100);
   }
 }
