@@ -16,8 +16,9 @@ import { attachContext, requiresAuth as requiresAuthWith, type ContextDeps, type
 import { createCsrfProtection } from './csrf';
 import { notFound } from './error-pages';
 import { createMount, lateMountUrls } from './mount';
-import { createMountedPages, ownPaths, type MountedPages, type PagesDeps } from './mounted';
+import { ASSETS_PATH, createMountedPages, type MountedPages, type PagesDeps } from './mounted';
 import { resolveOptions, type CognitoAuthOptions } from './options';
+import { ownPathsTest, pageGroupsOf } from './page-groups';
 import { createJwksCheck } from './readiness';
 import { createRateLimiters, createRedisRateLimitStores } from './routes/rate-limit';
 import { prepareViewLocals } from './view-locals';
@@ -93,8 +94,10 @@ export function createCognitoAuth(options: CognitoAuthOptions, internals: Cognit
   const contextDeps: ContextDeps = { refresher, clock, control, client, settings, guard, csrfToken: csrf.tokenFor };
   // The offline mailbox exists only on the emulator outside production, whatever a caller passes.
   const mailbox = settings.emulator && !o.production ? o.pages.mailbox : undefined;
-  const pagesDeps: PagesDeps = { options: o, settings, client, verifier, users, control, session, limiters, csrf, contextDeps, guard, mailbox };
-  const own = ownPaths(o.pages, mailbox !== undefined);
+  // The router answers its assets and the paths its page groups declare; every other request is the host's.
+  const groups = pageGroupsOf(o, mailbox !== undefined);
+  const own = ownPathsTest([ASSETS_PATH, ...groups.flatMap((group) => group.paths)]);
+  const pagesDeps: PagesDeps = { options: o, settings, client, verifier, users, control, session, limiters, csrf, contextDeps, guard, mailbox, groups };
 
   /** `req.cognito` (and the session under it): for every request the router, or `context()`, sees. */
   const context = (req: Request, res: Response, next: NextFunction): void => {

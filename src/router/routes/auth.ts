@@ -63,6 +63,17 @@ const MANAGED_LOGIN_LANG: Readonly<Record<Locale, string>> = { en: 'en', ja: 'ja
 /** How much of a provider's `error_description` reaches the (debug) log. */
 const MAX_LOGGED_DESCRIPTION = 200;
 
+/** Sign-out, below the mount: always served (see page-groups.ts). */
+export const SIGN_OUT_PATHS = ['/logout'] as const;
+
+/** The Hosted UI's start and its callback, below the mount: served unless `pages.hostedUi` is off. */
+export const HOSTED_UI_PATHS = ['/login/hosted', CALLBACK_PATH] as const;
+
+/** The paths {@link createAuthRouter} serves. */
+export function authPaths(hostedUi: boolean): readonly string[] {
+  return hostedUi ? [...HOSTED_UI_PATHS, ...SIGN_OUT_PATHS] : SIGN_OUT_PATHS;
+}
+
 /** Dependencies of {@link createAuthRouter}. */
 export interface AuthRouterDeps {
   passport: AppPassport;

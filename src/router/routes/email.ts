@@ -10,6 +10,9 @@ import { countAsCodeAttempt } from './count-failures';
 import { emptyForm, fields, keepValues, parseForm, renderForm, setNotice, type AccountRouteDeps, type FormState } from './forms';
 import { createStepUp, type StepUpForm } from './step-up';
 
+/** The e-mail pages, below the mount: the router serves these paths (see page-groups.ts). */
+export const EMAIL_PATHS = ['/email/verify', '/email/verify/send', '/email/change'] as const;
+
 /** Errors of the change form that belong to one field: [field, message]. */
 const CHANGE_FIELD_ERRORS: Partial<Record<ErrorCode, [string, MessageKey]>> = {
   email_taken: ['email', 'email.inUse'],
@@ -21,14 +24,16 @@ const CHANGE_FIELD_ERRORS: Partial<Record<ErrorCode, [string, MessageKey]>> = {
  * (UpdateUserAttributes, then the code sent to the new address). Signed in only.
  */
 export function createEmailRouter(
-  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'sessions' | 'urls' | 'requireAuth' | 'clock'> & { emails: EmailService },
+  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'sessions' | 'urls' | 'requireAuth' | 'clock' | 'refuseFederated'> & { emails: EmailService },
 ): Router {
   const router = Router();
   const { users, emails, urls, sessions } = deps;
   const requireAuth = deps.requireAuth();
   const stepUp = createStepUp(deps);
   const changePage = urls.to('/email/change');
-  router.use('/email', deps.limiters.perIp);
+  // A federated account's address comes from its provider: it goes to the profile before anything is counted.
+  router.all('/email/change', deps.refuseFederated('notice.federated_email'));
+  router.all([...EMAIL_PATHS], deps.limiters.perIp);
 
   /**
    * Makes the session's user carry the address Cognito now has (GetUser), so the header, the profile

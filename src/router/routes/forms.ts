@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { MountUrls } from '../../urls/mount-urls';
 import type { AppPassport } from '../../auth/passport';
@@ -32,6 +32,11 @@ export interface AccountRouteDeps {
   mailbox?: Mailbox | undefined;
   /** Where a sign-in on the custom pages goes when it has no `returnTo`. */
   signedInTo: string;
+  /**
+   * A guard for pages a federated account cannot use (no Cognito password, an address from its
+   * provider): such an account goes to the profile, where `notice` says why (see routes/federation.ts).
+   */
+  refuseFederated: (notice: MessageKey) => RequestHandler;
   afterSignIn?: AfterSignIn | undefined;
 }
 

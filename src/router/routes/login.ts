@@ -16,6 +16,13 @@ function returnToOf(req: Request): string | undefined {
   return safeReturnTo((req.query as Record<string, unknown>).returnTo);
 }
 
+/**
+ * The sign-in page and the new-password challenge, below the mount: the router serves these paths (see
+ * page-groups.ts). The code step (`/login/mfa`) and the Hosted UI start (`/login/hosted`) are other
+ * groups', with limits of their own.
+ */
+export const LOGIN_PATHS = ['/login', '/login/new-password'] as const;
+
 /** The custom sign-in page (password auth on the server) and the new-password challenge. */
 export function createLoginRouter(
   deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'passport' | 'limiters' | 'clock' | 'sessions' | 'urls' | 'signedInTo' | 'afterSignIn'> & {
@@ -27,7 +34,7 @@ export function createLoginRouter(
   const { users, limiters, passport, urls } = deps;
   /** The sign-in page's locals besides the form: where to go afterwards, and the provider buttons. */
   const pageLocals = (returnTo: string | undefined) => ({ returnTo, providerButtons: providerButtons(deps.identityProviders, urls, returnTo) });
-  router.use('/login', limiters.perIp);
+  router.all([...LOGIN_PATHS], limiters.perIp);
 
   /* GET /login — the sign-in form; `returnTo` (same-origin only) is where to go afterwards. */
   router.get('/login', (req, res) => {

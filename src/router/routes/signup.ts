@@ -7,6 +7,9 @@ import type { MessageKey } from '../../i18n';
 import { countAsCodeAttempt } from './count-failures';
 import { emptyForm, fields, keepValues, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps, type FormState } from './forms';
 
+/** The sign-up pages, below the mount: the router serves these paths (see page-groups.ts). */
+export const SIGNUP_PATHS = ['/signup', '/signup/confirm', '/signup/resend'] as const;
+
 /**
  * Sign-up, e-mail confirmation, and sending the code again. Unless `revealExistingAccounts`, an address
  * that already has an account gets the same answers as a new one (ASVS 5.0 V6.3.8): the confirm page,
@@ -15,7 +18,7 @@ import { emptyForm, fields, keepValues, newPasswordProblem, parseForm, renderFor
 export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limiters' | 'urls'> & { revealExistingAccounts: boolean }): Router {
   const router = Router();
   const { users, limiters, urls, revealExistingAccounts } = deps;
-  router.use('/signup', limiters.perIp);
+  router.all([...SIGNUP_PATHS], limiters.perIp);
   /** The confirm page's lead: only what is true for every address, unless accounts are revealed. */
   const lead: MessageKey = revealExistingAccounts ? 'confirm.lead' : 'confirm.leadPrivate';
 
