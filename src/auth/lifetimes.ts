@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { logOf } from '../log';
+import { settle } from '../settle';
 import { isSignedInSession, peekState, type SignInScope } from './session-state';
 
 /** Milliseconds since the epoch; injectable so tests can move time. */
@@ -31,7 +32,7 @@ export function sessionLifetime(options: {
     const lastSeen = s.lastSeenAt ?? s.createdAt;
     if (now - s.createdAt >= options.absoluteMs || now - lastSeen >= options.idleMs) {
       logOf(req).info({ reason: now - s.createdAt >= options.absoluteMs ? 'absolute' : 'idle' }, 'session expired');
-      options.end(req).then(() => next(), next);
+      settle(options.end(req), () => next(), next);
       return;
     }
     if (now - lastSeen >= SESSION_REFRESH_MS) s.lastSeenAt = now;

@@ -153,8 +153,9 @@ export function createCognitoAuth(options: CognitoAuthOptions, internals: Cognit
         prepareViewLocals(req, res, pages.viewLocals);
         await pages.renderer.file(req, res, file, status, locals);
       } catch (err) {
-        // Express 4 does not catch a rejected promise: the failure goes where res.render's would.
-        (req.next as NextFunction | undefined)?.(err);
+        // Express 4 does not catch a rejected promise: the failure goes where res.render's would, on a
+        // tick of its own (what the error handler throws is not this promise's).
+        process.nextTick(() => (req.next as NextFunction | undefined)?.(err));
       }
     },
     notFound: () => notFound,

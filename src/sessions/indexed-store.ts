@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import session from 'express-session';
+import { settle } from '../settle';
 import { endUserSessions, ENDED_MARK_MS, type EndedSession, type UserSessionIndex } from './user-sessions';
 import { knownUserSessionIndexFor } from './store-indexes';
 
@@ -33,11 +34,12 @@ function setUnlessEnded(
 ): void {
   store.set(sid, sess, (err) => {
     if (err || !isSignedIn(sess)) return cb?.(err);
-    index.wasEnded(sid).then(
+    settle(
+      index.wasEnded(sid),
       (ended) => (ended ? store.destroy(sid, (destroyErr) => cb?.(destroyErr)) : cb?.()),
       // Not knowing whether it was ended, the write is undone (fail closed): at worst the person signs
       // in again, never an ended session coming back.
-      (checkErr: unknown) => store.destroy(sid, () => cb?.(checkErr)),
+      (checkErr) => store.destroy(sid, () => cb?.(checkErr)),
     );
   });
 }

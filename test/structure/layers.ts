@@ -15,8 +15,8 @@ export const SRC = path.join(ROOT, 'src');
  * the longest matching name (`testing/emulator/start.ts` to `testing/emulator/`, not `testing/`).
  */
 export const LAYERS: ReadonlyArray<{ name: string; rooms: readonly string[] }> = [
-  { name: 'shared leaves', rooms: ['errors.ts', 'log.ts', 'async-handler.ts', 'kit-marker.ts', 'urls/'] },
-  { name: 'messages', rooms: ['i18n/'] },
+  { name: 'shared leaves', rooms: ['errors.ts', 'log.ts', 'settle.ts', 'kit-marker.ts', 'urls/'] },
+  { name: 'messages, and async handlers', rooms: ['i18n/', 'async-handler.ts'] },
   { name: 'Cognito and the session stores', rooms: ['cognito/', 'sessions/'] },
   { name: 'sign-in, and the emulator', rooms: ['auth/', 'testing/emulator/'] },
   { name: 'the router, and the test kit', rooms: ['router/', 'testing/'] },

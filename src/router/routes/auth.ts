@@ -16,6 +16,7 @@ import { CALLBACK_PATH } from '../../urls/mount-urls';
 import type { CognitoSettings } from '../../cognito/settings';
 import { postSignOutRedirect, signOutAtCognito } from '../../cognito/sign-out';
 import { CognitoAuthError } from '../../errors';
+import { settle } from '../../settle';
 import type { Locale, MessageKey } from '../../i18n';
 import type { Clock } from '../../auth/lifetimes';
 import { createEmulatorCheck } from './emulator-check';
@@ -198,9 +199,8 @@ function addHostedUiRoutes(router: Router, deps: AuthRouterDeps): void {
 function completeSignIn(req: Request, res: Response, next: NextFunction, deps: AuthRouterDeps, user: CognitoUser, info: HostedUiInfo): void {
   const otherTabs = deps.pendingAuthorizations.takeAll(req);
   const to = safeReturnTo(info.state?.returnTo) ?? deps.signedInTo;
-  finishSignIn(req, res, deps, { user, tokens: info.tokens, claims: info.claims }, to, () => deps.pendingAuthorizations.restore(req, otherTabs)).catch(
-    next,
-  );
+  const finishing = finishSignIn(req, res, deps, { user, tokens: info.tokens, claims: info.claims }, to, () => deps.pendingAuthorizations.restore(req, otherTabs));
+  settle(finishing, () => undefined, next);
 }
 
 /**

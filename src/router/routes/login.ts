@@ -8,6 +8,7 @@ import { peekState, sessionState } from '../../auth/session-state';
 import type { SignedIn } from '../../auth/start-session';
 import { visitorOf } from '../../auth/visitor';
 import { CognitoAuthError } from '../../errors';
+import { settle } from '../../settle';
 import { providerButtons } from './federation';
 import { finishSignIn } from './finish-sign-in';
 import { emptyForm, fields, keepValues, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps } from './forms';
@@ -65,7 +66,7 @@ export function createLoginRouter(
       }
       if (err) return next(err);
       if (user) {
-        finishSignIn(req, res, deps, info as SignedIn, returnTo ?? deps.signedInTo).catch(next);
+        settle(finishSignIn(req, res, deps, info as SignedIn, returnTo ?? deps.signedInTo), () => undefined, next);
         return;
       }
       const failure = info as PasswordFailure;
