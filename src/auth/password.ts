@@ -1,7 +1,8 @@
 import type { Request } from 'express';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { TokenVerifier } from '../cognito/tokens';
-import type { ApiTokens, UserService } from '../cognito/user-service';
+import type { UserService } from '../cognito/user-service';
+import type { ApiTokens } from '../cognito/sign-in-result';
 import { isFormError, type ErrorCode } from '../errors';
 import { settle } from '../settle';
 import { sessionTokensFrom } from './session-tokens';
