@@ -18,6 +18,7 @@ import type { CognitoAuthOptions } from '../../src/router/options';
 import type { RateLimitStoreFactory } from '../../src/router/routes/rate-limit';
 import type { SessionStoreHandle } from '../../src/sessions';
 import type { Clock } from '../../src/auth/lifetimes';
+import { createClientDouble, type SentCommand } from './client-double';
 import { TEST_APP_BASE_URL, testEmulator } from './emulator';
 
 /** Everything a test needs from one app instance. */
@@ -133,4 +134,15 @@ export function productionConfigFor(issuer: { url: string; settings: Pick<Cognit
     COGNITO_CLIENT_SECRET: issuer.settings.clientSecret as string,
     COGNITO_DOMAIN: issuer.url,
   });
+}
+
+/** An app whose Cognito client is a double over the emulator, sharing `store`, with a clock tests move. */
+export function appWithDouble(store: session.Store, answer?: (c: SentCommand) => Promise<unknown> | undefined) {
+  const { client: real, emulator, ids } = testEmulator();
+  const double = createClientDouble(real, answer);
+  let offset = 0;
+  const base = buildTestApp();
+  const settings = resolveCognitoSettings(base.config, ids, emulator.url);
+  const t = buildTestApp({ sessionStore: store, cognito: { settings, client: double.client }, clock: () => Date.now() + offset });
+  return { t, sent: double.sent, advance: (ms: number) => (offset += ms) };
 }

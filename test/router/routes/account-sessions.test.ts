@@ -1,17 +1,11 @@
-import { createHmac } from 'node:crypto';
-import {
-  AdminDeleteUserCommand,
-  AdminDisableUserCommand,
-  GetUserCommand,
-  InitiateAuthCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { AdminDeleteUserCommand, AdminDisableUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import session from 'express-session';
 import { userSessionIndexFor } from '../../../src/sessions/store-indexes';
-import { buildTestApp, type TestApp, resolveCognitoSettings } from '../../helpers/app';
-import { createClientDouble, type SentCommand } from '../../helpers/client-double';
+import { appWithDouble, buildTestApp, type TestApp } from '../../helpers/app';
 import { sidOf } from '../../helpers/cookies';
 import { testEmulator } from '../../helpers/emulator';
+import { accessAccepted, refreshAccepted, signInElsewhere } from '../../helpers/emulator-tokens';
 import { codeFromEmulator, csrfOf, submit } from '../../helpers/forms';
 import { signInThroughHostedUi } from '../../helpers/hosted-ui';
 import { sessionIdOf, storedSession } from '../../helpers/sessions';
@@ -27,53 +21,6 @@ async function signIn(agent: Agent, user: { email: string; password: string }): 
   const res = await submit(agent, '/login', '/login', { email: user.email, password: user.password });
   expect(res.status, 'signed in').to.equal(303);
   return sessionIdOf(sidOf(res)!);
-}
-
-/** Whether cognito-local still accepts a refresh token (REFRESH_TOKEN_AUTH straight at the emulator). */
-async function refreshAccepted(refreshToken: string): Promise<boolean> {
-  const { client, ids } = testEmulator();
-  return client
-    .send(new InitiateAuthCommand({ ClientId: ids.clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: refreshToken } }))
-    .then(
-      () => true,
-      (err: Error) => {
-        expect(err.name).to.equal('NotAuthorizedException');
-        return false;
-      },
-    );
-}
-
-/** Whether the emulator still accepts an access token (GetUser with it). */
-async function accessAccepted(accessToken: string): Promise<boolean> {
-  const { client } = testEmulator();
-  return client.send(new GetUserCommand({ AccessToken: accessToken })).then(
-    () => true,
-    (err: Error) => {
-      expect(err.name).to.equal('NotAuthorizedException');
-      return false;
-    },
-  );
-}
-
-/** Signs in straight at the emulator, as another app of the same pool would: tokens no session of this app holds. */
-async function signInElsewhere(user: { email: string; password: string }): Promise<{ accessToken: string; refreshToken: string }> {
-  const { client, ids } = testEmulator();
-  const secretHash = createHmac('sha256', ids.clientSecret as string).update(user.email + ids.clientId).digest('base64');
-  const out = await client.send(
-    new InitiateAuthCommand({ ClientId: ids.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: user.email, PASSWORD: user.password, SECRET_HASH: secretHash } }),
-  );
-  return { accessToken: out.AuthenticationResult!.AccessToken!, refreshToken: out.AuthenticationResult!.RefreshToken! };
-}
-
-/** An app whose Cognito client is a double over the emulator, sharing `store`, with a clock tests move. */
-function appWithDouble(store: session.Store, answer?: (c: SentCommand) => Promise<unknown> | undefined) {
-  const { client: real, emulator, ids } = testEmulator();
-  const double = createClientDouble(real, answer);
-  let offset = 0;
-  const base = buildTestApp();
-  const settings = resolveCognitoSettings(base.config, ids, emulator.url);
-  const t = buildTestApp({ sessionStore: store, cognito: { settings, client: double.client }, clock: () => Date.now() + offset });
-  return { t, sent: double.sent, advance: (ms: number) => (offset += ms) };
 }
 
 describe('credential changes end every session of the account (against cognito-local, two browsers)', () => {

@@ -1,13 +1,10 @@
-import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import session from 'express-session';
 import { isSignedInSession } from '../../../src/auth/session-state';
 import { buildTestApp, type TestApp } from '../../helpers/app';
 import { sidOf } from '../../helpers/cookies';
-import { testEmulator } from '../../helpers/emulator';
 import { sessionIdOf } from '../../helpers/sessions';
 import { codeFromEmulator, csrfOf, newEmail, submit } from '../../helpers/forms';
-import { signInThroughHostedUi } from '../../helpers/hosted-ui';
 import { createConfirmedUser, TEST_PASSWORD } from '../../helpers/users';
 
 const NEW_PASSWORD = 'N3w-Passw0rd!';
@@ -211,25 +208,6 @@ describe('custom account pages (against cognito-local)', () => {
   });
 
   describe('profile', () => {
-    it('shows the same profile to a Hosted UI session', async () => {
-      const user = await createConfirmedUser();
-      const agent = t.agent();
-      await signInThroughHostedUi(agent, user);
-      const res = await agent.get('/profile').expect(200);
-      expect(res.text).to.contain(user.email);
-      expect(res.text).to.contain('Hosted UI');
-    });
-
-    it('updates the display name', async () => {
-      const user = await createConfirmedUser();
-      const agent = t.agent();
-      await submit(agent, '/login', '/login', { email: user.email, password: user.password });
-      const res = await submit(agent, '/profile', '/profile', { name: '山田 太郎' });
-      expect(res.status).to.equal(303);
-      const page = await agent.get('/profile').expect(200);
-      expect(page.text).to.contain('山田 太郎');
-      expect(page.text).to.contain('Your profile was saved');
-    });
 
     it('deletes the account only after the email and the current password, ends the session and removes it from the store', async () => {
       const store = new session.MemoryStore();
@@ -269,26 +247,6 @@ describe('custom account pages (against cognito-local)', () => {
         expect(res.status).to.equal(403);
       });
     }
-
-    it('uses the right autocomplete attributes', async () => {
-      expect((await t.agent().get('/signup')).text).to.match(/name="email" type="email" autocomplete="email"/).and.match(/name="password" type="password" autocomplete="new-password"/);
-      expect((await t.agent().get('/login')).text).to.match(/name="password" type="password" autocomplete="current-password"/);
-      expect((await t.agent().get('/signup/confirm')).text).to.match(/name="code" type="text" autocomplete="one-time-code"/);
-    });
-
-    it('answers malformed fields (repeated, oversized, non-email) with 400 and the form, never 500', async () => {
-      const agent = t.agent();
-      const page = await agent.get('/signup');
-      const csrf = csrfOf(page.text);
-      const repeated = await agent.post('/signup').type('form').send(`email=a@example.com&email=b@example.com&password=x&passwordConfirm=x&_csrf=${csrf}`);
-      expect(repeated.status).to.equal(400);
-      const long = await agent.post('/signup').type('form').send({ email: `${'a'.repeat(300)}@example.com`, password: 'x', passwordConfirm: 'x', _csrf: csrf });
-      expect(long.status).to.equal(400);
-      expect(long.text).to.contain('This is too long');
-      const notEmail = await agent.post('/login').type('form').send({ email: 'not-an-email', password: 'x', _csrf: csrfOf((await agent.get('/login')).text) });
-      expect(notEmail.status).to.equal(400);
-      expect(notEmail.text).to.contain('value="not-an-email"');
-    });
   });
 });
 
@@ -318,32 +276,5 @@ describe('POST /signup/resend (against cognito-local)', () => {
     expect(res.status).to.equal(400);
     expect(res.text).to.not.contain('a new code is on its way');
     expect(res.text).to.contain(`value="${confirmed.email}"`);
-  });
-});
-
-describe('POST /login/new-password (against cognito-local)', () => {
-  it('takes an account an administrator created from its temporary password to a password of its own, keeping returnTo; the session then refreshes', async () => {
-    let offset = 0;
-    const t = buildTestApp({ clock: () => Date.now() + offset });
-    const { client, ids } = testEmulator();
-    const email = newEmail('temporary');
-    await client.send(new AdminCreateUserCommand({ UserPoolId: ids.userPoolId, Username: email, TemporaryPassword: TEST_PASSWORD, MessageAction: 'SUPPRESS' }));
-    expect((await submit(t.agent(), '/login', '/login', { email, password: 'Wr0ng-Passw0rd!' })).status, 'a wrong temporary password').to.equal(401);
-    const agent = t.agent();
-    const login = await submit(agent, '/login?returnTo=%2Fcomplete', '/login?returnTo=%2Fcomplete', { email, password: TEST_PASSWORD });
-    expect(login.status).to.equal(303);
-    expect(login.headers.location).to.equal('/login/new-password');
-    const weak = await submit(agent, '/login/new-password', '/login/new-password', { password: 'weak', passwordConfirm: 'weak' });
-    expect(weak.status).to.equal(400);
-    expect(weak.text, 'each unmet rule listed').to.match(/data-rule="length" class="unmet"/);
-    const done = await submit(agent, '/login/new-password', '/login/new-password', { password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
-    expect(done.status).to.equal(303);
-    expect(done.headers.location).to.equal('/complete');
-    expect((await agent.get('/complete').expect(200)).text).to.contain(email);
-    await agent.get('/login/new-password').expect(303).expect('Location', '/login');
-    offset = 59.5 * 60_000; // the access token is about to expire: the next page refreshes it
-    expect((await agent.get('/profile').expect(200)).text, 'still signed in after the refresh').to.contain(email);
-    expect((await submit(t.agent(), '/login', '/login', { email, password: NEW_PASSWORD })).status, 'the chosen password').to.equal(303);
-    expect((await submit(t.agent(), '/login', '/login', { email, password: TEST_PASSWORD })).status, 'the temporary password').to.equal(401);
   });
 });
