@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { settle } from './settle';
 
 /** A route handler that may return a promise. */
 export type AsyncRequestHandler = (req: Request, res: Response, next: NextFunction) => unknown;
@@ -18,7 +19,7 @@ export function asyncHandler(handler: AsyncRequestHandler): RequestHandler {
       next(err);
       return;
     }
-    if (isPromiseLike(result)) result.then(undefined, next);
+    if (isPromiseLike(result)) settle(result, () => undefined, next);
   };
 }
 

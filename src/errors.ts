@@ -135,9 +135,6 @@ export class CognitoAuthError extends Error {
 
 const FORM_ERRORS = new Set<ErrorCode>(FORM_ERROR_CODES);
 
-/** The name the package's own modules use for {@link CognitoAuthError}. */
-export { CognitoAuthError as AppError };
-
 /** True for an error that belongs beside the form rather than on the error page. */
 export function isFormError(err: unknown): err is CognitoAuthError {
   return err instanceof CognitoAuthError && FORM_ERRORS.has(err.code);

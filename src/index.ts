@@ -25,18 +25,19 @@ export function cognitoAuth(options: CognitoAuthOptions): CognitoAuth {
   return createCognitoAuth(options);
 }
 
-export { requiresAuth } from './router/context';
+export { requiresAuth } from './auth/context';
 export { noStore, securityHeaders } from './router/security';
-export type { CognitoContext, CognitoLocals, CognitoSignOutForm, CognitoTokens, RequiresAuthOptions } from './router/context';
+export type { CognitoContext, CognitoLocals, CognitoSignOutForm, CognitoTokens, RequiresAuthOptions } from './auth/context';
 export type { CognitoAuth } from './router/create-router';
 export type { CognitoAuthOptions, PagesOptions, RateLimitOptions, SessionOptions } from './router/options';
 export type { Layout, LayoutPage, PartialName, RenderOptions, ViewName } from './router/render';
 export type { RateLimits, RateLimitStoreFactory } from './router/routes/rate-limit';
-export type { CognitoUser, SignInProvider } from './auth/session-user';
-export type { LoggerLike } from './auth/request-log';
+export type { CognitoUser, SignInProvider } from './auth/types';
+export type { LoggerLike } from './log';
 export type { CognitoOptions } from './cognito/settings';
 export type { Mailbox, MailboxEntry } from './cognito/mailbox';
 export type { Locale } from './i18n';
+export { HTTP_ORIGIN_MESSAGE, isHttpOrigin } from './urls/origin';
 export { CognitoAuthError, CONFIGURATION_ERROR_CODES, ERROR_CODES, type ErrorCode } from './errors';
 export {
   createMemoryStore,

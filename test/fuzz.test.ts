@@ -6,6 +6,8 @@ import { csrfCookieOf, sidOf } from './helpers/cookies';
 import { csrfOf, submit } from './helpers/forms';
 import { switchOnTotp, withOptionalTotpPool } from './helpers/totp';
 import { createConfirmedUser } from './helpers/users';
+import { createUserIn, signIn } from './helpers/email-pools';
+import { testEmulator } from './helpers/emulator';
 
 /*
  * Property-based: fast-check generates every request from arbitraries, so a failure is reproducible.
@@ -237,5 +239,34 @@ describe('fuzzing every route, query, form field and cookie (fast-check)', funct
     const agent = t.agent();
     expect((await submit(agent, '/login', '/login', user)).status).to.equal(303);
     await agent.get('/complete').expect(200);
+  });
+});
+
+describe('fuzzing the e-mail forms of a signed-in person (fast-check)', () => {
+  it('answers random form bodies with a 4xx or a redirect, never a 500 or a stack trace', async function () {
+    this.timeout(60_000);
+    const t = buildTestApp({
+      env: { RATE_LIMIT_IP_PER_MINUTE: '1000000', RATE_LIMIT_SIGNIN_FAILURES: '1000000', RATE_LIMIT_SIGNIN_FAILURES_PER_EMAIL: '1000000', RATE_LIMIT_CODE_FAILURES_PER_ACCOUNT: '1000000' },
+    });
+    const user = await createUserIn(testEmulator().ids, 'fuzz');
+    const agent = await signIn(t, user.email);
+    const csrf = csrfOf((await agent.get('/email/change')).text);
+    const value = fc.oneof(fc.string(), fc.emailAddress(), fc.constantFrom('', '%00', '<script>x</script>', '0'.repeat(20), 'a@b', '😀'.repeat(80)));
+    const forms: Record<string, string[]> = { '/email/change': ['email', 'currentPassword', 'code'], '/email/verify': ['code'], '/email/verify/send': ['x'] };
+    // The action and each of its fields' values come from the arbitrary, so the printed seed replays them.
+    const filled = fc
+      .constantFrom(...Object.keys(forms))
+      .chain((action) => fc.tuple(fc.constant(action), fc.tuple(...forms[action]!.map((name) => fc.tuple(fc.constant(name), value)))));
+    // Extra fields never named `_csrf`: with the session's token alone, a CSRF refusal (403) is a failure.
+    const extraKey = fc.string().filter((k) => k !== '_csrf');
+    await fc.assert(
+      fc.asyncProperty(filled, fc.array(fc.tuple(extraKey, value), { maxLength: 4 }), async ([action, fields], extra) => {
+        const pairs = [...fields, ...extra, ['_csrf', csrf]];
+        const res = await agent.post(action).type('form').send(pairs.map(([k, v]) => `${encodeURIComponent(k!)}=${encodeURIComponent(v!)}`).join('&'));
+        expect(res.status, action).to.be.oneOf([200, 303, 400, 409, 413, 429]);
+        expect(res.text, action).to.not.match(/\n\s+at [\w.<>$]+ \(|node_modules|TypeError|ReferenceError/);
+      }),
+      { numRuns: 40 },
+    );
   });
 });

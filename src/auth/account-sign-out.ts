@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import type { GlobalSignOutOutcome, RevocationOutcome } from '../cognito/sign-out';
 import type { UserService } from '../cognito/user-service';
 import type { EndedSession } from '../sessions/user-sessions';
-import { logOf } from './request-log';
+import { logOf } from '../log';
 import { stateOfStored, type SignInScope } from './session-state';
 import { endSessionsOf, type SessionControl } from './start-session';
 

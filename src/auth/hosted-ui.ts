@@ -4,12 +4,14 @@ import type { Request } from 'express';
 import OpenIDConnectStrategy from 'passport-openidconnect';
 import { requestTokens, TokenEndpointError, type TokenResponse } from '../cognito/token-endpoint';
 import type { CognitoSettings } from '../cognito/settings';
-import type { IdTokenClaims, TokenVerifier } from '../cognito/tokens';
+import type { IdTokenClaims, TokenVerifier, SessionTokens } from '../cognito/tokens';
 import { OAUTH_SCOPES } from '../cognito/pool-settings';
 import { TokenValidationError } from '../errors';
-import type { AuthorizationAppState, PendingAuthorizations } from './pending-authorizations';
+import { settle } from '../settle';
+import type { PendingAuthorizations } from './pending-authorizations';
+import type { AuthorizationAppState, CognitoUser } from './types';
 import { sessionTokensFrom } from './session-tokens';
-import { userFromIdClaims, type CognitoUser, type SessionTokens } from './session-user';
+import { userFromIdClaims } from './session-user';
 
 /** Name under which the Hosted UI strategy is registered with Passport. */
 export const HOSTED_UI_STRATEGY = 'cognito-hosted-ui';
@@ -101,15 +103,16 @@ class CognitoHostedUiStrategy extends OpenIDConnectStrategy {
           callback({ statusCode: 400, data: JSON.stringify({ error: 'invalid_request' }) });
           return;
         }
-        requestTokens(settings, { ...params, code, code_verifier: codeVerifier }).then(
-          (json) => {
-            const problem = idTokenShapeProblem(json);
+        const exchange = requestTokens(settings, { ...params, code, code_verifier: codeVerifier }).then((json) => ({ json, problem: idTokenShapeProblem(json) }));
+        settle(
+          exchange,
+          ({ json, problem }) => {
             // passport-openidconnect decodes the ID token itself and throws plain errors on a bad one;
             // refused here, such a token stays a validation failure and anything it throws is a bug.
             if (problem) callback(new TokenValidationError(problem));
             else callback(null, json.access_token, json.refresh_token, json as unknown as Record<string, unknown>);
           },
-          (err: unknown) => {
+          (err) => {
             if (err instanceof TokenEndpointError) {
               const data = JSON.stringify({ error: err.error, error_description: err.description });
               callback({ statusCode: err.statusCode, data });
@@ -165,9 +168,14 @@ export function createHostedUiStrategy(deps: {
     _params: unknown,
     done: (err: unknown, user?: CognitoUser | false, info?: HostedUiInfo) => void,
   ): void => {
-    sessionTokensFrom(verifier, { idToken, accessToken, refreshToken: refreshToken || undefined }).then(
-      ({ tokens, claims }) => done(null, userFromIdClaims(claims, 'hosted-ui', deps.identityProviders), { tokens, claims }),
-      (err: unknown) => done(err),
+    const verified = sessionTokensFrom(verifier, { idToken, accessToken, refreshToken: refreshToken || undefined }).then(({ tokens, claims }) => ({
+      user: userFromIdClaims(claims, 'hosted-ui', deps.identityProviders),
+      info: { tokens, claims },
+    }));
+    settle(
+      verified,
+      ({ user, info }) => done(null, user, info),
+      (err) => done(err),
     );
   };
   return new CognitoHostedUiStrategy(

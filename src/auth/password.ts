@@ -1,10 +1,13 @@
 import type { Request } from 'express';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { TokenVerifier } from '../cognito/tokens';
-import type { ApiTokens, UserService } from '../cognito/user-service';
+import type { UserService } from '../cognito/user-service';
+import type { ApiTokens } from '../cognito/sign-in-result';
 import { isFormError, type ErrorCode } from '../errors';
+import { settle } from '../settle';
 import { sessionTokensFrom } from './session-tokens';
-import { userFromIdClaims, type CognitoUser } from './session-user';
+import { userFromIdClaims } from './session-user';
+import type { CognitoUser } from './types';
 import type { SignedIn } from './start-session';
 import { visitorOf } from './visitor';
 
@@ -38,23 +41,35 @@ export function createPasswordStrategy(deps: { users: UserService; verifier: Tok
     function verify(req: Request, email: string, password: string, callback) {
       // passport-local's types want `{ message }` as info; this app passes a code, or the signed-in bundle.
       const done = callback as unknown as (err: unknown, user?: CognitoUser | false, info?: PasswordFailure | SignedIn) => void;
-      deps.users
-        .signIn(email, password, visitorOf(req))
-        .then(async (result) => {
-          if (result.kind === 'new-password-required') {
-            return done(null, false, { code: 'new_password_required', session: result.session, username: result.username });
-          }
-          if (result.kind === 'mfa-required') {
-            return done(null, false, { code: 'mfa_required', session: result.session, username: result.username });
-          }
-          const signedIn = await signedInFromApiTokens(deps.verifier, result.tokens);
-          return done(null, signedIn.user, signedIn);
-        })
-        .catch((err: unknown) => {
-          // Errors a person can act on are failures (shown on the form); the rest go to the error page.
-          if (isFormError(err)) return done(null, false, { code: err.code } as PasswordFailure);
-          return done(err);
-        });
+      settle(
+        passwordSignIn(deps, req, email, password),
+        (outcome) => (outcome.kind === 'signed-in' ? done(null, outcome.signedIn.user, outcome.signedIn) : done(null, false, outcome.failure)),
+        (err) => done(err),
+      );
     },
   );
+}
+
+/** What a password sign-in ends in: a session to start, or a failure for the form (a challenge included). */
+type PasswordOutcome = { kind: 'signed-in'; signedIn: SignedIn } | { kind: 'failed'; failure: PasswordFailure };
+
+/** Signs in with the password; rejects only with what belongs on the error page. */
+async function passwordSignIn(
+  deps: { users: UserService; verifier: TokenVerifier },
+  req: Request,
+  email: string,
+  password: string,
+): Promise<PasswordOutcome> {
+  try {
+    const result = await deps.users.signIn(email, password, visitorOf(req));
+    if (result.kind === 'new-password-required') {
+      return { kind: 'failed', failure: { code: 'new_password_required', session: result.session, username: result.username } };
+    }
+    if (result.kind === 'mfa-required') return { kind: 'failed', failure: { code: 'mfa_required', session: result.session, username: result.username } };
+    return { kind: 'signed-in', signedIn: await signedInFromApiTokens(deps.verifier, result.tokens) };
+  } catch (err) {
+    // Errors a person can act on are failures (shown on the form); the rest go to the error page.
+    if (isFormError(err)) return { kind: 'failed', failure: { code: err.code } as PasswordFailure };
+    throw err;
+  }
 }

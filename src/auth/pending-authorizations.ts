@@ -1,37 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
-import type { Clock } from '../sessions/lifetime';
+import type { Clock } from './lifetimes';
 import { peekState, sessionState, type SignInScope } from './session-state';
+import type { AuthorizationAppState, PendingAuthorization } from './types';
 
 /** A sign-in started at the Hosted UI must come back within this long (ms). */
 export const PENDING_AUTHORIZATION_TTL_MS = 10 * 60 * 1000;
 
 /** At most this many sign-ins pending per browser (tabs); starting another drops the oldest. */
 export const MAX_PENDING_AUTHORIZATIONS = 5;
-
-/** What the app keeps with one authorization request (passport-openidconnect's "app state"). */
-export interface AuthorizationAppState {
-  returnTo?: string | undefined;
-  codeVerifier: string;
-}
-
-/** One pending authorization as kept in the browser's session, found again by its `state` handle. */
-export interface PendingAuthorization {
-  /** The `state` sent to the provider: random, unguessable, usable once. */
-  handle: string;
-  /**
-   * The callback it must come back to: two routers of one pool and client share a session key, and
-   * neither may take the other's sign-ins.
-   */
-  redirectUri: string;
-  /** Milliseconds since the epoch (the injectable clock). */
-  expiresAt: number;
-  /** passport-openidconnect's context: the nonce it sent, `max_age` and when it was issued. */
-  nonce?: string;
-  maxAge?: number;
-  issued?: string;
-  appState: AuthorizationAppState;
-}
 
 /** passport-openidconnect's own context for an authorization request. */
 interface StrategyContext {

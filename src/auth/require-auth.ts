@@ -1,10 +1,10 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { asyncHandler } from '../async-handler';
-import { AppError } from '../errors';
-import type { Clock } from '../sessions/lifetime';
-import { logOf } from './request-log';
+import { CognitoAuthError } from '../errors';
+import type { Clock } from './lifetimes';
+import { logOf } from '../log';
 import { peekState, sessionState, signedInOf } from './session-state';
-import type { SessionTokens } from './session-user';
+import type { SessionTokens } from '../cognito/tokens';
 import { endSession, enterRouter, expireSession, type SessionControl } from './start-session';
 import type { TokenRefresher } from './token-refresh';
 
@@ -32,7 +32,7 @@ export type RequireAuth = (options?: GuardOptions) => RequestHandler;
  * refreshed (once, shared by concurrent requests) and the new tokens kept in the session.
  *
  * @returns the fresh tokens, or undefined when nobody is signed in.
- * @throws AppError `session_expired` when Cognito refused the refresh.
+ * @throws CognitoAuthError `session_expired` when Cognito refused the refresh.
  */
 export async function freshTokens(
   req: Request,
@@ -89,7 +89,7 @@ export function createRequireAuth(deps: { refresher: TokenRefresher; clock: Cloc
       try {
         await freshTokens(req, deps);
       } catch (err) {
-        if (!(err instanceof AppError && err.code === 'session_expired')) throw err;
+        if (!(err instanceof CognitoAuthError && err.code === 'session_expired')) throw err;
         logOf(req).info({ reason: err.message }, 'refresh refused; session ended');
         if (options.json || wantsJson(req)) {
           await endSession(req, res, deps.control);

@@ -1,9 +1,9 @@
 import type { UserService } from '../cognito/user-service';
-import { AppError } from '../errors';
+import { CognitoAuthError } from '../errors';
 
 /** True when the error means Cognito no longer accepts the session's tokens or its user. */
 export function isSessionOver(err: unknown): boolean {
-  return err instanceof AppError && err.code === 'session_expired';
+  return err instanceof CognitoAuthError && err.code === 'session_expired';
 }
 
 /**
@@ -13,7 +13,7 @@ export function isSessionOver(err: unknown): boolean {
  */
 export async function sessionOverBehind(err: unknown, users: Pick<UserService, 'getUser'>, accessToken: string): Promise<boolean> {
   if (isSessionOver(err)) return true;
-  if (!(err instanceof AppError && err.code === 'current_password_wrong')) return false;
+  if (!(err instanceof CognitoAuthError && err.code === 'current_password_wrong')) return false;
   return users.getUser(accessToken).then(
     () => false,
     (probeErr: unknown) => isSessionOver(probeErr),

@@ -1,5 +1,7 @@
 import type { Request } from 'express';
-import { SESSION_KEY_PREFIX, sessionKeyOf, type CognitoSessionState, type CognitoUser, type SessionTokens } from './session-user';
+import { SESSION_KEY_PREFIX, sessionKeyOf } from './session-user';
+import type { CognitoSessionState, CognitoUser } from './types';
+import type { SessionTokens } from '../cognito/tokens';
 
 /**
  * Whose sign-in a router reads and writes: its pool (the token issuer) and app client, and the session

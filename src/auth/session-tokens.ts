@@ -1,6 +1,5 @@
-import type { IdTokenClaims, TokenVerifier } from '../cognito/tokens';
+import type { IdTokenClaims, TokenVerifier, SessionTokens } from '../cognito/tokens';
 import { TokenValidationError } from '../errors';
-import type { SessionTokens } from './session-user';
 
 /** Tokens as Cognito hands them over, before verification. */
 export interface RawTokens {

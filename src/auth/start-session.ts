@@ -1,10 +1,11 @@
 import type { CookieOptions, Request, Response } from 'express';
-import { AppError } from '../errors';
+import { CognitoAuthError } from '../errors';
 import type { SessionIndexAccess } from '../sessions/indexed-store';
 import type { EndedSession } from '../sessions/user-sessions';
-import type { MountUrls } from './mount-urls';
+import type { MountUrls } from '../urls/mount-urls';
 import { dropState, enterScope, isSignedInSession, peekState, sessionState, statesIn, type SignInScope } from './session-state';
-import type { CognitoUser, SessionTokens } from './session-user';
+import type { CognitoUser } from './types';
+import type { SessionTokens } from '../cognito/tokens';
 
 /** What a successful sign-in (either path) or a password change hands to {@link startSession}. */
 export interface SignedIn {
@@ -209,6 +210,6 @@ async function storeCall<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    throw err instanceof AppError ? err : new AppError('session_store_unavailable', 'session index failed', { cause: err });
+    throw err instanceof CognitoAuthError ? err : new CognitoAuthError('session_store_unavailable', 'session index failed', { cause: err });
   }
 }

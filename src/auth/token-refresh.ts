@@ -1,10 +1,10 @@
 import { requestTokens, TokenEndpointError } from '../cognito/token-endpoint';
 import type { CognitoSettings } from '../cognito/settings';
-import type { TokenVerifier } from '../cognito/tokens';
+import type { TokenVerifier, SessionTokens } from '../cognito/tokens';
 import type { UserService } from '../cognito/user-service';
-import { AppError } from '../errors';
+import { CognitoAuthError } from '../errors';
 import { sessionTokensFrom, type RawTokens } from './session-tokens';
-import type { CognitoUser, SessionTokens } from './session-user';
+import type { CognitoUser } from './types';
 
 /** How long a finished refresh is remembered for requests that still carry the old access token. */
 const RECENT_REFRESH_MS = 60_000;
@@ -34,14 +34,14 @@ export function createTokenRefresher(deps: {
 
   async function renew(user: CognitoUser, tokens: SessionTokens): Promise<SessionTokens> {
     const refreshToken = tokens.refreshToken;
-    if (!refreshToken) throw new AppError('session_expired', 'no refresh token');
+    if (!refreshToken) throw new CognitoAuthError('session_expired', 'no refresh token');
     let raw: RawTokens;
     if (user.provider === 'hosted-ui') {
       try {
         const json = await requestTokens(deps.settings, { grant_type: 'refresh_token', refresh_token: refreshToken });
         raw = { idToken: json.id_token ?? '', accessToken: json.access_token, refreshToken: json.refresh_token };
       } catch (err) {
-        if (err instanceof TokenEndpointError) throw new AppError('session_expired', `refresh refused: ${err.error}`, { cause: err });
+        if (err instanceof TokenEndpointError) throw new CognitoAuthError('session_expired', `refresh refused: ${err.error}`, { cause: err });
         throw err;
       }
     } else {
@@ -49,7 +49,7 @@ export function createTokenRefresher(deps: {
     }
     const { tokens: fresh, claims } = await sessionTokensFrom(deps.verifier, { ...raw, refreshToken: raw.refreshToken ?? refreshToken });
     // Valid tokens, but of someone else: the session must not turn into theirs. It ends instead.
-    if (claims.sub !== user.sub) throw new AppError('session_expired', 'the refresh returned tokens of another user');
+    if (claims.sub !== user.sub) throw new CognitoAuthError('session_expired', 'the refresh returned tokens of another user');
     return fresh;
   }
 

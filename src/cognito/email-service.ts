@@ -4,10 +4,10 @@ import {
   VerifyUserAttributeCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { AppError } from '../errors';
+import { CognitoAuthError } from '../errors';
 import { mapCognitoError } from './errors';
 
-/** Verifying the account's e-mail address and changing it. Each method throws an `AppError` the pages show. */
+/** Verifying the account's e-mail address and changing it. Each method throws an `CognitoAuthError` the pages show. */
 export interface EmailService {
   /** GetUserAttributeVerificationCode: Cognito e-mails a code to the address (a pending new one first). */
   sendCode(accessToken: string): Promise<void>;
@@ -26,7 +26,7 @@ export interface EmailService {
  * Exceptions whose meaning on these pages differs from the other account pages. A Map: the names come
  * from outside, and one named like an `Object.prototype` member must find nothing.
  */
-const BY_NAME = new Map<string, AppError['code']>([
+const BY_NAME = new Map<string, CognitoAuthError['code']>([
   // GetUserAttributeVerificationCode and GetUser on a user deleted meanwhile.
   ['UserNotFoundException', 'session_expired'],
 ]);
@@ -39,7 +39,7 @@ export function createEmailService(client: CognitoIdentityProviderClient): Email
     } catch (err) {
       const name = (err as { name?: unknown })?.name;
       const code = typeof name === 'string' ? BY_NAME.get(name) : undefined;
-      throw code ? new AppError(code, `email: ${name as string}`, { cause: err }) : mapCognitoError(err, 'profile');
+      throw code ? new CognitoAuthError(code, `email: ${name as string}`, { cause: err }) : mapCognitoError(err, 'profile');
     }
   }
 

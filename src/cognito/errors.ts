@@ -1,4 +1,4 @@
-import { AppError, type ErrorCode } from '../errors';
+import { CognitoAuthError, type ErrorCode } from '../errors';
 
 /** The Cognito operations whose errors the custom pages show. */
 export type CognitoOperation =
@@ -82,19 +82,19 @@ const BY_OPERATION: Partial<Record<CognitoOperation, Record<string, ErrorCode>>>
 };
 
 /**
- * Maps an error thrown by the Cognito SDK onto an {@link AppError} whose code has a message in both
+ * Maps an error thrown by the Cognito SDK onto an {@link CognitoAuthError} whose code has a message in both
  * languages. Unknown exceptions become `cognito_unknown`; their name is kept (never the request).
  */
-export function mapCognitoError(err: unknown, operation: CognitoOperation): AppError {
-  if (err instanceof AppError) return err;
+export function mapCognitoError(err: unknown, operation: CognitoOperation): CognitoAuthError {
+  if (err instanceof CognitoAuthError) return err;
   const e = err as { name?: unknown; $metadata?: { httpStatusCode?: number } };
   const name = typeof e?.name === 'string' ? e.name : 'Error';
   const code = codeFor(BY_OPERATION[operation], name) ?? codeFor(COMMON, name);
-  if (code) return new AppError(code, `${operation}: ${name}`, { cause: err });
+  if (code) return new CognitoAuthError(code, `${operation}: ${name}`, { cause: err });
   if (name === 'TimeoutError' || name === 'AbortError' || (e?.$metadata?.httpStatusCode ?? 0) >= 500 || isNetworkError(err)) {
-    return new AppError('upstream_unavailable', `${operation}: ${name}`, { cause: err });
+    return new CognitoAuthError('upstream_unavailable', `${operation}: ${name}`, { cause: err });
   }
-  return new AppError('cognito_unknown', `${operation}: ${name}`, { cause: err });
+  return new CognitoAuthError('cognito_unknown', `${operation}: ${name}`, { cause: err });
 }
 
 /** The table's own entry for `name`, never an `Object.prototype` member. */
@@ -107,7 +107,7 @@ function isNetworkError(err: unknown): boolean {
   return typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN'].includes(code);
 }
 
-/** Runs one Cognito call, turning its failure into the {@link AppError} the pages show for `operation`. */
+/** Runs one Cognito call, turning its failure into the {@link CognitoAuthError} the pages show for `operation`. */
 export async function callCognito<T>(operation: CognitoOperation, work: () => Promise<T>): Promise<T> {
   try {
     return await work();

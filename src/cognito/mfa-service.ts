@@ -13,7 +13,7 @@ import { callCognito } from './errors';
 export const MFA_CHALLENGE_TTL_MS = 3 * 60 * 1000;
 
 /**
- * Two-step sign-in with an authenticator app (TOTP), for a signed-in person. Errors are `AppError`s.
+ * Two-step sign-in with an authenticator app (TOTP), for a signed-in person. Errors are `CognitoAuthError`s.
  * Whether it is on is `UserService.totpEnabled`; the password (and code) before a change is the step-up's.
  */
 export interface MfaService {

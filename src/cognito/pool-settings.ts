@@ -6,6 +6,7 @@ import type {
   SetUserPoolMfaConfigCommandInput,
   VerificationMessageTemplateType,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { callbackUrlFor, signOutUrlFor } from '../urls/mount-urls';
 
 /**
  * The user pool and app client settings, as data: the one source of truth. They start from the console
@@ -274,22 +275,4 @@ export function buildUserPoolClientInput(
     RefreshTokenValidity: 30,
     TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'days' },
   };
-}
-
-/** The router's own path Cognito sends the browser back to, under its mount. The one place it is spelled. */
-export const CALLBACK_PATH = '/callback';
-
-/**
- * Where Cognito sends the browser back with the authorization code: `<origin><mount>/callback`.
- *
- * @param mountPath - where the router is mounted: `/` (default), `/account` or `account/` alike.
- */
-export function callbackUrlFor(appBaseUrl: string, mountPath = '/'): string {
-  const mount = mountPath.replace(/^\/+|\/+$/g, '');
-  return `${appBaseUrl.replace(/\/+$/, '')}${mount === '' ? '' : `/${mount}`}${CALLBACK_PATH}`;
-}
-
-/** Where Cognito's Hosted UI `/logout` sends the browser after sign-out: `<origin><afterSignOutTo>`. */
-export function signOutUrlFor(appBaseUrl: string, afterSignOutTo = '/'): string {
-  return `${appBaseUrl.replace(/\/+$/, '')}${afterSignOutTo}`;
 }

@@ -4,8 +4,8 @@ import {
   RevokeTokenCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { LoggerLike } from '../auth/request-log';
-import type { SessionTokens } from '../auth/session-user';
+import type { LoggerLike } from '../log';
+import type { SessionTokens } from './tokens';
 import type { CognitoSettings } from './settings';
 
 /**

@@ -1,4 +1,4 @@
-import { AppError } from '../errors';
+import { CognitoAuthError } from '../errors';
 import type { CognitoSettings } from './settings';
 
 /** A successful answer of Cognito's `/oauth2/token`. */
@@ -11,7 +11,7 @@ export interface TokenResponse {
 }
 
 /** The token endpoint answered with an OAuth error (`invalid_grant`, `invalid_client`, …). */
-export class TokenEndpointError extends AppError {
+export class TokenEndpointError extends CognitoAuthError {
   override name = 'TokenEndpointError';
   constructor(
     readonly statusCode: number,
@@ -27,7 +27,7 @@ export class TokenEndpointError extends AppError {
  * original walkthrough does) and a time limit.
  *
  * @param grant - form fields: `grant_type` and the grant's own (`code`, `redirect_uri`, `code_verifier`, …).
- * @throws {@link TokenEndpointError} for an OAuth error answer; {@link AppError} `upstream_unavailable`
+ * @throws {@link TokenEndpointError} for an OAuth error answer; {@link CognitoAuthError} `upstream_unavailable`
  *   when Cognito cannot be reached in time or answers with something that is not a token response.
  */
 export async function requestTokens(
@@ -51,13 +51,13 @@ export async function requestTokens(
       signal: AbortSignal.timeout(settings.timeoutMs),
     });
   } catch (err) {
-    throw new AppError('upstream_unavailable', 'token endpoint unreachable', { cause: err });
+    throw new CognitoAuthError('upstream_unavailable', 'token endpoint unreachable', { cause: err });
   }
   let json: Record<string, unknown>;
   try {
     json = (await res.json()) as Record<string, unknown>;
   } catch (err) {
-    throw new AppError('upstream_unavailable', `token endpoint answered ${res.status} without JSON`, { cause: err });
+    throw new CognitoAuthError('upstream_unavailable', `token endpoint answered ${res.status} without JSON`, { cause: err });
   }
   if (!res.ok || typeof json.error === 'string') {
     const error = typeof json.error === 'string' ? json.error : 'invalid_response';
@@ -65,7 +65,7 @@ export async function requestTokens(
     throw new TokenEndpointError(res.status, error, description);
   }
   if (typeof json.access_token !== 'string') {
-    throw new AppError('upstream_unavailable', 'token endpoint answered without an access token');
+    throw new CognitoAuthError('upstream_unavailable', 'token endpoint answered without an access token');
   }
   return json as unknown as TokenResponse;
 }

@@ -3,7 +3,7 @@ import { FetchError, JwtBaseError, JwtInvalidClaimError } from 'aws-jwt-verify/e
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache, type JwksCache } from 'aws-jwt-verify/jwk';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
-import { AppError, TokenValidationError } from '../errors';
+import { CognitoAuthError, TokenValidationError } from '../errors';
 import type { CognitoSettings } from './settings';
 
 /** Tolerated clock difference between this server and Cognito, for `exp`, `nbf` and `iat`. */
@@ -33,6 +33,16 @@ export interface AccessTokenClaims {
   token_use: 'access';
 }
 
+/** Cognito tokens, kept server-side in the session beside the user, never in the user object views see. */
+export interface SessionTokens {
+  idToken: string;
+  accessToken: string;
+  refreshToken: string | undefined;
+  /** Seconds since the epoch. */
+  accessTokenExpiresAt: number;
+  idTokenExpiresAt: number;
+}
+
 /** Verifies Cognito tokens locally against the issuer's JWKS, fetched once and cached. */
 export interface TokenVerifier {
   /**
@@ -44,7 +54,7 @@ export interface TokenVerifier {
   /**
    * Checks signature (RS256 against the JWKS), `iss`, `aud`, `azp`, `exp`, `iat`, `token_use=id`, and the
    * nonce when one was sent.
-   * @throws {@link TokenValidationError} when the token must not be trusted; {@link AppError}
+   * @throws {@link TokenValidationError} when the token must not be trusted; {@link CognitoAuthError}
    *   `upstream_unavailable` when the JWKS cannot be fetched.
    */
   verifyIdToken(token: string, expected?: { nonce?: string | undefined }): Promise<IdTokenClaims>;
@@ -125,7 +135,7 @@ export function createTokenVerifier(
       try {
         return (await accessVerifier.verify(token)) as unknown as AccessTokenClaims;
       } catch (err) {
-        throw toAppError(err);
+        throw toCognitoAuthError(err);
       }
     },
 
@@ -134,7 +144,7 @@ export function createTokenVerifier(
       try {
         claims = await verifier.verify(token);
       } catch (err) {
-        throw toAppError(err);
+        throw toCognitoAuthError(err);
       }
       if (expected.nonce !== undefined && claims.nonce !== expected.nonce) {
         throw new TokenValidationError('nonce mismatch');
@@ -144,9 +154,9 @@ export function createTokenVerifier(
   };
 }
 
-function toAppError(err: unknown): AppError {
-  if (err instanceof AppError) return err;
-  if (err instanceof FetchError) return new AppError('upstream_unavailable', 'JWKS could not be fetched', { cause: err });
+function toCognitoAuthError(err: unknown): CognitoAuthError {
+  if (err instanceof CognitoAuthError) return err;
+  if (err instanceof FetchError) return new CognitoAuthError('upstream_unavailable', 'JWKS could not be fetched', { cause: err });
   if (err instanceof JwtInvalidClaimError || err instanceof JwtBaseError) {
     return new TokenValidationError(err.message, err);
   }

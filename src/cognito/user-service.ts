@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import {
   AdminGetUserCommand,
   InitiateAuthCommand,
@@ -13,40 +12,21 @@ import {
   ResendConfirmationCodeCommand,
   SignUpCommand,
   UpdateUserAttributesCommand,
-  type AuthenticationResultType,
   type CognitoIdentityProviderClient,
-  type InitiateAuthCommandOutput,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { AppError } from '../errors';
 import { userContextDataOf, type Visitor } from './context-data';
 import { callCognito } from './errors';
+import { computeSecretHash, withSecretHash } from './secret-hash';
+import { signInResultOf, toApiTokens, type ApiTokens, type SignInResult } from './sign-in-result';
 import type { PasswordPolicy } from './password-policy';
 import type { CognitoSettings } from './settings';
 import { revokeRefreshTokens, signOutGlobally, type GlobalSignOutOutcome, type RevocationTarget } from './sign-out';
-
-/** Tokens straight from Cognito's API (InitiateAuth, RespondToAuthChallenge, a refresh). */
-export interface ApiTokens {
-  idToken: string;
-  accessToken: string;
-  /** Absent after a refresh: the refresh token stays the same. */
-  refreshToken: string | undefined;
-}
-
-/**
- * The outcome of a password sign-in: tokens, or a challenge to answer first. `session` is Cognito's
- * challenge session (server-side only); `username` is the challenge's `USER_ID_FOR_SRP`, the name the
- * answer must carry and its SECRET_HASH be computed over.
- */
-export type SignInResult =
-  | { kind: 'tokens'; tokens: ApiTokens }
-  | { kind: 'new-password-required'; session: string; username: string }
-  | { kind: 'mfa-required'; session: string; username: string };
 
 /** A user's attributes as GetUser returns them, by name. */
 export type UserAttributes = Record<string, string>;
 
 /**
- * Everything the custom pages ask of Cognito. Each method throws an `AppError` with a code the pages show.
+ * Everything the custom pages ask of Cognito. Each method throws an `CognitoAuthError` with a code the pages show.
  * `visitor` (where a call takes one) goes to Cognito as `UserContextData` when the `contextData` setting
  * is on, for its threat protection.
  */
@@ -76,14 +56,6 @@ export interface UserService {
   signOutGlobally(target: RevocationTarget): Promise<GlobalSignOutOutcome>;
   /** Revokes refresh tokens one by one (where no global sign-out was allowed); never throws. */
   revokeRefreshTokens(refreshTokens: Array<string | undefined>): Promise<{ revoked: number; failures: string[] }>;
-}
-
-/**
- * Cognito's SECRET_HASH: Base64(HMAC-SHA256(key = client secret, message = username + client id)).
- * Required on every user-pool API call that names a user when the app client has a secret.
- */
-export function computeSecretHash(username: string, clientId: string, clientSecret: string): string {
-  return createHmac('sha256', clientSecret).update(username + clientId).digest('base64');
 }
 
 /** Creates the service over one SDK client and one app client's settings. */
@@ -276,33 +248,3 @@ export function createUserService(
   };
 }
 
-/**
- * Reads InitiateAuth's answer. Only the challenges the custom pages can answer pass; MFA_SETUP (a pool
- * where MFA is required and the person has none yet) gets its own message; any other challenge is one
- * this pool is not set up for.
- */
-function signInResultOf(out: InitiateAuthCommandOutput, email: string): SignInResult {
-  if (!out.ChallengeName) return { kind: 'tokens', tokens: toApiTokens(out.AuthenticationResult) };
-  // Cognito wants the answer to name the user as the challenge does (the internal username, not the e-mail
-  // alias), with the SECRET_HASH over that same name.
-  const username = out.ChallengeParameters?.USER_ID_FOR_SRP ?? email;
-  const session = out.Session;
-  if (out.ChallengeName === 'NEW_PASSWORD_REQUIRED' && session) return { kind: 'new-password-required', session, username };
-  if (out.ChallengeName === 'SOFTWARE_TOKEN_MFA' && session) return { kind: 'mfa-required', session, username };
-  if (out.ChallengeName === 'MFA_SETUP') throw new AppError('mfa_setup_required', 'signIn: MFA_SETUP');
-  throw new AppError('cognito_unknown', `signIn: unexpected challenge ${out.ChallengeName}`);
-}
-
-/** The SECRET_HASH entry of AuthParameters / ChallengeResponses, when the client has a secret. */
-export function withSecretHash(hash: string | undefined): Record<string, string> {
-  return hash === undefined ? {} : { SECRET_HASH: hash };
-}
-
-function toApiTokens(result: AuthenticationResultType | undefined): ApiTokens {
-  if (!result?.IdToken || !result.AccessToken) throw new Error('Cognito answered without tokens');
-  return {
-    idToken: result.IdToken,
-    accessToken: result.AccessToken,
-    refreshToken: result.RefreshToken,
-  };
-}

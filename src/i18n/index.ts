@@ -1,6 +1,6 @@
 import { parse as parseCookie } from 'cookie';
 import type { NextFunction, Request, Response } from 'express';
-import { safeReturnTo } from '../auth/return-to';
+import { safeReturnTo } from '../urls/return-to';
 import { en, type MessageKey } from './en';
 import { ja } from './ja';
 

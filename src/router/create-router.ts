@@ -1,6 +1,6 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { Router, type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { attachLogger } from '../auth/request-log';
+import { attachLogger } from '../log';
 import { createRequireAuth } from '../auth/require-auth';
 import { signInScopeOf } from '../auth/session-state';
 import { endExpiredSignIn, type SessionControl } from '../auth/start-session';
@@ -11,13 +11,14 @@ import { createTokenVerifier, type TokenVerifier } from '../cognito/tokens';
 import { createUserService, type UserService } from '../cognito/user-service';
 import { CognitoAuthError } from '../errors';
 import { indexAccessOf } from '../sessions/indexed-store';
-import { createHostSessionCheck, createSessionMiddleware } from '../sessions/middleware';
-import { attachContext, requiresAuth as requiresAuthWith, type ContextDeps, type RequiresAuthOptions } from './context';
+import { createHostSessionCheck, createSessionMiddleware } from '../auth/session-middleware';
+import { attachContext, requiresAuth as requiresAuthWith, type ContextDeps, type RequiresAuthOptions } from '../auth/context';
 import { createCsrfProtection } from './csrf';
 import { notFound } from './error-pages';
 import { createMount, lateMountUrls } from './mount';
-import { createMountedPages, ownPaths, type MountedPages, type PagesDeps } from './mounted';
+import { ASSETS_PATH, createMountedPages, type MountedPages, type PagesDeps } from './mounted';
 import { resolveOptions, type CognitoAuthOptions } from './options';
+import { ownPathsTest, pageGroupsOf } from './page-groups';
 import { createJwksCheck } from './readiness';
 import { createRateLimiters, createRedisRateLimitStores } from './routes/rate-limit';
 import { prepareViewLocals } from './view-locals';
@@ -93,8 +94,10 @@ export function createCognitoAuth(options: CognitoAuthOptions, internals: Cognit
   const contextDeps: ContextDeps = { refresher, clock, control, client, settings, guard, csrfToken: csrf.tokenFor };
   // The offline mailbox exists only on the emulator outside production, whatever a caller passes.
   const mailbox = settings.emulator && !o.production ? o.pages.mailbox : undefined;
-  const pagesDeps: PagesDeps = { options: o, settings, client, verifier, users, control, session, limiters, csrf, contextDeps, guard, mailbox };
-  const own = ownPaths(o.pages, mailbox !== undefined);
+  // The router answers its assets and the paths its page groups declare; every other request is the host's.
+  const groups = pageGroupsOf(o, mailbox !== undefined);
+  const own = ownPathsTest([ASSETS_PATH, ...groups.flatMap((group) => group.paths)]);
+  const pagesDeps: PagesDeps = { options: o, settings, client, verifier, users, control, session, limiters, csrf, contextDeps, guard, mailbox, groups };
 
   /** `req.cognito` (and the session under it): for every request the router, or `context()`, sees. */
   const context = (req: Request, res: Response, next: NextFunction): void => {
@@ -150,8 +153,9 @@ export function createCognitoAuth(options: CognitoAuthOptions, internals: Cognit
         prepareViewLocals(req, res, pages.viewLocals);
         await pages.renderer.file(req, res, file, status, locals);
       } catch (err) {
-        // Express 4 does not catch a rejected promise: the failure goes where res.render's would.
-        (req.next as NextFunction | undefined)?.(err);
+        // Express 4 does not catch a rejected promise: the failure goes where res.render's would, on a
+        // tick of its own (what the error handler throws is not this promise's).
+        process.nextTick(() => (req.next as NextFunction | undefined)?.(err));
       }
     },
     notFound: () => notFound,

@@ -4,7 +4,7 @@ import { doubleCsrf } from 'csrf-csrf';
 import { csrfSync } from 'csrf-sync';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { peekState, sessionState, signedInOf, type SignInScope } from '../auth/session-state';
-import { AppError } from '../errors';
+import { CognitoAuthError } from '../errors';
 
 /** How one router protects its forms. */
 export interface CsrfSettings {
@@ -113,7 +113,7 @@ export function createCsrfProtection(settings: CsrfSettings): CsrfProtection {
       const valid =
         req.headers['sec-fetch-site'] !== 'cross-site' &&
         (signedInOf(req, scope) ? signedIn.isRequestValid(req) : signedOut.validateRequest(withCookies(req)));
-      next(valid ? undefined : new AppError('csrf_invalid', 'CSRF token missing or wrong'));
+      next(valid ? undefined : new CognitoAuthError('csrf_invalid', 'CSRF token missing or wrong'));
     },
     tokenFor(req: Request, res: Response): string {
       const now = signedInOf(req, scope) !== undefined;

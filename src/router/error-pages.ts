@@ -1,14 +1,14 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
-import { logOf } from '../auth/request-log';
-import { AppError, isConfigurationError } from '../errors';
+import { logOf } from '../log';
+import { CognitoAuthError, isConfigurationError } from '../errors';
 import type { Locale } from '../i18n';
 import type { Renderer } from './render';
 import { languageHrefOf, prepareViewLocals, type ViewLocalsDeps } from './view-locals';
 
 /** Anything no route answered: the 404 page (opt-in for hosts: `auth.notFound()`). */
 export const notFound: RequestHandler = (_req, _res, next) => {
-  next(new AppError('not_found'));
+  next(new CognitoAuthError('not_found'));
 };
 
 /**
@@ -19,9 +19,9 @@ export const notFound: RequestHandler = (_req, _res, next) => {
  */
 export function createErrorPage(deps: { renderer: Renderer; locals: ViewLocalsDeps }): ErrorRequestHandler {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const appError = toAppError(err);
-    const status = errorStatusOf(appError.status);
-    logFailure(req, appError, status);
+    const authError = toCognitoAuthError(err);
+    const status = errorStatusOf(authError.status);
+    logFailure(req, authError, status);
     if (res.headersSent) {
       res.end();
       return;
@@ -33,8 +33,8 @@ export function createErrorPage(deps: { renderer: Renderer; locals: ViewLocalsDe
       res.locals.languageHref = (locale: Locale) => languageHrefOf(page, locale, deps.locals);
       // The error page shows the error only; a pending notice waits for the next page.
       res.locals.takeNotice = () => undefined;
-      const code = isConfigurationError(appError) ? 'internal' : appError.code;
-      const locals = { code, status, detail: appError.detail, requestId: (req as { id?: unknown }).id };
+      const code = isConfigurationError(authError) ? 'internal' : authError.code;
+      const locals = { code, status, detail: authError.detail, requestId: (req as { id?: unknown }).id };
       deps.renderer.page(req, res, 'error', status, locals).catch((renderErr: unknown) => sendPlainText(req, res, status, renderErr));
     } catch (renderErr) {
       sendPlainText(req, res, status, renderErr);
@@ -47,16 +47,16 @@ export function errorStatusOf(status: unknown): number {
   return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500;
 }
 
-function logFailure(req: Request, appError: AppError, status: number): void {
+function logFailure(req: Request, authError: CognitoAuthError, status: number): void {
   const log = logOf(req);
-  if (appError.code === 'internal' || isConfigurationError(appError)) {
+  if (authError.code === 'internal' || isConfigurationError(authError)) {
     // A bug or a set-up mistake: the whole error, stack included, goes to the log (never to the page).
-    log.error({ err: appError.cause ?? appError, errCode: appError.code }, 'request failed');
+    log.error({ err: authError.cause ?? authError, errCode: authError.code }, 'request failed');
   } else {
     // An expected failure: our own message and the cause's name only. A cause's message can carry what
     // a person typed or what Cognito said about them.
-    const causeName = (appError.cause as { name?: unknown } | undefined)?.name;
-    const entry = { errCode: appError.code, reason: appError.message, ...(typeof causeName === 'string' ? { causeName } : {}) };
+    const causeName = (authError.cause as { name?: unknown } | undefined)?.name;
+    const entry = { errCode: authError.code, reason: authError.message, ...(typeof causeName === 'string' ? { causeName } : {}) };
     if (status >= 500) log.error(entry, 'request failed');
     else log.warn(entry, 'request refused');
   }
@@ -87,14 +87,14 @@ function sendPlainText(req: Request, res: Response, status: number, renderErr: u
   }
 }
 
-/** Maps whatever was thrown (our errors, body-parser's, csrf-sync's, http-errors) onto an {@link AppError}. */
-export function toAppError(err: unknown): AppError {
-  if (err instanceof AppError) return err;
+/** Maps whatever was thrown (our errors, body-parser's, csrf-sync's, http-errors) onto an {@link CognitoAuthError}. */
+export function toCognitoAuthError(err: unknown): CognitoAuthError {
+  if (err instanceof CognitoAuthError) return err;
   const e = err as { status?: unknown; statusCode?: unknown; code?: unknown; expose?: unknown };
-  if (e?.code === 'EBADCSRFTOKEN') return new AppError('csrf_invalid', 'CSRF token missing or wrong');
+  if (e?.code === 'EBADCSRFTOKEN') return new CognitoAuthError('csrf_invalid', 'CSRF token missing or wrong');
   const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500;
   if (status >= 400 && status < 500) {
-    return new AppError('bad_request', (err as Error).message, { status, cause: err });
+    return new CognitoAuthError('bad_request', (err as Error).message, { status, cause: err });
   }
-  return new AppError('internal', (err as Error)?.message ?? 'unknown error', { cause: err });
+  return new CognitoAuthError('internal', (err as Error)?.message ?? 'unknown error', { cause: err });
 }

@@ -1,4 +1,4 @@
-import { normaliseMountPath, type MountUrls } from '../auth/mount-urls';
+import { normaliseMountPath, type MountUrls } from '../urls/mount-urls';
 import { CognitoAuthError } from '../errors';
 
 /** A plain path Express can be given as a mount point: no parameters, patterns or lists. */

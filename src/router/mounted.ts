@@ -1,39 +1,34 @@
 import path from 'node:path';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import express, { Router, type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { createMountUrls, type MountUrls } from '../auth/mount-urls';
+import { createMountUrls, type MountUrls } from '../urls/mount-urls';
 import { createPassport } from '../auth/passport';
 import { createPendingAuthorizations } from '../auth/pending-authorizations';
-import { attachLogger } from '../auth/request-log';
+import { attachLogger } from '../log';
 import type { RequireAuth } from '../auth/require-auth';
 import { enterRouter, type SessionControl } from '../auth/start-session';
-import { createEmailService } from '../cognito/email-service';
 import type { Mailbox } from '../cognito/mailbox';
-import { createMfaService } from '../cognito/mfa-service';
 import type { CognitoSettings } from '../cognito/settings';
 import type { TokenVerifier } from '../cognito/tokens';
 import type { UserService } from '../cognito/user-service';
 import { CognitoAuthError, isConfigurationError } from '../errors';
-import { attachContext, type ContextDeps } from './context';
+import { attachContext, type ContextDeps } from '../auth/context';
 import type { CsrfProtection } from './csrf';
 import { createErrorPage } from './error-pages';
 import type { ResolvedOptions } from './options';
+import type { PageGroup } from './page-groups';
 import { attachRenderer, createRenderer, type Renderer } from './render';
-import { createAuthRouter } from './routes/auth';
-import { createDevMailboxRouter } from './routes/dev-mailbox';
-import { createEmailRouter } from './routes/email';
 import { refuseFederatedAccount } from './routes/federation';
-import { createLoginRouter } from './routes/login';
-import { createMfaRouter } from './routes/mfa';
-import { createPasswordRouter } from './routes/password';
-import { createProfileRouter } from './routes/profile';
+import type { AccountRouteDeps } from './routes/forms';
 import type { RateLimiters } from './routes/rate-limit';
-import { createSignupRouter } from './routes/signup';
 import { noStore, securityHeaders } from './security';
 import { prepareViewLocals, type ViewLocalsDeps } from './view-locals';
 
 /** The package's stylesheet and script. */
 const PUBLIC_DIR = path.resolve(__dirname, '..', '..', 'public');
+
+/** Where the router serves them, below its mount. */
+export const ASSETS_PATH = '/public';
 
 /** What the router's pages are made of that does not depend on where they are mounted. */
 export interface PagesDeps {
@@ -51,26 +46,18 @@ export interface PagesDeps {
   guard: RequireAuth;
   /** The offline mailbox, where it exists (the emulator outside production). */
   mailbox: Mailbox | undefined;
+  /** The page groups the router serves, in order (page-groups.ts). */
+  groups: readonly PageGroup[];
 }
 
 /** The router's pages once their mount is known. */
 export interface MountedPages {
   urls: MountUrls;
-  /** The router's own routes; only requests on {@link ownPaths} reach it. */
+  /** The router's own routes; only requests on their own paths (see page-groups.ts) reach it. */
   pages: Router;
   viewLocals: ViewLocalsDeps;
   renderer: Renderer;
   errorPage: ErrorRequestHandler;
-}
-
-/** The first path segments the router answers (below its mount); anything else goes on to the host. */
-export function ownPaths(pages: { custom: boolean; signUp: boolean; hostedUi: boolean }, mailbox: boolean): RegExp {
-  const prefixes = ['logout', 'public'];
-  if (pages.hostedUi) prefixes.push('login', 'callback');
-  if (pages.custom) prefixes.push('login', 'password', 'profile', 'mfa', 'email');
-  if (pages.signUp) prefixes.push('signup');
-  if (mailbox) prefixes.push('dev/mailbox');
-  return new RegExp(`^/(${prefixes.join('|')})(/|$)`, 'i');
 }
 
 /** Builds the router's pages at `mountPath`: every link, form action, redirect and the callback follow it. */
@@ -80,7 +67,7 @@ export function createMountedPages(deps: PagesDeps, mountPath: string): MountedP
   const clock = o.clock;
   const pendingAuthorizations = createPendingAuthorizations({ clock, scope: control.scope, redirectUri: urls.callbackUrl });
   const passport = createPassport({ settings, callbackUrl: urls.callbackUrl, verifier, users, pendingAuthorizations, identityProviders: o.identityProviders });
-  const renderer = createRenderer({ ...o.render, cache: o.production, assets: { stylesheet: urls.to('/public/style.css'), script: urls.to('/public/app.js') } });
+  const renderer = createRenderer({ ...o.render, cache: o.production, assets: { stylesheet: urls.to(`${ASSETS_PATH}/style.css`), script: urls.to(`${ASSETS_PATH}/app.js`) } });
   const viewLocals: ViewLocalsDeps = {
     urls,
     scope: control.scope,
@@ -104,7 +91,7 @@ export function createMountedPages(deps: PagesDeps, mountPath: string): MountedP
     next();
   });
   if (o.securityHeaders) pages.use(securityHeaders({ cognitoOrigin: new URL(settings.authorizationUrl).origin, production: o.production }));
-  pages.use('/public', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
+  pages.use(ASSETS_PATH, express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
   pages.use(noStore);
   pages.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
   pages.use(deps.session);
@@ -116,40 +103,21 @@ export function createMountedPages(deps: PagesDeps, mountPath: string): MountedP
   });
   pages.use(deps.csrf.protect);
 
-  const requireAuth = deps.guard;
-  const signIn = { sessions: control, urls, clock, afterSignIn: o.afterSignIn };
-  const signedInTo = o.defaultReturnTo.custom ?? urls.to('/profile');
-  const account = { ...signIn, users, verifier, passport, limiters, requireAuth, mailbox, signedInTo };
-  const providers = o.pages.hostedUi ? o.identityProviders : [];
-  if (o.pages.signUp) pages.use(createSignupRouter({ ...account, revealExistingAccounts: o.pages.revealExistingAccounts }));
-  if (o.pages.custom) {
-    const refuse = { urls, identityProviders: o.identityProviders };
-    // A federated account has no Cognito password, and its e-mail address comes from its provider.
-    pages.use('/password', refuseFederatedAccount({ ...refuse, notice: 'notice.federated_no_password' }));
-    pages.use('/email/change', refuseFederatedAccount({ ...refuse, notice: 'notice.federated_email' }));
-    // Cognito asks a federated account for no second step: its provider has its own.
-    pages.use('/mfa', refuseFederatedAccount({ ...refuse, notice: 'notice.federated_mfa' }));
-    pages.use(createLoginRouter({ ...account, identityProviders: providers }));
-    pages.use(createMfaRouter({ ...account, mfa: createMfaService(client) }));
-    pages.use(createPasswordRouter(account));
-    pages.use(createProfileRouter({ ...account, identityProviders: providers, afterDeleteTo: `${o.homePath}?notice=account_deleted` }));
-    pages.use(createEmailRouter({ ...account, emails: createEmailService(client) }));
-  }
-  if (mailbox) pages.use(createDevMailboxRouter(mailbox, { open: o.pages.mailboxOpen }));
-  pages.use(
-    createAuthRouter({
-      ...signIn,
-      passport,
-      pendingAuthorizations,
-      limiters,
-      settings,
-      cognitoClient: client,
-      hostedUi: o.pages.hostedUi,
-      signedInTo: o.defaultReturnTo.hostedUi,
-      identityProviders: o.identityProviders,
-      afterSignOutTo: o.afterSignOutTo,
-    }),
-  );
+  const account: AccountRouteDeps = {
+    sessions: control,
+    urls,
+    clock,
+    afterSignIn: o.afterSignIn,
+    users,
+    verifier,
+    passport,
+    limiters,
+    requireAuth: deps.guard,
+    mailbox,
+    signedInTo: o.defaultReturnTo.custom ?? urls.to('/profile'),
+    refuseFederated: (notice) => refuseFederatedAccount({ urls, identityProviders: o.identityProviders, notice }),
+  };
+  for (const group of deps.groups) pages.use(group.create({ account, settings, client, pendingAuthorizations, mailbox }));
   // Errors raised on the router's own routes only: a host's errors pass through untouched, and so do the
   // host's set-up mistakes, to surface where the host sees its own errors.
   pages.use((err: unknown, req: Request, res: Response, next: NextFunction) => {

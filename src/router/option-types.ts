@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import type session from 'express-session';
-import type { LoggerLike } from '../auth/request-log';
-import type { CognitoUser } from '../auth/session-user';
+import type { LoggerLike } from '../log';
+import type { CognitoUser } from '../auth/types';
 import type { Mailbox } from '../cognito/mailbox';
 import type { CognitoOptions } from '../cognito/settings';
 import type { Locale } from '../i18n';

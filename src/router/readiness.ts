@@ -1,6 +1,6 @@
 import type { CognitoSettings } from '../cognito/settings';
 import { createJwksFetcher } from '../cognito/tokens';
-import type { Clock } from '../sessions/lifetime';
+import type { Clock } from '../auth/lifetimes';
 
 /** How long a JWKS check result is reused: probes every few seconds must not become calls to Cognito. */
 const JWKS_CHECK_TTL_MS = 15_000;

@@ -2,7 +2,8 @@ import path from 'node:path';
 import ejs from 'ejs';
 import type { Request, Response } from 'express';
 import type { Locale } from '../i18n';
-import type { CognitoUser } from '../auth/session-user';
+import type { CognitoUser } from '../auth/types';
+import { settle } from '../settle';
 
 /** The package's templates (and the reference app's, under `app/`). */
 export const VIEWS_DIR = path.resolve(__dirname, '..', '..', 'views');
@@ -140,7 +141,7 @@ export function sendView(res: Response, view: ViewName, status: number, locals: 
     req.next?.(new Error('no renderer on this response: the router did not prepare it'));
     return;
   }
-  renderer.page(req, res, view, status, locals).catch((err: unknown) => req.next?.(err));
+  settle(renderer.page(req, res, view, status, locals), () => undefined, (err) => req.next?.(err));
 }
 
 /** The assets as they are, as tags for the layout's head, and the nonce that allows the layout's own inline code. */

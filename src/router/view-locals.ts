@@ -1,9 +1,9 @@
 import type { Request, Response } from 'express';
-import { displayNameOf } from '../auth/federation';
-import type { MountUrls } from '../auth/mount-urls';
-import { CALLBACK_PATH } from '../cognito/pool-settings';
+import { displayNameOf } from '../cognito/federation';
+import type { MountUrls } from '../urls/mount-urls';
 import { peekState, type SignInScope } from '../auth/session-state';
 import { applyLocale, languageSwitchHref, type Locale, type LocaleChoice, type MessageKey } from '../i18n';
+import { HOSTED_UI_PATHS } from './routes/auth';
 import { mayReadMailbox } from './routes/dev-mailbox';
 
 /**
@@ -73,5 +73,5 @@ export function prepareViewLocals(req: Request, res: Response, deps: ViewLocalsD
 
 /** The language link for the page at `page` (a full request path). */
 export function languageHrefOf(page: string, locale: Locale, deps: Pick<ViewLocalsDeps, 'urls' | 'homePath'>): string {
-  return languageSwitchHref(page, locale, { hostedUiPaths: [deps.urls.to('/login/hosted'), deps.urls.to(CALLBACK_PATH)], home: deps.homePath });
+  return languageSwitchHref(page, locale, { hostedUiPaths: HOSTED_UI_PATHS.map((p) => deps.urls.to(p)), home: deps.homePath });
 }

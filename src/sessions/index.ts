@@ -3,11 +3,11 @@ import path from 'node:path';
 import { RedisStore } from 'connect-redis';
 import session from 'express-session';
 import { createClient } from 'redis';
-import { SILENT_LOGGER, type LoggerLike } from '../auth/request-log';
+import { SILENT_LOGGER, type LoggerLike } from '../log';
 import { SqliteSessionStore } from './sqlite-store';
 import { settleWithin, withStoreTimeout } from './timed-store';
 import type { SessionStoreHandle } from './store-handle';
-import { userSessionIndexFor } from './user-sessions';
+import { userSessionIndexFor } from './store-indexes';
 
 export type { UserSessionIndex } from './user-sessions';
 export type { SendRedisCommand, SessionStoreHandle } from './store-handle';

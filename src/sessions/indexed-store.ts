@@ -1,9 +1,16 @@
 import type { Request } from 'express';
 import session from 'express-session';
-import { isSignedInSession } from '../auth/session-state';
-import { endUserSessions, ENDED_MARK_MS, knownUserSessionIndexFor, type EndedSession, type UserSessionIndex } from './user-sessions';
+import { settle } from '../settle';
+import { endUserSessions, ENDED_MARK_MS, type EndedSession, type UserSessionIndex } from './user-sessions';
+import { knownUserSessionIndexFor } from './store-indexes';
 
 type Callback<T = unknown> = (err?: unknown, value?: T) => void;
+
+/**
+ * True for a session (as the store holds it) in which someone is signed in: only such a session's writes
+ * are checked against the ended ids. Passed in by the sign-in layer, which knows what a sign-in looks like.
+ */
+export type IsSignedIn = (sess: session.SessionData) => boolean;
 
 /** A store's own write and delete, as the guard below calls them. */
 interface WriteAndDelete {
@@ -17,14 +24,22 @@ interface WriteAndDelete {
  * was, or if the check itself fails, the write is undone. Written before checked, so no interleaving brings
  * it back: an end marks the id before it destroys the session.
  */
-function setUnlessEnded(store: WriteAndDelete, index: UserSessionIndex, sid: string, sess: session.SessionData, cb?: Callback): void {
+function setUnlessEnded(
+  store: WriteAndDelete,
+  index: UserSessionIndex,
+  isSignedIn: IsSignedIn,
+  sid: string,
+  sess: session.SessionData,
+  cb?: Callback,
+): void {
   store.set(sid, sess, (err) => {
-    if (err || !isSignedInSession(sess)) return cb?.(err);
-    index.wasEnded(sid).then(
+    if (err || !isSignedIn(sess)) return cb?.(err);
+    settle(
+      index.wasEnded(sid),
       (ended) => (ended ? store.destroy(sid, (destroyErr) => cb?.(destroyErr)) : cb?.()),
       // Not knowing whether it was ended, the write is undone (fail closed): at worst the person signs
       // in again, never an ended session coming back.
-      (checkErr: unknown) => store.destroy(sid, () => cb?.(checkErr)),
+      (checkErr) => store.destroy(sid, () => cb?.(checkErr)),
     );
   });
 }
@@ -39,6 +54,7 @@ export class IndexedSessionStore extends session.Store implements SessionIndexAc
   constructor(
     readonly inner: session.Store,
     readonly index: UserSessionIndex,
+    private readonly isSignedIn: IsSignedIn,
   ) {
     super();
     if (inner.all) this.all = (cb) => inner.all!(cb);
@@ -59,6 +75,7 @@ export class IndexedSessionStore extends session.Store implements SessionIndexAc
     setUnlessEnded(
       { set: (id, data, done) => this.inner.set(id, data, done), destroy: (id, done) => this.inner.destroy(id, done) },
       this.index,
+      this.isSignedIn,
       sid,
       sess,
       cb,
@@ -115,14 +132,14 @@ const guarded = new WeakSet<session.Store>();
  * makes it. The check is one index read per write of a signed-in session; with the host's express-session
  * set to `resave: false` (its advice) a session is written only when something in it changed.
  */
-export function guardHostStore(store: session.Store | undefined): void {
+export function guardHostStore(store: session.Store | undefined, isSignedIn: IsSignedIn): void {
   if (!store || store instanceof IndexedSessionStore || guarded.has(store)) return;
   const index = knownUserSessionIndexFor(store);
   guarded.add(store);
   if (!index) return;
   const set = store.set.bind(store);
   const destroy = store.destroy.bind(store);
-  store.set = (sid, sess, cb) => setUnlessEnded({ set, destroy }, index, sid, sess, cb);
+  store.set = (sid, sess, cb) => setUnlessEnded({ set, destroy }, index, isSignedIn, sid, sess, cb);
 }
 
 /**

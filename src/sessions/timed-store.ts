@@ -1,6 +1,8 @@
 import session from 'express-session';
-import { AppError } from '../errors';
-import { registerUserSessionIndex, type UserSessionIndex } from './user-sessions';
+import { CognitoAuthError } from '../errors';
+import type { UserSessionIndex } from './user-sessions';
+import { SessionStoreFailingError, SessionStoreTimeoutError } from './errors';
+import { registerUserSessionIndex } from './store-indexes';
 import type { SessionStoreHandle } from './store-handle';
 
 type Callback<T = unknown> = (err?: unknown, value?: T) => void;
@@ -12,22 +14,6 @@ type Callback<T = unknown> = (err?: unknown, value?: T) => void;
  */
 const FAIL_FAST_MS = 1000;
 
-/** The store did not answer within its time limit (a hung Redis, a locked SQLite file). */
-export class SessionStoreTimeoutError extends Error {
-  override name = 'SessionStoreTimeoutError';
-  constructor(operation: string, timeoutMs: number) {
-    super(`session store did not answer ${operation} within ${timeoutMs} ms`);
-  }
-}
-
-/** The store failed a moment ago: the operation was not tried (see FAIL_FAST_MS). */
-export class SessionStoreFailingError extends Error {
-  override name = 'SessionStoreFailingError';
-  constructor(operation: string) {
-    super(`session store failed a moment ago; ${operation} not tried`);
-  }
-}
-
 const isNoSuchSession = (err: unknown) => (err as { code?: unknown } | undefined)?.code === 'ENOENT';
 
 /**
@@ -36,8 +22,8 @@ const isNoSuchSession = (err: unknown) => (err as { code?: unknown } | undefined
  * express-session: "no such session".
  */
 function storeFailure(err: unknown): unknown {
-  if (err instanceof AppError || isNoSuchSession(err)) return err;
-  return new AppError('session_store_unavailable', 'session store failed', { cause: err });
+  if (err instanceof CognitoAuthError || isNoSuchSession(err)) return err;
+  return new CognitoAuthError('session_store_unavailable', 'session store failed', { cause: err });
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Express } from 'express';
 import * as OTPAuth from 'otpauth';
 import type supertest from 'supertest';
 import { createCognitoClient } from '../cognito/client';
-import { startEmulator, type RunningEmulator } from '../cognito/emulator';
+import { startEmulator, type RunningEmulator } from './emulator/start';
 import { createEmulatorMailbox, type MailboxEntry } from '../cognito/mailbox';
 import type { FirstAuthFactor, WebAuthnSettings } from '../cognito/pool-settings';
 import { provisionEmulatorPool, type EmulatorPoolOptions } from '../cognito/provision';
@@ -18,7 +18,8 @@ import { createPasskeys, type CognitoLocalPasskeys } from './passkey-registratio
 import { signInThroughHostedUi, submitForm } from './sign-in';
 import { createOwnedTempDir, removeAbandonedTempDirs } from './stale-dirs';
 
-export { assertPortFree, PortInUseError, startEmulator, waitForEmulator, type RunningEmulator, type StartEmulatorOptions } from '../cognito/emulator';
+export { assertPortFree, startEmulator, waitForEmulator, type RunningEmulator, type StartEmulatorOptions } from './emulator/start';
+export { EmulatorError, EmulatorExitedError, EmulatorNotReadyError, PortInUseError, type EmulatorErrorCode } from './emulator/errors';
 export { createEmulatorMailbox, type Mailbox, type MailboxEntry } from '../cognito/mailbox';
 export { EMULATOR_WEBAUTHN, type EmulatorPoolOptions } from '../cognito/provision';
 export type { FirstAuthFactor, WebAuthnSettings } from '../cognito/pool-settings';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { JWTPayload } from 'jose';
-import type { CognitoUser } from '../../src/auth/session-user';
+import type { CognitoUser } from '../../src/auth/types';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { storedSessions } from '../helpers/sessions';
 import { signInAtIssuer, startTestIssuer, type TestIssuer } from '../helpers/test-issuer';

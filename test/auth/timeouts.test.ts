@@ -5,7 +5,7 @@ import { generateKeyPair, SignJWT } from 'jose';
 import { createCognitoClient } from '../../src/cognito/client';
 import type { CognitoSettings } from '../../src/cognito/settings';
 import { createTokenVerifier } from '../../src/cognito/tokens';
-import { AppError } from '../../src/errors';
+import { CognitoAuthError } from '../../src/errors';
 import { buildTestApp } from '../helpers/app';
 import { csrfOf } from '../helpers/forms';
 
@@ -95,7 +95,7 @@ describe('Cognito unreachable or slow (double: a server that accepts connections
       () => undefined,
       (e: unknown) => e,
     );
-    expect(err).to.be.instanceOf(AppError);
-    expect((err as AppError).code).to.equal('upstream_unavailable');
+    expect(err).to.be.instanceOf(CognitoAuthError);
+    expect((err as CognitoAuthError).code).to.equal('upstream_unavailable');
   });
 });

@@ -2,7 +2,7 @@ import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-iden
 import { expect } from 'chai';
 import { createEmailService } from '../../src/cognito/email-service';
 import { mapCognitoError } from '../../src/cognito/errors';
-import { AppError } from '../../src/errors';
+import { CognitoAuthError } from '../../src/errors';
 
 /** Names of `Object.prototype` members: a look-up keyed by an exception name must find none of them. */
 const PROTOTYPE_NAMES = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'];
@@ -50,9 +50,9 @@ describe('the e-mail service', () => {
         ['requestChange', () => emails.requestChange('token', 'new@example.com')],
       ] as const) {
         const err: unknown = await run().then(() => undefined, (e: unknown) => e);
-        expect(err, `${call}: ${name}`).to.be.instanceOf(AppError);
-        expect((err as AppError).code, `${call}: ${name}`).to.equal('cognito_unknown');
-        expect((err as AppError).status, `${call}: ${name}`).to.equal(502);
+        expect(err, `${call}: ${name}`).to.be.instanceOf(CognitoAuthError);
+        expect((err as CognitoAuthError).code, `${call}: ${name}`).to.equal('cognito_unknown');
+        expect((err as CognitoAuthError).status, `${call}: ${name}`).to.equal(502);
       }
     }
   });

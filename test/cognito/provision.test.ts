@@ -16,7 +16,7 @@ import { expect } from 'chai';
 import { Secret, TOTP } from 'otpauth';
 import { PASSWORD_POLICY, POOL_NAME } from '../../src/cognito/pool-settings';
 import { emulatorPoolInputs, provisionEmulatorPool } from '../../src/cognito/provision';
-import { computeSecretHash } from '../../src/cognito/user-service';
+import { computeSecretHash } from '../../src/cognito/secret-hash';
 import { TEST_APP_BASE_URL, testEmulator } from '../helpers/emulator';
 import { createConfirmedUser } from '../helpers/users';
 

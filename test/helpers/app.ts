@@ -4,13 +4,12 @@ import session from 'express-session';
 import type { Logger } from 'pino';
 import supertest from 'supertest';
 import { createApp } from '../../src/app/app';
-import { authOptionsFrom } from '../../src/app/auth-options';
+import { authOptionsFrom, cognitoOptionsFrom } from '../../src/app/auth-options';
 import { loadConfig, type AppConfig } from '../../src/app/config';
 import type { ReadinessChecks } from '../../src/app/health';
 import { createLogger } from '../../src/app/logger';
 import { createCognitoClient } from '../../src/cognito/client';
 import { createEmulatorMailbox, type Mailbox } from '../../src/cognito/mailbox';
-import { cognitoOptionsFrom } from '../../src/app/auth-options';
 import { settingsFromOptions, type CognitoOptions, type CognitoSettings, type PoolIds } from '../../src/cognito/settings';
 import type { TokenVerifier } from '../../src/cognito/tokens';
 import type { UserService } from '../../src/cognito/user-service';
@@ -18,7 +17,8 @@ import { createCognitoAuth } from '../../src/router/create-router';
 import type { CognitoAuthOptions } from '../../src/router/options';
 import type { RateLimitStoreFactory } from '../../src/router/routes/rate-limit';
 import type { SessionStoreHandle } from '../../src/sessions';
-import type { Clock } from '../../src/sessions/lifetime';
+import type { Clock } from '../../src/auth/lifetimes';
+import { createClientDouble, type SentCommand } from './client-double';
 import { TEST_APP_BASE_URL, testEmulator } from './emulator';
 
 /** Everything a test needs from one app instance. */
@@ -134,4 +134,15 @@ export function productionConfigFor(issuer: { url: string; settings: Pick<Cognit
     COGNITO_CLIENT_SECRET: issuer.settings.clientSecret as string,
     COGNITO_DOMAIN: issuer.url,
   });
+}
+
+/** An app whose Cognito client is a double over the emulator, sharing `store`, with a clock tests move. */
+export function appWithDouble(store: session.Store, answer?: (c: SentCommand) => Promise<unknown> | undefined) {
+  const { client: real, emulator, ids } = testEmulator();
+  const double = createClientDouble(real, answer);
+  let offset = 0;
+  const base = buildTestApp();
+  const settings = resolveCognitoSettings(base.config, ids, emulator.url);
+  const t = buildTestApp({ sessionStore: store, cognito: { settings, client: double.client }, clock: () => Date.now() + offset });
+  return { t, sent: double.sent, advance: (ms: number) => (offset += ms) };
 }

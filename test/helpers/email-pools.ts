@@ -14,7 +14,7 @@ import { buildUserPoolClientInput, buildUserPoolInput } from '../../src/cognito/
 import type { PoolIds } from '../../src/cognito/settings';
 import { buildTestApp, type TestApp, resolveCognitoSettings } from './app';
 import { TEST_APP_BASE_URL, testEmulator } from './emulator';
-import { newEmail } from './forms';
+import { newEmail, submit } from './forms';
 import { TEST_PASSWORD } from './users';
 
 /**
@@ -72,4 +72,29 @@ export function attributeCodeFor(ids: PoolIds, email: string): string {
   const user = Object.values(db.Users).find((u) => has(u.UnverifiedAttributeChanges)) ?? Object.values(db.Users).find((u) => has(u.Attributes));
   expect(user?.AttributeVerificationCode, `a pending verification code for ${email}`).to.be.a('string');
   return user!.AttributeVerificationCode!;
+}
+
+/** A browser of a test app. */
+export type Agent = ReturnType<TestApp['agent']>;
+
+/** Signs `email` in through the custom sign-in page of `t`, in a new browser. */
+export async function signIn(t: TestApp, email: string, password = TEST_PASSWORD): Promise<Agent> {
+  const agent = t.agent();
+  const res = await submit(agent, '/login', '/login', { email, password });
+  expect(res.status, `sign-in as ${email}`).to.equal(303);
+  return agent;
+}
+
+/** The status a sign-in as `email` gets (303 signed in, 401 refused). */
+export const signInStatus = async (t: TestApp, email: string) => (await submit(t.agent(), '/login', '/login', { email, password: TEST_PASSWORD })).status;
+
+/** What the profile says about the address: the email shown and "Email verified". */
+export async function profileOf(agent: Agent) {
+  const res = await agent.get('/profile').set('Accept-Language', 'en').expect(200);
+  return {
+    text: res.text,
+    email: /data-field="email">([^<]*)</.exec(res.text)?.[1],
+    verified: /data-field="email-verified">([^<]*)</.exec(res.text)?.[1],
+    header: /Signed in as ([^<]*)</.exec(res.text)?.[1],
+  };
 }

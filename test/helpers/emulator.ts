@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { createCognitoClient } from '../../src/cognito/client';
-import { startEmulator, type RunningEmulator } from '../../src/cognito/emulator';
+import { startEmulator, type RunningEmulator } from '../../src/testing/emulator/start';
 import { provisionEmulatorPool } from '../../src/cognito/provision';
 import type { PoolIds } from '../../src/cognito/settings';
 import { freePort } from './ports';

@@ -1,6 +1,6 @@
 import type session from 'express-session';
 import { statesIn } from '../../src/auth/session-state';
-import type { CognitoSessionState } from '../../src/auth/session-user';
+import type { CognitoSessionState } from '../../src/auth/types';
 
 /**
  * A session as the store holds it, with `cognito` standing for the state of the one router that wrote to

@@ -4,9 +4,11 @@ import * as OTPAuth from 'otpauth';
 import type supertest from 'supertest';
 import { testEmulator } from './emulator';
 import { csrfOf, submit } from './forms';
-import { TEST_PASSWORD } from './users';
+import type { TestApp } from './app';
+import { createConfirmedUser, TEST_PASSWORD } from './users';
 
 type Agent = ReturnType<typeof supertest.agent>;
+type User = { email: string; password: string };
 
 const STEP_SECONDS = 30;
 
@@ -65,4 +67,21 @@ export async function switchOnTotp(agent: Agent, password = TEST_PASSWORD): Prom
   const confirm = await agent.post('/mfa/setup/confirm').type('form').send({ code: totpCodeFor(secret), _csrf: csrfOf(page.text) });
   expect(confirm.status, 'POST /mfa/setup/confirm').to.equal(303);
   return secret;
+}
+
+/** Signs in with the password only and expects to land on `where`. */
+export async function signInWithPassword(agent: Agent, user: User, where: string, page = '/login') {
+  const res = await submit(agent, page, page, { email: user.email, password: user.password });
+  expect(res.status, 'POST /login').to.equal(303);
+  expect(res.headers.location).to.equal(where);
+  return res;
+}
+
+/** A confirmed user who has switched TOTP on through the pages (and signed out again); with its secret. */
+export async function userWithTotp(t: TestApp): Promise<User & { secret: string }> {
+  const user = await createConfirmedUser();
+  const agent = t.agent();
+  await signInWithPassword(agent, user, '/profile');
+  const secret = await switchOnTotp(agent, user.password);
+  return { ...user, secret };
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import session from 'express-session';
+import { isSignedInSession } from '../../src/auth/session-state';
 import { sessionKeyOf } from '../../src/auth/session-user';
 import type { SessionStoreHandle } from '../../src/sessions';
 import { IndexedSessionStore } from '../../src/sessions/indexed-store';
@@ -30,7 +31,7 @@ describe('IndexedSessionStore', () => {
   it('undoes the write of a signed-in session when the "was it ended?" check fails, and passes the error on (double: an index whose check fails)', async () => {
     const inner = new session.MemoryStore();
     const index: UserSessionIndex = { ...createMemoryUserSessionIndex(), wasEnded: () => Promise.reject(new Error('store hiccup')) };
-    const store = new IndexedSessionStore(inner, index);
+    const store = new IndexedSessionStore(inner, index, isSignedInSession);
     expect(await write(store, 'signed-in', sessionData(true))).to.be.an('error');
     expect(await storedSession(inner, 'signed-in'), 'not left in the store').to.equal(null);
     expect(await write(store, 'anonymous', sessionData(false)), 'an anonymous session needs no check').to.equal(undefined);

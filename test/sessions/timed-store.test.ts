@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import session from 'express-session';
-import { AppError } from '../../src/errors';
+import { CognitoAuthError } from '../../src/errors';
+import { SessionStoreError, SessionStoreFailingError, SessionStoreTimeoutError } from '../../src/sessions/errors';
 import { TimedStore } from '../../src/sessions/timed-store';
 
 /** A memory store that answers `get` only when the test lets it: a store that hangs, then wakes up. */
@@ -37,8 +38,8 @@ describe('TimedStore', () => {
     await new Promise<void>((r) => inner.set('s1', sess, () => r()));
     const store = new TimedStore(inner, 100);
     const seen = await getFrom(store, 's1');
-    expect(seen.err).to.be.instanceOf(AppError);
-    expect((seen.err as AppError).status).to.equal(503);
+    expect(seen.err).to.be.instanceOf(CognitoAuthError);
+    expect((seen.err as CognitoAuthError).status).to.equal(503);
 
     inner.waiting.splice(0).forEach((answer) => answer());
     await new Promise((r) => setImmediate(r));
@@ -55,7 +56,7 @@ describe('TimedStore', () => {
     const askedBefore = inner.asked;
 
     const right = await getFrom(store, 's1');
-    expect((right.err as AppError | undefined)?.status, 'failing at once').to.equal(503);
+    expect((right.err as CognitoAuthError | undefined)?.status, 'failing at once').to.equal(503);
     expect(inner.asked, 'the store was not asked').to.equal(askedBefore);
 
     let later = await getFrom(store, 's1');
@@ -65,5 +66,20 @@ describe('TimedStore', () => {
     }
     expect(later.err).to.equal(undefined);
     expect(later.value).to.deep.include({ cookie: JSON.parse(JSON.stringify(sess.cookie)) });
+  });
+
+  it('names why the store gave no answer in the 503 error’s cause: store_timeout, then store_failing (double)', async () => {
+    const inner = new HangingStore();
+    await new Promise<void>((r) => inner.set('s1', sess, () => r()));
+    const store = new TimedStore(inner, 100);
+    const causes: unknown[] = [];
+    for (let i = 0; i < 2; i += 1) causes.push(((await getFrom(store, 's1')).err as CognitoAuthError).cause);
+    const [timedOut, failing] = causes as [SessionStoreError, SessionStoreError];
+    expect(timedOut).to.be.instanceOf(SessionStoreTimeoutError).and.to.be.instanceOf(SessionStoreError);
+    expect(timedOut).to.include({ code: 'store_timeout', operation: 'get', timeoutMs: 100, name: 'SessionStoreTimeoutError' });
+    expect(timedOut.message).to.equal('session store did not answer get within 100 ms');
+    expect(failing).to.be.instanceOf(SessionStoreFailingError).and.to.be.instanceOf(SessionStoreError);
+    expect(failing).to.include({ code: 'store_failing', operation: 'get', name: 'SessionStoreFailingError' });
+    expect(failing.message).to.equal('session store failed a moment ago; get not tried');
   });
 });

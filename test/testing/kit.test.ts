@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import express from 'express';
 import supertest from 'supertest';
 import { cognitoAuth, createMemoryStore } from '../../src/index';
-import { computeSecretHash } from '../../src/cognito/user-service';
+import { computeSecretHash } from '../../src/cognito/secret-hash';
 import { removeAbandonedTempDirs, startCognitoLocal, type CognitoLocal } from '../../src/testing';
 import { createOwnedTempDir } from '../../src/testing/stale-dirs';
 import { turnOnTotp } from './emulator/fixtures';

@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { asyncHandler } from '../../async-handler';
 import { tokensOf } from '../../auth/session-state';
 import { expireSession, type SessionControl } from '../../auth/start-session';
-import { AppError } from '../../errors';
+import { CognitoAuthError } from '../../errors';
 
 /**
  * Makes a handler of a signed-in page (behind the sign-in guard) that works with the session's access
@@ -15,7 +15,7 @@ export function withAccessToken(sessions: SessionControl, handler: (req: Request
     try {
       await handler(req, res, tokensOf(req).accessToken);
     } catch (err) {
-      if (err instanceof AppError && err.code === 'session_expired') return expireSession(req, res, sessions);
+      if (err instanceof CognitoAuthError && err.code === 'session_expired') return expireSession(req, res, sessions);
       throw err;
     }
   });

@@ -3,21 +3,22 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import type { AuthenticateOptions } from 'passport';
 import { z } from 'zod';
 import { asyncHandler } from '../../async-handler';
-import type { MountUrls } from '../../auth/mount-urls';
+import type { MountUrls } from '../../urls/mount-urls';
 import { runStrategy, type AppPassport } from '../../auth/passport';
 import { HOSTED_UI_STRATEGY, type HostedUiInfo, type HostedUiStartOptions } from '../../auth/hosted-ui';
 import { STATE_REFUSED, type PendingAuthorizations } from '../../auth/pending-authorizations';
-import { logOf } from '../../auth/request-log';
-import { safeReturnTo } from '../../auth/return-to';
+import { logOf } from '../../log';
+import { safeReturnTo } from '../../urls/return-to';
 import { peekState } from '../../auth/session-state';
-import type { CognitoUser } from '../../auth/session-user';
+import type { CognitoUser } from '../../auth/types';
 import { endSession, type SessionControl } from '../../auth/start-session';
-import { CALLBACK_PATH } from '../../cognito/pool-settings';
+import { CALLBACK_PATH } from '../../urls/mount-urls';
 import type { CognitoSettings } from '../../cognito/settings';
 import { postSignOutRedirect, signOutAtCognito } from '../../cognito/sign-out';
-import { AppError } from '../../errors';
+import { CognitoAuthError } from '../../errors';
+import { settle } from '../../settle';
 import type { Locale, MessageKey } from '../../i18n';
-import type { Clock } from '../../sessions/lifetime';
+import type { Clock } from '../../auth/lifetimes';
 import { createEmulatorCheck } from './emulator-check';
 import { finishSignIn } from './finish-sign-in';
 import type { AfterSignIn } from './forms';
@@ -62,6 +63,17 @@ const MANAGED_LOGIN_LANG: Readonly<Record<Locale, string>> = { en: 'en', ja: 'ja
 
 /** How much of a provider's `error_description` reaches the (debug) log. */
 const MAX_LOGGED_DESCRIPTION = 200;
+
+/** Sign-out, below the mount: always served (see page-groups.ts). */
+export const SIGN_OUT_PATHS = ['/logout'] as const;
+
+/** The Hosted UI's start and its callback, below the mount: served unless `pages.hostedUi` is off. */
+export const HOSTED_UI_PATHS = ['/login/hosted', CALLBACK_PATH] as const;
+
+/** The paths {@link createAuthRouter} serves. */
+export function authPaths(hostedUi: boolean): readonly string[] {
+  return hostedUi ? [...HOSTED_UI_PATHS, ...SIGN_OUT_PATHS] : SIGN_OUT_PATHS;
+}
 
 /** Dependencies of {@link createAuthRouter}. */
 export interface AuthRouterDeps {
@@ -128,7 +140,7 @@ function addHostedUiRoutes(router: Router, deps: AuthRouterDeps): void {
       const returnTo = safeReturnTo(query.returnTo);
       const provider = query.provider;
       if (provider !== undefined && !(typeof provider === 'string' && deps.identityProviders.includes(provider))) {
-        next(new AppError('bad_request', 'an identity provider this router does not offer'));
+        next(new CognitoAuthError('bad_request', 'an identity provider this router does not offer'));
         return;
       }
       if (query.code !== undefined || query.error !== undefined) {
@@ -141,7 +153,7 @@ function addHostedUiRoutes(router: Router, deps: AuthRouterDeps): void {
         return;
       }
       if (emulatorAnswers && !(await emulatorAnswers())) {
-        next(new AppError('upstream_unavailable', 'the emulator does not answer'));
+        next(new CognitoAuthError('upstream_unavailable', 'the emulator does not answer'));
         return;
       }
       const options: HostedUiStartOptions = {
@@ -151,7 +163,7 @@ function addHostedUiRoutes(router: Router, deps: AuthRouterDeps): void {
       };
       // passport-openidconnect takes an object as state (its "app state"); Passport's types say string.
       runStrategy(passport, HOSTED_UI_STRATEGY, options as unknown as AuthenticateOptions, (err: unknown) =>
-        next(err ?? new AppError('internal', 'the Hosted UI start did not redirect')),
+        next(err ?? new CognitoAuthError('internal', 'the Hosted UI start did not redirect')),
       )(req, res, next);
     }),
   );
@@ -165,7 +177,7 @@ function addHostedUiRoutes(router: Router, deps: AuthRouterDeps): void {
   router.get(CALLBACK_PATH, (req, res, next) => {
     const parsed = callbackQuery.safeParse(req.query);
     if (!parsed.success) {
-      next(new AppError('bad_request', 'malformed callback query'));
+      next(new CognitoAuthError('bad_request', 'malformed callback query'));
       return;
     }
     if (parsed.data.error !== undefined) {
@@ -187,9 +199,8 @@ function addHostedUiRoutes(router: Router, deps: AuthRouterDeps): void {
 function completeSignIn(req: Request, res: Response, next: NextFunction, deps: AuthRouterDeps, user: CognitoUser, info: HostedUiInfo): void {
   const otherTabs = deps.pendingAuthorizations.takeAll(req);
   const to = safeReturnTo(info.state?.returnTo) ?? deps.signedInTo;
-  finishSignIn(req, res, deps, { user, tokens: info.tokens, claims: info.claims }, to, () => deps.pendingAuthorizations.restore(req, otherTabs)).catch(
-    next,
-  );
+  const finishing = finishSignIn(req, res, deps, { user, tokens: info.tokens, claims: info.claims }, to, () => deps.pendingAuthorizations.restore(req, otherTabs));
+  settle(finishing, () => undefined, next);
 }
 
 /**
@@ -202,7 +213,7 @@ function providerError(
   res: Response,
   deps: AuthRouterDeps,
   query: { error: string; error_description?: string | undefined; state?: string | undefined },
-): AppError {
+): CognitoAuthError {
   const pending = deps.pendingAuthorizations.take(req, query.state);
   logOf(req).debug(
     {
@@ -212,19 +223,19 @@ function providerError(
     },
     'authorization error from the provider',
   );
-  if (!pending) return new AppError('auth_state_invalid', 'provider error with no sign-in pending');
+  if (!pending) return new CognitoAuthError('auth_state_invalid', 'provider error with no sign-in pending');
   res.locals.oauthMessage = OAUTH_ERROR_MESSAGES.get(query.error) ?? 'oauth.other';
   return query.error === 'access_denied'
-    ? new AppError('auth_denied', 'access_denied from the provider')
-    : new AppError('auth_provider_error', 'authorization error from the provider');
+    ? new CognitoAuthError('auth_denied', 'access_denied from the provider')
+    : new CognitoAuthError('auth_provider_error', 'authorization error from the provider');
 }
 
 /** A refusal by passport-openidconnect (`fail`): a state that is not pending, or an ID token check. */
-function callbackFailure(info: unknown, status: number | undefined): AppError {
+function callbackFailure(info: unknown, status: number | undefined): CognitoAuthError {
   const refusal = info as { message?: unknown; code?: unknown } | undefined;
-  if (refusal?.code === STATE_REFUSED.code) return new AppError('auth_state_invalid', STATE_REFUSED.message);
+  if (refusal?.code === STATE_REFUSED.code) return new CognitoAuthError('auth_state_invalid', STATE_REFUSED.message);
   const text = typeof refusal?.message === 'string' ? refusal.message : 'sign-in refused';
-  return new AppError('auth_token_invalid', text, { status: status && status >= 400 && status < 500 ? status : 401 });
+  return new CognitoAuthError('auth_token_invalid', text, { status: status && status >= 400 && status < 500 ? status : 401 });
 }
 
 /**
@@ -232,10 +243,10 @@ function callbackFailure(info: unknown, status: number | undefined): AppError {
  * their code; an OAuth error from the token endpoint means the code was not accepted; anything else is
  * a bug, shown as a 500 page with its stack in the log.
  */
-function callbackError(err: unknown): AppError {
-  if (err instanceof AppError) return err;
+function callbackError(err: unknown): CognitoAuthError {
+  if (err instanceof CognitoAuthError) return err;
   const e = err as { name?: string; code?: string; oauthError?: unknown };
-  if (e.name === 'TokenError') return new AppError('auth_code_invalid', `token endpoint: ${e.code}`, { cause: err });
-  if (e.name === 'InternalOAuthError' && e.oauthError instanceof AppError) return e.oauthError;
-  return new AppError('internal', 'unexpected failure in the sign-in callback', { cause: e.name === 'InternalOAuthError' ? e.oauthError : err });
+  if (e.name === 'TokenError') return new CognitoAuthError('auth_code_invalid', `token endpoint: ${e.code}`, { cause: err });
+  if (e.name === 'InternalOAuthError' && e.oauthError instanceof CognitoAuthError) return e.oauthError;
+  return new CognitoAuthError('internal', 'unexpected failure in the sign-in callback', { cause: e.name === 'InternalOAuthError' ? e.oauthError : err });
 }

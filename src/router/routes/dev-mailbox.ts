@@ -55,6 +55,9 @@ export function mayReadMailbox(req: Request, open: boolean): boolean {
   return isLoopbackAddress(req.socket.remoteAddress);
 }
 
+/** The offline mailbox's page, below the mount: the router serves this path (see page-groups.ts). */
+export const DEV_MAILBOX_PATHS = ['/dev/mailbox'] as const;
+
 /**
  * GET /dev/mailbox — the codes the emulator would have e-mailed, newest first. `cognitoAuth()` mounts
  * this router only on the emulator outside production; other clients than this machine get the host's

@@ -3,12 +3,15 @@ import { endAccountSessions, NO_GLOBAL_SIGN_OUT } from '../../auth/account-sign-
 import { peekState, sessionState, tokensOf, userOf } from '../../auth/session-state';
 import { startSession } from '../../auth/start-session';
 import type { EmailService } from '../../cognito/email-service';
-import { AppError, isFormError, type ErrorCode } from '../../errors';
+import { CognitoAuthError, isFormError, type ErrorCode } from '../../errors';
 import type { MessageKey } from '../../i18n';
 import { withAccessToken } from './access-token';
 import { countAsCodeAttempt } from './count-failures';
 import { emptyForm, fields, keepValues, parseForm, renderForm, setNotice, type AccountRouteDeps, type FormState } from './forms';
 import { createStepUp, type StepUpForm } from './step-up';
+
+/** The e-mail pages, below the mount: the router serves these paths (see page-groups.ts). */
+export const EMAIL_PATHS = ['/email/verify', '/email/verify/send', '/email/change'] as const;
 
 /** Errors of the change form that belong to one field: [field, message]. */
 const CHANGE_FIELD_ERRORS: Partial<Record<ErrorCode, [string, MessageKey]>> = {
@@ -21,14 +24,16 @@ const CHANGE_FIELD_ERRORS: Partial<Record<ErrorCode, [string, MessageKey]>> = {
  * (UpdateUserAttributes, then the code sent to the new address). Signed in only.
  */
 export function createEmailRouter(
-  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'sessions' | 'urls' | 'requireAuth' | 'clock'> & { emails: EmailService },
+  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'sessions' | 'urls' | 'requireAuth' | 'clock' | 'refuseFederated'> & { emails: EmailService },
 ): Router {
   const router = Router();
   const { users, emails, urls, sessions } = deps;
   const requireAuth = deps.requireAuth();
   const stepUp = createStepUp(deps);
   const changePage = urls.to('/email/change');
-  router.use('/email', deps.limiters.perIp);
+  // A federated account's address comes from its provider: it goes to the profile before anything is counted.
+  router.all('/email/change', deps.refuseFederated('notice.federated_email'));
+  router.all([...EMAIL_PATHS], deps.limiters.perIp);
 
   /**
    * Makes the session's user carry the address Cognito now has (GetUser), so the header, the profile
@@ -63,7 +68,7 @@ export function createEmailRouter(
 
   /** Shows a change-form error beside its field, keeping the address typed (never the password or code). */
   async function renderChangeError(req: Request, res: Response, err: unknown, values: Record<string, string>): Promise<void> {
-    const field = err instanceof AppError ? CHANGE_FIELD_ERRORS[err.code] : undefined;
+    const field = err instanceof CognitoAuthError ? CHANGE_FIELD_ERRORS[err.code] : undefined;
     if (!isFormError(err)) throw err;
     await renderChange(req, res, err.status, { values, fieldErrors: field ? { [field[0]]: field[1] } : {}, error: field ? undefined : err.code });
   }
@@ -72,7 +77,7 @@ export function createEmailRouter(
    * An address another account took meanwhile (Cognito can refuse it at verification too): back to the
    * change form with that address in it and the reason beside it.
    */
-  async function renderTakenAtVerification(req: Request, res: Response, err: AppError): Promise<void> {
+  async function renderTakenAtVerification(req: Request, res: Response, err: CognitoAuthError): Promise<void> {
     const address = peekState(req)?.emailChange?.address ?? '';
     if (peekState(req)) delete sessionState(req).emailChange;
     await renderChangeError(req, res, err, { email: address });
@@ -95,7 +100,7 @@ export function createEmailRouter(
       try {
         await emails.verifyCode(accessToken, parsed.data.code);
       } catch (err) {
-        if (err instanceof AppError && err.code === 'email_taken') return renderTakenAtVerification(req, res, err);
+        if (err instanceof CognitoAuthError && err.code === 'email_taken') return renderTakenAtVerification(req, res, err);
         if (!isFormError(err)) throw err;
         return renderVerify(req, res, err.status, { values: {}, fieldErrors: {}, error: err.code });
       }
@@ -120,7 +125,7 @@ export function createEmailRouter(
         if (change?.pending) await emails.requestChange(accessToken, change.address);
         else await emails.sendCode(accessToken);
       } catch (err) {
-        if (err instanceof AppError && err.code === 'email_taken') return renderTakenAtVerification(req, res, err);
+        if (err instanceof CognitoAuthError && err.code === 'email_taken') return renderTakenAtVerification(req, res, err);
         if (!isFormError(err)) throw err;
         return renderVerify(req, res, err.status, { values: {}, fieldErrors: {}, error: err.code });
       }

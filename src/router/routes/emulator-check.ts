@@ -1,5 +1,5 @@
 import type { CognitoSettings } from '../../cognito/settings';
-import type { Clock } from '../../sessions/lifetime';
+import type { Clock } from '../../auth/lifetimes';
 
 /** How long one answer (or silence) of the emulator is trusted: a burst of sign-in starts makes one probe. */
 const CHECK_TTL_MS = 5_000;

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
-import { displayNameOf } from '../../auth/federation';
-import type { MountUrls } from '../../auth/mount-urls';
+import { displayNameOf } from '../../cognito/federation';
+import type { MountUrls } from '../../urls/mount-urls';
 import { peekState } from '../../auth/session-state';
 import type { MessageKey } from '../../i18n';
 import { setNotice } from './forms';

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { endSession, startSession, type SessionControl, type SignedIn } from '../../auth/start-session';
-import type { Clock } from '../../sessions/lifetime';
+import type { Clock } from '../../auth/lifetimes';
 import type { AfterSignIn } from './forms';
 
 /**

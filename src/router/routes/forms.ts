@@ -1,10 +1,10 @@
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import type { MountUrls } from '../../auth/mount-urls';
+import type { MountUrls } from '../../urls/mount-urls';
 import type { AppPassport } from '../../auth/passport';
 import type { RequireAuth } from '../../auth/require-auth';
 import { sessionState } from '../../auth/session-state';
-import type { CognitoUser } from '../../auth/session-user';
+import type { CognitoUser } from '../../auth/types';
 import type { SessionControl } from '../../auth/start-session';
 import { checkPassword, type PasswordPolicy, type PasswordRule } from '../../cognito/password-policy';
 import type { Mailbox } from '../../cognito/mailbox';
@@ -12,7 +12,7 @@ import type { TokenVerifier } from '../../cognito/tokens';
 import type { UserService } from '../../cognito/user-service';
 import { isFormError, type ErrorCode } from '../../errors';
 import type { MessageKey } from '../../i18n';
-import type { Clock } from '../../sessions/lifetime';
+import type { Clock } from '../../auth/lifetimes';
 import { sendView, type ViewName } from '../render';
 import type { RateLimiters } from './rate-limit';
 
@@ -32,6 +32,11 @@ export interface AccountRouteDeps {
   mailbox?: Mailbox | undefined;
   /** Where a sign-in on the custom pages goes when it has no `returnTo`. */
   signedInTo: string;
+  /**
+   * A guard for pages a federated account cannot use (no Cognito password, an address from its
+   * provider): such an account goes to the profile, where `notice` says why (see routes/federation.ts).
+   */
+  refuseFederated: (notice: MessageKey) => RequestHandler;
   afterSignIn?: AfterSignIn | undefined;
 }
 

@@ -3,11 +3,12 @@ import { asyncHandler } from '../../async-handler';
 import { holdMfaChallenge } from '../../auth/mfa-challenge';
 import { runStrategy } from '../../auth/passport';
 import { PASSWORD_STRATEGY, signedInFromApiTokens, type PasswordFailure } from '../../auth/password';
-import { safeReturnTo } from '../../auth/return-to';
+import { safeReturnTo } from '../../urls/return-to';
 import { peekState, sessionState } from '../../auth/session-state';
 import type { SignedIn } from '../../auth/start-session';
 import { visitorOf } from '../../auth/visitor';
-import { AppError } from '../../errors';
+import { CognitoAuthError } from '../../errors';
+import { settle } from '../../settle';
 import { providerButtons } from './federation';
 import { finishSignIn } from './finish-sign-in';
 import { emptyForm, fields, keepValues, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps } from './forms';
@@ -15,6 +16,13 @@ import { emptyForm, fields, keepValues, newPasswordProblem, parseForm, renderFor
 function returnToOf(req: Request): string | undefined {
   return safeReturnTo((req.query as Record<string, unknown>).returnTo);
 }
+
+/**
+ * The sign-in page and the new-password challenge, below the mount: the router serves these paths (see
+ * page-groups.ts). The code step (`/login/mfa`) and the Hosted UI start (`/login/hosted`) are other
+ * groups', with limits of their own.
+ */
+export const LOGIN_PATHS = ['/login', '/login/new-password'] as const;
 
 /** The custom sign-in page (password auth on the server) and the new-password challenge. */
 export function createLoginRouter(
@@ -27,7 +35,7 @@ export function createLoginRouter(
   const { users, limiters, passport, urls } = deps;
   /** The sign-in page's locals besides the form: where to go afterwards, and the provider buttons. */
   const pageLocals = (returnTo: string | undefined) => ({ returnTo, providerButtons: providerButtons(deps.identityProviders, urls, returnTo) });
-  router.use('/login', limiters.perIp);
+  router.all([...LOGIN_PATHS], limiters.perIp);
 
   /* GET /login — the sign-in form; `returnTo` (same-origin only) is where to go afterwards. */
   router.get('/login', (req, res) => {
@@ -50,7 +58,7 @@ export function createLoginRouter(
     (req.body as Record<string, string>).email = email;
 
     runStrategy(passport, PASSWORD_STRATEGY, {}, (err: unknown, user: unknown, info: unknown) => {
-      if (err instanceof AppError && err.code === 'password_reset_required') {
+      if (err instanceof CognitoAuthError && err.code === 'password_reset_required') {
         // An administrator reset the password: Cognito has e-mailed a code for the reset page.
         sessionState(req).pendingEmail = email;
         setNotice(req, 'notice.password_reset_required');
@@ -58,7 +66,7 @@ export function createLoginRouter(
       }
       if (err) return next(err);
       if (user) {
-        finishSignIn(req, res, deps, info as SignedIn, returnTo ?? deps.signedInTo).catch(next);
+        settle(finishSignIn(req, res, deps, info as SignedIn, returnTo ?? deps.signedInTo), () => undefined, next);
         return;
       }
       const failure = info as PasswordFailure;
@@ -75,7 +83,7 @@ export function createLoginRouter(
         setNotice(req, 'notice.not_confirmed');
         return res.redirect(303, urls.to('/signup/confirm'));
       }
-      const error = new AppError(failure.code);
+      const error = new CognitoAuthError(failure.code);
       renderForm(res, 'login', error.status, { values, fieldErrors: {}, error: error.code }, pageLocals(returnTo));
     })(req, res, next);
   });
@@ -105,7 +113,7 @@ export function createLoginRouter(
         const tokens = await users.answerNewPasswordChallenge(challenge.username ?? challenge.email, challenge.session, parsed.data.password, visitorOf(req));
         signedIn = await signedInFromApiTokens(deps.verifier, tokens);
       } catch (err) {
-        if (err instanceof AppError && err.code === 'session_expired') {
+        if (err instanceof CognitoAuthError && err.code === 'session_expired') {
           delete sessionState(req).challenge;
           setNotice(req, 'error.session_expired');
           return res.redirect(303, urls.to('/login'));

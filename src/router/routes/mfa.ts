@@ -3,13 +3,13 @@ import { asyncHandler } from '../../async-handler';
 import { endAccountSessions, NO_GLOBAL_SIGN_OUT } from '../../auth/account-sign-out';
 import { pendingMfaChallenge } from '../../auth/mfa-challenge';
 import { signedInFromApiTokens } from '../../auth/password';
-import { safeReturnTo } from '../../auth/return-to';
+import { safeReturnTo } from '../../urls/return-to';
 import { peekState, sessionState, tokensOf, userOf } from '../../auth/session-state';
 import type { SignedIn } from '../../auth/start-session';
-import { buildTotpEnrolment } from '../../auth/totp-enrolment';
+import { buildTotpEnrolment } from './totp-enrolment';
 import { visitorOf } from '../../auth/visitor';
 import type { MfaService } from '../../cognito/mfa-service';
-import { AppError, isFormError } from '../../errors';
+import { CognitoAuthError, isFormError } from '../../errors';
 import { en } from '../../i18n/en';
 import { withAccessToken } from './access-token';
 import { finishSignIn } from './finish-sign-in';
@@ -19,14 +19,22 @@ import { createStepUp, type StepUpForm } from './step-up';
 /** The issuer an authenticator app lists: the app's name, the same in every language (one account, one entry). */
 const TOTP_ISSUER = en['app.name'];
 
+/** The two-step set-up and switch-off pages, below the mount (a signed-in person's). */
+const MFA_SETTINGS_PATHS = ['/mfa/setup', '/mfa/setup/confirm', '/mfa/disable'] as const;
+
 /**
- * Two-step sign-in with an authenticator app: the set-up and switch-off pages, the on/off status for the
- * profile page, and the code page between the password and the session. Mounted after the login router
- * (whose per-IP limit covers `/login/mfa`) and before the profile router (for the status). Setting up and
- * switching off both re-authenticate first (the step-up: the password, and the code while TOTP is on).
+ * The two-step pages, below the mount: the router serves these paths (see page-groups.ts). `/login/mfa`
+ * is the code step of a sign-in.
+ */
+export const MFA_PATHS = [...MFA_SETTINGS_PATHS, '/login/mfa'] as const;
+
+/**
+ * Two-step sign-in with an authenticator app: the set-up and switch-off pages, and the code page between
+ * the password and the session. Setting up and switching off both re-authenticate first (the step-up: the
+ * password, and the code while TOTP is on).
  */
 export function createMfaRouter(
-  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'requireAuth' | 'sessions' | 'urls' | 'clock' | 'signedInTo' | 'afterSignIn'> & {
+  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'requireAuth' | 'sessions' | 'urls' | 'clock' | 'signedInTo' | 'afterSignIn' | 'refuseFederated'> & {
     mfa: MfaService;
   },
 ): Router {
@@ -34,7 +42,9 @@ export function createMfaRouter(
   const { mfa, users, limiters, urls } = deps;
   const requireAuth = deps.requireAuth();
   const stepUp = createStepUp(deps);
-  router.use('/mfa', limiters.perIp);
+  // Cognito asks a federated account for no second step (its provider has its own): it goes to the profile.
+  router.all([...MFA_SETTINGS_PATHS], deps.refuseFederated('notice.federated_mfa'));
+  router.all([...MFA_PATHS], limiters.perIp);
 
   /**
    * The set-up page: the start button, or the pending secret as a QR code and as text, with the code form.
@@ -48,21 +58,6 @@ export function createMfaRouter(
     const shown = step ?? (await stepUp.form(req, tokensOf(req).accessToken, { returnTo: urls.to('/mfa/setup'), totpEnabled: false }));
     renderForm(res, 'mfa-setup', status, form, { enrolment, stepUp: shown });
   }
-
-  /* GET /profile — before the profile page: whether TOTP is on, for its two-step block and the delete form. */
-  router.get(
-    '/profile',
-    requireAuth,
-    asyncHandler(async (req, res, next: NextFunction) => {
-      try {
-        res.locals.totpEnabled = await users.totpEnabled(tokensOf(req).accessToken);
-      } catch (err) {
-        // The profile page's own GetUser meets the same expired session and ends it.
-        if (!(err instanceof AppError && err.code === 'session_expired')) throw err;
-      }
-      next();
-    }),
-  );
 
   /* GET /mfa/setup — the start button, or (after it) the QR code, the key as text and the first-code form. */
   router.get(
@@ -184,7 +179,7 @@ export function createMfaRouter(
         const tokens = await deps.users.answerTotpChallenge(challenge.username, challenge.session, parsed.data.code, visitorOf(req));
         signedIn = await signedInFromApiTokens(deps.verifier, tokens);
       } catch (err) {
-        if (err instanceof AppError && err.code === 'mfa_expired') {
+        if (err instanceof CognitoAuthError && err.code === 'mfa_expired') {
           delete sessionState(req).mfaChallenge;
           setNotice(req, 'error.mfa_expired');
           return res.redirect(303, urls.to('/login'));

@@ -3,14 +3,18 @@ import { asyncHandler } from '../../async-handler';
 import { endAccountSessions, signOutAccountEverywhere } from '../../auth/account-sign-out';
 import { holdMfaChallenge } from '../../auth/mfa-challenge';
 import { signedInFromApiTokens } from '../../auth/password';
-import { logOf } from '../../auth/request-log';
+import { logOf } from '../../log';
 import { sessionOverBehind } from '../../auth/session-over';
 import { peekState, sessionState, tokensOf, userOf } from '../../auth/session-state';
-import type { CognitoUser, SessionTokens } from '../../auth/session-user';
+import type { CognitoUser } from '../../auth/types';
+import type { SessionTokens } from '../../cognito/tokens';
 import { expireSession, leaveSignIn, regenerateKeepingHostData, startSession, type SignedIn } from '../../auth/start-session';
 import { visitorOf } from '../../auth/visitor';
 import { countAsCodeAttempt, countAsSignInAttempt } from './count-failures';
 import { emptyForm, fields, keepValues, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps } from './forms';
+
+/** The password pages, below the mount: the router serves these paths (see page-groups.ts). */
+export const PASSWORD_PATHS = ['/password/forgot', '/password/reset', '/password/change'] as const;
 
 /** What signing in again after a global sign-out gave: tokens, a code to ask for, or nothing. */
 type SignInAgain = { kind: 'tokens'; signedIn: SignedIn } | { kind: 'mfa-required'; session: string; username: string } | { kind: 'none' };
@@ -20,12 +24,13 @@ type SignInAgain = { kind: 'tokens'; signedIn: SignedIn } | { kind: 'mfa-require
  * Either way every other session of the user ends, on every instance, and Cognito revokes their tokens.
  */
 export function createPasswordRouter(
-  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'sessions' | 'urls' | 'requireAuth' | 'clock'>,
+  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'sessions' | 'urls' | 'requireAuth' | 'clock' | 'refuseFederated'>,
 ): Router {
   const router = Router();
   const { users, limiters, urls, sessions } = deps;
   const requireAuth = deps.requireAuth();
-  router.use('/password', limiters.perIp);
+  // A federated account has no Cognito password: it goes to the profile before anything is counted.
+  router.all([...PASSWORD_PATHS], deps.refuseFederated('notice.federated_no_password'), limiters.perIp);
 
   /* GET /password/forgot — ask for a reset code. */
   router.get('/password/forgot', (req, res) => {

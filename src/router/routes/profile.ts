@@ -4,10 +4,13 @@ import { peekState, tokensOf, userOf } from '../../auth/session-state';
 import { signOutAccountEverywhere } from '../../auth/account-sign-out';
 import { endSession, endSessionsOf } from '../../auth/start-session';
 import type { UserAttributes } from '../../cognito/user-service';
-import { isFormError } from '../../errors';
+import { CognitoAuthError, isFormError } from '../../errors';
 import { withAccessToken } from './access-token';
 import { emptyForm, fields, parseForm, renderForm, setNotice, type AccountRouteDeps, type FormState } from './forms';
 import { createStepUp, type StepUpForm } from './step-up';
+
+/** The profile page and its forms, below the mount: the router serves these paths (see page-groups.ts). */
+export const PROFILE_PATHS = ['/profile', '/profile/delete', '/profile/sign-out-everywhere'] as const;
 
 /**
  * The profile page: attributes from GetUser, the display name, signing out everywhere, and deleting the
@@ -31,7 +34,7 @@ export function createProfileRouter(
   async function renderProfile(req: Request, res: Response, status: number, form?: (attributes: UserAttributes) => FormState, step?: StepUpForm) {
     const accessToken = tokensOf(req).accessToken;
     const attributes = await users.getUser(accessToken);
-    // The two-step status comes from the mfa router's handler before this one, where it ran.
+    // The two-step status, where the page asked for it (GET).
     const totpEnabled = typeof res.locals.totpEnabled === 'boolean' ? res.locals.totpEnabled : undefined;
     const shown = step ?? (await stepUp.form(req, accessToken, { returnTo: profilePage, totpEnabled }));
     renderForm(res, 'profile', status, form ? form(attributes) : emptyForm({ name: attributes.name ?? '' }), {
@@ -41,8 +44,28 @@ export function createProfileRouter(
     });
   }
 
-  /* GET /profile — signed in only: the account's attributes as Cognito has them. */
-  router.get('/profile', requireAuth, withAccessToken(sessions, (req, res) => renderProfile(req, res, 200)));
+  /**
+   * Whether two-step sign-in is on, for the page's two-step block and the delete form's step-up; undefined
+   * when Cognito no longer accepts the session (the page's own GetUser then meets it and ends the session).
+   */
+  async function totpStatus(accessToken: string): Promise<boolean | undefined> {
+    try {
+      return await users.totpEnabled(accessToken);
+    } catch (err) {
+      if (!(err instanceof CognitoAuthError && err.code === 'session_expired')) throw err;
+      return undefined;
+    }
+  }
+
+  /* GET /profile — signed in only: the account's attributes as Cognito has them, and whether two-step sign-in is on. */
+  router.get(
+    '/profile',
+    requireAuth,
+    withAccessToken(sessions, async (req, res, accessToken) => {
+      res.locals.totpEnabled = await totpStatus(accessToken);
+      await renderProfile(req, res, 200);
+    }),
+  );
 
   /* POST /profile — UpdateUserAttributes: the display name (`name`). */
   router.post(

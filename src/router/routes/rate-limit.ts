@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type Options, type Store } from 'express-rate-limit';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { peekState } from '../../auth/session-state';
-import { AppError } from '../../errors';
+import { CognitoAuthError } from '../../errors';
 import type { SendRedisCommand } from '../../sessions';
 
 /** The limiters of the sign-in, sign-up, confirm and password pages. */
@@ -51,7 +51,7 @@ export type RateLimitStoreFactory = (name: string) => Store;
 
 /** Answers with the localized 429 page (express-rate-limit has set `Retry-After` and `RateLimit`). */
 function tooMany(_req: Request, _res: Response, next: NextFunction): void {
-  next(new AppError('rate_limited'));
+  next(new CognitoAuthError('rate_limited'));
 }
 
 /** The email address a sign-in form names, as Cognito compares it. */
@@ -178,8 +178,8 @@ class SharedRedisStore extends RedisStore {
       await this.ensureScripts();
       return await operation();
     } catch (err) {
-      if (err instanceof AppError) throw err;
-      throw new AppError('session_store_unavailable', 'rate-limit store failed', { cause: err });
+      if (err instanceof CognitoAuthError) throw err;
+      throw new CognitoAuthError('session_store_unavailable', 'rate-limit store failed', { cause: err });
     }
   }
 

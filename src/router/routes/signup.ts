@@ -2,10 +2,13 @@ import { Router, type Response } from 'express';
 import { asyncHandler } from '../../async-handler';
 import { peekState, sessionState } from '../../auth/session-state';
 import { visitorOf } from '../../auth/visitor';
-import { AppError } from '../../errors';
+import { CognitoAuthError } from '../../errors';
 import type { MessageKey } from '../../i18n';
 import { countAsCodeAttempt } from './count-failures';
 import { emptyForm, fields, keepValues, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps, type FormState } from './forms';
+
+/** The sign-up pages, below the mount: the router serves these paths (see page-groups.ts). */
+export const SIGNUP_PATHS = ['/signup', '/signup/confirm', '/signup/resend'] as const;
 
 /**
  * Sign-up, e-mail confirmation, and sending the code again. Unless `revealExistingAccounts`, an address
@@ -15,7 +18,7 @@ import { emptyForm, fields, keepValues, newPasswordProblem, parseForm, renderFor
 export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limiters' | 'urls'> & { revealExistingAccounts: boolean }): Router {
   const router = Router();
   const { users, limiters, urls, revealExistingAccounts } = deps;
-  router.use('/signup', limiters.perIp);
+  router.all([...SIGNUP_PATHS], limiters.perIp);
   /** The confirm page's lead: only what is true for every address, unless accounts are revealed. */
   const lead: MessageKey = revealExistingAccounts ? 'confirm.lead' : 'confirm.leadPrivate';
 
@@ -49,7 +52,7 @@ export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limit
       try {
         await users.signUp(email, password, visitorOf(req));
       } catch (err) {
-        const taken = err instanceof AppError && err.code === 'email_taken';
+        const taken = err instanceof CognitoAuthError && err.code === 'email_taken';
         if (!taken || revealExistingAccounts) return renderFormError(res, 'signup', err, values, { policy });
       }
       sessionState(req).pendingEmail = email;
@@ -101,7 +104,7 @@ export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limit
       try {
         await users.resendConfirmationCode(parsed.data.email, visitorOf(req));
       } catch (err) {
-        const confirmed = err instanceof AppError && err.code === 'invalid_input';
+        const confirmed = err instanceof CognitoAuthError && err.code === 'invalid_input';
         if (!confirmed || revealExistingAccounts) return renderFormError(res, 'signup-confirm', err, values, { lead });
       }
       sessionState(req).pendingEmail = parsed.data.email;

@@ -1,17 +1,18 @@
 import type { Request, Response } from 'express';
-import { displayNameOf } from '../../auth/federation';
-import type { MountUrls } from '../../auth/mount-urls';
+import { displayNameOf } from '../../cognito/federation';
+import type { MountUrls } from '../../urls/mount-urls';
 import { signedInFromApiTokens } from '../../auth/password';
-import { logOf } from '../../auth/request-log';
+import { logOf } from '../../log';
 import { isSessionOver, sessionOverBehind } from '../../auth/session-over';
 import { peekState, userOf } from '../../auth/session-state';
 import { startSession, type SessionControl, type SignedIn } from '../../auth/start-session';
 import { visitorOf } from '../../auth/visitor';
 import type { TokenVerifier } from '../../cognito/tokens';
-import type { ApiTokens, UserService } from '../../cognito/user-service';
-import { AppError, isFormError, type ErrorCode } from '../../errors';
+import type { UserService } from '../../cognito/user-service';
+import type { ApiTokens } from '../../cognito/sign-in-result';
+import { CognitoAuthError, isFormError, type ErrorCode } from '../../errors';
 import type { MessageKey } from '../../i18n';
-import type { Clock } from '../../sessions/lifetime';
+import type { Clock } from '../../auth/lifetimes';
 import { countAsCodeAttempt, countAsSignInAttempt } from './count-failures';
 import { fields, parseForm } from './forms';
 import type { RateLimiters } from './rate-limit';
@@ -53,7 +54,7 @@ export interface StepUp {
    * A federated account passes after a recent sign-in only. `totpEnabled` when the handler has just
    * asked Cognito; otherwise the step-up asks.
    *
-   * @throws AppError `session_expired` when the account is gone, disabled or reset; `rate_limited` (429).
+   * @throws CognitoAuthError `session_expired` when the account is gone, disabled or reset; `rate_limited` (429).
    */
   confirm(req: Request, res: Response, accessToken: string, options: { returnTo: string; totpEnabled?: boolean | undefined }): Promise<StepUpResult>;
 }
@@ -118,7 +119,7 @@ export function createStepUp(deps: StepUpDeps): StepUp {
     try {
       // The account's Cognito username, never the session's address: that may have changed since.
       const result = await users.signIn(user.username, currentPassword, visitor);
-      if (result.kind === 'new-password-required') throw new AppError('session_expired', 'step-up: the account needs a new password');
+      if (result.kind === 'new-password-required') throw new CognitoAuthError('session_expired', 'step-up: the account needs a new password');
       if (result.kind === 'tokens') {
         tokens = result.tokens;
       } else {
@@ -129,16 +130,16 @@ export function createStepUp(deps: StepUpDeps): StepUp {
       }
     } catch (err) {
       const mapped = stepUpError(err);
-      if (await sessionOverBehind(mapped, users, accessToken)) throw new AppError('session_expired', 'step-up: the session is over', { cause: err });
+      if (await sessionOverBehind(mapped, users, accessToken)) throw new CognitoAuthError('session_expired', 'step-up: the session is over', { cause: err });
       // A challenge refused outright (NotAuthorized) right after Cognito made it: a disabled or deleted
       // user ends the session; otherwise the code was not taken.
-      if (mapped instanceof AppError && mapped.code === 'mfa_expired') {
+      if (mapped instanceof CognitoAuthError && mapped.code === 'mfa_expired') {
         const over = await users.getUser(accessToken).then(() => false, (probeErr: unknown) => isSessionOver(probeErr));
-        if (over) throw new AppError('session_expired', 'step-up: challenge refused', { cause: err });
+        if (over) throw new CognitoAuthError('session_expired', 'step-up: challenge refused', { cause: err });
         return refuse(400, { code: 'error.mfa_code_mismatch' }, 'mfa_code_mismatch');
       }
-      if (mapped instanceof AppError && mapped.code === 'current_password_wrong') return refuse(400, { currentPassword: 'error.current_password_wrong' }, mapped.code);
-      if (mapped instanceof AppError && mapped.code === 'mfa_code_mismatch') return refuse(400, { code: 'error.mfa_code_mismatch' }, mapped.code);
+      if (mapped instanceof CognitoAuthError && mapped.code === 'current_password_wrong') return refuse(400, { currentPassword: 'error.current_password_wrong' }, mapped.code);
+      if (mapped instanceof CognitoAuthError && mapped.code === 'mfa_code_mismatch') return refuse(400, { code: 'error.mfa_code_mismatch' }, mapped.code);
       if (isFormError(mapped)) return refuse(mapped.status, {}, mapped.code);
       throw mapped;
     }
@@ -156,7 +157,7 @@ export function createStepUp(deps: StepUpDeps): StepUp {
     let signedIn: SignedIn;
     try {
       signedIn = await signedInFromApiTokens(deps.verifier, tokens);
-      if (signedIn.user.sub !== user.sub) throw new AppError('internal', 'step-up: the re-authentication signed in another account');
+      if (signedIn.user.sub !== user.sub) throw new CognitoAuthError('internal', 'step-up: the re-authentication signed in another account');
       await startSession(req, deps.sessions, signedIn, deps.clock(), { signedInAt: before?.createdAt });
     } catch (err) {
       await users.revokeRefreshTokens([tokens.refreshToken]);
@@ -176,8 +177,8 @@ export function createStepUp(deps: StepUpDeps): StepUp {
  * an administrator ends the session, as on the other account pages.
  */
 function stepUpError(err: unknown): unknown {
-  if (!(err instanceof AppError)) return err;
-  if (err.code === 'bad_credentials') return new AppError('current_password_wrong', 'step-up: password refused', { cause: err });
-  if (err.code === 'password_reset_required') return new AppError('session_expired', 'step-up: password reset required', { cause: err });
+  if (!(err instanceof CognitoAuthError)) return err;
+  if (err.code === 'bad_credentials') return new CognitoAuthError('current_password_wrong', 'step-up: password refused', { cause: err });
+  if (err.code === 'password_reset_required') return new CognitoAuthError('session_expired', 'step-up: password reset required', { cause: err });
   return err;
 }

@@ -2,7 +2,7 @@ import { createLogger } from './cognito-local';
 import { createEmulatorServer } from './server';
 
 /**
- * The emulator's process, started by `startEmulator` (src/cognito/emulator.ts) in its working directory:
+ * The emulator's process, started by `startEmulator` (start.ts) in its working directory:
  * cognito-local with the fidelity layer. Reads what cognito-local's own start script reads (`PORT`,
  * `HOST`, `.cognito/config.json`); `--test-controls` serves the loopback-only clock. It ends with its parent:
  * a test run killed with SIGKILL leaves no emulator holding its port.

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import { createEmulatorMailbox } from '../../../src/cognito/mailbox';
-import { computeSecretHash } from '../../../src/cognito/user-service';
+import { computeSecretHash } from '../../../src/cognito/secret-hash';
 import { totpCode } from '../../../src/testing';
 import { testEmulator } from '../../helpers/emulator';
 import { advanceClock, createTestClient, createUser, emulator, PASSWORD, refusal, resetClockAfterEach, signIn, turnOnTotp } from './fixtures';
