@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { createMountUrls } from '../../src/auth/mount-urls';
-import { callbackUrlFor } from '../../src/cognito/pool-settings';
+import { callbackUrlFor, createMountUrls } from '../../src/urls/mount-urls';
 import { only, outputText, renderValue, synth, synthStack } from './helpers';
 
 const SES = { fromEmail: 'no-reply@example.com' };
