@@ -5,8 +5,8 @@
  */
 import type { SessionTokens } from '../cognito/tokens';
 
-/** How a user signed in: Cognito's Hosted UI (Managed Login), or the package's own sign-in page. */
-export type SignInProvider = 'hosted-ui' | 'password';
+/** How a user signed in: Cognito's Hosted UI (Managed Login), or the package's own sign-in page with a password, a passkey or a code sent by e-mail. */
+export type SignInProvider = 'hosted-ui' | 'password' | 'passkey' | 'email-code';
 
 /** The signed-in person, the same shape for both sign-in paths. */
 export interface CognitoUser {

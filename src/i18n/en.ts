@@ -25,6 +25,10 @@ export const en = {
   'complete.rawTokensNote': 'Shown because NODE_ENV is not production. Never show or log tokens in a real product.',
   'complete.provider.hosted-ui': 'Hosted UI',
   'complete.provider.password': 'Email and password',
+  'complete.provider.passkey': 'Passkey',
+  'complete.provider.email-code': 'Code sent by email',
+  // ── sign-in flow (choice-based sign-in, e-mail codes, passkey sign-in): issue 18 ──
+  // ── end sign-in flow (choice-based sign-in, e-mail codes, passkey sign-in): issue 18 ──
   'error.title': 'Something went wrong',
   'error.status': 'Status {status}',
   'error.requestId': 'Request ID',
@@ -108,6 +112,8 @@ export const en = {
   'profile.deleteTitle': 'Delete account',
   'profile.deleteLead': 'This deletes your account in Cognito for good and signs you out.',
   'profile.deleteSubmit': 'Delete my account',
+  // ── passkeys on the profile: issue 18 ──
+  // ── end passkeys on the profile: issue 18 ──
   'mailbox.title': 'Offline mailbox (emulator only)',
   'mailbox.lead': 'Codes cognito-local would have emailed and that are still valid, newest first. This page exists only while the app runs on the emulator outside production.',
   'mailbox.empty': 'No codes are waiting.',
@@ -240,6 +246,8 @@ export const en = {
   'error.reauthentication_required': 'This change needs a recent sign-in. Sign in again first, then try again.',
   'confirm.leadPrivate': 'If this address can take a new account, we have emailed a code to it: enter it below. No email? The address may already have an account: sign in, or reset the password.',
   'confirm.resentPrivate': 'If this address is waiting for its confirmation, a new code is on its way.',
+  // ── account pages (sessions, error pages, profile): issue 20 ──
+  // ── end account pages ──
 } as const satisfies Record<string, string>;
 
 /** A message key. */

@@ -27,6 +27,10 @@ export const ja: Record<MessageKey, string> = {
   'complete.rawTokensNote': 'NODE_ENV が production ではないため表示しています。実際のサービスではトークンを表示したりログに出したりしないでください。',
   'complete.provider.hosted-ui': 'Hosted UI',
   'complete.provider.password': 'メールアドレスとパスワード',
+  'complete.provider.passkey': 'パスキー',
+  'complete.provider.email-code': 'メールで届いたコード',
+  // ── sign-in flow (choice-based sign-in, e-mail codes, passkey sign-in): issue 18 ──
+  // ── end sign-in flow (choice-based sign-in, e-mail codes, passkey sign-in): issue 18 ──
   'error.title': 'エラーが発生しました',
   'error.status': 'ステータス {status}',
   'error.requestId': 'リクエスト ID',
@@ -110,6 +114,8 @@ export const ja: Record<MessageKey, string> = {
   'profile.deleteTitle': 'アカウントの削除',
   'profile.deleteLead': 'Cognito のアカウントを完全に削除し、サインアウトします。',
   'profile.deleteSubmit': 'アカウントを削除する',
+  // ── passkeys on the profile: issue 18 ──
+  // ── end passkeys on the profile: issue 18 ──
   'mailbox.title': 'オフライン受信箱 (エミュレーターのみ)',
   'mailbox.lead': 'cognito-local がメールで送ったはずの、まだ有効なコードです (新しい順)。このページはアプリがエミュレーターで動いていて、本番環境でないときだけ存在します。',
   'mailbox.empty': '待機中のコードはありません。',
@@ -242,4 +248,6 @@ export const ja: Record<MessageKey, string> = {
   'error.reauthentication_required': 'この変更には直前のサインインが必要です。もう一度サインインしてから、やり直してください。',
   'confirm.leadPrivate': 'このアドレスで新しいアカウントを作成できる場合は、確認コードをメールでお送りしました。下に入力してください。メールが届かない場合は、このアドレスのアカウントが既にある可能性があります。サインインするか、パスワードを再設定してください。',
   'confirm.resentPrivate': 'このアドレスが確認待ちの場合は、新しいコードを送信しました。',
+  // ── account pages (sessions, error pages, profile): issue 20 ──
+  // ── end account pages ──
 };
