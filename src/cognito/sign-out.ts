@@ -74,8 +74,8 @@ async function attempt(failures: string[], name: string, work: () => Promise<unk
 
 /**
  * Signs a user out of every device at Cognito, as far as this client may: `AdminUserGlobalSignOut` (real
- * Cognito, with IAM permission), else `GlobalSignOut` with the user's access token. cognito-local supports
- * neither: then `global` is undefined and the caller revokes the refresh tokens it holds
+ * Cognito, with IAM permission), else `GlobalSignOut` with the user's access token. Plain cognito-local
+ * supports neither (the kit's emulator supports both): then `global` is undefined and the caller revokes the refresh tokens it holds
  * ({@link revokeRefreshTokens}). Never throws: needing nothing from the session store, it runs first.
  */
 export async function signOutGlobally(
