@@ -36,7 +36,7 @@ export const ja: Record<MessageKey, string> = {
   'error.requestId': 'リクエスト ID',
   'error.detail': 'Cognito からのメッセージ',
   'error.back': 'スタートページに戻る',
-  'error.bad_request': 'リクエストを処理できませんでした。前の画面に戻ってやり直してください。',
+  'error.bad_request': 'リクエストを処理できませんでした。前の画面に戻って、もう一度お試しください。',
   'error.not_found': 'このアドレスのページは見つかりませんでした。',
   'error.csrf_invalid': 'フォームの有効期限が切れました。ページを再読み込みして、もう一度お試しください。',
   'error.auth_state_invalid': 'このブラウザーで開始したサインインであることを確認できませんでした（state がない、再利用された、または一致しない）。もう一度サインインを開始してください。',
@@ -66,7 +66,7 @@ export const ja: Record<MessageKey, string> = {
   'field.email': 'メールアドレス',
   'field.password': 'パスワード',
   'field.newPassword': '新しいパスワード',
-  'field.passwordConfirm': '新しいパスワード（確認用）',
+  'field.passwordConfirm': 'パスワード（確認用）',
   'field.currentPassword': '現在のパスワード',
   'field.code': '確認コード',
   'field.name': '表示名',
@@ -238,7 +238,7 @@ export const ja: Record<MessageKey, string> = {
   'forgot.federatedHint': '{names} でサインインしていますか？その場合、ここにはパスワードがありません。サインイン画面の {names} のボタンを使ってください。',
   // レビュー対応: 2段階認証を使う人のパスワード変更。
   'notice.password_changed_enter_code': 'パスワードを変更し、すべての端末からサインアウトしました。この端末でサインインを続けるには、認証アプリのコードを入力してください。',
-  'mfa.setup.restartLead': '新しいキーが必要な場合は、現在のパスワードを入力してください。上のキーは使えなくなります。',
+  'mfa.setup.restartLead': '新しいキーが必要な場合は、現在のパスワードを入力してください。新しいキーを発行すると、上のキーは使えなくなります。',
   // セキュリティ第3回: 重要な変更の前の再認証と、だれのアカウントも明かさないサインアップ。
   'stepUp.legend': 'ご本人確認のため、現在のパスワードを入力してください。',
   'stepUp.legendWithCode': 'ご本人確認のため、現在のパスワードと認証アプリのコードを入力してください。',
