@@ -161,7 +161,7 @@ export const en = {
   'email.inUse': 'Another account already uses this address. Choose a different one.',
   'email.sameAddress': 'This is already your email address.',
   'email.invalidAddress': 'Cognito did not accept this address. Check it and try again.',
-  'email.pendingChange': 'Change to {email} waiting for the code we emailed there.',
+  'email.pendingChange': 'The change to {email} is waiting for the code we emailed there.',
   'email.enterCode': 'Enter the code',
   'email.unverifiedNote': 'Your email address is not verified yet. Password-reset codes are only sent to a verified address.',
   'email.emulatorNote': 'Why "No": the emulator (cognito-local) does not mark the address as verified when a sign-up is confirmed. Real Cognito does (confirming with the emailed code verifies it), so there this would say "Yes". Verify it here to get the same state.',

@@ -56,7 +56,7 @@ describe('federated sign-in through the Hosted UI (against the test issuer)', ()
     const complete = await agent.get('/complete').set('Accept-Language', 'en').expect(200);
     expect(complete.text).to.contain('<dd data-field="provider">Google (through the Hosted UI)</dd>');
     expect(complete.text).to.contain('hostile@example.com');
-    expect((await agent.get('/complete?lang=ja').expect(200)).text).to.contain('<dd data-field="provider">Google (Hosted UI 経由)</dd>');
+    expect((await agent.get('/complete?lang=ja').expect(200)).text).to.contain('<dd data-field="provider">Google（Hosted UI 経由）</dd>');
 
     const user = await storedUser(t);
     expect(user).to.include({ username: 'Google_113300', provider: 'hosted-ui', identityProvider: 'Google' });

@@ -117,7 +117,7 @@ describe('credential changes end every session of the account (against cognito-l
     expect(out.status).to.equal(303);
     expect(out.headers.location).to.equal('/login?notice=signed_out_everywhere');
     expect((await a.get(out.headers.location as string).set('Accept-Language', 'en')).text).to.contain('You were signed out on every device');
-    expect((await a.get('/login?notice=signed_out_everywhere').set('Accept-Language', 'ja')).text).to.contain('すべての端末でサインアウトしました');
+    expect((await a.get('/login?notice=signed_out_everywhere').set('Accept-Language', 'ja')).text).to.contain('すべての端末からサインアウトしました');
     await a.get('/profile').expect(303);
     await b.get('/complete').expect(303).expect('Location', '/');
     for (const sid of [sidA, sidB]) expect(await storedSession(store, sid)).to.equal(null);

@@ -77,7 +77,7 @@ describe('bad input', () => {
   it('answers 404 with the error page, in the browser language', async () => {
     const res = await t.agent().get('/no/such/page').set('Accept-Language', 'ja');
     expectErrorPage(res, 404);
-    expect(res.text).to.contain('このアドレスのページはありません');
+    expect(res.text).to.contain('このアドレスのページは見つかりませんでした');
   });
 
   it('shows the request id on the error page and in the X-Request-Id header', async () => {

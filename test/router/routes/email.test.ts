@@ -27,7 +27,7 @@ describe('e-mail verification and change (against cognito-local)', () => {
       expect(profile.text).to.contain('does not mark the address as verified when a sign-up is confirmed');
       expect(profile.text).to.contain('action="/email/verify/send"');
       const ja = await (await signIn(t, user.email)).get('/profile').set('Accept-Language', 'ja').expect(200);
-      expect(ja.text).to.contain('サインアップの確認でアドレスを確認済みにしません');
+      expect(ja.text).to.contain('アカウント作成の確認でメールアドレスを確認済みにしません');
     });
 
     it('sends a code, takes it on the code page, and the profile then says verified', async () => {
@@ -105,7 +105,7 @@ describe('e-mail verification and change (against cognito-local)', () => {
       const pending = await profileOf(agent);
       expect(pending.email).to.equal(user.email);
       expect(pending.header).to.equal(user.email);
-      expect(pending.text).to.contain(`Change to ${next} waiting for the code`);
+      expect(pending.text).to.contain(`The change to ${next} is waiting for the code`);
       expect(await signInStatus(t, user.email), 'the old address signs in until verification').to.equal(303);
       expect(await signInStatus(t, next), 'the new address does not sign in yet').to.equal(401);
 

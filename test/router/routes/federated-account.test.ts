@@ -62,7 +62,7 @@ describe('a federated account on the password and e-mail pages (test issuer; dou
     expect(profile.text).to.contain('<dd data-field="provider">Google (through the Hosted UI)</dd>');
     expect(profile.text).to.not.contain('id="password-title"');
     expect(profile.text).to.not.contain('href="/password/change"');
-    expect((await agent.get('/profile?lang=ja').expect(200)).text).to.contain('<dd data-field="provider">Google (Hosted UI 経由)</dd>');
+    expect((await agent.get('/profile?lang=ja').expect(200)).text).to.contain('<dd data-field="provider">Google（Hosted UI 経由）</dd>');
   });
 
   it('sends the password change page and form to the profile with a clear message, and never asks Cognito (double: GetUser)', async () => {
@@ -74,7 +74,7 @@ describe('a federated account on the password and e-mail pages (test issuer; dou
     const post = await agent.post('/password/change').type('form').send({ _csrf: csrf, currentPassword: 'x', password: 'New-Passw0rd!', passwordConfirm: 'New-Passw0rd!' });
     expect(post.status).to.equal(303);
     expect(post.headers.location).to.equal('/profile');
-    expect((await agent.get('/profile?lang=ja').expect(200)).text).to.contain('このアカウントは外部の ID プロバイダー (Google など) でサインインするため、ここにはパスワードがありません。');
+    expect((await agent.get('/profile?lang=ja').expect(200)).text).to.contain('このアカウントは外部の ID プロバイダー（Google など）でサインインするため、ここにはパスワードがありません。');
     expectNotSent(['ChangePasswordCommand', 'DescribeUserPoolCommand']);
   });
 
@@ -96,7 +96,7 @@ describe('a federated account on the password and e-mail pages (test issuer; dou
     const csrf = csrfOf((await agent.get('/profile').expect(200)).text);
     const post = await agent.post('/email/change').type('form').send({ _csrf: csrf, email: 'new@example.com', currentPassword: 'x' });
     expect(post.status).to.equal(303);
-    expect((await agent.get('/profile?lang=ja').expect(200)).text).to.contain('メールアドレスはサインインに使う ID プロバイダー (Google など) から届きます。');
+    expect((await agent.get('/profile?lang=ja').expect(200)).text).to.contain('メールアドレスは、サインインに使う ID プロバイダー（Google など）から提供されます。');
     expectNotSent(['InitiateAuthCommand', 'UpdateUserAttributesCommand']);
   });
 
@@ -200,7 +200,7 @@ describe('the pool’s own accounts beside identity providers (against cognito-l
     const en = await t.agent().get('/password/forgot').set('Accept-Language', 'en').expect(200);
     expect(en.text).to.contain('Do you sign in with Google or Apple? Then your account has no password here');
     const ja = await t.agent().get('/password/forgot').set('Accept-Language', 'ja').expect(200);
-    expect(ja.text).to.contain('GoogleまたはApple でサインインしていますか?');
+    expect(ja.text).to.contain('GoogleまたはApple でサインインしていますか？');
     const without = await buildTestApp().agent().get('/password/forgot').expect(200);
     expect(without.text).to.not.contain('data-field="federated-hint"');
   });

@@ -98,7 +98,7 @@ describe('two-step sign-in where the emulator cannot answer (double at the Cogni
     await agent.get('/?lang=ja');
     const res = await submit(agent, '/login', '/login', { email: user.email, password: user.password });
     expect(res.status).to.equal(403);
-    expect(res.text).to.contain('2 段階サインインの設定が必要です');
+    expect(res.text).to.contain('2段階認証の設定が必要です');
     expect(res.text).to.contain(`value="${user.email}"`);
     await agent.get('/profile').expect(303);
   });

@@ -11,7 +11,7 @@ describe('the two-step pages in Japanese and English (against cognito-local)', (
     const t = buildTestApp();
     const user = await userWithTotp(t);
     const fresh = await createConfirmedUser();
-    for (const [locale, sample] of [['ja', '2 段階サインイン'], ['en', 'Two-step sign-in']] as const) {
+    for (const [locale, sample] of [['ja', '2段階認証'], ['en', 'Two-step sign-in']] as const) {
       const check = (html: string, path: string) => {
         expect(html, path).to.contain(`<html lang="${locale}">`);
         expect(html.replace(/<[^>]+>/g, ' '), path).to.not.match(/\b(mfa|error|notice|form|field)\.[a-zA-Z_.]+\b/);

@@ -93,7 +93,7 @@ describe('notices', () => {
       expect(occurrences(en, 'Required.')).to.equal(3);
 
       const ja = await change(await signedInAgent(t, 'ja'), empty);
-      expect(ja).to.contain('入力内容を確認してください (3 件の問題があります)。');
+      expect(ja).to.contain('入力内容を確認してください（3件の問題があります）。');
       expect(occurrences(ja, '入力してください。')).to.equal(3);
     });
   });

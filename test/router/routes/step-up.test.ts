@@ -229,7 +229,7 @@ describe('re-authentication before sensitive changes (against cognito-local)', (
   it('shows the step-up on every page in Japanese and English, with no untranslated keys', async () => {
     const t = buildTestApp();
     const { agent } = await signedInWithTotp(t);
-    for (const [locale, sample] of [['ja', 'ご本人の確認のため'], ['en', 'Confirm it is you']] as const) {
+    for (const [locale, sample] of [['ja', 'ご本人確認のため'], ['en', 'Confirm it is you']] as const) {
       for (const path of ['/mfa/disable', '/email/change', '/profile']) {
         const html = (await agent.get(path).set('Accept-Language', locale).expect(200)).text;
         expect(html, path).to.contain(sample);
