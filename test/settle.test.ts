@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import session from 'express-session';
 import { asyncHandler } from '../src/async-handler';
 import { sessionLifetime } from '../src/auth/lifetimes';
@@ -38,8 +38,8 @@ async function unreachableSettings() {
 
 const CLAIMS = { sub: 'user-1', 'cognito:username': 'user-1', email: 'a@example.com', exp: 4_000_000_000, iat: 1, aud: 'client1', iss: 'x', token_use: 'id' };
 const verifierDouble = {
-  verifyIdToken: async () => CLAIMS,
-  verifyAccessToken: async () => ({ sub: 'user-1', exp: 4_000_000_000, client_id: 'client1', token_use: 'access' }),
+  verifyIdToken: () => Promise.resolve(CLAIMS),
+  verifyAccessToken: () => Promise.resolve({ sub: 'user-1', exp: 4_000_000_000, client_id: 'client1', token_use: 'access' }),
 } as unknown as TokenVerifier;
 
 describe('callbacks handed a promise’s outcome (settle)', () => {
@@ -66,7 +66,7 @@ describe('callbacks handed a promise’s outcome (settle)', () => {
 
 describe('a callback that throws, where the package hands it a promise’s outcome (doubles)', () => {
   it('the password strategy calls its `done` once, and a throw there is not an unhandled rejection', async () => {
-    const users = { signIn: async () => ({ kind: 'mfa-required', session: 's', username: 'user-1' }) } as unknown as UserService;
+    const users = { signIn: () => Promise.resolve({ kind: 'mfa-required', session: 's', username: 'user-1' }) } as unknown as UserService;
     const strategy = createPasswordStrategy({ users, verifier: verifierDouble }) as unknown as { _verify: (...args: unknown[]) => void };
     const error = new Error('thrown by the route’s callback');
     const done = throwingOnce(error);
@@ -124,11 +124,11 @@ describe('a callback that throws, where the package hands it a promise’s outco
 
   it('an expired sign-in’s lifetime check goes on once, and a throw there is not an unhandled rejection', async () => {
     const scope = signInScopeOf({ issuer: 'https://issuer.example', clientId: 'client1' });
-    const check = sessionLifetime({ idleMs: 1000, absoluteMs: 10_000, clock: () => 1_000_000, scope, end: async () => undefined });
+    const check = sessionLifetime({ idleMs: 1000, absoluteMs: 10_000, clock: () => 1_000_000, scope, end: () => Promise.resolve() });
     const req = { session: { [scope.key]: { issuer: scope.issuer, clientId: scope.clientId, createdAt: 1, lastSeenAt: 1 } } } as unknown as Request;
     const error = new Error('thrown by the next handler');
     const next = throwingOnce(error);
-    const seen = await whereErrorsGo(() => check(req, {} as Response, next as unknown as NextFunction), arrived(error));
+    const seen = await whereErrorsGo(() => check(req, {} as Response, next), arrived(error));
     expect(next.calls).to.deep.equal([[]]);
     expect(seen).to.deep.equal({ uncaught: [error], unhandled: [] });
   });
@@ -137,10 +137,8 @@ describe('a callback that throws, where the package hands it a promise’s outco
     const rejection = new Error('the handler failed');
     const error = new Error('thrown by the error handler');
     const next = throwingOnce(error);
-    const handler = asyncHandler(async () => {
-      throw rejection;
-    });
-    const seen = await whereErrorsGo(() => handler({} as Request, {} as Response, next as unknown as NextFunction), arrived(error));
+    const handler = asyncHandler(() => Promise.reject(rejection));
+    const seen = await whereErrorsGo(() => handler({} as Request, {} as Response, next), arrived(error));
     expect(next.calls).to.deep.equal([[rejection]]);
     expect(seen).to.deep.equal({ uncaught: [error], unhandled: [] });
   });

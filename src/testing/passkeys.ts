@@ -65,6 +65,7 @@ let loaded: WebAuthnEmulatorModule | undefined;
 function webAuthnEmulator(): WebAuthnEmulatorModule {
   if (loaded) return loaded;
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional dependency, loaded synchronously on first use; a missing one is MODULE_NOT_FOUND here
     loaded = require('nid-webauthn-emulator') as WebAuthnEmulatorModule;
     return loaded;
   } catch (err) {

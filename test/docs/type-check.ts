@@ -31,7 +31,8 @@ export function snippetOf(block: CodeBlock): Snippet {
  */
 function compilerOptions(): ts.CompilerOptions {
   const configFile = path.join(ROOT, 'tsconfig.json');
-  const { config } = ts.readConfigFile(configFile, ts.sys.readFile);
+  const read = ts.readConfigFile(configFile, (file) => ts.sys.readFile(file));
+  const config: unknown = read.config;
   const { options } = ts.parseJsonConfigFileContent(config, ts.sys, ROOT, undefined, configFile);
   return {
     ...options,
@@ -71,13 +72,16 @@ export function typeCheck(snippets: Snippet[]): TypeCheckResult {
     virtual.set(file, { snippet, text: `${prelude}${snippet.code}\nexport {};\n`, preludeLines: prelude === '' ? 0 : prelude.split('\n').length - 1 });
   });
   const host = ts.createCompilerHost(options);
-  const { getSourceFile, fileExists, readFile } = host;
+  // The default host's own functions, bound to it: the overrides below fall back to them.
+  const getSourceFile = host.getSourceFile.bind(host);
+  const fileExists = host.fileExists.bind(host);
+  const readFile = host.readFile.bind(host);
   host.getSourceFile = (file, language, onError, create) => {
     const v = virtual.get(path.resolve(file));
-    return v ? ts.createSourceFile(file, v.text, language, true) : getSourceFile.call(host, file, language, onError, create);
+    return v ? ts.createSourceFile(file, v.text, language, true) : getSourceFile(file, language, onError, create);
   };
-  host.fileExists = (file) => virtual.has(path.resolve(file)) || fileExists.call(host, file);
-  host.readFile = (file) => virtual.get(path.resolve(file))?.text ?? readFile.call(host, file);
+  host.fileExists = (file) => virtual.has(path.resolve(file)) || fileExists(file);
+  host.readFile = (file) => virtual.get(path.resolve(file))?.text ?? readFile(file);
   const entryFiles = Object.values(ENTRY_POINTS).map((file) => path.join(ROOT, file));
   const program = ts.createProgram([...virtual.keys(), ...entryFiles], options, host);
 

@@ -79,12 +79,14 @@ export function buildHostApp(
   app.use(session({ name: 'shop.sid', secret: HOST_SECRET, resave: false, saveUninitialized: false, store }));
   const passport = new Passport();
   passport.use(new LocalStrategy((username, password, done) => done(null, password === 'shop-password' ? { shopId: username } : false)));
-  passport.serializeUser((user, done) => done(null, (user as Express.User).shopId));
+  passport.serializeUser((user, done) => done(null, user.shopId));
   passport.deserializeUser((shopId: string, done) => done(null, { shopId }));
   app.use(passport.initialize());
   app.use(passport.session());
   app.use(express.urlencoded({ extended: false }));
-  app.post('/shop-login', passport.authenticate('local', { failureRedirect: '/' }), (_req, res) => res.redirect(303, '/'));
+  // passport types authenticate()'s middleware `any`.
+  const localSignIn = passport.authenticate('local', { failureRedirect: '/' }) as RequestHandler;
+  app.post('/shop-login', localSignIn, (_req, res) => res.redirect(303, '/'));
 
   const auth = cognitoAuth({
     baseUrl: HOST_BASE_URL,
@@ -222,7 +224,8 @@ export function buildMultiRouterHost(cognito: CognitoLocal, others: OtherRouter[
   const seen: RequestHandler[] = routers.flatMap(({ mountPath, auth }) => [
     auth.context(),
     (req: Request, res: Response, next: NextFunction) => {
-      (res.locals.seen ??= {})[mountPath] = req.cognito!;
+      const seenSoFar = (res.locals.seen ??= {}) as Record<string, CognitoContext>;
+      seenSoFar[mountPath] = req.cognito!;
       next();
     },
   ]);

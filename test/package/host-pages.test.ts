@@ -62,7 +62,7 @@ describe('the host’s own pages (res.locals.cognito and the CSP nonce)', functi
       expect(form.action).to.equal('/account/logout');
       const out = await agent.post(form.action).type('form').send({ _csrf: form.csrf }).expect(303);
       expect(out.headers.location).to.equal('/?notice=signed_out');
-      expect((await agent.get('/whoami').expect(200)).body.signedIn).to.equal(false);
+      expect(((await agent.get('/whoami').expect(200)).body as { signedIn: boolean }).signedIn).to.equal(false);
       expect((await agent.get('/shop').expect(200)).text).to.contain('class="shop-sign-in"');
     });
 
@@ -70,7 +70,7 @@ describe('the host’s own pages (res.locals.cognito and the CSP nonce)', functi
       const { app } = buildHostApp(cognito);
       const agent = await cognito.signedInAgent(app, user);
       await agent.post('/account/logout').type('form').send({}).expect(403);
-      expect((await agent.get('/whoami').expect(200)).body.signedIn).to.equal(true);
+      expect(((await agent.get('/whoami').expect(200)).body as { signedIn: boolean }).signedIn).to.equal(true);
     });
   });
 
@@ -80,7 +80,7 @@ describe('the host’s own pages (res.locals.cognito and the CSP nonce)', functi
       const agent = await cognito.signedInAgent(app, user);
       const form = signOutFormOf((await agent.get('/shop-plain').expect(200)).text);
       await agent.post(form.action).type('form').send({ _csrf: form.csrf }).expect(303);
-      expect((await agent.get('/whoami').expect(200)).body.signedIn).to.equal(false);
+      expect(((await agent.get('/whoami').expect(200)).body as { signedIn: boolean }).signedIn).to.equal(false);
     });
 
     it('GET /api/session: JSON with the user, signInUrl and signOut; a form posted from it signs out', async () => {

@@ -72,8 +72,8 @@ describe('the package in a host app (mounted at /account, against the test kit)'
         res.status(500).json({ code: err.code, message: err.message });
       });
       const res = await supertest(app).get('/elsewhere/login').expect(500);
-      expect(res.body.code).to.equal('mount_mismatch');
-      expect(res.body.message).to.contain('"/elsewhere"').and.to.contain('"/account"');
+      expect((res.body as { code?: string }).code).to.equal('mount_mismatch');
+      expect((res.body as { message?: string }).message).to.contain('"/elsewhere"').and.to.contain('"/account"');
     });
   });
 
@@ -139,8 +139,8 @@ describe('the package in a host app (mounted at /account, against the test kit)'
         res.status(500).json({ code: err.code, message: err.message });
       });
       const res = await supertest(app).get('/guarded').expect(500);
-      expect(res.body.code).to.equal('context_missing');
-      expect(res.body.message).to.contain('auth.context()');
+      expect((res.body as { code?: string }).code).to.equal('context_missing');
+      expect((res.body as { message?: string }).message).to.contain('auth.context()');
     });
   });
 
@@ -190,8 +190,8 @@ describe('the package in a host app (mounted at /account, against the test kit)'
         res.status(500).json({ code: err.code, message: err.message });
       });
       const res = await supertest(app).get('/account/login').expect(500);
-      expect(res.body.code).to.equal('session_missing');
-      expect(res.body.message).to.contain('express-session');
+      expect((res.body as { code?: string }).code).to.equal('session_missing');
+      expect((res.body as { message?: string }).message).to.contain('express-session');
     });
   });
 

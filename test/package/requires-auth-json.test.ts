@@ -54,7 +54,7 @@ describe('requiresAuth() for a signed-out request: 401 JSON for what is not a pa
   it('{ json: true }: 401 JSON for a browser navigation too', async () => {
     const { app } = buildHostApp(cognito);
     const res = await supertest(app).get('/api/always-json').set(NAVIGATION).expect(401);
-    expect(res.body.error).to.equal('unauthenticated');
+    expect((res.body as { error?: string }).error).to.equal('unauthenticated');
   });
 
   it('{ signedOutTo }: a navigation goes there, a fetch still gets 401 JSON', async () => {
@@ -62,6 +62,6 @@ describe('requiresAuth() for a signed-out request: 401 JSON for what is not a pa
     const page = await supertest(app).get('/members').set(NAVIGATION).expect(303);
     expect(page.headers.location).to.equal('/');
     const api = await supertest(app).get('/members').set({ Accept: '*/*', 'Sec-Fetch-Mode': 'cors', 'Sec-Fetch-Dest': 'empty' }).expect(401);
-    expect(api.body.error).to.equal('unauthenticated');
+    expect((api.body as { error?: string }).error).to.equal('unauthenticated');
   });
 });

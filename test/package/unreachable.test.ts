@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
+import expressPackage from 'express/package.json';
 import supertest from 'supertest';
 import type { CognitoOptions } from '../../src/index';
 import { startCognitoLocal } from '../../src/testing';
@@ -9,7 +10,7 @@ import { csrfOf } from '../helpers/forms';
 import { buildHostApp, HOST_BASE_URL } from './host-app';
 
 /** The Express this run's host apps and the package use: 5, or 4 under `npm run test:express4`. */
-const EXPRESS_MAJOR = Number((require('express/package.json') as { version: string }).version.split('.')[0]);
+const EXPRESS_MAJOR = Number(expressPackage.version.split('.')[0]);
 
 /** Emulator settings whose every endpoint is a port nothing listens on. */
 async function deadEmulator(): Promise<CognitoOptions> {
@@ -61,7 +62,7 @@ describe(`a host app whose Cognito cannot be reached (Express ${EXPRESS_MAJOR})`
       const profile = await agent.get('/account/profile').set('Accept-Language', 'en');
       expect(profile.status).to.equal(503);
       expect(profile.text).to.contain('Cognito could not be reached');
-      expect((await agent.get('/whoami').expect(200)).body.cognito).to.equal(user.email);
+      expect(((await agent.get('/whoami').expect(200)).body as { cognito: string | null }).cognito).to.equal(user.email);
     } finally {
       if (running) await cognito.stop();
     }

@@ -71,7 +71,7 @@ describe('the test kit (startCognitoLocal)', function () {
   describe('removeAbandonedTempDirs', () => {
     it('removes only marked directories whose owner no longer runs', () => {
       const prefix = `kit-stale-test-${process.pid}-`;
-      const dead = spawnSync(process.execPath, ['-e', '0']).pid as number;
+      const dead = spawnSync(process.execPath, ['-e', '0']).pid;
       const abandoned = createOwnedTempDir(prefix);
       fs.writeFileSync(path.join(abandoned, '.test-kit-owner.json'), JSON.stringify({ pid: dead, hostname: os.hostname() }));
       const alive = createOwnedTempDir(prefix);

@@ -1,10 +1,14 @@
+import type http from 'node:http';
 import { createRequire } from 'node:module';
 import type { Config } from 'cognito-local/lib/server/config';
+import type { Router as CognitoLocalRouter } from 'cognito-local/lib/server/Router';
+import type { ServerOptions } from 'cognito-local/lib/server/server';
 import type { Services } from 'cognito-local/lib/services';
 import type { AppClient } from 'cognito-local/lib/services/appClient';
 import type { Context } from 'cognito-local/lib/services/context';
 import type { Tokens } from 'cognito-local/lib/services/tokenGenerator';
 import type { User, UserPool, UserPoolService } from 'cognito-local/lib/services/userPoolService';
+import type { Request, Response } from 'express';
 
 /**
  * The one module that reaches into cognito-local 5.3.0's internals. Everything the fidelity layer uses
@@ -16,8 +20,30 @@ const fromCognitoLocal = createRequire(require.resolve('cognito-local/package.js
 
 export type { AppClient, Config, Context, Services, Tokens, User, UserPool, UserPoolService };
 
-/** A cognito-local target: what its router calls for one `X-Amz-Target` (requests are the API's JSON, unchecked). */
-export type Route = (ctx: Context, req: any) => Promise<any>;
+/**
+ * A JSON API request's parameters, unchecked. cognito-local's body parser (body-parser's `json()`, strict)
+ * hands its targets an object (`{}` for an empty body), so only the fields' values are unknown.
+ */
+export type ApiRequest = Record<string, unknown>;
+
+/** A cognito-local target: what its router calls for one `X-Amz-Target`. Its answer is sent as JSON. */
+export type Route = (ctx: Context, req: ApiRequest) => Promise<unknown>;
+
+/** A nested structure of a request (`AuthParameters`, `ChallengeResponses`): its fields, or none when it is not an object. */
+export function fieldsOf(value: unknown): ApiRequest {
+  return typeof value === 'object' && value !== null ? (value as ApiRequest) : {};
+}
+
+/** `ClientMetadata`: the string map a request passes on to the Lambda triggers, or undefined when it is not one. */
+export function metadataOf(value: unknown): Record<string, string> | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  return Object.values(value).every((v) => typeof v === 'string') ? (value as Record<string, string>) : undefined;
+}
+
+/** A string field of a request, or undefined when it is missing or not a string. */
+export function textOf(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
 
 /** The part of jsonwebtoken (cognito-local's dependency, without type definitions) the layer uses. */
 export interface JsonWebToken {
@@ -30,10 +56,7 @@ export const errors = fromCognitoLocal('./lib/errors') as typeof import('cognito
 export const { CognitoError } = errors;
 
 export const { Router } = fromCognitoLocal('./lib/server/Router') as typeof import('cognito-local/lib/server/Router');
-// Annotated: its inferred type names cognito-local's own pino, which a declaration file cannot import.
-export const createServer: typeof import('cognito-local/lib/server/server').createServer = (
-  fromCognitoLocal('./lib/server/server') as typeof import('cognito-local/lib/server/server')
-).createServer;
+const server = fromCognitoLocal('./lib/server/server') as typeof import('cognito-local/lib/server/server');
 export const { loadConfig } = fromCognitoLocal('./lib/server/config') as typeof import('cognito-local/lib/server/config');
 export const { StormDBDataStoreFactory } = fromCognitoLocal('./lib/services/dataStore/stormDb') as typeof import('cognito-local/lib/services/dataStore/stormDb');
 export const { CognitoServiceFactoryImpl } = fromCognitoLocal('./lib/services/cognitoService') as typeof import('cognito-local/lib/services/cognitoService');
@@ -61,6 +84,27 @@ export const jwt = fromCognitoLocal('jsonwebtoken') as JsonWebToken;
 /** The logger cognito-local's server takes (its own pino version's). */
 export type Logger = Parameters<typeof import('cognito-local/lib/server/server').createServer>[1];
 
+/** The part of cognito-local's Express app the layer adds routes to (cognito-local types the app `any`). */
+export interface RouteTable {
+  get(path: string, handler: (req: Request, res: Response) => unknown): unknown;
+  post(path: string, handler: (req: Request, res: Response) => unknown): unknown;
+}
+
+/** cognito-local's server: its Express app, and `start`, which listens where its configuration says. */
+export interface CognitoLocalServer {
+  application: RouteTable;
+  start: () => Promise<http.Server>;
+}
+
+/**
+ * cognito-local's `createServer`, typed for the layer: its app is an Express app, and it listens on HTTP
+ * (HTTPS only where its `ServerConfig` asks for it, which the emulator's never does).
+ */
+export function createServer(router: CognitoLocalRouter, logger: Logger, options: ServerOptions): CognitoLocalServer {
+  const created = server.createServer(router, logger, options);
+  return { application: created.application as RouteTable, start: () => created.start() };
+}
+
 /** pino and pino-pretty at cognito-local's versions, for a console log like its own start script's. */
 export function createLogger(): Logger {
   const pino = fromCognitoLocal('pino') as (options: object, stream: unknown) => Logger;
@@ -71,9 +115,14 @@ export function createLogger(): Logger {
       colorize: false,
       ignore: 'pid,name,hostname',
       singleLine: true,
-      messageFormat: (log: Record<string, unknown>, key: string) => `${String(log.reqId ?? 'NONE')} ${String(log.target ?? 'NONE')} ${String(log[key])}`,
+      messageFormat: (log: Record<string, unknown>, key: string) => `${logField(log.reqId)} ${logField(log.target)} ${String(log[key])}`,
     }),
   );
+}
+
+/** A log line's request id or target (a string or number; pino-http's ids) as cognito-local's own format prints it, `NONE` when absent. */
+function logField(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : 'NONE';
 }
 
 /**

@@ -40,7 +40,7 @@ export interface EmulatorServerOptions {
  * endpoint (hosted-ui/), and the test controls. Listening address and port come from cognito-local's own
  * configuration (`PORT`, `HOST`, `.cognito/config.json`).
  */
-export async function createEmulatorServer(options: EmulatorServerOptions): Promise<{ start(): Promise<http.Server>; clock: EmulatorClock }> {
+export async function createEmulatorServer(options: EmulatorServerOptions): Promise<{ start: () => Promise<http.Server>; clock: EmulatorClock }> {
   const { logger } = options;
   const ctx = { logger };
   const configDir = path.join(options.dir, '.cognito');
@@ -68,5 +68,5 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
   const server = createServer(route, logger, config.ServerConfig);
   attachHostedUi(server.application, deps);
   if (options.testControls) attachTestControls(server.application, clock);
-  return { start: () => server.start() as Promise<http.Server>, clock };
+  return { start: server.start, clock };
 }

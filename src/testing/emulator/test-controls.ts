@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { EmulatorClock } from './clock';
-import type { RouteTable } from './hosted-ui/routes';
+import type { RouteTable } from './cognito-local';
 
 /** Where the test controls answer. Not a Cognito endpoint: nothing in the package calls it outside tests. */
 export const TEST_CONTROLS_PATH = '/_emulator';

@@ -2,7 +2,7 @@ import type { CognitoService } from 'cognito-local/lib/services/cognitoService';
 import type { EmulatorClock } from './clock';
 import { attributeValue, type Context, type User, type UserPoolService } from './cognito-local';
 import { stampCodes } from './code-stamps';
-import { withNewOrigin, type OriginUser } from './token-origins';
+import { withNewOrigin } from './token-origins';
 
 /**
  * cognito-local's user-pool service with three behaviours of Cognito's, applied wherever any operation
@@ -31,16 +31,20 @@ function decoratePool(inner: UserPoolService, clock: EmulatorClock): UserPoolSer
     },
     async storeRefreshToken(ctx: Context, refreshToken: string, user: User) {
       const latest = (await inner.getUserByUsername(ctx, user.Username)) ?? user;
-      await inner.saveUser(ctx, withNewOrigin(latest as OriginUser, refreshToken, clock.now()));
+      await inner.saveUser(ctx, withNewOrigin(latest, refreshToken, clock.now()));
     },
   };
   return new Proxy(inner, {
     get(target, prop, receiver) {
       if (Object.hasOwn(overrides, prop)) return overrides[prop as keyof UserPoolService];
-      const value: unknown = Reflect.get(target, prop, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
+      return boundTo(target, Reflect.get(target, prop, receiver));
     },
   });
+}
+
+/** A method of the proxied service, bound to it (its `this` is the service, not the proxy); any other value as it is. */
+function boundTo(target: object, value: unknown): unknown {
+  return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
 }
 
 /** cognito-local's CognitoService, handing out the decorated pools of {@link decoratePool}. */
@@ -58,8 +62,7 @@ export function decorateCognito(inner: CognitoService, clock: EmulatorClock): Co
     get(target, prop, receiver) {
       if (prop === 'getUserPool') return async (ctx: Context, id: string) => decorated(await target.getUserPool(ctx, id));
       if (prop === 'getUserPoolForClientId') return async (ctx: Context, id: string) => decorated(await target.getUserPoolForClientId(ctx, id));
-      const value: unknown = Reflect.get(target, prop, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
+      return boundTo(target, Reflect.get(target, prop, receiver));
     },
   });
 }

@@ -6,7 +6,7 @@ import {
   ResendConfirmationCodeCommand,
   VerifyUserAttributeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { expect } from 'chai';
+import { assert, expect } from 'chai';
 import { createEmulatorMailbox } from '../../../src/testing';
 import { testEmulator } from '../../helpers/emulator';
 import { advanceClock, createTestClient, createUser, emulator, PASSWORD, refusal, resetClockAfterEach, signIn } from './fixtures';
@@ -19,8 +19,8 @@ const LIMIT = { name: 'LimitExceededException', message: 'Attempt limit exceeded
 async function codeFor(email: string, kind: 'signup' | 'reset' | 'attribute'): Promise<string> {
   const { emulator: running, ids } = testEmulator();
   const entry = (await createEmulatorMailbox(running.dir, ids.userPoolId).read()).find((e) => e.email === email && e.kind === kind);
-  expect(entry, `a pending ${kind} code for ${email}`).to.exist;
-  return (entry as { code: string }).code;
+  assert.exists(entry, `a pending ${kind} code for ${email}`);
+  return entry.code;
 }
 
 /** Six digits that are not `code`. */

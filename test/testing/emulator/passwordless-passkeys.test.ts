@@ -45,7 +45,7 @@ describe('StartWebAuthnRegistration and CompleteWebAuthnRegistration (emulator)'
     const user = await createVerifiedUser(clientId);
     const { AccessToken, IdToken } = await signIn(clientId, user);
     const options = await startRegistration(AccessToken);
-    const sub = JSON.parse(Buffer.from(IdToken.split('.')[1] as string, 'base64url').toString('utf8')).sub as string;
+    const { sub } = JSON.parse(Buffer.from(IdToken.split('.')[1] as string, 'base64url').toString('utf8')) as { sub: string };
     expect(options.rp).to.deep.equal({ id: 'localhost', name: 'localhost' });
     expect(Buffer.from(options.user.id, 'base64url').toString('utf8')).to.equal(sub);
     expect(options.user.name).to.equal(user.email);

@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { AuthorizationCodeStore, CognitoError, totp, verifyS256, type AppClient, type Context, type User, type UserPoolService } from '../cognito-local';
+import { AuthorizationCodeStore, CognitoError, fieldsOf, textOf, totp, verifyS256, type AppClient, type Context, type RouteTable, type User, type UserPoolService } from '../cognito-local';
 import type { LayerDeps } from '../registry';
 import { lifetimeOf, refreshTokens, type StoredClient } from '../targets/refresh';
 import { policyViolation } from '../targets/password-policy';
@@ -17,11 +17,6 @@ interface PendingStep {
   expiresAt: number;
 }
 
-/** The part of cognito-local's Express app the routes are added to. */
-export interface RouteTable {
-  get(path: string, handler: (req: Request, res: Response) => unknown): unknown;
-  post(path: string, handler: (req: Request, res: Response) => unknown): unknown;
-}
 
 /** How long a sign-in may wait between its steps (Cognito's default auth session). */
 const STEP_TIMEOUT_MS = 3 * 60_000;
@@ -31,7 +26,7 @@ function badRequest(res: Response, message: string): void {
 }
 
 function authorizeFields(source: Record<string, unknown>): AuthorizeFields {
-  const get = (key: string) => (typeof source[key] === 'string' ? (source[key] as string) : '');
+  const get = (key: string) => textOf(source[key]) ?? '';
   return {
     client_id: get('client_id'),
     redirect_uri: get('redirect_uri'),
@@ -141,23 +136,24 @@ export function attachHostedUi(app: RouteTable, deps: LayerDeps): void {
     if (!user) return void res.status(200).type('text/html').send(passwordPage(lang, found.fields, 'badCredentials'));
     if (found.step === 'totp') {
       const secret = user.SoftwareTokenMfaConfiguration?.Secret;
-      if (!secret || typeof req.body?.code !== 'string' || !totp.verify(secret, req.body.code)) {
+      const code = textOf(fieldsOf(req.body).code);
+      if (!secret || code === undefined || !totp.verify(secret, code)) {
         return void res.status(200).type('text/html').send(totpPage(lang, session, 'badCode'));
       }
       pending.delete(session);
       return issueCode(res, found.fields, found.userPoolId, user.Username);
     }
-    const password = typeof req.body?.new_password === 'string' ? req.body.new_password : '';
+    const password = textOf(fieldsOf(req.body).new_password) ?? '';
     const broken = policyViolation(pool, password) ?? (password && password === password.trim() ? undefined : 'Password must not be empty or begin or end with a space');
     if (broken) return void res.status(200).type('text/html').send(newPasswordPage(lang, session, `Password did not conform with policy: ${broken}`));
     pending.delete(session);
-    const updated = { ...user, Password: password, UserStatus: 'CONFIRMED', UserLastModifiedDate: deps.clock.get() } as User;
+    const updated: User = { ...user, Password: password, UserStatus: 'CONFIRMED', UserLastModifiedDate: deps.clock.get() };
     await pool.saveUser(ctx, updated);
     nextStep(res, found.fields, pool, updated);
   }
 
   app.get('/oauth2/authorize', async (req: Request, res: Response) => {
-    const f = authorizeFields(req.query as Record<string, unknown>);
+    const f = authorizeFields(req.query);
     const checked = await checkAuthorize(ctxOf(req), deps, f);
     if (typeof checked === 'string') return badRequest(res, checked);
     res.status(200).type('text/html').send(passwordPage(pageLanguage(f.lang), f));
@@ -186,7 +182,7 @@ export function attachHostedUi(app: RouteTable, deps: LayerDeps): void {
     const body = (req.body ?? {}) as Record<string, string | undefined>;
     const credentials = clientCredentials(req);
     const clientId = credentials.id ?? body.client_id;
-    const client = clientId ? ((await deps.services.cognito.getAppClient(ctx, clientId)) as StoredClient | null) : null;
+    const client: StoredClient | null = clientId ? await deps.services.cognito.getAppClient(ctx, clientId) : null;
     if (!client || !secretMatches(client, credentials.secret)) return void res.status(400).json({ error: 'invalid_client' });
     const invalidGrant = (description: string) => res.status(400).json({ error: 'invalid_grant', error_description: description });
     if (body.grant_type === 'authorization_code') {

@@ -35,6 +35,7 @@ let loaded: WebAuthnServer | undefined;
 function webAuthnServer(): WebAuthnServer {
   if (loaded) return loaded;
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional dependency, loaded synchronously on first use; a missing one is MODULE_NOT_FOUND here
     loaded = require('@simplewebauthn/server') as WebAuthnServer;
     return loaded;
   } catch (err) {
@@ -77,7 +78,7 @@ function clientDataOf(credential: unknown): { challenge?: unknown; origin?: unkn
   if (typeof encoded !== 'string') return undefined;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
-    return parsed && typeof parsed === 'object' ? (parsed as { challenge?: unknown; origin?: unknown }) : undefined;
+    return parsed && typeof parsed === 'object' ? parsed : undefined;
   } catch {
     return undefined;
   }

@@ -23,7 +23,7 @@ export async function checkAccessToken(ctx: Context, deps: LayerDeps, token: str
   const { claims } = verified;
   if (claims.token_use !== 'access' || typeof claims.client_id !== 'string') throw new errors.NotAuthorizedError('Invalid Access Token');
   const pool = await deps.services.cognito.getUserPoolForClientId(ctx, claims.client_id);
-  const user = (await pool.getUserByUsername(ctx, String(claims.sub ?? claims.username))) as OriginUser | null;
+  const user: OriginUser | null = await pool.getUserByUsername(ctx, String(claims.sub ?? claims.username));
   const originJti = typeof claims.origin_jti === 'string' ? claims.origin_jti : undefined;
   if (user && originJti && user.TokenOrigins?.[originJti]?.Revoked) throw new errors.NotAuthorizedError('Access Token has been revoked');
   return { claims, pool, user };
@@ -31,6 +31,6 @@ export async function checkAccessToken(ctx: Context, deps: LayerDeps, token: str
 
 /** Runs {@link checkAccessToken} before every operation that names an `AccessToken`. */
 export const accessTokenGuard: Guard = (next, deps) => async (ctx, req) => {
-  if (typeof req?.AccessToken === 'string') await checkAccessToken(ctx, deps, req.AccessToken);
+  if (typeof req.AccessToken === 'string') await checkAccessToken(ctx, deps, req.AccessToken);
   return next(ctx, req);
 };

@@ -1,4 +1,4 @@
-import { attributesAppend, attributeValue, CognitoError, type Context, type UserPoolService } from '../cognito-local';
+import { attributesAppend, attributeValue, CognitoError, type ApiRequest, type Context, type UserPoolService } from '../cognito-local';
 import type { Layer, LayerDeps } from '../registry';
 import { checkAccessToken } from './access-token';
 
@@ -16,13 +16,13 @@ async function refuseTakenEmail(ctx: Context, pool: UserPoolService, username: s
   if (holder && holder.Username !== username) throw new CognitoError('AliasExistsException', 'An account with the given email already exists.');
 }
 
-function guardEmail(target: string, userOf: (ctx: Context, deps: LayerDeps, req: Record<string, any>) => Promise<{ pool: UserPoolService; username: string }>): Layer {
+function guardEmail(target: string, userOf: (ctx: Context, deps: LayerDeps, req: ApiRequest) => Promise<{ pool: UserPoolService; username: string }>): Layer {
   return {
     target,
     reference: `${API}/API_${target}.html`,
     wrap: (next, deps) => async (ctx, req) => {
-      const { pool, username } = await userOf(ctx, deps, req ?? {});
-      await refuseTakenEmail(ctx, pool, username, req?.UserAttributes);
+      const { pool, username } = await userOf(ctx, deps, req);
+      await refuseTakenEmail(ctx, pool, username, req.UserAttributes);
       return next(ctx, req);
     },
   };
@@ -46,8 +46,8 @@ export const attributeLayers: readonly Layer[] = [
     reference: `${API}/API_ConfirmSignUp.html`,
     wrap: (next, deps) => async (ctx, req) => {
       const result: unknown = await next(ctx, req);
-      const pool = await deps.services.cognito.getUserPoolForClientId(ctx, String(req?.ClientId));
-      const user = await pool.getUserByUsername(ctx, String(req?.Username));
+      const pool = await deps.services.cognito.getUserPoolForClientId(ctx, String(req.ClientId));
+      const user = await pool.getUserByUsername(ctx, String(req.Username));
       if (user && (pool.options.AutoVerifiedAttributes ?? []).includes('email') && attributeValue('email', user.Attributes)) {
         await pool.saveUser(ctx, { ...user, Attributes: attributesAppend(user.Attributes, { Name: 'email_verified', Value: 'true' }) });
       }

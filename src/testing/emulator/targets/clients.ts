@@ -16,7 +16,7 @@ function kept(req: Record<string, unknown>): Partial<StoredClient> {
 }
 
 async function store(ctx: Context, deps: LayerDeps, userPoolId: string, clientId: string, settings: Partial<StoredClient>): Promise<StoredClient | null> {
-  const client = (await deps.services.cognito.getAppClient(ctx, clientId)) as StoredClient | null;
+  const client: StoredClient | null = await deps.services.cognito.getAppClient(ctx, clientId);
   if (!client) return null;
   const { RefreshTokenRotation: _rotation, AuthSessionValidity: _validity, ...rest } = client;
   const updated: StoredClient = { ...rest, ...settings };
@@ -47,7 +47,7 @@ export const clientLayers: readonly Layer[] = [
     reference: `${API}/API_DescribeUserPoolClient.html`,
     wrap: (next, deps) => async (ctx, req) => {
       const result = (await next(ctx, req)) as { UserPoolClient?: Record<string, unknown> };
-      const client = (await deps.services.cognito.getAppClient(ctx, String(req?.ClientId))) as StoredClient | null;
+      const client: StoredClient | null = await deps.services.cognito.getAppClient(ctx, String(req.ClientId));
       return client ? { ...result, UserPoolClient: { ...result.UserPoolClient, ...kept(client as unknown as Record<string, unknown>) } } : result;
     },
   },

@@ -1,4 +1,4 @@
-import { CognitoError, errors, selectAppropriateDeliveryMethod, type Context, type Route, type UserPoolService } from '../cognito-local';
+import { CognitoError, errors, metadataOf, selectAppropriateDeliveryMethod, type ApiRequest, type Context, type Route, type UserPoolService } from '../cognito-local';
 import { CODE_VALIDITY_MS, WRONG_CODE_LIMIT, type CodeField, type StampedUser } from '../code-stamps';
 import type { Layer, LayerDeps } from '../registry';
 import { checkAccessToken } from './access-token';
@@ -26,13 +26,13 @@ async function checkCode(ctx: Context, deps: LayerDeps, pool: UserPoolService, u
 }
 
 /** A layer that checks the code of a client-authorized operation (`ClientId`, `Username`), then runs it. */
-function codeChecked(target: string, reference: string, codeOf: (req: Record<string, any>) => unknown): Layer {
+function codeChecked(target: string, reference: string, codeOf: (req: ApiRequest) => unknown): Layer {
   return {
     target,
     reference,
     wrap: (next: Route, deps) => async (ctx, req) => {
-      const pool = await deps.services.cognito.getUserPoolForClientId(ctx, String(req?.ClientId));
-      const user = (await pool.getUserByUsername(ctx, String(req?.Username))) as StampedUser | null;
+      const pool = await deps.services.cognito.getUserPoolForClientId(ctx, String(req.ClientId));
+      const user: StampedUser | null = await pool.getUserByUsername(ctx, String(req.Username));
       await checkCode(ctx, deps, pool, user, 'ConfirmationCode', codeOf(req));
       return next(ctx, req);
     },
@@ -50,14 +50,14 @@ export const codeLayers: readonly Layer[] = [
     target: 'ConfirmForgotPassword',
     reference: 'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmForgotPassword.html',
     wrap: (next, deps) => async (ctx, req) => {
-      const pool = await deps.services.cognito.getUserPoolForClientId(ctx, String(req?.ClientId));
-      const client = (await deps.services.cognito.getAppClient(ctx, String(req?.ClientId))) as StoredClient | null;
-      const user = (await pool.getUserByUsername(ctx, String(req?.Username))) as StampedUser | null;
+      const pool = await deps.services.cognito.getUserPoolForClientId(ctx, String(req.ClientId));
+      const client: StoredClient | null = await deps.services.cognito.getAppClient(ctx, String(req.ClientId));
+      const user: StampedUser | null = await pool.getUserByUsername(ctx, String(req.Username));
       if (client?.PreventUserExistenceErrors === 'ENABLED') {
         if (!user || user.Enabled === false) throw new CognitoError('CodeMismatchException', MISMATCH);
         if (!user.ConfirmationCode) throw new CognitoError('ExpiredCodeException', EXPIRED);
       }
-      await checkCode(ctx, deps, pool, user, 'ConfirmationCode', req?.ConfirmationCode);
+      await checkCode(ctx, deps, pool, user, 'ConfirmationCode', req.ConfirmationCode);
       return next(ctx, req);
     },
   },
@@ -66,10 +66,10 @@ export const codeLayers: readonly Layer[] = [
     target: 'ForgotPassword',
     reference: 'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ForgotPassword.html',
     wrap: (next, deps) => async (ctx, req) => {
-      const pool = await deps.services.cognito.getUserPoolForClientId(ctx, String(req?.ClientId));
-      const client = (await deps.services.cognito.getAppClient(ctx, String(req?.ClientId))) as StoredClient | null;
-      if (client?.PreventUserExistenceErrors === 'ENABLED' && !(await pool.getUserByUsername(ctx, String(req?.Username)))) {
-        return { CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: String(req?.Username) } };
+      const pool = await deps.services.cognito.getUserPoolForClientId(ctx, String(req.ClientId));
+      const client: StoredClient | null = await deps.services.cognito.getAppClient(ctx, String(req.ClientId));
+      if (client?.PreventUserExistenceErrors === 'ENABLED' && !(await pool.getUserByUsername(ctx, String(req.Username)))) {
+        return { CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: String(req.Username) } };
       }
       return next(ctx, req);
     },
@@ -78,8 +78,8 @@ export const codeLayers: readonly Layer[] = [
     target: 'VerifyUserAttribute',
     reference: 'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifyUserAttribute.html',
     wrap: (next, deps) => async (ctx, req) => {
-      const { pool, user } = await checkAccessToken(ctx, deps, String(req?.AccessToken));
-      await checkCode(ctx, deps, pool, user as StampedUser | null, 'AttributeVerificationCode', req?.Code);
+      const { pool, user } = await checkAccessToken(ctx, deps, String(req.AccessToken));
+      await checkCode(ctx, deps, pool, user, 'AttributeVerificationCode', req.Code);
       return next(ctx, req);
     },
   },
@@ -90,8 +90,8 @@ export const codeLayers: readonly Layer[] = [
     reference: 'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminConfirmSignUp.html',
     wrap: (next, deps) => async (ctx, req) => {
       const result: unknown = await next(ctx, req);
-      const pool = await deps.services.cognito.getUserPool(ctx, String(req?.UserPoolId));
-      const user = await pool.getUserByUsername(ctx, String(req?.Username));
+      const pool = await deps.services.cognito.getUserPool(ctx, String(req.UserPoolId));
+      const user = await pool.getUserByUsername(ctx, String(req.Username));
       if (user?.ConfirmationCode) await pool.saveUser(ctx, { ...user, ConfirmationCode: undefined });
       return result;
     },
@@ -102,19 +102,19 @@ export const codeLayers: readonly Layer[] = [
     reference: 'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResendConfirmationCode.html',
     wrap: (_next, deps) => async (ctx, req) => {
       const { cognito, messages, otp } = deps.services;
-      const pool = await cognito.getUserPoolForClientId(ctx, String(req?.ClientId));
-      const client = (await cognito.getAppClient(ctx, String(req?.ClientId))) as StoredClient | null;
-      const user = await pool.getUserByUsername(ctx, String(req?.Username));
+      const pool = await cognito.getUserPoolForClientId(ctx, String(req.ClientId));
+      const client: StoredClient | null = await cognito.getAppClient(ctx, String(req.ClientId));
+      const user = await pool.getUserByUsername(ctx, String(req.Username));
       const delivery = user ? selectAppropriateDeliveryMethod(pool.options.AutoVerifiedAttributes ?? [], user) : null;
       if (!user) {
         if (client?.PreventUserExistenceErrors !== 'ENABLED') throw new errors.UserNotFoundError('Username/client id combination not found.');
         // With prevent-user-existence-errors Cognito answers as if it had sent a code.
-        return { CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: String(req?.Username) } };
+        return { CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: String(req.Username) } };
       }
       if (user.UserStatus !== 'UNCONFIRMED') throw new errors.InvalidParameterError('User is already confirmed.');
       if (!delivery) throw new errors.InvalidParameterError('User has no attribute matching desired auto verified attributes');
       const code = otp();
-      await messages.deliver(ctx, 'ResendCode', String(req.ClientId), pool.options.Id, user, code, req.ClientMetadata, delivery);
+      await messages.deliver(ctx, 'ResendCode', String(req.ClientId), pool.options.Id, user, code, metadataOf(req.ClientMetadata), delivery);
       await pool.saveUser(ctx, { ...user, ConfirmationCode: code, UserLastModifiedDate: deps.clock.get() });
       // The destination unmasked, as cognito-local's SignUp gives it (Cognito masks it).
       return { CodeDeliveryDetails: delivery };

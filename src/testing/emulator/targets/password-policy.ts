@@ -1,4 +1,4 @@
-import { errors, type Context, type UserPoolService } from '../cognito-local';
+import { errors, fieldsOf, type ApiRequest, type Context, type UserPoolService } from '../cognito-local';
 import type { Layer, LayerDeps } from '../registry';
 import { checkAccessToken } from './access-token';
 
@@ -34,17 +34,17 @@ export function enforcePolicy(pool: UserPoolService, password: unknown): void {
   if (broken) throw new errors.CognitoError('InvalidPasswordException', `Password did not conform with policy: ${broken}`);
 }
 
-type PoolOf = (ctx: Context, deps: LayerDeps, req: Record<string, any>) => Promise<UserPoolService>;
+type PoolOf = (ctx: Context, deps: LayerDeps, req: ApiRequest) => Promise<UserPoolService>;
 const byClient: PoolOf = (ctx, deps, req) => deps.services.cognito.getUserPoolForClientId(ctx, String(req.ClientId));
 const byPoolId: PoolOf = (ctx, deps, req) => deps.services.cognito.getUserPool(ctx, String(req.UserPoolId));
 
-function enforced(target: string, reference: string, poolOf: PoolOf, passwordOf: (req: Record<string, any>) => unknown): Layer {
+function enforced(target: string, reference: string, poolOf: PoolOf, passwordOf: (req: ApiRequest) => unknown): Layer {
   return {
     target,
     reference,
     wrap: (next, deps) => async (ctx, req) => {
-      const password = passwordOf(req ?? {});
-      if (password !== undefined) enforcePolicy(await poolOf(ctx, deps, req ?? {}), password);
+      const password = passwordOf(req);
+      if (password !== undefined) enforcePolicy(await poolOf(ctx, deps, req), password);
       return next(ctx, req);
     },
   };
@@ -59,16 +59,16 @@ export const passwordPolicyLayers: readonly Layer[] = [
   enforced('AdminSetUserPassword', `${API}/API_AdminSetUserPassword.html`, byPoolId, (req) => req.Password),
   enforced('AdminCreateUser', `${API}/API_AdminCreateUser.html`, byPoolId, (req) => req.TemporaryPassword),
   enforced('RespondToAuthChallenge', `${API}/API_RespondToAuthChallenge.html`, byClient, (req) =>
-    req.ChallengeName === 'NEW_PASSWORD_REQUIRED' ? req.ChallengeResponses?.NEW_PASSWORD : undefined,
+    req.ChallengeName === 'NEW_PASSWORD_REQUIRED' ? fieldsOf(req.ChallengeResponses).NEW_PASSWORD : undefined,
   ),
   {
     // A wrong current password is NotAuthorizedException on Cognito (cognito-local: InvalidPasswordException).
     target: 'ChangePassword',
     reference: `${API}/API_ChangePassword.html`,
     wrap: (next, deps) => async (ctx, req) => {
-      const { pool, user } = await checkAccessToken(ctx, deps, String(req?.AccessToken));
-      enforcePolicy(pool, req?.ProposedPassword);
-      if (user && req?.PreviousPassword !== user.Password) throw new errors.NotAuthorizedError('Incorrect username or password.');
+      const { pool, user } = await checkAccessToken(ctx, deps, String(req.AccessToken));
+      enforcePolicy(pool, req.ProposedPassword);
+      if (user && req.PreviousPassword !== user.Password) throw new errors.NotAuthorizedError('Incorrect username or password.');
       return next(ctx, req);
     },
   },

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { CognitoError, errors, type Context } from '../cognito-local';
+import { CognitoError, errors, fieldsOf, metadataOf, type ApiRequest, type Context } from '../cognito-local';
 import type { ChallengeSession } from '../challenge-sessions';
 import { WRONG_CODE_LIMIT } from '../code-stamps';
 import { availableFor, emailOtpChallenge, issue, tokensFor, webAuthnChallenge, type Attempt } from '../passwordless/factors';
@@ -47,16 +47,16 @@ function checkSecretHash(client: StoredClient, hash: unknown, names: readonly st
  * the one Cognito gives other flows a client does not allow, with this flow's name).
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html
  */
-async function begin(ctx: Context, deps: LayerDeps, req: Record<string, any>): Promise<Attempt> {
+async function begin(ctx: Context, deps: LayerDeps, req: ApiRequest): Promise<Attempt> {
   const client = await clientOf(ctx, deps, req.ClientId);
   const pool = await deps.services.cognito.getUserPoolForClientId(ctx, client.ClientId);
-  if (tierOf(pool.options as PasswordlessPool) === 'LITE') throw featureUnavailable('USER_AUTH');
+  if (tierOf(pool.options) === 'LITE') throw featureUnavailable('USER_AUTH');
   if (!client.ExplicitAuthFlows?.includes('ALLOW_USER_AUTH')) throw new errors.InvalidParameterError('USER_AUTH flow not enabled for this client');
-  const username: unknown = req.AuthParameters?.USERNAME;
+  const username: unknown = fieldsOf(req.AuthParameters).USERNAME;
   if (typeof username !== 'string' || !username) throw new errors.InvalidParameterError('Missing required parameter USERNAME');
-  const user = (await pool.getUserByUsername(ctx, username)) as PasswordlessUser | null;
+  const user: PasswordlessUser | null = await pool.getUserByUsername(ctx, username);
   const names = user ? [username, user.Username] : [username];
-  checkSecretHash(client, req.AuthParameters?.SECRET_HASH, names);
+  checkSecretHash(client, fieldsOf(req.AuthParameters).SECRET_HASH, names);
   if (!user && client.PreventUserExistenceErrors !== 'ENABLED') throw new errors.UserNotFoundError('User does not exist.');
   if (user?.Enabled === false) throw new errors.NotAuthorizedError('User is disabled.');
   return { client, pool, user, names };
@@ -90,15 +90,16 @@ async function startFactor(ctx: Context, deps: LayerDeps, attempt: Attempt, fact
  * return a SELECT_CHALLENGE response" (quoted second-hand; the emulator follows it). With PASSWORD, the
  * password may come in the same call, as AWS's own client sends it.
  */
-async function userAuth(ctx: Context, deps: LayerDeps, req: Record<string, any>): Promise<AuthResult> {
+async function userAuth(ctx: Context, deps: LayerDeps, req: ApiRequest): Promise<AuthResult> {
   const attempt = await begin(ctx, deps, req);
-  const preferred: unknown = req.AuthParameters?.PREFERRED_CHALLENGE;
-  if (preferred !== undefined && !CHALLENGE_NAMES.includes(String(preferred))) {
-    throw new errors.InvalidParameterError(`Invalid PREFERRED_CHALLENGE: ${String(preferred)}`);
+  const preferred: unknown = fieldsOf(req.AuthParameters).PREFERRED_CHALLENGE;
+  const preferredName = String(preferred);
+  if (preferred !== undefined && !CHALLENGE_NAMES.includes(preferredName)) {
+    throw new errors.InvalidParameterError(`Invalid PREFERRED_CHALLENGE: ${preferredName}`);
   }
-  const available = availableFor(attempt.pool.options as PasswordlessPool, attempt.user);
+  const available = availableFor(attempt.pool.options, attempt.user);
   if (typeof preferred === 'string' && available.includes(preferred)) {
-    return startFactor(ctx, deps, attempt, preferred, { password: req.AuthParameters?.PASSWORD, clientMetadata: req.ClientMetadata });
+    return startFactor(ctx, deps, attempt, preferred, { password: fieldsOf(req.AuthParameters).PASSWORD, clientMetadata: metadataOf(req.ClientMetadata) });
   }
   if (available.length === 0) throw new errors.NotAuthorizedError('The user has no sign-in method this user pool allows.');
   return { ChallengeName: 'SELECT_CHALLENGE', Session: issue(deps, attempt, 'SELECT_CHALLENGE', { available }), ChallengeParameters: {}, AvailableChallenges: available };
@@ -108,7 +109,7 @@ async function userAuth(ctx: Context, deps: LayerDeps, req: Record<string, any>)
 async function attemptOf(ctx: Context, deps: LayerDeps, client: StoredClient, session: ChallengeSession): Promise<Attempt> {
   const pool = await deps.services.cognito.getUserPool(ctx, session.userPoolId);
   if (session.passwordless?.unknownUser) return { client, pool, user: null, names: session.names };
-  const user = (await pool.getUserByUsername(ctx, session.names[1] ?? session.names[0] ?? '')) as PasswordlessUser | null;
+  const user: PasswordlessUser | null = await pool.getUserByUsername(ctx, session.names[1] ?? session.names[0] ?? '');
   if (!user) throw new errors.NotAuthorizedError('Incorrect username or password.');
   if (user.Enabled === false) throw new errors.NotAuthorizedError('User is disabled.');
   return { client, pool, user, names: session.names };
@@ -119,8 +120,8 @@ async function attemptOf(ctx: Context, deps: LayerDeps, client: StoredClient, se
  * session for another try, as the layer does for every challenge code; how many tries Cognito allows is
  * not documented, and the emulator ends the session at the fifth wrong code (as its other codes' limit).
  */
-async function answerEmailOtp(ctx: Context, deps: LayerDeps, req: Record<string, any>, session: ChallengeSession, attempt: Attempt): Promise<AuthResult> {
-  const code: unknown = req.ChallengeResponses?.EMAIL_OTP_CODE;
+async function answerEmailOtp(ctx: Context, deps: LayerDeps, req: ApiRequest, session: ChallengeSession, attempt: Attempt): Promise<AuthResult> {
+  const code: unknown = fieldsOf(req.ChallengeResponses).EMAIL_OTP_CODE;
   if (typeof code !== 'string' || !code) throw new errors.InvalidParameterError('Missing required parameter EMAIL_OTP_CODE');
   const state = session.passwordless ?? {};
   if (!attempt.user || !state.code || code !== state.code) {
@@ -133,17 +134,17 @@ async function answerEmailOtp(ctx: Context, deps: LayerDeps, req: Record<string,
   const user = attempt.user;
   const used = user.SignInCode?.Code === code ? { ...user, SignInCode: undefined } : user;
   if (used !== user) await attempt.pool.saveUser(ctx, used);
-  return tokensFor(ctx, deps, { ...attempt, user: used }, req.ClientMetadata);
+  return tokensFor(ctx, deps, { ...attempt, user: used }, metadataOf(req.ClientMetadata));
 }
 
 /** CREDENTIAL: a passkey's assertion for this session's challenge; a refused one leaves the session for another try. */
-async function answerWebAuthn(ctx: Context, deps: LayerDeps, req: Record<string, any>, session: ChallengeSession, attempt: Attempt): Promise<AuthResult> {
+async function answerWebAuthn(ctx: Context, deps: LayerDeps, req: ApiRequest, session: ChallengeSession, attempt: Attempt): Promise<AuthResult> {
   const pool = attempt.pool.options as PasswordlessPool;
   const { relyingPartyId, userVerification } = webAuthnOf(pool);
   const challenge = session.passwordless?.webAuthnChallenge;
   if (!attempt.user || !challenge || !relyingPartyId) throw new errors.NotAuthorizedError('Invalid passkey credential: no passkey challenge was issued.');
   const user = attempt.user;
-  const { credentialId, newCounter } = await verifyAssertion(req.ChallengeResponses?.CREDENTIAL, {
+  const { credentialId, newCounter } = await verifyAssertion(fieldsOf(req.ChallengeResponses).CREDENTIAL, {
     challenge,
     rpId: relyingPartyId,
     userVerification,
@@ -152,7 +153,7 @@ async function answerWebAuthn(ctx: Context, deps: LayerDeps, req: Record<string,
   deps.challenges.spend(req.Session as string);
   const counted = { ...user, WebAuthnCredentials: (user.WebAuthnCredentials ?? []).map((p) => (p.CredentialId === credentialId ? { ...p, Counter: newCounter } : p)) };
   await attempt.pool.saveUser(ctx, counted);
-  return tokensFor(ctx, deps, { ...attempt, user: counted }, req.ClientMetadata);
+  return tokensFor(ctx, deps, { ...attempt, user: counted }, metadataOf(req.ClientMetadata));
 }
 
 /**
@@ -160,7 +161,7 @@ async function answerWebAuthn(ctx: Context, deps: LayerDeps, req: Record<string,
  * are the reference's). SELECT_CHALLENGE's ANSWER must be one of the AvailableChallenges offered; the
  * reference says no more, and the emulator refuses another with InvalidParameterException.
  */
-async function respond(ctx: Context, deps: LayerDeps, req: Record<string, any>): Promise<AuthResult> {
+async function respond(ctx: Context, deps: LayerDeps, req: ApiRequest): Promise<AuthResult> {
   const client = await clientOf(ctx, deps, req.ClientId);
   const responses = (req.ChallengeResponses ?? {}) as Record<string, unknown>;
   if (typeof responses.USERNAME !== 'string' || !responses.USERNAME) throw new errors.InvalidParameterError('Missing required parameter USERNAME');
@@ -178,12 +179,12 @@ async function respond(ctx: Context, deps: LayerDeps, req: Record<string, any>):
         throw new errors.NotAuthorizedError('Invalid passkey credential: no passkey challenge was issued.');
       }
       deps.challenges.spend(req.Session as string);
-      return startFactor(ctx, deps, attempt, answer, { password: responses.PASSWORD, clientMetadata: req.ClientMetadata });
+      return startFactor(ctx, deps, attempt, answer, { password: responses.PASSWORD, clientMetadata: metadataOf(req.ClientMetadata) });
     }
     case 'PASSWORD':
       if (typeof responses.PASSWORD !== 'string' || !responses.PASSWORD) throw new errors.InvalidParameterError('Missing required parameter PASSWORD');
       deps.challenges.spend(req.Session as string);
-      return passwordFactor(ctx, deps, attempt, responses.PASSWORD, req.ClientMetadata);
+      return passwordFactor(ctx, deps, attempt, responses.PASSWORD, metadataOf(req.ClientMetadata));
     case 'EMAIL_OTP':
       return answerEmailOtp(ctx, deps, req, session, attempt);
     default:
@@ -199,11 +200,11 @@ export const passwordlessLayers: readonly Layer[] = [
   {
     target: 'InitiateAuth',
     reference: INITIATE_AUTH,
-    wrap: (next, deps) => (ctx, req) => (req?.AuthFlow === 'USER_AUTH' ? userAuth(ctx, deps, req) : next(ctx, req)),
+    wrap: (next, deps) => (ctx, req) => (req.AuthFlow === 'USER_AUTH' ? userAuth(ctx, deps, req) : next(ctx, req)),
   },
   {
     target: 'RespondToAuthChallenge',
     reference: RESPOND,
-    wrap: (next, deps) => (ctx, req) => (ANSWERED_HERE.includes(req?.ChallengeName) ? respond(ctx, deps, req) : next(ctx, req)),
+    wrap: (next, deps) => (ctx, req) => (typeof req.ChallengeName === 'string' && ANSWERED_HERE.includes(req.ChallengeName) ? respond(ctx, deps, req) : next(ctx, req)),
   },
 ];

@@ -1,4 +1,4 @@
-import { CognitoError, errors, type Context, type Route } from '../cognito-local';
+import { CognitoError, errors, textOf, type Context, type Route } from '../cognito-local';
 import { firstFactorsOf, tierOf, webAuthnOf, type PasswordlessPool } from '../passwordless/pool';
 import type { Layer, LayerDeps } from '../registry';
 
@@ -16,8 +16,9 @@ export function featureUnavailable(what: string): Error {
 }
 
 function checkTier(tier: unknown): void {
-  if (tier !== undefined && !TIERS.includes(String(tier))) {
-    throw new errors.InvalidParameterError(`1 validation error detected: Value '${String(tier)}' at 'userPoolTier' failed to satisfy constraint: Member must satisfy enum value set: [${TIERS.join(', ')}]`);
+  const given = String(tier);
+  if (tier !== undefined && !TIERS.includes(given)) {
+    throw new errors.InvalidParameterError(`1 validation error detected: Value '${given}' at 'userPoolTier' failed to satisfy constraint: Member must satisfy enum value set: [${TIERS.join(', ')}]`);
   }
 }
 
@@ -36,21 +37,24 @@ function keepingTier(target: 'CreateUserPool' | 'UpdateUserPool'): Layer {
     target,
     reference: `${API}/API_${target}.html`,
     wrap: (next: Route, deps) => async (ctx, req) => {
-      checkTier(req?.UserPoolTier);
+      checkTier(req.UserPoolTier);
+      const tier = textOf(req.UserPoolTier);
+      // The request's policies are the client's, unchecked, in the shape the pool keeps them.
+      const policies = req.Policies as PasswordlessPool['Policies'];
       if (target === 'UpdateUserPool') {
-        const current = (await poolOf(ctx, deps, req?.UserPoolId)).options as PasswordlessPool;
-        checkSignInPolicy({ ...current, Policies: req?.Policies, UserPoolTier: req?.UserPoolTier ?? current.UserPoolTier });
+        const current = (await poolOf(ctx, deps, req.UserPoolId)).options as PasswordlessPool;
+        checkSignInPolicy({ ...current, Policies: policies, UserPoolTier: tier ?? current.UserPoolTier });
       } else {
-        checkSignInPolicy({ Policies: req?.Policies, UserPoolTier: req?.UserPoolTier } as PasswordlessPool);
+        checkSignInPolicy({ Policies: policies, UserPoolTier: tier } as PasswordlessPool);
       }
       const result = (await next(ctx, req)) as { UserPool?: Record<string, unknown> };
       const id = target === 'CreateUserPool' ? result.UserPool?.Id : req.UserPoolId;
-      if (req.UserPoolTier !== undefined && typeof id === 'string') {
+      if (tier !== undefined && typeof id === 'string') {
         const pool = await poolOf(ctx, deps, id);
-        await pool.updateOptions(ctx, { ...pool.options, UserPoolTier: req.UserPoolTier } as PasswordlessPool);
+        await pool.updateOptions(ctx, { ...pool.options, UserPoolTier: tier } as PasswordlessPool);
       }
       if (!result.UserPool) return result;
-      return { ...result, UserPool: { ...result.UserPool, UserPoolTier: req.UserPoolTier ?? 'ESSENTIALS' } };
+      return { ...result, UserPool: { ...result.UserPool, UserPoolTier: tier ?? 'ESSENTIALS' } };
     },
   };
 }
@@ -69,7 +73,7 @@ export const poolFeatureLayers: readonly Layer[] = [
     reference: `${API}/API_DescribeUserPool.html`,
     wrap: (next, deps) => async (ctx, req) => {
       const result = (await next(ctx, req)) as { UserPool?: Record<string, unknown> };
-      const pool = (await poolOf(ctx, deps, req?.UserPoolId)).options as PasswordlessPool;
+      const pool = (await poolOf(ctx, deps, req.UserPoolId)).options as PasswordlessPool;
       return result.UserPool ? { ...result, UserPool: { ...result.UserPool, UserPoolTier: tierOf(pool) } } : result;
     },
   },
@@ -80,7 +84,7 @@ export const poolFeatureLayers: readonly Layer[] = [
     target: 'SetUserPoolMfaConfig',
     reference: `${API}/API_SetUserPoolMfaConfig.html`,
     wrap: (next, deps) => async (ctx, req) => {
-      const config = req?.WebAuthnConfiguration as PasswordlessPool['WebAuthnConfiguration'] | undefined;
+      const config = req.WebAuthnConfiguration as PasswordlessPool['WebAuthnConfiguration'] | undefined;
       if (config) {
         const before = (await poolOf(ctx, deps, req.UserPoolId)).options as PasswordlessPool;
         if (tierOf(before) === 'LITE') throw featureUnavailable('WebAuthnConfiguration');
@@ -95,7 +99,7 @@ export const poolFeatureLayers: readonly Layer[] = [
       const result = (await next(ctx, req)) as Record<string, unknown>;
       const pool = await poolOf(ctx, deps, req.UserPoolId);
       if (config) await pool.updateOptions(ctx, { ...pool.options, WebAuthnConfiguration: { ...config } } as PasswordlessPool);
-      return { ...result, ...reported(pool.options as PasswordlessPool) };
+      return { ...result, ...reported(pool.options) };
     },
   },
   {
@@ -103,7 +107,7 @@ export const poolFeatureLayers: readonly Layer[] = [
     reference: `${API}/API_GetUserPoolMfaConfig.html`,
     wrap: (next, deps) => async (ctx, req) => {
       const result = (await next(ctx, req)) as Record<string, unknown>;
-      return { ...result, ...reported((await poolOf(ctx, deps, req?.UserPoolId)).options as PasswordlessPool) };
+      return { ...result, ...reported((await poolOf(ctx, deps, req.UserPoolId)).options) };
     },
   },
 ];

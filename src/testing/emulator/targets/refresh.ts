@@ -1,6 +1,6 @@
-import { CognitoError, errors, type AppClient, type Context } from '../cognito-local';
+import { CognitoError, errors, metadataOf, type AppClient, type Context } from '../cognito-local';
 import type { Layer, LayerDeps } from '../registry';
-import { claimsOf, findRefreshToken, verifyOnClock, withRotation, type OriginContext, type OriginUser } from '../token-origins';
+import { claimsOf, findRefreshToken, verifyOnClock, withRotation, type OriginContext } from '../token-origins';
 
 /** An app client as the layer stores it: cognito-local's, plus the settings it does not keep (clients.ts). */
 export type StoredClient = AppClient & {
@@ -34,14 +34,14 @@ export interface RefreshResult {
 export async function refreshTokens(
   ctx: Context,
   deps: LayerDeps,
-  req: { ClientId?: unknown; RefreshToken?: unknown; ClientMetadata?: Record<string, string> },
+  req: { ClientId?: unknown; RefreshToken?: unknown; ClientMetadata?: unknown },
   via: RefreshVia,
 ): Promise<RefreshResult> {
   const { cognito, tokenGenerator } = deps.services;
   if (typeof req.ClientId !== 'string') throw new errors.InvalidParameterError('Missing required parameter ClientId');
   if (typeof req.RefreshToken !== 'string' || !req.RefreshToken) throw new errors.InvalidParameterError('Missing required parameter REFRESH_TOKEN');
   const pool = await cognito.getUserPoolForClientId(ctx, req.ClientId);
-  const client = (await cognito.getAppClient(ctx, req.ClientId)) as StoredClient | null;
+  const client: StoredClient | null = await cognito.getAppClient(ctx, req.ClientId);
   if (!client) throw new errors.ResourceNotFoundError(`User pool client ${req.ClientId} does not exist.`);
   const rotation = client.RefreshTokenRotation?.Feature === 'ENABLED';
   if (rotation && via === 'REFRESH_TOKEN_AUTH') {
@@ -66,12 +66,12 @@ export async function refreshTokens(
   const exp = typeof verified.claims.exp === 'number' ? verified.claims.exp : undefined;
   const originCtx: OriginContext = { ...ctx, origin: { jti: found.originJti, ...(exp === undefined ? {} : { refreshExpiresAt: exp }) } };
   const groups = await pool.listUserGroupMembership(ctx, user);
-  const tokens = await tokenGenerator.generate(originCtx, user, groups, client, req.ClientMetadata, 'RefreshTokens');
+  const tokens = await tokenGenerator.generate(originCtx, user, groups, client, metadataOf(req.ClientMetadata), 'RefreshTokens');
   const result: RefreshResult = { AccessToken: tokens.AccessToken, IdToken: tokens.IdToken, ExpiresIn: lifetimeOf(tokens.AccessToken), TokenType: 'Bearer' };
   if (!rotation) return result;
   if (found.state === 'grace') return { ...result, RefreshToken: found.origin.RefreshToken };
   const grace = client.RefreshTokenRotation?.RetryGracePeriodSeconds ?? 0;
-  await pool.saveUser(ctx, withRotation(user as OriginUser, found.originJti, tokens.RefreshToken, grace, now));
+  await pool.saveUser(ctx, withRotation(user, found.originJti, tokens.RefreshToken, grace, now));
   return { ...result, RefreshToken: tokens.RefreshToken };
 }
 

@@ -1,4 +1,4 @@
-import { errors, type Context, type Route } from '../cognito-local';
+import { errors, fieldsOf, type ApiRequest, type Context, type Route } from '../cognito-local';
 import type { Layer, LayerDeps } from '../registry';
 import { lifetimeOf, refreshTokens, type StoredClient } from './refresh';
 
@@ -27,8 +27,9 @@ export function completed<T extends AuthResult>(result: T): T {
 
 /** The app client, refused as Cognito refuses a client that is not in `userPoolId` (the admin operations name both). */
 export async function clientOf(ctx: Context, deps: LayerDeps, clientId: unknown, userPoolId?: unknown): Promise<StoredClient> {
-  const client = typeof clientId === 'string' ? ((await deps.services.cognito.getAppClient(ctx, clientId)) as StoredClient | null) : null;
-  if (userPoolId !== undefined) await deps.services.cognito.getUserPool(ctx, String(userPoolId));
+  const client: StoredClient | null = typeof clientId === 'string' ? await deps.services.cognito.getAppClient(ctx, clientId) : null;
+  const poolName = String(userPoolId);
+  if (userPoolId !== undefined) await deps.services.cognito.getUserPool(ctx, poolName);
   if (!client || (userPoolId !== undefined && client.UserPoolId !== userPoolId)) {
     throw new errors.ResourceNotFoundError(`User pool client ${String(clientId)} does not exist.`);
   }
@@ -41,11 +42,11 @@ export async function clientOf(ctx: Context, deps: LayerDeps, clientId: unknown,
  * expired temporary password are refused with NotAuthorizedException, and an unknown user too where the
  * client prevents user-existence errors. The challenge session that comes back is remembered.
  */
-async function passwordSignIn(ctx: Context, deps: LayerDeps, req: Record<string, any>, next: Route): Promise<AuthResult> {
+async function passwordSignIn(ctx: Context, deps: LayerDeps, req: ApiRequest, next: Route): Promise<AuthResult> {
   const { cognito, triggers } = deps.services;
   const client = await clientOf(ctx, deps, req.ClientId);
   const pool = await cognito.getUserPoolForClientId(ctx, client.ClientId);
-  const username: unknown = req.AuthParameters?.USERNAME;
+  const username: unknown = fieldsOf(req.AuthParameters).USERNAME;
   if (typeof username !== 'string' || !username) throw new errors.InvalidParameterError('Missing required parameter USERNAME');
   const user = await pool.getUserByUsername(ctx, username);
   if (!user && !triggers.enabled('UserMigration')) {
@@ -53,7 +54,7 @@ async function passwordSignIn(ctx: Context, deps: LayerDeps, req: Record<string,
   }
   if (user) {
     if (user.Enabled === false) throw new errors.NotAuthorizedError('User is disabled.');
-    if (user.UserStatus !== 'RESET_REQUIRED' && user.Password !== req.AuthParameters?.PASSWORD) throw new errors.NotAuthorizedError(BAD_CREDENTIALS);
+    if (user.UserStatus !== 'RESET_REQUIRED' && user.Password !== fieldsOf(req.AuthParameters).PASSWORD) throw new errors.NotAuthorizedError(BAD_CREDENTIALS);
     const validityDays = pool.options.Policies?.PasswordPolicy?.TemporaryPasswordValidityDays ?? 7;
     const created = new Date(user.UserCreateDate).getTime();
     if (user.UserStatus === 'FORCE_CHANGE_PASSWORD' && deps.clock.now() - created > validityDays * 86_400_000) {
@@ -76,9 +77,9 @@ async function passwordSignIn(ctx: Context, deps: LayerDeps, req: Record<string,
  * session is used up by a right answer; the refresh token of the sign-in it completes is stored, so it
  * refreshes (cognito-local never stores it).
  */
-async function respond(ctx: Context, deps: LayerDeps, req: Record<string, any>, next: Route): Promise<AuthResult> {
+async function respond(ctx: Context, deps: LayerDeps, req: ApiRequest, next: Route): Promise<AuthResult> {
   const client = await clientOf(ctx, deps, req.ClientId);
-  const session = deps.challenges.check(req.Session, client.ClientId, req.ChallengeResponses?.USERNAME, req.ChallengeName);
+  const session = deps.challenges.check(req.Session, client.ClientId, fieldsOf(req.ChallengeResponses).USERNAME, req.ChallengeName);
   const result = (await next(ctx, req)) as AuthResult;
   deps.challenges.spend(req.Session as string);
   if (result.Session && result.ChallengeName) {
@@ -87,7 +88,7 @@ async function respond(ctx: Context, deps: LayerDeps, req: Record<string, any>, 
   const refreshToken = result.AuthenticationResult?.RefreshToken;
   if (refreshToken) {
     const pool = await deps.services.cognito.getUserPool(ctx, session.userPoolId);
-    const user = await pool.getUserByUsername(ctx, session.names[1] ?? String(req.ChallengeResponses?.USERNAME));
+    const user = await pool.getUserByUsername(ctx, session.names[1] ?? String(fieldsOf(req.ChallengeResponses).USERNAME));
     if (user) await pool.storeRefreshToken(ctx, refreshToken, user);
   }
   return completed(result);
@@ -99,12 +100,12 @@ export const signInLayers: readonly Layer[] = [
     target: 'InitiateAuth',
     reference: INITIATE_AUTH,
     wrap: (next, deps) => async (ctx, req) => {
-      switch (req?.AuthFlow) {
+      switch (req.AuthFlow) {
         case 'USER_PASSWORD_AUTH':
           return passwordSignIn(ctx, deps, req, next);
         case 'REFRESH_TOKEN_AUTH':
         case 'REFRESH_TOKEN': {
-          const refresh = { ClientId: req.ClientId, RefreshToken: req.AuthParameters?.REFRESH_TOKEN, ClientMetadata: req.ClientMetadata };
+          const refresh = { ClientId: req.ClientId, RefreshToken: fieldsOf(req.AuthParameters).REFRESH_TOKEN, ClientMetadata: req.ClientMetadata };
           return { ChallengeParameters: {}, AuthenticationResult: await refreshTokens(ctx, deps, refresh, 'REFRESH_TOKEN_AUTH') };
         }
         default:
@@ -118,7 +119,7 @@ export const signInLayers: readonly Layer[] = [
     target: 'AdminInitiateAuth',
     reference: ADMIN_INITIATE_AUTH,
     wrap: (_next, deps) => async (ctx, req) => {
-      await clientOf(ctx, deps, req?.ClientId, req?.UserPoolId);
+      await clientOf(ctx, deps, req.ClientId, req.UserPoolId);
       const { UserPoolId: _pool, ContextData: _context, ...rest } = req as Record<string, unknown>;
       const admin = req.AuthFlow === 'ADMIN_USER_PASSWORD_AUTH' || req.AuthFlow === 'ADMIN_NO_SRP_AUTH';
       return deps.route('InitiateAuth')(ctx, admin ? { ...rest, AuthFlow: 'USER_PASSWORD_AUTH' } : rest);
@@ -129,7 +130,7 @@ export const signInLayers: readonly Layer[] = [
     target: 'AdminRespondToAuthChallenge',
     reference: ADMIN_RESPOND,
     wrap: (_next, deps) => async (ctx, req) => {
-      await clientOf(ctx, deps, req?.ClientId, req?.UserPoolId);
+      await clientOf(ctx, deps, req.ClientId, req.UserPoolId);
       const { UserPoolId: _pool, ContextData: _context, ...rest } = req as Record<string, unknown>;
       return deps.route('RespondToAuthChallenge')(ctx, rest);
     },

@@ -11,7 +11,7 @@ export const signOutLayers: readonly Layer[] = [
     target: 'GlobalSignOut',
     reference: 'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GlobalSignOut.html',
     wrap: (_next, deps) => async (ctx, req) => {
-      const { pool, user } = await checkAccessToken(ctx, deps, String(req?.AccessToken));
+      const { pool, user } = await checkAccessToken(ctx, deps, String(req.AccessToken));
       if (!user) throw new errors.UserNotFoundError('User does not exist.');
       await pool.saveUser(ctx, withRevokedOrigins(user));
       return {};
@@ -21,8 +21,8 @@ export const signOutLayers: readonly Layer[] = [
     target: 'AdminUserGlobalSignOut',
     reference: 'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUserGlobalSignOut.html',
     wrap: (_next, deps) => async (ctx, req) => {
-      const pool = await deps.services.cognito.getUserPool(ctx, String(req?.UserPoolId));
-      const user = (await pool.getUserByUsername(ctx, String(req?.Username))) as OriginUser | null;
+      const pool = await deps.services.cognito.getUserPool(ctx, String(req.UserPoolId));
+      const user: OriginUser | null = await pool.getUserByUsername(ctx, String(req.Username));
       if (!user) throw new errors.UserNotFoundError('User does not exist.');
       await pool.saveUser(ctx, withRevokedOrigins(user));
       return {};
@@ -33,14 +33,14 @@ export const signOutLayers: readonly Layer[] = [
     target: 'RevokeToken',
     reference: 'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html',
     wrap: (next, deps) => async (ctx, req) => {
-      const token = typeof req?.Token === 'string' ? req.Token : '';
+      const token = typeof req.Token === 'string' ? req.Token : '';
       const use = claimsOf(token)?.token_use;
       if (use === 'access' || use === 'id') throw new CognitoError('UnsupportedTokenTypeException', 'Only refresh tokens can be revoked.');
-      const client = (await deps.services.cognito.getAppClient(ctx, String(req?.ClientId))) as StoredClient | null;
+      const client: StoredClient | null = await deps.services.cognito.getAppClient(ctx, String(req.ClientId));
       if (client?.EnableTokenRevocation === false) {
         throw new CognitoError('UnsupportedOperationException', 'Token revocation is not enabled for this app client.');
       }
-      const pool = await deps.services.cognito.getUserPoolForClientId(ctx, String(req?.ClientId));
+      const pool = await deps.services.cognito.getUserPoolForClientId(ctx, String(req.ClientId));
       const found = await findRefreshToken(ctx, pool, token, deps.clock.now());
       // A token this client never held: cognito-local's own answer (NotAuthorizedException).
       if (!found || found.origin.ClientId !== client?.ClientId) return next(ctx, req);
@@ -54,8 +54,8 @@ export const signOutLayers: readonly Layer[] = [
     reference: 'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDisableUser.html',
     wrap: (next, deps) => async (ctx, req) => {
       const result: unknown = await next(ctx, req);
-      const pool = await deps.services.cognito.getUserPool(ctx, String(req?.UserPoolId));
-      const user = (await pool.getUserByUsername(ctx, String(req?.Username))) as OriginUser | null;
+      const pool = await deps.services.cognito.getUserPool(ctx, String(req.UserPoolId));
+      const user: OriginUser | null = await pool.getUserByUsername(ctx, String(req.Username));
       if (user) await pool.saveUser(ctx, withRevokedOrigins(user));
       return result;
     },

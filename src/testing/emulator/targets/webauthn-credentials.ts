@@ -40,8 +40,9 @@ function page(req: { MaxResults?: unknown; NextToken?: unknown }, total: number)
     throw new errors.InvalidParameterError(`1 validation error detected: Value '${String(req.MaxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${PAGE_MAX}`);
   }
   let start = 0;
+  const nextToken = String(req.NextToken);
   if (req.NextToken !== undefined) {
-    start = Number(Buffer.from(String(req.NextToken), 'base64url').toString('utf8'));
+    start = Number(Buffer.from(nextToken, 'base64url').toString('utf8'));
     if (!Number.isInteger(start) || start < 0 || start > total) throw new errors.InvalidParameterError('Invalid NextToken.');
   }
   return { start, end: Math.min(total, start + max) };
@@ -55,8 +56,8 @@ export const webAuthnCredentialLayers: readonly Layer[] = [
     target: 'StartWebAuthnRegistration',
     reference: `${API}/API_StartWebAuthnRegistration.html`,
     wrap: (_next, deps) => async (ctx, req) => {
-      const { clientId, pool, user } = await signedIn(ctx, deps, req?.AccessToken);
-      const { rpId, userVerification } = relyingParty(pool.options as PasswordlessPool);
+      const { clientId, pool, user } = await signedIn(ctx, deps, req.AccessToken);
+      const { rpId, userVerification } = relyingParty(pool.options);
       const challenge = newChallenge();
       await pool.saveUser(ctx, { ...user, WebAuthnRegistration: { Challenge: challenge, ClientId: clientId, IssuedAt: deps.clock.now() } } as PasswordlessUser);
       const sub = attributeValue('sub', user.Attributes) ?? user.Username;
@@ -80,8 +81,8 @@ export const webAuthnCredentialLayers: readonly Layer[] = [
     target: 'CompleteWebAuthnRegistration',
     reference: `${API}/API_CompleteWebAuthnRegistration.html`,
     wrap: (_next, deps) => async (ctx, req) => {
-      const { clientId, pool, user } = await signedIn(ctx, deps, req?.AccessToken);
-      const { rpId, userVerification } = relyingParty(pool.options as PasswordlessPool);
+      const { clientId, pool, user } = await signedIn(ctx, deps, req.AccessToken);
+      const { rpId, userVerification } = relyingParty(pool.options);
       const pending = user.WebAuthnRegistration;
       const now = deps.clock.now();
       if (!pending || now - pending.IssuedAt > REGISTRATION_VALIDITY_MS) {
@@ -103,7 +104,7 @@ export const webAuthnCredentialLayers: readonly Layer[] = [
     target: 'ListWebAuthnCredentials',
     reference: `${API}/API_ListWebAuthnCredentials.html`,
     wrap: (_next, deps) => async (ctx, req) => {
-      const { user } = await signedIn(ctx, deps, req?.AccessToken);
+      const { user } = await signedIn(ctx, deps, req.AccessToken);
       const passkeys = user.WebAuthnCredentials ?? [];
       const { start, end } = page(req, passkeys.length);
       return {
@@ -123,9 +124,9 @@ export const webAuthnCredentialLayers: readonly Layer[] = [
     target: 'DeleteWebAuthnCredential',
     reference: `${API}/API_DeleteWebAuthnCredential.html`,
     wrap: (_next, deps) => async (ctx, req) => {
-      const { pool, user } = await signedIn(ctx, deps, req?.AccessToken);
+      const { pool, user } = await signedIn(ctx, deps, req.AccessToken);
       const passkeys = user.WebAuthnCredentials ?? [];
-      if (!passkeys.some((p) => p.CredentialId === req?.CredentialId)) throw new errors.ResourceNotFoundError('Credential not found.');
+      if (!passkeys.some((p) => p.CredentialId === req.CredentialId)) throw new errors.ResourceNotFoundError('Credential not found.');
       await pool.saveUser(ctx, { ...user, WebAuthnCredentials: passkeys.filter((p) => p.CredentialId !== req.CredentialId) } as PasswordlessUser);
       return {};
     },
