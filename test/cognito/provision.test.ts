@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import { Secret, TOTP } from 'otpauth';
-import { PASSWORD_POLICY, POOL_NAME } from '../../src/cognito/pool-settings';
+import { CLIENT_NAME, PASSWORD_POLICY, POOL_NAME } from '../../src/cognito/pool-settings';
 import { emulatorPoolInputs, provisionEmulatorPool } from '../../src/cognito/provision';
 import { computeSecretHash } from '../../src/cognito/secret-hash';
 import { TEST_APP_BASE_URL, testEmulator } from '../helpers/emulator';
@@ -44,8 +44,9 @@ describe('provisionEmulatorPool (against cognito-local)', () => {
     expect(again).to.deep.equal(ids);
     const pools = await client.send(new ListUserPoolsCommand({ MaxResults: 60 }));
     expect(pools.UserPools?.filter((p) => p.Name === POOL_NAME)).to.have.length(1);
+    // Other test files of this worker may have added clients of their own to the pool: only the app's counts.
     const clients = await client.send(new ListUserPoolClientsCommand({ UserPoolId: ids.userPoolId, MaxResults: 60 }));
-    expect(clients.UserPoolClients).to.have.length(1);
+    expect(clients.UserPoolClients?.filter((c) => c.ClientName === CLIENT_NAME)).to.have.length(1);
     expect(ids.clientSecret).to.be.a('string').and.have.length.above(10);
   });
 
