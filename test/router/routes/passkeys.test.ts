@@ -1,0 +1,232 @@
+import { ListWebAuthnCredentialsCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { expect } from 'chai';
+import { createPasskeyAuthenticator, type PasskeyAuthenticator } from '../../../src/testing';
+import { buildTestApp, type TestApp } from '../../helpers/app';
+import { TEST_APP_BASE_URL, testEmulator } from '../../helpers/emulator';
+import { csrfOf, submit } from '../../helpers/forms';
+import { createConfirmedUser } from '../../helpers/users';
+import { answer, createUserAuthClient, startUserAuth } from '../../testing/emulator/passwordless-fixtures';
+
+type Agent = ReturnType<TestApp['agent']>;
+type User = { email: string; password: string };
+
+/** The creation options the ceremony page hands to public/passkeys.js. */
+export function creationOptionsOn(html: string): Record<string, unknown> {
+  const json = /<script type="application\/json" data-passkey-options>([^<]*)<\/script>/.exec(html)?.[1];
+  expect(json, 'creation options on the page').to.be.a('string');
+  return JSON.parse(json as string) as Record<string, unknown>;
+}
+
+/** A browser signed in with the password as a new user. */
+export async function signedIn(t: TestApp): Promise<{ user: User; agent: Agent }> {
+  const user = await createConfirmedUser();
+  const agent = t.agent();
+  expect((await submit(agent, '/login', '/login', user)).status).to.equal(303);
+  return { user, agent };
+}
+
+/** Adds a passkey through the pages: the step-up, the ceremony (the software authenticator), the completion. */
+export async function addPasskey(agent: Agent, user: User, authenticator: PasskeyAuthenticator): Promise<string> {
+  const started = await submit(agent, '/profile/passkeys', '/profile/passkeys/add', { currentPassword: user.password });
+  expect(started.status).to.equal(200);
+  const credential = authenticator.create(creationOptionsOn(started.text));
+  const done = await agent.post('/profile/passkeys/complete').type('form').send({ credential: JSON.stringify(credential), _csrf: csrfOf(started.text) });
+  expect(done.status).to.equal(303);
+  expect(done.headers.location).to.equal('/profile/passkeys');
+  return credential.id;
+}
+
+/** The account's passkeys as Cognito (the emulator) has them. */
+async function passkeysAtCognito(user: User): Promise<string[]> {
+  const { client } = testEmulator();
+  const clientId = await userAuthClient();
+  const signedInUser = await client.send(
+    new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: user.email, PASSWORD: user.password } }),
+  );
+  const out = await client.send(new ListWebAuthnCredentialsCommand({ AccessToken: signedInUser.AuthenticationResult?.AccessToken }));
+  return (out.Credentials ?? []).map((c) => c.CredentialId as string);
+}
+
+let userAuthClientId: Promise<string> | undefined;
+/** A client of the suite's pool without a secret that allows USER_AUTH: the passkey sign-in, straight at the emulator. */
+function userAuthClient(): Promise<string> {
+  userAuthClientId ??= createUserAuthClient();
+  return userAuthClientId;
+}
+
+/** Whether `authenticator` signs `email` in with a passkey (USER_AUTH, WEB_AUTHN) at the emulator. */
+export async function passkeySignsIn(email: string, authenticator: PasskeyAuthenticator): Promise<boolean> {
+  const clientId = await userAuthClient();
+  const started = await startUserAuth(clientId, email, { PREFERRED_CHALLENGE: 'WEB_AUTHN' });
+  const options = started.ChallengeParameters?.CREDENTIAL_REQUEST_OPTIONS;
+  if (started.ChallengeName !== 'WEB_AUTHN' || !options) return false;
+  let credential: unknown;
+  try {
+    credential = authenticator.get(options);
+  } catch {
+    return false; // the authenticator holds none of the passkeys Cognito allows
+  }
+  const done = await answer(clientId, 'WEB_AUTHN', started.Session, { USERNAME: email, CREDENTIAL: JSON.stringify(credential) }).catch(() => undefined);
+  return typeof done?.AuthenticationResult?.AccessToken === 'string';
+}
+
+describe('the profile\'s passkeys (against the kit\'s emulator)', () => {
+  const authenticatorAt = () => createPasskeyAuthenticator({ origin: TEST_APP_BASE_URL });
+
+  describe('GET /profile/passkeys', () => {
+    it('sends a signed-out visitor to sign in', async () => {
+      const res = await buildTestApp().agent().get('/profile/passkeys');
+      expect(res.status).to.equal(303);
+      expect(res.headers.location).to.match(/^\/login/);
+    });
+
+    it('says there are none yet, that Cognito records no last use, and asks for the password before adding one', async () => {
+      const { agent } = await signedIn(buildTestApp());
+      const page = await agent.get('/profile/passkeys').set('Accept-Language', 'en').expect(200);
+      expect(page.text).to.contain('You have no passkeys yet.');
+      expect(page.text).to.contain('does not record when a passkey was last used');
+      expect(page.text).to.match(/<form method="post" action="\/profile\/passkeys\/add"/);
+      expect(page.text).to.match(/name="currentPassword" type="password"/);
+      expect(page.text).not.to.contain('data-passkey="register"');
+    });
+  });
+
+  describe('POST /profile/passkeys/add and /complete', () => {
+    it('adds a passkey after the password: listed with its creation time, and it signs in', async () => {
+      const { user, agent } = await signedIn(buildTestApp());
+      const authenticator = authenticatorAt();
+      const id = await addPasskey(agent, user, authenticator);
+      const page = await agent.get('/profile/passkeys').set('Accept-Language', 'en').expect(200);
+      expect(page.text).to.contain('Passkey added.');
+      expect(page.text).to.contain(`data-passkey-id="${id}"`);
+      expect(page.text).to.match(/<time datetime="\d{4}-\d\d-\d\dT[\d:.]+Z">/);
+      expect(await passkeysAtCognito(user)).to.deep.equal([id]);
+      expect(await passkeySignsIn(user.email, authenticator)).to.equal(true);
+    });
+
+    it('hands the browser the creation options in a register form with the CSRF token and the scripts', async () => {
+      const { user, agent } = await signedIn(buildTestApp());
+      const started = await submit(agent, '/profile/passkeys', '/profile/passkeys/add', { currentPassword: user.password });
+      expect(started.status).to.equal(200);
+      expect(started.text).to.match(/<form method="post" action="\/profile\/passkeys\/complete" class="form" data-passkey="register"/);
+      expect(started.text).to.match(/<input type="hidden" name="credential">/);
+      expect(started.text).to.contain('<script src="/public/vendor/simplewebauthn-browser.js" defer></script>');
+      expect(started.text).to.contain('<script src="/public/passkeys.js" defer></script>');
+      expect(creationOptionsOn(started.text)).to.include.keys('challenge', 'rp', 'user', 'pubKeyCredParams');
+      expect(started.headers.location).to.equal(undefined);
+    });
+
+    it('refuses a wrong password: no ceremony, nothing added', async () => {
+      const { user, agent } = await signedIn(buildTestApp());
+      const res = await submit(agent, '/profile/passkeys', '/profile/passkeys/add', { currentPassword: 'Wrong-passw0rd!' });
+      expect(res.status).to.equal(400);
+      expect(res.text).not.to.contain('data-passkey-options');
+      expect(res.text).to.match(/id="f-currentPassword"[^>]*aria-invalid="true"/);
+      expect(await passkeysAtCognito(user)).to.deep.equal([]);
+    });
+
+    it('refuses the add without the password', async () => {
+      const { agent } = await signedIn(buildTestApp());
+      const res = await submit(agent, '/profile/passkeys', '/profile/passkeys/add', {});
+      expect(res.status).to.equal(400);
+      expect(res.text).not.to.contain('data-passkey-options');
+    });
+
+    it('takes no passkey that did not follow a step-up in this session', async () => {
+      const { user, agent } = await signedIn(buildTestApp());
+      // Another browser of the same account passed the step-up; this one only has the session.
+      const other = buildTestApp().agent();
+      await submit(other, '/login', '/login', user);
+      const started = await submit(other, '/profile/passkeys', '/profile/passkeys/add', { currentPassword: user.password });
+      const credential = authenticatorAt().create(creationOptionsOn(started.text));
+      const page = await agent.get('/profile/passkeys').expect(200);
+      const res = await agent.post('/profile/passkeys/complete').type('form').send({ credential: JSON.stringify(credential), _csrf: csrfOf(page.text) });
+      expect(res.status).to.equal(303);
+      const after = await agent.get('/profile/passkeys').set('Accept-Language', 'en').expect(200);
+      expect(after.text).to.contain('The passkey request has expired.');
+      expect(await passkeysAtCognito(user)).to.deep.equal([]);
+    });
+
+    it('refuses the completion without the CSRF token', async () => {
+      const { user, agent } = await signedIn(buildTestApp());
+      const started = await submit(agent, '/profile/passkeys', '/profile/passkeys/add', { currentPassword: user.password });
+      const credential = authenticatorAt().create(creationOptionsOn(started.text));
+      const res = await agent.post('/profile/passkeys/complete').type('form').send({ credential: JSON.stringify(credential) });
+      expect(res.status).to.equal(403);
+      expect(await passkeysAtCognito(user)).to.deep.equal([]);
+    });
+
+    for (const [label, credential] of [
+      ['nothing', ''],
+      ['text that is no JSON', '{not json'],
+      ['a JSON array', '[1,2]'],
+      ['an object without an id', '{"type":"public-key"}'],
+    ] as const) {
+      it(`answers ${label} as the credential with a 400 page that says so`, async () => {
+        const { user, agent } = await signedIn(buildTestApp());
+        const started = await submit(agent, '/profile/passkeys', '/profile/passkeys/add', { currentPassword: user.password });
+        const res = await agent.post('/profile/passkeys/complete').set('Accept-Language', 'en').type('form').send({ credential, _csrf: csrfOf(started.text) });
+        expect(res.status).to.equal(400);
+        expect(res.text).to.contain('No passkey came back from the browser.');
+      });
+    }
+
+    it('says so when Cognito refuses the passkey (created for another site)', async () => {
+      const { user, agent } = await signedIn(buildTestApp());
+      const started = await submit(agent, '/profile/passkeys', '/profile/passkeys/add', { currentPassword: user.password });
+      const options = creationOptionsOn(started.text);
+      // A passkey made for another relying party than the pool's: CompleteWebAuthnRegistration refuses it.
+      const credential = createPasskeyAuthenticator({ origin: 'http://evil.localhost:3000' }).create({ ...options, rp: { id: 'evil.localhost', name: 'x' } });
+      const res = await agent.post('/profile/passkeys/complete').set('Accept-Language', 'en').type('form').send({ credential: JSON.stringify(credential), _csrf: csrfOf(started.text) });
+      expect(res.status).to.equal(400);
+      expect(res.text).to.contain('The passkey was not accepted.');
+      expect(await passkeysAtCognito(user)).to.deep.equal([]);
+    });
+  });
+
+  describe('GET and POST /profile/passkeys/remove', () => {
+    it('removes a passkey after the password, and it no longer signs in', async () => {
+      const { user, agent } = await signedIn(buildTestApp());
+      const authenticator = authenticatorAt();
+      const id = await addPasskey(agent, user, authenticator);
+      expect(await passkeySignsIn(user.email, authenticator)).to.equal(true);
+      const confirm = await agent.get(`/profile/passkeys/remove?credential=${id}`).set('Accept-Language', 'en').expect(200);
+      expect(confirm.text).to.contain('It will no longer sign you in.');
+      const res = await agent.post('/profile/passkeys/remove').type('form').send({ credentialId: id, currentPassword: user.password, _csrf: csrfOf(confirm.text) });
+      expect(res.status).to.equal(303);
+      const page = await agent.get('/profile/passkeys').set('Accept-Language', 'en').expect(200);
+      expect(page.text).to.contain('Passkey removed.');
+      expect(page.text).not.to.contain(`data-passkey-id="${id}"`);
+      expect(await passkeysAtCognito(user)).to.deep.equal([]);
+      expect(await passkeySignsIn(user.email, authenticator)).to.equal(false);
+    });
+
+    it('refuses a wrong password and keeps the passkey', async () => {
+      const { user, agent } = await signedIn(buildTestApp());
+      const id = await addPasskey(agent, user, authenticatorAt());
+      const confirm = await agent.get(`/profile/passkeys/remove?credential=${id}`).expect(200);
+      const res = await agent.post('/profile/passkeys/remove').type('form').send({ credentialId: id, currentPassword: 'Wrong-passw0rd!', _csrf: csrfOf(confirm.text) });
+      expect(res.status).to.equal(400);
+      expect(res.text).to.match(/id="f-currentPassword"[^>]*aria-invalid="true"/);
+      expect(await passkeysAtCognito(user)).to.deep.equal([id]);
+    });
+
+    it('refuses the removal without the CSRF token', async () => {
+      const { user, agent } = await signedIn(buildTestApp());
+      const id = await addPasskey(agent, user, authenticatorAt());
+      const res = await agent.post('/profile/passkeys/remove').type('form').send({ credentialId: id, currentPassword: user.password });
+      expect(res.status).to.equal(403);
+      expect(await passkeysAtCognito(user)).to.deep.equal([id]);
+    });
+
+    it('answers a malformed passkey id with 400 and an unknown one with a notice', async () => {
+      const { agent } = await signedIn(buildTestApp());
+      const page = await agent.get('/profile/passkeys').expect(200);
+      await agent.post('/profile/passkeys/remove').type('form').send({ credentialId: '<bad>', currentPassword: 'x', _csrf: csrfOf(page.text) }).expect(400);
+      const unknown = await agent.get('/profile/passkeys/remove?credential=AAAA').expect(303);
+      expect(unknown.headers.location).to.equal('/profile/passkeys');
+      const back = await agent.get('/profile/passkeys').set('Accept-Language', 'en').expect(200);
+      expect(back.text).to.contain('That passkey no longer exists.');
+    });
+  });
+});
