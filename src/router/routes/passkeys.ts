@@ -78,9 +78,12 @@ export function createPasskeysRouter(
 
   router.all([...PASSKEYS_PATHS], deps.limiters.perIp);
 
-  /* Any GET of the profile, signed in: tells the profile page whether to link here (`locals.passkeys`). */
-  router.get('/profile', (req: Request, res: Response, next: NextFunction) => {
-    if (!signedInOf(req)) return next();
+  /*
+   * GET /profile (the profile group's page, which this group runs before): tells it whether to link here,
+   * as `locals.passkeys`. Not a route of this group: the page stays the profile group's.
+   */
+  router.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' || req.path.toLowerCase().replace(/\/$/, '') !== '/profile' || !signedInOf(req)) return next();
     const shown = (available: boolean): void => {
       res.locals.passkeys = { href: listPage, available } satisfies PasskeysLink;
       next();
