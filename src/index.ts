@@ -49,3 +49,4 @@ export {
   type SqliteStoreOptions,
   type UserSessionIndex,
 } from './sessions';
+export type { PasskeysLink } from './router/routes/passkeys';
