@@ -49,4 +49,3 @@ export {
   type SqliteStoreOptions,
   type UserSessionIndex,
 } from './sessions';
-export type { PasskeysLink } from './router/routes/passkeys';

@@ -152,6 +152,7 @@ export const en = {
   'passkeys.error.notFound': 'That passkey no longer exists.',
   'passkeys.notice.added': 'Passkey added.',
   'passkeys.notice.removed': 'Passkey removed.',
+  'passkeys.notice.federated': 'You sign in through an identity provider (such as Google): passkeys from this site cannot sign you in, so there are none to manage here.',
   'passkeys.profileTitle': 'Passkeys',
   'passkeys.profileLead': 'Sign in with your device’s screen lock or a security key instead of a password.',
   'passkeys.profileLink': 'Manage your passkeys',

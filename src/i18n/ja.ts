@@ -154,6 +154,7 @@ export const ja: Record<MessageKey, string> = {
   'passkeys.error.notFound': 'そのパスキーはもう存在しません。',
   'passkeys.notice.added': 'パスキーを追加しました。',
   'passkeys.notice.removed': 'パスキーを削除しました。',
+  'passkeys.notice.federated': 'このアカウントは外部の ID プロバイダー (Google など) でサインインするため、このサイトのパスキーではサインインできません。ここで管理するパスキーはありません。',
   'passkeys.profileTitle': 'パスキー',
   'passkeys.profileLead': 'パスワードの代わりに、端末の画面ロックやセキュリティキーでサインインできます。',
   'passkeys.profileLink': 'パスキーを管理する',

@@ -48,7 +48,7 @@ export interface PasskeysLink {
  * browser would refuse.
  */
 export function createPasskeysRouter(
-  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'sessions' | 'urls' | 'requireAuth' | 'clock'> & {
+  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'sessions' | 'urls' | 'requireAuth' | 'clock' | 'refuseFederated'> & {
     passkeys: PasskeyService;
     identityProviders?: readonly string[] | undefined;
   },
@@ -77,17 +77,23 @@ export function createPasskeysRouter(
   }
 
   router.all([...PASSKEYS_PATHS], deps.limiters.perIp);
+  // Cognito's passkey sign-in (USER_AUTH) is for the pool's own accounts: a federated account signs in
+  // through its provider, and a passkey registered for it could never sign it in.
+  router.all([...PASSKEYS_PATHS], deps.refuseFederated('passkeys.notice.federated'));
 
   /*
    * GET /profile (the profile group's page, which this group runs before): tells it whether to link here,
    * as `locals.passkeys`. Not a route of this group: the page stays the profile group's.
    */
   router.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'GET' || req.path.toLowerCase().replace(/\/$/, '') !== '/profile' || !signedInOf(req)) return next();
+    if (req.method !== 'GET' || req.path.toLowerCase().replace(/\/$/, '') !== '/profile') return next();
+    const signedIn = signedInOf(req);
+    if (!signedIn) return next();
     const shown = (available: boolean): void => {
       res.locals.passkeys = { href: listPage, available } satisfies PasskeysLink;
       next();
     };
+    if (signedIn.user.identityProvider) return shown(false);
     // The profile must not fail over this link: a failed pool check just hides it.
     settle(availability(req), (found) => shown(found.available), () => shown(false));
   });
