@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { createPasskeyAuthenticator } from '../../../src/testing';
+import { createPasskeys } from '../../../src/testing/passkey-registration';
 import { buildTestApp } from '../../helpers/app';
-import { TEST_APP_BASE_URL } from '../../helpers/emulator';
+import { TEST_APP_BASE_URL, testEmulator } from '../../helpers/emulator';
 import { csrfOf, submit } from '../../helpers/forms';
 import { addPasskey, creationOptionsOn, passkeysAtCognito, passkeySignsIn, signedIn } from '../../helpers/passkeys';
 
@@ -23,6 +24,31 @@ describe('the profile\'s passkeys (against the kit\'s emulator)', () => {
       expect(page.text).to.match(/<form method="post" action="\/profile\/passkeys\/add"/);
       expect(page.text).to.match(/name="currentPassword" type="password"/);
       expect(page.text).not.to.contain('data-passkey="register"');
+    });
+  });
+
+  describe('GET /profile/passkeys, many passkeys', () => {
+    it('shows them a page at a time, with a link to the next page and back', async function () {
+      this.timeout(60_000);
+      const { user, agent } = await signedIn(buildTestApp());
+      const { client, ids } = testEmulator();
+      const kit = createPasskeys(client, ids, TEST_APP_BASE_URL);
+      for (let i = 0; i < 21; i++) await kit.register(user);
+      const first = await agent.get('/profile/passkeys').set('Accept-Language', 'en').expect(200);
+      const rows = (html: string) => html.match(/<tr data-passkey-id=/g)?.length ?? 0;
+      expect(rows(first.text)).to.equal(20);
+      const next = /<a href="([^"]+)" rel="next">More passkeys<\/a>/.exec(first.text)?.[1] as string;
+      expect(next).to.match(/^\/profile\/passkeys\?after=/);
+      const second = await agent.get(next.replace(/&amp;/g, '&')).set('Accept-Language', 'en').expect(200);
+      expect(rows(second.text)).to.equal(1);
+      expect(second.text).to.contain('<a href="/profile/passkeys">Back to the first passkeys</a>');
+      expect(second.text).not.to.contain('rel="next"');
+    });
+
+    it('answers a page token Cognito does not know with a 400 page', async () => {
+      const { agent } = await signedIn(buildTestApp());
+      await agent.get('/profile/passkeys?after=not-a-token').expect(400);
+      await agent.get('/profile/passkeys?after=').expect(400);
     });
   });
 
