@@ -30,6 +30,17 @@ const PUBLIC_DIR = path.resolve(__dirname, '..', '..', 'public');
 /** Where the router serves them, below its mount. */
 export const ASSETS_PATH = '/public';
 
+/** Where the router serves @simplewebauthn/browser's prebuilt bundle (global `SimpleWebAuthnBrowser`), for public/passkeys.js. */
+export const WEBAUTHN_BROWSER_PATH = `${ASSETS_PATH}/vendor/simplewebauthn-browser.js`;
+
+/**
+ * The bundle's file in the installed dependency. Its package exports only its entry point, so the path is
+ * found from there (`script/index.js` → `dist/bundle/index.umd.min.js`, MIT licence).
+ */
+function webAuthnBrowserBundle(): string {
+  return path.resolve(path.dirname(require.resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle', 'index.umd.min.js');
+}
+
 /** What the router's pages are made of that does not depend on where they are mounted. */
 export interface PagesDeps {
   options: ResolvedOptions;
@@ -92,6 +103,13 @@ export function createMountedPages(deps: PagesDeps, mountPath: string): MountedP
   });
   if (o.securityHeaders) pages.use(securityHeaders({ cognitoOrigin: new URL(settings.authorizationUrl).origin, production: o.production }));
   pages.use(ASSETS_PATH, express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
+  const bundle = webAuthnBrowserBundle();
+  pages.get(WEBAUTHN_BROWSER_PATH, (_req: Request, res: Response, next: NextFunction) => {
+    res.type('text/javascript');
+    res.sendFile(bundle, { maxAge: '1h', headers: { 'X-Content-Type-Options': 'nosniff' } }, (err?: Error) => {
+      if (err) next(err);
+    });
+  });
   pages.use(noStore);
   pages.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
   pages.use(deps.session);

@@ -13,6 +13,8 @@ import type { AccountRouteDeps } from './routes/forms';
 import { createLoginRouter, LOGIN_PATHS } from './routes/login';
 import { createMfaRouter, MFA_PATHS } from './routes/mfa';
 import { createPasswordRouter, PASSWORD_PATHS } from './routes/password';
+import { createPasskeyService } from '../cognito/passkey-service';
+import { createPasskeysRouter, PASSKEYS_PATHS } from './routes/passkeys';
 import { createProfileRouter, PROFILE_PATHS } from './routes/profile';
 import { createSignupRouter, SIGNUP_PATHS } from './routes/signup';
 
@@ -48,6 +50,18 @@ export function pageGroupsOf(o: ResolvedOptions, mailbox: boolean): PageGroup[] 
   const groups: PageGroup[] = [];
   if (o.pages.signUp) {
     groups.push({ paths: SIGNUP_PATHS, create: (d) => createSignupRouter({ ...d.account, revealExistingAccounts: o.pages.revealExistingAccounts }) });
+  }
+  if (o.pages.custom) {
+    // Before the profile's group: on the profile page it tells whether to link to the passkeys page.
+    groups.push({
+      paths: PASSKEYS_PATHS,
+      create: (d) =>
+        createPasskeysRouter({
+          ...d.account,
+          identityProviders: providers,
+          passkeys: createPasskeyService(d.client, { userPoolId: d.settings.userPoolId, region: d.settings.region, origin: o.baseUrl, clock: o.clock }),
+        }),
+    });
   }
   if (o.pages.custom) {
     groups.push(
