@@ -70,6 +70,8 @@ export interface CognitoSessionState {
   notice?: string;
   /** The synchronizer token of the package's forms (csrf-sync). */
   csrfToken?: string;
+  /** When a step-up allowed adding a passkey (routes/passkeys.ts): the browser's passkey is taken within minutes of it. */
+  passkeyRegistration?: { startedAt: number } | undefined;
 }
 
 /**

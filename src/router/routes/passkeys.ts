@@ -1,6 +1,5 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { peekState, sessionState, signedInOf, tokensOf } from '../../auth/session-state';
-import type { CognitoSessionState } from '../../auth/types';
 import type { PasskeyAvailability, PasskeyService, PasskeySummary } from '../../cognito/passkey-service';
 import { CognitoAuthError } from '../../errors';
 import type { MessageKey } from '../../i18n';
@@ -32,7 +31,6 @@ const NEXT_TOKEN_MAX_CHARS = 131_072;
 const SEARCH_PAGES = 10;
 
 /** The session's note that a step-up just allowed a registration, and when. */
-type PasskeyState = CognitoSessionState & { passkeyRegistration?: { startedAt: number } };
 
 /** What the profile page (views/profile.ejs) gets as `locals.passkeys`, to link here only where passkeys work. */
 export interface PasskeysLink {
@@ -144,7 +142,7 @@ export function createPasskeysRouter(
       if (!stepped.ok) return renderList(req, res, stepped.status, { form: { values: {}, fieldErrors: stepped.fieldErrors, error: stepped.error }, step: stepped.stepUp });
       const started = await passkeys.startRegistration(stepped.accessToken);
       if (!started.ok) return renderList(req, res, 409, { error: started.reason === 'limit' ? 'passkeys.error.limit' : 'passkeys.error.failed' });
-      (sessionState(req) as PasskeyState).passkeyRegistration = { startedAt: clock() };
+      sessionState(req).passkeyRegistration = { startedAt: clock() };
       renderForm(res, VIEW, 200, emptyForm(), { step: 'create', creationOptions: started.options });
     }),
   );
@@ -154,7 +152,7 @@ export function createPasskeysRouter(
     '/profile/passkeys/complete',
     requireAuth,
     withAccessToken(sessions, async (req, res, accessToken) => {
-      const state = peekState(req) as PasskeyState | undefined;
+      const state = peekState(req);
       const startedAt = state?.passkeyRegistration?.startedAt;
       if (state) delete state.passkeyRegistration;
       if (startedAt === undefined || clock() - startedAt > REGISTRATION_WINDOW_MS) {
