@@ -1,4 +1,4 @@
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { NextFunction, Request, Response, Router } from 'express';
 import { asyncHandler } from '../../async-handler';
 import { pendingMfaChallenge } from '../../auth/mfa-challenge';
 import type { PasswordlessChallenge, SignInFlow } from '../../auth/sign-in-flow';
@@ -28,9 +28,11 @@ export function jsonForScript(json: string): string {
   return JSON.stringify(JSON.parse(json) as unknown).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** The steps of a sign-in after the first page: new password, two-step code, choice, e-mailed code, passkey. */
-export function createSignInStepsRouter(deps: LoginRouteDeps & { flow: SignInFlow }): Router {
-  const router = Router();
+/**
+ * Adds the steps of a sign-in after the first page to the login group's router: new password, two-step
+ * code, choice, e-mailed code, passkey.
+ */
+export function addSignInSteps(router: Router, deps: LoginRouteDeps & { flow: SignInFlow }): void {
   const { users, limiters, urls, flow } = deps;
 
   /** Back to the sign-in page with `notice`: the step is gone (expired, used, or never started here). */
@@ -230,7 +232,6 @@ export function createSignInStepsRouter(deps: LoginRouteDeps & { flow: SignInFlo
     }),
   );
 
-  return router;
 }
 
 /** True for a JSON object of a sensible size (a browser's assertion is a few kilobytes). */

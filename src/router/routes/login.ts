@@ -10,7 +10,7 @@ import { safeReturnTo } from '../../urls/return-to';
 import { providerButtons } from './federation';
 import { followOutcome, type LoginRouteDeps } from './finish-sign-in';
 import { emptyForm, fields, keepValues, parseForm, renderForm, setNotice } from './forms';
-import { createSignInStepsRouter, SIGN_IN_STEP_PATHS } from './login-steps';
+import { addSignInSteps, SIGN_IN_STEP_PATHS } from './login-steps';
 
 function returnToOf(req: Request): string | undefined {
   return safeReturnTo((req.query as Record<string, unknown>).returnTo);
@@ -119,7 +119,7 @@ export function createLoginRouter(deps: LoginRouteDeps): Router {
     }),
   );
 
-  router.use(createSignInStepsRouter({ ...deps, flow }));
+  addSignInSteps(router, { ...deps, flow });
   return router;
 }
 
