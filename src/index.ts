@@ -49,3 +49,5 @@ export {
   type SqliteStoreOptions,
   type UserSessionIndex,
 } from './sessions';
+export { FIRST_AUTH_FACTORS, type FirstAuthFactor } from './cognito/pool-settings';
+export type { SignInApi } from './cognito/settings';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HTTP_ORIGIN_MESSAGE, isHttpOrigin } from '../index';
+import { FIRST_AUTH_FACTORS, HTTP_ORIGIN_MESSAGE, isHttpOrigin } from '../index';
 
 /*
  * The reference app's environment, variable by variable: what each accepts and its default. The rules
@@ -36,6 +36,20 @@ const providerNames = z
       .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,30}[A-Za-z0-9]$/, 'must be provider names as in the pool, comma-separated, such as Google,SignInWithApple'))
       .refine((names) => !names.some((name) => name.toUpperCase() === 'COGNITO'), 'COGNITO is the pool itself, not an identity provider')
       .refine((names) => new Set(names).size === names.length, 'must not name a provider twice'),
+  );
+
+/**
+ * Comma-separated first factors of the sign-in page (`PASSWORD,EMAIL_OTP,WEB_AUTHN`, any case): the
+ * package's `cognito.firstFactors` rule, checked here too so that the message names the variable.
+ */
+const firstFactors = z
+  .string()
+  .transform((v) => v.split(',').map((name) => name.trim().toUpperCase()).filter((name) => name !== ''))
+  .pipe(
+    z
+      .array(z.enum(FIRST_AUTH_FACTORS, { error: `must be first factors, comma-separated: ${FIRST_AUTH_FACTORS.join(', ')}` }))
+      .min(1)
+      .refine((names) => new Set(names).size === names.length, 'must not name a factor twice'),
   );
 
 /** `true`/`false` (one hop / none), or the number of trusted proxy hops. */
@@ -84,6 +98,8 @@ export const envSchema = z.object({
   OIDC_NONCE: optionalString.pipe(booleanString.optional()),
   COGNITO_IDENTITY_PROVIDERS: optionalString.pipe(providerNames.optional()),
   COGNITO_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
+  COGNITO_SIGN_IN_API: optionalString.pipe(z.enum(['admin', 'public'], { error: 'must be admin (AdminInitiateAuth, the IAM credentials) or public (InitiateAuth, the client secret alone)' }).optional()),
+  COGNITO_FIRST_FACTORS: optionalString.pipe(firstFactors.optional()),
   RATE_LIMIT_SIGNIN_FAILURES: z.coerce.number().int().min(1).default(5),
   RATE_LIMIT_SIGNIN_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(50),
   RATE_LIMIT_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
