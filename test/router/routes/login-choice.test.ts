@@ -148,6 +148,7 @@ describe('choice-based sign-in and two-step sign-in', () => {
     const t = buildTestApp({ env: EVERY_FACTOR });
     const user = await userWithTotp(buildTestApp());
     const agent = t.agent();
+    expect((await agent.get('/login').expect(200)).text, 'the choice-based page').to.contain('name="method" value="email-code"');
     expect((await submit(agent, '/login', '/login', { email: user.email, password: user.password })).headers.location).to.equal('/login/mfa');
     const done = await submit(agent, '/login/mfa', '/login/mfa', { code: totpCodeFor(user.secret) });
     expect(done.headers.location).to.equal('/profile');
