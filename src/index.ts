@@ -49,5 +49,3 @@ export {
   type SqliteStoreOptions,
   type UserSessionIndex,
 } from './sessions';
-export { FIRST_AUTH_FACTORS, type FirstAuthFactor } from './cognito/pool-settings';
-export type { SignInApi } from './cognito/settings';

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { FIRST_AUTH_FACTORS, HTTP_ORIGIN_MESSAGE, isHttpOrigin } from '../index';
+import { HTTP_ORIGIN_MESSAGE, isHttpOrigin, type CognitoOptions } from '../index';
+
+/** A first factor of the sign-in page, as the package's `cognito.firstFactors` takes it. */
+export type FirstFactor = NonNullable<CognitoOptions['firstFactors']>[number];
+
+/** The first factors the package's sign-in page can offer. */
+const FIRST_FACTORS = ['PASSWORD', 'EMAIL_OTP', 'WEB_AUTHN'] as const satisfies readonly FirstFactor[];
 
 /*
  * The reference app's environment, variable by variable: what each accepts and its default. The rules
@@ -47,9 +53,11 @@ const firstFactors = z
   .transform((v) => v.split(',').map((name) => name.trim().toUpperCase()).filter((name) => name !== ''))
   .pipe(
     z
-      .array(z.enum(FIRST_AUTH_FACTORS, { error: `must be first factors, comma-separated: ${FIRST_AUTH_FACTORS.join(', ')}` }))
+      .array(z.string())
       .min(1)
-      .refine((names) => new Set(names).size === names.length, 'must not name a factor twice'),
+      .refine((names) => names.every((name) => (FIRST_FACTORS as readonly string[]).includes(name)), `must be first factors, comma-separated: ${FIRST_FACTORS.join(', ')}`)
+      .refine((names) => new Set(names).size === names.length, 'must not name a factor twice')
+      .transform((names) => names as FirstFactor[]),
   );
 
 /** `true`/`false` (one hop / none), or the number of trusted proxy hops. */

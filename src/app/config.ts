@@ -1,6 +1,6 @@
 import path from 'node:path';
-import type { FirstAuthFactor, RateLimits } from '../index';
-import { envSchema } from './config-schema';
+import type { RateLimits } from '../index';
+import { envSchema, type FirstFactor } from './config-schema';
 import { ConfigError } from './config-error';
 
 export { ConfigError } from './config-error';
@@ -75,7 +75,7 @@ export interface AppConfig {
     /** The API the custom sign-in pages call (COGNITO_SIGN_IN_API); the package's default when unset. */
     signInApi: 'admin' | 'public' | undefined;
     /** The first factors the sign-in page offers (COGNITO_FIRST_FACTORS); the password alone when unset. */
-    firstFactors: FirstAuthFactor[] | undefined;
+    firstFactors: FirstFactor[] | undefined;
   };
 }
 

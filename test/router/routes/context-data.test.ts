@@ -78,7 +78,7 @@ async function walkThroughEveryCall(t: TestApp): Promise<{ username: string }> {
 describe('the visitor’s context for Cognito’s threat protection (cognito.contextData)', () => {
   withOptionalTotpPool();
 
-  it('sends UserContextData with the visitor’s IP (from X-Forwarded-For behind a trusted proxy) on every public call that takes it, and nothing else of the request, with cognito.signInApi public (double: records the calls)', async () => {
+  it('sends UserContextData with the visitor’s IP (from X-Forwarded-For behind a trusted proxy) on every public call that takes it, and nothing else of the request (double: records the calls)', async () => {
     const t = appWith(true);
     const { username } = await walkThroughEveryCall(t);
     const calls = t.sent.filter((c) => PUBLIC_CALLS.includes(c.name));
