@@ -101,8 +101,14 @@ for (const signInApi of ['admin', 'public'] as const) {
       const noScript = await agent.post('/login/passkey').set('Accept-Language', 'en').type('form').send({ credential: '', _csrf: csrfOf(page.text) });
       expect(noScript.status).to.equal(400);
       expect(noScript.text).to.contain('needs JavaScript');
-      const credential = JSON.stringify(authenticator.get(options));
-      const done = await agent.post('/login/passkey').type('form').send({ credential, _csrf: csrfOf(noScript.text) });
+      const assertion = authenticator.get(options);
+      const forged = JSON.stringify({ ...assertion, response: { ...assertion.response, signature: Buffer.from('not the signature').toString('base64url') } });
+      const refused = await agent.post('/login/passkey').set('Accept-Language', 'en').type('form').send({ credential: forged, _csrf: csrfOf(noScript.text) });
+      expect(refused.status).to.equal(401);
+      expect(refused.text).to.contain('The passkey was not accepted');
+      await agent.get('/profile').expect(303);
+      const credential = JSON.stringify(assertion);
+      const done = await agent.post('/login/passkey').type('form').send({ credential, _csrf: csrfOf(refused.text) });
       expect(done.status).to.equal(303);
       expect(done.headers.location).to.equal('/profile');
       expect(await signedInAs(agent)).to.equal('Passkey');
@@ -152,6 +158,20 @@ describe('choice-based sign-in and two-step sign-in', () => {
     expect((await submit(agent, '/login', '/login', { email: user.email, password: user.password })).headers.location).to.equal('/login/mfa');
     const done = await submit(agent, '/login/mfa', '/login/mfa', { code: totpCodeFor(user.secret) });
     expect(done.headers.location).to.equal('/profile');
+  });
+});
+
+describe('a choice-based step whose time ran out', () => {
+  it('sends the browser back to the sign-in page with a message, and the step is gone', async () => {
+    let offset = 0;
+    const t = buildTestApp({ env: EVERY_FACTOR, clock: () => Date.now() + offset });
+    const user = await userWithVerifiedEmail();
+    const agent = t.agent();
+    expect((await submit(agent, '/login', '/login', { email: user.email, method: 'email-code' })).headers.location).to.equal('/login/code');
+    offset = 3 * 60_000 + 1000;
+    await agent.get('/login/code').expect(303).expect('Location', '/login');
+    expect((await agent.get('/login').set('Accept-Language', 'en').expect(200)).text).to.contain('The time for this sign-in step ran out');
+    await agent.get('/login/code').expect(303).expect('Location', '/login');
   });
 });
 
