@@ -8,6 +8,7 @@ import { CognitoAuthError, isFormError } from '../../errors';
 import type { MessageKey } from '../../i18n';
 import type { ViewName } from '../render';
 import { countAsCodeAttempt } from './count-failures';
+import { providerButtons } from './federation';
 import { emptyForm, fields, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice } from './forms';
 import { followOutcome, type LoginRouteDeps } from './finish-sign-in';
 
@@ -163,7 +164,11 @@ export function addSignInSteps(router: Router, deps: LoginRouteDeps & { flow: Si
         if (err instanceof CognitoAuthError && err.code === 'mfa_expired') return restart(req, res, 'signin.expired');
         if (!isFormError(err)) throw err;
         delete sessionState(req).passwordlessChallenge;
-        renderForm(res, 'login', err.status, { values: { email: challenge.email }, fieldErrors: {}, error: err.code }, { returnTo: challenge.returnTo, choice: (await users.firstFactors()).offered });
+        renderForm(res, 'login', err.status, { values: { email: challenge.email }, fieldErrors: {}, error: err.code }, {
+          returnTo: challenge.returnTo,
+          providerButtons: providerButtons(deps.identityProviders, urls, challenge.returnTo),
+          choice: (await users.firstFactors()).offered,
+        });
       }
     }),
   );

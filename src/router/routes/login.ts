@@ -89,7 +89,7 @@ export function createLoginRouter(deps: LoginRouteDeps): Router {
       const method = typeof body.method === 'string' ? METHODS[body.method] : undefined;
       const passwordGiven = typeof body.password === 'string' && body.password !== '';
       // On the choice-based page the password may be left out: a code or a passkey needs none.
-      const needsPassword = !choiceBased(factors) || (method === undefined && passwordGiven);
+      const needsPassword = !choiceBased(factors) || (method === undefined && passwordGiven && factors.offered.includes('PASSWORD'));
       const parsed = parseForm({ email: fields.email, ...(needsPassword ? { password: fields.password } : {}) }, req.body);
       if (!parsed.ok) return renderForm(res, 'login', 400, { values, fieldErrors: parsed.fieldErrors }, locals);
       const email = parsed.data.email as string;

@@ -161,6 +161,27 @@ describe('choice-based sign-in and two-step sign-in', () => {
   });
 });
 
+describe('the choice-based pages in both languages', () => {
+  it('shows the sign-in page and every step in Japanese and English, with no untranslated keys', async () => {
+    const t = buildTestApp({ env: EVERY_FACTOR });
+    const user = await userWithVerifiedEmail();
+    const { client, ids } = testEmulator();
+    await createPasskeys(client, ids, TEST_APP_BASE_URL).register(user);
+    const steps: Array<[method: string | undefined, path: string]> = [[undefined, '/login/choose'], ['email-code', '/login/code'], ['passkey', '/login/passkey']];
+    for (const [locale, sample] of [['ja', 'パスワードを使わずにサインイン'], ['en', 'Or sign in without a password']] as const) {
+      const agent = t.agent();
+      const pages = [(await agent.get('/login').set('Accept-Language', locale).expect(200)).text];
+      expect(pages[0]).to.contain(sample);
+      for (const [method, path] of steps) {
+        const start = await submit(agent, '/login', '/login', { email: user.email, ...(method ? { method } : {}) });
+        expect(start.headers.location).to.equal(path);
+        pages.push((await agent.get(path).set('Accept-Language', locale).expect(200)).text);
+      }
+      for (const html of pages) expect(html.replace(/<[^>]+>/g, ' ')).to.not.match(/\b(signin|login|error|field|form)\.[a-zA-Z_.]+\b/);
+    }
+  });
+});
+
 describe('a choice-based step whose time ran out', () => {
   it('sends the browser back to the sign-in page with a message, and the step is gone', async () => {
     let offset = 0;
