@@ -49,6 +49,10 @@ export const en = {
   'signin.passkey.submit': 'Use my passkey',
   'signin.passkey.needsScript': 'Signing in with a passkey needs JavaScript in your browser. Turn it on, or sign in another way.',
   'signin.passkey.refused': 'The passkey was not accepted. Try again, or sign in another way.',
+  'signin.passkey.error.cancelled': 'No passkey was used: the request was cancelled or timed out. Try again, or sign in another way.',
+  'signin.passkey.error.unsupported': 'This browser cannot use passkeys. Sign in another way.',
+  'signin.passkey.error.security': "The browser refused: this site's address does not match the passkey settings.",
+  'signin.passkey.error.failed': 'The passkey could not be used. Try again, or sign in another way.',
   // ── end sign-in flow (choice-based sign-in, e-mail codes, passkey sign-in): issue 18 ──
   'error.title': 'Something went wrong',
   'error.status': 'Status {status}',
