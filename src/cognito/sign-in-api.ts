@@ -30,7 +30,11 @@ export interface SignInCalls {
    * Choice-based sign-in (`USER_AUTH`): with `preferred` (and the password, for `PASSWORD`), that factor
    * starts at once; without it Cognito answers with the factors the account may use (`SELECT_CHALLENGE`).
    */
-  startChoiceSignIn(email: string, choice: { preferred?: FirstAuthFactor | undefined; password?: string | undefined }, visitor?: Visitor): Promise<SignInStep>;
+  startChoiceSignIn(
+    email: string,
+    choice: { preferred?: FirstAuthFactor | undefined; password?: string | undefined },
+    visitor?: Visitor,
+  ): Promise<SignInStep>;
   /** Answers SELECT_CHALLENGE with one of its `AvailableChallenges` (and the password, for `PASSWORD`). */
   selectFirstFactor(username: string, session: string, answer: FirstAuthFactor, password: string | undefined, visitor?: Visitor): Promise<SignInStep>;
   /** Answers EMAIL_OTP with the code from the e-mail. */
@@ -115,8 +119,10 @@ async function callForEmailCode<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (err) {
     const name = (err as { name?: unknown })?.name;
-    if (name === 'CodeMismatchException') return Promise.reject(new CognitoAuthError('code_mismatch', 'emailCodeSignIn: CodeMismatchException', { cause: err }));
-    if (name === 'ExpiredCodeException') return Promise.reject(new CognitoAuthError('code_expired', 'emailCodeSignIn: ExpiredCodeException', { cause: err }));
+    if (name === 'CodeMismatchException')
+      return Promise.reject(new CognitoAuthError('code_mismatch', 'emailCodeSignIn: CodeMismatchException', { cause: err }));
+    if (name === 'ExpiredCodeException')
+      return Promise.reject(new CognitoAuthError('code_expired', 'emailCodeSignIn: ExpiredCodeException', { cause: err }));
     throw mapCognitoError(err, 'mfaSignIn');
   }
 }
@@ -127,13 +133,21 @@ export function createSignInCalls(client: CognitoIdentityProviderClient, setting
   const hashOf = (username: string) =>
     withSecretHash(settings.clientSecret === undefined ? undefined : computeSecretHash(username, settings.clientId, settings.clientSecret));
   /** Answers a challenge as `username`, with the SECRET_HASH every answer to a client with a secret needs. */
-  const respond = (operation: CognitoOperation, challenge: ChallengeNameType, username: string, session: string, responses: Record<string, string>, visitor: Visitor | undefined) =>
-    callCognito(operation, () => api.respond(challenge, session, { USERNAME: username, ...responses, ...hashOf(username) }, visitor));
+  const respond = (
+    operation: CognitoOperation,
+    challenge: ChallengeNameType,
+    username: string,
+    session: string,
+    responses: Record<string, string>,
+    visitor: Visitor | undefined,
+  ) => callCognito(operation, () => api.respond(challenge, session, { USERNAME: username, ...responses, ...hashOf(username) }, visitor));
   const tokensOf = async (answer: Promise<AuthAnswer>) => toApiTokens((await answer).AuthenticationResult);
 
   return {
     signIn: (email, password, visitor) =>
-      callCognito('signIn', async () => signInResultOf(await api.initiate('password', { USERNAME: email, PASSWORD: password, ...hashOf(email) }, visitor), email)),
+      callCognito('signIn', async () =>
+        signInResultOf(await api.initiate('password', { USERNAME: email, PASSWORD: password, ...hashOf(email) }, visitor), email),
+      ),
 
     answerNewPasswordChallenge: (username, session, newPassword, visitor) =>
       tokensOf(respond('newPassword', 'NEW_PASSWORD_REQUIRED', username, session, { NEW_PASSWORD: newPassword }, visitor)),
@@ -151,7 +165,10 @@ export function createSignInCalls(client: CognitoIdentityProviderClient, setting
       }),
 
     selectFirstFactor: async (username, session, answer, password, visitor) => {
-      const responses: Record<string, string> = { ANSWER: answer, ...(answer === 'PASSWORD' && password !== undefined ? { PASSWORD: password } : {}) };
+      const responses: Record<string, string> = {
+        ANSWER: answer,
+        ...(answer === 'PASSWORD' && password !== undefined ? { PASSWORD: password } : {}),
+      };
       // A refused password is a wrong password; otherwise a refusal is the challenge running out.
       const out = await respond(answer === 'PASSWORD' ? 'signIn' : 'mfaSignIn', 'SELECT_CHALLENGE', username, session, responses, visitor);
       return signInStepOf(out, username);

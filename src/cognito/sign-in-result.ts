@@ -33,10 +33,10 @@ export type SignInStep =
 
 /** What InitiateAuth, AdminInitiateAuth and their RespondToAuthChallenge twins answer, in the fields read here. */
 export interface AuthAnswer {
-  ChallengeName?: ChallengeNameType | string | undefined;
+  ChallengeName?: ChallengeNameType | undefined;
   Session?: string | undefined;
   ChallengeParameters?: Record<string, string> | undefined;
-  AvailableChallenges?: Array<ChallengeNameType | string> | undefined;
+  AvailableChallenges?: ChallengeNameType[] | undefined;
   AuthenticationResult?: AuthenticationResultType | undefined;
 }
 

@@ -155,7 +155,8 @@ export function addSignInSteps(router: Router, deps: LoginRouteDeps & { flow: Si
       const choices = await choicesOf(challenge);
       const body = (req.body ?? {}) as Record<string, unknown>;
       const answer = FIRST_AUTH_FACTORS.find((f) => f === body.answer && choices.includes(f));
-      if (!answer) return renderForm(res, VIEWS.choose, 400, { values: {}, fieldErrors: {}, error: 'invalid_input' }, { email: challenge.email, choices });
+      if (!answer)
+        return renderForm(res, VIEWS.choose, 400, { values: {}, fieldErrors: {}, error: 'invalid_input' }, { email: challenge.email, choices });
       const parsed = parseForm(answer === 'PASSWORD' ? { password: fields.password } : {}, req.body);
       if (!parsed.ok) return renderForm(res, VIEWS.choose, 400, { values: {}, fieldErrors: parsed.fieldErrors }, { email: challenge.email, choices });
       try {
@@ -164,11 +165,17 @@ export function addSignInSteps(router: Router, deps: LoginRouteDeps & { flow: Si
         if (err instanceof CognitoAuthError && err.code === 'mfa_expired') return restart(req, res, 'signin.expired');
         if (!isFormError(err)) throw err;
         delete sessionState(req).passwordlessChallenge;
-        renderForm(res, 'login', err.status, { values: { email: challenge.email }, fieldErrors: {}, error: err.code }, {
-          returnTo: challenge.returnTo,
-          providerButtons: providerButtons(deps.identityProviders, urls, challenge.returnTo),
-          choice: (await users.firstFactors()).offered,
-        });
+        renderForm(
+          res,
+          'login',
+          err.status,
+          { values: { email: challenge.email }, fieldErrors: {}, error: err.code },
+          {
+            returnTo: challenge.returnTo,
+            providerButtons: providerButtons(deps.identityProviders, urls, challenge.returnTo),
+            choice: (await users.firstFactors()).offered,
+          },
+        );
       }
     }),
   );
@@ -236,7 +243,6 @@ export function addSignInSteps(router: Router, deps: LoginRouteDeps & { flow: Si
       }
     }),
   );
-
 }
 
 /** True for a JSON object of a sensible size (a browser's assertion is a few kilobytes). */

@@ -92,7 +92,7 @@ export function createLoginRouter(deps: LoginRouteDeps): Router {
       const needsPassword = !choiceBased(factors) || (method === undefined && passwordGiven && factors.offered.includes('PASSWORD'));
       const parsed = parseForm({ email: fields.email, ...(needsPassword ? { password: fields.password } : {}) }, req.body);
       if (!parsed.ok) return renderForm(res, 'login', 400, { values, fieldErrors: parsed.fieldErrors }, locals);
-      const email = parsed.data.email as string;
+      const email = parsed.data.email;
       const password = needsPassword ? ((parsed.data as Record<string, unknown>).password as string) : undefined;
       (req.body as Record<string, string>).email = email;
       const start = { email, returnTo };

@@ -18,7 +18,16 @@ type Agent = ReturnType<TestApp['agent']>;
 async function userWithVerifiedEmail() {
   const user = await createConfirmedUser();
   const { client, ids } = testEmulator();
-  await client.send(new AdminUpdateUserAttributesCommand({ UserPoolId: ids.userPoolId, Username: user.email, UserAttributes: [{ Name: 'email', Value: user.email }, { Name: 'email_verified', Value: 'true' }] }));
+  await client.send(
+    new AdminUpdateUserAttributesCommand({
+      UserPoolId: ids.userPoolId,
+      Username: user.email,
+      UserAttributes: [
+        { Name: 'email', Value: user.email },
+        { Name: 'email_verified', Value: 'true' },
+      ],
+    }),
+  );
   return user;
 }
 
@@ -59,7 +68,9 @@ for (const signInApi of ['admin', 'public'] as const) {
       expect(res.status).to.equal(303);
       expect(res.headers.location).to.equal('/profile');
       expect(await signedInAs(agent)).to.equal('Email and password');
-      expect((await submit(t.agent(), '/login', '/login', { email: user.email, password: 'Wr0ng-Passw0rd!' })).status, 'a wrong password').to.equal(401);
+      expect((await submit(t.agent(), '/login', '/login', { email: user.email, password: 'Wr0ng-Passw0rd!' })).status, 'a wrong password').to.equal(
+        401,
+      );
     });
 
     it('signs in with the 8-digit code sent by e-mail, in plain forms; a wrong code can be corrected', async () => {
@@ -74,10 +85,17 @@ for (const signInApi of ['admin', 'public'] as const) {
       expect(page.text, 'the address, masked').to.not.contain(user.email);
       const code = await signInCodeFor(user.email);
       expect(code).to.match(/^\d{8}$/);
-      const wrong = await agent.post('/login/code').set('Accept-Language', 'en').type('form').send({ code: code === '00000000' ? '11111111' : '00000000', _csrf: csrfOf(page.text) });
+      const wrong = await agent
+        .post('/login/code')
+        .set('Accept-Language', 'en')
+        .type('form')
+        .send({ code: code === '00000000' ? '11111111' : '00000000', _csrf: csrfOf(page.text) });
       expect(wrong.status).to.equal(400);
       expect(wrong.text).to.contain('That code is not right');
-      const right = await agent.post('/login/code').type('form').send({ code, _csrf: csrfOf(wrong.text) });
+      const right = await agent
+        .post('/login/code')
+        .type('form')
+        .send({ code, _csrf: csrfOf(wrong.text) });
       expect(right.status).to.equal(303);
       expect(right.headers.location).to.equal('/complete');
       expect(await signedInAs(agent)).to.equal('Code sent by email');
@@ -98,17 +116,31 @@ for (const signInApi of ['admin', 'public'] as const) {
       expect(page.text).to.match(/<script src="\/public\/passkeys\.js" defer nonce="[^"]+"><\/script>/);
       const options = JSON.parse(passkeyOptionsOn(page.text)) as { challenge: string; rpId: string };
       expect(options.rpId).to.equal('localhost');
-      const noScript = await agent.post('/login/passkey').set('Accept-Language', 'en').type('form').send({ credential: '', _csrf: csrfOf(page.text) });
+      const noScript = await agent
+        .post('/login/passkey')
+        .set('Accept-Language', 'en')
+        .type('form')
+        .send({ credential: '', _csrf: csrfOf(page.text) });
       expect(noScript.status).to.equal(400);
       expect(noScript.text).to.contain('needs JavaScript');
       const assertion = authenticator.get(options);
-      const forged = JSON.stringify({ ...assertion, response: { ...assertion.response, signature: Buffer.from('not the signature').toString('base64url') } });
-      const refused = await agent.post('/login/passkey').set('Accept-Language', 'en').type('form').send({ credential: forged, _csrf: csrfOf(noScript.text) });
+      const forged = JSON.stringify({
+        ...assertion,
+        response: { ...assertion.response, signature: Buffer.from('not the signature').toString('base64url') },
+      });
+      const refused = await agent
+        .post('/login/passkey')
+        .set('Accept-Language', 'en')
+        .type('form')
+        .send({ credential: forged, _csrf: csrfOf(noScript.text) });
       expect(refused.status).to.equal(401);
       expect(refused.text).to.contain('The passkey was not accepted');
       await agent.get('/profile').expect(303);
       const credential = JSON.stringify(assertion);
-      const done = await agent.post('/login/passkey').type('form').send({ credential, _csrf: csrfOf(refused.text) });
+      const done = await agent
+        .post('/login/passkey')
+        .type('form')
+        .send({ credential, _csrf: csrfOf(refused.text) });
       expect(done.status).to.equal(303);
       expect(done.headers.location).to.equal('/profile');
       expect(await signedInAs(agent)).to.equal('Passkey');
@@ -125,10 +157,16 @@ for (const signInApi of ['admin', 'public'] as const) {
       expect(page.text).to.contain('name="answer" value="PASSWORD"');
       expect(page.text).to.contain('name="answer" value="EMAIL_OTP"');
       expect(page.text, 'no passkey on this account').to.not.contain('value="WEB_AUTHN"');
-      const chosen = await agent.post('/login/choose').type('form').send({ answer: 'EMAIL_OTP', _csrf: csrfOf(page.text) });
+      const chosen = await agent
+        .post('/login/choose')
+        .type('form')
+        .send({ answer: 'EMAIL_OTP', _csrf: csrfOf(page.text) });
       expect(chosen.headers.location).to.equal('/login/code');
       const codePage = await agent.get('/login/code').expect(200);
-      const done = await agent.post('/login/code').type('form').send({ code: await signInCodeFor(user.email), _csrf: csrfOf(codePage.text) });
+      const done = await agent
+        .post('/login/code')
+        .type('form')
+        .send({ code: await signInCodeFor(user.email), _csrf: csrfOf(codePage.text) });
       expect(done.headers.location).to.equal('/profile');
     });
 
@@ -138,7 +176,11 @@ for (const signInApi of ['admin', 'public'] as const) {
       const agent = t.agent();
       expect((await submit(agent, '/login', '/login', { email: user.email, method: 'passkey' })).headers.location).to.equal('/login/choose');
       const page = await agent.get('/login/choose').expect(200);
-      const wrong = await agent.post('/login/choose').set('Accept-Language', 'en').type('form').send({ answer: 'PASSWORD', password: 'Wr0ng-Passw0rd!', _csrf: csrfOf(page.text) });
+      const wrong = await agent
+        .post('/login/choose')
+        .set('Accept-Language', 'en')
+        .type('form')
+        .send({ answer: 'PASSWORD', password: 'Wr0ng-Passw0rd!', _csrf: csrfOf(page.text) });
       expect(wrong.status).to.equal(401);
       expect(wrong.text).to.contain('The email address or the password is not right.');
       expect(wrong.text, 'the address kept').to.contain(`value="${user.email}"`);
@@ -167,8 +209,15 @@ describe('the choice-based pages in both languages', () => {
     const user = await userWithVerifiedEmail();
     const { client, ids } = testEmulator();
     await createPasskeys(client, ids, TEST_APP_BASE_URL).register(user);
-    const steps: Array<[method: string | undefined, path: string]> = [[undefined, '/login/choose'], ['email-code', '/login/code'], ['passkey', '/login/passkey']];
-    for (const [locale, sample] of [['ja', 'パスワードを使わずにサインイン'], ['en', 'Or sign in without a password']] as const) {
+    const steps: Array<[method: string | undefined, path: string]> = [
+      [undefined, '/login/choose'],
+      ['email-code', '/login/code'],
+      ['passkey', '/login/passkey'],
+    ];
+    for (const [locale, sample] of [
+      ['ja', 'パスワードを使わずにサインイン'],
+      ['en', 'Or sign in without a password'],
+    ] as const) {
       const agent = t.agent();
       const pages = [(await agent.get('/login').set('Accept-Language', locale).expect(200)).text];
       expect(pages[0]).to.contain(sample);
@@ -205,7 +254,14 @@ describe('POST /login/code limits', () => {
       const agent = t.agent();
       await submit(agent, '/login', '/login', { email: user.email, method: 'email-code' });
       const page = await agent.get('/login/code').expect(200);
-      statuses.push((await agent.post('/login/code').type('form').send({ code: '00000001', _csrf: csrfOf(page.text) })).status);
+      statuses.push(
+        (
+          await agent
+            .post('/login/code')
+            .type('form')
+            .send({ code: '00000001', _csrf: csrfOf(page.text) })
+        ).status,
+      );
     }
     expect(statuses).to.deep.equal([400, 400, 429]);
   });
@@ -235,7 +291,10 @@ describe('first factors the pool does not allow (double: DescribeUserPool answer
         : undefined,
     );
     const base = buildTestApp({ env: { COGNITO_FIRST_FACTORS: 'PASSWORD,EMAIL_OTP' } });
-    const t = buildTestApp({ env: { COGNITO_FIRST_FACTORS: 'PASSWORD,EMAIL_OTP' }, cognito: { settings: resolveCognitoSettings(base.config, ids, emulator.url), client: double.client } });
+    const t = buildTestApp({
+      env: { COGNITO_FIRST_FACTORS: 'PASSWORD,EMAIL_OTP' },
+      cognito: { settings: resolveCognitoSettings(base.config, ids, emulator.url), client: double.client },
+    });
     const plain = await buildTestApp().agent().get('/login').expect(200);
     const page = await t.agent().get('/login').expect(200);
     await t.agent().get('/login').expect(200);
