@@ -39,21 +39,26 @@ describe('CognitoStack: callback and sign-out URLs where the router is mounted',
 });
 
 describe('CognitoStack: the sign-in flows of the app client', () => {
-  it("allows today's flow by default: the public password flow, no admin flow, no choice-based sign-in", () => {
-    assert.deepEqual(client().ExplicitAuthFlows, ['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_PASSWORD_AUTH']);
+  it("allows the package's default flow: the admin password flow, no public one, no choice-based sign-in", () => {
+    assert.deepEqual(client().ExplicitAuthFlows, ['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH']);
   });
 
-  it('allows the admin password flow and drops the public one when told', () => {
-    assert.deepEqual(client({ passwordFlows: { adminUserPassword: true, userPassword: false } }).ExplicitAuthFlows, [
+  it('allows the public password flow (cognito.signInApi public) only when told, and drops the admin one when told', () => {
+    assert.deepEqual(client({ passwordFlows: { adminUserPassword: false, userPassword: true } }).ExplicitAuthFlows, [
+      'ALLOW_REFRESH_TOKEN_AUTH',
+      'ALLOW_USER_PASSWORD_AUTH',
+    ]);
+    assert.deepEqual(client({ passwordFlows: { adminUserPassword: true, userPassword: true } }).ExplicitAuthFlows, [
       'ALLOW_REFRESH_TOKEN_AUTH',
       'ALLOW_ADMIN_USER_PASSWORD_AUTH',
+      'ALLOW_USER_PASSWORD_AUTH',
     ]);
   });
 
   it('allows USER_AUTH only with choice-based sign-in', () => {
     assert.deepEqual(client({ choiceBasedSignIn: { firstAuthFactors: ['PASSWORD'] } }).ExplicitAuthFlows, [
       'ALLOW_REFRESH_TOKEN_AUTH',
-      'ALLOW_USER_PASSWORD_AUTH',
+      'ALLOW_ADMIN_USER_PASSWORD_AUTH',
       'ALLOW_USER_AUTH',
     ]);
   });
@@ -127,7 +132,7 @@ describe('CognitoStack: refresh-token rotation', () => {
   });
 
   it('drops ALLOW_REFRESH_TOKEN_AUTH with rotation, which AWS says cannot be used together', () => {
-    assert.deepEqual(client({ refreshTokenRotation: { retryGracePeriodSeconds: 10 } }).ExplicitAuthFlows, ['ALLOW_USER_PASSWORD_AUTH']);
+    assert.deepEqual(client({ refreshTokenRotation: { retryGracePeriodSeconds: 10 } }).ExplicitAuthFlows, ['ALLOW_ADMIN_USER_PASSWORD_AUTH']);
   });
 
   it('refuses rotation on the Lite plan', () => {

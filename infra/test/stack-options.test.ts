@@ -17,7 +17,7 @@ describe('readStackOptions (CDK context)', () => {
     assert.throws(() => fromContext({ domainPrefix: '  ' }), /domainPrefix is required/);
   });
 
-  it('defaults to Essentials, Managed Login, http://localhost:3000 for development, the root mount and today\'s password flow', () => {
+  it('defaults to Essentials, Managed Login, http://localhost:3000 for development, the root mount and the admin password flow', () => {
     assert.deepEqual(fromContext({ domainPrefix: 'my-app-auth' }), {
       domain: { kind: 'prefix', prefix: 'my-app-auth' },
       featurePlan: 'ESSENTIALS',
@@ -33,7 +33,7 @@ describe('readStackOptions (CDK context)', () => {
       userContextData: false,
       refreshTokenRotation: undefined,
     });
-    assert.deepEqual(DEFAULT_AUTH_FLOWS, { adminUserPassword: false, userPassword: true, userAuth: false });
+    assert.deepEqual(DEFAULT_AUTH_FLOWS, { adminUserPassword: true, userPassword: false, userAuth: false });
   });
 
   it('reads the mount path and the path after sign-out, and refuses what the router would refuse', () => {

@@ -99,7 +99,7 @@ describe('CognitoStack: the app client', () => {
   it("carries the client settings of pool-settings.ts and only the auth flows the app uses (no SRP, no custom auth)", () => {
     synth().hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: true,
-      ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_PASSWORD_AUTH'],
+      ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH'],
       PreventUserExistenceErrors: 'ENABLED',
       EnableTokenRevocation: true,
       AllowedOAuthFlowsUserPoolClient: true,
@@ -213,6 +213,8 @@ describe('CognitoStack: IAM for the app server', () => {
       'cognito-idp:AdminUserGlobalSignOut',
       'cognito-idp:AdminGetUser',
       'cognito-idp:DescribeUserPool',
+      'cognito-idp:AdminInitiateAuth',
+      'cognito-idp:AdminRespondToAuthChallenge',
     ]);
   });
 
@@ -230,6 +232,7 @@ describe('CognitoStack: IAM for the app server', () => {
   it('adds the admin sign-in calls only where the client allows the admin password flow', () => {
     const actions = policyActions(synth({ passwordFlows: { adminUserPassword: true, userPassword: false } }));
     assert.deepEqual(actions, [...SERVER_IAM_ACTIONS.always, 'cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminRespondToAuthChallenge']);
+    assert.deepEqual(policyActions(synth({ passwordFlows: { adminUserPassword: false, userPassword: true } })), [...SERVER_IAM_ACTIONS.always]);
   });
 
   it('outputs the policy ARN to attach to the app server role', () => {

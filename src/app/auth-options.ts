@@ -23,6 +23,8 @@ export function cognitoOptionsFrom(config: Pick<AppConfig, 'cognito'>, ids: Pool
     endpoint: emulatorUrl,
     nonce: c.nonce,
     timeoutMs: c.timeoutMs,
+    ...(c.signInApi ? { signInApi: c.signInApi } : {}),
+    ...(c.firstFactors ? { firstFactors: c.firstFactors } : {}),
   };
 }
 

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { HTTP_ORIGIN_MESSAGE, isHttpOrigin } from '../index';
+import { HTTP_ORIGIN_MESSAGE, isHttpOrigin, type CognitoOptions } from '../index';
+
+/** A first factor of the sign-in page, as the package's `cognito.firstFactors` takes it. */
+export type FirstFactor = NonNullable<CognitoOptions['firstFactors']>[number];
+
+/** The first factors the package's sign-in page can offer. */
+const FIRST_FACTORS = ['PASSWORD', 'EMAIL_OTP', 'WEB_AUTHN'] as const satisfies readonly FirstFactor[];
 
 /*
  * The reference app's environment, variable by variable: what each accepts and its default. The rules
@@ -36,6 +42,22 @@ const providerNames = z
       .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,30}[A-Za-z0-9]$/, 'must be provider names as in the pool, comma-separated, such as Google,SignInWithApple'))
       .refine((names) => !names.some((name) => name.toUpperCase() === 'COGNITO'), 'COGNITO is the pool itself, not an identity provider')
       .refine((names) => new Set(names).size === names.length, 'must not name a provider twice'),
+  );
+
+/**
+ * Comma-separated first factors of the sign-in page (`PASSWORD,EMAIL_OTP,WEB_AUTHN`, any case): the
+ * package's `cognito.firstFactors` rule, checked here too so that the message names the variable.
+ */
+const firstFactors = z
+  .string()
+  .transform((v) => v.split(',').map((name) => name.trim().toUpperCase()).filter((name) => name !== ''))
+  .pipe(
+    z
+      .array(z.string())
+      .min(1)
+      .refine((names) => names.every((name) => (FIRST_FACTORS as readonly string[]).includes(name)), `must be first factors, comma-separated: ${FIRST_FACTORS.join(', ')}`)
+      .refine((names) => new Set(names).size === names.length, 'must not name a factor twice')
+      .transform((names) => names as FirstFactor[]),
   );
 
 /** `true`/`false` (one hop / none), or the number of trusted proxy hops. */
@@ -84,6 +106,8 @@ export const envSchema = z.object({
   OIDC_NONCE: optionalString.pipe(booleanString.optional()),
   COGNITO_IDENTITY_PROVIDERS: optionalString.pipe(providerNames.optional()),
   COGNITO_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
+  COGNITO_SIGN_IN_API: optionalString.pipe(z.enum(['admin', 'public'], { error: 'must be admin (AdminInitiateAuth, the IAM credentials) or public (InitiateAuth, the client secret alone)' }).optional()),
+  COGNITO_FIRST_FACTORS: optionalString.pipe(firstFactors.optional()),
   RATE_LIMIT_SIGNIN_FAILURES: z.coerce.number().int().min(1).default(5),
   RATE_LIMIT_SIGNIN_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(50),
   RATE_LIMIT_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),

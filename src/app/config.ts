@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { RateLimits } from '../index';
-import { envSchema } from './config-schema';
+import { envSchema, type FirstFactor } from './config-schema';
 import { ConfigError } from './config-error';
 
 export { ConfigError } from './config-error';
@@ -72,6 +72,10 @@ export interface AppConfig {
     identityProviders: string[];
     /** Time limit for every call to Cognito or its emulator, in milliseconds. */
     timeoutMs: number;
+    /** The API the custom sign-in pages call (COGNITO_SIGN_IN_API); the package's default when unset. */
+    signInApi: 'admin' | 'public' | undefined;
+    /** The first factors the sign-in page offers (COGNITO_FIRST_FACTORS); the password alone when unset. */
+    firstFactors: FirstFactor[] | undefined;
   };
 }
 
@@ -229,6 +233,8 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): AppConfi
       nonce: e.OIDC_NONCE ?? mode === 'aws',
       identityProviders: e.COGNITO_IDENTITY_PROVIDERS ?? [],
       timeoutMs: e.COGNITO_TIMEOUT_MS,
+      signInApi: e.COGNITO_SIGN_IN_API,
+      firstFactors: e.COGNITO_FIRST_FACTORS,
     },
   };
 }

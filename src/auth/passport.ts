@@ -5,7 +5,6 @@ import type { TokenVerifier } from '../cognito/tokens';
 import type { UserService } from '../cognito/user-service';
 import { createHostedUiStrategy, HOSTED_UI_STRATEGY } from './hosted-ui';
 import type { PendingAuthorizations } from './pending-authorizations';
-import { createPasswordStrategy, PASSWORD_STRATEGY } from './password';
 
 /**
  * A Passport instance of the package's own, so that two routers with different options share one
@@ -17,7 +16,9 @@ export type AppPassport = InstanceType<typeof Passport>;
 export type StrategyCallback = (err: unknown, user: unknown, info: unknown, status?: number) => void;
 
 /**
- * Creates the package's Passport with its strategies registered. It never touches the session itself:
+ * Creates the package's Passport with its strategy registered: the Hosted UI's (OpenID Connect, where
+ * passport-openidconnect does the authorization request, state and code exchange). The custom pages'
+ * sign-in is the sign-in flow's (auth/sign-in-flow.ts), not a strategy's. It never touches the session itself:
  * every strategy runs with a custom callback, and the package starts sessions on its own
  * (`auth/start-session.ts`). Called from `cognitoAuth()`, never at module load.
  */
@@ -31,7 +32,6 @@ export function createPassport(deps: {
 }): AppPassport {
   const passport = new Passport();
   passport.use(HOSTED_UI_STRATEGY, createHostedUiStrategy(deps));
-  passport.use(PASSWORD_STRATEGY, createPasswordStrategy(deps));
   return passport;
 }
 

@@ -7,12 +7,9 @@ import { isFormError, type ErrorCode } from '../errors';
 import { settle } from '../settle';
 import { sessionTokensFrom } from './session-tokens';
 import { userFromIdClaims } from './session-user';
-import type { CognitoUser } from './types';
+import type { CognitoUser, SignInProvider } from './types';
 import type { SignedIn } from './start-session';
 import { visitorOf } from './visitor';
-
-/** Name under which the password strategy is registered with Passport. */
-export const PASSWORD_STRATEGY = 'cognito-password';
 
 /** Why a password sign-in did not produce a user (passed as Passport's `info`). */
 export type PasswordFailure =
@@ -22,18 +19,21 @@ export type PasswordFailure =
 
 /**
  * Verifies the ID token that came with API tokens and makes the same user, tokens and claims the Hosted
- * UI path makes, so every route sees one session shape.
+ * UI path makes, so every route sees one session shape. `provider` is how the person signed in (the
+ * password unless a passkey or an e-mailed code did it).
  */
-export async function signedInFromApiTokens(verifier: TokenVerifier, api: ApiTokens): Promise<SignedIn> {
+export async function signedInFromApiTokens(verifier: TokenVerifier, api: ApiTokens, provider: SignInProvider = 'password'): Promise<SignedIn> {
   const { tokens, claims } = await sessionTokensFrom(verifier, api);
-  return { user: userFromIdClaims(claims, 'password'), claims, tokens };
+  return { user: userFromIdClaims(claims, provider), claims, tokens };
 }
 
 /**
- * The custom sign-in page's strategy: `InitiateAuth` with `USER_PASSWORD_AUTH` and the SECRET_HASH, called
- * by the server (the password never goes from the browser to Cognito; see docs/mfa.md for why not the
- * admin flow). Wrong password and unknown email are one failure (`bad_credentials`), as in Passport's
- * examples. A challenge (new password, authenticator code) is a failure that carries Cognito's session.
+ * A Passport local strategy over the password sign-in. No longer registered: the custom pages sign in
+ * through the sign-in flow (auth/sign-in-flow.ts), whose steps (new password, two-step code, choice-based
+ * factors) a strategy's one verify call cannot express. Kept only while test/settle.test.ts still tests its
+ * callback discipline; it goes with that test (see the signin-flow requests note).
+ *
+ * @deprecated Use {@link createSignInFlow} (auth/sign-in-flow.ts).
  */
 export function createPasswordStrategy(deps: { users: UserService; verifier: TokenVerifier }): LocalStrategy {
   return new LocalStrategy(

@@ -163,12 +163,12 @@ export interface AuthFlowSettings {
 }
 
 /**
- * The flows the package signs in with today: the custom pages call `InitiateAuth` (`USER_PASSWORD_AUTH`),
- * which the emulator answers with the two-step code challenge too. When the server signs in on the admin
- * API instead, switch `adminUserPassword` on here (and `userPassword` off unless a host keeps the public
- * flow): the emulator and the CDK stack both follow.
+ * The flows the package signs in with by default: the custom pages call `AdminInitiateAuth`
+ * (`ADMIN_USER_PASSWORD_AUTH`) and `AdminRespondToAuthChallenge` with the server's IAM credentials
+ * (`cognito.signInApi: 'admin'`). A host without IAM credentials (`signInApi: 'public'`) switches
+ * `userPassword` on; choice-based sign-in switches `userAuth` on. The CDK stack follows.
  */
-export const DEFAULT_AUTH_FLOWS: Readonly<AuthFlowSettings> = { adminUserPassword: false, userPassword: true, userAuth: false };
+export const DEFAULT_AUTH_FLOWS: Readonly<AuthFlowSettings> = { adminUserPassword: true, userPassword: false, userAuth: false };
 
 /**
  * The IAM-authorized Cognito calls the app server makes (all on its own pool), grouped by what needs them:
@@ -232,8 +232,7 @@ export function explicitAuthFlows(flows: Partial<AuthFlowSettings> = {}, options
     ...(options.rotation ? [] : (['ALLOW_REFRESH_TOKEN_AUTH'] as const)),
     // AdminInitiateAuth ADMIN_USER_PASSWORD_AUTH: the server signs in with its own IAM credentials.
     ...(on.adminUserPassword ? (['ALLOW_ADMIN_USER_PASSWORD_AUTH'] as const) : []),
-    // InitiateAuth USER_PASSWORD_AUTH: the custom sign-in page, which gets the SOFTWARE_TOKEN_MFA challenge
-    // (and Managed Login's own password form).
+    // InitiateAuth USER_PASSWORD_AUTH: the custom sign-in page on the public API (cognito.signInApi 'public').
     ...(on.userPassword ? (['ALLOW_USER_PASSWORD_AUTH'] as const) : []),
     // USER_AUTH: choice-based sign-in (password, e-mail code, passkey).
     ...(on.userAuth ? (['ALLOW_USER_AUTH'] as const) : []),

@@ -58,7 +58,8 @@ export function emulatorPoolInputs(
     mfa: buildUserPoolMfaConfigInput(userPoolId, factors.includes('WEB_AUTHN') ? { webAuthn: { ...EMULATOR_WEBAUTHN, ...options.webAuthn } } : {}),
     client: buildUserPoolClientInput(userPoolId, appBaseUrl, {
       ...(options.mountPath ? { mountPath: options.mountPath } : {}),
-      authFlows: { userAuth: choiceBased },
+      // Both password flows, so that a host's tests pass on either sign-in API (cognito.signInApi).
+      authFlows: { adminUserPassword: true, userPassword: true, userAuth: choiceBased },
     }),
   };
 }

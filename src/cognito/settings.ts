@@ -1,4 +1,12 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { FirstAuthFactor } from './pool-settings';
+
+/**
+ * Which Cognito API the custom pages sign in with: `admin` (`AdminInitiateAuth` and
+ * `AdminRespondToAuthChallenge`, authorized by the server's IAM credentials) or `public` (`InitiateAuth`
+ * and `RespondToAuthChallenge`, authorized by the client secret alone).
+ */
+export type SignInApi = 'admin' | 'public';
 
 /**
  * The user pool and app client `cognitoAuth()` signs people in with: real Amazon Cognito, or cognito-local
@@ -28,6 +36,21 @@ export interface CognitoOptions {
    * Cognito on every call that accepts it, for threat protection (adaptive authentication). Default false.
    */
   contextData?: boolean | undefined;
+  /**
+   * Which API the custom sign-in pages call. `admin` (default): `AdminInitiateAuth`
+   * (`ADMIN_USER_PASSWORD_AUTH`, `USER_AUTH`) and `AdminRespondToAuthChallenge`, with the server's IAM
+   * credentials and `ContextData`; the client must allow `ALLOW_ADMIN_USER_PASSWORD_AUTH`. `public`:
+   * `InitiateAuth` (`USER_PASSWORD_AUTH`, `USER_AUTH`) and `RespondToAuthChallenge`, for a host without IAM
+   * credentials; the client must allow `ALLOW_USER_PASSWORD_AUTH`.
+   */
+  signInApi?: SignInApi | undefined;
+  /**
+   * The first factors the sign-in page offers: `PASSWORD`, `EMAIL_OTP` (a code sent by e-mail),
+   * `WEB_AUTHN` (a passkey). Default `['PASSWORD']`: today's password page. More than the password makes
+   * the page choice-based (`USER_AUTH`, which the client must allow); a factor the pool's sign-in policy
+   * does not allow is left out with a warning in the log.
+   */
+  firstFactors?: FirstAuthFactor[] | undefined;
 }
 
 /** Everything the sign-in code needs to know about one user pool and app client, wherever it runs. */
@@ -50,6 +73,10 @@ export interface CognitoSettings {
   timeoutMs: number;
   /** Send the visitor's context (`UserContextData` / `ContextData`) to Cognito. */
   contextData: boolean;
+  /** The API the custom pages sign in with; `admin` when left out (settings a test builds by hand). */
+  signInApi?: SignInApi | undefined;
+  /** The first factors the sign-in page offers (before the pool's own policy is read); the password alone when left out. */
+  firstFactors?: readonly FirstAuthFactor[] | undefined;
 }
 
 /** The pool and client ids, from configuration or from provisioning the emulator. */
@@ -68,6 +95,7 @@ export function settingsFromOptions(options: CognitoOptions): CognitoSettings {
   const domain = options.domain.replace(/\/+$/, '');
   const ids = { userPoolId: options.userPoolId, clientId: options.clientId, clientSecret: options.clientSecret };
   const emulatorUrl = options.endpoint?.replace(/\/+$/, '');
+  const signIn: Pick<CognitoSettings, 'signInApi' | 'firstFactors'> = { signInApi: options.signInApi ?? 'admin', firstFactors: [...new Set(options.firstFactors ?? ['PASSWORD' as const])] };
   if (emulatorUrl === undefined) {
     const issuer = options.issuer ?? `https://cognito-idp.${options.region}.amazonaws.com/${options.userPoolId}`;
     return {
@@ -83,6 +111,7 @@ export function settingsFromOptions(options: CognitoOptions): CognitoSettings {
       nonce: options.nonce ?? true,
       timeoutMs,
       contextData: options.contextData ?? false,
+      ...signIn,
     };
   }
   // cognito-local serves the OAuth endpoints at its root and signs tokens with iss = <its URL>/<poolId>.
@@ -100,5 +129,6 @@ export function settingsFromOptions(options: CognitoOptions): CognitoSettings {
     nonce: options.nonce ?? false,
     timeoutMs,
     contextData: options.contextData ?? false,
+    ...signIn,
   };
 }

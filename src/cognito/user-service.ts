@@ -1,7 +1,6 @@
 import {
   AdminGetUserCommand,
   InitiateAuthCommand,
-  RespondToAuthChallengeCommand,
   ChangePasswordCommand,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
@@ -17,8 +16,10 @@ import {
 import { userContextDataOf, type Visitor } from './context-data';
 import { callCognito } from './errors';
 import { computeSecretHash, withSecretHash } from './secret-hash';
-import { signInResultOf, toApiTokens, type ApiTokens, type SignInResult } from './sign-in-result';
+import { toApiTokens, type ApiTokens } from './sign-in-result';
+import { createSignInCalls, type SignInCalls } from './sign-in-api';
 import type { PasswordPolicy } from './password-policy';
+import { FIRST_AUTH_FACTORS, type FirstAuthFactor } from './pool-settings';
 import type { CognitoSettings } from './settings';
 import { revokeRefreshTokens, signOutGlobally, type GlobalSignOutOutcome, type RevocationTarget } from './sign-out';
 
@@ -26,20 +27,29 @@ import { revokeRefreshTokens, signOutGlobally, type GlobalSignOutOutcome, type R
 export type UserAttributes = Record<string, string>;
 
 /**
- * Everything the custom pages ask of Cognito. Each method throws an `CognitoAuthError` with a code the pages show.
- * `visitor` (where a call takes one) goes to Cognito as `UserContextData` when the `contextData` setting
- * is on, for its threat protection.
+ * The first factors the sign-in page offers: those configured that the pool's sign-in policy allows
+ * (`offered`, in the configured order), and those configured that it does not (`refused`).
  */
-export interface UserService {
+export interface FirstFactors {
+  offered: FirstAuthFactor[];
+  refused: FirstAuthFactor[];
+}
+
+/**
+ * Everything the custom pages ask of Cognito. Each method throws an `CognitoAuthError` with a code the pages show.
+ * `visitor` (where a call takes one) goes to Cognito as `UserContextData` (or, on the admin sign-in API,
+ * `ContextData`) when the `contextData` setting is on, for its threat protection.
+ */
+export interface UserService extends SignInCalls {
   passwordPolicy(): Promise<PasswordPolicy>;
+  /**
+   * The configured first factors checked against the pool's `SignInPolicy.AllowedFirstAuthFactors`
+   * (DescribeUserPool, read once); the password alone needs no look-up.
+   */
+  firstFactors(): Promise<FirstFactors>;
   signUp(email: string, password: string, visitor?: Visitor): Promise<void>;
   confirmSignUp(email: string, code: string, visitor?: Visitor): Promise<void>;
   resendConfirmationCode(email: string, visitor?: Visitor): Promise<void>;
-  signIn(email: string, password: string, visitor?: Visitor): Promise<SignInResult>;
-  /** `username` is the challenge's (see {@link SignInResult}). */
-  answerNewPasswordChallenge(username: string, session: string, newPassword: string, visitor?: Visitor): Promise<ApiTokens>;
-  /** Answers SOFTWARE_TOKEN_MFA with a code from the person's authenticator app. `username` as above. */
-  answerTotpChallenge(username: string, session: string, code: string, visitor?: Visitor): Promise<ApiTokens>;
   /** REFRESH_TOKEN_AUTH. `username` is the token's `cognito:username` (SECRET_HASH is computed over it). */
   refresh(refreshToken: string, username: string, visitor?: Visitor): Promise<ApiTokens>;
   forgotPassword(email: string, visitor?: Visitor): Promise<void>;
@@ -61,21 +71,44 @@ export interface UserService {
 /** Creates the service over one SDK client and one app client's settings. */
 export function createUserService(
   client: CognitoIdentityProviderClient,
-  settings: Pick<CognitoSettings, 'userPoolId' | 'clientId' | 'clientSecret' | 'contextData'>,
+  settings: Pick<CognitoSettings, 'userPoolId' | 'clientId' | 'clientSecret' | 'contextData' | 'signInApi' | 'firstFactors'>,
 ): UserService {
   const { userPoolId, clientId } = settings;
   const context = (visitor: Visitor | undefined) => userContextDataOf(settings.contextData, visitor);
   const secretHash = (username: string) =>
     settings.clientSecret === undefined ? undefined : computeSecretHash(username, clientId, settings.clientSecret);
+  let described: ReturnType<typeof describePool> | undefined;
   let policy: Promise<PasswordPolicy> | undefined;
+  const configured = settings.firstFactors ?? ['PASSWORD'];
 
   const call = callCognito;
+  function describePool() {
+    return call('signUp', async () => (await client.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }))).UserPool?.Policies);
+  }
+  /** DescribeUserPool's policies, asked once; a failure is asked again next time rather than kept. */
+  function policies(): ReturnType<typeof describePool> {
+    described ??= describePool().catch((err: unknown) => {
+      described = undefined;
+      throw err;
+    });
+    return described;
+  }
 
   return {
+    ...createSignInCalls(client, settings),
+
+    async firstFactors() {
+      if (configured.length === 1 && configured[0] === 'PASSWORD') return { offered: ['PASSWORD'], refused: [] };
+      // "The sign-in methods that a user pool supports as the first factor"; without a policy, the password alone.
+      // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignInPolicyType.html
+      const allowed: readonly string[] = (await policies())?.SignInPolicy?.AllowedFirstAuthFactors ?? ['PASSWORD'];
+      const known = configured.filter((f) => FIRST_AUTH_FACTORS.includes(f));
+      return { offered: known.filter((f) => allowed.includes(f)), refused: known.filter((f) => !allowed.includes(f)) };
+    },
+
     passwordPolicy() {
       policy ??= call('signUp', async () => {
-        const out = await client.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
-        const p = out.UserPool?.Policies?.PasswordPolicy ?? {};
+        const p = (await policies())?.PasswordPolicy ?? {};
         return {
           minimumLength: p.MinimumLength ?? 8,
           requireUppercase: p.RequireUppercase ?? true,
@@ -121,47 +154,6 @@ export function createUserService(
           if ((err as { name?: string }).name === 'UserNotFoundException') return;
           throw err;
         }
-      }),
-
-    signIn: (email, password, visitor) =>
-      call('signIn', async () => {
-        const out = await client.send(
-          new InitiateAuthCommand({
-            ClientId: clientId,
-            AuthFlow: 'USER_PASSWORD_AUTH',
-            AuthParameters: { USERNAME: email, PASSWORD: password, ...withSecretHash(secretHash(email)) },
-            ...context(visitor),
-          }),
-        );
-        return signInResultOf(out, email);
-      }),
-
-    answerNewPasswordChallenge: (username, session, newPassword, visitor) =>
-      call('newPassword', async () => {
-        const out = await client.send(
-          new RespondToAuthChallengeCommand({
-            ClientId: clientId,
-            ChallengeName: 'NEW_PASSWORD_REQUIRED',
-            Session: session,
-            ChallengeResponses: { USERNAME: username, NEW_PASSWORD: newPassword, ...withSecretHash(secretHash(username)) },
-            ...context(visitor),
-          }),
-        );
-        return toApiTokens(out.AuthenticationResult);
-      }),
-
-    answerTotpChallenge: (username, session, code, visitor) =>
-      call('mfaSignIn', async () => {
-        const out = await client.send(
-          new RespondToAuthChallengeCommand({
-            ClientId: clientId,
-            ChallengeName: 'SOFTWARE_TOKEN_MFA',
-            Session: session,
-            ChallengeResponses: { USERNAME: username, SOFTWARE_TOKEN_MFA_CODE: code, ...withSecretHash(secretHash(username)) },
-            ...context(visitor),
-          }),
-        );
-        return toApiTokens(out.AuthenticationResult);
       }),
 
     refresh: (refreshToken, username, visitor) =>

@@ -9,6 +9,7 @@ import { safeReturnTo } from '../urls/return-to';
 import type { CognitoUser } from '../auth/types';
 import type { Mailbox } from '../cognito/mailbox';
 import { CognitoAuthError } from '../errors';
+import { FIRST_AUTH_FACTORS } from '../cognito/pool-settings';
 import type { CognitoOptions } from '../cognito/settings';
 import { LOCALES, type Locale } from '../i18n';
 import { isTestKit } from '../kit-marker';
@@ -55,6 +56,12 @@ const cognitoSchema = z.strictObject({
   timeoutMs: z.number().int().min(100).max(60_000).optional(),
   client: z.custom<CognitoIdentityProviderClient>((v) => typeof (v as { send?: unknown })?.send === 'function', 'must be a CognitoIdentityProviderClient').optional(),
   contextData: z.boolean().optional(),
+  signInApi: z.enum(['admin', 'public']).optional(),
+  firstFactors: z
+    .array(z.enum(FIRST_AUTH_FACTORS))
+    .min(1, 'must name at least one first factor (PASSWORD, EMAIL_OTP, WEB_AUTHN)')
+    .refine((factors) => new Set(factors).size === factors.length, 'must not name a factor twice')
+    .optional(),
 });
 
 const sessionSchema = z.strictObject({

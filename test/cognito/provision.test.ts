@@ -71,8 +71,9 @@ describe('provisionEmulatorPool (against cognito-local)', () => {
     );
     expect(c?.ClientSecret, 'generated secret').to.equal(ids.clientSecret);
     expect(c?.ExplicitAuthFlows).to.include.members(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_PASSWORD_AUTH']);
-    expect(c?.ExplicitAuthFlows, 'only the flows the app uses').to.have.members([
+    expect(c?.ExplicitAuthFlows, 'only the flows the app uses: both password flows (cognito.signInApi admin and public) and choice-based sign-in').to.have.members([
       'ALLOW_REFRESH_TOKEN_AUTH',
+      'ALLOW_ADMIN_USER_PASSWORD_AUTH',
       'ALLOW_USER_PASSWORD_AUTH',
       'ALLOW_USER_AUTH',
     ]);

@@ -1,7 +1,24 @@
 import type { Request, Response } from 'express';
+import type { FlowOutcome } from '../../auth/sign-in-flow';
 import { endSession, startSession, type SessionControl, type SignedIn } from '../../auth/start-session';
 import type { Clock } from '../../auth/lifetimes';
-import type { AfterSignIn } from './forms';
+import { safeReturnTo } from '../../urls/return-to';
+import type { AccountRouteDeps, AfterSignIn } from './forms';
+
+/** What the sign-in page and its steps are built from. */
+export type LoginRouteDeps = Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'clock' | 'sessions' | 'urls' | 'signedInTo' | 'afterSignIn'> & {
+  /** A "Sign in with …" button for each (through the Hosted UI). */
+  identityProviders: readonly string[];
+};
+
+/**
+ * Sends the browser where a sign-in step leads: the next step's page, or (signed in) a new session and
+ * its `returnTo` (same-origin only), else the default page. Shared by every step's handler.
+ */
+export async function followOutcome(req: Request, res: Response, deps: LoginRouteDeps, outcome: FlowOutcome): Promise<void> {
+  if (outcome.kind === 'step') return res.redirect(303, deps.urls.to(outcome.page));
+  await finishSignIn(req, res, deps, outcome.signedIn, safeReturnTo(outcome.returnTo) ?? deps.signedInTo);
+}
 
 /**
  * The end of every sign-in (either path, any challenge): a new session, then the host's `afterSignIn`

@@ -1,19 +1,12 @@
-import { Router, type NextFunction, type Request, type Response } from 'express';
-import { asyncHandler } from '../../async-handler';
+import { Router, type Request, type Response } from 'express';
 import { endAccountSessions, NO_GLOBAL_SIGN_OUT } from '../../auth/account-sign-out';
-import { pendingMfaChallenge } from '../../auth/mfa-challenge';
-import { signedInFromApiTokens } from '../../auth/password';
-import { safeReturnTo } from '../../urls/return-to';
 import { peekState, sessionState, tokensOf, userOf } from '../../auth/session-state';
-import type { SignedIn } from '../../auth/start-session';
 import { buildTotpEnrolment } from './totp-enrolment';
-import { visitorOf } from '../../auth/visitor';
 import type { MfaService } from '../../cognito/mfa-service';
-import { CognitoAuthError, isFormError } from '../../errors';
+import { isFormError } from '../../errors';
 import { en } from '../../i18n/en';
 import { withAccessToken } from './access-token';
-import { finishSignIn } from './finish-sign-in';
-import { emptyForm, fields, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps, type FormState } from './forms';
+import { emptyForm, fields, parseForm, renderForm, setNotice, type AccountRouteDeps, type FormState } from './forms';
 import { createStepUp, type StepUpForm } from './step-up';
 
 /** The issuer an authenticator app lists: the app's name, the same in every language (one account, one entry). */
@@ -23,15 +16,14 @@ const TOTP_ISSUER = en['app.name'];
 const MFA_SETTINGS_PATHS = ['/mfa/setup', '/mfa/setup/confirm', '/mfa/disable'] as const;
 
 /**
- * The two-step pages, below the mount: the router serves these paths (see page-groups.ts). `/login/mfa`
- * is the code step of a sign-in.
+ * The two-step pages, below the mount: the router serves these paths (see page-groups.ts). The code step
+ * of a sign-in (`/login/mfa`) is the sign-in flow's (routes/login-steps.ts).
  */
-export const MFA_PATHS = [...MFA_SETTINGS_PATHS, '/login/mfa'] as const;
+export const MFA_PATHS = MFA_SETTINGS_PATHS;
 
 /**
- * Two-step sign-in with an authenticator app: the set-up and switch-off pages, and the code page between
- * the password and the session. Setting up and switching off both re-authenticate first (the step-up: the
- * password, and the code while TOTP is on).
+ * Two-step sign-in with an authenticator app: the set-up and switch-off pages. Setting up and switching
+ * off both re-authenticate first (the step-up: the password, and the code while TOTP is on).
  */
 export function createMfaRouter(
   deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'requireAuth' | 'sessions' | 'urls' | 'clock' | 'signedInTo' | 'afterSignIn' | 'refuseFederated'> & {
@@ -138,56 +130,6 @@ export function createMfaRouter(
       await mfa.disableTotp(stepped.accessToken);
       setNotice(req, 'notice.mfa_disabled');
       res.redirect(303, urls.to('/profile'));
-    }),
-  );
-
-  /**
-   * Lets a request through only while a code challenge waits in this browser's session: none goes to the
-   * sign-in page, an expired one there with a message.
-   */
-  function requireChallenge(req: Request, res: Response, next: NextFunction): void {
-    const challenge = pendingMfaChallenge(req, deps.clock());
-    if (challenge === undefined) return res.redirect(303, urls.to('/login'));
-    if (challenge === 'expired') {
-      setNotice(req, 'error.mfa_expired');
-      return res.redirect(303, urls.to('/login'));
-    }
-    if (req.method === 'POST') req.body = { ...((req.body as Record<string, unknown> | undefined) ?? {}), email: challenge.email };
-    next();
-  }
-
-  /* GET /login/mfa — the code page of the second sign-in step. */
-  router.get('/login/mfa', requireChallenge, (_req, res) => renderForm(res, 'login-mfa', 200, emptyForm()));
-
-  /*
-   * POST /login/mfa — RespondToAuthChallenge (SOFTWARE_TOKEN_MFA) with the challenge kept in the session.
-   * Wrong codes count against the address together with wrong passwords, and against the account on
-   * their own (a ceiling per hour from all IPs). Success makes exactly the session a password-only
-   * sign-in makes; a challenge Cognito no longer accepts sends back to sign-in.
-   */
-  router.post(
-    '/login/mfa',
-    requireChallenge,
-    ...limiters.signInFailures,
-    limiters.mfaFailuresPerAccount,
-    asyncHandler(async (req, res) => {
-      const challenge = peekState(req)!.mfaChallenge!;
-      const parsed = parseForm({ code: fields.totp }, req.body);
-      if (!parsed.ok) return renderForm(res, 'login-mfa', 400, { values: {}, fieldErrors: parsed.fieldErrors });
-      let signedIn: SignedIn;
-      try {
-        const tokens = await deps.users.answerTotpChallenge(challenge.username, challenge.session, parsed.data.code, visitorOf(req));
-        signedIn = await signedInFromApiTokens(deps.verifier, tokens);
-      } catch (err) {
-        if (err instanceof CognitoAuthError && err.code === 'mfa_expired') {
-          delete sessionState(req).mfaChallenge;
-          setNotice(req, 'error.mfa_expired');
-          return res.redirect(303, urls.to('/login'));
-        }
-        return renderFormError(res, 'login-mfa', err, {});
-      }
-      delete sessionState(req).mfaChallenge;
-      await finishSignIn(req, res, deps, signedIn, safeReturnTo(challenge.returnTo) ?? deps.signedInTo);
     }),
   );
 

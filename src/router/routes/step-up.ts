@@ -47,8 +47,9 @@ export interface StepUp {
   form(req: Request, accessToken: string, options: { returnTo: string; totpEnabled?: boolean | undefined }): Promise<StepUpForm>;
   /**
    * Re-authenticates the signed-in person with the body's `currentPassword` (and `code`) by running
-   * Cognito's own sign-in again: InitiateAuth (USER_PASSWORD_AUTH), then the SOFTWARE_TOKEN_MFA challenge
-   * when Cognito asks for it. Cognito judges both; the code is never checked here. The fresh tokens
+   * Cognito's own sign-in again, on the sign-in API the pages use (AdminInitiateAuth
+   * ADMIN_USER_PASSWORD_AUTH, or InitiateAuth USER_PASSWORD_AUTH with `signInApi: 'public'`), then the
+   * SOFTWARE_TOKEN_MFA challenge when Cognito asks for it. Cognito judges both; the code is never checked here. The fresh tokens
    * replace the session's (a new session id; the sign-in's absolute lifetime kept) and the old refresh
    * token is revoked. Attempts count like the sign-in's: per address and IP, and wrong codes per account.
    * A federated account passes after a recent sign-in only. `totpEnabled` when the handler has just

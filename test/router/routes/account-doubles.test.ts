@@ -40,13 +40,13 @@ describe('custom pages where the emulator cannot answer (double at the Cognito c
     await submit(t.agent(), '/password/reset', '/password/reset', { email, code: codeFromEmulator(email), password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
 
     const named = sent.filter((c) =>
-      ['SignUpCommand', 'ResendConfirmationCodeCommand', 'ConfirmSignUpCommand', 'InitiateAuthCommand', 'ForgotPasswordCommand', 'ConfirmForgotPasswordCommand'].includes(c.name),
+      ['SignUpCommand', 'ResendConfirmationCodeCommand', 'ConfirmSignUpCommand', 'AdminInitiateAuthCommand', 'InitiateAuthCommand', 'ForgotPasswordCommand', 'ConfirmForgotPasswordCommand'].includes(c.name),
     );
     expect(named.map((c) => c.name)).to.have.members([
       'SignUpCommand',
       'ResendConfirmationCodeCommand',
       'ConfirmSignUpCommand',
-      'InitiateAuthCommand', // the sign-in (USER_PASSWORD_AUTH)
+      'AdminInitiateAuthCommand', // the sign-in (ADMIN_USER_PASSWORD_AUTH)
       'InitiateAuthCommand', // the refresh (REFRESH_TOKEN_AUTH)
       'ForgotPasswordCommand',
       'ConfirmForgotPasswordCommand',
@@ -74,7 +74,7 @@ describe('custom pages where the emulator cannot answer (double at the Cognito c
     const agent = t.agent();
     expect((await submit(agent, '/login', '/login', { email, password: TEST_PASSWORD })).headers.location).to.equal('/login/new-password');
     expect((await submit(agent, '/login/new-password', '/login/new-password', { password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD })).status).to.equal(303);
-    const answer = sent.find((c) => c.name === 'RespondToAuthChallengeCommand')!;
+    const answer = sent.find((c) => c.name === 'AdminRespondToAuthChallengeCommand')!;
     const responses = answer.input.ChallengeResponses as Record<string, string>;
     expect(answer.input.ChallengeName).to.equal('NEW_PASSWORD_REQUIRED');
     expect(responses.USERNAME, 'the internal username, not the address').to.be.a('string').and.not.equal(email);

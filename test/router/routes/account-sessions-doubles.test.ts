@@ -1,4 +1,4 @@
-import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminInitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import session from 'express-session';
 import type { SessionStoreHandle } from '../../../src/sessions';
@@ -94,10 +94,10 @@ describe('credential changes when the session store falters (doubles: the index,
     };
     const { client: real } = testEmulator();
     const { t } = appOn(storeWith(index), (c) => {
-      if (c.name !== 'InitiateAuthCommand' || !holdNextSignIn) return undefined;
+      if (c.name !== 'AdminInitiateAuthCommand' || !holdNextSignIn) return undefined;
       holdNextSignIn = false;
       // Cognito accepted the old password before the change; the app registers the session after it.
-      return real.send(new InitiateAuthCommand(c.input as never)).then(async (out) => {
+      return real.send(new AdminInitiateAuthCommand(c.input as never)).then(async (out) => {
         lateSignIn.reached.open();
         await lateSignIn.release.opened;
         return out;

@@ -29,14 +29,14 @@ const PUBLIC_CALLS = [
  * The app behind one trusted proxy with `contextData` as given; its Cognito client records every call
  * and passes it to cognito-local (which does not implement ResendConfirmationCode: answered here).
  */
-function appWith(contextData: boolean, record?: (c: SentCommand) => void): TestApp & { sent: SentCommand[] } {
+function appWith(contextData: boolean, record?: (c: SentCommand) => void, signInApi: 'admin' | 'public' = 'public'): TestApp & { sent: SentCommand[] } {
   const { client: real, emulator, ids } = testEmulator();
   const double = createClientDouble(real, (c) => {
     record?.(c);
     return c.name === 'ResendConfirmationCodeCommand' ? Promise.resolve({}) : undefined;
   });
   const base = buildTestApp();
-  const settings = { ...resolveCognitoSettings(base.config, ids, emulator.url), contextData };
+  const settings = { ...resolveCognitoSettings(base.config, ids, emulator.url), contextData, signInApi };
   const t = buildTestApp({ env: { TRUST_PROXY: '1', RATE_LIMIT_IP_PER_MINUTE: '1000' }, cognito: { settings, client: double.client } });
   return { ...t, sent: double.sent };
 }
@@ -91,6 +91,27 @@ describe('the visitor’s context for Cognito’s threat protection (cognito.con
     const everything = JSON.stringify(t.sent.map((c) => c.input));
     expect(everything, 'no request header reaches Cognito on the public API').to.not.contain('Visitor-Browser');
     expect(everything).to.not.match(/cookie|sid=/i);
+  });
+
+  it('signs in on the admin API by default, with ContextData (IP, host, path, the allow-listed headers) on AdminInitiateAuth and AdminRespondToAuthChallenge, and UserContextData on the public calls left (double: records the calls)', async () => {
+    const t = appWith(true, undefined, 'admin');
+    const { username } = await walkThroughEveryCall(t);
+    const admin = t.sent.filter((c) => c.name === 'AdminInitiateAuthCommand' || c.name === 'AdminRespondToAuthChallengeCommand');
+    expect(new Set(admin.map((c) => c.name)), 'both admin calls were made').to.have.keys('AdminInitiateAuthCommand', 'AdminRespondToAuthChallengeCommand');
+    expect(t.sent.filter((c) => c.name === 'InitiateAuthCommand' || c.name === 'RespondToAuthChallengeCommand').map((c) => c.name), 'no public sign-in call').to.deep.equal([]);
+    expect(admin.filter((c) => c.name === 'AdminInitiateAuthCommand').map((c) => c.input.AuthFlow)).to.include('ADMIN_USER_PASSWORD_AUTH');
+    expect(admin.filter((c) => (c.input.AuthParameters as Record<string, string> | undefined)?.USERNAME === username), 'the re-authentication').to.have.length.greaterThan(0);
+    for (const c of admin) {
+      const context = c.input.ContextData as { IpAddress: string; ServerName: string; ServerPath: string; HttpHeaders: Array<{ headerName: string; headerValue: string }> };
+      expect(context.IpAddress, c.name).to.equal(VISITOR_IP);
+      expect(context.ServerName, c.name).to.be.a('string').and.not.equal('');
+      expect(context.ServerPath, c.name).to.match(/^\/(login|mfa|email|profile)/);
+      expect(context.HttpHeaders, c.name).to.deep.include({ headerName: 'user-agent', headerValue: 'Visitor-Browser/1.0' });
+      for (const { headerName } of context.HttpHeaders) expect(CONTEXT_HEADERS, headerName).to.include(headerName);
+      expect(c.input, c.name).to.not.have.property('UserContextData');
+    }
+    for (const c of t.sent.filter((sent) => PUBLIC_CALLS.includes(sent.name))) expect(c.input.UserContextData, c.name).to.deep.equal({ IpAddress: VISITOR_IP });
+    expect(JSON.stringify(t.sent.map((c) => c.input))).to.not.match(/cookie|sid=/i);
   });
 
   it('sends no context at all when the option is off (the default) (double: records the calls)', async () => {

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { InitiateAuthCommand, type InitiateAuthCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminInitiateAuthCommand, type AdminInitiateAuthCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import { buildTestApp, resolveCognitoSettings } from '../../helpers/app';
 import { createClientDouble, type SentCommand } from '../../helpers/client-double';
@@ -31,12 +31,12 @@ function cognitoException(name: string): Error {
 describe('two-step sign-in where the emulator cannot answer (double at the Cognito client boundary)', () => {
   withOptionalTotpPool();
 
-  it("sends the SECRET_HASH on InitiateAuth, and answers the code challenge as the challenge's USER_ID_FOR_SRP with the hash over it (double records the calls: the emulator checks SECRET_HASH only for choice-based sign-in)", async () => {
+  it("sends the SECRET_HASH on AdminInitiateAuth, and answers the code challenge as the challenge's USER_ID_FOR_SRP with the hash over it (double records the calls: the emulator checks SECRET_HASH only for choice-based sign-in)", async () => {
     const { client: real } = testEmulator();
-    const challenges: InitiateAuthCommandOutput[] = [];
+    const challenges: AdminInitiateAuthCommandOutput[] = [];
     const { t, sent } = appWithDouble((c) => {
-      if (c.name !== 'InitiateAuthCommand') return undefined;
-      return real.send(new InitiateAuthCommand(c.input as never)).then((out) => {
+      if (c.name !== 'AdminInitiateAuthCommand') return undefined;
+      return real.send(new AdminInitiateAuthCommand(c.input as never)).then((out) => {
         challenges.push(out);
         return out;
       });
@@ -51,17 +51,17 @@ describe('two-step sign-in where the emulator cannot answer (double at the Cogni
     expect((await submit(agent, '/login/mfa', '/login/mfa', { code: totpCodeFor(secret) })).headers.location).to.equal('/profile');
     expect((await submit(agent, '/mfa/disable', '/mfa/disable', { currentPassword: user.password, code: totpCodeFor(secret) })).headers.location).to.equal('/profile');
 
-    const signIns = sent.filter((c) => c.name === 'InitiateAuthCommand');
+    const signIns = sent.filter((c) => c.name === 'AdminInitiateAuthCommand');
     // Two sign-ins and two re-authentications (before switching on, and before switching off).
     expect(signIns).to.have.length(4);
     for (const c of signIns) {
       const params = c.input.AuthParameters as Record<string, string>;
-      expect(c.input.AuthFlow).to.equal('USER_PASSWORD_AUTH');
+      expect(c.input.AuthFlow).to.equal('ADMIN_USER_PASSWORD_AUTH');
       expect(params.SECRET_HASH, params.USERNAME).to.equal(expectedSecretHash(params.USERNAME as string));
     }
     const idForSrp = challenges.find((o) => o.ChallengeName === 'SOFTWARE_TOKEN_MFA')?.ChallengeParameters?.USER_ID_FOR_SRP as string;
     expect(idForSrp, 'the internal username, not the address').to.be.a('string').and.not.equal(user.email);
-    const answers = sent.filter((c) => c.name === 'RespondToAuthChallengeCommand');
+    const answers = sent.filter((c) => c.name === 'AdminRespondToAuthChallengeCommand');
     expect(answers, 'the sign-in code and the switch-off code').to.have.length(2);
     for (const answer of answers) {
       const responses = answer.input.ChallengeResponses as Record<string, string>;
@@ -91,7 +91,7 @@ describe('two-step sign-in where the emulator cannot answer (double at the Cogni
 
   it('tells a person on a pool with MFA required who has no authenticator yet (MFA_SETUP) where to set it up (double: the emulator never raises MFA_SETUP)', async () => {
     const { t } = appWithDouble((c) =>
-      c.name === 'InitiateAuthCommand' ? Promise.resolve({ ChallengeName: 'MFA_SETUP', Session: 'setup-session', ChallengeParameters: {} }) : undefined,
+      c.name === 'AdminInitiateAuthCommand' ? Promise.resolve({ ChallengeName: 'MFA_SETUP', Session: 'setup-session', ChallengeParameters: {} }) : undefined,
     );
     const user = await createConfirmedUser();
     const agent = t.agent();

@@ -53,9 +53,9 @@ describe('two-step sign-in when Cognito ends the sessions of the account (agains
     await submit(browser, '/login', '/login', { email: user.email, password: user.password });
     const cookie = sidOf(await submit(browser, '/login/mfa', '/login/mfa', { code: totpCodeFor(secret) }))!;
 
-    // The same sessions behind an app whose re-authentication (InitiateAuth) waits until the account is gone:
+    // The same sessions behind an app whose re-authentication (AdminInitiateAuth) waits until the account is gone:
     // the page's own GetUser still found it, only the probe after the refusal can tell.
-    const held = holdFirstCall(real, 'InitiateAuthCommand');
+    const held = holdFirstCall(real, 'AdminInitiateAuthCommand');
     const t = buildTestApp({ sessionStore: store, cognito: { settings: resolveCognitoSettings(plain.config, ids, emulator.url), client: held.client } });
     const tab = (req: supertest.Test) => req.set('Cookie', cookie);
     const page = await tab(supertest(t.app).get('/mfa/disable')).expect(200);

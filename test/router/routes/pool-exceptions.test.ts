@@ -31,7 +31,7 @@ describe('Cognito exceptions the emulator cannot raise (double at the Cognito cl
   it('leads a PasswordResetRequiredException at sign-in to the reset page, with a message and the email filled in (double)', async () => {
     const user = await createConfirmedUser();
     const t = appWithDouble((c) =>
-      c.name === 'InitiateAuthCommand' && c.input.AuthFlow === 'USER_PASSWORD_AUTH'
+      c.name === 'AdminInitiateAuthCommand' && c.input.AuthFlow === 'ADMIN_USER_PASSWORD_AUTH'
         ? Promise.reject(new PasswordResetRequiredException({ message: 'Password reset required for the user', $metadata: {} }))
         : undefined,
     );
@@ -67,7 +67,7 @@ describe('Cognito exceptions the emulator cannot raise (double at the Cognito cl
       ['SignUpCommand', '/signup', '/signup', { email, password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD }],
       ['ConfirmSignUpCommand', '/signup/confirm', '/signup/confirm', { email, code: '123456' }],
       ['ResendConfirmationCodeCommand', '/signup/confirm', '/signup/resend', { email }],
-      ['InitiateAuthCommand', '/login', '/login', { email, password: TEST_PASSWORD }],
+      ['AdminInitiateAuthCommand', '/login', '/login', { email, password: TEST_PASSWORD }],
       ['ForgotPasswordCommand', '/password/forgot', '/password/forgot', { email }],
       ['ConfirmForgotPasswordCommand', '/password/reset', '/password/reset', { email, code: '123456', password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD }],
     ];
@@ -81,7 +81,7 @@ describe('Cognito exceptions the emulator cannot raise (double at the Cognito cl
     }
 
     // The new-password challenge (its answer is what a pre-token or migration trigger can refuse).
-    failing = 'RespondToAuthChallengeCommand';
+    failing = 'AdminRespondToAuthChallengeCommand';
     expect((await submit(agent, '/login', '/login', { email: invited, password: TEST_PASSWORD })).headers.location).to.equal('/login/new-password');
     const newPassword = await submit(agent, '/login/new-password', '/login/new-password', { password: 'N3w-Passw0rd!x', passwordConfirm: 'N3w-Passw0rd!x' });
     expect(newPassword.status).to.equal(400);
