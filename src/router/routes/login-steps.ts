@@ -22,14 +22,6 @@ export const SIGN_IN_STEP_PATHS = ['/login/new-password', '/login/mfa', '/login/
 const VIEWS = { choose: 'login-choose', code: 'login-code', passkey: 'login-passkey' } as unknown as Record<'choose' | 'code' | 'passkey', ViewName>;
 
 /**
- * JSON for a `<script type="application/json">` block: `<`, `>`, `&` and the two line separators
- * escaped, so that nothing in it can close the element or be read as markup.
- */
-export function jsonForScript(json: string): string {
-  return JSON.stringify(JSON.parse(json) as unknown).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/**
  * Adds the steps of a sign-in after the first page to the login group's router: new password, two-step
  * code, choice, e-mailed code, passkey.
  */
@@ -214,7 +206,7 @@ export function addSignInSteps(router: Router, deps: LoginRouteDeps & { flow: Si
 
   /* GET /login/passkey — the passkey step: the page hands WEB_AUTHN's options to the browser's script. */
   router.get('/login/passkey', requireStep('passkey'), (_req, res) => {
-    renderForm(res, VIEWS.passkey, 200, emptyForm(), { optionsJson: jsonForScript(stepOf(res).options ?? '{}') });
+    renderForm(res, VIEWS.passkey, 200, emptyForm(), { options: stepOf(res).options ?? '{}' });
   });
 
   /*
@@ -228,7 +220,7 @@ export function addSignInSteps(router: Router, deps: LoginRouteDeps & { flow: Si
     ...limiters.signInFailures,
     asyncHandler(async (req, res) => {
       const challenge = stepOf(res);
-      const locals = { optionsJson: jsonForScript(challenge.options ?? '{}') };
+      const locals = { options: challenge.options ?? '{}' };
       const credential = (req.body as Record<string, unknown>).credential;
       if (typeof credential !== 'string' || !isJsonObject(credential)) {
         return renderForm(res, VIEWS.passkey, 400, emptyForm(), { ...locals, message: 'signin.passkey.needsScript' });

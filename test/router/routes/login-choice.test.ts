@@ -1,7 +1,6 @@
 import { AdminUpdateUserAttributesCommand, DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import { createEmulatorMailbox } from '../../../src/cognito/mailbox';
-import { jsonForScript } from '../../../src/router/routes/login-steps';
 import { createPasskeys } from '../../../src/testing/passkey-registration';
 import { buildTestApp, resolveCognitoSettings, type TestApp } from '../../helpers/app';
 import { createClientDouble } from '../../helpers/client-double';
@@ -302,13 +301,5 @@ describe('first factors the pool does not allow (double: DescribeUserPool answer
     const warnings = t.logs.filter((line) => line.includes('AllowedFirstAuthFactors'));
     expect(warnings).to.have.length(1);
     expect(warnings[0]).to.contain('EMAIL_OTP');
-  });
-});
-
-describe('jsonForScript', () => {
-  it('escapes what could end the script block or read as markup, and keeps the JSON', () => {
-    const text = jsonForScript('{"a":"</script><!--&\u2028"}');
-    expect(text).to.not.match(/[<>&\u2028]/);
-    expect(JSON.parse(text)).to.deep.equal({ a: '</script><!--&\u2028' });
   });
 });
