@@ -1,5 +1,6 @@
 import {
   CreateUserPoolClientCommand,
+  DeleteUserPoolClientCommand,
   GetTokensFromRefreshTokenCommand,
   RevokeTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -15,12 +16,21 @@ import { createConfirmedUser } from '../helpers/users';
 
 const MINUTE = 60_000;
 
+/** App clients this file added to the suite's pool (other files expect the pool's one client). */
+const added: string[] = [];
+
 /** A second app client of the suite's pool, as the CDK stack makes it with rotation on (no grace period). */
 async function rotatingClient(): Promise<PoolIds> {
   const { client, ids } = testEmulator();
   const input = buildUserPoolClientInput(ids.userPoolId, TEST_APP_BASE_URL, { refreshTokenRotation: { retryGracePeriodSeconds: 0 } });
   const out = await client.send(new CreateUserPoolClientCommand({ ...input, ClientName: `rotating-${Date.now()}` }));
+  added.push(out.UserPoolClient?.ClientId as string);
   return { userPoolId: ids.userPoolId, clientId: out.UserPoolClient?.ClientId as string, clientSecret: out.UserPoolClient?.ClientSecret };
+}
+
+async function removeAddedClients(): Promise<void> {
+  const { client, ids } = testEmulator();
+  for (const clientId of added.splice(0)) await client.send(new DeleteUserPoolClientCommand({ UserPoolId: ids.userPoolId, ClientId: clientId }));
 }
 
 async function storedRefreshToken(t: TestApp): Promise<string> {
@@ -58,6 +68,7 @@ describe('refresh-token rotation (against cognito-local)', () => {
   before(async () => {
     rotating = await rotatingClient();
   });
+  after(removeAddedClients);
 
   it('refreshes through GetTokensFromRefreshToken and keeps the new refresh token, which refreshes next time', async () => {
     const { t, nearExpiry } = await signedInApp(rotating);
@@ -95,6 +106,8 @@ describe('refresh-token rotation (against cognito-local)', () => {
 });
 
 describe('createRefreshService (against cognito-local)', () => {
+  after(removeAddedClients);
+
   it('detects rotation from DescribeUserPoolClient: on for the rotating client, off for the suite’s own', async () => {
     const { client, ids } = testEmulator();
     const settings = (p: PoolIds) => ({ ...p, contextData: false });
