@@ -1,5 +1,5 @@
 import type session from 'express-session';
-import { statesIn } from './session-state';
+import { isStateKey, statesIn } from './session-state';
 import type { CognitoSessionState } from './types';
 
 /**
@@ -17,10 +17,14 @@ const KEPT_ASIDE = ['tokens', 'claims'] as const;
  * what is written.
  */
 export function hideTokens(sess: session.SessionData): void {
-  for (const [, state] of statesIn(sess)) {
+  // Runs on every request that has a session: a plain loop rather than statesIn's entries and filter.
+  const record = sess as unknown as Record<string, unknown>;
+  for (const name in record) {
+    const state = record[name];
+    if (!isStateKey(name) || typeof state !== 'object' || state === null) continue;
     for (const key of KEPT_ASIDE) {
       if (!Object.prototype.propertyIsEnumerable.call(state, key)) continue;
-      Object.defineProperty(state, key, { value: state[key], writable: true, enumerable: false, configurable: true });
+      Object.defineProperty(state, key, { value: (state as Record<string, unknown>)[key], writable: true, enumerable: false, configurable: true });
     }
   }
 }
