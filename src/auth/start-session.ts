@@ -53,7 +53,7 @@ function controlOf(req: Request): SessionControl {
 /**
  * Starts a new session for a signed-in user: a new session id (so nothing from before sign-in, or before
  * a password change, is reachable under the old one), the router's state started afresh (what the host
- * and other routers keep in the session carries over), the tokens kept server-side beside the
+ * and other routers keep in the session carries over), tokens and claims kept server-side beside the
  * user, the lifetimes started at `now` (ms; the absolute one at `signedInAt` when a password change keeps
  * it), and the new id in the user's index (the old one leaves it).
  *
@@ -74,6 +74,7 @@ export async function startSession(
   const state = sessionState(req, control.scope);
   state.user = signedIn.user;
   state.tokens = signedIn.tokens;
+  state.claims = signedIn.claims;
   state.createdAt = options.signedInAt ?? now;
   state.lastSeenAt = now;
   state.indexedUntil = state.createdAt + control.absoluteMs;

@@ -98,9 +98,12 @@ function refreshServiceOf(deps: TokenRefresherDeps): RefreshService {
       settings,
       deps.rotation,
     ));
+  // The refresher's own client may lack what the host's has (its credentials): where it cannot tell, the
+  // refresh goes the way it went before rotation was known.
+  const rotates = () => rotating().rotates().catch(() => false);
   return {
-    rotates: () => rotating().rotates(),
+    rotates,
     refresh: async (refreshToken, username, visitor) =>
-      (await rotating().rotates()) ? rotating().refresh(refreshToken, username, visitor) : users.refresh(refreshToken, username, visitor),
+      (await rotates()) ? rotating().refresh(refreshToken, username, visitor) : users.refresh(refreshToken, username, visitor),
   };
 }

@@ -35,7 +35,7 @@ export interface RefreshService {
  * Errors of a `DescribeUserPoolClient` that mean "not allowed to ask", not "Cognito is down": the setting
  * then cannot be known, and refreshes take the door that works either way.
  */
-const NOT_ALLOWED = new Set(['AccessDeniedException', 'NotAuthorizedException', 'UnrecognizedClientException']);
+const NOT_ALLOWED = new Set(['AccessDeniedException', 'NotAuthorizedException', 'UnrecognizedClientException', 'CredentialsProviderError']);
 
 /** Creates the service over one SDK client and one app client's settings. */
 export function createRefreshService(

@@ -2,22 +2,12 @@ import { JwtVerifier } from 'aws-jwt-verify';
 import { FetchError, JwtBaseError, JwtInvalidClaimError } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache, type JwksCache } from 'aws-jwt-verify/jwk';
-import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { CognitoAuthError, TokenValidationError } from '../errors';
 import type { CognitoSettings } from './settings';
 
 /** Tolerated clock difference between this server and Cognito, for `exp`, `nbf` and `iat`. */
 export const CLOCK_SKEW_SECONDS = 30;
-
-/**
- * The claims of an ID token that was verified when it entered the session (the session is server-side: the
- * browser cannot swap it). Read from the token when asked for, rather than kept beside it in the session as
- * a second copy of the same bytes. Never use it on a token that has not been verified.
- */
-export function claimsOfVerifiedIdToken(idToken: string): Record<string, unknown> {
-  return decomposeUnverifiedJwt(idToken).payload as Record<string, unknown>;
-}
 
 /** The ID token claims the app relies on, after verification. */
 export interface IdTokenClaims {
