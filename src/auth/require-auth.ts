@@ -3,6 +3,7 @@ import { asyncHandler } from '../async-handler';
 import { CognitoAuthError } from '../errors';
 import type { Clock } from './lifetimes';
 import { logOf } from '../log';
+import { putTokens } from './hidden-tokens';
 import { peekState, sessionState, signedInOf } from './session-state';
 import type { SessionTokens } from '../cognito/tokens';
 import { endSession, enterRouter, expireSession, type SessionControl } from './start-session';
@@ -42,7 +43,7 @@ export async function freshTokens(
   if (!signedIn) return undefined;
   if (signedIn.tokens.accessTokenExpiresAt - REFRESH_MARGIN_SECONDS > deps.clock() / 1000) return signedIn.tokens;
   const fresh = await deps.refresher.refresh(signedIn.user, signedIn.tokens);
-  sessionState(req, deps.control.scope).tokens = fresh;
+  putTokens(sessionState(req, deps.control.scope), fresh);
   return fresh;
 }
 

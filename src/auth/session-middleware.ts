@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import { logOf } from '../log';
+import { hideTokens, withTokensInline } from './hidden-tokens';
 import { isSignedInSession, type SignInScope } from './session-state';
 import { CognitoAuthError } from '../errors';
 import { guardHostStore, IndexedSessionStore } from '../sessions/indexed-store';
@@ -72,6 +73,7 @@ export function createSessionMiddleware(settings: OwnSessionSettings): SessionMi
   // re-sign and re-send the cookie on every response): a store write per request. Instead a session in
   // use is refreshed at most once a minute (lifetimes.ts), which stores it and re-sends its cookie.
   delete store.touch;
+  keepTokensOutOfTheChangeCheck(store);
   const handler = session({
     name: settings.cookieName,
     secret: settings.secret,
@@ -114,6 +116,24 @@ export function createSessionMiddleware(settings: OwnSessionSettings): SessionMi
     handler: once(Symbol('express-cognito-signin.session'), [withStoreErrors, lifetime, anonymousSessionLifetime(settings.clock, settings.scope)]),
     store,
   };
+}
+
+/**
+ * express-session stringifies and hashes the whole session on load, before setting its cookie and before
+ * saving, to see whether it changed: on a signed-in session that is mostly the three tokens, which an
+ * ordinary request never changes. Sessions it loads from `store` get their tokens and claims hidden from that
+ * check (`createSession` runs between the store's answer and the first hash), and every write puts them
+ * back inline, so the store holds the same record as before. Only the package's own session: the host's
+ * express-session is left as it is.
+ */
+function keepTokensOutOfTheChangeCheck(store: IndexedSessionStore): void {
+  const createSession = store.createSession.bind(store);
+  store.createSession = (req, sess) => {
+    hideTokens(sess);
+    return createSession(req, sess);
+  };
+  const set = store.set.bind(store);
+  store.set = (sid, sess, cb) => set(sid, withTokensInline(sess), cb);
 }
 
 /**

@@ -1,3 +1,6 @@
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { createCognitoClient } from '../cognito/client';
+import { createRefreshService, type RefreshService, type RefreshTokenRotationSetting } from '../cognito/refresh-service';
 import { requestTokens, TokenEndpointError } from '../cognito/token-endpoint';
 import type { CognitoSettings } from '../cognito/settings';
 import type { TokenVerifier, SessionTokens } from '../cognito/tokens';
@@ -21,16 +24,29 @@ export interface TokenRefresher {
   refresh(user: CognitoUser, tokens: SessionTokens): Promise<SessionTokens>;
 }
 
-/**
- * Hosted UI sessions refresh at the token endpoint (`grant_type=refresh_token`, as they signed in);
- * password sessions with `REFRESH_TOKEN_AUTH` through the API. Either way the new tokens are verified.
- */
-export function createTokenRefresher(deps: {
-  users: UserService;
+/** What the refresher needs. */
+export interface TokenRefresherDeps {
   settings: CognitoSettings;
   verifier: TokenVerifier;
-}): TokenRefresher {
+  /** The SDK client API refreshes go through (the router's). */
+  client?: CognitoIdentityProviderClient | undefined;
+  /** Whether the app client rotates refresh tokens; default `'detect'` (see {@link RefreshTokenRotationSetting}). */
+  rotation?: RefreshTokenRotationSetting | undefined;
+  /**
+   * Until the router passes `client`: `REFRESH_TOKEN_AUTH` through the user service, and only rotation's
+   * calls through a client of the refresher's own (tokens-perf-requests.md has the router's one-line change).
+   */
+  users?: Pick<UserService, 'refresh'> | undefined;
+}
+
+/**
+ * Hosted UI sessions refresh at the token endpoint (`grant_type=refresh_token`, as they signed in);
+ * password sessions through the API: `GetTokensFromRefreshToken` where the app client rotates refresh
+ * tokens (the new refresh token is kept), else `REFRESH_TOKEN_AUTH`. Either way the new tokens are verified.
+ */
+export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
   const inFlight = new Map<string, Promise<SessionTokens>>();
+  const api = refreshServiceOf(deps);
 
   async function renew(user: CognitoUser, tokens: SessionTokens): Promise<SessionTokens> {
     const refreshToken = tokens.refreshToken;
@@ -45,7 +61,7 @@ export function createTokenRefresher(deps: {
         throw err;
       }
     } else {
-      raw = await deps.users.refresh(refreshToken, user.username);
+      raw = await api.refresh(refreshToken, user.username);
     }
     const { tokens: fresh, claims } = await sessionTokensFrom(deps.verifier, { ...raw, refreshToken: raw.refreshToken ?? refreshToken });
     // Valid tokens, but of someone else: the session must not turn into theirs. It ends instead.
@@ -67,5 +83,27 @@ export function createTokenRefresher(deps: {
       }
       return pending;
     },
+  };
+}
+
+/** The refresh service over the router's client, or (transitional, see {@link TokenRefresherDeps.users}) a bridge. */
+function refreshServiceOf(deps: TokenRefresherDeps): RefreshService {
+  if (deps.client) return createRefreshService(deps.client, deps.settings, deps.rotation);
+  const { users, settings } = deps;
+  if (!users) throw new Error('createTokenRefresher needs `client`');
+  let own: RefreshService | undefined;
+  const rotating = (): RefreshService =>
+    (own ??= createRefreshService(
+      createCognitoClient({ region: settings.region, endpoint: settings.apiEndpoint, timeoutMs: settings.timeoutMs }),
+      settings,
+      deps.rotation,
+    ));
+  // The refresher's own client may lack what the host's has (its credentials): where it cannot tell, the
+  // refresh goes the way it went before rotation was known.
+  const rotates = () => rotating().rotates().catch(() => false);
+  return {
+    rotates,
+    refresh: async (refreshToken, username, visitor) =>
+      (await rotates()) ? rotating().refresh(refreshToken, username, visitor) : users.refresh(refreshToken, username, visitor),
   };
 }

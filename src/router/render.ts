@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import ejs from 'ejs';
 import type { Request, Response } from 'express';
@@ -100,19 +101,18 @@ export function createRenderer(options: RenderOptions & { cache: boolean; assets
   const overrides = new Map(Object.entries(options.views ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
   const layout = options.layout;
 
-  const includer = (original: string, parsed: string | undefined): { filename: string } | undefined => {
+  const includer = (original: string, parsed: string | undefined): string | undefined => {
     const name = path.relative(VIEWS_DIR, parsed ?? path.resolve(VIEWS_DIR, original)).replace(/\.ejs$/, '');
-    if (layout && name === 'partials/head') return { filename: BODY_HEAD };
-    if (layout && name === 'partials/foot') return { filename: BODY_FOOT };
-    const override = overrides.get(name);
-    return override ? { filename: override } : undefined;
+    if (layout && name === 'partials/head') return BODY_HEAD;
+    if (layout && name === 'partials/foot') return BODY_FOOT;
+    return overrides.get(name) ?? parsed;
   };
+  const templates = createTemplates(includer, options.cache);
 
   async function renderFile(req: Request, res: Response, file: string, status: number, locals: Record<string, unknown>): Promise<void> {
     const page = { title: '' };
     const data = { ...res.locals, ...locals, __page: page };
-    // ejs takes an includer's `undefined` as "resolve as usual"; its types say otherwise.
-    const body = await ejs.renderFile(file, data, { cache: options.cache, views: [VIEWS_DIR], includer: includer as unknown as ejs.IncluderCallback });
+    const body = templates.render(file, data);
     const html = layout ? await layout({ title: page.title, body, locale: res.locals.locale as Locale, ...headParts(res, options.assets), ...signedInParts(res), req, res }) : body;
     res.status(status).type('html').send(html);
   }
@@ -121,6 +121,49 @@ export function createRenderer(options: RenderOptions & { cache: boolean; assets
     page: (req, res, view, status, locals = {}) => renderFile(req, res, overrides.get(view) ?? path.join(VIEWS_DIR, `${view}.ejs`), status, locals),
     file: (req, res, file, status, locals = {}) => renderFile(req, res, file, status, locals),
   };
+}
+
+/** An ejs template compiled in client mode: the caller brings `include`. */
+type CompiledTemplate = (data: Record<string, unknown>, escapeFn: undefined, include: (name: string, extra?: Record<string, unknown>) => string) => string;
+
+/**
+ * The package's ejs templates, compiled once each and with their includes resolved once each when `cache`
+ * is on (production): ejs's own `include` looks for the file with `fs.existsSync` on every include of every
+ * render (relative to the including file, then in the views), a synchronous file-system call per partial
+ * per request. Here ejs compiles in client mode, where the caller passes `include`, and the resolution
+ * (the same rule as ejs's, then the overrides and the layout's replacements through `resolve`) is kept.
+ * Without `cache` (development) every render reads and resolves again, so edits show at once.
+ */
+function createTemplates(resolve: (name: string, found: string | undefined) => string | undefined, cache: boolean) {
+  const compiled = new Map<string, CompiledTemplate>();
+  const resolved = new Map<string, string>();
+
+  const load = (filename: string): CompiledTemplate => {
+    let fn = compiled.get(filename);
+    if (!fn) {
+      fn = ejs.compile(fs.readFileSync(filename, 'utf8'), { client: true, filename }) as unknown as CompiledTemplate;
+      if (cache) compiled.set(filename, fn);
+    }
+    return fn;
+  };
+
+  const includePath = (name: string, parent: string): string => {
+    const key = `${parent}\0${name}`;
+    let file = resolved.get(key);
+    if (file === undefined) {
+      // As ejs resolves it: next to the including file, else in the package's views.
+      const found = [ejs.resolveInclude(name, parent, false), ejs.resolveInclude(name, VIEWS_DIR, true)].find((candidate) => fs.existsSync(candidate));
+      file = resolve(name, found);
+      if (file === undefined) throw new Error(`Could not find the include file "${name}" (included from ${parent})`);
+      if (cache) resolved.set(key, file);
+    }
+    return file;
+  };
+
+  const render = (filename: string, data: Record<string, unknown>): string =>
+    load(filename)(data, undefined, (name, extra) => render(includePath(name, filename), { ...data, ...extra }));
+
+  return { render };
 }
 
 const RENDERER = Symbol('express-cognito-signin.renderer');

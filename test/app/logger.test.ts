@@ -52,3 +52,23 @@ describe('logger redaction', () => {
     for (const secret of ['query-code', 'query-state', 'cookie-value', 'header-token']) expect(text).to.not.contain(secret);
   });
 });
+
+describe('logger redaction (bindings and callers’ objects)', () => {
+  it('censors secrets in a child logger’s bindings too', () => {
+    const { lines, logger } = capture();
+    logger.child({ tokens: { accessToken: 'bound-acc' }, body: { password: 'bound-pw' } }).info('bound line');
+    const text = lines.join('');
+    expect(text).to.not.contain('bound-acc');
+    expect(text).to.not.contain('bound-pw');
+    expect(text).to.contain('bound line');
+  });
+
+  it('leaves the object it was given as it was (censors a copy)', () => {
+    const { logger } = capture();
+    const body = { password: 'kept-by-caller', name: 'Ann' };
+    const passed = { body, code: '123456' };
+    logger.info(passed, 'line');
+    expect(passed).to.deep.equal({ body: { password: 'kept-by-caller', name: 'Ann' }, code: '123456' });
+    expect(passed.body).to.equal(body);
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:profile`: CPU profiles of the host's page behind the package's `requiresAuth()`, of the
  * same page in the reference app's whole stack, and of the same page with express-session only (same
- * store), under the same load as `npm run bench`, and a summary of where the time goes per request: by cost centre, by package (V8 builtins and Node internals count for the
+ * store; a copy of the package's session, and a tiny one), under the same load as `npm run bench`, and a summary of where the time goes per request: by cost centre, by package (V8 builtins and Node internals count for the
  * package that called them), and the top functions by self time. The profiler is V8's sampling CPU
  * profiler (what `node --cpu-prof` runs, here at a 100 µs interval), started and stopped over the
  * inspector around each measured window only, so start-up and the sign-ins are not in it. The pages
@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     { key: `guarded/${store}`, kind: 'guarded', store },
     { key: `app/${store}`, kind: 'app', store },
     { key: `session-only/${store}`, kind: 'session-only', store },
+    { key: `session-tiny/${store}`, kind: 'session-tiny', store },
   ];
   const targets: TargetProcess[] = [];
   try {

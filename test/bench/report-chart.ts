@@ -7,6 +7,7 @@ const COLOURS: Record<TargetKind, string> = {
   app: '#1f6feb',
   'openid-connect': '#d1242f',
   'session-only': '#8250df',
+  'session-tiny': '#bf8700',
   plain: '#6e7781',
 };
 
@@ -14,7 +15,8 @@ const SHORT: Record<TargetKind, string> = {
   guarded: 'host page + requiresAuth()',
   app: 'reference app, whole stack',
   'openid-connect': 'express-openid-connect',
-  'session-only': 'express-session only',
+  'session-only': 'express-session, copy of the session',
+  'session-tiny': 'express-session, tiny session',
   plain: 'plain Express',
 };
 

@@ -21,7 +21,8 @@ import { PAGE_PATH, renderExpectedPage } from './page';
 import { planTargets, type PlannedTarget } from './plan';
 import { readRedisCpuMicros } from './redis-cpu';
 import { renderChart } from './report-chart';
-import { renderReport, writeReportInto } from './report-markdown';
+import { goalSummaryLine, renderReport, writeReportInto } from './report-markdown';
+import { sessionParts } from './session-parts';
 import { summarise, type RoundMeasurement } from './results';
 import { startTargetProcess, type TargetProcess } from './server-process';
 import { readBenchSettings } from './settings';
@@ -58,7 +59,9 @@ async function verifyTarget(planned: PlannedTarget, target: TargetProcess, cooki
   if (planned.kind === 'plain') return;
   const stranger = await fetch(`${target.url}${PAGE_PATH}`, { headers: { ...PROXY_HEADERS }, redirect: 'manual' });
   await stranger.arrayBuffer();
-  if (stranger.status < 300 || stranger.status >= 400) throw new Error(`${planned.key}: the page is not guarded (${stranger.status} without a session)`);
+  // fetch() always sends `Sec-Fetch-Mode: cors`: requiresAuth() answers such a request with 401 JSON, not a redirect.
+  const refused = (stranger.status >= 300 && stranger.status < 400) || stranger.status === 401;
+  if (!refused) throw new Error(`${planned.key}: the page is not guarded (${stranger.status} without a session)`);
 }
 
 /** How big each kind of session is (the report says so: the bytes are what sessions cost). */
@@ -96,7 +99,7 @@ async function main(): Promise<void> {
   const loadDuring = sampleLoad();
   const settings = readBenchSettings(process.env);
   const expectedBody = await renderExpectedPage();
-  const planned = planTargets(settings.stores);
+  const planned = planTargets(settings.stores, settings.only);
   const env = await startBenchEnvironment();
   const targets = new Map<string, TargetProcess>();
   try {
@@ -145,11 +148,13 @@ async function main(): Promise<void> {
       providerRequests,
       sessionBytes,
       bodyBytes: Buffer.byteLength(expectedBody),
+      sessionParts: sessionParts(await packageSession()),
       runSeconds: (Date.now() - startedAt) / 1000,
       chartFile: path.relative(ROOT, CHART_FILE),
     };
     const markdown = renderReport(report);
-    process.stdout.write(`${markdown}\n`);
+    process.stdout.write(`${markdown}\n\n`);
+    for (const store of settings.stores) process.stdout.write(`${goalSummaryLine(report, store)}\n`);
     const bad = summaries.filter((s) => s.mismatches + s.non2xx + s.errors > 0);
     if (bad.length > 0) throw new Error(`responses that were not the expected page: ${bad.map((s) => s.key).join(', ')}; nothing written`);
     if (process.env.BENCH_WRITE !== '0') writeReport(report);

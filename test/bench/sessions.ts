@@ -56,6 +56,10 @@ export async function openSessions(
       const data = await deps.packageSession();
       return times(count, () => seedSession(target.url, data));
     }
+    case 'session-tiny': {
+      const user = packageStateOf(await deps.packageSession())!.user!;
+      return times(count, () => seedSession(target.url, { user: { sub: user.sub, email: user.email } }));
+    }
     case 'plain':
       return [];
   }

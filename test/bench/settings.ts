@@ -9,6 +9,8 @@ export interface BenchSettings {
   rounds: number;
   warmupSeconds: number;
   stores: SessionStoreKind[];
+  /** BENCH_TARGETS: only the targets of these keys (`guarded/memory,openid-connect/cookie,…`); all when unset. */
+  only?: string[] | undefined;
 }
 
 /** The session stores the package makes (its store factories); each page is measured with each. */
@@ -35,5 +37,6 @@ export function readBenchSettings(env: Record<string, string | undefined>): Benc
     rounds: Math.round(positive(env.BENCH_ROUNDS, 8)),
     warmupSeconds: positive(env.BENCH_WARMUP, 2),
     stores: stores as SessionStoreKind[],
+    only: env.BENCH_TARGETS ? env.BENCH_TARGETS.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
   };
 }

@@ -15,6 +15,7 @@ export function buildTarget(spec: TargetSpec): Promise<BuiltTarget> {
     case 'openid-connect':
       return buildOpenIdConnectTarget(spec);
     case 'session-only':
+    case 'session-tiny':
       return buildSessionOnlyTarget(spec);
     case 'plain':
       return buildPlainTarget();

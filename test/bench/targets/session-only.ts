@@ -13,7 +13,8 @@ export const SEED_PATH = '/bench/seed';
 const IDLE_MS = 2 * 60 * 60 * 1000;
 
 /**
- * The same page with only express-session in front: the same store and the same cookie as the package's
+ * The same page with only express-session in front (`session-only`: a copy of a package session's data;
+ * `session-tiny`: only a small user object, issue 19's baseline): the same store and the same cookie as the package's
  * own session, express-session's ordinary defaults otherwise (no rolling; it touches the store on every
  * request that changes nothing), and the check a host would write.
  */
@@ -36,7 +37,7 @@ export async function buildSessionOnlyTarget(spec: TargetSpec): Promise<BuiltTar
     res.sendStatus(204);
   });
   app.get(PAGE_PATH, (req, res) => {
-    const user = packageStateOf(req.session)?.user;
+    const user = packageStateOf(req.session)?.user ?? (req.session as { user?: { email?: string } }).user;
     if (!user) {
       res.redirect(303, '/login');
       return;

@@ -8,7 +8,7 @@ import type { CountedStore } from './stores';
  * `requiresAuth()`, the reference app's whole stack, express-openid-connect, express-session alone and
  * plain Express.
  */
-export type TargetKind = 'guarded' | 'app' | 'openid-connect' | 'session-only' | 'plain';
+export type TargetKind = 'guarded' | 'app' | 'openid-connect' | 'session-only' | 'session-tiny' | 'plain';
 
 /** Where a target keeps sessions: one of the package's stores, express-openid-connect's cookie, or nowhere. */
 export type TargetStore = SessionStoreKind | 'cookie' | 'none';
