@@ -4,13 +4,11 @@ import session from 'express-session';
 import { asyncHandler } from '../src/async-handler';
 import { sessionLifetime } from '../src/auth/lifetimes';
 import { createHostedUiStrategy } from '../src/auth/hosted-ui';
-import { createPasswordStrategy } from '../src/auth/password';
 import type { PendingAuthorizations } from '../src/auth/pending-authorizations';
 import { isSignedInSession, signInScopeOf } from '../src/auth/session-state';
 import { sessionKeyOf } from '../src/auth/session-user';
 import { settingsFromOptions } from '../src/cognito/settings';
 import type { TokenVerifier } from '../src/cognito/tokens';
-import type { UserService } from '../src/cognito/user-service';
 import { settle } from '../src/settle';
 import { IndexedSessionStore } from '../src/sessions/indexed-store';
 import { createMemoryUserSessionIndex } from '../src/sessions/user-sessions';
@@ -65,18 +63,6 @@ describe('callbacks handed a promise’s outcome (settle)', () => {
 });
 
 describe('a callback that throws, where the package hands it a promise’s outcome (doubles)', () => {
-  it('the password strategy calls its `done` once, and a throw there is not an unhandled rejection', async () => {
-    const users = { signIn: () => Promise.resolve({ kind: 'mfa-required', session: 's', username: 'user-1' }) } as unknown as UserService;
-    const strategy = createPasswordStrategy({ users, verifier: verifierDouble }) as unknown as { _verify: (...args: unknown[]) => void };
-    const error = new Error('thrown by the route’s callback');
-    const done = throwingOnce(error);
-    const req = { ip: '127.0.0.1', hostname: 'localhost', baseUrl: '', path: '/login', headers: {} };
-    const seen = await whereErrorsGo(() => strategy._verify(req, 'a@example.com', 'Passw0rd!', done), arrived(error));
-    expect(done.calls.length, '`done` calls').to.equal(1);
-    expect(done.calls[0]?.[1]).to.equal(false);
-    expect(seen).to.deep.equal({ uncaught: [error], unhandled: [] });
-  });
-
   it('the Hosted UI strategy’s verify calls its `done` once, and a throw there is not an unhandled rejection', async () => {
     const strategy = createHostedUiStrategy({
       settings: await unreachableSettings(),

@@ -9,39 +9,8 @@ import { holdMfaChallenge, pendingMfaChallenge } from './mfa-challenge';
 import { signedInFromApiTokens } from './password';
 import { peekState, sessionState } from './session-state';
 import type { SignedIn } from './start-session';
-import type { CognitoSessionState, SignInProvider } from './types';
+import type { CognitoSessionState, PasswordlessChallenge, SignInProvider } from './types';
 import { visitorOf } from './visitor';
-
-/**
- * A step of choice-based sign-in waiting for the visitor: the choice of first factor, the code sent by
- * e-mail, or the passkey. Like the two-step code's challenge it lives only in this browser's server-side
- * session (never in a URL or a form) and ends with Cognito's challenge session.
- */
-export interface PasswordlessChallenge {
-  step: 'select' | 'email-code' | 'passkey';
-  /** The challenge's username: the name every answer carries. */
-  username: string;
-  /** The address typed on the sign-in page: the limits count the step against it. */
-  email: string;
-  /** Cognito's challenge session. */
-  session: string;
-  /** Milliseconds since the epoch. */
-  expiresAt: number;
-  returnTo?: string | undefined;
-  /** `select`: the factors Cognito offers this account (AvailableChallenges). */
-  available?: FirstAuthFactor[] | undefined;
-  /** `email-code`: where Cognito says it sent the code (masked). */
-  destination?: string | undefined;
-  /** `passkey`: `CREDENTIAL_REQUEST_OPTIONS`, the JSON string the browser's WebAuthn call takes. */
-  options?: string | undefined;
-}
-
-declare module './types' {
-  interface CognitoSessionState {
-    /** A step of choice-based sign-in waiting for its answer (see auth/sign-in-flow.ts). */
-    passwordlessChallenge?: PasswordlessChallenge;
-  }
-}
 
 /** The sign-in pages below the first: where the flow sends the browser next. */
 export type SignInPage = '/login/new-password' | '/login/mfa' | '/login/choose' | '/login/code' | '/login/passkey';

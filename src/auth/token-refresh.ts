@@ -1,10 +1,8 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { createCognitoClient } from '../cognito/client';
-import { createRefreshService, type RefreshService, type RefreshTokenRotationSetting } from '../cognito/refresh-service';
+import { createRefreshService, type RefreshTokenRotationSetting } from '../cognito/refresh-service';
 import { requestTokens, TokenEndpointError } from '../cognito/token-endpoint';
 import type { CognitoSettings } from '../cognito/settings';
 import type { TokenVerifier, SessionTokens } from '../cognito/tokens';
-import type { UserService } from '../cognito/user-service';
 import { CognitoAuthError } from '../errors';
 import { sessionTokensFrom, type RawTokens } from './session-tokens';
 import type { CognitoUser } from './types';
@@ -29,14 +27,9 @@ export interface TokenRefresherDeps {
   settings: CognitoSettings;
   verifier: TokenVerifier;
   /** The SDK client API refreshes go through (the router's). */
-  client?: CognitoIdentityProviderClient | undefined;
+  client: CognitoIdentityProviderClient;
   /** Whether the app client rotates refresh tokens; default `'detect'` (see {@link RefreshTokenRotationSetting}). */
   rotation?: RefreshTokenRotationSetting | undefined;
-  /**
-   * Until the router passes `client`: `REFRESH_TOKEN_AUTH` through the user service, and only rotation's
-   * calls through a client of the refresher's own (tokens-perf-requests.md has the router's one-line change).
-   */
-  users?: Pick<UserService, 'refresh'> | undefined;
 }
 
 /**
@@ -46,7 +39,7 @@ export interface TokenRefresherDeps {
  */
 export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
   const inFlight = new Map<string, Promise<SessionTokens>>();
-  const api = refreshServiceOf(deps);
+  const api = createRefreshService(deps.client, deps.settings, deps.rotation);
 
   async function renew(user: CognitoUser, tokens: SessionTokens): Promise<SessionTokens> {
     const refreshToken = tokens.refreshToken;
@@ -83,27 +76,5 @@ export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
       }
       return pending;
     },
-  };
-}
-
-/** The refresh service over the router's client, or (transitional, see {@link TokenRefresherDeps.users}) a bridge. */
-function refreshServiceOf(deps: TokenRefresherDeps): RefreshService {
-  if (deps.client) return createRefreshService(deps.client, deps.settings, deps.rotation);
-  const { users, settings } = deps;
-  if (!users) throw new Error('createTokenRefresher needs `client`');
-  let own: RefreshService | undefined;
-  const rotating = (): RefreshService =>
-    (own ??= createRefreshService(
-      createCognitoClient({ region: settings.region, endpoint: settings.apiEndpoint, timeoutMs: settings.timeoutMs }),
-      settings,
-      deps.rotation,
-    ));
-  // The refresher's own client may lack what the host's has (its credentials): where it cannot tell, the
-  // refresh goes the way it went before rotation was known.
-  const rotates = () => rotating().rotates().catch(() => false);
-  return {
-    rotates,
-    refresh: async (refreshToken, username, visitor) =>
-      (await rotates()) ? rotating().refresh(refreshToken, username, visitor) : users.refresh(refreshToken, username, visitor),
   };
 }

@@ -3,6 +3,7 @@
  * challenges, and the pages share. No logic here, so that every module of auth/ (and the layers above)
  * can name these without importing one another.
  */
+import type { FirstAuthFactor } from '../cognito/pool-settings';
 import type { SessionTokens } from '../cognito/tokens';
 
 /** How a user signed in: Cognito's Hosted UI (Managed Login), or the package's own sign-in page with a password, a passkey or a code sent by e-mail. */
@@ -64,6 +65,8 @@ export interface CognitoSessionState {
   challenge?: { email: string; session: string; username?: string | undefined; returnTo?: string | undefined };
   /** A SOFTWARE_TOKEN_MFA challenge waiting for its code: the second sign-in step (see auth/mfa-challenge.ts). */
   mfaChallenge?: MfaChallenge;
+  /** A step of choice-based sign-in (choice, e-mailed code, passkey) waiting for its answer (auth/sign-in-flow.ts). */
+  passwordlessChallenge?: PasswordlessChallenge | undefined;
   /** A TOTP secret associated but not yet confirmed by a first code (the two-step set-up page). */
   mfaSetup?: { secret: string };
   /** A one-shot message for the next page (catalogue key). */
@@ -113,4 +116,28 @@ export interface PendingAuthorization {
 export interface AuthorizationAppState {
   returnTo?: string | undefined;
   codeVerifier: string;
+}
+
+/**
+ * A step of choice-based sign-in waiting for the visitor: the choice of first factor, the code sent by
+ * e-mail, or the passkey. Like the two-step code's challenge it lives only in this browser's server-side
+ * session (never in a URL or a form) and ends with Cognito's challenge session.
+ */
+export interface PasswordlessChallenge {
+  step: 'select' | 'email-code' | 'passkey';
+  /** The challenge's username: the name every answer carries. */
+  username: string;
+  /** The address typed on the sign-in page: the limits count the step against it. */
+  email: string;
+  /** Cognito's challenge session. */
+  session: string;
+  /** Milliseconds since the epoch. */
+  expiresAt: number;
+  returnTo?: string | undefined;
+  /** `select`: the factors Cognito offers this account (AvailableChallenges). */
+  available?: FirstAuthFactor[] | undefined;
+  /** `email-code`: where Cognito says it sent the code (masked). */
+  destination?: string | undefined;
+  /** `passkey`: `CREDENTIAL_REQUEST_OPTIONS`, the JSON string the browser's WebAuthn call takes. */
+  options?: string | undefined;
 }

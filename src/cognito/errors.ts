@@ -62,7 +62,13 @@ const BY_OPERATION: Partial<Record<CognitoOperation, Record<string, ErrorCode>>>
   },
   // The user is gone, disabled, reset or signed out everywhere: the session ends, never a 5xx.
   profile: { NotAuthorizedException: 'session_expired', UserNotFoundException: 'session_expired', PasswordResetRequiredException: 'session_expired' },
-  refresh: { NotAuthorizedException: 'session_expired', UserNotFoundException: 'session_expired', PasswordResetRequiredException: 'session_expired' },
+  refresh: {
+    NotAuthorizedException: 'session_expired',
+    UserNotFoundException: 'session_expired',
+    PasswordResetRequiredException: 'session_expired',
+    // A rotated-out refresh token used again (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html).
+    RefreshTokenReuseException: 'session_expired',
+  },
   // VerifySoftwareToken: real Cognito answers a wrong first code with EnableSoftwareTokenMFAException,
   // cognito-local with CodeMismatch.
   mfaSetup: {

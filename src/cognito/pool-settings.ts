@@ -183,8 +183,13 @@ export const SERVER_IAM_ACTIONS = {
     'cognito-idp:AdminUserGlobalSignOut',
     // Password reset by code: finds the account whose sessions end (the reset itself needs no IAM).
     'cognito-idp:AdminGetUser',
-    // The password policy shown and checked on the sign-up, reset, change and new-password pages.
+    // The password policy shown and checked on the sign-up, reset, change and new-password pages; the
+    // sign-in policy's first factors; the plan and domain the passkeys page checks.
     'cognito-idp:DescribeUserPool',
+    // Refresh-token rotation: whether refreshes go through GetTokensFromRefreshToken (read once).
+    'cognito-idp:DescribeUserPoolClient',
+    // The passkeys page: the pool's WebAuthn relying party, checked against the pages' host.
+    'cognito-idp:GetUserPoolMfaConfig',
   ],
   /** Sign-in on the admin API, where the client allows `ALLOW_ADMIN_USER_PASSWORD_AUTH`. */
   adminSignIn: ['cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminRespondToAuthChallenge'],

@@ -8,15 +8,11 @@ import { CognitoAuthError } from '../errors';
 import { userContextDataOf, type Visitor } from './context-data';
 import { callCognito } from './errors';
 import { computeSecretHash, withSecretHash } from './secret-hash';
-import type { CognitoSettings } from './settings';
+import type { CognitoSettings, RefreshTokenRotationSetting } from './settings';
+
+export type { RefreshTokenRotationSetting } from './settings';
 import { toApiTokens, type ApiTokens } from './sign-in-result';
 
-/**
- * Whether the app client rotates refresh tokens: `'detect'` asks Cognito once (`DescribeUserPoolClient`,
- * which needs the IAM permission `cognito-idp:DescribeUserPoolClient`); `'on'` / `'off'` say it where the
- * server may not ask.
- */
-export type RefreshTokenRotationSetting = 'detect' | 'on' | 'off';
 
 /** Renews API tokens from a refresh token (password and passwordless sign-ins; not the Hosted UI's). */
 export interface RefreshService {

@@ -2,6 +2,13 @@ import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-iden
 import type { FirstAuthFactor } from './pool-settings';
 
 /**
+ * Whether the app client rotates refresh tokens: `'detect'` asks Cognito once (`DescribeUserPoolClient`,
+ * which needs the IAM permission `cognito-idp:DescribeUserPoolClient`); `'on'` / `'off'` say it where the
+ * server may not ask.
+ */
+export type RefreshTokenRotationSetting = 'detect' | 'on' | 'off';
+
+/**
  * Which Cognito API the custom pages sign in with: `admin` (`AdminInitiateAuth` and
  * `AdminRespondToAuthChallenge`, authorized by the server's IAM credentials) or `public` (`InitiateAuth`
  * and `RespondToAuthChallenge`, authorized by the client secret alone).
@@ -51,6 +58,15 @@ export interface CognitoOptions {
    * does not allow is left out with a warning in the log.
    */
   firstFactors?: FirstAuthFactor[] | undefined;
+  /**
+   * Whether the app client rotates refresh tokens (Cognito's `RefreshTokenRotation`): `'detect'` (default)
+   * asks Cognito once, with `DescribeUserPoolClient` (IAM permission `cognito-idp:DescribeUserPoolClient`);
+   * `'on'` / `'off'` say it where the server may not ask. With rotation on, refreshes go through
+   * `GetTokensFromRefreshToken` (with the client secret) and each keeps the new refresh token; a rotated-out
+   * token used again (`RefreshTokenReuseException`) ends the session. Without the permission, `'detect'`
+   * uses `GetTokensFromRefreshToken`, which works with rotation on and off.
+   */
+  refreshTokenRotation?: RefreshTokenRotationSetting | undefined;
 }
 
 /** Everything the sign-in code needs to know about one user pool and app client, wherever it runs. */

@@ -1,6 +1,5 @@
 import {
   AdminGetUserCommand,
-  InitiateAuthCommand,
   ChangePasswordCommand,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
@@ -15,8 +14,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { userContextDataOf, type Visitor } from './context-data';
 import { callCognito } from './errors';
-import { computeSecretHash, withSecretHash } from './secret-hash';
-import { toApiTokens, type ApiTokens } from './sign-in-result';
+import { computeSecretHash } from './secret-hash';
 import { createSignInCalls, type SignInCalls } from './sign-in-api';
 import type { PasswordPolicy } from './password-policy';
 import { FIRST_AUTH_FACTORS, type FirstAuthFactor } from './pool-settings';
@@ -50,8 +48,6 @@ export interface UserService extends SignInCalls {
   signUp(email: string, password: string, visitor?: Visitor): Promise<void>;
   confirmSignUp(email: string, code: string, visitor?: Visitor): Promise<void>;
   resendConfirmationCode(email: string, visitor?: Visitor): Promise<void>;
-  /** REFRESH_TOKEN_AUTH. `username` is the token's `cognito:username` (SECRET_HASH is computed over it). */
-  refresh(refreshToken: string, username: string, visitor?: Visitor): Promise<ApiTokens>;
   forgotPassword(email: string, visitor?: Visitor): Promise<void>;
   resetPassword(email: string, code: string, newPassword: string, visitor?: Visitor): Promise<void>;
   changePassword(accessToken: string, previous: string, proposed: string): Promise<void>;
@@ -154,19 +150,6 @@ export function createUserService(
           if ((err as { name?: string }).name === 'UserNotFoundException') return;
           throw err;
         }
-      }),
-
-    refresh: (refreshToken, username, visitor) =>
-      call('refresh', async () => {
-        const out = await client.send(
-          new InitiateAuthCommand({
-            ClientId: clientId,
-            AuthFlow: 'REFRESH_TOKEN_AUTH',
-            AuthParameters: { REFRESH_TOKEN: refreshToken, ...withSecretHash(secretHash(username)) },
-            ...context(visitor),
-          }),
-        );
-        return toApiTokens(out.AuthenticationResult);
       }),
 
     forgotPassword: (email, visitor) =>

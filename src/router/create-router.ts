@@ -71,7 +71,7 @@ export function createCognitoAuth(options: CognitoAuthOptions, internals: Cognit
   const users = internals.users ?? createUserService(client, settings);
   // Whose sign-in this router keeps: its pool and client (two routers of another pool or client never share one).
   const scope = signInScopeOf(settings);
-  const refresher = createTokenRefresher({ users, settings, verifier });
+  const refresher = createTokenRefresher({ settings, verifier, client, rotation: o.cognito.refreshTokenRotation });
 
   // The pages are built once their mount is known: given, or learnt where the router is mounted.
   const mount = createMount(o.mountPath);

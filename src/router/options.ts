@@ -62,6 +62,7 @@ const cognitoSchema = z.strictObject({
     .min(1, 'must name at least one first factor (PASSWORD, EMAIL_OTP, WEB_AUTHN)')
     .refine((factors) => new Set(factors).size === factors.length, 'must not name a factor twice')
     .optional(),
+  refreshTokenRotation: z.enum(['detect', 'on', 'off'], "must be 'detect', 'on' or 'off'").optional(),
 });
 
 const sessionSchema = z.strictObject({

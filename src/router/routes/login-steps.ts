@@ -1,7 +1,8 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import { asyncHandler } from '../../async-handler';
 import { pendingMfaChallenge } from '../../auth/mfa-challenge';
-import type { PasswordlessChallenge, SignInFlow } from '../../auth/sign-in-flow';
+import type { SignInFlow } from '../../auth/sign-in-flow';
+import type { PasswordlessChallenge } from '../../auth/types';
 import { peekState, sessionState } from '../../auth/session-state';
 import { FIRST_AUTH_FACTORS, type FirstAuthFactor } from '../../cognito/pool-settings';
 import { CognitoAuthError, isFormError } from '../../errors';
