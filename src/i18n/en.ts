@@ -247,6 +247,27 @@ export const en = {
   'confirm.leadPrivate': 'If this address can take a new account, we have emailed a code to it: enter it below. No email? The address may already have an account: sign in, or reset the password.',
   'confirm.resentPrivate': 'If this address is waiting for its confirmation, a new code is on its way.',
   // ── account pages (sessions, error pages, profile): issue 20 ──
+  'sessions.title': "Where you're signed in",
+  'sessions.lead': 'Your account is signed in on these browsers and devices. Sign out any you do not recognise, then change your password.',
+  'sessions.thisDevice': 'This device',
+  'sessions.device': '{browser} on {os}',
+  'sessions.unknownBrowser': 'Unknown browser',
+  'sessions.unknownOs': 'an unknown system',
+  'sessions.method': 'Signed in with',
+  'sessions.signedInAt': 'Signed in',
+  'sessions.lastActive': 'Last active',
+  'sessions.end': 'Sign out this session',
+  'sessions.endOthersTitle': 'Sign out everywhere else',
+  'sessions.endOthersLead': 'Ends every session but this one: you stay signed in here.',
+  'sessions.endOthers': 'Sign out everywhere else',
+  'sessions.noOthers': 'You are not signed in anywhere else.',
+  'sessions.unavailable': 'This site keeps its sessions where the sign-in pages cannot list them, so this page cannot show where you are signed in. "Sign out everywhere" on your profile still signs you out at Cognito.',
+  'sessions.ended': 'That session was signed out.',
+  'sessions.alreadyEnded': 'That session had already ended.',
+  'sessions.othersEnded': 'You were signed out everywhere else. You are still signed in here.',
+  'sessions.link': "Where you're signed in",
+  'sessions.linkLead': 'See the devices signed in to your account and sign out the ones you no longer use.',
+  'sessions.timeNote': 'Times are shown in UTC.',
   // ── end account pages ──
 } as const satisfies Record<string, string>;
 

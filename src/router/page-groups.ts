@@ -15,6 +15,7 @@ import { createMfaRouter, MFA_PATHS } from './routes/mfa';
 import { createPasswordRouter, PASSWORD_PATHS } from './routes/password';
 import { createProfileRouter, PROFILE_PATHS } from './routes/profile';
 import { createSignupRouter, SIGNUP_PATHS } from './routes/signup';
+import { createSessionsRouter, SESSIONS_PATHS } from './routes/sessions';
 
 /** What the page groups are built from, once the router's mount is known. */
 export interface PageGroupDeps {
@@ -61,6 +62,7 @@ export function pageGroupsOf(o: ResolvedOptions, mailbox: boolean): PageGroup[] 
       { paths: EMAIL_PATHS, create: (d) => createEmailRouter({ ...d.account, emails: createEmailService(d.client) }) },
     );
   }
+  if (o.pages.custom) groups.push({ paths: SESSIONS_PATHS, create: (d) => createSessionsRouter(d.account) });
   if (mailbox) groups.push({ paths: DEV_MAILBOX_PATHS, create: (d) => createDevMailboxRouter(d.mailbox as Mailbox, { open: o.pages.mailboxOpen }) });
   groups.push({
     paths: authPaths(o.pages.hostedUi),
