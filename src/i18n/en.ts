@@ -286,6 +286,17 @@ export const en = {
   'profile.emulatorMailNote': 'No email leaves this machine: the codes the emulator would send wait in the offline mailbox.',
   'copy.key': 'Copy the key',
   'copy.done': 'Copied',
+  'errorPage.title.not_found': 'Page not found',
+  'errorPage.title.csrf_invalid': 'This form has expired',
+  'errorPage.title.rate_limited': 'Too many attempts',
+  'errorPage.title.unavailable': 'Temporarily unavailable',
+  'errorPage.next.csrf_invalid': 'Forms expire after a while, and when you sign in or out in another tab. Open the form again and send it once more.',
+  'errorPage.next.unavailable': 'We keep retrying by ourselves. Reload this page in a few seconds.',
+  'errorPage.waitMinutes': 'You can try again in {minutes} minutes.',
+  'errorPage.waitMinute': 'You can try again in a minute.',
+  'errorPage.reloadForm': 'Open the form again',
+  'errorPage.resetPassword': 'Forgot your password? Reset it',
+  'errorPage.reload': 'Reload this page',
   // ── end account pages ──
 } as const satisfies Record<string, string>;
 

@@ -288,5 +288,16 @@ export const ja: Record<MessageKey, string> = {
   'profile.emulatorMailNote': 'メールはこのマシンの外には送信されません。エミュレーターが送るはずのコードはオフラインのメールボックスに届きます。',
   'copy.key': 'キーをコピー',
   'copy.done': 'コピーしました',
+  'errorPage.title.not_found': 'ページが見つかりません',
+  'errorPage.title.csrf_invalid': 'フォームの有効期限が切れました',
+  'errorPage.title.rate_limited': '試行回数が多すぎます',
+  'errorPage.title.unavailable': '一時的に利用できません',
+  'errorPage.next.csrf_invalid': 'フォームは一定時間が過ぎたときや、別のタブでサインイン・サインアウトしたときに無効になります。フォームを開き直して、もう一度送信してください。',
+  'errorPage.next.unavailable': 'こちらで自動的に再接続を試みています。数秒後にこのページを再読み込みしてください。',
+  'errorPage.waitMinutes': '{minutes}分後にもう一度お試しください。',
+  'errorPage.waitMinute': '1分後にもう一度お試しください。',
+  'errorPage.reloadForm': 'フォームを開き直す',
+  'errorPage.resetPassword': 'パスワードを忘れた場合は再設定する',
+  'errorPage.reload': 'このページを再読み込みする',
   // ── end account pages ──
 };
