@@ -18,6 +18,8 @@ export const FORM_ERROR_CODES = [
   'mfa_setup_required',
   'trigger_refused',
   'reauthentication_required',
+  // Confirming a sign-up that is already confirmed (Cognito: NotAuthorizedException, "Current status is CONFIRMED").
+  'already_confirmed',
 ] as const;
 
 /**
@@ -106,6 +108,7 @@ const STATUS: Record<ErrorCode, number> = {
   password_reset_required: 403,
   // A sensitive change by a federated account without a recent sign-in: sign in again first.
   reauthentication_required: 403,
+  already_confirmed: 409,
 };
 
 /** The rate limits a `rate_limited` error can name. */

@@ -297,6 +297,9 @@ export const en = {
   'errorPage.reloadForm': 'Open the form again',
   'errorPage.resetPassword': 'Forgot your password? Reset it',
   'errorPage.reload': 'Reload this page',
+  'error.already_confirmed': 'This account is already confirmed: you can sign in.',
+  'confirm.alreadyConfirmedNext': 'Nothing more to do here:',
+  'confirm.maybeConfirmedNext': 'Already confirmed your account?',
   // ── end account pages ──
 } as const satisfies Record<string, string>;
 

@@ -299,5 +299,8 @@ export const ja: Record<MessageKey, string> = {
   'errorPage.reloadForm': 'フォームを開き直す',
   'errorPage.resetPassword': 'パスワードを忘れた場合は再設定する',
   'errorPage.reload': 'このページを再読み込みする',
+  'error.already_confirmed': 'このアカウントは確認済みです。サインインできます。',
+  'confirm.alreadyConfirmedNext': 'これ以上の操作は不要です:',
+  'confirm.maybeConfirmedNext': 'すでにアカウントを確認済みの場合:',
   // ── end account pages ──
 };
