@@ -302,5 +302,8 @@ export const ja: Record<MessageKey, string> = {
   'error.already_confirmed': 'このアカウントは確認済みです。サインインできます。',
   'confirm.alreadyConfirmedNext': 'これ以上の操作は不要です:',
   'confirm.maybeConfirmedNext': 'すでにアカウントを確認済みの場合:',
+  'start.userLead': 'アカウントにサインインするか、新しく作成してください。1分ほどで完了します。',
+  'start.goProfile': 'プロフィールへ',
+  'complete.how': 'しくみ: Hosted UI は OAuth 2.0 の認可コードグラント、PKCE、クライアントシークレットでサインインします。アプリ独自の画面はサーバーから Cognito の API を呼び出します。どちらの場合もトークンはサーバーにだけ保存されます。',
   // ── end account pages ──
 };

@@ -33,3 +33,21 @@ describe('POST /signup/confirm for an account already confirmed', () => {
     expect(again.text, 'the code, a secret, is not typed back').not.to.contain(`value="${code}"`);
   });
 });
+
+describe('GET / (the reference app’s start page)', () => {
+  it('speaks to users: no protocol talk in the body, which stays on /complete', async () => {
+    const t = buildTestApp();
+    const start = await t.agent().get('/').set('Accept-Language', 'en').expect(200);
+    expect(start.text).not.to.match(/PKCE|authorization-code/i);
+    const user = await createConfirmedUser();
+    const agent = t.agent();
+    await submit(agent, '/login', '/login', { email: user.email, password: user.password });
+    const signedIn = await agent.get('/').set('Accept-Language', 'en').expect(200);
+    expect(signedIn.text).to.contain('href="/profile"');
+    expect(signedIn.text).to.contain('href="/complete"');
+    const complete = (await agent.get('/complete').set('Accept-Language', 'en').expect(200)).text;
+    expect(complete).to.contain('PKCE');
+    // Times in UTC in the page, for app.js to show in the viewer's zone.
+    expect(complete).to.match(/data-field="id-expires"><time datetime="[^"]+Z" data-local-time>\d{4}-\d\d-\d\d \d\d:\d\d UTC<\/time>/);
+  });
+});
