@@ -303,6 +303,7 @@ export const en = {
   'start.userLead': 'Sign in to your account, or create one: it takes a minute.',
   'start.goProfile': 'Go to your profile',
   'complete.how': "How this works: the Hosted UI signs you in with the OAuth 2.0 authorization-code grant, PKCE and a client secret; the app's own pages call Cognito's API from the server. Either way the tokens stay on the server.",
+  'form.requiredNamed': '{field} is required.',
   // ── end account pages ──
 } as const satisfies Record<string, string>;
 

@@ -305,5 +305,6 @@ export const ja: Record<MessageKey, string> = {
   'start.userLead': 'アカウントにサインインするか、新しく作成してください。1分ほどで完了します。',
   'start.goProfile': 'プロフィールへ',
   'complete.how': 'しくみ: Hosted UI は OAuth 2.0 の認可コードグラント、PKCE、クライアントシークレットでサインインします。アプリ独自の画面はサーバーから Cognito の API を呼び出します。どちらの場合もトークンはサーバーにだけ保存されます。',
+  'form.requiredNamed': '{field}を入力してください。',
   // ── end account pages ──
 };
