@@ -8,7 +8,9 @@ import supertest from 'supertest';
 import { endUserSessions } from '../../../src';
 import { createRedisSessionStore, type SessionStoreHandle } from '../../../src/sessions';
 import { SqliteSessionStore } from '../../../src/sessions/sqlite-store';
-import { buildTestApp, type TestApp } from '../../helpers/app';
+import { buildTestApp, resolveCognitoSettings, type TestApp } from '../../helpers/app';
+import { testEmulator } from '../../helpers/emulator';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { sidOf } from '../../helpers/cookies';
 import { refreshAccepted } from '../../helpers/emulator-tokens';
 import { csrfOf, submit } from '../../helpers/forms';
@@ -22,6 +24,31 @@ const FIREFOX_LINUX = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 
 const CHROME_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 type Agent = ReturnType<TestApp['agent']>;
+
+/**
+ * The emulator's client, with the answer to the first `command` held back until `release()`: the call is
+ * made (and succeeds) at once, so that ending the session meanwhile (which revokes its tokens) cannot fail
+ * it; only the request that made it finishes late.
+ */
+function holdFirstAnswer(real: CognitoIdentityProviderClient, command: string) {
+  let reach: () => void = () => undefined;
+  let release: () => void = () => undefined;
+  const reached = new Promise<void>((resolve) => (reach = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let held = false;
+  const client = {
+    async send(cmd: { constructor: { name: string } }, ...rest: unknown[]) {
+      const answer = await (real.send as (...args: unknown[]) => Promise<unknown>)(cmd, ...rest);
+      if (held || cmd.constructor.name !== command) return answer;
+      held = true;
+      reach();
+      await released;
+      return answer;
+    },
+    destroy() {},
+  };
+  return { client: client as unknown as CognitoIdentityProviderClient, reached, release };
+}
 
 /** A session store the package keeps no per-user index for (a host's own kind). */
 class UnknownStore extends session.Store {
@@ -134,6 +161,31 @@ describe('GET /profile/sessions (where you are signed in)', function () {
       await a.get('/profile').expect(200);
     });
   }
+
+  it('a session ended from the page stays ended though a request of it was in flight and saves it afterwards', async () => {
+    const store = new session.MemoryStore();
+    const { client: real, emulator, ids } = testEmulator();
+    const held = holdFirstAnswer(real, 'UpdateUserAttributesCommand');
+    const settings = resolveCognitoSettings(buildTestApp().config, ids, emulator.url);
+    const t = buildTestApp({ sessionStore: store, cognito: { settings, client: held.client } });
+    const user = await createConfirmedUser();
+    const a = browser(t, FIREFOX_LINUX);
+    const b = browser(t, CHROME_WINDOWS);
+    await signIn(a, user);
+    const sidB = await signIn(b, user);
+    const form = await b.get('/profile').expect(200);
+    // B saves its display name, slowly; meanwhile A ends B's session.
+    const saving = b.post('/profile').type('form').send({ name: 'Late writer', _csrf: csrfOf(form.text) }).then((r) => r);
+    await held.reached;
+    const page = await a.get('/profile/sessions').expect(200);
+    await a.post('/profile/sessions/end').type('form').send({ session: handleOf(page.text), _csrf: csrfOf(page.text) }).expect(303);
+    held.release();
+    const saved = await saving;
+    expect(saved.status, 'B finishes and saves its session').to.equal(303);
+    expect(saved.headers.location, 'B saved its name').to.equal('/profile');
+    expect(await storedSession(store, sidB), 'B is not written back').to.equal(null);
+    await b.get('/profile').expect(303);
+  });
 
   it('"sign out everywhere else" ends every other session and keeps this one signed in', async () => {
     const t = buildTestApp({ sessionStore: new session.MemoryStore() });
