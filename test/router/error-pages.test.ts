@@ -58,3 +58,20 @@ describe('error pages say what happened and what to do', () => {
     expect(res.text).to.contain('We keep retrying by ourselves');
   });
 });
+
+describe('a limit met on a form is said on the form itself', () => {
+  it('POST /password/forgot over the per-IP limit: the form again (429), the message and the real wait above the fields, the address kept', async () => {
+    const t = buildTestApp({ env: { RATE_LIMIT_IP_PER_MINUTE: '2' } });
+    const agent = t.agent().set('Accept-Language', 'en');
+    const form = await agent.get('/password/forgot').expect(200);
+    await agent.post('/password/forgot').type('form').send({ email: 'kept@example.com', _csrf: csrfOf(form.text) });
+    const limited = await agent.post('/password/forgot').type('form').send({ email: 'kept@example.com', _csrf: csrfOf(form.text) });
+    expect(limited.status).to.equal(429);
+    expect(limited.text).to.contain('action="/password/forgot"');
+    expect(limited.text).to.contain('value="kept@example.com"');
+    const message = limited.text.indexOf('data-code="rate_limited"');
+    expect(message, 'the message').to.be.greaterThan(-1);
+    expect(message, 'above the fields').to.be.lessThan(limited.text.indexOf('name="email"'));
+    expect(limited.text).to.match(/data-wait-minutes="1">You can try again in a minute\./);
+  });
+});
