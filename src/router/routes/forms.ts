@@ -138,17 +138,20 @@ export function setNotice(req: Request, notice: MessageKey): void {
 export type FormRerender = (req: Request, res: Response, status: number, form: FormState) => void | Promise<void>;
 
 /**
- * An error handler for a page group's router: a rate limit met on one of its forms is said on the form
- * itself, above the fields, with the real wait and the non-secret fields (`keep`) as typed, instead of on
- * a bare error page. Anything else goes on to the error page.
+ * An error handler for a page group's router: a rate limit met on one of its forms (429, with the real
+ * wait), or an expired form token (403) where the CSRF check runs inside the group, is said on the form
+ * itself, above the fields, with the non-secret fields (`keep`) as typed, instead of on a bare error page.
+ * The form comes back with a fresh token: nothing is sent until the person sends it again. Anything else
+ * goes on to the error page.
  */
-export function limitOnForm(keep: string[], forms: Record<string, FormRerender>): ErrorRequestHandler {
+export function problemsOnForm(keep: string[], forms: Record<string, FormRerender>): ErrorRequestHandler {
   const byPath = new Map(Object.entries(forms).map(([path, render]) => [path.toLowerCase(), render]));
   return (err: unknown, req: Request, res: Response, next: NextFunction): void => {
     const render = req.method === 'POST' ? byPath.get(req.path.toLowerCase().replace(/\/+$/, '')) : undefined;
-    if (!render || !(err instanceof CognitoAuthError) || err.code !== 'rate_limited' || res.headersSent) return next(err);
-    res.locals.waitMinutes = err.retryAfterSeconds === undefined ? undefined : Math.max(1, Math.ceil(err.retryAfterSeconds / 60));
-    const form: FormState = { values: keepValues(req.body, keep), fieldErrors: {}, error: 'rate_limited' };
+    const said = err instanceof CognitoAuthError && (err.code === 'rate_limited' || err.code === 'csrf_invalid');
+    if (!render || !said || res.headersSent) return next(err);
+    if (err.retryAfterSeconds !== undefined) res.locals.waitMinutes = Math.max(1, Math.ceil(err.retryAfterSeconds / 60));
+    const form: FormState = { values: keepValues(req.body, keep), fieldErrors: {}, error: err.code };
     Promise.resolve()
       .then(() => render(req, res, err.status, form))
       .catch(next);

@@ -6,7 +6,7 @@ import { CognitoAuthError } from '../../errors';
 import type { MessageKey } from '../../i18n';
 import { safeReturnTo } from '../../urls/return-to';
 import { countAsCodeAttempt } from './count-failures';
-import { emptyForm, fields, keepValues, limitOnForm, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps, type FormState } from './forms';
+import { emptyForm, fields, keepValues, problemsOnForm, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps, type FormState } from './forms';
 
 /** The sign-up pages, below the mount: the router serves these paths (see page-groups.ts). */
 export const SIGNUP_PATHS = ['/signup', '/signup/confirm', '/signup/resend'] as const;
@@ -122,7 +122,7 @@ export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limit
   );
 
   router.use(
-    limitOnForm(['email'], {
+    problemsOnForm(['email'], {
       '/signup': async (_req, res, status, form) => renderForm(res, 'signup', status, form, { policy: await users.passwordPolicy() }),
       '/signup/confirm': (_req, res, status, form) => renderConfirm(res, status, form),
       '/signup/resend': (_req, res, status, form) => renderConfirm(res, status, form),
