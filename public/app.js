@@ -3,6 +3,8 @@
 // - the password policy list updates as you type
 // - a submitted form's buttons are disabled, so a double click sends it once
 // - the error summary takes focus after a failed submission
+// - times (<time data-local-time>, UTC in the page) shown in the viewer's own time zone
+// - a copy button beside a value marked data-copy (the two-step set-up key)
 (function () {
   'use strict';
   // The labels come from the package's <body>, or under a host's layout from this script's own tag (page.head).
@@ -68,6 +70,34 @@
       b.disabled = false;
       b.removeAttribute('aria-busy');
     });
+  });
+
+  var lang = document.documentElement.lang || undefined;
+  if (window.Intl && Intl.DateTimeFormat) {
+    var localTime = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
+    document.querySelectorAll('time[data-local-time]').forEach(function (el) {
+      var at = new Date(el.getAttribute('datetime'));
+      if (isNaN(at.getTime())) return;
+      el.setAttribute('title', el.textContent);
+      el.textContent = localTime.format(at);
+    });
+  }
+
+  document.querySelectorAll('[data-copy]').forEach(function (slot) {
+    var source = document.querySelector(slot.getAttribute('data-copy'));
+    if (!source || !navigator.clipboard) return;
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'button-secondary button-small';
+    button.textContent = slot.getAttribute('data-copy-label') || 'Copy';
+    button.addEventListener('click', function () {
+      // The key as the apps take it: without the spaces that group it for reading.
+      navigator.clipboard.writeText(source.textContent.replace(/\s+/g, '')).then(function () {
+        button.textContent = slot.getAttribute('data-copied-label') || 'Copied';
+      }, function () { /* nothing copied: the key stays on the page to type */ });
+    });
+    slot.appendChild(button);
+    slot.setAttribute('role', 'status');
   });
 
   var summary = document.getElementById('form-errors');

@@ -18,6 +18,8 @@ export const FORM_ERROR_CODES = [
   'mfa_setup_required',
   'trigger_refused',
   'reauthentication_required',
+  // Confirming a sign-up that is already confirmed (Cognito: NotAuthorizedException, "Current status is CONFIRMED").
+  'already_confirmed',
 ] as const;
 
 /**
@@ -106,7 +108,11 @@ const STATUS: Record<ErrorCode, number> = {
   password_reset_required: 403,
   // A sensitive change by a federated account without a recent sign-in: sign in again first.
   reauthentication_required: 403,
+  already_confirmed: 409,
 };
+
+/** The rate limits a `rate_limited` error can name. */
+export type RateLimitName = 'requests' | 'sign_in_failures' | 'sign_in_starts' | 'code_failures';
 
 /**
  * The package's error: a fixed string `code` to `switch` on, and the HTTP `status` its error page answers
@@ -120,16 +126,29 @@ export class CognitoAuthError extends Error {
   readonly detail: string | undefined;
   /** `invalid_options`: one line per bad option, each starting with the option's path. */
   readonly problems: readonly string[];
+  /** `rate_limited`: how long until the limit lets the next request through, in seconds, where known. */
+  readonly retryAfterSeconds: number | undefined;
+  /** `rate_limited`: which limit refused, so the page can name the way out (`sign_in_failures`: reset the password). */
+  readonly limit: RateLimitName | undefined;
 
   constructor(
     readonly code: ErrorCode,
     message?: string,
-    options?: { cause?: unknown; status?: number; detail?: string | undefined; problems?: readonly string[] },
+    options?: {
+      cause?: unknown;
+      status?: number;
+      detail?: string | undefined;
+      problems?: readonly string[];
+      retryAfterSeconds?: number | undefined;
+      limit?: RateLimitName | undefined;
+    },
   ) {
     super(message ?? code, options?.cause === undefined ? undefined : { cause: options.cause });
     this.status = options?.status ?? STATUS[code];
     this.detail = options?.detail;
     this.problems = options?.problems ?? [];
+    this.retryAfterSeconds = options?.retryAfterSeconds;
+    this.limit = options?.limit;
   }
 }
 

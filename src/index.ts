@@ -49,3 +49,4 @@ export {
   type SqliteStoreOptions,
   type UserSessionIndex,
 } from './sessions';
+export { endUserSessions, type EndUserSessionsOptions } from './sessions/end-user-sessions';

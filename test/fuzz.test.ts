@@ -148,7 +148,8 @@ describe('fuzzing every route, query, form field and cookie (fast-check)', funct
       expect(res.status, 'sign-in').to.equal(303);
       sid = sidOf(res);
     }
-    const page = await agent.get('/signup');
+    // A form page for each: signed in, /signup goes on to the profile.
+    const page = await agent.get(signedIn ? '/profile' : '/signup');
     sid ??= csrfCookieOf(page);
     expect(sid, 'a session or CSRF cookie').to.be.a('string');
     return { sid: sid as string, csrf: csrfOf(page.text) };

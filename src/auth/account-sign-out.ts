@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import type { GlobalSignOutOutcome, RevocationOutcome } from '../cognito/sign-out';
 import type { UserService } from '../cognito/user-service';
 import type { EndedSession } from '../sessions/user-sessions';
+import { CognitoAuthError } from '../errors';
 import { logOf } from '../log';
 import { stateOfStored, type SignInScope } from './session-state';
 import { endSessionsOf, type SessionControl } from './start-session';
@@ -100,4 +101,24 @@ export async function endAccountSessions(
 function refreshTokenOf(ended: EndedSession, scope: SignInScope, sub: string): string | undefined {
   const state = stateOfStored(ended.data, scope);
   return state?.user?.sub === sub ? state.tokens?.refreshToken : undefined;
+}
+
+/**
+ * Ends one other session of `sub` (the "where you're signed in" page): marked ended, destroyed in the
+ * store and out of the index, on every instance sharing the store; its refresh token is then revoked at
+ * Cognito (RevokeToken: a global sign-out would end this session's tokens too). Nothing happens unless
+ * the index lists `sid` under `sub`. Returns whether a session ended.
+ */
+export async function endOtherSession(req: Request, control: SessionControl, users: Revoker, sub: string, sid: string): Promise<boolean> {
+  if (sid === req.sessionID) return false;
+  let ended: EndedSession[];
+  try {
+    ended = await control.indexOf(req).endSessionsOf(sub, { only: sid });
+  } catch (err) {
+    throw err instanceof CognitoAuthError ? err : new CognitoAuthError('session_store_unavailable', 'session index failed', { cause: err });
+  }
+  const tokens = ended.map((e) => refreshTokenOf(e, control.scope, sub)).filter((t): t is string => t !== undefined);
+  const outcome = tokens.length > 0 ? await users.revokeRefreshTokens(tokens) : { revoked: 0, failures: [] };
+  logOf(req).info({ reason: 'one session ended by its user', sessionsEnded: ended.length, revoked: outcome.revoked, failures: outcome.failures }, 'session ended');
+  return ended.length > 0;
 }

@@ -5,6 +5,7 @@ import type { EndedSession } from '../sessions/user-sessions';
 import type { MountUrls } from '../urls/mount-urls';
 import { dropState, enterScope, isSignedInSession, peekState, sessionState, statesIn, type SignInScope } from './session-state';
 import type { CognitoUser } from './types';
+import { recordSignInDevice } from './session-device';
 import type { SessionTokens } from '../cognito/tokens';
 
 /** What a successful sign-in (either path) or a password change hands to {@link startSession}. */
@@ -78,6 +79,7 @@ export async function startSession(
   state.createdAt = options.signedInAt ?? now;
   state.lastSeenAt = now;
   state.indexedUntil = state.createdAt + control.absoluteMs;
+  recordSignInDevice(state, req);
   const until = state.indexedUntil;
   try {
     await storeCall(async () => {

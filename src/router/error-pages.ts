@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { logOf } from '../log';
 import { CognitoAuthError, isConfigurationError } from '../errors';
-import type { Locale } from '../i18n';
+import type { Locale, MessageKey } from '../i18n';
 import type { Renderer } from './render';
 import { languageHrefOf, prepareViewLocals, type ViewLocalsDeps } from './view-locals';
 
@@ -34,12 +34,53 @@ export function createErrorPage(deps: { renderer: Renderer; locals: ViewLocalsDe
       // The error page shows the error only; a pending notice waits for the next page.
       res.locals.takeNotice = () => undefined;
       const code = isConfigurationError(authError) ? 'internal' : authError.code;
-      const locals = { code, status, detail: authError.detail, requestId: (req as { id?: unknown }).id };
+      // Being retried: the browser (or a person) may try again shortly; the limiter set its own for 429.
+      if (status === 503 && !res.get('Retry-After')) res.set('Retry-After', String(RETRY_AFTER_503_SECONDS));
+      const locals = { code, status, detail: authError.detail, requestId: (req as { id?: unknown }).id, ...nextStepOf(req, authError, status, deps.locals) };
       deps.renderer.page(req, res, 'error', status, locals).catch((renderErr: unknown) => sendPlainText(req, res, status, renderErr));
     } catch (renderErr) {
       sendPlainText(req, res, status, renderErr);
     }
   };
+}
+
+/** What a 503 page's `Retry-After` says, in seconds: the store and Cognito clients reconnect by themselves. */
+const RETRY_AFTER_503_SECONDS = 10;
+
+/** The error page's own title and next step for the cases a person meets (catalogue keys and links). */
+export interface NextStep {
+  titleKey: MessageKey;
+  /** 429: the real wait, in whole minutes (at least 1), where the limiter said. */
+  waitMinutes?: number | undefined;
+  /** 429 on wrong passwords: the password-reset page. */
+  resetPasswordUrl?: string | undefined;
+  /** 403 on an expired form: the form's own page (a GET of the posted path). */
+  formUrl?: string | undefined;
+  /** 503: reload this page. */
+  reloadUrl?: string | undefined;
+}
+
+/** The title and next step of the page for `err`: each case a person meets says what happened and what to do. */
+export function nextStepOf(req: Request, err: CognitoAuthError, status: number, locals: Pick<ViewLocalsDeps, 'urls'>): NextStep {
+  switch (err.code) {
+    case 'not_found':
+      return { titleKey: 'errorPage.title.not_found' };
+    case 'csrf_invalid':
+      // The form's page is a GET of the path it posted to (every form page of the package is).
+      return { titleKey: 'errorPage.title.csrf_invalid', formUrl: req.method === 'POST' ? req.baseUrl + req.path : undefined };
+    case 'rate_limited':
+    case 'too_many_attempts': {
+      const seconds = err.retryAfterSeconds;
+      return {
+        titleKey: 'errorPage.title.rate_limited',
+        waitMinutes: seconds === undefined ? undefined : Math.max(1, Math.ceil(seconds / 60)),
+        resetPasswordUrl: err.limit === 'sign_in_failures' ? locals.urls.to('/password/forgot') : undefined,
+      };
+    }
+    default:
+      if (status === 503) return { titleKey: 'errorPage.title.unavailable', reloadUrl: req.method === 'GET' ? req.originalUrl : undefined };
+      return { titleKey: 'error.title' };
+  }
 }
 
 /** An error page's status: the error's own when it is an HTTP error status (400–599), else 500. */

@@ -17,6 +17,7 @@ import { createPasskeyService } from '../cognito/passkey-service';
 import { createPasskeysRouter, PASSKEYS_PATHS } from './routes/passkeys';
 import { createProfileRouter, PROFILE_PATHS } from './routes/profile';
 import { createSignupRouter, SIGNUP_PATHS } from './routes/signup';
+import { createSessionsRouter, SESSIONS_PATHS } from './routes/sessions';
 
 /** What the page groups are built from, once the router's mount is known. */
 export interface PageGroupDeps {
@@ -75,6 +76,7 @@ export function pageGroupsOf(o: ResolvedOptions, mailbox: boolean): PageGroup[] 
       { paths: EMAIL_PATHS, create: (d) => createEmailRouter({ ...d.account, emails: createEmailService(d.client) }) },
     );
   }
+  if (o.pages.custom) groups.push({ paths: SESSIONS_PATHS, create: (d) => createSessionsRouter(d.account) });
   if (mailbox) groups.push({ paths: DEV_MAILBOX_PATHS, create: (d) => createDevMailboxRouter(d.mailbox as Mailbox, { open: o.pages.mailboxOpen }) });
   groups.push({
     paths: authPaths(o.pages.hostedUi),

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import session from 'express-session';
 import { settle } from '../settle';
-import { endUserSessions, ENDED_MARK_MS, type EndedSession, type UserSessionIndex } from './user-sessions';
+import { endUserSessions, ENDED_MARK_MS, readUserSessions, type EndedSession, type StoredSession, type UserSessionIndex } from './user-sessions';
 import { knownUserSessionIndexFor } from './store-indexes';
 
 type Callback<T = unknown> = (err?: unknown, value?: T) => void;
@@ -94,9 +94,21 @@ export class IndexedSessionStore extends session.Store implements SessionIndexAc
     return this.index.markEnded([sid], Date.now() + ENDED_MARK_MS);
   }
 
-  endSessionsOf(sub: string, options: { except?: string | undefined } = {}): Promise<EndedSession[]> {
+  endSessionsOf(sub: string, options: EndOptions = {}): Promise<EndedSession[]> {
     return endUserSessions(this.index, this.inner, sub, options);
   }
+
+  readonly known = true;
+
+  sessionsOf(sub: string): Promise<StoredSession[]> {
+    return readUserSessions(this.index, this.inner, sub);
+  }
+}
+
+/** Which of a user's sessions to end: all but `except`, or `only` one (ignored unless it is the user's). */
+export interface EndOptions {
+  except?: string | undefined;
+  only?: string | undefined;
 }
 
 /** What signing in and out asks of the per-user session index behind a request's session. */
@@ -107,8 +119,12 @@ export interface SessionIndexAccess {
   remove(sub: string, sid: string): Promise<void>;
   /** Marks `sid` as ended, so that no request still in flight can write it back (call before destroying it). */
   markEnded(sid: string): Promise<void>;
-  /** Ends every session of `sub` but `except`, on every instance sharing the store. */
-  endSessionsOf(sub: string, options?: { except?: string | undefined }): Promise<EndedSession[]>;
+  /** Ends every session of `sub` but `except` (or `only` that one), on every instance sharing the store. */
+  endSessionsOf(sub: string, options?: EndOptions): Promise<EndedSession[]>;
+  /** False where the package keeps no index for the store: the sessions of a user cannot be listed. */
+  readonly known: boolean;
+  /** The sessions of `sub` the store holds, as it holds them (empty where `known` is false). */
+  sessionsOf(sub: string): Promise<StoredSession[]>;
 }
 
 /**
@@ -120,6 +136,8 @@ const NO_INDEX: SessionIndexAccess = {
   remove: async () => undefined,
   markEnded: async () => undefined,
   endSessionsOf: async () => [],
+  known: false,
+  sessionsOf: async () => [],
 };
 
 /** Host stores whose writes are already guarded. */
@@ -156,5 +174,7 @@ export function indexAccessOf(req: Request): SessionIndexAccess {
     remove: (sub, sid) => index.remove(sub, sid),
     markEnded: (sid) => index.markEnded([sid], Date.now() + ENDED_MARK_MS),
     endSessionsOf: (sub, options = {}) => endUserSessions(index, store, sub, options),
+    known: true,
+    sessionsOf: (sub) => readUserSessions(index, store, sub),
   };
 }

@@ -30,25 +30,45 @@ export interface EndedSession {
   data: session.SessionData | null;
 }
 
+/** One session of a user as the store holds it now. */
+export type StoredSession = EndedSession;
+
+function readSession(store: session.Store, sid: string): Promise<session.SessionData | null> {
+  return new Promise((resolve, reject) => store.get(sid, (err, sess) => (err ? reject(err) : resolve(sess ?? null))));
+}
+
 /**
- * Ends every session of `sub` but `except`, on every instance sharing the store: marks each ended,
+ * The sessions of `sub` that the index lists and the store still holds (the "where you're signed in"
+ * page): one read per session, only when the page is asked for. An id whose session left the store
+ * (it expired unused) is not shown.
+ */
+export async function readUserSessions(index: UserSessionIndex, store: session.Store, sub: string): Promise<StoredSession[]> {
+  const sessions: StoredSession[] = [];
+  for (const sid of await index.list(sub)) {
+    const data = await readSession(store, sid);
+    if (data) sessions.push({ sid, data });
+  }
+  return sessions;
+}
+
+/**
+ * Ends every session of `sub` but `except` (or `only` that one), on every instance sharing the store: marks each ended,
  * reads it (the caller may revoke its tokens), destroys it in the store and forgets it.
  */
 export async function endUserSessions(
   index: UserSessionIndex,
   store: session.Store,
   sub: string,
-  options: { except?: string | undefined } = {},
+  options: { except?: string | undefined; only?: string | undefined } = {},
 ): Promise<EndedSession[]> {
-  const sids = (await index.list(sub)).filter((sid) => sid !== options.except);
+  // `only` ends one session, and only one the index lists under `sub`: never another user's.
+  const sids = (await index.list(sub)).filter((sid) => sid !== options.except && (options.only === undefined || sid === options.only));
   if (sids.length === 0) return [];
   // Marked before destroyed: a request that saves one of them afterwards finds the mark and destroys it.
   await index.markEnded(sids, Date.now() + ENDED_MARK_MS);
   const ended: EndedSession[] = [];
   for (const sid of sids) {
-    const data = await new Promise<session.SessionData | null>((resolve, reject) =>
-      store.get(sid, (err, sess) => (err ? reject(err) : resolve(sess ?? null))),
-    );
+    const data = await readSession(store, sid);
     await new Promise<void>((resolve, reject) => store.destroy(sid, (err) => (err ? reject(err) : resolve())));
     await index.remove(sub, sid);
     ended.push({ sid, data });

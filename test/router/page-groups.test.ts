@@ -54,7 +54,7 @@ function everyGroup() {
 describe('the router’s page groups (each declares its own paths and limits)', () => {
   it('serve exactly the paths their modules declare, and no group another’s', () => {
     const groups = everyGroup();
-    expect(groups.length, 'sign-up, passkeys, sign-in, two-step, password, profile, e-mail, mailbox, Hosted UI and sign-out').to.equal(9);
+    expect(groups.length, "sign-up, passkeys, sign-in, two-step, password, profile, e-mail, where you're signed in, mailbox, Hosted UI and sign-out").to.equal(10);
     for (const { paths, routes } of groups) expect([...new Set(routes)].sort(), `the routes of the group of ${paths.join(', ')}`).to.deep.equal([...paths].sort());
     const all = groups.flatMap((g) => g.paths);
     expect(all.filter((p, i) => all.indexOf(p) !== i), 'a path two groups claim').to.deep.equal([]);

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { MountUrls } from '../../urls/mount-urls';
 import type { AppPassport } from '../../auth/passport';
@@ -10,7 +10,7 @@ import { checkPassword, type PasswordPolicy, type PasswordRule } from '../../cog
 import type { Mailbox } from '../../cognito/mailbox';
 import type { TokenVerifier } from '../../cognito/tokens';
 import type { UserService } from '../../cognito/user-service';
-import { isFormError, type ErrorCode } from '../../errors';
+import { CognitoAuthError, isFormError, type ErrorCode } from '../../errors';
 import type { MessageKey } from '../../i18n';
 import type { Clock } from '../../auth/lifetimes';
 import { sendView, type ViewName } from '../render';
@@ -132,4 +132,28 @@ export function renderForm(res: Response, view: ViewName, status: number, form: 
 /** One-shot messages shown on the next page (kept in the session). */
 export function setNotice(req: Request, notice: MessageKey): void {
   sessionState(req).notice = notice;
+}
+
+/** Re-renders the form a POST came from, with `form` (what was typed, never secrets) and the status. */
+export type FormRerender = (req: Request, res: Response, status: number, form: FormState) => void | Promise<void>;
+
+/**
+ * An error handler for a page group's router: a rate limit met on one of its forms (429, with the real
+ * wait), or an expired form token (403) where the CSRF check runs inside the group, is said on the form
+ * itself, above the fields, with the non-secret fields (`keep`) as typed, instead of on a bare error page.
+ * The form comes back with a fresh token: nothing is sent until the person sends it again. Anything else
+ * goes on to the error page.
+ */
+export function problemsOnForm(keep: string[], forms: Record<string, FormRerender>): ErrorRequestHandler {
+  const byPath = new Map(Object.entries(forms).map(([path, render]) => [path.toLowerCase(), render]));
+  return (err: unknown, req: Request, res: Response, next: NextFunction): void => {
+    const render = req.method === 'POST' ? byPath.get(req.path.toLowerCase().replace(/\/+$/, '')) : undefined;
+    const said = err instanceof CognitoAuthError && (err.code === 'rate_limited' || err.code === 'csrf_invalid');
+    if (!render || !said || res.headersSent) return next(err);
+    if (err.retryAfterSeconds !== undefined) res.locals.waitMinutes = Math.max(1, Math.ceil(err.retryAfterSeconds / 60));
+    const form: FormState = { values: keepValues(req.body, keep), fieldErrors: {}, error: err.code };
+    Promise.resolve()
+      .then(() => render(req, res, err.status, form))
+      .catch(next);
+  };
 }

@@ -11,7 +11,7 @@ import type { SessionTokens } from '../../cognito/tokens';
 import { expireSession, leaveSignIn, regenerateKeepingHostData, startSession, type SignedIn } from '../../auth/start-session';
 import { visitorOf } from '../../auth/visitor';
 import { countAsCodeAttempt, countAsSignInAttempt } from './count-failures';
-import { emptyForm, fields, keepValues, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps } from './forms';
+import { emptyForm, fields, keepValues, problemsOnForm, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps } from './forms';
 
 /** The password pages, below the mount: the router serves these paths (see page-groups.ts). */
 export const PASSWORD_PATHS = ['/password/forgot', '/password/reset', '/password/change'] as const;
@@ -183,6 +183,13 @@ export function createPasswordRouter(
       return { kind: 'none' };
     }
   }
+
+  router.use(
+    problemsOnForm(['email'], {
+      '/password/forgot': (_req, res, status, form) => renderForm(res, 'password-forgot', status, form),
+      '/password/reset': async (_req, res, status, form) => renderForm(res, 'password-reset', status, form, { policy: await users.passwordPolicy() }),
+    }),
+  );
 
   return router;
 }

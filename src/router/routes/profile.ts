@@ -31,16 +31,29 @@ export function createProfileRouter(
   const profilePage = urls.to('/profile');
 
   /** The profile page, with the session's current access token (a step-up may have just renewed it). */
-  async function renderProfile(req: Request, res: Response, status: number, form?: (attributes: UserAttributes) => FormState, step?: StepUpForm) {
+  async function renderProfile(
+    req: Request,
+    res: Response,
+    status: number,
+    form?: (attributes: UserAttributes) => FormState,
+    step?: StepUpForm,
+    options: { deleteOpen?: boolean } = {},
+  ) {
     const accessToken = tokensOf(req).accessToken;
     const attributes = await users.getUser(accessToken);
     // The two-step status, where the page asked for it (GET).
     const totpEnabled = typeof res.locals.totpEnabled === 'boolean' ? res.locals.totpEnabled : undefined;
     const shown = step ?? (await stepUp.form(req, accessToken, { returnTo: profilePage, totpEnabled }));
+    const state = peekState(req);
+    const exp = state?.claims?.exp;
     renderForm(res, 'profile', status, form ? form(attributes) : emptyForm({ name: attributes.name ?? '' }), {
       attributes,
-      emailChange: peekState(req)?.emailChange,
+      emailChange: state?.emailChange,
       stepUp: shown,
+      // The delete form opens again where its answer was refused (a `<details>`: no script needed).
+      deleteOpen: options.deleteOpen === true,
+      signedInAt: state?.createdAt,
+      tokenExpiresAt: typeof exp === 'number' ? exp * 1000 : undefined,
     });
   }
 
@@ -128,12 +141,12 @@ export function createProfileRouter(
       const keepName = (attributes: UserAttributes) => ({ name: attributes.name ?? '' });
       if (!parsed.ok || typed !== (userOf(req).email ?? '').toLowerCase()) {
         const fieldErrors = parsed.ok ? { confirmEmail: 'error.email_mismatch' as const } : parsed.fieldErrors;
-        return renderProfile(req, res, 400, (attributes) => ({ values: keepName(attributes), fieldErrors, error: 'email_mismatch' }));
+        return renderProfile(req, res, 400, (attributes) => ({ values: keepName(attributes), fieldErrors, error: 'email_mismatch' }), undefined, { deleteOpen: true });
       }
       const stepped = await stepUp.confirm(req, res, accessToken, { returnTo: profilePage });
       if (!stepped.ok) {
         const form = (attributes: UserAttributes) => ({ values: { ...keepName(attributes), confirmEmail: typed }, fieldErrors: stepped.fieldErrors, error: stepped.error });
-        return renderProfile(req, res, stepped.status, form, stepped.stepUp);
+        return renderProfile(req, res, stepped.status, form, stepped.stepUp, { deleteOpen: true });
       }
       await users.deleteUser(stepped.accessToken);
       await endSessionsOf(req, sessions, userOf(req).sub, { except: req.sessionID });

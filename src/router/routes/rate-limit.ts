@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type Options, type Store } from 'express-rate-limit';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { peekState } from '../../auth/session-state';
-import { CognitoAuthError } from '../../errors';
+import { CognitoAuthError, type RateLimitName } from '../../errors';
 import type { SendRedisCommand } from '../../sessions';
 
 /** The limiters of the sign-in, sign-up, confirm and password pages. */
@@ -49,10 +49,27 @@ export interface RateLimits {
 /** Makes the store of one limiter; `name` tells the limiters' counts apart. */
 export type RateLimitStoreFactory = (name: string) => Store;
 
-/** Answers with the localized 429 page (express-rate-limit has set `Retry-After` and `RateLimit`). */
-function tooMany(_req: Request, _res: Response, next: NextFunction): void {
-  next(new CognitoAuthError('rate_limited'));
+/**
+ * Answers with the localized 429 page (express-rate-limit has set `Retry-After` and `RateLimit`), which
+ * tells the real wait (the limiter's reset time) and, for `limit`, the way out.
+ */
+function tooMany(limit: RateLimitName) {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    const resetTime = (req as Request & { rateLimit?: { resetTime?: Date | undefined } }).rateLimit?.resetTime;
+    const retryAfterSeconds = resetTime instanceof Date ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : undefined;
+    next(new CognitoAuthError('rate_limited', 'rate limited', { retryAfterSeconds, limit }));
+  };
 }
+
+/** Which limit each limiter (by its store name) is, for the 429 page. */
+const LIMIT_NAMES: Record<string, RateLimitName> = {
+  ip: 'requests',
+  'signin-ip': 'sign_in_failures',
+  'signin-email': 'sign_in_failures',
+  'signin-start': 'sign_in_starts',
+  'mfa-account': 'code_failures',
+  'code-account': 'code_failures',
+};
 
 /** The email address a sign-in form names, as Cognito compares it. */
 function emailOf(req: Request): string {
@@ -96,7 +113,7 @@ export function createRateLimiters(config: { rateLimit: RateLimits }, stores?: R
   const common = (name: string): Partial<Options> => ({
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    handler: tooMany,
+    handler: tooMany(LIMIT_NAMES[name] ?? 'requests'),
     ...(stores ? { store: stores(name) } : {}),
   });
   return {

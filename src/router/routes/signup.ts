@@ -1,11 +1,12 @@
 import { Router, type Response } from 'express';
 import { asyncHandler } from '../../async-handler';
-import { peekState, sessionState } from '../../auth/session-state';
+import { peekState, sessionState, signedInOf } from '../../auth/session-state';
 import { visitorOf } from '../../auth/visitor';
 import { CognitoAuthError } from '../../errors';
 import type { MessageKey } from '../../i18n';
+import { safeReturnTo } from '../../urls/return-to';
 import { countAsCodeAttempt } from './count-failures';
-import { emptyForm, fields, keepValues, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps, type FormState } from './forms';
+import { emptyForm, fields, keepValues, problemsOnForm, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps, type FormState } from './forms';
 
 /** The sign-up pages, below the mount: the router serves these paths (see page-groups.ts). */
 export const SIGNUP_PATHS = ['/signup', '/signup/confirm', '/signup/resend'] as const;
@@ -26,10 +27,14 @@ export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limit
     renderForm(res, 'signup-confirm', status, form, { info, lead });
   }
 
-  /* GET /signup — the sign-up form, with the pool's password policy beside the password. */
+  /*
+   * GET /signup — the sign-up form, with the pool's password policy beside the password. Someone already
+   * signed in has nothing to sign up for: on to `returnTo` (same-origin only), or the profile.
+   */
   router.get(
     '/signup',
-    asyncHandler(async (_req, res) => {
+    asyncHandler(async (req, res) => {
+      if (signedInOf(req)) return res.redirect(303, safeReturnTo((req.query as Record<string, unknown>).returnTo) ?? urls.to('/profile'));
       renderForm(res, 'signup', 200, emptyForm(), { policy: await users.passwordPolicy() });
     }),
   );
@@ -79,7 +84,11 @@ export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limit
       try {
         await users.confirmSignUp(parsed.data.email, parsed.data.code, visitorOf(req));
       } catch (err) {
-        return renderFormError(res, 'signup-confirm', err, values, { lead });
+        // Already confirmed: said as such only where accounts are revealed; otherwise as a wrong code
+        // (the page links to sign-in either way).
+        const confirmed = err instanceof CognitoAuthError && err.code === 'already_confirmed';
+        const shown = confirmed && !revealExistingAccounts ? new CognitoAuthError('code_mismatch', 'already confirmed (not revealed)', { cause: err }) : err;
+        return renderFormError(res, 'signup-confirm', shown, values, { lead });
       }
       sessionState(req).pendingEmail = parsed.data.email;
       setNotice(req, 'notice.signup_confirmed');
@@ -109,6 +118,14 @@ export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limit
       }
       sessionState(req).pendingEmail = parsed.data.email;
       renderConfirm(res, 200, emptyForm(values), revealExistingAccounts ? 'confirm.resent' : 'confirm.resentPrivate');
+    }),
+  );
+
+  router.use(
+    problemsOnForm(['email'], {
+      '/signup': async (_req, res, status, form) => renderForm(res, 'signup', status, form, { policy: await users.passwordPolicy() }),
+      '/signup/confirm': (_req, res, status, form) => renderConfirm(res, status, form),
+      '/signup/resend': (_req, res, status, form) => renderConfirm(res, status, form),
     }),
   );
 

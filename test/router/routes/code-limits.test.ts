@@ -83,7 +83,7 @@ describe('wrong codes per account, from all client IPs together (RATE_LIMIT_CODE
     const csrf = csrfOf((await fromNewIp(agent).get('/email/verify').expect(200)).text);
     await guessFromManyIps(agent, '/email/verify', (code) => ({ code }), attributeCodeFor(testEmulator().ids, user.email), csrf);
     const profile = await fromNewIp(agent).get('/profile').set('Accept-Language', 'en').expect(200);
-    expect(/data-field="email-verified">([^<]*)</.exec(profile.text)?.[1]).to.equal('No');
+    expect(/data-field="email-verified">([^<]*)</.exec(profile.text)?.[1]).to.equal('Not verified');
   });
 
   it('counts only codes that reach Cognito: malformed ones are form mistakes, and do not close the step', async () => {

@@ -21,12 +21,12 @@ describe('e-mail change, where the pool changes the address at once (against cog
     const changed = await profileOf(agent);
     expect(changed.email).to.equal(next);
     expect(changed.header).to.equal(next);
-    expect(changed.verified).to.equal('No');
+    expect(changed.verified).to.equal('Not verified');
     expect(changed.text).to.contain('not verified yet');
     expect(await signInStatus(t, next)).to.equal(303);
     expect(await signInStatus(t, user.email)).to.equal(401);
 
     expect((await submit(agent, '/email/verify', '/email/verify', { code: attributeCodeFor(immediatePool, next) })).status).to.equal(303);
-    expect((await profileOf(agent)).verified).to.equal('Yes');
+    expect((await profileOf(agent)).verified).to.equal('Verified');
   });
 });

@@ -23,7 +23,7 @@ describe('e-mail verification and change (against cognito-local)', () => {
       const t = appOn(keepPool);
       const user = await createUserIn(keepPool);
       const profile = await profileOf(await signIn(t, user.email));
-      expect(profile.verified).to.equal('No');
+      expect(profile.verified).to.equal('Not verified');
       expect(profile.text).to.contain('does not mark the address as verified when a sign-up is confirmed');
       expect(profile.text).to.contain('action="/email/verify/send"');
       const ja = await (await signIn(t, user.email)).get('/profile').set('Accept-Language', 'ja').expect(200);
@@ -44,7 +44,7 @@ describe('e-mail verification and change (against cognito-local)', () => {
       expect(done.status).to.equal(303);
       expect(done.headers.location).to.equal('/profile');
       const profile = await profileOf(agent);
-      expect(profile.verified).to.equal('Yes');
+      expect(profile.verified).to.equal('Verified');
       expect(profile.text).to.contain('Your email address is verified.');
       expect(profile.text).to.not.contain('action="/email/verify/send"');
     });
@@ -59,7 +59,7 @@ describe('e-mail verification and change (against cognito-local)', () => {
       expect(res.status).to.equal(400);
       expect(res.text).to.contain('That code is not right');
       expect(res.text).to.not.contain(`value="${wrong}"`);
-      expect((await profileOf(agent)).verified).to.equal('No');
+      expect((await profileOf(agent)).verified).to.equal('Not verified');
     });
 
     it('refuses a code that was already used', async () => {
@@ -117,7 +117,7 @@ describe('e-mail verification and change (against cognito-local)', () => {
       const profile = await profileOf(agent);
       expect(profile.email).to.equal(next);
       expect(profile.header).to.equal(next);
-      expect(profile.verified).to.equal('Yes');
+      expect(profile.verified).to.equal('Verified');
       expect(profile.text).to.contain('Your email address was changed and verified.');
       expect(await signInStatus(t, next)).to.equal(303);
       expect(await signInStatus(t, user.email)).to.equal(401);

@@ -90,11 +90,13 @@ describe('notices', () => {
       const en = await change(await signedInAgent(t), empty);
       expect(en).to.contain('Please check the form: there are 3 problems.');
       expect(en).to.not.contain('problem(s)');
-      expect(occurrences(en, 'Required.')).to.equal(3);
+      expect(occurrences(en, ' is required.')).to.equal(3);
+      expect(en).to.contain('Current password is required.');
 
       const ja = await change(await signedInAgent(t, 'ja'), empty);
       expect(ja).to.contain('入力内容を確認してください（3件の問題があります）。');
-      expect(occurrences(ja, '入力してください。')).to.equal(3);
+      expect(occurrences(ja, 'を入力してください。')).to.equal(3);
+      expect(ja).to.contain('現在のパスワードを入力してください。');
     });
   });
 });

@@ -1,0 +1,77 @@
+import { expect } from 'chai';
+import { createMemoryStore, type SessionStoreHandle } from '../../src/sessions';
+import { buildTestApp } from '../helpers/app';
+import { csrfOf, submit } from '../helpers/forms';
+import { createConfirmedUser } from '../helpers/users';
+
+/** A memory store whose per-user index is down: a sign-in cannot be recorded (the store's 503). */
+function storeWithIndexDown(): SessionStoreHandle {
+  const handle = createMemoryStore();
+  return { ...handle, userSessions: { ...handle.userSessions, add: () => Promise.reject(new Error('connection refused')) } };
+}
+
+describe('error pages say what happened and what to do', () => {
+  it('404: "Page not found", with a link home, in both languages', async () => {
+    const t = buildTestApp();
+    const en = await t.agent().get('/no-such-page').set('Accept-Language', 'en').expect(404);
+    expect(en.text).to.contain('<h1>Page not found</h1>');
+    expect(en.text).to.contain('data-next="home"');
+    const ja = await t.agent().get('/no-such-page').set('Accept-Language', 'ja').expect(404);
+    expect(ja.text).to.contain('<h1>ページが見つかりません</h1>');
+  });
+
+  it('403 on an expired form: says the form expired and links back to the form', async () => {
+    const t = buildTestApp();
+    const agent = t.agent();
+    await agent.get('/password/forgot').expect(200);
+    const res = await agent.post('/password/forgot').set('Accept-Language', 'en').type('form').send({ email: 'someone@example.com', _csrf: 'stale' });
+    expect(res.status).to.equal(403);
+    expect(res.text).to.contain('<h1>This form has expired</h1>');
+    expect(res.text).to.contain('data-code="csrf_invalid"');
+    expect(res.text).to.match(/<a href="\/password\/forgot" data-next="form">Open the form again<\/a>/);
+  });
+
+  it('429 after wrong passwords: the real wait from the limiter, and a link to reset the password', async () => {
+    const t = buildTestApp();
+    const user = await createConfirmedUser();
+    const agent = t.agent();
+    for (let i = 0; i < 5; i += 1) await submit(agent, '/login', '/login', { email: user.email, password: 'Wr0ng-Password!' });
+    const blocked = await agent.post('/login').set('Accept-Language', 'en').type('form').send({ email: user.email, password: user.password, _csrf: csrfOf((await agent.get('/login')).text) });
+    expect(blocked.status).to.equal(429);
+    expect(blocked.text).to.contain('<h1>Too many attempts</h1>');
+    const minutes = Math.ceil(Number(blocked.headers['retry-after']) / 60);
+    expect(blocked.text).to.match(new RegExp(`data-wait-minutes="${minutes}">You can try again in (a minute|${minutes} minutes)\\.`));
+    expect(blocked.text).to.contain('<a href="/password/forgot" data-next="reset-password">');
+    const ja = await agent.post('/login').set('Accept-Language', 'ja').type('form').send({ email: user.email, password: user.password, _csrf: csrfOf((await agent.get('/login')).text) });
+    expect(ja.text).to.match(/\d+分後にもう一度お試しください。/);
+  });
+
+  it('503 when the session store fails: "Temporarily unavailable", being retried, with Retry-After', async () => {
+    const t = buildTestApp({ sessions: storeWithIndexDown() });
+    const agent = t.agent();
+    const user = await createConfirmedUser();
+    const login = await agent.get('/login').expect(200);
+    const res = await agent.post('/login').set('Accept-Language', 'en').type('form').send({ email: user.email, password: user.password, _csrf: csrfOf(login.text) });
+    expect(res.status).to.equal(503);
+    expect(res.headers['retry-after']).to.match(/^\d+$/);
+    expect(res.text).to.contain('<h1>Temporarily unavailable</h1>');
+    expect(res.text).to.contain('We keep retrying by ourselves');
+  });
+});
+
+describe('a limit met on a form is said on the form itself', () => {
+  it('POST /password/forgot over the per-IP limit: the form again (429), the message and the real wait above the fields, the address kept', async () => {
+    const t = buildTestApp({ env: { RATE_LIMIT_IP_PER_MINUTE: '2' } });
+    const agent = t.agent().set('Accept-Language', 'en');
+    const form = await agent.get('/password/forgot').expect(200);
+    await agent.post('/password/forgot').type('form').send({ email: 'kept@example.com', _csrf: csrfOf(form.text) });
+    const limited = await agent.post('/password/forgot').type('form').send({ email: 'kept@example.com', _csrf: csrfOf(form.text) });
+    expect(limited.status).to.equal(429);
+    expect(limited.text).to.contain('action="/password/forgot"');
+    expect(limited.text).to.contain('value="kept@example.com"');
+    const message = limited.text.indexOf('data-code="rate_limited"');
+    expect(message, 'the message').to.be.greaterThan(-1);
+    expect(message, 'above the fields').to.be.lessThan(limited.text.indexOf('name="email"'));
+    expect(limited.text).to.match(/data-wait-minutes="1">You can try again in a minute\./);
+  });
+});
