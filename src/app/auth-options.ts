@@ -1,6 +1,5 @@
 import type { CognitoAuthOptions, CognitoOptions, LoggerLike, Mailbox, RateLimitStoreFactory, SessionOptions } from '../index';
 import type { AppConfig } from './config';
-import { COMPLETE_PATH } from './pages';
 
 /** The pool and client ids, from configuration or from provisioning the emulator. */
 export interface PoolIds {
@@ -63,7 +62,6 @@ export function authOptionsFrom(config: AppConfig, runtime: AuthRuntime): Cognit
     appName: config.appName,
     identityProviders: config.cognito.identityProviders,
     pages: { mailbox: runtime.mailbox, mailboxOpen: config.devMailboxOpen },
-    defaultReturnTo: { hostedUi: COMPLETE_PATH },
     rateLimits: { ...config.rateLimit, store: runtime.rateLimitStore },
     logger: runtime.logger,
     production,

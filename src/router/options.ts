@@ -184,8 +184,11 @@ function resolveDependent(o: Given) {
       ? { own: true as const, handle: isStoreHandle(given) ? given : undefined, store: isStoreHandle(given) ? given.store : given, secret: sessionSecret as string | string[], ...lifetimes }
       : { own: false as const, secret: sessionSecret, ...lifetimes },
     pages: { ...o.pages, signUp: o.pages.custom && o.pages.signUp },
-    /** `custom` undefined: `<mount>/profile`, once the mount is known. */
-    defaultReturnTo: { hostedUi: returnTo.hostedUi ?? '/', custom: returnTo.custom },
+    /**
+     * Undefined: the same page for both sign-in paths, `<mount>/profile` once the mount is known (the home
+     * page for the Hosted UI where the router has no custom pages, so no profile).
+     */
+    defaultReturnTo: { hostedUi: returnTo.hostedUi, custom: returnTo.custom },
     afterSignOutTo: o.afterSignOutTo ?? o.homePath,
     rateLimits: { ...limits, store: rateLimitStore },
     production,

@@ -92,7 +92,7 @@ export function pageGroupsOf(o: ResolvedOptions, mailbox: boolean): PageGroup[] 
         settings: d.settings,
         cognitoClient: d.client,
         hostedUi: o.pages.hostedUi,
-        signedInTo: o.defaultReturnTo.hostedUi,
+        signedInTo: o.defaultReturnTo.hostedUi ?? (o.pages.custom ? d.account.signedInTo : o.homePath),
         identityProviders: o.identityProviders,
         afterSignOutTo: o.afterSignOutTo,
       }),
