@@ -53,6 +53,8 @@ export interface CognitoSessionState {
   lastSeenAt?: number;
   /** Until when (ms) the per-user session index lists this sign-in (moved with it to a new session id). */
   indexedUntil?: number;
+  /** The browser's user-agent string at sign-in, cut to 256 characters (the "where you're signed in" page). */
+  userAgent?: string;
   /** Set when a sign-in outlived its lifetime and was ended. */
   expired?: boolean;
   /** Hosted UI sign-ins started in this browser and not yet back (a few, each expiring on its own). */
