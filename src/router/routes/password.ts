@@ -11,7 +11,7 @@ import type { SessionTokens } from '../../cognito/tokens';
 import { expireSession, leaveSignIn, regenerateKeepingHostData, startSession, type SignedIn } from '../../auth/start-session';
 import { visitorOf } from '../../auth/visitor';
 import { countAsCodeAttempt, countAsSignInAttempt } from './count-failures';
-import { emptyForm, fields, keepValues, problemsOnForm, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps } from './forms';
+import { emptyForm, fields, keepValues, problemsOnForm, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps, type FormCheckDeps } from './forms';
 
 /** The password pages, below the mount: the router serves these paths (see page-groups.ts). */
 export const PASSWORD_PATHS = ['/password/forgot', '/password/reset', '/password/change'] as const;
@@ -24,9 +24,11 @@ type SignInAgain = { kind: 'tokens'; signedIn: SignedIn } | { kind: 'mfa-require
  * Either way every other session of the user ends, on every instance, and Cognito revokes their tokens.
  */
 export function createPasswordRouter(
-  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'sessions' | 'urls' | 'requireAuth' | 'clock' | 'refuseFederated'>,
+  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'sessions' | 'urls' | 'requireAuth' | 'clock' | 'refuseFederated'> & FormCheckDeps,
 ): Router {
   const router = Router();
+  // First, so that an expired form token is said on the form (problemsOnForm, below).
+  router.use(deps.csrf);
   const { users, limiters, urls, sessions } = deps;
   const requireAuth = deps.requireAuth();
   // A federated account has no Cognito password: it goes to the profile before anything is counted.
