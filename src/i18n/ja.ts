@@ -58,7 +58,7 @@ export const ja: Record<MessageKey, string> = {
   // ── end sign-in flow (choice-based sign-in, e-mail codes, passkey sign-in): issue 18 ──
   'error.title': 'エラーが発生しました',
   'error.status': 'ステータス {status}',
-  'error.requestId': 'リクエスト ID',
+  'error.requestId': 'リクエスト ID：',
   'error.detail': 'Cognito からのメッセージ',
   'error.back': 'スタートページに戻る',
   'error.bad_request': 'リクエストを処理できませんでした。前の画面に戻って、もう一度お試しください。',

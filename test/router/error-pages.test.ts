@@ -18,6 +18,8 @@ describe('error pages say what happened and what to do', () => {
     expect(en.text).to.contain('data-next="home"');
     const ja = await t.agent().get('/no-such-page').set('Accept-Language', 'ja').expect(404);
     expect(ja.text).to.contain('<h1>ページが見つかりません</h1>');
+    expect(ja.text, 'the label with its full-width colon, then the id').to.match(/リクエスト ID：<code class="request-id" data-field="request-id">[^<]+<\/code>/);
+    expect(en.text).to.match(/Request ID:<code class="request-id" data-field="request-id">[^<]+<\/code>/);
   });
 
   it('403 on an expired form outside the forms that say it themselves: says the form expired and links back to the form', async () => {
