@@ -73,7 +73,7 @@ describe('Hosted UI sign-in (against cognito-local)', () => {
   });
 
   describe('the whole journey', () => {
-    it('signs in through the emulator form, lands on the profile, and /complete shows the user, without code or tokens in the URL', async () => {
+    it('signs in through the emulator form and shows the user on /complete, without code or tokens in the URL (after landing on the profile)', async () => {
       const agent = t.agent();
       const journey = await startHostedUiSignIn(agent, user);
       expect(journey.loginCookie, 'the pending sign-in has a session cookie').to.match(/^sid=s%3A/);
