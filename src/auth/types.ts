@@ -42,11 +42,9 @@ export interface CognitoSessionState {
    */
   issuer: string;
   clientId: string;
-  /** Set once signed in (with `tokens` and `claims`). */
+  /** Set once signed in (with `tokens`; the ID token's claims are read from it, not stored). */
   user?: CognitoUser;
   tokens?: SessionTokens;
-  /** The verified ID token claims. */
-  claims?: Record<string, unknown>;
   /** When the person signed in (ms); the absolute lifetime counts from here. */
   createdAt?: number;
   /** When the session was last used (ms, to the minute); the idle lifetime counts from here. */

@@ -146,7 +146,7 @@ export function createPasswordRouter(
     const before = peekState(req);
     const again: SignInAgain = global.global
       ? await signInAgain(req, user, password)
-      : { kind: 'tokens', signedIn: { user, tokens, claims: before?.claims ?? {} } };
+      : { kind: 'tokens', signedIn: { user, tokens } };
     await endAccountSessions(req, sessions, users, { sub: user.sub, username: user.username }, global, { except: req.sessionID, reason: 'password changed' });
     if (again.kind === 'tokens') {
       await startSession(req, sessions, again.signedIn, deps.clock(), { signedInAt: before?.createdAt });
@@ -179,7 +179,7 @@ export function createPasswordRouter(
       if (result.kind === 'mfa-required') return result;
       if (result.kind !== 'tokens') throw new Error(`sign-in again: ${result.kind}`);
       const fresh = await signedInFromApiTokens(deps.verifier, result.tokens);
-      return { kind: 'tokens', signedIn: { user, tokens: fresh.tokens, claims: fresh.claims } };
+      return { kind: 'tokens', signedIn: { user, tokens: fresh.tokens } };
     } catch (err) {
       logOf(req).warn({ errName: (err as Error).name, reason: (err as Error).message }, 'no new tokens after the global sign-out');
       return { kind: 'none' };
