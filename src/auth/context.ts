@@ -5,7 +5,7 @@ import { freshTokens, type GuardOptions, type RequireAuth } from './require-auth
 import { safeReturnTo } from '../urls/return-to';
 import { peekState, signedInOf } from './session-state';
 import type { CognitoUser } from './types';
-import type { SessionTokens } from '../cognito/tokens';
+import { claimsOfVerifiedIdToken, type SessionTokens } from '../cognito/tokens';
 import { endSession, enterRouter, type SessionControl } from './start-session';
 import type { TokenRefresher } from './token-refresh';
 import type { CognitoSettings } from '../cognito/settings';
@@ -82,7 +82,8 @@ class RequestCognitoContext implements CognitoContext {
 
   get claims(): Readonly<Record<string, unknown>> | undefined {
     const scope = this[DEPS].control.scope;
-    return signedInOf(this.#req, scope) ? peekState(this.#req, scope)?.claims : undefined;
+    const signedIn = signedInOf(this.#req, scope);
+    return signedIn ? claimsOfVerifiedIdToken(signedIn.tokens.idToken) : undefined;
   }
 
   isAuthenticated(): boolean {

@@ -4,7 +4,8 @@ import type { CognitoSessionState } from './types';
 
 /**
  * The parts of a router's state that an ordinary request never changes and that make up most of its bytes:
- * the tokens (three JWTs, about four fifths of a signed-in session) and the ID token's claims.
+ * the tokens (three JWTs, about four fifths of a signed-in session), and the copy of the ID token's claims
+ * that sessions written before the claims were read from the token still carry.
  */
 const KEPT_ASIDE = ['tokens', 'claims'] as const;
 
@@ -46,7 +47,7 @@ export function withTokensInline(sess: session.SessionData): session.SessionData
     if (hidden.length === 0) continue;
     copy ??= { ...sess };
     const inline: Record<string, unknown> = { ...state };
-    for (const k of hidden) inline[k] = state[k];
+    for (const k of hidden) inline[k] = (state as unknown as Record<string, unknown>)[k];
     copy[key] = inline;
   }
   return (copy as session.SessionData | undefined) ?? sess;

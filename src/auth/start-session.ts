@@ -11,9 +11,8 @@ import type { SessionTokens } from '../cognito/tokens';
 /** What a successful sign-in (either path) or a password change hands to {@link startSession}. */
 export interface SignedIn {
   user: CognitoUser;
+  /** Verified; the ID token's claims are read from it when needed (`claimsOfVerifiedIdToken`). */
   tokens: SessionTokens;
-  /** The verified ID token's claims. */
-  claims: Record<string, unknown>;
 }
 
 /** How this router's sessions work: what starting and ending one needs beyond the request. */
@@ -75,7 +74,6 @@ export async function startSession(
   const state = sessionState(req, control.scope);
   state.user = signedIn.user;
   state.tokens = signedIn.tokens;
-  state.claims = signedIn.claims;
   state.createdAt = options.signedInAt ?? now;
   state.lastSeenAt = now;
   state.indexedUntil = state.createdAt + control.absoluteMs;

@@ -42,17 +42,17 @@ export interface CognitoSessionState {
    */
   issuer: string;
   clientId: string;
-  /** Set once signed in (with `tokens` and `claims`). */
+  /** Set once signed in (with `tokens`; the ID token's claims are read from it, not stored). */
   user?: CognitoUser;
   tokens?: SessionTokens;
-  /** The verified ID token claims. */
-  claims?: Record<string, unknown>;
   /** When the person signed in (ms); the absolute lifetime counts from here. */
   createdAt?: number;
   /** When the session was last used (ms, to the minute); the idle lifetime counts from here. */
   lastSeenAt?: number;
   /** Until when (ms) the per-user session index lists this sign-in (moved with it to a new session id). */
   indexedUntil?: number;
+  /** The browser's user-agent string at sign-in, cut to 256 characters (the "where you're signed in" page). */
+  userAgent?: string;
   /** Set when a sign-in outlived its lifetime and was ended. */
   expired?: boolean;
   /** Hosted UI sign-ins started in this browser and not yet back (a few, each expiring on its own). */

@@ -48,8 +48,8 @@ export function userContextDataOf(enabled: boolean, visitor: Visitor | undefined
 
 /**
  * `ContextData` for the admin API calls that accept it (AdminInitiateAuth, AdminRespondToAuthChallenge):
- * IP address, server name and path, and the allow-listed headers. The package's own sign-in uses the
- * public API, so it sends none today; this is what such a call must carry.
+ * IP address, server name and path, and the allow-listed headers. The admin sign-in API (the default
+ * `cognito.signInApi`) sends it on AdminInitiateAuth and AdminRespondToAuthChallenge.
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ContextDataType.html
  */
 export function contextDataOf(enabled: boolean, visitor: Visitor | undefined): { ContextData?: ContextDataType } {

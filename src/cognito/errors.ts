@@ -95,6 +95,10 @@ export function mapCognitoError(err: unknown, operation: CognitoOperation): Cogn
   if (err instanceof CognitoAuthError) return err;
   const e = err as { name?: unknown; $metadata?: { httpStatusCode?: number } };
   const name = typeof e?.name === 'string' ? e.name : 'Error';
+  // Cognito says "already confirmed" only in the message of a NotAuthorizedException.
+  if (operation === 'confirmSignUp' && name === 'NotAuthorizedException' && /Current status is CONFIRMED/i.test(String((err as Error)?.message))) {
+    return new CognitoAuthError('already_confirmed', `${operation}: ${name}`, { cause: err });
+  }
   const code = codeFor(BY_OPERATION[operation], name) ?? codeFor(COMMON, name);
   if (code) return new CognitoAuthError(code, `${operation}: ${name}`, { cause: err });
   if (name === 'TimeoutError' || name === 'AbortError' || (e?.$metadata?.httpStatusCode ?? 0) >= 500 || isNetworkError(err)) {

@@ -2,6 +2,7 @@ import { JwtVerifier } from 'aws-jwt-verify';
 import { FetchError, JwtBaseError, JwtInvalidClaimError } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache, type JwksCache } from 'aws-jwt-verify/jwk';
+import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { CognitoAuthError, TokenValidationError } from '../errors';
 import type { CognitoSettings } from './settings';
@@ -22,6 +23,15 @@ export interface IdTokenClaims {
   'cognito:username'?: string;
   auth_time?: number;
   nonce?: string;
+}
+
+/**
+ * The claims of an ID token that was verified when it entered the session (every session token enters
+ * through the verifier: auth/session-tokens.ts), read again instead of storing a copy of them beside it.
+ * Decoding only: never call it on a token that has not been verified.
+ */
+export function claimsOfVerifiedIdToken(idToken: string): Record<string, unknown> {
+  return decomposeUnverifiedJwt(idToken).payload as Record<string, unknown>;
 }
 
 /** The access token claims the app relies on, after verification. */

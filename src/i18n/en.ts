@@ -56,7 +56,7 @@ export const en = {
   // ── end sign-in flow (choice-based sign-in, e-mail codes, passkey sign-in): issue 18 ──
   'error.title': 'Something went wrong',
   'error.status': 'Status {status}',
-  'error.requestId': 'Request ID',
+  'error.requestId': 'Request ID:',
   'error.detail': 'Message from Cognito',
   'error.back': 'Back to the start page',
   'error.bad_request': 'The request was not understood. Please go back and try again.',

@@ -16,7 +16,7 @@ import { attachContext, type ContextDeps } from '../auth/context';
 import type { CsrfProtection } from './csrf';
 import { createErrorPage } from './error-pages';
 import type { ResolvedOptions } from './options';
-import type { PageGroup } from './page-groups';
+import { ownPathsTest, type PageGroup } from './page-groups';
 import { attachRenderer, createRenderer, type Renderer } from './render';
 import { refuseFederatedAccount } from './routes/federation';
 import type { AccountRouteDeps } from './routes/forms';
@@ -119,7 +119,6 @@ export function createMountedPages(deps: PagesDeps, mountPath: string): MountedP
     attachRenderer(res, renderer);
     next();
   });
-  pages.use(deps.csrf.protect);
 
   const account: AccountRouteDeps = {
     sessions: control,
@@ -135,7 +134,16 @@ export function createMountedPages(deps: PagesDeps, mountPath: string): MountedP
     signedInTo: o.defaultReturnTo.custom ?? urls.to('/profile'),
     refuseFederated: (notice) => refuseFederatedAccount({ urls, identityProviders: o.identityProviders, notice }),
   };
-  for (const group of deps.groups) pages.use(group.create({ account, settings, client, pendingAuthorizations, mailbox }));
+  // The CSRF check runs per group, on the group's own paths: where the group runs it inside its router, its
+  // error handler can say an expired form on the form itself.
+  for (const group of deps.groups) {
+    const own = ownPathsTest(group.paths);
+    const csrf: RequestHandler = (req, res, next) => (own.test(req.path) ? deps.csrf.protect(req, res, next) : next());
+    const router = group.create({ account, settings, client, pendingAuthorizations, mailbox, csrf });
+    pages.use(group.checksCsrf ? router : Router().use(csrf, router));
+  }
+  // Whatever no group answered is checked as before (a form posted to the router's assets, say).
+  pages.use(deps.csrf.protect);
   // Errors raised on the router's own routes only: a host's errors pass through untouched, and so do the
   // host's set-up mistakes, to surface where the host sees its own errors.
   pages.use((err: unknown, req: Request, res: Response, next: NextFunction) => {

@@ -1,5 +1,5 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
 import type { PendingAuthorizations } from '../auth/pending-authorizations';
 import { createEmailService } from '../cognito/email-service';
 import type { Mailbox } from '../cognito/mailbox';
@@ -28,6 +28,8 @@ export interface PageGroupDeps {
   pendingAuthorizations: PendingAuthorizations;
   /** The offline mailbox, where the router serves it. */
   mailbox: Mailbox | undefined;
+  /** The CSRF check of the group's own paths (POST, PUT, PATCH, DELETE): see {@link PageGroup.checksCsrf}. */
+  csrf: RequestHandler;
 }
 
 /**
@@ -38,6 +40,11 @@ export interface PageGroupDeps {
 export interface PageGroup {
   /** The paths the group serves, below the mount. */
   readonly paths: readonly string[];
+  /**
+   * The group's router runs `deps.csrf` first itself, so that its own error handler can show an expired
+   * form on the form. Otherwise the check runs just before the group's router.
+   */
+  readonly checksCsrf?: true;
   create(deps: PageGroupDeps): Router;
 }
 
@@ -50,7 +57,11 @@ export function pageGroupsOf(o: ResolvedOptions, mailbox: boolean): PageGroup[] 
   const providers = o.pages.hostedUi ? o.identityProviders : [];
   const groups: PageGroup[] = [];
   if (o.pages.signUp) {
-    groups.push({ paths: SIGNUP_PATHS, create: (d) => createSignupRouter({ ...d.account, revealExistingAccounts: o.pages.revealExistingAccounts }) });
+    groups.push({
+      paths: SIGNUP_PATHS,
+      checksCsrf: true,
+      create: (d) => createSignupRouter({ ...d.account, csrf: d.csrf, revealExistingAccounts: o.pages.revealExistingAccounts }),
+    });
   }
   if (o.pages.custom) {
     // Before the profile's group: on the profile page it tells whether to link to the passkeys page.
@@ -66,9 +77,9 @@ export function pageGroupsOf(o: ResolvedOptions, mailbox: boolean): PageGroup[] 
   }
   if (o.pages.custom) {
     groups.push(
-      { paths: LOGIN_PATHS, create: (d) => createLoginRouter({ ...d.account, identityProviders: providers }) },
+      { paths: LOGIN_PATHS, checksCsrf: true, create: (d) => createLoginRouter({ ...d.account, csrf: d.csrf, identityProviders: providers }) },
       { paths: MFA_PATHS, create: (d) => createMfaRouter({ ...d.account, mfa: createMfaService(d.client) }) },
-      { paths: PASSWORD_PATHS, create: (d) => createPasswordRouter(d.account) },
+      { paths: PASSWORD_PATHS, checksCsrf: true, create: (d) => createPasswordRouter({ ...d.account, csrf: d.csrf }) },
       {
         paths: PROFILE_PATHS,
         create: (d) => createProfileRouter({ ...d.account, identityProviders: providers, afterDeleteTo: `${o.homePath}?notice=account_deleted` }),

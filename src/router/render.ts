@@ -14,12 +14,17 @@ export type ViewName =
   | 'login'
   | 'login-mfa'
   | 'login-new-password'
+  | 'login-choose'
+  | 'login-code'
+  | 'login-passkey'
   | 'signup'
   | 'signup-confirm'
   | 'password-forgot'
   | 'password-reset'
   | 'password-change'
   | 'profile'
+  | 'profile-sessions'
+  | 'profile-passkeys'
   | 'email-verify'
   | 'email-change'
   | 'mfa-setup'
@@ -36,7 +41,10 @@ export type PartialName =
   | 'partials/csrf'
   | 'partials/form-errors'
   | 'partials/password-policy'
-  | 'partials/step-up';
+  | 'partials/step-up'
+  | 'partials/time'
+  | 'partials/passkey-options'
+  | 'partials/passkey-scripts';
 
 /** What a host layout gets for one page. */
 export interface LayoutPage {

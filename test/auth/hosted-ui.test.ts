@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { sidOf } from '../helpers/cookies';
+import { submit } from '../helpers/forms';
 import { testEmulator } from '../helpers/emulator';
 import { callbackPath, signInThroughHostedUi, startHostedUiSignIn } from '../helpers/hosted-ui';
 import { storedSessions, type StoredSession } from '../helpers/sessions';
@@ -72,14 +73,14 @@ describe('Hosted UI sign-in (against cognito-local)', () => {
   });
 
   describe('the whole journey', () => {
-    it('signs in through the emulator form and shows the user on /complete, without code or tokens in the URL', async () => {
+    it('signs in through the emulator form and shows the user on /complete, without code or tokens in the URL (after landing on the profile)', async () => {
       const agent = t.agent();
       const journey = await startHostedUiSignIn(agent, user);
       expect(journey.loginCookie, 'the pending sign-in has a session cookie').to.match(/^sid=s%3A/);
       const callback = await agent.get(callbackPath(journey.callbackUrl as URL));
 
       expect(callback.status).to.equal(303);
-      expect(callback.headers.location).to.equal('/complete');
+      expect(callback.headers.location).to.equal('/profile');
       expect(sidOf(callback)).to.match(/^sid=s%3A/);
       expect(sidOf(callback), 'a new session id at sign-in').to.not.equal(journey.loginCookie);
 
@@ -91,13 +92,22 @@ describe('Hosted UI sign-in (against cognito-local)', () => {
       expect(complete.headers['cache-control']).to.equal('no-store');
     });
 
+    it('Hosted UI and custom sign-in land on the same page by default (the profile)', async () => {
+      const custom = await submit(t.agent(), '/login', '/login', { email: user.email, password: user.password });
+      const hosted = await signInThroughHostedUi(t.agent(), user);
+      expect(custom.status).to.equal(303);
+      expect(custom.headers.location).to.equal('/profile');
+      expect(hosted.status).to.equal(303);
+      expect(hosted.headers.location).to.equal(custom.headers.location);
+    });
+
     it('keeps a same-origin returnTo and drops an absolute one', async () => {
       const kept = await signInThroughHostedUi(t.agent(), user, '/login/hosted?returnTo=%2Fcomplete%3Ffrom%3Dtest');
       expect(kept.headers.location).to.equal('/complete?from=test');
       const dropped = await signInThroughHostedUi(t.agent(), user, '/login/hosted?returnTo=https%3A%2F%2Fevil.example%2F');
-      expect(dropped.headers.location).to.equal('/complete');
+      expect(dropped.headers.location).to.equal('/profile');
       const schemeRelative = await signInThroughHostedUi(t.agent(), user, '/login/hosted?returnTo=%2F%2Fevil.example');
-      expect(schemeRelative.headers.location).to.equal('/complete');
+      expect(schemeRelative.headers.location).to.equal('/profile');
     });
 
     it('regenerates the session id at sign-in and keeps the tokens only in the server-side session', async () => {

@@ -43,8 +43,8 @@ describe('Managed Login in the page’s language, and the provider buttons (auth
       const journey = await startHostedUiSignIn(agent, user);
       expect(journey.authorizeUrl.searchParams.get('lang')).to.equal('ja');
       const callback = await agent.get(callbackPath(journey.callbackUrl as URL)).expect(303);
-      expect(callback.headers.location).to.equal('/complete');
-      expect((await agent.get('/complete').expect(200)).text).to.contain(user.email);
+      expect(callback.headers.location).to.equal('/profile');
+      expect((await agent.get('/profile').expect(200)).text).to.contain(user.email);
     });
 
     it('starts at the named provider with identity_provider, keeping state, PKCE and returnTo', async () => {

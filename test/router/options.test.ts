@@ -29,7 +29,7 @@ describe('cognitoAuth() options (one schema: checks and defaults)', () => {
     expect(o.languages).to.deep.equal(['en', 'ja']);
     expect(o.homePath).to.equal('/');
     expect(o.afterSignOutTo).to.equal('/');
-    expect(o.defaultReturnTo).to.deep.equal({ hostedUi: '/', custom: undefined });
+    expect(o.defaultReturnTo, 'both land on the profile (or the home page without custom pages)').to.deep.equal({ hostedUi: undefined, custom: undefined });
     expect(o.identityProviders).to.deep.equal([]);
     expect(o.securityHeaders).to.equal(true);
     expect(o.rateLimits).to.deep.equal({

@@ -47,7 +47,7 @@ function everyGroup() {
     signedInTo: '/profile',
     refuseFederated: () => (_req, _res, next) => next(),
   };
-  const deps = { account, settings, client: {} as never, pendingAuthorizations, mailbox: o.pages.mailbox };
+  const deps = { account, settings, client: {} as never, pendingAuthorizations, mailbox: o.pages.mailbox, csrf: (_req: unknown, _res: unknown, next: () => void) => next() };
   return pageGroupsOf(o, true).map((group) => ({ paths: group.paths, routes: routePaths(group.create(deps)) }));
 }
 

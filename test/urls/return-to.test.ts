@@ -147,7 +147,7 @@ describe('returnTo, on every way it comes in', () => {
     for (const hostile of ['/%2e//evil.example', '/..//evil.example', '//evil.example']) {
       const callback = await signInThroughHostedUi(t.agent(), user, `/login/hosted?returnTo=${encodeURIComponent(hostile)}`);
       expect(callback.status).to.equal(303);
-      expect(callback.headers.location, hostile).to.equal('/complete');
+      expect(callback.headers.location, hostile).to.equal('/profile');
     }
   });
 });

@@ -199,7 +199,7 @@ function addHostedUiRoutes(router: Router, deps: AuthRouterDeps): void {
 function completeSignIn(req: Request, res: Response, next: NextFunction, deps: AuthRouterDeps, user: CognitoUser, info: HostedUiInfo): void {
   const otherTabs = deps.pendingAuthorizations.takeAll(req);
   const to = safeReturnTo(info.state?.returnTo) ?? deps.signedInTo;
-  const finishing = finishSignIn(req, res, deps, { user, tokens: info.tokens, claims: info.claims }, to, () => deps.pendingAuthorizations.restore(req, otherTabs));
+  const finishing = finishSignIn(req, res, deps, { user, tokens: info.tokens }, to, () => deps.pendingAuthorizations.restore(req, otherTabs));
   settle(finishing, () => undefined, next);
 }
 

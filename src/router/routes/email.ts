@@ -48,7 +48,7 @@ export function createEmailRouter(
     if (email && email !== user.email) {
       await endAccountSessions(req, sessions, users, user, NO_GLOBAL_SIGN_OUT, { except: req.sessionID, reason: 'email changed' });
       const state = peekState(req);
-      await startSession(req, sessions, { user: { ...user, email }, tokens: tokensOf(req), claims: state?.claims ?? {} }, deps.clock(), {
+      await startSession(req, sessions, { user: { ...user, email }, tokens: tokensOf(req) }, deps.clock(), {
         signedInAt: state?.createdAt,
       });
     }

@@ -134,6 +134,14 @@ export function setNotice(req: Request, notice: MessageKey): void {
   sessionState(req).notice = notice;
 }
 
+/**
+ * What a page group that shows problems on its forms ({@link problemsOnForm}) gets: the CSRF check of its
+ * own paths, to run first in its router, so that an expired form token reaches the group's error handler.
+ */
+export interface FormCheckDeps {
+  csrf: RequestHandler;
+}
+
 /** Re-renders the form a POST came from, with `form` (what was typed, never secrets) and the status. */
 export type FormRerender = (req: Request, res: Response, status: number, form: FormState) => void | Promise<void>;
 
@@ -151,6 +159,8 @@ export function problemsOnForm(keep: string[], forms: Record<string, FormRerende
     const said = err instanceof CognitoAuthError && (err.code === 'rate_limited' || err.code === 'csrf_invalid');
     if (!render || !said || res.headersSent) return next(err);
     if (err.retryAfterSeconds !== undefined) res.locals.waitMinutes = Math.max(1, Math.ceil(err.retryAfterSeconds / 60));
+    // Which limit refused, so the form can name the way out (after wrong passwords: reset the password).
+    if (err.limit !== undefined) res.locals.limit = err.limit;
     const form: FormState = { values: keepValues(req.body, keep), fieldErrors: {}, error: err.code };
     Promise.resolve()
       .then(() => render(req, res, err.status, form))

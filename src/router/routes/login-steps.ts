@@ -16,11 +16,8 @@ import { followOutcome, type LoginRouteDeps } from './finish-sign-in';
 /** The steps after the sign-in page, below the mount (served by the login group; see login.ts). */
 export const SIGN_IN_STEP_PATHS = ['/login/new-password', '/login/mfa', '/login/choose', '/login/code', '/login/passkey'] as const;
 
-/**
- * The choice-based steps' views. render.ts's `ViewName` does not list them yet (requested in the
- * signin-flow requests note); the renderer finds them by file name like every other page.
- */
-const VIEWS = { choose: 'login-choose', code: 'login-code', passkey: 'login-passkey' } as unknown as Record<'choose' | 'code' | 'passkey', ViewName>;
+/** The choice-based steps' views (hosts can replace them with `render.views` like any page). */
+const VIEWS = { choose: 'login-choose', code: 'login-code', passkey: 'login-passkey' } as const satisfies Record<string, ViewName>;
 
 /**
  * Adds the steps of a sign-in after the first page to the login group's router: new password, two-step

@@ -9,7 +9,7 @@ import { logOf } from '../../log';
 import { safeReturnTo } from '../../urls/return-to';
 import { providerButtons } from './federation';
 import { followOutcome, type LoginRouteDeps } from './finish-sign-in';
-import { emptyForm, fields, keepValues, parseForm, renderForm, setNotice } from './forms';
+import { emptyForm, fields, keepValues, parseForm, problemsOnForm, renderForm, setNotice, type FormCheckDeps } from './forms';
 import { addSignInSteps, SIGN_IN_STEP_PATHS } from './login-steps';
 
 function returnToOf(req: Request): string | undefined {
@@ -29,8 +29,10 @@ const METHODS: Record<string, FirstAuthFactor> = { 'email-code': 'EMAIL_OTP', pa
  * The custom sign-in page (password auth on the server, or choice-based sign-in where configured and the
  * pool allows it) and the steps after it (routes/login-steps.ts).
  */
-export function createLoginRouter(deps: LoginRouteDeps): Router {
+export function createLoginRouter(deps: LoginRouteDeps & FormCheckDeps): Router {
   const router = Router();
+  // First, so that an expired form token is said on the form (problemsOnForm, below).
+  router.use(deps.csrf);
   const { users, limiters, urls } = deps;
   const flow: SignInFlow = createSignInFlow(deps);
   /** The sign-in page's locals besides the form: where to go afterwards, and the provider buttons. */
@@ -120,6 +122,12 @@ export function createLoginRouter(deps: LoginRouteDeps): Router {
   );
 
   addSignInSteps(router, { ...deps, flow });
+  // A limit met after wrong passwords, or an expired form, is said on the sign-in form with the address kept.
+  router.use(
+    problemsOnForm(['email'], {
+      '/login': async (req, res, status, form) => renderForm(res, 'login', status, form, pageLocals(returnToOf(req), await factorsFor(req))),
+    }),
+  );
   return router;
 }
 

@@ -14,7 +14,7 @@ import { createStepUp, type StepUpForm } from './step-up';
 export const PASSKEYS_PATHS = ['/profile/passkeys', '/profile/passkeys/add', '/profile/passkeys/complete', '/profile/passkeys/remove'] as const;
 
 /** The page's template (one page, three steps: the list, the browser's ceremony, the removal's confirmation). */
-const VIEW = 'profile-passkeys' as ViewName;
+const VIEW: ViewName = 'profile-passkeys';
 
 /**
  * How long after the step-up the browser may send the new passkey: as long as the emulator keeps the

@@ -11,7 +11,7 @@ import type { SessionTokens } from '../../cognito/tokens';
 import { expireSession, leaveSignIn, regenerateKeepingHostData, startSession, type SignedIn } from '../../auth/start-session';
 import { visitorOf } from '../../auth/visitor';
 import { countAsCodeAttempt, countAsSignInAttempt } from './count-failures';
-import { emptyForm, fields, keepValues, problemsOnForm, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps } from './forms';
+import { emptyForm, fields, keepValues, problemsOnForm, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps, type FormCheckDeps } from './forms';
 
 /** The password pages, below the mount: the router serves these paths (see page-groups.ts). */
 export const PASSWORD_PATHS = ['/password/forgot', '/password/reset', '/password/change'] as const;
@@ -24,9 +24,11 @@ type SignInAgain = { kind: 'tokens'; signedIn: SignedIn } | { kind: 'mfa-require
  * Either way every other session of the user ends, on every instance, and Cognito revokes their tokens.
  */
 export function createPasswordRouter(
-  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'sessions' | 'urls' | 'requireAuth' | 'clock' | 'refuseFederated'>,
+  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'sessions' | 'urls' | 'requireAuth' | 'clock' | 'refuseFederated'> & FormCheckDeps,
 ): Router {
   const router = Router();
+  // First, so that an expired form token is said on the form (problemsOnForm, below).
+  router.use(deps.csrf);
   const { users, limiters, urls, sessions } = deps;
   const requireAuth = deps.requireAuth();
   // A federated account has no Cognito password: it goes to the profile before anything is counted.
@@ -144,7 +146,7 @@ export function createPasswordRouter(
     const before = peekState(req);
     const again: SignInAgain = global.global
       ? await signInAgain(req, user, password)
-      : { kind: 'tokens', signedIn: { user, tokens, claims: before?.claims ?? {} } };
+      : { kind: 'tokens', signedIn: { user, tokens } };
     await endAccountSessions(req, sessions, users, { sub: user.sub, username: user.username }, global, { except: req.sessionID, reason: 'password changed' });
     if (again.kind === 'tokens') {
       await startSession(req, sessions, again.signedIn, deps.clock(), { signedInAt: before?.createdAt });
@@ -177,7 +179,7 @@ export function createPasswordRouter(
       if (result.kind === 'mfa-required') return result;
       if (result.kind !== 'tokens') throw new Error(`sign-in again: ${result.kind}`);
       const fresh = await signedInFromApiTokens(deps.verifier, result.tokens);
-      return { kind: 'tokens', signedIn: { user, tokens: fresh.tokens, claims: fresh.claims } };
+      return { kind: 'tokens', signedIn: { user, tokens: fresh.tokens } };
     } catch (err) {
       logOf(req).warn({ errName: (err as Error).name, reason: (err as Error).message }, 'no new tokens after the global sign-out');
       return { kind: 'none' };

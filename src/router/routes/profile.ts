@@ -45,7 +45,6 @@ export function createProfileRouter(
     const totpEnabled = typeof res.locals.totpEnabled === 'boolean' ? res.locals.totpEnabled : undefined;
     const shown = step ?? (await stepUp.form(req, accessToken, { returnTo: profilePage, totpEnabled }));
     const state = peekState(req);
-    const exp = state?.claims?.exp;
     renderForm(res, 'profile', status, form ? form(attributes) : emptyForm({ name: attributes.name ?? '' }), {
       attributes,
       emailChange: state?.emailChange,
@@ -53,7 +52,7 @@ export function createProfileRouter(
       // The delete form opens again where its answer was refused (a `<details>`: no script needed).
       deleteOpen: options.deleteOpen === true,
       signedInAt: state?.createdAt,
-      tokenExpiresAt: typeof exp === 'number' ? exp * 1000 : undefined,
+      tokenExpiresAt: tokensOf(req).idTokenExpiresAt * 1000,
     });
   }
 

@@ -13,7 +13,7 @@ import { sessionRowsOf, sidOfHandle } from './session-list';
 export const SESSIONS_PATHS = ['/profile/sessions', '/profile/sessions/end', '/profile/sessions/end-others'] as const;
 
 /** The page's template (views/profile-sessions.ejs). */
-const VIEW = 'profile-sessions' as ViewName;
+const VIEW: ViewName = 'profile-sessions';
 
 /**
  * "Where you're signed in": every session of the signed-in user, from the per-user index, with the

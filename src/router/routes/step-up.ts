@@ -4,10 +4,10 @@ import type { MountUrls } from '../../urls/mount-urls';
 import { signedInFromApiTokens } from '../../auth/password';
 import { logOf } from '../../log';
 import { isSessionOver, sessionOverBehind } from '../../auth/session-over';
-import { peekState, userOf } from '../../auth/session-state';
+import { peekState, tokensOf, userOf } from '../../auth/session-state';
 import { startSession, type SessionControl, type SignedIn } from '../../auth/start-session';
 import { visitorOf } from '../../auth/visitor';
-import type { TokenVerifier } from '../../cognito/tokens';
+import { claimsOfVerifiedIdToken, type TokenVerifier } from '../../cognito/tokens';
 import type { UserService } from '../../cognito/user-service';
 import type { ApiTokens } from '../../cognito/sign-in-result';
 import { CognitoAuthError, isFormError, type ErrorCode } from '../../errors';
@@ -77,8 +77,12 @@ export function createStepUp(deps: StepUpDeps): StepUp {
   const { users } = deps;
 
   function providerForm(req: Request, provider: string, returnTo: string): StepUpForm {
-    const authTime = peekState(req)?.claims?.auth_time;
-    const recent = typeof authTime === 'number' && deps.clock() - authTime * 1000 <= RECENT_SIGN_IN_MS;
+    // The ID token's auth_time survives a refresh (OpenID Connect, Cognito); an issuer that renews it is
+    // held to the session's own sign-in time, since no authentication happened after that.
+    const authTime = claimsOfVerifiedIdToken(tokensOf(req).idToken).auth_time;
+    const signedInAt = peekState(req)?.createdAt;
+    const authMs = typeof authTime === 'number' ? Math.min(authTime * 1000, signedInAt ?? Infinity) : undefined;
+    const recent = authMs !== undefined && deps.clock() - authMs <= RECENT_SIGN_IN_MS;
     const query = new URLSearchParams();
     // `/login/hosted` refuses a provider it does not offer: the Hosted UI's own page then lists them.
     if (deps.identityProviders?.includes(provider)) query.set('provider', provider);

@@ -278,3 +278,32 @@ describe('POST /signup/resend (against cognito-local)', () => {
     expect(res.text).to.contain(`value="${confirmed.email}"`);
   });
 });
+
+describe('POST /signup/confirm for an account already confirmed (against cognito-local)', () => {
+  it('confirming an account that is already confirmed says so and links to sign-in (accounts revealed)', async () => {
+    const t = buildTestApp({ authOptions: (o) => ({ ...o, pages: { ...o.pages, revealExistingAccounts: true } }) });
+    const agent = t.agent().set('Accept-Language', 'en');
+    const email = newEmail('twice');
+    await submit(agent, '/signup', '/signup', { email, password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD });
+    const code = codeFromEmulator(email);
+    expect((await submit(agent, '/signup/confirm', '/signup/confirm', { email, code })).status).to.equal(303);
+    const again = await submit(agent, '/signup/confirm', '/signup/confirm', { email, code });
+    expect(again.status).to.equal(409);
+    expect(again.text).to.contain('data-code="already_confirmed"');
+    expect(again.text).to.contain('This account is already confirmed');
+    expect(again.text).to.match(/data-next="sign-in">[^<]*<a href="\/login">/);
+  });
+
+  it('confirming an account that is already confirmed, where accounts are not revealed, reads as a wrong code and links to sign-in', async () => {
+    const agent = buildTestApp().agent().set('Accept-Language', 'en');
+    const email = newEmail('twice-private');
+    await submit(agent, '/signup', '/signup', { email, password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD });
+    const code = codeFromEmulator(email);
+    expect((await submit(agent, '/signup/confirm', '/signup/confirm', { email, code })).status).to.equal(303);
+    const again = await submit(agent, '/signup/confirm', '/signup/confirm', { email, code });
+    expect(again.status).to.equal(400);
+    expect(again.text).to.contain('data-code="code_mismatch"');
+    expect(again.text).to.not.contain('expired');
+    expect(again.text).to.match(/data-next="sign-in">[^<]*<a href="\/login">/);
+  });
+});

@@ -180,6 +180,19 @@ describe('deleting a federated account: a recent sign-in through its provider st
     expect(del.status).to.equal(303);
     expect(sent.filter((c) => c.name === 'DeleteUserCommand')).to.have.length(1);
   });
+
+  it('does not count a token refresh as a fresh sign-in, even from an issuer that renews auth_time (double: GetUser)', async () => {
+    let offset = 0;
+    const { t } = appAt(() => Date.now() + offset);
+    const { agent, res } = await signInAtIssuer(t, {}, '/login/hosted?provider=Google');
+    expect(res.status).to.equal(303);
+    // An hour later the access token is due: the next page refreshes, and this issuer stamps auth_time anew.
+    offset = 61 * 60 * 1000;
+    issuer.forge({ claims: (valid) => ({ ...asGoogleUser(valid), auth_time: Math.floor((Date.now() + offset) / 1000) }) });
+    const profile = await agent.get('/profile').set('Accept-Language', 'en').expect(200);
+    expect(profile.text).to.contain('data-step-up="provider"');
+    expect(profile.text).to.not.contain('data-step-up="recent"');
+  });
 });
 
 describe('the pool’s own accounts beside identity providers (against cognito-local)', () => {

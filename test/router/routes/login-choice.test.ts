@@ -72,6 +72,14 @@ for (const signInApi of ['admin', 'public'] as const) {
       );
     });
 
+    it('marks the password optional on the choice-based page (a code or a passkey needs none), the address required', async () => {
+      const choice = (await app().agent().get('/login').expect(200)).text;
+      expect(/<input id="f-email"[^>]*>/.exec(choice)?.[0]).to.contain(' required');
+      expect(/<input id="f-password"[^>]*>/.exec(choice)?.[0]).to.not.contain('required');
+      const passwordOnly = (await buildTestApp({ env: { COGNITO_FIRST_FACTORS: 'PASSWORD', COGNITO_SIGN_IN_API: signInApi } }).agent().get('/login').expect(200)).text;
+      expect(/<input id="f-password"[^>]*>/.exec(passwordOnly)?.[0], 'the password-only page').to.contain(' required');
+    });
+
     it('signs in with the 8-digit code sent by e-mail, in plain forms; a wrong code can be corrected', async () => {
       const t = app();
       const user = await userWithVerifiedEmail();

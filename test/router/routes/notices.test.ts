@@ -96,7 +96,7 @@ describe('notices', () => {
       const ja = await change(await signedInAgent(t, 'ja'), empty);
       expect(ja).to.contain('入力内容を確認してください（3件の問題があります）。');
       expect(occurrences(ja, 'を入力してください。')).to.equal(3);
-      expect(ja).to.contain('現在のパスワードを入力してください。');
+      expect(ja).to.contain('「現在のパスワード」を入力してください。');
     });
   });
 });

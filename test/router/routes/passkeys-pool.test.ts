@@ -12,6 +12,7 @@ import { createUserIn } from '../../helpers/email-pools';
 import { TEST_APP_BASE_URL, testEmulator } from '../../helpers/emulator';
 import { csrfOf, submit } from '../../helpers/forms';
 import { creationOptionsOn } from '../../helpers/passkeys';
+import { createConfirmedUser } from '../../helpers/users';
 
 /** A pool of the test's own: its plan, first factors and relying party set through the SDK, as an administrator would. */
 async function poolWith(settings: { tier?: 'LITE' | 'ESSENTIALS'; factors?: FirstAuthFactor[]; relyingPartyId?: string }): Promise<PoolIds> {
@@ -91,6 +92,25 @@ describe('the passkeys page and the pool (against the kit\'s emulator)', () => {
       const { agent } = await signedInOn(await poolWith({ tier: 'LITE' }));
       const page = await agent.get('/profile/passkeys').set('Accept-Language', 'ja').expect(200);
       expect(page.text).to.contain('このサイトではパスキーを利用できません。');
+    });
+  });
+
+  describe('GET /profile: the passkeys row', () => {
+    it('shows a Passkeys row linking to the passkeys page where the pool offers passkeys (the kit\'s default pool does)', async () => {
+      const t = buildTestApp();
+      const user = await createConfirmedUser();
+      const agent = t.agent().set('Accept-Language', 'en');
+      expect((await submit(agent, '/login', '/login', user)).status).to.equal(303);
+      const profile = (await agent.get('/profile').expect(200)).text;
+      expect(profile).to.contain('<a href="/profile/passkeys" data-link="passkeys">Manage passkeys</a>');
+    });
+
+    it('shows no Passkeys row where the pool does not offer them', async () => {
+      const off = await signedInOn(await poolWith({ factors: ['PASSWORD'] }));
+      const profile = (await off.agent.get('/profile').set('Accept-Language', 'en').expect(200)).text;
+      expect(profile).to.contain('data-field="mfa-status"');
+      expect(profile).to.not.contain('data-link="passkeys"');
+      expect(profile).to.not.contain('Manage passkeys');
     });
   });
 

@@ -59,8 +59,9 @@ describe('GET /profile (grouped like an account page)', () => {
     expect(page.match(/data-section="emulator"/g)).to.have.length(1);
   });
 
-  it('shows passkeys only where the page is told they are available', async () => {
+  it('lists passkeys under sign-in and security where the pool offers them (the kit\'s default pool does)', async () => {
     const { agent } = await signedIn(t);
-    expect((await agent.get('/profile').expect(200)).text).not.to.contain('/profile/passkeys');
+    const security = block((await agent.get('/profile').set('Accept-Language', 'en').expect(200)).text, /id="security-title"/, '</section>');
+    expect(security).to.contain('<a href="/profile/passkeys" data-link="passkeys">');
   });
 });

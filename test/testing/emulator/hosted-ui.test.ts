@@ -53,6 +53,7 @@ describe('the emulator’s Hosted UI', () => {
     it('speaks Japanese for lang=ja and English otherwise', async () => {
       const ja = await hostedUi('ja').open();
       expect(ja).to.contain('<html lang="ja">').and.contain('サインイン').and.contain('name="username"');
+      expect(ja, 'the emulator notice, in two sentences').to.contain('忠実化レイヤー）です。Amazon Cognito ではありません。');
       const en = await hostedUi().open();
       expect(en).to.contain('<html lang="en">').and.contain('>Sign in</button>');
     });
@@ -87,7 +88,7 @@ describe('the emulator’s Hosted UI', () => {
       const step = await page.signIn(user.email, user.password);
       expect(step.status, 'no code before the second step').to.equal(200);
       const html = await step.text();
-      expect(html).to.contain('name="code"').and.contain('認証アプリ');
+      expect(html).to.contain('name="code"').and.contain('認証アプリに表示される6桁のコード').and.contain('2段階認証');
 
       const wrong = await page.post({ ...hiddenFields(html), code: wrongTotpCodeFor(secret) });
       const again = await wrong.text();

@@ -27,8 +27,8 @@ const TEXT = {
     username: 'ユーザー名',
     password: 'パスワード',
     signIn: 'サインイン',
-    totpTitle: '2 段階認証',
-    totpHint: '認証アプリに表示される 6 桁のコードを入力してください。',
+    totpTitle: '2段階認証',
+    totpHint: '認証アプリに表示される6桁のコードを入力してください。',
     code: 'コード',
     verify: 'サインイン',
     newPasswordTitle: '新しいパスワードを設定',
@@ -40,7 +40,7 @@ const TEXT = {
     notConfirmed: 'このユーザーは確認されていません。',
     badCode: 'コードが正しくありません。',
     expired: 'サインインに時間がかかりすぎました。最初からやり直してください。',
-    emulator: 'エミュレーター（cognito-local とテストキットの忠実化レイヤー）: Amazon Cognito ではありません。',
+    emulator: 'エミュレーター（cognito-local とテストキットの忠実化レイヤー）です。Amazon Cognito ではありません。',
   },
 } as const;
 

@@ -8,6 +8,8 @@ import type { StoredClient } from './refresh';
 const MISMATCH = 'Invalid verification code provided, please try again.';
 const EXPIRED = 'Invalid code provided, please request a code again.';
 const LIMIT = 'Attempt limit exceeded, please try after some time.';
+/** Cognito's answer to ConfirmSignUp for a user who is already confirmed. */
+const ALREADY_CONFIRMED = 'User cannot be confirmed. Current status is CONFIRMED';
 
 /**
  * Checks a code against the user's pending one before cognito-local's operation runs: past its lifetime it
@@ -41,6 +43,18 @@ function codeChecked(target: string, reference: string, codeOf: (req: ApiRequest
 
 /** Code lifetimes and the wrong-code limit, and ResendConfirmationCode (which cognito-local lacks). */
 export const codeLayers: readonly Layer[] = [
+  {
+    // A confirmed user cannot be confirmed again: Cognito answers NotAuthorizedException, whatever the code
+    // (cognito-local cleared the code at confirmation, finds none and answers ExpiredCodeException).
+    target: 'ConfirmSignUp',
+    reference: 'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmSignUp.html',
+    wrap: (next, deps) => async (ctx, req) => {
+      const pool = await deps.services.cognito.getUserPoolForClientId(ctx, String(req.ClientId));
+      const user = await pool.getUserByUsername(ctx, String(req.Username));
+      if (user?.UserStatus === 'CONFIRMED') throw new CognitoError('NotAuthorizedException', ALREADY_CONFIRMED);
+      return next(ctx, req);
+    },
+  },
   codeChecked('ConfirmSignUp', 'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmSignUp.html', (req) => req.ConfirmationCode),
   {
     // With prevent-user-existence-errors: "ConfirmForgotPassword — Amazon Cognito returns the
