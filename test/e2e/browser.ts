@@ -71,9 +71,10 @@ export async function startWorld(options: { env?: Record<string, string>; overri
 /** A fresh browser profile; every CSP violation or page error fails the test at the end. */
 export async function newPage(
   world: E2eWorld,
-  options: { locale?: string; javaScriptEnabled?: boolean; width?: number; height?: number } = {},
+  options: { locale?: string; javaScriptEnabled?: boolean; width?: number; height?: number; userAgent?: string } = {},
 ) {
   const context: BrowserContext = await world.browser.newContext({
+    ...(options.userAgent ? { userAgent: options.userAgent } : {}),
     locale: options.locale ?? 'en-GB',
     javaScriptEnabled: options.javaScriptEnabled ?? true,
     viewport: { width: options.width ?? 1000, height: options.height ?? 800 },
