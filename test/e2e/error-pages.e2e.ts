@@ -4,7 +4,8 @@ import { en } from '../../src/i18n/en';
 import { ja } from '../../src/i18n/ja';
 import { createMemoryStore, type SessionStoreHandle } from '../../src/sessions';
 import { createConfirmedUser } from '../helpers/users';
-import { expectAccessible, newPage, screenshot, startWorld, type E2eWorld } from './browser';
+import type { Page } from 'playwright-core';
+import { expectAccessible, layoutOf, newPage, screenshot, startWorld, type E2eWorld } from './browser';
 
 /** Wrong passwords before the sign-in limit answers 429 (the reference app's RATE_LIMIT_SIGNIN_FAILURES). */
 const SIGN_IN_FAILURES = 2;
@@ -16,6 +17,15 @@ const SIGN_IN_FAILURES = 2;
 function storeWithIndexDown(): SessionStoreHandle {
   const handle = createMemoryStore();
   return { ...handle, userSessions: { ...handle.userSessions, add: () => Promise.reject(new Error('connection refused')) } };
+}
+
+/** Sends the sign-in form with this password and waits for the answer's page. */
+async function sendSignIn(page: Page, base: string, email: string, password: string): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.fill('#f-email', email);
+  await page.fill('#f-password', password);
+  await page.locator('main form button[type=submit]:not([name])').click();
+  await page.waitForLoadState();
 }
 
 describe('real-browser journeys: error pages say what happened and what to do (Chromium, against the kit\'s emulator)', function () {
@@ -103,4 +113,31 @@ describe('real-browser journeys: error pages say what happened and what to do (C
       await close();
     }
   });
+
+  for (const size of [{ width: 360, height: 740 }, { width: 1280, height: 800 }]) {
+    for (const [locale, messages] of [['en-GB', en], ['ja-JP', ja]] as const) {
+      it(`${size.width} px, ${locale}: the expired-form, 429 and 503 pages are axe clean and do not scroll sideways`, async () => {
+        const user = await createConfirmedUser();
+        const { page, close } = await newPage(world, { locale, ...size });
+        const shown = async (titleKey: 'errorPage.title.csrf_invalid' | 'errorPage.title.rate_limited' | 'errorPage.title.unavailable') => {
+          expect(await page.textContent('h1')).to.equal(messages[titleKey]);
+          const layout = await layoutOf(page);
+          expect(layout.scrollWidth, `${titleKey}: horizontal overflow`).to.be.at.most(layout.viewportWidth);
+          await expectAccessible(page);
+        };
+        await page.goto(`${world.base}/password/forgot`);
+        await page.fill('#f-email', user.email);
+        await page.context().clearCookies({ name: /\.csrf$/ });
+        await page.locator('main form button[type=submit]').click();
+        await page.waitForLoadState();
+        await shown('errorPage.title.csrf_invalid');
+        await sendSignIn(page, world.base, user.email, user.password);
+        await shown('errorPage.title.unavailable');
+        for (let i = 0; i <= SIGN_IN_FAILURES; i += 1) await sendSignIn(page, world.base, user.email, 'Wr0ng-Password!');
+        await shown('errorPage.title.rate_limited');
+        if (size.width === 360 && locale === 'ja-JP') await screenshot(page, 'phone-error-429-ja');
+        await close();
+      });
+    }
+  }
 });

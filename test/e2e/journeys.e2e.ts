@@ -37,10 +37,7 @@ describe('real-browser journeys (Chromium, against cognito-local)', function () 
     await page.fill('input[name=password]', user.password);
     await page.click('button[type=submit]');
     await page.waitForURL(`${world.base}/profile`);
-    expect(await page.textContent('[data-field="email"]')).to.equal(user.email);
     expect(await page.textContent('header')).to.contain(user.email);
-    await expectAccessible(page);
-
     await page.goto(`${world.base}/`);
     await page.getByRole('link', { name: 'Show the sign-in details' }).click();
     await page.waitForURL(`${world.base}/complete`);
