@@ -33,6 +33,7 @@ describe('real-browser journeys: the profile, grouped like an account page (Chro
     const user = await createConfirmedUser();
     const { page, close } = await newPage(world, { width: 1280 });
     await signIn(page, world.base, user);
+    await screenshot(page, 'profile');
     expect(await groupHeadings(page)).to.deep.equal([
       en['profile.personalTitle'],
       en['profile.securityTitle'],
@@ -55,7 +56,6 @@ describe('real-browser journeys: the profile, grouped like an account page (Chro
     expect(await page.locator('[data-section="emulator"]').count()).to.equal(1);
     await developer.locator('summary').click();
     await expectAccessible(page);
-    await screenshot(page, 'profile');
 
     // A display name is saved and shown in the field again.
     await page.fill('#f-name', 'Browser Person');
