@@ -84,7 +84,7 @@ describe('real-browser journey: passkeys (Chromium with a virtual authenticator,
     await screenshot(page, 'passkeys-2-create');
     await register.locator('button[type=submit]').click();
     await page.waitForURL(`${world.base}/profile/passkeys`);
-    await expect(await page.locator('p.notice').textContent()).to.contain('Passkey added.');
+    expect(await page.locator('p.notice').textContent()).to.contain('Passkey added.');
     expect(await page.locator('tr[data-passkey-id]').count()).to.equal(1);
     expect(await page.locator('tr[data-passkey-id] time[datetime]').count()).to.equal(1);
     expect(await credentialsIn(cdp, authenticatorId)).to.equal(1);
@@ -111,7 +111,7 @@ describe('real-browser journey: passkeys (Chromium with a virtual authenticator,
     await page.fill('#f-currentPassword', user.password);
     await page.locator('form[action="/profile/passkeys/remove"] button[type=submit]').click();
     await page.waitForURL(`${world.base}/profile/passkeys`);
-    await expect(await page.locator('p.notice').textContent()).to.contain('Passkey removed.');
+    expect(await page.locator('p.notice').textContent()).to.contain('Passkey removed.');
     expect(await page.locator('tr[data-passkey-id]').count()).to.equal(0);
 
     // The second browser's authenticator still signs the challenge, but Cognito no longer takes the passkey.
