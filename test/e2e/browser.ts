@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { provisionEmulatorPool } from '../../src/cognito/provision';
-import { buildTestApp, type TestApp } from '../helpers/app';
+import { buildTestApp, type TestApp, type TestAppOverrides } from '../helpers/app';
 import { testEmulator } from '../helpers/emulator';
 import { freePort } from '../helpers/ports';
 
@@ -27,7 +27,11 @@ export interface E2eWorld {
   close(): Promise<void>;
 }
 
-export async function startWorld(): Promise<E2eWorld> {
+/**
+ * The reference app as `npm start` runs it with choice-based sign-in (password, e-mailed code, passkey) and one
+ * identity provider. `env` adds or replaces variables; `overrides` replaces parts of the app (a failing store).
+ */
+export async function startWorld(options: { env?: Record<string, string>; overrides?: Omit<TestAppOverrides, 'env'> } = {}): Promise<E2eWorld> {
   const port = await freePort();
   const base = `http://localhost:${port}`;
   const { client } = testEmulator();
@@ -35,7 +39,16 @@ export async function startWorld(): Promise<E2eWorld> {
   await provisionEmulatorPool(client, base);
   // One identity provider, so that every axe-checked sign-in page carries its button (cognito-local
   // ignores identity_provider: the button leads to its own form).
-  const t = buildTestApp({ env: { APP_BASE_URL: base, RATE_LIMIT_IP_PER_MINUTE: '100000', COGNITO_IDENTITY_PROVIDERS: 'Google' } });
+  const t = buildTestApp({
+    ...options.overrides,
+    env: {
+      APP_BASE_URL: base,
+      RATE_LIMIT_IP_PER_MINUTE: '100000',
+      COGNITO_IDENTITY_PROVIDERS: 'Google',
+      COGNITO_FIRST_FACTORS: 'PASSWORD,EMAIL_OTP,WEB_AUTHN',
+      ...options.env,
+    },
+  });
   const server: Server = t.app.listen(port, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const browser = await chromium.launch({
@@ -58,9 +71,10 @@ export async function startWorld(): Promise<E2eWorld> {
 /** A fresh browser profile; every CSP violation or page error fails the test at the end. */
 export async function newPage(
   world: E2eWorld,
-  options: { locale?: string; javaScriptEnabled?: boolean; width?: number; height?: number } = {},
+  options: { locale?: string; javaScriptEnabled?: boolean; width?: number; height?: number; userAgent?: string } = {},
 ) {
   const context: BrowserContext = await world.browser.newContext({
+    ...(options.userAgent ? { userAgent: options.userAgent } : {}),
     locale: options.locale ?? 'en-GB',
     javaScriptEnabled: options.javaScriptEnabled ?? true,
     viewport: { width: options.width ?? 1000, height: options.height ?? 800 },

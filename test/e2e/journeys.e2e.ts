@@ -25,7 +25,7 @@ describe('real-browser journeys (Chromium, against cognito-local)', function () 
     await world?.close();
   });
 
-  it('Hosted UI: Start login → the emulator’s login form → back to the complete page', async () => {
+  it('Hosted UI: Start login → the emulator’s login form → the profile; the start page still leads to the complete page', async () => {
     const user = await createConfirmedUser();
     const { page, close } = await newPage(world);
     await page.goto(`${world.base}/`);
@@ -36,8 +36,12 @@ describe('real-browser journeys (Chromium, against cognito-local)', function () 
     await page.fill('input[name=username]', user.email);
     await page.fill('input[name=password]', user.password);
     await page.click('button[type=submit]');
+    await page.waitForURL(`${world.base}/profile`);
+    expect(await page.textContent('header')).to.contain(user.email);
+    await page.goto(`${world.base}/`);
+    await page.getByRole('link', { name: 'Show the sign-in details' }).click();
     await page.waitForURL(`${world.base}/complete`);
-    await expect(await page.textContent('[data-field="email"]')).to.equal(user.email);
+    expect(await page.textContent('[data-field="email"]')).to.equal(user.email);
     expect(page.url()).to.not.contain('code=');
     await expectAccessible(page);
     await screenshot(page, 'hosted-ui-2-complete');

@@ -38,20 +38,22 @@ async function signOut(page: Page): Promise<void> {
   await page.waitForLoadState();
 }
 
-/**
- * The passkey sign-in of the sign-in pages (helper "signin-flow"): the address, the passkey choice, then
- * the page whose `form[data-passkey="sign-in"]` runs the ceremony. Resolves with the URL it ends on.
- */
-async function signInWithPasskey(page: Page, base: string, email: string): Promise<string> {
+/** From the sign-in page: the address, "Sign in with a passkey", and the page whose form runs the ceremony. */
+async function startPasskeySignIn(page: Page, base: string, email: string): Promise<void> {
   await page.goto(`${base}/login`);
   await page.fill('#f-email', email);
   await page.locator('button[name="method"][value="passkey"]').click();
-  const form = page.locator('form[data-passkey="sign-in"]');
-  await form.waitFor();
+  await page.waitForURL(`${base}/login/passkey`);
+  await page.locator('form[data-passkey="sign-in"]').waitFor();
   await expectAccessible(page);
-  await form.locator('button[type=submit]').click();
-  await page.waitForLoadState('networkidle');
-  return page.url();
+}
+
+/** The passkey sign-in: the ceremony through public/passkeys.js, then the page it lands on. */
+async function signInWithPasskey(page: Page, base: string, email: string): Promise<void> {
+  await startPasskeySignIn(page, base, email);
+  await screenshot(page, 'passkeys-4-sign-in');
+  await page.locator('form[data-passkey="sign-in"] button[type=submit]').click();
+  await page.waitForURL(`${base}/profile`);
 }
 
 describe('real-browser journey: passkeys (Chromium with a virtual authenticator, against the kit\'s emulator)', function () {
@@ -82,7 +84,7 @@ describe('real-browser journey: passkeys (Chromium with a virtual authenticator,
     await screenshot(page, 'passkeys-2-create');
     await register.locator('button[type=submit]').click();
     await page.waitForURL(`${world.base}/profile/passkeys`);
-    await expect(await page.locator('p.notice').textContent()).to.contain('Passkey added.');
+    expect(await page.locator('p.notice').textContent()).to.contain('Passkey added.');
     expect(await page.locator('tr[data-passkey-id]').count()).to.equal(1);
     expect(await page.locator('tr[data-passkey-id] time[datetime]').count()).to.equal(1);
     expect(await credentialsIn(cdp, authenticatorId)).to.equal(1);
@@ -91,25 +93,46 @@ describe('real-browser journey: passkeys (Chromium with a virtual authenticator,
 
     // Sign out, then sign in with the passkey alone.
     await signOut(page);
-    const landed = await signInWithPasskey(page, world.base, user.email);
-    expect(landed, 'signed in with the passkey').not.to.match(/\/login/);
-    await page.goto(`${world.base}/profile/passkeys`);
-    expect(page.url()).to.equal(`${world.base}/profile/passkeys`);
+    await signInWithPasskey(page, world.base, user.email);
+    expect(await page.textContent('header')).to.contain(user.email);
+
+    // A second browser holds a copy of the passkey and has reached the passkey step while it was still there.
+    const other = await newPage(world);
+    const copy = await addVirtualAuthenticator(other.page);
+    const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    await copy.cdp.send('WebAuthn.addCredential', { authenticatorId: copy.authenticatorId, credential: credentials[0]! });
+    await startPasskeySignIn(other.page, world.base, user.email);
 
     // Remove it (the step-up again).
+    await page.goto(`${world.base}/profile/passkeys`);
     await page.locator('tr[data-passkey-id] a').click();
     await page.waitForURL(/\/profile\/passkeys\/remove\?credential=/);
     await expectAccessible(page);
     await page.fill('#f-currentPassword', user.password);
     await page.locator('form[action="/profile/passkeys/remove"] button[type=submit]').click();
     await page.waitForURL(`${world.base}/profile/passkeys`);
-    await expect(await page.locator('p.notice').textContent()).to.contain('Passkey removed.');
+    expect(await page.locator('p.notice').textContent()).to.contain('Passkey removed.');
     expect(await page.locator('tr[data-passkey-id]').count()).to.equal(0);
 
-    // The authenticator still holds it, but Cognito no longer takes it.
+    // The second browser's authenticator still signs the challenge, but Cognito no longer takes the passkey.
+    await other.page.locator('form[data-passkey="sign-in"] button[type=submit]').click();
+    const refused = other.page.locator('[data-message="signin.passkey.refused"]');
+    await refused.waitFor();
+    expect(await refused.textContent()).to.equal('The passkey was not accepted. Try again, or sign in another way.');
+    expect(other.page.url(), 'still on the passkey step').to.equal(`${world.base}/login/passkey`);
+    expect(await other.page.textContent('header')).not.to.contain(user.email);
+    expect(await credentialsIn(copy.cdp, copy.authenticatorId), 'the authenticator kept its copy').to.equal(1);
+    await expectAccessible(other.page);
+    await other.close();
+
+    // A new sign-in no longer offers the passkey: the choice offers what the account still has.
     await signOut(page);
-    const refused = await signInWithPasskey(page, world.base, user.email);
-    expect(refused, 'still on the sign-in pages').to.match(/\/login/);
+    await page.goto(`${world.base}/login`);
+    await page.fill('#f-email', user.email);
+    await page.locator('button[name="method"][value="passkey"]').click();
+    await page.waitForURL(`${world.base}/login/choose`);
+    expect(await page.locator('button[name="answer"][value="WEB_AUTHN"]').count()).to.equal(0);
+    expect(await page.locator('button[name="answer"][value="PASSWORD"]').count()).to.equal(1);
     await close();
   });
 
