@@ -3,7 +3,7 @@ import type { MessageKey } from './en';
 /** 日本語のメッセージ。 */
 export const ja: Record<MessageKey, string> = {
   'app.name': 'Cognito サインイン リファレンス',
-  'app.emulatorBadge': 'エミュレーター（cognito-local）で動作中です。実際の Amazon Cognito ではありません。',
+  'app.emulatorBadge': 'エミュレーターで動作中：本物の Cognito ではありません。',
   'nav.home': 'スタート',
   'nav.signedInAs': '{name} でサインイン中',
   'nav.signOut': 'サインアウト',
