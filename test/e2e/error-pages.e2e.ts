@@ -53,21 +53,27 @@ describe('real-browser journeys: error pages say what happened and what to do (C
     }
   });
 
-  it('403: a form sent after its token went stale says the form expired, and leads back to the form', async () => {
+  it('403: a form sent after its token went stale is shown again, the message above the fields and the address kept', async () => {
     const { page, close } = await newPage(world);
     await page.goto(`${world.base}/password/forgot`);
     await page.fill('#f-email', 'someone@example.com');
     await page.context().clearCookies({ name: /\.csrf$/ });
-    await page.getByRole('button', { name: 'Send code' }).click();
-    await page.waitForSelector('h1');
-    expect(await page.textContent('h1')).to.equal(en['errorPage.title.csrf_invalid']);
-    expect(await page.getAttribute('[data-code]', 'data-code')).to.equal('csrf_invalid');
-    expect(await page.textContent('main')).to.contain(en['errorPage.next.csrf_invalid']);
+    const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Send code' }).click()]);
+    expect(response.status()).to.equal(403);
+    await page.waitForLoadState();
+    // Issue 20 §2: on the form itself, above the fields, with what was typed (no secret here) kept.
+    expect(await page.textContent('h1')).to.equal(en['forgot.title']);
+    expect(await page.getAttribute('.form-errors [data-code]', 'data-code')).to.equal('csrf_invalid');
+    const above = await page.evaluate(() => {
+      const message = document.querySelector('.form-errors [data-code]');
+      const field = document.querySelector('#f-email');
+      return !!message && !!field && (message.compareDocumentPosition(field) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+    });
+    expect(above, 'the message above the fields').to.equal(true);
+    expect(await page.inputValue('#f-email'), 'what was typed is kept (issue 20 §2)').to.equal('someone@example.com');
     await expectAccessible(page);
     await screenshot(page, 'error-403-expired-form');
-    await page.locator('a[data-next="form"]').click();
-    await page.waitForURL(`${world.base}/password/forgot`);
-    expect(await page.inputValue('#f-email'), 'what was typed is kept (issue 20 §2)').to.equal('someone@example.com');
+    // The form shown again carries a fresh token: sending it works.
     await page.getByRole('button', { name: 'Send code' }).click();
     await page.waitForURL(`${world.base}/password/reset`);
     await close();
@@ -83,7 +89,10 @@ describe('real-browser journeys: error pages say what happened and what to do (C
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page.waitForLoadState();
     }
-    expect(await page.textContent('h1')).to.equal(en['errorPage.title.rate_limited']);
+    // On the sign-in form itself, above the fields, with the address kept.
+    expect(await page.textContent('h1')).to.equal(en['login.title']);
+    expect(await page.getAttribute('.form-errors [data-code]', 'data-code')).to.equal('rate_limited');
+    expect(await page.inputValue('#f-email')).to.equal(user.email);
     const minutes = Number(await page.getAttribute('[data-wait-minutes]', 'data-wait-minutes'));
     expect(minutes).to.be.within(1, 15);
     expect(await page.textContent('[data-wait-minutes]')).to.match(/^You can try again in (a minute|\d+ minutes)\.$/);
@@ -119,8 +128,10 @@ describe('real-browser journeys: error pages say what happened and what to do (C
       it(`${size.width} px, ${locale}: the expired-form, 429 and 503 pages are axe clean and do not scroll sideways`, async () => {
         const user = await createConfirmedUser();
         const { page, close } = await newPage(world, { locale, ...size });
-        const shown = async (titleKey: 'errorPage.title.csrf_invalid' | 'errorPage.title.rate_limited' | 'errorPage.title.unavailable') => {
+        /** A page with this title, and where a form was posted, the form's own message (`code`) above its fields. */
+        const shown = async (titleKey: 'forgot.title' | 'login.title' | 'errorPage.title.unavailable', code?: string) => {
           expect(await page.textContent('h1')).to.equal(messages[titleKey]);
+          if (code) expect(await page.getAttribute('.form-errors [data-code]', 'data-code')).to.equal(code);
           const layout = await layoutOf(page);
           expect(layout.scrollWidth, `${titleKey}: horizontal overflow`).to.be.at.most(layout.viewportWidth);
           await expectAccessible(page);
@@ -130,11 +141,11 @@ describe('real-browser journeys: error pages say what happened and what to do (C
         await page.context().clearCookies({ name: /\.csrf$/ });
         await page.locator('main form button[type=submit]').click();
         await page.waitForLoadState();
-        await shown('errorPage.title.csrf_invalid');
+        await shown('forgot.title', 'csrf_invalid');
         await sendSignIn(page, world.base, user.email, user.password);
         await shown('errorPage.title.unavailable');
         for (let i = 0; i <= SIGN_IN_FAILURES; i += 1) await sendSignIn(page, world.base, user.email, 'Wr0ng-Password!');
-        await shown('errorPage.title.rate_limited');
+        await shown('login.title', 'rate_limited');
         if (size.width === 360 && locale === 'ja-JP') await screenshot(page, 'phone-error-429-ja');
         await close();
       });
