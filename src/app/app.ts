@@ -34,7 +34,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('query parser', 'simple');
 
   // Probes come before request logging and sessions: frequent, anonymous, and they must not need the store.
-  app.use(createHealthRouter({ checks: deps.readiness ?? { sessionStore: async () => true }, jwks: () => auth.ready() }));
+  app.use(createHealthRouter({ checks: deps.readiness ?? { sessionStore: () => Promise.resolve(true) }, jwks: () => auth.ready() }));
   app.use(createHttpLogger(deps.logger));
   // The package's own security headers on the app's pages too: the start page's form leads to Cognito's.
   app.use(securityHeaders({ cognitoOrigin: deps.cognitoOrigin, production }));

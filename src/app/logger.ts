@@ -79,6 +79,7 @@ export function createLogger(options: { level: string; destination?: Destination
   );
   // pino gives children no bindings formatter of the root's: censor the bindings on the way in. A child's
   // children find this method on their prototype chain (pino makes a child with Object.create(parent)).
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the logger being asked (root or child) as `this`
   const child = logger.child;
   logger.child = function censoredChild(this: Logger, bindings: Record<string, unknown>, childOptions?: never) {
     return child.call(this, censorSecrets(bindings), childOptions);

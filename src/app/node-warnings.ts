@@ -26,7 +26,7 @@ export function sdkNodeWarningLine(text: string): string {
  * printed as usual. Call before any SDK client is made.
  */
 export function holdSdkNodeWarning(proc: NodeJS.Process = process): HeldWarning {
-  const original = proc.emitWarning;
+  const original = proc.emitWarning.bind(proc) as (...args: unknown[]) => void;
   let held: string | undefined;
   let report: ((line: string) => void) | undefined;
   proc.emitWarning = function emitWarning(this: NodeJS.Process, warning: string | Error, ...rest: unknown[]) {
@@ -36,8 +36,8 @@ export function holdSdkNodeWarning(proc: NodeJS.Process = process): HeldWarning 
       report?.(held);
       return;
     }
-    return (original as (...args: unknown[]) => void).call(proc, warning, ...rest);
-  } as NodeJS.Process['emitWarning'];
+    return original(warning, ...rest);
+  };
   return {
     line: () => held,
     release: (to) => {

@@ -5,7 +5,7 @@ import type { CognitoAuth } from '../index';
 /** The reference app's own templates. */
 const APP_VIEWS = path.resolve(__dirname, '..', '..', 'views', 'app');
 
-/** The complete page's path: the Hosted UI sign-in ends here (see auth-options.ts). */
+/** The complete page's path: the original walkthrough's result page, linked from the start page once signed in. */
 export const COMPLETE_PATH = '/complete';
 
 /**

@@ -82,7 +82,8 @@ async function prepareCognito(config: AppConfig): Promise<{ settings: CognitoOpt
     c.mode === 'embedded'
       ? await startEmulator({ dir: path.join(config.dataDir, 'cognito'), port: c.localPort }).catch(namingPort('COGNITO_LOCAL_PORT'))
       : undefined;
-  const url = emulator?.url ?? (c.endpoint as string);
+  // Not embedded: the emulator mode is chosen only when COGNITO_ENDPOINT is set (config.ts).
+  const url: string = emulator?.url ?? c.endpoint!;
   if (!emulator) await waitForEmulator(url, { timeoutMs: 30_000 });
   const ids: PoolIds =
     c.userPoolId && c.clientId

@@ -73,21 +73,21 @@ export async function endAccountSessions(
   };
   await revoke([account.refreshToken]);
   const ended: EndedSession[] = [];
-  let storeFailure: unknown;
+  let storeFailure: { error: unknown } | undefined;
   for (let pass = 0; pass < 2 && storeFailure === undefined; pass += 1) {
     try {
       const batch = await endSessionsOf(req, control, account.sub, { except: options.except });
       ended.push(...batch);
       await revoke(batch.map((e) => refreshTokenOf(e, control.scope, account.sub)));
     } catch (err) {
-      storeFailure = err;
+      storeFailure = { error: err };
     }
   }
   const log = logOf(req);
   const entry = { reason: options.reason, sessionsEnded: ended.length, cognito: outcome.global ?? 'RevokeToken', revoked: outcome.revoked, failures: outcome.failures };
   if (storeFailure !== undefined) {
-    log.error({ ...entry, errName: (storeFailure as { cause?: { name?: string } }).cause?.name ?? 'Error' }, 'signed out at Cognito, but the session store failed: other sessions may live on');
-    throw storeFailure;
+    log.error({ ...entry, errName: (storeFailure.error as { cause?: { name?: string } }).cause?.name ?? 'Error' }, 'signed out at Cognito, but the session store failed: other sessions may live on');
+    throw storeFailure.error;
   }
   log.info(entry, 'signed out everywhere');
   return { ended, outcome };

@@ -208,7 +208,7 @@ class PageLocals implements CognitoLocals {
 }
 
 /** Options of `requiresAuth()`. */
-export interface RequiresAuthOptions extends GuardOptions {}
+export type RequiresAuthOptions = GuardOptions;
 
 /**
  * Lets only requests signed in at the router whose `context()` put `req.cognito` there (the last to run)

@@ -160,7 +160,7 @@ export function createPasskeyService(
         const out = await client.send(new StartWebAuthnRegistrationCommand({ AccessToken: accessToken }));
         const options = out.CredentialCreationOptions;
         if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new Error('StartWebAuthnRegistration answered without creation options');
-        return { ok: true, options: options as Record<string, unknown> };
+        return { ok: true, options };
       } catch (err) {
         if (NOT_AVAILABLE.has(nameOf(err))) return { ok: false, reason: 'not-available' };
         if (nameOf(err) === 'LimitExceededException') return { ok: false, reason: 'limit' };

@@ -31,7 +31,7 @@ export interface IdTokenClaims {
  * Decoding only: never call it on a token that has not been verified.
  */
 export function claimsOfVerifiedIdToken(idToken: string): Record<string, unknown> {
-  return decomposeUnverifiedJwt(idToken).payload as Record<string, unknown>;
+  return decomposeUnverifiedJwt(idToken).payload;
 }
 
 /** The access token claims the app relies on, after verification. */

@@ -161,7 +161,7 @@ export function createCognitoAuth(options: CognitoAuthOptions, internals: Cognit
     notFound: () => notFound,
     errorHandler: (): ErrorRequestHandler => (err, req, res, next) => mountedNow().errorPage(err, req, res, next),
     ready: jwksReady,
-    close: async () => ownClient?.destroy(),
+    close: () => new Promise<void>((resolve) => resolve(ownClient?.destroy())),
     // Express treats a function with `handle` and `set` as a sub-app: `app.use(path, auth)` then tells
     // it where it is mounted ('mount'), before any request, and the callback URL is right from the first.
     set: () => outer,

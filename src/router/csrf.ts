@@ -26,9 +26,9 @@ export interface CsrfProtection {
   /** Refuses (403 `csrf_invalid`) a POST, PUT, PATCH or DELETE without the right token. */
   protect: RequestHandler;
   /** The token for the forms of this response (the same however often it is asked for). */
-  tokenFor(req: Request, res: Response): string;
+  tokenFor: (req: Request, res: Response) => string;
   /** Gives a session that has just signed in its own new synchronizer token (stored with the sign-in). */
-  rotate(req: Request): void;
+  rotate: (req: Request) => void;
 }
 
 /** Methods that change nothing, and so carry no token. */
@@ -82,7 +82,7 @@ export function createCsrfProtection(settings: CsrfSettings): CsrfProtection {
   // A form's `_csrf` field; a script's fetch() may send it as `X-CSRF-Token` instead.
   const tokenOf = (req: Request) => {
     const field = (req.body as Record<string, unknown> | undefined)?._csrf;
-    return (typeof field === 'string' ? field : req.headers['x-csrf-token']) as string | undefined;
+    return typeof field === 'string' ? field : req.headers['x-csrf-token'];
   };
 
   const signedOut = doubleCsrf({
@@ -115,7 +115,7 @@ export function createCsrfProtection(settings: CsrfSettings): CsrfProtection {
         (signedInOf(req, scope) ? signedIn.isRequestValid(req) : signedOut.validateRequest(withCookies(req)));
       next(valid ? undefined : new CognitoAuthError('csrf_invalid', 'CSRF token missing or wrong'));
     },
-    tokenFor(req: Request, res: Response): string {
+    tokenFor: (req: Request, res: Response): string => {
       const now = signedInOf(req, scope) !== undefined;
       const before = issued.get(req);
       if (before?.signedIn === now) return before.token;
@@ -126,7 +126,7 @@ export function createCsrfProtection(settings: CsrfSettings): CsrfProtection {
       issued.set(req, { signedIn: now, token });
       return token;
     },
-    rotate(req: Request) {
+    rotate: (req: Request) => {
       signedIn.generateToken(req, true);
       issued.delete(req);
     },

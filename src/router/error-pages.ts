@@ -120,7 +120,8 @@ function sendPlainText(req: Request, res: Response, status: number, renderErr: u
       return;
     }
     const safe = errorStatusOf(status);
-    const id = String((req as { id?: unknown }).id ?? '').slice(0, 100);
+    const given = (req as { id?: unknown }).id;
+    const id = typeof given === 'string' || typeof given === 'number' ? String(given).slice(0, 100) : '';
     res.status(safe).type('text/plain; charset=utf-8');
     res.send(`${safe} ${STATUS_CODES[safe] ?? 'Error'}\nRequest id: ${id}\n`);
   } catch {

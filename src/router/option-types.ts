@@ -77,7 +77,7 @@ export interface CognitoAuthOptions {
   locale?: ((req: Request) => Locale | undefined) | undefined;
   /** Runs after every sign-in, before the redirect onwards; throwing refuses the sign-in. */
   afterSignIn?: ((req: Request, user: CognitoUser) => void | Promise<void>) | undefined;
-  /** Where a sign-in without `returnTo` goes. Default: `/` for the Hosted UI, `<mount>/profile` for the custom page. */
+  /** Where a sign-in without `returnTo` goes; a string sets both. Default: `<mount>/profile` for both (`defaultReturnTo.custom` for the Hosted UI when only that is set; `homePath` for the Hosted UI with `pages.custom: false`). */
   defaultReturnTo?: string | { hostedUi?: string | undefined; custom?: string | undefined } | undefined;
   /** Where the browser goes once signed out (register `<baseUrl><afterSignOutTo>` as a sign-out URL). Default `homePath`. */
   afterSignOutTo?: string | undefined;

@@ -132,7 +132,7 @@ type Given = z.output<typeof givenSchema>;
 
 /** True for a handle from the package's store factories rather than a bare express-session store. */
 function isStoreHandle(value: SessionStoreHandle | session.Store): value is SessionStoreHandle {
-  return 'store' in value && typeof (value as SessionStoreHandle).ping === 'function';
+  return 'store' in value && typeof value.ping === 'function';
 }
 
 /** Production rules: `production`, else an https `baseUrl`. */

@@ -149,7 +149,7 @@ function createTemplates(resolve: (name: string, found: string | undefined) => s
   const load = (filename: string): CompiledTemplate => {
     let fn = compiled.get(filename);
     if (!fn) {
-      fn = ejs.compile(fs.readFileSync(filename, 'utf8'), { client: true, filename }) as unknown as CompiledTemplate;
+      fn = ejs.compile(fs.readFileSync(filename, 'utf8'), { client: true, filename });
       if (cache) compiled.set(filename, fn);
     }
     return fn;

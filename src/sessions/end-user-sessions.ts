@@ -12,7 +12,7 @@ export interface EndUserSessionsOptions {
   store: SessionStoreHandle | session.Store;
   /** The user whose sessions end: Cognito's `sub`. */
   sub: string;
-  /** The per-user index, for a store the package does not know (the one given as `session.index`). */
+  /** The per-user index, for a store the package does not know (a handle of your own's `userSessions`). */
   index?: UserSessionIndex | undefined;
 }
 

@@ -31,8 +31,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
     store,
     userSessions: userSessionIndexFor(store),
     ready: Promise.resolve(),
-    ping: async () => true,
-    close: async () => undefined,
+    ping: () => Promise.resolve(true),
+    close: () => Promise.resolve(),
   };
   return withStoreTimeout(handle, options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS);
 }
@@ -60,7 +60,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SessionStoreHand
     userSessions: store.userSessions,
     ready: Promise.resolve(),
     ping: () => store.ping(),
-    close: async () => store.close(),
+    close: () => new Promise<void>((resolve) => resolve(store.close())),
   };
   return withStoreTimeout(handle, timeoutMs);
 }

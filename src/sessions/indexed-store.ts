@@ -132,12 +132,12 @@ export interface SessionIndexAccess {
  * to end, and nothing stops a request in flight from writing an ended one back (see docs/api.md).
  */
 const NO_INDEX: SessionIndexAccess = {
-  add: async () => undefined,
-  remove: async () => undefined,
-  markEnded: async () => undefined,
-  endSessionsOf: async () => [],
+  add: () => Promise.resolve(),
+  remove: () => Promise.resolve(),
+  markEnded: () => Promise.resolve(),
+  endSessionsOf: () => Promise.resolve([]),
   known: false,
-  sessionsOf: async () => [],
+  sessionsOf: () => Promise.resolve([]),
 };
 
 /** Host stores whose writes are already guarded. */

@@ -161,6 +161,7 @@ export class SqliteSessionStore extends session.Store {
 
   /** {@link run} as a promise: the index's operations retry a locked database like the store's own. */
   private runAsync<T>(work: () => T): Promise<T> {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the store callback's error, passed on as it came
     return new Promise((resolve, reject) => this.run<T>((err, value) => (err ? reject(err) : resolve(value as T)), work));
   }
 
@@ -191,6 +192,7 @@ export class SqliteSessionStore extends session.Store {
  */
 function loadBetterSqlite3(): typeof BetterSqlite3 {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional dependency, loaded synchronously on first use; a missing one is MODULE_NOT_FOUND here
     return require('better-sqlite3') as typeof BetterSqlite3;
   } catch (err) {
     // Only a missing module means "install it"; a broken build (another Node's ABI) passes on as it is.

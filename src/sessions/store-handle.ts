@@ -17,9 +17,9 @@ export interface SessionStoreHandle {
   /** Resolves once the store can serve (Redis connected); a store that is down later reconnects by itself. */
   ready: Promise<void>;
   /** True when the store answers now (for a readiness probe). */
-  ping(): Promise<boolean>;
+  ping: () => Promise<boolean>;
   /** Closes the connection or the file. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
   /** Redis only: the store's connection, so that rate-limit counts are shared by every instance. */
   sendCommand?: SendRedisCommand;
 }

@@ -1,6 +1,6 @@
 import { RedisStore } from 'connect-redis';
 import session from 'express-session';
-import { createRedisUserSessionIndex, type RedisIndexClient } from './redis-user-sessions';
+import { createRedisUserSessionIndex } from './redis-user-sessions';
 import { SqliteSessionStore } from './sqlite-store';
 import { createMemoryUserSessionIndex, type UserSessionIndex } from './user-sessions';
 
@@ -31,7 +31,7 @@ export function knownUserSessionIndexFor(store: session.Store): UserSessionIndex
   if (known) return known;
   let index: UserSessionIndex;
   if (store instanceof SqliteSessionStore) index = store.userSessions;
-  else if (store instanceof RedisStore) index = createRedisUserSessionIndex(store.client as unknown as RedisIndexClient, store.prefix);
+  else if (store instanceof RedisStore) index = createRedisUserSessionIndex(store.client, store.prefix);
   else if (store instanceof session.MemoryStore) index = createMemoryUserSessionIndex();
   else return undefined;
   indexes.set(store, index);

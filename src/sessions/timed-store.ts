@@ -120,6 +120,7 @@ export class TimedStore extends session.Store {
     return new Promise<T>((resolve, reject) => {
       this.call<T>(
         operation,
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the store callback's error, passed on as it came
         (err, value) => (err ? reject(err) : resolve(value as T)),
         (done) => {
           work().then((value) => done(undefined, value), done);

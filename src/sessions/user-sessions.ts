@@ -95,27 +95,30 @@ export function createMemoryUserSessionIndex(clock: () => number = Date.now): Us
   }
 
   return {
-    async add(sub, sid, expiresAt) {
+    add(sub, sid, expiresAt) {
       const now = clock();
       if (now - lastSweep >= MEMORY_SWEEP_MS) sweep(now);
       const sessions = byUser.get(sub) ?? new Map<string, number>();
       sessions.set(sid, expiresAt);
       byUser.set(sub, sessions);
+      return Promise.resolve();
     },
-    async remove(sub, sid) {
+    remove(sub, sid) {
       const sessions = byUser.get(sub);
       sessions?.delete(sid);
       if (sessions?.size === 0) byUser.delete(sub);
+      return Promise.resolve();
     },
-    async list(sub) {
+    list(sub) {
       const now = clock();
-      return [...(byUser.get(sub) ?? new Map<string, number>())].filter(([, expiresAt]) => expiresAt > now).map(([sid]) => sid);
+      return Promise.resolve([...(byUser.get(sub) ?? new Map<string, number>())].filter(([, expiresAt]) => expiresAt > now).map(([sid]) => sid));
     },
-    async markEnded(sids, until) {
+    markEnded(sids, until) {
       for (const sid of sids) ended.set(sid, until);
+      return Promise.resolve();
     },
-    async wasEnded(sid) {
-      return (ended.get(sid) ?? 0) > clock();
+    wasEnded(sid) {
+      return Promise.resolve((ended.get(sid) ?? 0) > clock());
     },
   };
 }

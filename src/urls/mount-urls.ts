@@ -11,9 +11,9 @@ export interface MountUrls {
   /** The host's origin, e.g. `https://shop.example.com`. */
   baseUrl: string;
   /** A package path ('/login?x=1') as the browser requests it ('/account/login?x=1'). */
-  to(path: string): string;
+  to: (path: string) => string;
   /** The sign-in page (custom, or the Hosted UI start when the custom pages are off), with its query. */
-  signIn(options?: { returnTo?: string | undefined; notice?: SignInNotice | undefined }): string;
+  signIn: (options?: { returnTo?: string | undefined; notice?: SignInNotice | undefined }) => string;
   /** Where Cognito sends the browser back: `<baseUrl><mount>/callback`. */
   callbackUrl: string;
 }

@@ -46,5 +46,6 @@ function isPlainPath(value: string): boolean {
   } catch {
     return false;
   }
+  // eslint-disable-next-line no-control-regex -- refuses control characters on purpose
   return forms.every((form) => form.startsWith('/') && !form.startsWith('//') && !/[\\\u0000-\u001f\u007f]/.test(form));
 }

@@ -200,7 +200,7 @@ describe('the reference app on an https APP_BASE_URL with NODE_ENV unset', () =>
         COGNITO_REGION: 'ap-northeast-1',
         COGNITO_USER_POOL_ID: 'ap-northeast-1_Test',
         COGNITO_CLIENT_ID: issuer.settings.clientId,
-        COGNITO_CLIENT_SECRET: issuer.settings.clientSecret as string,
+        COGNITO_CLIENT_SECRET: issuer.settings.clientSecret,
         COGNITO_DOMAIN: issuer.url,
       });
       const t = buildTestApp({ config, cognito: { settings: issuer.settings, client: issuer.client } });

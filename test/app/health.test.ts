@@ -8,6 +8,9 @@ import { buildTestApp, resolveCognitoSettings, testConfig } from '../helpers/app
 import { testEmulator } from '../helpers/emulator';
 import { freePort } from '../helpers/ports';
 
+/** What /readyz answers. */
+type Readiness = { status: string; checks: Record<string, unknown>; failing: string[] };
+
 describe('GET /healthz and /readyz', () => {
   const opened: SessionStoreHandle[] = [];
   afterEach(async () => {
@@ -47,7 +50,7 @@ describe('GET /healthz and /readyz', () => {
     const sessions = await unreachableRedisStore();
     const res = await buildTestApp({ sessions, readiness: { sessionStore: sessions.ping } }).agent().get('/readyz').expect(503);
     expect(res.body).to.deep.include({ status: 'not ready', failing: ['sessionStore'] });
-    expect(res.body.checks.sessionStore).to.equal('failing');
+    expect((res.body as Readiness).checks.sessionStore).to.equal('failing');
   });
 
   it('readyz: 503 naming the JWKS when it cannot be fetched', async () => {
@@ -57,8 +60,8 @@ describe('GET /healthz and /readyz', () => {
     const settings = { ...resolveCognitoSettings(base.config, ids, emulator.url), jwksUri: `${nowhere}/jwks.json`, timeoutMs: 500 };
     const client = createCognitoClient({ region: 'local', endpoint: emulator.url, timeoutMs: 500 });
     const res = await buildTestApp({ cognito: { settings, client } }).agent().get('/readyz').expect(503);
-    expect(res.body.checks.jwks).to.equal('failing');
-    expect(res.body.failing).to.deep.equal(['jwks']);
+    expect((res.body as Readiness).checks.jwks).to.equal('failing');
+    expect((res.body as Readiness).failing).to.deep.equal(['jwks']);
   });
 
   it('readyz: 503 naming the emulator when it does not answer (stopped, killed or crashed)', async () => {
@@ -77,7 +80,7 @@ describe('GET /healthz and /readyz', () => {
     const sessions = createMemoryStore();
     const t = buildTestApp({ sessions, readiness: { sessionStore: sessions.ping, draining: () => true } });
     const res = await t.agent().get('/readyz').expect(503);
-    expect(res.body.checks.draining).to.equal(true);
-    expect(res.body.failing).to.deep.equal(['draining']);
+    expect((res.body as Readiness).checks.draining).to.equal(true);
+    expect((res.body as Readiness).failing).to.deep.equal(['draining']);
   });
 });

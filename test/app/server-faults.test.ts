@@ -150,7 +150,7 @@ describe('server process: faults around it', function () {
 
     // The emulator is the process listening on COGNITO_LOCAL_PORT, somewhere below the server.
     const emulatorPids = descendantsOf(server.child.pid as number);
-    expect(emulatorPids, 'the embedded emulator runs as a process of its own').to.not.be.empty;
+    expect(emulatorPids, 'the embedded emulator runs as a process of its own').to.have.length.above(0);
     for (const pid of emulatorPids) process.kill(pid, 'SIGKILL');
     await waitFor(async () => !(await answers(`http://127.0.0.1:${emulatorPort}/health`)), 'the emulator gone');
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { expect } from 'chai';
+import { assert, expect } from 'chai';
 import type session from 'express-session';
 import pino from 'pino';
 import { createClient } from 'redis';
@@ -48,7 +48,7 @@ async function createUserWithTemporaryPassword(): Promise<{ email: string; passw
 
 interface Flow {
   /** What an anonymous visitor does. */
-  run(ctx: { t: TestApp; agent: Agent; advanceClock(ms: number): void }): Promise<unknown>;
+  run(ctx: { t: TestApp; agent: Agent; advanceClock: (ms: number) => void }): Promise<unknown>;
 }
 
 /**
@@ -232,8 +232,8 @@ describe('anonymous sessions cannot fill the session store', () => {
       await agent.get('/login/hosted').expect(302);
       expect((await submit(agent, '/login', '/login', user)).status).to.equal(303);
       const [signedIn] = await storedSessions(t.sessionStore);
-      expect(signedIn?.cognito?.user).to.exist;
-      expect(storedLifetime(signedIn as Stored)).to.be.above(TEN_MINUTES);
+      assert.exists(signedIn?.cognito?.user);
+      expect(storedLifetime(signedIn)).to.be.above(TEN_MINUTES);
       await agent.get('/profile').expect(200);
       expect(storedLifetime((await storedSessions(t.sessionStore))[0] as Stored)).to.be.above(TEN_MINUTES);
     });

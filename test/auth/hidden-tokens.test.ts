@@ -35,11 +35,11 @@ describe('the tokens in the store when a session in use is written again', () =>
   });
 
   const stores: Record<string, () => Promise<{ handle?: SessionStoreHandle; store?: session.Store }>> = {
-    memory: async () => ({ store: new session.MemoryStore() }),
-    sqlite: async () => {
+    memory: () => Promise.resolve({ store: new session.MemoryStore() }),
+    sqlite: () => {
       const handle = createSqliteStore({ file: path.join(dir, `s-${handles.length}.sqlite`) });
       handles.push(handle);
-      return { handle };
+      return Promise.resolve({ handle });
     },
     redis: async () => {
       const handle = createSessionStore(testConfig({ SESSION_STORE: 'redis', REDIS_URL: redis.url }), pino({ level: 'silent' }));

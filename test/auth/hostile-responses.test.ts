@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { expect } from 'chai';
+import { assert, expect } from 'chai';
 import { createLogger } from '../../src/app/logger';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { sidOf } from '../helpers/cookies';
@@ -13,9 +13,9 @@ type Agent = ReturnType<TestApp['agent']>;
  * browser that has started a sign-in (its pre-login cookie is `cookie`) and returns the callback path.
  */
 const CASES: Array<[string, (ctx: { t: TestApp; agent: Agent; callback: URL; user: { email: string; password: string } }) => Promise<string>]> = [
-  ['a missing state', async ({ callback }) => (callback.searchParams.delete('state'), callbackPath(callback))],
-  ['a mismatched state', async ({ callback }) => (callback.searchParams.set('state', 'forged'), callbackPath(callback))],
-  ['a repeated state', async ({ callback }) => `${callbackPath(callback)}&state=${encodeURIComponent(callback.searchParams.get('state') as string)}`],
+  ['a missing state', ({ callback }) => (callback.searchParams.delete('state'), Promise.resolve(callbackPath(callback)))],
+  ['a mismatched state', ({ callback }) => (callback.searchParams.set('state', 'forged'), Promise.resolve(callbackPath(callback)))],
+  ['a repeated state', ({ callback }) => Promise.resolve(`${callbackPath(callback)}&state=${encodeURIComponent(callback.searchParams.get('state') as string)}`)],
   [
     'a replayed code',
     async ({ t, callback, user }) => {
@@ -35,9 +35,9 @@ const CASES: Array<[string, (ctx: { t: TestApp; agent: Agent; callback: URL; use
       return callbackPath(callback);
     },
   ],
-  ['error=access_denied', async () => '/callback?error=access_denied&error_description=User+cancelled'],
-  ['error=server_error with HTML in error_description', async () => '/callback?error=server_error&error_description=%3Cimg+src%3Dx+onerror%3Dalert(1)%3E'],
-  ['error=invalid_scope', async () => '/callback?error=invalid_scope'],
+  ['error=access_denied', () => Promise.resolve('/callback?error=access_denied&error_description=User+cancelled')],
+  ['error=server_error with HTML in error_description', () => Promise.resolve('/callback?error=server_error&error_description=%3Cimg+src%3Dx+onerror%3Dalert(1)%3E')],
+  ['error=invalid_scope', () => Promise.resolve('/callback?error=invalid_scope')],
 ];
 
 describe('hostile authorization responses at GET /callback (against cognito-local)', () => {
@@ -170,7 +170,7 @@ describe('provider errors at GET /callback: explained, never echoed', () => {
     const long = `${'d'.repeat(200)}TAIL-NOT-LOGGED`;
     await agent.get(`/callback?error=server_error&error_description=${long}&state=${state}`).expect(400);
     const entry = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'authorization error from the provider');
-    expect(entry, 'a log line for the provider error').to.exist;
+    assert.exists(entry, 'a log line for the provider error');
     expect(entry?.level).to.equal(20);
     expect(entry?.description).to.equal('d'.repeat(200));
     expect(lines.join('')).to.not.contain('TAIL-NOT-LOGGED');

@@ -46,12 +46,15 @@ function spiedApp() {
     watchTokenEndpoint: () => {
       const grants: string[] = [];
       globalThis.fetch = ((...args: Parameters<typeof fetch>) => {
-        if (String(args[0]).endsWith('/oauth2/token')) {
+        const [input, init] = args;
+        const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+        if (url.endsWith('/oauth2/token')) {
           offset = 0;
-          grants.push(new URLSearchParams(String(args[1]?.body ?? '')).get('grant_type') ?? '');
+          const body = init?.body;
+          grants.push(new URLSearchParams(typeof body === 'string' || body instanceof URLSearchParams ? body : '').get('grant_type') ?? '');
         }
         return realFetch(...args);
-      }) as typeof fetch;
+      });
       return { grants, restore: () => (globalThis.fetch = realFetch) };
     },
   };
@@ -69,7 +72,7 @@ describe('access-token refresh (against cognito-local, controllable clock)', () 
     globalThis.fetch = ((...args: Parameters<typeof fetch>) => {
       fetches += 1;
       return realFetch(...args);
-    }) as typeof fetch;
+    });
     try {
       for (let i = 0; i < 5; i += 1) await agent.get('/complete').expect(200);
     } finally {

@@ -63,12 +63,8 @@ describe('ID token validation (against a hostile test issuer)', () => {
   it('shows a bug in the callback as a 500 page, with the stack in the log and never on the page (double)', async () => {
     const bug = new TypeError("Cannot read properties of undefined (reading 'sub') (double)");
     const throwing: TokenVerifier = {
-      verifyIdToken: async () => {
-        throw bug;
-      },
-      verifyAccessToken: async () => {
-        throw bug;
-      },
+      verifyIdToken: () => Promise.reject(bug),
+      verifyAccessToken: () => Promise.reject(bug),
     };
     const app = buildTestApp({ cognito: { settings: issuer.settings, client: issuer.client, verifier: throwing } });
     issuer.forge({});

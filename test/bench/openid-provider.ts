@@ -33,10 +33,11 @@ export async function startOpenIdProvider(options: { redirectUri: string; email:
         response_types: ['code'],
       },
     ],
-    findAccount: async (_ctx, sub) => ({
-      accountId: sub,
-      claims: async () => ({ sub, email: options.email, email_verified: true, name: 'Bench User' }),
-    }),
+    findAccount: (_ctx, sub) =>
+      Promise.resolve({
+        accountId: sub,
+        claims: () => Promise.resolve({ sub, email: options.email, email_verified: true, name: 'Bench User' }),
+      }),
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
     cookies: { keys: ['bench-cookie-key-bench-cookie-key'] },
     features: { devInteractions: { enabled: true } },

@@ -47,6 +47,7 @@ let windows = 0;
  * there sees them all, at the cost of a header look-up per response (the same in every target).
  */
 function countSetCookies(): void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- the prototype's own method, applied below to each response as `this`
   const writeHead = ServerResponse.prototype.writeHead;
   ServerResponse.prototype.writeHead = function countingWriteHead(this: ServerResponse, ...args: unknown[]) {
     if (this.hasHeader('set-cookie')) setCookies += 1;

@@ -8,7 +8,7 @@ import { seedSession, sessionIdOf, signInToHost, signInToOpenIdConnect, signInTo
 
 /** Runs `task` n times, a few at a time. */
 async function times<T>(n: number, task: (i: number) => Promise<T>, parallel = 5): Promise<T[]> {
-  const out: T[] = new Array(n);
+  const out: T[] = new Array<T>(n);
   let next = 0;
   await Promise.all(
     Array.from({ length: parallel }, async () => {

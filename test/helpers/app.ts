@@ -131,7 +131,7 @@ export function productionConfigFor(issuer: { url: string; settings: Pick<Cognit
     COGNITO_REGION: 'ap-northeast-1',
     COGNITO_USER_POOL_ID: 'ap-northeast-1_Test',
     COGNITO_CLIENT_ID: issuer.settings.clientId,
-    COGNITO_CLIENT_SECRET: issuer.settings.clientSecret as string,
+    COGNITO_CLIENT_SECRET: issuer.settings.clientSecret,
     COGNITO_DOMAIN: issuer.url,
   });
 }

@@ -8,7 +8,7 @@ import { cognitoOptionsOf, resolveCognitoSettings, testConfig } from './app';
 import { TEST_APP_BASE_URL, testEmulator } from './emulator';
 
 /** Express 4 (the `express4` dev dependency), typed as Express 5: what the tests use of it is the same. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- an npm alias with no types of its own (express4 → express@4): an import would not compile, require is typed here
 const express4 = require('express4') as typeof express;
 
 /** The secret of the test hosts' sessions. */

@@ -1,4 +1,4 @@
-import { expect } from 'chai';
+import { assert, expect } from 'chai';
 import type supertest from 'supertest';
 import { sidOf } from './cookies';
 
@@ -67,6 +67,6 @@ export function callbackPath(url: URL): string {
 /** A whole Hosted UI sign-in; returns the callback's response (303 on success). */
 export async function signInThroughHostedUi(agent: Agent, credentials: { email: string; password: string }, loginPath?: string) {
   const journey = await startHostedUiSignIn(agent, credentials, loginPath);
-  expect(journey.callbackUrl, 'the emulator redirected back to the app').to.exist;
-  return agent.get(callbackPath(journey.callbackUrl as URL));
+  assert.exists(journey.callbackUrl, 'the emulator redirected back to the app');
+  return agent.get(callbackPath(journey.callbackUrl));
 }

@@ -20,7 +20,7 @@ describe('failures on Express 4 reach the host’s error handler', () => {
       routes: (host, auth) => host.get('/broken-page', (req: express.Request, res: express.Response) => auth.render(req, res, '/nowhere/missing.ejs')),
     });
     const res = await supertest(app).get('/broken-page').expect(500);
-    expect(res.body.message).to.contain('missing.ejs');
+    expect((res.body as { message: string }).message).to.contain('missing.ejs');
   });
 
   it('a session store that fails while req.cognito is put on a host page', async () => {
@@ -31,7 +31,7 @@ describe('failures on Express 4 reach the host’s error handler', () => {
     expect((await submit(agent, '/account/login', '/account/login', user)).status).to.equal(303);
     store.get = (_sid, cb) => cb(new Error('store down'));
     const res = await agent.get('/who').expect(500);
-    expect(res.body.code).to.equal('session_store_unavailable');
+    expect((res.body as { code: string }).code).to.equal('session_store_unavailable');
   });
 
 });

@@ -118,7 +118,8 @@ describe('where the router serves its pages (mountPath given once, or inferred)'
     });
     await supertest(app).get('/account/login').expect(200);
     const res = await supertest(app).get('/second/login').expect(500);
-    expect(res.body.code).to.equal('mount_mismatch');
-    expect(res.body.message).to.contain('"/second"').and.to.contain('"/account"');
+    const body = res.body as { code: string; message: string };
+    expect(body.code).to.equal('mount_mismatch');
+    expect(body.message).to.contain('"/second"').and.to.contain('"/account"');
   });
 });

@@ -15,7 +15,7 @@ import { createConfirmedUser } from '../helpers/users';
 function sessionData(signedIn: boolean): session.SessionData {
   const user = { sub: 'sub-1', username: 'user-1', email: 'a@example.com', provider: 'password' };
   const state = { issuer: 'https://issuer.example', clientId: 'client1', ...(signedIn ? { user } : {}) };
-  return { cookie: new session.Cookie(), [sessionKeyOf(state.issuer, state.clientId)]: state } as unknown as session.SessionData;
+  return { cookie: new session.Cookie(), [sessionKeyOf(state.issuer, state.clientId)]: state };
 }
 
 function write(store: session.Store, sid: string, data: session.SessionData): Promise<unknown> {
@@ -24,7 +24,7 @@ function write(store: session.Store, sid: string, data: session.SessionData): Pr
 
 /** A memory store handle with `index` as its per-user index. */
 function handleWith(store: session.Store, index: UserSessionIndex): SessionStoreHandle {
-  return { store, userSessions: index, ready: Promise.resolve(), ping: async () => true, close: async () => undefined };
+  return { store, userSessions: index, ready: Promise.resolve(), ping: () => Promise.resolve(true), close: () => Promise.resolve() };
 }
 
 describe('IndexedSessionStore', () => {

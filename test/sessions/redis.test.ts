@@ -108,7 +108,7 @@ describe('Redis sessions (against a real redis-server)', function () {
       expect(page.text).to.contain('Sessions are unavailable for a moment');
       expect(signIn.status).to.equal(503);
       expect(ready.status).to.equal(503);
-      expect(ready.body.checks.sessionStore).to.equal('failing');
+      expect((ready.body as { checks: Record<string, unknown> }).checks.sessionStore).to.equal('failing');
     } finally {
       redis.resume();
     }

@@ -76,9 +76,9 @@ describe('a sign-out sticks, whatever is in flight (the package’s own session)
 
   type Sessions = { handle?: SessionStoreHandle; store?: session.Store };
   const stores: Record<'memory' | 'sqlite' | 'redis', () => Promise<Sessions>> = {
-    memory: async () => ({ store: new session.MemoryStore() }),
-    sqlite: async () => ({ handle: createSqliteStore({ file: path.join(dir, `s-${handles.length}.sqlite`) }) }),
-    redis: async () => ({ handle: createRedisStore({ url: redis.url, prefix: `sticks-${handles.length}:` }) }),
+    memory: () => Promise.resolve({ store: new session.MemoryStore() }),
+    sqlite: () => Promise.resolve({ handle: createSqliteStore({ file: path.join(dir, `s-${handles.length}.sqlite`) }) }),
+    redis: () => Promise.resolve({ handle: createRedisStore({ url: redis.url, prefix: `sticks-${handles.length}:` }) }),
   };
 
   for (const kind of ['memory', 'sqlite', 'redis'] as const) {

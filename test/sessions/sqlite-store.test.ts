@@ -13,6 +13,12 @@ import { csrfOf, submit } from '../helpers/forms';
 import { signInThroughHostedUi } from '../helpers/hosted-ui';
 import { createConfirmedUser } from '../helpers/users';
 
+/** Runs one store operation the express-session way: its callback's value, or its error as a rejection. */
+function viaCallback<T>(call: (cb: (err?: unknown, value?: T) => void) => void): Promise<T | undefined> {
+  // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the store callback's error, passed on as it came
+  return new Promise((resolve, reject) => call((err, value) => (err ? reject(err) : resolve(value))));
+}
+
 /** Rows in the sessions table, expired or not, read through a connection of its own. */
 function rowsIn(file: string): number {
   const db = new Database(file, { readonly: true });
@@ -55,16 +61,16 @@ describe('SqliteSessionStore', () => {
     try {
       const expired = { cookie: { expires: new Date(Date.now() - 1000), originalMaxAge: 1 } } as never;
       const fresh = { cookie: { expires: new Date(Date.now() + 60_000), originalMaxAge: 60_000 } } as never;
-      await new Promise<void>((r, j) => store.set('old', expired, (e) => (e ? j(e) : r())));
-      await new Promise<void>((r, j) => store.set('new', fresh, (e) => (e ? j(e) : r())));
-      const got = await new Promise((r, j) => store.get('old', (e, s) => (e ? j(e) : r(s))));
+      await viaCallback((cb) => store.set('old', expired, cb));
+      await viaCallback((cb) => store.set('new', fresh, cb));
+      const got = await viaCallback((cb) => store.get('old', cb));
       expect(got).to.equal(null);
-      const count = await new Promise((r, j) => store.length((e, n) => (e ? j(e) : r(n))));
+      const count = await viaCallback((cb) => store.length(cb));
       expect(count).to.equal(1);
       expect(rowsIn(file), 'the expired row is still stored before the sweep').to.equal(2);
       store.sweep();
       expect(rowsIn(file)).to.equal(1);
-      const kept = await new Promise((r, j) => store.get('new', (e, s) => (e ? j(e) : r(s))));
+      const kept = await viaCallback((cb) => store.get('new', cb));
       expect(kept).to.not.equal(null);
     } finally {
       store.close();
@@ -98,7 +104,7 @@ describe('SqliteSessionStore', () => {
       expect(signIn.status).to.equal(503);
       expect(signIn.text).to.contain('Sessions are unavailable for a moment');
       expect(readyz.status).to.equal(503);
-      expect(readyz.body.checks.sessionStore).to.equal('failing');
+      expect((readyz.body as { checks: Record<string, unknown> }).checks.sessionStore).to.equal('failing');
       expect(finished[0], 'the process is not frozen while it waits for the lock').to.equal('healthz');
 
       await supertest(t.app).get('/readyz').expect(200);

@@ -65,7 +65,7 @@ describe('TimedStore', () => {
       later = await getFrom(store, 's1');
     }
     expect(later.err).to.equal(undefined);
-    expect(later.value).to.deep.include({ cookie: JSON.parse(JSON.stringify(sess.cookie)) });
+    expect(later.value).to.deep.include({ cookie: JSON.parse(JSON.stringify(sess.cookie)) as unknown });
   });
 
   it('names why the store gave no answer in the 503 error’s cause: store_timeout, then store_failing (double)', async () => {

@@ -47,16 +47,16 @@ describe('ending every session of a user on a credential change (per-user sessio
   });
 
   const shared: Record<'memory' | 'sqlite' | 'redis', () => Promise<SharedStore>> = {
-    async memory() {
+    memory() {
       const store = new session.MemoryStore();
-      return { stores: [store, store], index: userSessionIndexFor(store) };
+      return Promise.resolve({ stores: [store, store], index: userSessionIndexFor(store) });
     },
-    async sqlite() {
+    sqlite() {
       const file = path.join(dir, 'sessions.sqlite');
       const x = new SqliteSessionStore(file);
       const y = new SqliteSessionStore(file);
       cleanups.push(() => x.close(), () => y.close());
-      return { stores: [x, y], index: x.userSessions };
+      return Promise.resolve({ stores: [x, y], index: x.userSessions });
     },
     async redis() {
       const handles: SessionStoreHandle[] = [createRedisSessionStore(redis.url, quiet), createRedisSessionStore(redis.url, quiet)];

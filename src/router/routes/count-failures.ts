@@ -5,6 +5,7 @@ import { countAgainstAccount } from './rate-limit';
 async function runLimiters(req: Request, res: Response, limiters: RequestHandler[]): Promise<void> {
   for (const limiter of limiters) {
     await new Promise<void>((resolve, reject) => {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- Express's next(err) error, passed on as it came
       void limiter(req, res, (err?: unknown) => (err ? reject(err) : resolve()));
     });
   }

@@ -84,7 +84,7 @@ export function createEmailRouter(
   }
 
   /* GET /email/verify — the code form, for the address that was sent a code. */
-  router.get('/email/verify', requireAuth, withAccessToken(sessions, async (req, res) => renderVerify(req, res, 200, emptyForm())));
+  router.get('/email/verify', requireAuth, withAccessToken(sessions, (req, res) => Promise.resolve(renderVerify(req, res, 200, emptyForm()))));
 
   /*
    * POST /email/verify — VerifyUserAttribute; a change now applies, and the session shows the new address.

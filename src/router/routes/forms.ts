@@ -106,7 +106,7 @@ export function parseForm<T extends z.ZodRawShape>(
 /** The non-secret fields of a body, for showing a form again. */
 export function keepValues(body: unknown, names: string[]): Record<string, string> {
   const source = (body ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(names.map((n) => [n, typeof source[n] === 'string' ? (source[n] as string).slice(0, 256) : '']));
+  return Object.fromEntries(names.map((n) => [n, typeof source[n] === 'string' ? source[n].slice(0, 256) : '']));
 }
 
 /**

@@ -30,8 +30,6 @@ const NEXT_TOKEN_MAX_CHARS = 131_072;
 /** Pages of the list searched for the passkey a removal names. */
 const SEARCH_PAGES = 10;
 
-/** The session's note that a step-up just allowed a registration, and when. */
-
 /** What the profile page (views/profile.ejs) gets as `locals.passkeys`, to link here only where passkeys work. */
 export interface PasskeysLink {
   href: string;

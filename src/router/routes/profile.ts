@@ -6,7 +6,7 @@ import { endSession, endSessionsOf } from '../../auth/start-session';
 import type { UserAttributes } from '../../cognito/user-service';
 import { CognitoAuthError, isFormError } from '../../errors';
 import { withAccessToken } from './access-token';
-import { emptyForm, fields, parseForm, renderForm, setNotice, type AccountRouteDeps, type FormState } from './forms';
+import { emptyForm, fields, keepValues, parseForm, renderForm, setNotice, type AccountRouteDeps, type FormState } from './forms';
 import { createStepUp, type StepUpForm } from './step-up';
 
 /** The profile page and its forms, below the mount: the router serves these paths (see page-groups.ts). */
@@ -87,7 +87,7 @@ export function createProfileRouter(
       const parsed = parseForm({ name: fields.name }, req.body);
       if (!parsed.ok) {
         const fieldErrors = parsed.fieldErrors;
-        return renderProfile(req, res, 400, () => ({ values: { name: String((req.body as { name?: unknown })?.name ?? '').slice(0, 256) }, fieldErrors }));
+        return renderProfile(req, res, 400, () => ({ values: keepValues(req.body, ['name']), fieldErrors }));
       }
       try {
         await users.updateName(accessToken, parsed.data.name);

@@ -5,7 +5,7 @@ import type { BenchCognito } from './types';
 /** Cognito options for a production router, and how many calls reached Cognito so far. */
 export interface CountedCognito {
   options: CognitoOptions;
-  calls(): number;
+  calls: () => number;
 }
 
 /**
@@ -28,7 +28,7 @@ export function countedCognito(emulator: BenchCognito): CountedCognito {
     },
   });
   const realFetch = globalThis.fetch;
-  globalThis.fetch = ((...args: Parameters<typeof fetch>) => ((count += 1), realFetch(...args))) as typeof fetch;
+  globalThis.fetch = (...args: Parameters<typeof fetch>) => ((count += 1), realFetch(...args));
   return {
     options: {
       region: 'ap-northeast-1',

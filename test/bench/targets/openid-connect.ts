@@ -1,5 +1,4 @@
 import express from 'express';
-import type session from 'express-session';
 import { auth, requiresAuth, type ConfigParams } from 'express-openid-connect';
 import { PAGE_PATH, PAGE_VIEW, pageLocals } from '../page';
 import { openTargetStore } from './stores';
@@ -31,5 +30,5 @@ export async function buildOpenIdConnectTarget(spec: TargetSpec): Promise<BuiltT
   app.get(PAGE_PATH, requiresAuth(), (req, res) => {
     res.render(PAGE_VIEW, pageLocals(String(req.oidc.user?.email ?? '')));
   });
-  return { app, store: handle?.store as session.Store | undefined, writes: handle, close: async () => handle?.close() };
+  return { app, store: handle?.store, writes: handle, close: async () => handle?.close() };
 }

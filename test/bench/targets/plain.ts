@@ -3,10 +3,10 @@ import { BENCH_EMAIL, PAGE_PATH, PAGE_VIEW, pageLocals } from '../page';
 import type { BuiltTarget } from './types';
 
 /** The same page from plain Express: no session, no guard (the floor). */
-export async function buildPlainTarget(): Promise<BuiltTarget> {
+export function buildPlainTarget(): Promise<BuiltTarget> {
   const app = express();
   app.get(PAGE_PATH, (_req, res) => {
     res.render(PAGE_VIEW, pageLocals(BENCH_EMAIL));
   });
-  return { app, close: async () => undefined };
+  return Promise.resolve({ app, close: () => Promise.resolve() });
 }

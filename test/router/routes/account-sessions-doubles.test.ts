@@ -16,7 +16,7 @@ type User = { email: string; password: string };
 
 /** A memory store whose per-user index the test can make fail or hold. */
 function storeWith(index: UserSessionIndex): SessionStoreHandle {
-  return { store: new session.MemoryStore(), userSessions: index, ready: Promise.resolve(), ping: async () => true, close: async () => undefined };
+  return { store: new session.MemoryStore(), userSessions: index, ready: Promise.resolve(), ping: () => Promise.resolve(true), close: () => Promise.resolve() };
 }
 
 /** The app on `handle`, with a Cognito client double over the emulator that accepts `AdminUserGlobalSignOut` (as real Cognito with the IAM grant). */

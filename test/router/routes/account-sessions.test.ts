@@ -217,7 +217,8 @@ describe('credential changes where the emulator cannot go (double at the Cognito
     const reset: string[] = [];
     const { t, advance } = appWithDouble(store, (c) => {
       if (!['InitiateAuthCommand', 'GetUserCommand'].includes(c.name)) return undefined;
-      const token = String((c.input.AuthParameters as Record<string, string> | undefined)?.REFRESH_TOKEN ?? c.input.AccessToken ?? '');
+      const given = (c.input.AuthParameters as Record<string, string> | undefined)?.REFRESH_TOKEN ?? c.input.AccessToken;
+      const token = typeof given === 'string' ? given : '';
       if (!reset.includes(token)) return undefined;
       return Promise.reject(Object.assign(new Error('Password reset required for the user'), { name: 'PasswordResetRequiredException', $metadata: { httpStatusCode: 400 } }));
     });

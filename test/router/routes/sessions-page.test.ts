@@ -69,7 +69,7 @@ class UnknownStore extends session.Store {
 
 /** One browser: a cookie-keeping agent that sends `ua` and English. */
 function browser(t: { agent: () => Agent }, ua: string): Agent {
-  return t.agent().set('User-Agent', ua).set('Accept-Language', 'en') as Agent;
+  return t.agent().set('User-Agent', ua).set('Accept-Language', 'en');
 }
 
 async function signIn(agent: Agent, user: { email: string; password: string }): Promise<string> {
@@ -107,16 +107,16 @@ describe('GET /profile/sessions (where you are signed in)', function () {
 
   /** Two store objects over one shared store: two app instances. */
   const shared: Record<'memory' | 'sqlite' | 'redis', () => Promise<[session.Store, session.Store]>> = {
-    async memory() {
+    memory() {
       const store = new session.MemoryStore();
-      return [store, store];
+      return Promise.resolve([store, store]);
     },
-    async sqlite() {
+    sqlite() {
       const file = path.join(dir, 'sessions.sqlite');
       const x = new SqliteSessionStore(file);
       const y = new SqliteSessionStore(file);
       cleanups.push(() => x.close(), () => y.close());
-      return [x, y];
+      return Promise.resolve([x, y]);
     },
     async redis() {
       // Both instances use one prefix: the same sessions.
