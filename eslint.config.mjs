@@ -17,7 +17,13 @@ export default tseslint.config(
       // error handler's fourth parameter, or a property destructured only to leave it out of the rest.
       '@typescript-eslint/no-unused-vars': [
         'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          caughtErrorsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          ignoreRestSiblings: true,
+        },
       ],
       // Express's Request and User are extended by merging into its global namespace
       // (`declare global { namespace Express { … } }`); runtime namespaces stay refused.

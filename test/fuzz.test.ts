@@ -21,10 +21,32 @@ const RUNS = 150;
 
 /** Every route the app answers, and the form fields it reads. */
 const GET_PATHS = [
-  '/', '/complete', '/signup', '/signup/confirm', '/signup/resend', '/login', '/login/new-password', '/password/forgot',
-  '/password/reset', '/password/change', '/profile', '/profile/delete', '/dev/mailbox', '/login/hosted', '/callback',
-  '/healthz', '/readyz', '/public/style.css', '/nowhere', '/__proto__', '/constructor',
-  '/email/verify', '/email/change', '/mfa/setup', '/mfa/disable', '/login/mfa',
+  '/',
+  '/complete',
+  '/signup',
+  '/signup/confirm',
+  '/signup/resend',
+  '/login',
+  '/login/new-password',
+  '/password/forgot',
+  '/password/reset',
+  '/password/change',
+  '/profile',
+  '/profile/delete',
+  '/dev/mailbox',
+  '/login/hosted',
+  '/callback',
+  '/healthz',
+  '/readyz',
+  '/public/style.css',
+  '/nowhere',
+  '/__proto__',
+  '/constructor',
+  '/email/verify',
+  '/email/change',
+  '/mfa/setup',
+  '/mfa/disable',
+  '/login/mfa',
 ];
 const FORMS: Record<string, string[]> = {
   '/signup': ['email', 'password', 'passwordConfirm'],
@@ -52,8 +74,17 @@ const COOKIE_NAMES = ['lang', 'sid', 'x'];
 
 /** Names of `Object.prototype` members: a look-up keyed by request data must find none of them. */
 const PROTOTYPE_NAMES = [
-  '__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf',
-  'propertyIsEnumerable', 'toLocaleString', '__defineGetter__', '__lookupGetter__',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  '__defineGetter__',
+  '__lookupGetter__',
 ];
 
 /** Hostile values: prototype names, empty, unicode, control characters, huge, encodings, markup, look-alikes. */
@@ -65,7 +96,25 @@ const value = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 50 }),
   fc.string({ minLength: 300, maxLength: 4000 }),
   fc.emailAddress(),
-  fc.constantFrom(' ', '%00', '%', '../../etc/passwd', '<script>alert(1)</script>', '//evil.example', '/%2e//evil.example', 'javascript:alert(1)', '\\\\evil', '0'.repeat(20), 'Ｐａｓｓ　ｗｏｒｄ１！', '😀'.repeat(100), 'a@b', 'A@EXAMPLE.COM\u0000', 'ja', 'en', 'account_deleted'),
+  fc.constantFrom(
+    ' ',
+    '%00',
+    '%',
+    '../../etc/passwd',
+    '<script>alert(1)</script>',
+    '//evil.example',
+    '/%2e//evil.example',
+    'javascript:alert(1)',
+    '\\\\evil',
+    '0'.repeat(20),
+    'Ｐａｓｓ　ｗｏｒｄ１！',
+    '😀'.repeat(100),
+    'a@b',
+    'A@EXAMPLE.COM\u0000',
+    'ja',
+    'en',
+    'account_deleted',
+  ),
 );
 /** A key: one the route reads, a prototype name, or either in bracket form (`returnTo[]`, `x[__proto__]`). */
 const key = (keys: string[]) =>
@@ -109,15 +158,33 @@ function refusedByCsrf(res: Response): boolean {
 function expectCsrfJudged(res: Response, path: string, withCsrf: boolean, pairs: Array<[string, string]>, what: string) {
   const ownToken = pairs.some(([k]) => k === '_csrf');
   if (withCsrf && !ownToken) expect(refusedByCsrf(res), `${what}: refused for CSRF despite the session's token`).to.equal(false);
-  if (!withCsrf && path !== '/nowhere' && res.status !== 413) expect(refusedByCsrf(res), `${what}: not refused for CSRF without a token`).to.equal(true);
+  if (!withCsrf && path !== '/nowhere' && res.status !== 413)
+    expect(refusedByCsrf(res), `${what}: not refused for CSRF without a token`).to.equal(true);
 }
 
 /** Requests every test run starts with, whatever the seed: the classes issue 10 found. */
 const KNOWN_GET: Array<[string, Array<[string, string]>, Array<[string, string]>]> = [
   ['/', [['notice', '__proto__']], []],
   ['/nowhere', [['notice', 'constructor']], []],
-  ['/login', [['notice', 'toString'], ['lang', '__proto__']], [['lang', 'hasOwnProperty']]],
-  ['/', [['notice', 'account_deleted'], ['notice', 'account_deleted']], [['__proto__', 'x'], ['constructor', '']]],
+  [
+    '/login',
+    [
+      ['notice', 'toString'],
+      ['lang', '__proto__'],
+    ],
+    [['lang', 'hasOwnProperty']],
+  ],
+  [
+    '/',
+    [
+      ['notice', 'account_deleted'],
+      ['notice', 'account_deleted'],
+    ],
+    [
+      ['__proto__', 'x'],
+      ['constructor', ''],
+    ],
+  ],
 ];
 
 describe('fuzzing every route, query, form field and cookie (fast-check)', function () {
@@ -174,9 +241,7 @@ describe('fuzzing every route, query, form field and cookie (fast-check)', funct
     const postPaths = Object.keys(FORMS).filter((p) => !(signedIn && p === '/logout'));
     it(`POST every form with generated bodies and cookies, with and without a CSRF token (${who}): never a 5xx or a stack trace, and the CSRF check judges each one`, async () => {
       const base = await session(signedIn);
-      const body = fc
-        .constantFrom(...postPaths)
-        .chain((path) => fc.tuple(fc.constant(path), entries([...(FORMS[path] as string[]), '_csrf', 'x'])));
+      const body = fc.constantFrom(...postPaths).chain((path) => fc.tuple(fc.constant(path), entries([...(FORMS[path] as string[]), '_csrf', 'x'])));
       await fc.assert(
         fc.asyncProperty(body, fc.boolean(), cookies, postQuery, async ([path, pairs], withCsrf, jar, search) => {
           // Signed out, each run gets its own anonymous session: a run may end the one before.
@@ -191,8 +256,31 @@ describe('fuzzing every route, query, form field and cookie (fast-check)', funct
         {
           numRuns: RUNS,
           examples: [
-            [['/login', [['email', '__proto__'], ['__proto__', 'x'], ['constructor', '']]], true, [['lang', '__proto__']], [['notice', '__proto__']]],
-            [['/profile', [['name', 'constructor'], ['name', 'toString']]], true, [['__proto__', '']], [['returnTo', '__proto__']]],
+            [
+              [
+                '/login',
+                [
+                  ['email', '__proto__'],
+                  ['__proto__', 'x'],
+                  ['constructor', ''],
+                ],
+              ],
+              true,
+              [['lang', '__proto__']],
+              [['notice', '__proto__']],
+            ],
+            [
+              [
+                '/profile',
+                [
+                  ['name', 'constructor'],
+                  ['name', 'toString'],
+                ],
+              ],
+              true,
+              [['__proto__', '']],
+              [['returnTo', '__proto__']],
+            ],
           ],
           ...REPLAY,
         },
@@ -229,7 +317,14 @@ describe('fuzzing every route, query, form field and cookie (fast-check)', funct
           expectHandled(res, what);
           expectCsrfJudged(res, '/login/mfa', withCsrf, extra, what);
         }),
-        { numRuns: RUNS, examples: [['123456', [], true, []], ['__proto__', [['code', '654321']], true, [['sid', '__proto__']]]], ...REPLAY },
+        {
+          numRuns: RUNS,
+          examples: [
+            ['123456', [], true, []],
+            ['__proto__', [['code', '654321']], true, [['sid', '__proto__']]],
+          ],
+          ...REPLAY,
+        },
       );
       expect([...statuses], 'codes reached the code check (a wrong one is 400), not only the no-challenge redirect').to.include(400);
     });
@@ -247,13 +342,22 @@ describe('fuzzing the e-mail forms of a signed-in person (fast-check)', () => {
   it('answers random form bodies with a 4xx or a redirect, never a 500 or a stack trace', async function () {
     this.timeout(60_000);
     const t = buildTestApp({
-      env: { RATE_LIMIT_IP_PER_MINUTE: '1000000', RATE_LIMIT_SIGNIN_FAILURES: '1000000', RATE_LIMIT_SIGNIN_FAILURES_PER_EMAIL: '1000000', RATE_LIMIT_CODE_FAILURES_PER_ACCOUNT: '1000000' },
+      env: {
+        RATE_LIMIT_IP_PER_MINUTE: '1000000',
+        RATE_LIMIT_SIGNIN_FAILURES: '1000000',
+        RATE_LIMIT_SIGNIN_FAILURES_PER_EMAIL: '1000000',
+        RATE_LIMIT_CODE_FAILURES_PER_ACCOUNT: '1000000',
+      },
     });
     const user = await createUserIn(testEmulator().ids, 'fuzz');
     const agent = await signIn(t, user.email);
     const csrf = csrfOf((await agent.get('/email/change')).text);
     const value = fc.oneof(fc.string(), fc.emailAddress(), fc.constantFrom('', '%00', '<script>x</script>', '0'.repeat(20), 'a@b', '😀'.repeat(80)));
-    const forms: Record<string, string[]> = { '/email/change': ['email', 'currentPassword', 'code'], '/email/verify': ['code'], '/email/verify/send': ['x'] };
+    const forms: Record<string, string[]> = {
+      '/email/change': ['email', 'currentPassword', 'code'],
+      '/email/verify': ['code'],
+      '/email/verify/send': ['x'],
+    };
     // The action and each of its fields' values come from the arbitrary, so the printed seed replays them.
     const filled = fc
       .constantFrom(...Object.keys(forms))
@@ -263,7 +367,10 @@ describe('fuzzing the e-mail forms of a signed-in person (fast-check)', () => {
     await fc.assert(
       fc.asyncProperty(filled, fc.array(fc.tuple(extraKey, value), { maxLength: 4 }), async ([action, fields], extra) => {
         const pairs = [...fields, ...extra, ['_csrf', csrf]];
-        const res = await agent.post(action).type('form').send(pairs.map(([k, v]) => `${encodeURIComponent(k!)}=${encodeURIComponent(v!)}`).join('&'));
+        const res = await agent
+          .post(action)
+          .type('form')
+          .send(pairs.map(([k, v]) => `${encodeURIComponent(k!)}=${encodeURIComponent(v!)}`).join('&'));
         expect(res.status, action).to.be.oneOf([200, 303, 400, 409, 413, 429]);
         expect(res.text, action).to.not.match(/\n\s+at [\w.<>$]+ \(|node_modules|TypeError|ReferenceError/);
       }),

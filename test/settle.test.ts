@@ -31,10 +31,27 @@ const arrived = (error: Error) => (seen: EscapedErrors) => [...seen.uncaught, ..
 /** The test issuer's settings shape, on an address where nothing listens (a refused connection, at once). */
 async function unreachableSettings() {
   const url = `http://127.0.0.1:${await freePort()}`;
-  return settingsFromOptions({ region: 'local', userPoolId: 'local_Pool1', clientId: 'client1', clientSecret: 'secret', domain: url, endpoint: url, timeoutMs: 1000 });
+  return settingsFromOptions({
+    region: 'local',
+    userPoolId: 'local_Pool1',
+    clientId: 'client1',
+    clientSecret: 'secret',
+    domain: url,
+    endpoint: url,
+    timeoutMs: 1000,
+  });
 }
 
-const CLAIMS = { sub: 'user-1', 'cognito:username': 'user-1', email: 'a@example.com', exp: 4_000_000_000, iat: 1, aud: 'client1', iss: 'x', token_use: 'id' };
+const CLAIMS = {
+  sub: 'user-1',
+  'cognito:username': 'user-1',
+  email: 'a@example.com',
+  exp: 4_000_000_000,
+  iat: 1,
+  aud: 'client1',
+  iss: 'x',
+  token_use: 'id',
+};
 const verifierDouble = {
   verifyIdToken: () => Promise.resolve(CLAIMS),
   verifyAccessToken: () => Promise.resolve({ sub: 'user-1', exp: 4_000_000_000, client_id: 'client1', token_use: 'access' }),
@@ -44,9 +61,17 @@ describe('callbacks handed a promise’s outcome (settle)', () => {
   it('runs only the callback of the outcome, once, and what it throws is an uncaught exception, not an unhandled rejection', async () => {
     const error = new Error('thrown by onFulfilled');
     const onRejected = throwingOnce(new Error('never'));
-    const seen = await whereErrorsGo(() => settle(Promise.resolve(1), () => {
-      throw error;
-    }, onRejected), arrived(error));
+    const seen = await whereErrorsGo(
+      () =>
+        settle(
+          Promise.resolve(1),
+          () => {
+            throw error;
+          },
+          onRejected,
+        ),
+      arrived(error),
+    );
     expect(seen).to.deep.equal({ uncaught: [error], unhandled: [] });
     expect(onRejected.calls, 'onRejected').to.deep.equal([]);
   });
@@ -55,7 +80,10 @@ describe('callbacks handed a promise’s outcome (settle)', () => {
     const reason = new Error('rejected');
     const onFulfilled = throwingOnce(new Error('never'));
     const rejected: unknown[] = [];
-    const seen = await whereErrorsGo(() => settle(Promise.reject(reason), onFulfilled, (err) => rejected.push(err)), () => rejected.length > 0);
+    const seen = await whereErrorsGo(
+      () => settle(Promise.reject(reason), onFulfilled, (err) => rejected.push(err)),
+      () => rejected.length > 0,
+    );
     expect(rejected).to.deep.equal([reason]);
     expect(onFulfilled.calls).to.deep.equal([]);
     expect(seen).to.deep.equal({ uncaught: [], unhandled: [] });

@@ -60,7 +60,12 @@ describe('npm test', function () {
   it('fails on each of them when mocha runs files one after another (npx mocha <file>)', async () => {
     const { code, output } = await runMocha([], ['after-last-test.fixture.ts', 'rejection.fixture.ts', 'uncaught.fixture.ts', 'passes.fixture.ts']);
     expect(code, output).to.not.equal(0);
-    for (const message of ['fixture rejection left unhandled', 'fixture rejection handled late', 'fixture exception thrown from a callback', 'fixture rejection after the last test']) {
+    for (const message of [
+      'fixture rejection left unhandled',
+      'fixture rejection handled late',
+      'fixture exception thrown from a callback',
+      'fixture rejection after the last test',
+    ]) {
       expect(output, message).to.contain(`Error: ${message}`);
     }
   });

@@ -18,9 +18,7 @@ const optionalString = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
-const booleanString = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const booleanString = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const httpUrl = z
   .string()
@@ -36,10 +34,22 @@ const port = z.coerce.number().int().min(1).max(65535);
  */
 const providerNames = z
   .string()
-  .transform((v) => v.split(',').map((name) => name.trim()).filter((name) => name !== ''))
+  .transform((v) =>
+    v
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== ''),
+  )
   .pipe(
     z
-      .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,30}[A-Za-z0-9]$/, 'must be provider names as in the pool, comma-separated, such as Google,SignInWithApple'))
+      .array(
+        z
+          .string()
+          .regex(
+            /^[A-Za-z0-9][A-Za-z0-9.-]{0,30}[A-Za-z0-9]$/,
+            'must be provider names as in the pool, comma-separated, such as Google,SignInWithApple',
+          ),
+      )
       .refine((names) => !names.some((name) => name.toUpperCase() === 'COGNITO'), 'COGNITO is the pool itself, not an identity provider')
       .refine((names) => new Set(names).size === names.length, 'must not name a provider twice'),
   );
@@ -50,21 +60,29 @@ const providerNames = z
  */
 const firstFactors = z
   .string()
-  .transform((v) => v.split(',').map((name) => name.trim().toUpperCase()).filter((name) => name !== ''))
+  .transform((v) =>
+    v
+      .split(',')
+      .map((name) => name.trim().toUpperCase())
+      .filter((name) => name !== ''),
+  )
   .pipe(
     z
       .array(z.string())
       .min(1)
-      .refine((names) => names.every((name) => (FIRST_FACTORS as readonly string[]).includes(name)), `must be first factors, comma-separated: ${FIRST_FACTORS.join(', ')}`)
+      .refine(
+        (names) => names.every((name) => (FIRST_FACTORS as readonly string[]).includes(name)),
+        `must be first factors, comma-separated: ${FIRST_FACTORS.join(', ')}`,
+      )
       .refine((names) => new Set(names).size === names.length, 'must not name a factor twice')
       .transform((names) => names as FirstFactor[]),
   );
 
 /** `true`/`false` (one hop / none), or the number of trusted proxy hops. */
-const proxyHops = z.union([
-  z.string().trim().regex(/^\d+$/).transform(Number).pipe(z.number().int().max(10)),
-  booleanString.transform((on) => (on ? 1 : 0)),
-], { error: 'must be true, false, or the number of proxies in front of the app (0-10)' });
+const proxyHops = z.union(
+  [z.string().trim().regex(/^\d+$/).transform(Number).pipe(z.number().int().max(10)), booleanString.transform((on) => (on ? 1 : 0))],
+  { error: 'must be true, false, or the number of proxies in front of the app (0-10)' },
+);
 
 /** The environment variables the app reads: each one's rule and default. */
 export const envSchema = z.object({
@@ -80,8 +98,16 @@ export const envSchema = z.object({
   SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   SESSION_STORE: z.enum(['sqlite', 'redis', 'memory']).default('sqlite'),
   REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
-  SESSION_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(60).default(2 * 60 * 60),
-  SESSION_ABSOLUTE_TIMEOUT_SECONDS: z.coerce.number().int().min(60).default(12 * 60 * 60),
+  SESSION_IDLE_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(2 * 60 * 60),
+  SESSION_ABSOLUTE_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(12 * 60 * 60),
   SESSION_STORE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(2000),
   COGNITO_LOCAL_PORT: port.default(9229),
   COGNITO_ENDPOINT: optionalString.pipe(httpUrl.optional()),
@@ -94,23 +120,39 @@ export const envSchema = z.object({
       .optional(),
   ),
   COGNITO_USER_POOL_ID: optionalString.pipe(
-    z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'must be a user pool id such as ap-northeast-1_AbCdEf123').optional(),
+    z
+      .string()
+      .regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'must be a user pool id such as ap-northeast-1_AbCdEf123')
+      .optional(),
   ),
-  COGNITO_CLIENT_ID: optionalString.pipe(z.string().regex(/^[\w+]+$/, 'must be an app client id').optional()),
+  COGNITO_CLIENT_ID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[\w+]+$/, 'must be an app client id')
+      .optional(),
+  ),
   COGNITO_CLIENT_SECRET: optionalString,
   // The original walkthrough writes the domain bare (xxx.auth.ap-northeast-1.amazoncognito.com); accept that too.
-  COGNITO_DOMAIN: optionalString
-    .transform((v) => (v && !/^https?:\/\//.test(v) ? `https://${v}` : v))
-    .pipe(httpUrl.optional()),
+  COGNITO_DOMAIN: optionalString.transform((v) => (v && !/^https?:\/\//.test(v) ? `https://${v}` : v)).pipe(httpUrl.optional()),
   COGNITO_ISSUER: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   OIDC_NONCE: optionalString.pipe(booleanString.optional()),
   COGNITO_IDENTITY_PROVIDERS: optionalString.pipe(providerNames.optional()),
   COGNITO_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
-  COGNITO_SIGN_IN_API: optionalString.pipe(z.enum(['admin', 'public'], { error: 'must be admin (AdminInitiateAuth, the IAM credentials) or public (InitiateAuth, the client secret alone)' }).optional()),
+  COGNITO_SIGN_IN_API: optionalString.pipe(
+    z
+      .enum(['admin', 'public'], {
+        error: 'must be admin (AdminInitiateAuth, the IAM credentials) or public (InitiateAuth, the client secret alone)',
+      })
+      .optional(),
+  ),
   COGNITO_FIRST_FACTORS: optionalString.pipe(firstFactors.optional()),
   RATE_LIMIT_SIGNIN_FAILURES: z.coerce.number().int().min(1).default(5),
   RATE_LIMIT_SIGNIN_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(50),
-  RATE_LIMIT_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+  RATE_LIMIT_SIGNIN_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(15 * 60),
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_SIGNIN_START_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_MFA_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(10),

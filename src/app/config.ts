@@ -130,7 +130,9 @@ function crossVariableProblems(env: CleanEnv): string[] {
       if (!present(env, name)) problems.push(`${name}: required to use real Amazon Cognito${REAL_COGNITO_HINTS[name] ?? ''}`);
     }
     if (env.COGNITO_REGION === 'local') {
-      problems.push("COGNITO_REGION: local is cognito-local's placeholder; real Amazon Cognito needs the pool's region, such as ap-northeast-1 (the part of COGNITO_USER_POOL_ID before the _)");
+      problems.push(
+        "COGNITO_REGION: local is cognito-local's placeholder; real Amazon Cognito needs the pool's region, such as ap-northeast-1 (the part of COGNITO_USER_POOL_ID before the _)",
+      );
     }
   }
   if (mode === 'embedded' && (env.PORT ?? '3000') === (env.COGNITO_LOCAL_PORT ?? '9229')) {

@@ -60,11 +60,16 @@ export function createHealthRouter(deps: { checks: ReadinessChecks; jwks: () => 
       draining,
     };
     const failing = [
-      ...Object.entries(checks).filter(([, value]) => value === 'failing').map(([name]) => name),
+      ...Object.entries(checks)
+        .filter(([, value]) => value === 'failing')
+        .map(([name]) => name),
       ...(draining ? ['draining'] : []),
     ];
     const ready = failing.length === 0;
-    res.set('Cache-Control', 'no-store').status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks, failing });
+    res
+      .set('Cache-Control', 'no-store')
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : 'not ready', checks, failing });
   });
 
   return router;

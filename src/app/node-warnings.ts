@@ -14,7 +14,10 @@ export interface HeldWarning {
  * sentence and its link. The whole text, on one line, when it no longer has that shape.
  */
 export function sdkNodeWarningLine(text: string): string {
-  const flat = text.replace(/^NodeVersionSupportWarning:\s*/, '').replace(/\s+/g, ' ').trim();
+  const flat = text
+    .replace(/^NodeVersionSupportWarning:\s*/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   const first = /^[^.]*?node >=\s*\d+\./.exec(flat)?.[0];
   const link = /https?:\/\/\S+$/.exec(flat)?.[0];
   return first && link ? `${first.replace(/\.$/, '')} (${link})` : flat;

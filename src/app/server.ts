@@ -183,11 +183,19 @@ async function main(): Promise<void> {
   const { settings, emulator } = await prepareCognito(config);
   // The app serves whether or not Redis is up: pages that need a session answer 503 until it is, and
   // /readyz says so. Waiting one store time limit only keeps the banner truthful for a Redis about to answer.
-  const storeReachable = await Promise.race([sessions.ready.then(() => true, () => false), delay(config.session.storeTimeoutMs, false)]);
+  const storeReachable = await Promise.race([
+    sessions.ready.then(
+      () => true,
+      () => false,
+    ),
+    delay(config.session.storeTimeoutMs, false),
+  ]);
   if (!storeReachable) logger.warn('session store not reachable yet; pages that need a session answer 503 until it is');
   let draining = false;
   const mailbox = mailboxFor(config, settings, emulator);
-  const auth = cognitoAuth(authOptionsFrom(config, { cognito: settings, sessionStore: sessions, sessionSecret: resolveSessionSecret(config), mailbox, logger }));
+  const auth = cognitoAuth(
+    authOptionsFrom(config, { cognito: settings, sessionStore: sessions, sessionSecret: resolveSessionSecret(config), mailbox, logger }),
+  );
   const readiness = {
     sessionStore: sessions.ping,
     emulator: settings.endpoint === undefined ? undefined : createEmulatorCheck(settings.endpoint),
@@ -198,7 +206,9 @@ async function main(): Promise<void> {
   const server: Server = app.listen(config.port, config.host);
   await listen(server, config).catch(namingPort('PORT'));
   const inFlight = trackResponses(server, () => draining);
-  process.stdout.write(banner(config, { settings, emulator, mailbox: mailbox !== undefined, envFile, storeReachable, nodeWarning: sdkNodeWarning.line() }));
+  process.stdout.write(
+    banner(config, { settings, emulator, mailbox: mailbox !== undefined, envFile, storeReachable, nodeWarning: sdkNodeWarning.line() }),
+  );
   sdkNodeWarning.release((line) => logger.warn({ nodeVersion: process.version }, line));
 
   // Graceful shutdown: /readyz turns 503, no new connections, in-flight requests finish, then the store

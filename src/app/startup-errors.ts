@@ -22,7 +22,12 @@ export interface NodeInstall {
 /** This process's Node.js install. */
 export function currentNodeInstall(): NodeInstall {
   const prefix = path.resolve(path.dirname(process.execPath), '..');
-  return { version: process.version, abi: process.versions.modules, prefix, hasHeaders: fs.existsSync(path.join(prefix, 'include', 'node', 'node.h')) };
+  return {
+    version: process.version,
+    abi: process.versions.modules,
+    prefix,
+    hasHeaders: fs.existsSync(path.join(prefix, 'include', 'node', 'node.h')),
+  };
 }
 
 /** The error and its causes, outermost first. */
@@ -45,7 +50,10 @@ function nativeSqliteAdvice(err: unknown, node: NodeInstall): string | undefined
   if (!failure) return undefined;
   const versions = /NODE_MODULE_VERSION (\d+)\.[\s\S]*NODE_MODULE_VERSION (\d+)\./.exec(failure.message);
   const abi = versions?.[1];
-  const builtFor = abi === undefined ? 'another Node.js or machine' : `${NODE_OF_ABI[abi] ? `Node.js ${NODE_OF_ABI[abi]}` : 'another Node.js'} (NODE_MODULE_VERSION ${abi})`;
+  const builtFor =
+    abi === undefined
+      ? 'another Node.js or machine'
+      : `${NODE_OF_ABI[abi] ? `Node.js ${NODE_OF_ABI[abi]}` : 'another Node.js'} (NODE_MODULE_VERSION ${abi})`;
   const root = /'([^']*?)[\\/]node_modules[\\/]better-sqlite3[\\/]/.exec(failure.message)?.[1];
   const lines = [
     `better-sqlite3 (the SQLite session store's native module) was built for ${builtFor}; this is Node.js ${node.version} (NODE_MODULE_VERSION ${node.abi}).`,

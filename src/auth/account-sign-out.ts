@@ -84,9 +84,18 @@ export async function endAccountSessions(
     }
   }
   const log = logOf(req);
-  const entry = { reason: options.reason, sessionsEnded: ended.length, cognito: outcome.global ?? 'RevokeToken', revoked: outcome.revoked, failures: outcome.failures };
+  const entry = {
+    reason: options.reason,
+    sessionsEnded: ended.length,
+    cognito: outcome.global ?? 'RevokeToken',
+    revoked: outcome.revoked,
+    failures: outcome.failures,
+  };
   if (storeFailure !== undefined) {
-    log.error({ ...entry, errName: (storeFailure.error as { cause?: { name?: string } }).cause?.name ?? 'Error' }, 'signed out at Cognito, but the session store failed: other sessions may live on');
+    log.error(
+      { ...entry, errName: (storeFailure.error as { cause?: { name?: string } }).cause?.name ?? 'Error' },
+      'signed out at Cognito, but the session store failed: other sessions may live on',
+    );
     throw storeFailure.error;
   }
   log.info(entry, 'signed out everywhere');
@@ -119,6 +128,9 @@ export async function endOtherSession(req: Request, control: SessionControl, use
   }
   const tokens = ended.map((e) => refreshTokenOf(e, control.scope, sub)).filter((t): t is string => t !== undefined);
   const outcome = tokens.length > 0 ? await users.revokeRefreshTokens(tokens) : { revoked: 0, failures: [] };
-  logOf(req).info({ reason: 'one session ended by its user', sessionsEnded: ended.length, revoked: outcome.revoked, failures: outcome.failures }, 'session ended');
+  logOf(req).info(
+    { reason: 'one session ended by its user', sessionsEnded: ended.length, revoked: outcome.revoked, failures: outcome.failures },
+    'session ended',
+  );
   return ended.length > 0;
 }

@@ -223,7 +223,12 @@ export function requiresAuth(options: RequiresAuthOptions = {}): RequestHandler 
   return (req: Request, res: Response, next: NextFunction) => {
     const context = req.cognito;
     if (!(context instanceof RequestCognitoContext)) {
-      next(new CognitoAuthError('context_missing', 'requiresAuth() runs before auth.context(): add app.use(auth.context()) first, or use auth.requiresAuth()'));
+      next(
+        new CognitoAuthError(
+          'context_missing',
+          'requiresAuth() runs before auth.context(): add app.use(auth.context()) first, or use auth.requiresAuth()',
+        ),
+      );
       return;
     }
     const deps = context[DEPS];

@@ -103,7 +103,10 @@ class CognitoHostedUiStrategy extends OpenIDConnectStrategy {
           callback({ statusCode: 400, data: JSON.stringify({ error: 'invalid_request' }) });
           return;
         }
-        const exchange = requestTokens(settings, { ...params, code, code_verifier: codeVerifier }).then((json) => ({ json, problem: idTokenShapeProblem(json) }));
+        const exchange = requestTokens(settings, { ...params, code, code_verifier: codeVerifier }).then((json) => ({
+          json,
+          problem: idTokenShapeProblem(json),
+        }));
         settle(
           exchange,
           ({ json, problem }) => {

@@ -46,7 +46,11 @@ export function runStrategy(
   options: AuthenticateOptions,
   callback: StrategyCallback,
 ): (req: Request, res: Response, next: NextFunction) => void {
-  const middleware = passport.authenticate(name, { ...options, session: false }, callback) as (req: Request, res: Response, next: NextFunction) => void;
+  const middleware = passport.authenticate(name, { ...options, session: false }, callback) as (
+    req: Request,
+    res: Response,
+    next: NextFunction,
+  ) => void;
   return (req, res, next) => {
     const r = req as Request & { _sessionManager?: unknown };
     const hostManager = r._sessionManager;

@@ -29,11 +29,7 @@ export interface PendingAuthorizations {
   /** passport-openidconnect: keep a new authorization request and yield its `state` handle. */
   store(req: Request, ctx: StrategyContext, appState: unknown, meta: unknown, cb: (err: Error | null, handle?: string) => void): void;
   /** passport-openidconnect: take the request `handle` names (once), or refuse with {@link STATE_REFUSED}. */
-  verify(
-    req: Request,
-    handle: unknown,
-    cb: (err: Error | null, ctx?: false | StrategyContext, state?: unknown) => void,
-  ): void;
+  verify(req: Request, handle: unknown, cb: (err: Error | null, ctx?: false | StrategyContext, state?: unknown) => void): void;
   /** The live authorization `handle` names, left in place. */
   peek(req: Request, handle: unknown): PendingAuthorization | undefined;
   /** Removes the authorization `handle` names and returns it if it was still live. */
@@ -116,7 +112,10 @@ export function createPendingAuthorizations(options: {
       const index = indexOf(list, handle);
       const found = list[index];
       // Expired ones go too; the one taken can never be used again, whatever happens next.
-      write(req, list.filter((_, i) => i !== index));
+      write(
+        req,
+        list.filter((_, i) => i !== index),
+      );
       return found;
     },
 

@@ -110,7 +110,13 @@ export function createSessionMiddleware(settings: OwnSessionSettings): SessionMi
       next();
     });
   };
-  const lifetime = sessionLifetime({ idleMs: settings.idleMs, absoluteMs: settings.absoluteMs, clock: settings.clock, scope: settings.scope, end: settings.endExpired });
+  const lifetime = sessionLifetime({
+    idleMs: settings.idleMs,
+    absoluteMs: settings.absoluteMs,
+    clock: settings.clock,
+    scope: settings.scope,
+    end: settings.endExpired,
+  });
   // One marker per router: two routers with sessions of their own on one request meet the conflict check.
   return {
     handler: once(Symbol('express-cognito-signin.session'), [withStoreErrors, lifetime, anonymousSessionLifetime(settings.clock, settings.scope)]),
@@ -148,7 +154,13 @@ export function createHostSessionCheck(settings: {
   scope: SignInScope;
   endExpired: (req: Request) => Promise<void>;
 }): RequestHandler {
-  const lifetime = sessionLifetime({ idleMs: settings.idleMs, absoluteMs: settings.absoluteMs, clock: settings.clock, scope: settings.scope, end: settings.endExpired });
+  const lifetime = sessionLifetime({
+    idleMs: settings.idleMs,
+    absoluteMs: settings.absoluteMs,
+    clock: settings.clock,
+    scope: settings.scope,
+    end: settings.endExpired,
+  });
   const check = (req: Request, _res: Response, next: NextFunction): void => {
     if (!req.session) {
       next(

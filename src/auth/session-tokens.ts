@@ -13,10 +13,7 @@ export interface RawTokens {
  * taken from the verified claims. Every token enters the session through here (either sign-in path, or a
  * refresh), so requests afterwards need no verification and no call to Cognito.
  */
-export async function sessionTokensFrom(
-  verifier: TokenVerifier,
-  raw: RawTokens,
-): Promise<{ tokens: SessionTokens; claims: IdTokenClaims }> {
+export async function sessionTokensFrom(verifier: TokenVerifier, raw: RawTokens): Promise<{ tokens: SessionTokens; claims: IdTokenClaims }> {
   const [claims, access] = await Promise.all([verifier.verifyIdToken(raw.idToken), verifier.verifyAccessToken(raw.accessToken)]);
   if (access.sub !== claims.sub) throw new TokenValidationError('the access token and the ID token name different users');
   return {

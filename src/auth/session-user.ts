@@ -2,7 +2,6 @@ import type { IdTokenClaims } from '../cognito/tokens';
 import { federatedProviderOf, identitiesFromClaim } from '../cognito/federation';
 import type { CognitoUser, SignInProvider } from './types';
 
-
 /** What every router's session key starts with (the rest names its pool and client). */
 export const SESSION_KEY_PREFIX = 'cognito:';
 

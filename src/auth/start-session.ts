@@ -182,7 +182,9 @@ export async function regenerateKeepingHostData(req: Request, control: SessionCo
     req.session.regenerate((err) => (err ? reject(err) : resolve()));
   });
   Object.assign(req.session, kept);
-  const moving = statesIn(kept).flatMap(([, state]) => (state.user && state.indexedUntil ? [{ sub: state.user.sub, until: state.indexedUntil }] : []));
+  const moving = statesIn(kept).flatMap(([, state]) =>
+    state.user && state.indexedUntil ? [{ sub: state.user.sub, until: state.indexedUntil }] : [],
+  );
   if (moving.length === 0) return;
   const newSid = req.sessionID;
   await storeCall(async () => {

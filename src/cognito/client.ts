@@ -20,8 +20,6 @@ export function createCognitoClient(options: CognitoClientOptions): CognitoIdent
     // Without throwOnRequestTimeout, @smithy/node-http-handler 4 only logs a warning when requestTimeout
     // passes and the request hangs on (found by test/auth/timeouts.test.ts).
     requestHandler: { connectionTimeout: options.timeoutMs, requestTimeout: options.timeoutMs, throwOnRequestTimeout: true },
-    ...(options.endpoint
-      ? { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-      : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });
 }

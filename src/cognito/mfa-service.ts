@@ -40,7 +40,8 @@ export function createMfaService(client: CognitoIdentityProviderClient): MfaServ
     enableTotp: (accessToken, code) =>
       call('mfaSetup', async () => {
         const out = await client.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: code }));
-        if (out.Status !== 'SUCCESS') throw Object.assign(new Error('VerifySoftwareToken: not verified'), { name: 'EnableSoftwareTokenMFAException' });
+        if (out.Status !== 'SUCCESS')
+          throw Object.assign(new Error('VerifySoftwareToken: not verified'), { name: 'EnableSoftwareTokenMFAException' });
         await client.send(
           new SetUserMFAPreferenceCommand({ AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }),
         );

@@ -143,7 +143,9 @@ export function createPasskeyService(
 
     list: (accessToken, nextToken) =>
       callCognito('profile', async () => {
-        const out = await client.send(new ListWebAuthnCredentialsCommand({ AccessToken: accessToken, ...(nextToken ? { NextToken: nextToken } : {}) }));
+        const out = await client.send(
+          new ListWebAuthnCredentialsCommand({ AccessToken: accessToken, ...(nextToken ? { NextToken: nextToken } : {}) }),
+        );
         return {
           passkeys: (out.Credentials ?? []).map((c) => ({
             id: c.CredentialId ?? '',
@@ -159,7 +161,8 @@ export function createPasskeyService(
       try {
         const out = await client.send(new StartWebAuthnRegistrationCommand({ AccessToken: accessToken }));
         const options = out.CredentialCreationOptions;
-        if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new Error('StartWebAuthnRegistration answered without creation options');
+        if (typeof options !== 'object' || options === null || Array.isArray(options))
+          throw new Error('StartWebAuthnRegistration answered without creation options');
         return { ok: true, options };
       } catch (err) {
         if (NOT_AVAILABLE.has(nameOf(err))) return { ok: false, reason: 'not-available' };

@@ -138,10 +138,7 @@ export interface WebAuthnSettings {
  *
  * @param options.webAuthn - the passkey relying party and user verification, where passkeys are offered.
  */
-export function buildUserPoolMfaConfigInput(
-  userPoolId: string,
-  options: { webAuthn?: WebAuthnSettings } = {},
-): SetUserPoolMfaConfigCommandInput {
+export function buildUserPoolMfaConfigInput(userPoolId: string, options: { webAuthn?: WebAuthnSettings } = {}): SetUserPoolMfaConfigCommandInput {
   return {
     UserPoolId: userPoolId,
     MfaConfiguration: 'OPTIONAL',

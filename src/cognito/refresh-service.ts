@@ -13,7 +13,6 @@ import type { CognitoSettings, RefreshTokenRotationSetting } from './settings';
 export type { RefreshTokenRotationSetting } from './settings';
 import { toApiTokens, type ApiTokens } from './sign-in-result';
 
-
 /** Renews API tokens from a refresh token (password and passwordless sign-ins; not the Hosted UI's). */
 export interface RefreshService {
   /**
@@ -40,8 +39,7 @@ export function createRefreshService(
   rotation: RefreshTokenRotationSetting = 'detect',
 ): RefreshService {
   const { userPoolId, clientId, clientSecret } = settings;
-  let known: Promise<boolean> | undefined =
-    rotation === 'detect' ? undefined : Promise.resolve(rotation === 'on');
+  let known: Promise<boolean> | undefined = rotation === 'detect' ? undefined : Promise.resolve(rotation === 'on');
 
   const detect = async (): Promise<boolean> => {
     try {
@@ -67,7 +65,9 @@ export function createRefreshService(
   // the raw ClientSecret (not SECRET_HASH); no UserContextData; a new RefreshToken when rotation is on.
   const rotate = async (refreshToken: string): Promise<ApiTokens> => {
     try {
-      const out = await client.send(new GetTokensFromRefreshTokenCommand({ ClientId: clientId, ClientSecret: clientSecret, RefreshToken: refreshToken }));
+      const out = await client.send(
+        new GetTokensFromRefreshTokenCommand({ ClientId: clientId, ClientSecret: clientSecret, RefreshToken: refreshToken }),
+      );
       return toApiTokens(out.AuthenticationResult);
     } catch (err) {
       // A rotated-out token used again: the session it belonged to must end, as on a revoked one.

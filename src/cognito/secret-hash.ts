@@ -5,7 +5,9 @@ import { createHmac } from 'node:crypto';
  * Required on every user-pool API call that names a user when the app client has a secret.
  */
 export function computeSecretHash(username: string, clientId: string, clientSecret: string): string {
-  return createHmac('sha256', clientSecret).update(username + clientId).digest('base64');
+  return createHmac('sha256', clientSecret)
+    .update(username + clientId)
+    .digest('base64');
 }
 
 /** The SECRET_HASH entry of AuthParameters / ChallengeResponses, when the client has a secret. */

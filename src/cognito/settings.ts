@@ -111,7 +111,10 @@ export function settingsFromOptions(options: CognitoOptions): CognitoSettings {
   const domain = options.domain.replace(/\/+$/, '');
   const ids = { userPoolId: options.userPoolId, clientId: options.clientId, clientSecret: options.clientSecret };
   const emulatorUrl = options.endpoint?.replace(/\/+$/, '');
-  const signIn: Pick<CognitoSettings, 'signInApi' | 'firstFactors'> = { signInApi: options.signInApi ?? 'admin', firstFactors: [...new Set(options.firstFactors ?? ['PASSWORD' as const])] };
+  const signIn: Pick<CognitoSettings, 'signInApi' | 'firstFactors'> = {
+    signInApi: options.signInApi ?? 'admin',
+    firstFactors: [...new Set(options.firstFactors ?? ['PASSWORD' as const])],
+  };
   if (emulatorUrl === undefined) {
     const issuer = options.issuer ?? `https://cognito-idp.${options.region}.amazonaws.com/${options.userPoolId}`;
     return {

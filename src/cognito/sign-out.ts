@@ -17,9 +17,7 @@ export async function revokeRefreshToken(
   settings: Pick<CognitoSettings, 'clientId' | 'clientSecret'>,
   refreshToken: string,
 ): Promise<void> {
-  await client.send(
-    new RevokeTokenCommand({ Token: refreshToken, ClientId: settings.clientId, ClientSecret: settings.clientSecret }),
-  );
+  await client.send(new RevokeTokenCommand({ Token: refreshToken, ClientId: settings.clientId, ClientSecret: settings.clientSecret }));
 }
 
 /**

@@ -136,14 +136,22 @@ export function createUserService(
     confirmSignUp: (email, code, visitor) =>
       call('confirmSignUp', async () => {
         await client.send(
-          new ConfirmSignUpCommand({ ClientId: clientId, SecretHash: secretHash(email), Username: email, ConfirmationCode: code, ...context(visitor) }),
+          new ConfirmSignUpCommand({
+            ClientId: clientId,
+            SecretHash: secretHash(email),
+            Username: email,
+            ConfirmationCode: code,
+            ...context(visitor),
+          }),
         );
       }),
 
     resendConfirmationCode: (email, visitor) =>
       call('resendCode', async () => {
         try {
-          await client.send(new ResendConfirmationCodeCommand({ ClientId: clientId, SecretHash: secretHash(email), Username: email, ...context(visitor) }));
+          await client.send(
+            new ResendConfirmationCodeCommand({ ClientId: clientId, SecretHash: secretHash(email), Username: email, ...context(visitor) }),
+          );
         } catch (err) {
           // An unknown address gets the same answer as one waiting for its code, as on the forgot page
           // (Cognito with prevent-user-existence-errors answers so by itself).
@@ -222,4 +230,3 @@ export function createUserService(
     revokeRefreshTokens: (refreshTokens) => revokeRefreshTokens(client, settings, refreshTokens),
   };
 }
-

@@ -59,13 +59,16 @@ export const en = {
   'error.bad_request': 'The request was not understood. Please go back and try again.',
   'error.not_found': 'There is no page at this address.',
   'error.csrf_invalid': 'This form has expired. Please reload the page and try again.',
-  'error.auth_state_invalid': 'The sign-in could not be matched to this browser (the state is missing, reused or wrong). Please start the sign-in again.',
+  'error.auth_state_invalid':
+    'The sign-in could not be matched to this browser (the state is missing, reused or wrong). Please start the sign-in again.',
   'error.auth_denied': 'Sign-in was cancelled or refused.',
-  'error.auth_code_invalid': 'Cognito did not accept the sign-in code (it may have been used already or have expired). Please start the sign-in again.',
+  'error.auth_code_invalid':
+    'Cognito did not accept the sign-in code (it may have been used already or have expired). Please start the sign-in again.',
   'error.auth_token_invalid': 'The sign-in answer from Cognito could not be trusted, so you were not signed in.',
   'error.auth_provider_error': 'Cognito reported an error during sign-in.',
   'error.upstream_unavailable': 'Cognito could not be reached. Please try again in a moment.',
-  'error.session_store_unavailable': 'Sessions are unavailable for a moment, so signing in and signed-in pages cannot be shown. Please try again shortly.',
+  'error.session_store_unavailable':
+    'Sessions are unavailable for a moment, so signing in and signed-in pages cannot be shown. Please try again shortly.',
   'error.internal': 'An unexpected error occurred. Please try again later.',
   'nav.signIn': 'Sign in',
   'nav.signUp': 'Create account',
@@ -157,7 +160,8 @@ export const en = {
   'passkeys.removeLead': 'Remove the passkey “{name}”? It will no longer sign you in. You can also delete it from your device or password manager.',
   'passkeys.removeSubmit': 'Remove passkey',
   'passkeys.unavailable': 'Passkeys are not available on this site.',
-  'passkeys.mismatch': 'Passkeys cannot be used on this site yet: the sign-in service is set up for another web address. Please tell the site’s administrator.',
+  'passkeys.mismatch':
+    'Passkeys cannot be used on this site yet: the sign-in service is set up for another web address. Please tell the site’s administrator.',
   'passkeys.error.cancelled': 'No passkey was created or used: the request was cancelled or timed out. Try again.',
   'passkeys.error.unsupported': 'This browser cannot use passkeys.',
   'passkeys.error.failed': 'The passkey request did not work. Try again.',
@@ -170,10 +174,12 @@ export const en = {
   'passkeys.error.notFound': 'That passkey no longer exists.',
   'passkeys.notice.added': 'Passkey added.',
   'passkeys.notice.removed': 'Passkey removed.',
-  'passkeys.notice.federated': 'You sign in through an identity provider (such as Google): passkeys from this site cannot sign you in, so there are none to manage here.',
+  'passkeys.notice.federated':
+    'You sign in through an identity provider (such as Google): passkeys from this site cannot sign you in, so there are none to manage here.',
   // ── end passkeys on the profile: issue 18 ──
   'mailbox.title': 'Offline mailbox (emulator only)',
-  'mailbox.lead': 'Codes cognito-local would have emailed and that are still valid, newest first. This page exists only while the app runs on the emulator outside production.',
+  'mailbox.lead':
+    'Codes cognito-local would have emailed and that are still valid, newest first. This page exists only while the app runs on the emulator outside production.',
   'mailbox.empty': 'No codes are waiting.',
   'mailbox.address': 'Address',
   'mailbox.kind': 'For',
@@ -236,7 +242,8 @@ export const en = {
   'mfa.setUpLink': 'Set up two-step sign-in',
   'mfa.switchOffLink': 'Switch off two-step sign-in',
   'mfa.setup.title': 'Two-step sign-in',
-  'mfa.setup.lead': 'After your password, signing in will also ask for a 6-digit code from an authenticator app on your phone (for example Google Authenticator, Microsoft Authenticator or 1Password).',
+  'mfa.setup.lead':
+    'After your password, signing in will also ask for a 6-digit code from an authenticator app on your phone (for example Google Authenticator, Microsoft Authenticator or 1Password).',
   'mfa.setup.start': 'Set up an authenticator app',
   'mfa.setup.scan': 'Scan this QR code with your authenticator app.',
   'mfa.setup.qrAlt': 'QR code for your authenticator app',
@@ -245,7 +252,8 @@ export const en = {
   'mfa.setup.confirm': 'Switch on',
   'mfa.setup.restart': 'Get a new key',
   'mfa.disable.title': 'Switch off two-step sign-in',
-  'mfa.disable.lead': 'Enter your current password and a code from your authenticator app to switch two-step sign-in off. Signing in will then need only your password.',
+  'mfa.disable.lead':
+    'Enter your current password and a code from your authenticator app to switch two-step sign-in off. Signing in will then need only your password.',
   'mfa.disable.submit': 'Switch off',
   'mfa.login.title': 'Enter your code',
   'mfa.login.lead': 'Open your authenticator app and enter the 6-digit code it shows for this account.',
@@ -257,17 +265,19 @@ export const en = {
   'notice.mfa_disabled': 'Two-step sign-in is off.',
   'error.mfa_code_mismatch': 'That code is not right, or it was already used. Wait for the next code in your authenticator app and enter it.',
   'error.mfa_expired': 'The time to enter the code ran out. Please sign in again.',
-  'error.mfa_setup_required': 'This account must set up two-step sign-in before it can sign in. Please sign in with the Cognito Hosted UI to set it up.',
+  'error.mfa_setup_required':
+    'This account must set up two-step sign-in before it can sign in. Please sign in with the Cognito Hosted UI to set it up.',
   'oauth.access_denied': 'Cognito says the sign-in was cancelled, or that this account may not sign in to this app.',
   'oauth.invalid_request': 'Cognito could not process the sign-in request. Please start the sign-in again.',
   'oauth.unauthorized_client': 'Cognito does not allow this app to sign people in this way (check the app client settings).',
-  'oauth.unsupported_response_type': 'Cognito does not allow the kind of sign-in this app asked for (check the app client\'s OAuth flows).',
-  'oauth.invalid_scope': 'Cognito refused the permissions (scopes) this app asked for (check the app client\'s allowed scopes).',
+  'oauth.unsupported_response_type': "Cognito does not allow the kind of sign-in this app asked for (check the app client's OAuth flows).",
+  'oauth.invalid_scope': "Cognito refused the permissions (scopes) this app asked for (check the app client's allowed scopes).",
   'oauth.server_error': 'Cognito had an internal problem. Please try again later.',
   'oauth.temporarily_unavailable': 'Cognito is busy or briefly unavailable. Please try again in a moment.',
   'oauth.other': 'Cognito reported an error it did not explain. Please start the sign-in again.',
   // Security round 2 (input handling): admin password reset, pool triggers.
-  'notice.password_reset_required': 'An administrator has reset your password: choose a new one. Enter the code we emailed to you. No code? Ask for a new one with “Forgot your password?” on the sign-in page.',
+  'notice.password_reset_required':
+    'An administrator has reset your password: choose a new one. Enter the code we emailed to you. No code? Ask for a new one with “Forgot your password?” on the sign-in page.',
   'error.password_reset_required': 'Your password was reset by an administrator. Set a new one with the code we emailed to you.',
   'error.trigger_refused': 'This was refused by a rule of the service. Please check what you entered; if it keeps happening, contact the service.',
   // Ending every session of an account (password change or reset, sign out everywhere).
@@ -285,12 +295,15 @@ export const en = {
   'login.orProvider': 'Or sign in with another account:',
   'login.withProvider': 'Sign in with {name}',
   'complete.provider.federated': '{name} (through the Hosted UI)',
-  'notice.federated_no_password': 'Your account signs in through an identity provider (such as Google), so it has no password here: manage your password with that provider.',
+  'notice.federated_no_password':
+    'Your account signs in through an identity provider (such as Google), so it has no password here: manage your password with that provider.',
   'notice.federated_mfa': 'Two-step sign-in is set up with the identity provider you sign in with (such as Google), not here.',
-  'notice.federated_email': 'Your email address comes from the identity provider you sign in with (such as Google): change it there. It is updated here at your next sign-in.',
+  'notice.federated_email':
+    'Your email address comes from the identity provider you sign in with (such as Google): change it there. It is updated here at your next sign-in.',
   'forgot.federatedHint': 'Do you sign in with {names}? Then your account has no password here: use the {names} button on the sign-in page instead.',
   // Review fixes: a password change for a person with two-step sign-in on.
-  'notice.password_changed_enter_code': 'Your password was changed and every device was signed out. Enter the code from your authenticator app to stay signed in here.',
+  'notice.password_changed_enter_code':
+    'Your password was changed and every device was signed out. Enter the code from your authenticator app to stay signed in here.',
   'mfa.setup.restartLead': 'Need a new key? Enter your current password to get one; the key above then stops working.',
   // Security round 3: re-authentication before sensitive changes, and a sign-up that reveals nobody.
   'stepUp.legend': 'Confirm it is you: enter your current password.',
@@ -299,7 +312,8 @@ export const en = {
   'stepUp.signInAgain': 'This change needs a recent sign-in: sign in with {provider} again first, and you come back here.',
   'stepUp.signInAgainLink': 'Sign in again with {provider}',
   'error.reauthentication_required': 'This change needs a recent sign-in. Sign in again first, then try again.',
-  'confirm.leadPrivate': 'If this address can take a new account, we have emailed a code to it: enter it below. No email? The address may already have an account: sign in, or reset the password.',
+  'confirm.leadPrivate':
+    'If this address can take a new account, we have emailed a code to it: enter it below. No email? The address may already have an account: sign in, or reset the password.',
   'confirm.resentPrivate': 'If this address is waiting for its confirmation, a new code is on its way.',
   // ── account pages (sessions, error pages, profile): issue 20 ──
   'sessions.title': "Where you're signed in",
@@ -316,7 +330,8 @@ export const en = {
   'sessions.endOthersLead': 'Ends every session but this one: you stay signed in here.',
   'sessions.endOthers': 'Sign out everywhere else',
   'sessions.noOthers': 'You are not signed in anywhere else.',
-  'sessions.unavailable': 'This site keeps its sessions where the sign-in pages cannot list them, so this page cannot show where you are signed in. "Sign out everywhere" on your profile still signs you out at Cognito.',
+  'sessions.unavailable':
+    'This site keeps its sessions where the sign-in pages cannot list them, so this page cannot show where you are signed in. "Sign out everywhere" on your profile still signs you out at Cognito.',
   'sessions.ended': 'That session was signed out.',
   'sessions.alreadyEnded': 'That session had already ended.',
   'sessions.othersEnded': 'You were signed out everywhere else. You are still signed in here.',
@@ -336,7 +351,8 @@ export const en = {
   'profile.signedInAt': 'Signed in',
   'profile.tokenExpiresAt': 'ID token expires',
   'profile.emulatorTitle': 'About the emulator',
-  'profile.emulatorEmailNote': 'The emulator (cognito-local) does not mark the address as verified when a sign-up is confirmed, so it shows "Not verified" here; real Cognito does. Verify it above to get the same state.',
+  'profile.emulatorEmailNote':
+    'The emulator (cognito-local) does not mark the address as verified when a sign-up is confirmed, so it shows "Not verified" here; real Cognito does. Verify it above to get the same state.',
   'profile.emulatorMailNote': 'No email leaves this machine: the codes the emulator would send wait in the offline mailbox.',
   'copy.key': 'Copy the key',
   'copy.done': 'Copied',
@@ -356,7 +372,8 @@ export const en = {
   'confirm.maybeConfirmedNext': 'Already confirmed your account?',
   'start.userLead': 'Sign in to your account, or create one: it takes a minute.',
   'start.goProfile': 'Go to your profile',
-  'complete.how': "How this works: the Hosted UI signs you in with the OAuth 2.0 authorization-code grant, PKCE and a client secret; the app's own pages call Cognito's API from the server. Either way the tokens stay on the server.",
+  'complete.how':
+    "How this works: the Hosted UI signs you in with the OAuth 2.0 authorization-code grant, PKCE and a client secret; the app's own pages call Cognito's API from the server. Either way the tokens stay on the server.",
   'form.requiredNamed': '{field} is required.',
   // ── end account pages ──
 } as const satisfies Record<string, string>;

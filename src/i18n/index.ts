@@ -32,9 +32,7 @@ export function createTranslator(locale: Locale): Translate {
   const catalogue = isLocale(locale) ? CATALOGUES[locale] : en;
   return (key, params) => {
     const message = messageOf(catalogue, key) ?? messageOf(en, key) ?? (typeof key === 'string' ? key : '');
-    return message.replace(/\{(\w+)\}/g, (whole, name: string) =>
-      params && Object.hasOwn(params, name) ? String(params[name]) : whole,
-    );
+    return message.replace(/\{(\w+)\}/g, (whole, name: string) => (params && Object.hasOwn(params, name) ? String(params[name]) : whole));
   };
 }
 

@@ -22,7 +22,8 @@ export const ja: Record<MessageKey, string> = {
   'complete.idTokenExpires': 'ID トークンの有効期限',
   'complete.claims': 'ID トークンのクレーム',
   'complete.rawTokens': 'トークンの生データ（開発時のみ）',
-  'complete.rawTokensNote': 'NODE_ENV が production ではないため表示しています。実際のサービスでは、トークンを画面に表示したりログに出力したりしないでください。',
+  'complete.rawTokensNote':
+    'NODE_ENV が production ではないため表示しています。実際のサービスでは、トークンを画面に表示したりログに出力したりしないでください。',
   'complete.provider.hosted-ui': 'Hosted UI',
   'complete.provider.password': 'メールアドレスとパスワード',
   'complete.provider.passkey': 'パスキー',
@@ -47,9 +48,11 @@ export const ja: Record<MessageKey, string> = {
   'signin.passkey.title': 'パスキーでサインイン',
   'signin.passkey.lead': 'この端末、スマートフォン、またはセキュリティキーに保存したパスキーを使います。',
   'signin.passkey.submit': 'パスキーを使う',
-  'signin.passkey.needsScript': 'パスキーでのサインインには、ブラウザーの JavaScript が必要です。JavaScript をオンにするか、別の方法でサインインしてください。',
+  'signin.passkey.needsScript':
+    'パスキーでのサインインには、ブラウザーの JavaScript が必要です。JavaScript をオンにするか、別の方法でサインインしてください。',
   'signin.passkey.refused': 'パスキーを確認できませんでした。もう一度試すか、別の方法でサインインしてください。',
-  'signin.passkey.error.cancelled': 'パスキーは使用されませんでした。操作が取り消されたか、時間切れになりました。もう一度試すか、別の方法でサインインしてください。',
+  'signin.passkey.error.cancelled':
+    'パスキーは使用されませんでした。操作が取り消されたか、時間切れになりました。もう一度試すか、別の方法でサインインしてください。',
   'signin.passkey.error.unsupported': 'このブラウザーではパスキーを利用できません。別の方法でサインインしてください。',
   'signin.passkey.error.security': 'ブラウザーが拒否しました。このサイトのアドレスがパスキーの設定と一致しません。',
   'signin.passkey.error.failed': 'パスキーを使用できませんでした。もう一度試すか、別の方法でサインインしてください。',
@@ -61,13 +64,16 @@ export const ja: Record<MessageKey, string> = {
   'error.bad_request': 'リクエストを処理できませんでした。前の画面に戻って、もう一度お試しください。',
   'error.not_found': 'このアドレスのページは見つかりませんでした。',
   'error.csrf_invalid': 'フォームの有効期限が切れました。ページを再読み込みして、もう一度お試しください。',
-  'error.auth_state_invalid': 'このブラウザーで開始したサインインであることを確認できませんでした（state がない、再利用された、または一致しない）。もう一度サインインを開始してください。',
+  'error.auth_state_invalid':
+    'このブラウザーで開始したサインインであることを確認できませんでした（state がない、再利用された、または一致しない）。もう一度サインインを開始してください。',
   'error.auth_denied': 'サインインがキャンセルされたか、拒否されました。',
-  'error.auth_code_invalid': 'Cognito がサインインのコードを受け付けませんでした（使用済みか、有効期限が切れている可能性があります）。もう一度サインインを開始してください。',
+  'error.auth_code_invalid':
+    'Cognito がサインインのコードを受け付けませんでした（使用済みか、有効期限が切れている可能性があります）。もう一度サインインを開始してください。',
   'error.auth_token_invalid': 'Cognito からの応答を信頼できないため、サインインできませんでした。',
   'error.auth_provider_error': 'サインイン中に Cognito がエラーを返しました。',
   'error.upstream_unavailable': 'Cognito に接続できませんでした。しばらくしてからもう一度お試しください。',
-  'error.session_store_unavailable': 'セッションを一時的に利用できないため、サインインやサインイン後のページの表示ができません。しばらくしてからもう一度お試しください。',
+  'error.session_store_unavailable':
+    'セッションを一時的に利用できないため、サインインやサインイン後のページの表示ができません。しばらくしてからもう一度お試しください。',
   'error.internal': '予期しないエラーが発生しました。しばらくしてからもう一度お試しください。',
   'nav.signIn': 'サインイン',
   'nav.signUp': 'アカウント作成',
@@ -156,10 +162,12 @@ export const ja: Record<MessageKey, string> = {
   'passkeys.remove': '削除',
   'passkeys.removeLabel': 'パスキー {name} を削除',
   'passkeys.removeTitle': 'パスキーの削除',
-  'passkeys.removeLead': 'パスキー「{name}」を削除しますか？削除すると、このパスキーではサインインできなくなります。端末やパスワードマネージャーからも削除できます。',
+  'passkeys.removeLead':
+    'パスキー「{name}」を削除しますか？削除すると、このパスキーではサインインできなくなります。端末やパスワードマネージャーからも削除できます。',
   'passkeys.removeSubmit': 'パスキーを削除',
   'passkeys.unavailable': 'このサイトではパスキーを利用できません。',
-  'passkeys.mismatch': 'このサイトではまだパスキーを利用できません。サインインサービスが別のウェブアドレス向けに設定されています。サイトの管理者にお知らせください。',
+  'passkeys.mismatch':
+    'このサイトではまだパスキーを利用できません。サインインサービスが別のウェブアドレス向けに設定されています。サイトの管理者にお知らせください。',
   'passkeys.error.cancelled': 'パスキーは作成も使用もされませんでした。操作が取り消されたか、時間切れになりました。もう一度お試しください。',
   'passkeys.error.unsupported': 'このブラウザーではパスキーを利用できません。',
   'passkeys.error.failed': 'パスキーの操作がうまくいきませんでした。もう一度お試しください。',
@@ -172,10 +180,12 @@ export const ja: Record<MessageKey, string> = {
   'passkeys.error.notFound': 'そのパスキーはもう存在しません。',
   'passkeys.notice.added': 'パスキーを追加しました。',
   'passkeys.notice.removed': 'パスキーを削除しました。',
-  'passkeys.notice.federated': 'このアカウントは外部の ID プロバイダー（Google など）でサインインするため、このサイトのパスキーではサインインできません。ここで管理するパスキーはありません。',
+  'passkeys.notice.federated':
+    'このアカウントは外部の ID プロバイダー（Google など）でサインインするため、このサイトのパスキーではサインインできません。ここで管理するパスキーはありません。',
   // ── end passkeys on the profile: issue 18 ──
   'mailbox.title': 'オフライン受信箱（エミュレーターのみ）',
-  'mailbox.lead': 'cognito-local が本来メールで送るはずの、まだ有効なコードです（新しい順）。このページは、アプリがエミュレーターで動作し、本番環境ではないときにだけ表示されます。',
+  'mailbox.lead':
+    'cognito-local が本来メールで送るはずの、まだ有効なコードです（新しい順）。このページは、アプリがエミュレーターで動作し、本番環境ではないときにだけ表示されます。',
   'mailbox.empty': '届いているコードはありません。',
   'mailbox.address': 'メールアドレス',
   'mailbox.kind': '用途',
@@ -238,7 +248,8 @@ export const ja: Record<MessageKey, string> = {
   'mfa.setUpLink': '2段階認証を設定',
   'mfa.switchOffLink': '2段階認証をオフにする',
   'mfa.setup.title': '2段階認証の設定',
-  'mfa.setup.lead': 'サインインの際、パスワードに加えて、スマートフォンの認証アプリ（Google Authenticator、Microsoft Authenticator、1Password など）に表示される6桁のコードの入力が必要になります。',
+  'mfa.setup.lead':
+    'サインインの際、パスワードに加えて、スマートフォンの認証アプリ（Google Authenticator、Microsoft Authenticator、1Password など）に表示される6桁のコードの入力が必要になります。',
   'mfa.setup.start': '認証アプリを設定',
   'mfa.setup.scan': '認証アプリでこの QR コードを読み取ってください。',
   'mfa.setup.qrAlt': '認証アプリ用の QR コード',
@@ -247,7 +258,8 @@ export const ja: Record<MessageKey, string> = {
   'mfa.setup.confirm': 'オンにする',
   'mfa.setup.restart': '新しいキーを発行',
   'mfa.disable.title': '2段階認証をオフにする',
-  'mfa.disable.lead': '2段階認証をオフにするには、現在のパスワードと認証アプリのコードを入力してください。オフにすると、サインインに必要なのはパスワードだけになります。',
+  'mfa.disable.lead':
+    '2段階認証をオフにするには、現在のパスワードと認証アプリのコードを入力してください。オフにすると、サインインに必要なのはパスワードだけになります。',
   'mfa.disable.submit': 'オフにする',
   'mfa.login.title': 'コードの入力',
   'mfa.login.lead': '認証アプリを開き、このアカウントの6桁のコードを入力してください。',
@@ -259,23 +271,29 @@ export const ja: Record<MessageKey, string> = {
   'notice.mfa_disabled': '2段階認証をオフにしました。',
   'error.mfa_code_mismatch': 'コードが正しくないか、すでに使用されています。認証アプリに次のコードが表示されるのを待ってから入力してください。',
   'error.mfa_expired': 'コードの入力期限が切れました。もう一度サインインしてください。',
-  'error.mfa_setup_required': 'このアカウントでサインインするには、先に2段階認証の設定が必要です。Cognito の Hosted UI でサインインして設定してください。',
+  'error.mfa_setup_required':
+    'このアカウントでサインインするには、先に2段階認証の設定が必要です。Cognito の Hosted UI でサインインして設定してください。',
   'oauth.access_denied': 'Cognito の応答によると、サインインがキャンセルされたか、このアカウントではこのアプリにサインインできません。',
   'oauth.invalid_request': 'Cognito がサインインのリクエストを処理できませんでした。もう一度サインインを開始してください。',
   'oauth.unauthorized_client': 'Cognito はこのアプリにこの方法でのサインインを許可していません（アプリクライアントの設定を確認してください）。',
-  'oauth.unsupported_response_type': 'このアプリが要求したサインインの種類を Cognito が許可していません（アプリクライアントの OAuth フローを確認してください）。',
-  'oauth.invalid_scope': 'このアプリが要求した権限（スコープ）を Cognito が拒否しました（アプリクライアントの許可されたスコープを確認してください）。',
+  'oauth.unsupported_response_type':
+    'このアプリが要求したサインインの種類を Cognito が許可していません（アプリクライアントの OAuth フローを確認してください）。',
+  'oauth.invalid_scope':
+    'このアプリが要求した権限（スコープ）を Cognito が拒否しました（アプリクライアントの許可されたスコープを確認してください）。',
   'oauth.server_error': 'Cognito で内部の問題が発生しました。しばらくしてからもう一度お試しください。',
   'oauth.temporarily_unavailable': 'Cognito が混雑しているか、一時的に利用できません。しばらくしてからもう一度お試しください。',
   'oauth.other': 'Cognito が理由を示さずにエラーを返しました。もう一度サインインを開始してください。',
   // Security round 2 (input handling): admin password reset, pool triggers.
-  'notice.password_reset_required': '管理者がパスワードをリセットしました。メールでお送りしたコードを入力して、新しいパスワードを設定してください。コードがお手元にない場合は、サインイン画面の「パスワードをお忘れですか？」から新しいコードを取得してください。',
+  'notice.password_reset_required':
+    '管理者がパスワードをリセットしました。メールでお送りしたコードを入力して、新しいパスワードを設定してください。コードがお手元にない場合は、サインイン画面の「パスワードをお忘れですか？」から新しいコードを取得してください。',
   'error.password_reset_required': '管理者がパスワードをリセットしました。メールでお送りしたコードで、新しいパスワードを設定してください。',
-  'error.trigger_refused': 'サービスの規則により受け付けられませんでした。入力内容を確認してください。問題が続く場合は、サービスの運営者にお問い合わせください。',
+  'error.trigger_refused':
+    'サービスの規則により受け付けられませんでした。入力内容を確認してください。問題が続く場合は、サービスの運営者にお問い合わせください。',
   // Ending every session of an account (password change or reset, sign out everywhere).
   'notice.signed_out_everywhere': 'すべての端末からサインアウトしました。続けるには、もう一度サインインしてください。',
   'profile.signOutEverywhereTitle': 'すべての端末からサインアウト',
-  'profile.signOutEverywhereLead': 'このアカウントのすべてのセッションを終了します。この端末だけでなく、共用のパソコンや紛失した端末など、ほかのすべての端末も対象です。',
+  'profile.signOutEverywhereLead':
+    'このアカウントのすべてのセッションを終了します。この端末だけでなく、共用のパソコンや紛失した端末など、ほかのすべての端末も対象です。',
   'profile.signOutEverywhere': 'すべての端末からサインアウト',
   // 画面レイアウトとお知らせ (issue 13): 件数の表示、サインアウトのお知らせ、プロフィールの区分。
   'form.errorSummary.one': '入力内容を確認してください（{count}件の問題があります）。',
@@ -287,21 +305,27 @@ export const ja: Record<MessageKey, string> = {
   'login.orProvider': 'または、ほかのアカウントでサインイン',
   'login.withProvider': '{name} でサインイン',
   'complete.provider.federated': '{name}（Hosted UI 経由）',
-  'notice.federated_no_password': 'このアカウントは外部の ID プロバイダー（Google など）でサインインするため、ここにはパスワードがありません。パスワードはそのプロバイダーで管理してください。',
+  'notice.federated_no_password':
+    'このアカウントは外部の ID プロバイダー（Google など）でサインインするため、ここにはパスワードがありません。パスワードはそのプロバイダーで管理してください。',
   'notice.federated_mfa': '2段階認証は、サインインに使う ID プロバイダー（Google など）で設定してください。ここでは設定できません。',
-  'notice.federated_email': 'メールアドレスは、サインインに使う ID プロバイダー（Google など）から提供されます。変更はそちらで行ってください。次回のサインイン時に、こちらにも反映されます。',
-  'forgot.federatedHint': '{names} でサインインしていますか？その場合、ここにはパスワードがありません。サインイン画面の {names} のボタンを使ってください。',
+  'notice.federated_email':
+    'メールアドレスは、サインインに使う ID プロバイダー（Google など）から提供されます。変更はそちらで行ってください。次回のサインイン時に、こちらにも反映されます。',
+  'forgot.federatedHint':
+    '{names} でサインインしていますか？その場合、ここにはパスワードがありません。サインイン画面の {names} のボタンを使ってください。',
   // レビュー対応: 2段階認証を使う人のパスワード変更。
-  'notice.password_changed_enter_code': 'パスワードを変更し、すべての端末からサインアウトしました。この端末でサインインを続けるには、認証アプリのコードを入力してください。',
+  'notice.password_changed_enter_code':
+    'パスワードを変更し、すべての端末からサインアウトしました。この端末でサインインを続けるには、認証アプリのコードを入力してください。',
   'mfa.setup.restartLead': '新しいキーが必要な場合は、現在のパスワードを入力してください。新しいキーを発行すると、上のキーは使えなくなります。',
   // セキュリティ第3回: 重要な変更の前の再認証と、だれのアカウントも明かさないサインアップ。
   'stepUp.legend': 'ご本人確認のため、現在のパスワードを入力してください。',
   'stepUp.legendWithCode': 'ご本人確認のため、現在のパスワードと認証アプリのコードを入力してください。',
   'stepUp.recent': '先ほど {provider} でサインインしているため、ご本人確認のための入力は必要ありません。',
-  'stepUp.signInAgain': 'この変更には直前のサインインが必要です。先に {provider} でもう一度サインインしてください。サインイン後、このページに戻ります。',
+  'stepUp.signInAgain':
+    'この変更には直前のサインインが必要です。先に {provider} でもう一度サインインしてください。サインイン後、このページに戻ります。',
   'stepUp.signInAgainLink': '{provider} でもう一度サインイン',
   'error.reauthentication_required': 'この変更には直前のサインインが必要です。もう一度サインインしてから、やり直してください。',
-  'confirm.leadPrivate': 'このアドレスで新しいアカウントを作成できる場合は、確認コードをメールでお送りしました。下の欄に入力してください。メールが届かない場合は、このアドレスのアカウントがすでにある可能性があります。サインインするか、パスワードを再設定してください。',
+  'confirm.leadPrivate':
+    'このアドレスで新しいアカウントを作成できる場合は、確認コードをメールでお送りしました。下の欄に入力してください。メールが届かない場合は、このアドレスのアカウントがすでにある可能性があります。サインインするか、パスワードを再設定してください。',
   'confirm.resentPrivate': 'このアドレスが確認待ちの場合は、新しいコードを送信しました。',
   // ── account pages (sessions, error pages, profile): issue 20 ──
   'sessions.title': 'サインイン中の端末',
@@ -318,7 +342,8 @@ export const ja: Record<MessageKey, string> = {
   'sessions.endOthersLead': 'この端末以外のすべてのセッションを終了します。この端末ではサインインしたままです。',
   'sessions.endOthers': 'ほかの端末からサインアウト',
   'sessions.noOthers': 'ほかの端末ではサインインしていません。',
-  'sessions.unavailable': 'このサイトはセッションをサインイン画面から一覧できない場所に保存しているため、サインイン中の端末を表示できません。プロフィールの「すべての端末からサインアウト」は引き続き使えます。',
+  'sessions.unavailable':
+    'このサイトはセッションをサインイン画面から一覧できない場所に保存しているため、サインイン中の端末を表示できません。プロフィールの「すべての端末からサインアウト」は引き続き使えます。',
   'sessions.ended': 'その端末をサインアウトしました。',
   'sessions.alreadyEnded': 'その端末のセッションはすでに終了しています。',
   'sessions.othersEnded': 'ほかのすべての端末からサインアウトしました。この端末ではサインインしたままです。',
@@ -338,7 +363,8 @@ export const ja: Record<MessageKey, string> = {
   'profile.signedInAt': 'サインイン日時',
   'profile.tokenExpiresAt': 'ID トークンの有効期限',
   'profile.emulatorTitle': 'エミュレーターについて',
-  'profile.emulatorEmailNote': 'エミュレーター（cognito-local）は、アカウント作成の確認でメールアドレスを確認済みにしません。そのためここでは「未確認」と表示されますが、実際の Cognito では確認済みになります。同じ状態にするには、上のボタンで確認してください。',
+  'profile.emulatorEmailNote':
+    'エミュレーター（cognito-local）は、アカウント作成の確認でメールアドレスを確認済みにしません。そのためここでは「未確認」と表示されますが、実際の Cognito では確認済みになります。同じ状態にするには、上のボタンで確認してください。',
   'profile.emulatorMailNote': 'メールはこのマシンの外には送信されません。エミュレーターが送るはずのコードはオフラインのメールボックスに届きます。',
   'copy.key': 'キーをコピー',
   'copy.done': 'コピーしました',
@@ -346,7 +372,8 @@ export const ja: Record<MessageKey, string> = {
   'errorPage.title.csrf_invalid': 'フォームの有効期限が切れました',
   'errorPage.title.rate_limited': '試行回数が多すぎます',
   'errorPage.title.unavailable': '一時的に利用できません',
-  'errorPage.next.csrf_invalid': 'フォームは一定時間が過ぎたときや、別のタブでサインイン・サインアウトしたときに無効になります。フォームを開き直して、もう一度送信してください。',
+  'errorPage.next.csrf_invalid':
+    'フォームは一定時間が過ぎたときや、別のタブでサインイン・サインアウトしたときに無効になります。フォームを開き直して、もう一度送信してください。',
   'errorPage.next.unavailable': 'こちらで自動的に再接続を試みています。数秒後にこのページを再読み込みしてください。',
   'errorPage.waitMinutes': '{minutes}分後にもう一度お試しください。',
   'errorPage.waitMinute': '1分後にもう一度お試しください。',
@@ -358,7 +385,8 @@ export const ja: Record<MessageKey, string> = {
   'confirm.maybeConfirmedNext': 'すでにアカウントを確認済みですか？',
   'start.userLead': 'アカウントにサインインするか、新しく作成してください。1分ほどで完了します。',
   'start.goProfile': 'プロフィールへ',
-  'complete.how': 'しくみ：Hosted UI は、認可コードグラント（OAuth 2.0）、PKCE、クライアントシークレットでサインインします。アプリ独自の画面はサーバーから Cognito の API を呼び出します。どちらの場合もトークンはサーバーにだけ保存されます。',
+  'complete.how':
+    'しくみ：Hosted UI は、認可コードグラント（OAuth 2.0）、PKCE、クライアントシークレットでサインインします。アプリ独自の画面はサーバーから Cognito の API を呼び出します。どちらの場合もトークンはサーバーにだけ保存されます。',
   'form.requiredNamed': '「{field}」を入力してください。',
   // ── end account pages ──
 };

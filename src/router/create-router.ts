@@ -64,7 +64,10 @@ export interface CognitoAuthInternals {
 export function createCognitoAuth(options: CognitoAuthOptions, internals: CognitoAuthInternals = {}): CognitoAuth {
   const o = resolveOptions(options);
   const settings = internals.settings ?? settingsFromOptions(o.cognito);
-  const ownClient = (internals.client ?? o.cognito.client) ? undefined : createCognitoClient({ region: settings.region, endpoint: settings.apiEndpoint, timeoutMs: settings.timeoutMs });
+  const ownClient =
+    (internals.client ?? o.cognito.client)
+      ? undefined
+      : createCognitoClient({ region: settings.region, endpoint: settings.apiEndpoint, timeoutMs: settings.timeoutMs });
   const client = (internals.client ?? o.cognito.client ?? ownClient) as CognitoIdentityProviderClient;
   const clock = o.clock;
   const verifier = internals.verifier ?? createTokenVerifier(settings);
@@ -82,14 +85,32 @@ export function createCognitoAuth(options: CognitoAuthOptions, internals: Cognit
 
   const s = o.session;
   const csrf = createCsrfProtection({ scope, secret: s.secret, sessionCookieName: s.cookieName, secure: s.secureCookie });
-  const control: SessionControl = { own: s.own, cookieName: s.cookieName, urls, scope, absoluteMs: s.absoluteMs, indexOf: indexAccessOf, onSessionStarted: csrf.rotate };
+  const control: SessionControl = {
+    own: s.own,
+    cookieName: s.cookieName,
+    urls,
+    scope,
+    absoluteMs: s.absoluteMs,
+    indexOf: indexAccessOf,
+    onSessionStarted: csrf.rotate,
+  };
   const lifetimes = { idleMs: s.idleMs, absoluteMs: s.absoluteMs, clock, scope, endExpired: (req: Request) => endExpiredSignIn(req, control) };
   const session = s.own
-    ? createSessionMiddleware({ ...lifetimes, cookieName: s.cookieName, secret: s.secret, secure: s.secureCookie, store: s.store, index: s.handle?.userSessions }).handler
+    ? createSessionMiddleware({
+        ...lifetimes,
+        cookieName: s.cookieName,
+        secret: s.secret,
+        secure: s.secureCookie,
+        store: s.store,
+        index: s.handle?.userSessions,
+      }).handler
     : createHostSessionCheck(lifetimes);
   const sendCommand = s.own ? s.handle?.sendCommand : undefined;
   // With sessions in Redis, rate-limit counts go there too, so that every instance shares them.
-  const limiters = createRateLimiters({ rateLimit: o.rateLimits }, o.rateLimits.store ?? (sendCommand ? createRedisRateLimitStores(sendCommand) : undefined));
+  const limiters = createRateLimiters(
+    { rateLimit: o.rateLimits },
+    o.rateLimits.store ?? (sendCommand ? createRedisRateLimitStores(sendCommand) : undefined),
+  );
   const guard = createRequireAuth({ refresher, clock, control });
   const contextDeps: ContextDeps = { refresher, clock, control, client, settings, guard, csrfToken: csrf.tokenFor };
   // The offline mailbox exists only on the emulator outside production, whatever a caller passes.
@@ -97,7 +118,21 @@ export function createCognitoAuth(options: CognitoAuthOptions, internals: Cognit
   // The router answers its assets and the paths its page groups declare; every other request is the host's.
   const groups = pageGroupsOf(o, mailbox !== undefined);
   const own = ownPathsTest([ASSETS_PATH, ...groups.flatMap((group) => group.paths)]);
-  const pagesDeps: PagesDeps = { options: o, settings, client, verifier, users, control, session, limiters, csrf, contextDeps, guard, mailbox, groups };
+  const pagesDeps: PagesDeps = {
+    options: o,
+    settings,
+    client,
+    verifier,
+    users,
+    control,
+    session,
+    limiters,
+    csrf,
+    contextDeps,
+    guard,
+    mailbox,
+    groups,
+  };
 
   /** `req.cognito` (and the session under it): for every request the router, or `context()`, sees. */
   const context = (req: Request, res: Response, next: NextFunction): void => {

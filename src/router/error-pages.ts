@@ -36,7 +36,13 @@ export function createErrorPage(deps: { renderer: Renderer; locals: ViewLocalsDe
       const code = isConfigurationError(authError) ? 'internal' : authError.code;
       // Being retried: the browser (or a person) may try again shortly; the limiter set its own for 429.
       if (status === 503 && !res.get('Retry-After')) res.set('Retry-After', String(RETRY_AFTER_503_SECONDS));
-      const locals = { code, status, detail: authError.detail, requestId: (req as { id?: unknown }).id, ...nextStepOf(req, authError, status, deps.locals) };
+      const locals = {
+        code,
+        status,
+        detail: authError.detail,
+        requestId: (req as { id?: unknown }).id,
+        ...nextStepOf(req, authError, status, deps.locals),
+      };
       deps.renderer.page(req, res, 'error', status, locals).catch((renderErr: unknown) => sendPlainText(req, res, status, renderErr));
     } catch (renderErr) {
       sendPlainText(req, res, status, renderErr);

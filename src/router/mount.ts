@@ -33,7 +33,7 @@ export function createMount(option: string | undefined): Mount {
   const known = () => option ?? learnt;
   return {
     known,
-    settle: () => (known() ?? (learnt = '')),
+    settle: () => known() ?? (learnt = ''),
     mountedAt(path) {
       if (option !== undefined || learnt !== undefined || typeof path !== 'string' || !PLAIN_PATH.test(path)) return;
       learnt = normaliseMountPath(path);

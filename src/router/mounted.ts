@@ -77,8 +77,19 @@ export function createMountedPages(deps: PagesDeps, mountPath: string): MountedP
   const urls = createMountUrls({ baseUrl: o.baseUrl, mountPath, customPages: o.pages.custom });
   const clock = o.clock;
   const pendingAuthorizations = createPendingAuthorizations({ clock, scope: control.scope, redirectUri: urls.callbackUrl });
-  const passport = createPassport({ settings, callbackUrl: urls.callbackUrl, verifier, users, pendingAuthorizations, identityProviders: o.identityProviders });
-  const renderer = createRenderer({ ...o.render, cache: o.production, assets: { stylesheet: urls.to(`${ASSETS_PATH}/style.css`), script: urls.to(`${ASSETS_PATH}/app.js`) } });
+  const passport = createPassport({
+    settings,
+    callbackUrl: urls.callbackUrl,
+    verifier,
+    users,
+    pendingAuthorizations,
+    identityProviders: o.identityProviders,
+  });
+  const renderer = createRenderer({
+    ...o.render,
+    cache: o.production,
+    assets: { stylesheet: urls.to(`${ASSETS_PATH}/style.css`), script: urls.to(`${ASSETS_PATH}/app.js`) },
+  });
   const viewLocals: ViewLocalsDeps = {
     urls,
     scope: control.scope,

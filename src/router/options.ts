@@ -54,7 +54,9 @@ const cognitoSchema = z.strictObject({
   endpoint: origin.optional(),
   nonce: z.boolean().optional(),
   timeoutMs: z.number().int().min(100).max(60_000).optional(),
-  client: z.custom<CognitoIdentityProviderClient>((v) => typeof (v as { send?: unknown })?.send === 'function', 'must be a CognitoIdentityProviderClient').optional(),
+  client: z
+    .custom<CognitoIdentityProviderClient>((v) => typeof (v as { send?: unknown })?.send === 'function', 'must be a CognitoIdentityProviderClient')
+    .optional(),
   contextData: z.boolean().optional(),
   signInApi: z.enum(['admin', 'public']).optional(),
   firstFactors: z
@@ -68,7 +70,10 @@ const cognitoSchema = z.strictObject({
 const sessionSchema = z.strictObject({
   store: store.optional(),
   secret: z.union([secret, z.array(secret).min(1)]).optional(),
-  cookieName: z.string().regex(/^[\w.!#$%&'*+^`|~-]+$/, 'must be a cookie name').optional(),
+  cookieName: z
+    .string()
+    .regex(/^[\w.!#$%&'*+^`|~-]+$/, 'must be a cookie name')
+    .optional(),
   idleTimeoutSeconds: seconds.default(2 * 60 * 60),
   absoluteTimeoutSeconds: seconds.default(12 * 60 * 60),
   secureCookie: z.boolean().optional(),
@@ -110,7 +115,10 @@ const givenSchema = z.strictObject({
   cognito: cognitoSchema,
   session: sessionSchema.prefault({}),
   pages: pagesSchema.prefault({}),
-  languages: z.array(z.enum(LOCALES)).min(1).default(() => [...LOCALES]),
+  languages: z
+    .array(z.enum(LOCALES))
+    .min(1)
+    .default(() => [...LOCALES]),
   locale: fnOf<(req: Request) => Locale | undefined>().optional(),
   afterSignIn: fnOf<(req: Request, user: CognitoUser) => void | Promise<void>>().optional(),
   defaultReturnTo: returnToSchema.optional(),
@@ -122,7 +130,10 @@ const givenSchema = z.strictObject({
   securityHeaders: z.boolean().default(true),
   rateLimits: rateLimitsSchema.prefault({}),
   logger: z
-    .custom<LoggerLike>((v) => ['debug', 'info', 'warn', 'error'].every((m) => typeof (v as Record<string, unknown>)?.[m] === 'function'), 'must be a logger (pino)')
+    .custom<LoggerLike>(
+      (v) => ['debug', 'info', 'warn', 'error'].every((m) => typeof (v as Record<string, unknown>)?.[m] === 'function'),
+      'must be a logger (pino)',
+    )
     .default(() => SILENT_LOGGER),
   production: z.boolean().optional(),
   clock: fnOf<() => number>().default(() => Date.now),
@@ -153,7 +164,8 @@ function crossOptionProblems(o: Given, ctx: z.RefinementCtx): void {
     );
   }
   if (!o.pages.custom && !o.pages.hostedUi) problem('pages', 'the custom pages and the Hosted UI cannot both be off');
-  if (!o.pages.hostedUi && o.identityProviders.length > 0) problem('identityProviders', 'they sign in through the Hosted UI, which pages.hostedUi turns off');
+  if (!o.pages.hostedUi && o.identityProviders.length > 0)
+    problem('identityProviders', 'they sign in through the Hosted UI, which pages.hostedUi turns off');
   if (given && !isStoreHandle(given) && !knownUserSessionIndexFor(given)) {
     problem(
       'session.store',
@@ -181,7 +193,13 @@ function resolveDependent(o: Given) {
     /** Undefined: inferred from where the router is mounted. */
     mountPath: o.mountPath === undefined ? undefined : normaliseMountPath(o.mountPath),
     session: given
-      ? { own: true as const, handle: isStoreHandle(given) ? given : undefined, store: isStoreHandle(given) ? given.store : given, secret: sessionSecret as string | string[], ...lifetimes }
+      ? {
+          own: true as const,
+          handle: isStoreHandle(given) ? given : undefined,
+          store: isStoreHandle(given) ? given.store : given,
+          secret: sessionSecret as string | string[],
+          ...lifetimes,
+        }
       : { own: false as const, secret: sessionSecret, ...lifetimes },
     pages: { ...o.pages, signUp: o.pages.custom && o.pages.signUp },
     /**

@@ -71,7 +71,12 @@ export function pageGroupsOf(o: ResolvedOptions, mailbox: boolean): PageGroup[] 
         createPasskeysRouter({
           ...d.account,
           identityProviders: providers,
-          passkeys: createPasskeyService(d.client, { userPoolId: d.settings.userPoolId, region: d.settings.region, origin: o.baseUrl, clock: o.clock }),
+          passkeys: createPasskeyService(d.client, {
+            userPoolId: d.settings.userPoolId,
+            region: d.settings.region,
+            origin: o.baseUrl,
+            clock: o.clock,
+          }),
         }),
     });
   }

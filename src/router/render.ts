@@ -121,7 +121,17 @@ export function createRenderer(options: RenderOptions & { cache: boolean; assets
     const page = { title: '' };
     const data = { ...res.locals, ...locals, __page: page };
     const body = templates.render(file, data);
-    const html = layout ? await layout({ title: page.title, body, locale: res.locals.locale as Locale, ...headParts(res, options.assets), ...signedInParts(res), req, res }) : body;
+    const html = layout
+      ? await layout({
+          title: page.title,
+          body,
+          locale: res.locals.locale as Locale,
+          ...headParts(res, options.assets),
+          ...signedInParts(res),
+          req,
+          res,
+        })
+      : body;
     res.status(status).type('html').send(html);
   }
 
@@ -132,7 +142,11 @@ export function createRenderer(options: RenderOptions & { cache: boolean; assets
 }
 
 /** An ejs template compiled in client mode: the caller brings `include`. */
-type CompiledTemplate = (data: Record<string, unknown>, escapeFn: undefined, include: (name: string, extra?: Record<string, unknown>) => string) => string;
+type CompiledTemplate = (
+  data: Record<string, unknown>,
+  escapeFn: undefined,
+  include: (name: string, extra?: Record<string, unknown>) => string,
+) => string;
 
 /**
  * The package's ejs templates, compiled once each and with their includes resolved once each when `cache`
@@ -160,7 +174,9 @@ function createTemplates(resolve: (name: string, found: string | undefined) => s
     let file = resolved.get(key);
     if (file === undefined) {
       // As ejs resolves it: next to the including file, else in the package's views.
-      const found = [ejs.resolveInclude(name, parent, false), ejs.resolveInclude(name, VIEWS_DIR, true)].find((candidate) => fs.existsSync(candidate));
+      const found = [ejs.resolveInclude(name, parent, false), ejs.resolveInclude(name, VIEWS_DIR, true)].find((candidate) =>
+        fs.existsSync(candidate),
+      );
       file = resolve(name, found);
       if (file === undefined) throw new Error(`Could not find the include file "${name}" (included from ${parent})`);
       if (cache) resolved.set(key, file);
@@ -192,7 +208,11 @@ export function sendView(res: Response, view: ViewName, status: number, locals: 
     req.next?.(new Error('no renderer on this response: the router did not prepare it'));
     return;
   }
-  settle(renderer.page(req, res, view, status, locals), () => undefined, (err) => req.next?.(err));
+  settle(
+    renderer.page(req, res, view, status, locals),
+    () => undefined,
+    (err) => req.next?.(err),
+  );
 }
 
 /** The assets as they are, as tags for the layout's head, and the nonce that allows the layout's own inline code. */
@@ -202,9 +222,12 @@ function headParts(res: Response, assets: LayoutPage['assets']): Pick<LayoutPage
   const nonce = cspNonce === undefined ? '' : ` nonce="${ejs.escapeXML(cspNonce)}"`;
   // The script reads its button labels from its own tag: a host layout's <body> does not carry them.
   const t = locals.t;
-  const labels = t ? ` data-show-password="${ejs.escapeXML(t('form.showPassword'))}" data-hide-password="${ejs.escapeXML(t('form.hidePassword'))}"` : '';
+  const labels = t
+    ? ` data-show-password="${ejs.escapeXML(t('form.showPassword'))}" data-hide-password="${ejs.escapeXML(t('form.hidePassword'))}"`
+    : '';
   const head =
-    `<link rel="stylesheet" href="${ejs.escapeXML(assets.stylesheet)}"${nonce}>` + `<script src="${ejs.escapeXML(assets.script)}" defer${nonce}${labels}></script>`;
+    `<link rel="stylesheet" href="${ejs.escapeXML(assets.stylesheet)}"${nonce}>` +
+    `<script src="${ejs.escapeXML(assets.script)}" defer${nonce}${labels}></script>`;
   return { assets, head, cspNonce };
 }
 

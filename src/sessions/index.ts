@@ -124,7 +124,15 @@ export function createRedisSessionStore(url: string, logger: LoggerLike, prefix 
     // answered before a PING is; that PING gets the store's time limit, then the connection is closed.
     close: async () => {
       if (!client.isOpen) return;
-      if (client.isReady) await settleWithin(client.ping().then(() => undefined, () => undefined), DEFAULT_STORE_TIMEOUT_MS, undefined);
+      if (client.isReady)
+        await settleWithin(
+          client.ping().then(
+            () => undefined,
+            () => undefined,
+          ),
+          DEFAULT_STORE_TIMEOUT_MS,
+          undefined,
+        );
       if (client.isOpen) client.destroy();
     },
   };

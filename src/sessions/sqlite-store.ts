@@ -48,9 +48,7 @@ export class SqliteSessionStore extends session.Store {
     this.db.pragma('journal_mode = WAL');
     this.db.exec('CREATE TABLE IF NOT EXISTS sessions (sid TEXT PRIMARY KEY, sess TEXT NOT NULL, expires INTEGER NOT NULL)');
     this.db.exec('CREATE INDEX IF NOT EXISTS sessions_expires ON sessions (expires)');
-    this.db.exec(
-      'CREATE TABLE IF NOT EXISTS user_sessions (sub TEXT NOT NULL, sid TEXT NOT NULL, expires INTEGER NOT NULL, PRIMARY KEY (sub, sid))',
-    );
+    this.db.exec('CREATE TABLE IF NOT EXISTS user_sessions (sub TEXT NOT NULL, sid TEXT NOT NULL, expires INTEGER NOT NULL, PRIMARY KEY (sub, sid))');
     this.db.exec('CREATE INDEX IF NOT EXISTS user_sessions_expires ON user_sessions (expires)');
     this.db.exec('CREATE TABLE IF NOT EXISTS ended_sessions (sid TEXT PRIMARY KEY, until INTEGER NOT NULL)');
     this.statements = {

@@ -101,7 +101,11 @@ export class TimedStore extends session.Store {
   }
 
   override get(sid: string, cb: (err: unknown, sess?: session.SessionData | null) => void): void {
-    this.call<session.SessionData | null>('get', (err, sess) => cb(err, sess), (done) => this.inner.get(sid, done));
+    this.call<session.SessionData | null>(
+      'get',
+      (err, sess) => cb(err, sess),
+      (done) => this.inner.get(sid, done),
+    );
   }
 
   override set(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
@@ -140,11 +144,16 @@ export class TimedStore extends session.Store {
       setImmediate(() => cb?.(err));
       return;
     }
-    callWithTimeout<T>(operation, this.timeoutMs, (err, value) => {
-      this.failingUntil = err && !isNoSuchSession(err) ? Date.now() + FAIL_FAST_MS : 0;
-      if (err) cb?.(err);
-      else cb?.(undefined, value);
-    }, run);
+    callWithTimeout<T>(
+      operation,
+      this.timeoutMs,
+      (err, value) => {
+        this.failingUntil = err && !isNoSuchSession(err) ? Date.now() + FAIL_FAST_MS : 0;
+        if (err) cb?.(err);
+        else cb?.(undefined, value);
+      },
+      run,
+    );
   }
 }
 
@@ -163,7 +172,11 @@ export function withStoreTimeout(handle: SessionStoreHandle, timeoutMs: number):
     ...handle,
     store,
     ping: async () => {
-      const answering = await settleWithin(handle.ping().catch(() => false), timeoutMs, false);
+      const answering = await settleWithin(
+        handle.ping().catch(() => false),
+        timeoutMs,
+        false,
+      );
       if (answering) store.markAnswering();
       return answering;
     },
@@ -187,7 +200,10 @@ function timedIndex(store: TimedStore, index: UserSessionIndex): UserSessionInde
  * A raw command under the store's time limit. An error Redis answers with (NOSCRIPT, which makes
  * rate-limit-redis load its script again) reaches the caller as it is: only silence counts as failing.
  */
-function timedCommand(store: TimedStore, sendCommand: NonNullable<SessionStoreHandle['sendCommand']>): NonNullable<SessionStoreHandle['sendCommand']> {
+function timedCommand(
+  store: TimedStore,
+  sendCommand: NonNullable<SessionStoreHandle['sendCommand']>,
+): NonNullable<SessionStoreHandle['sendCommand']> {
   return async (...args) => {
     const outcome = await store.callAsync(args[0] ?? 'command', () =>
       sendCommand(...args).then(

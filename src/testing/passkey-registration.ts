@@ -23,16 +23,25 @@ export interface CognitoLocalPasskeys {
 }
 
 /** The kit's `cognito.passkeys` for one emulator and app client; authenticators act at `baseUrl`. */
-export function createPasskeys(client: CognitoIdentityProviderClient, ids: { clientId: string; clientSecret: string | undefined }, baseUrl: string): CognitoLocalPasskeys {
+export function createPasskeys(
+  client: CognitoIdentityProviderClient,
+  ids: { clientId: string; clientSecret: string | undefined },
+  baseUrl: string,
+): CognitoLocalPasskeys {
   const create = (options: PasskeyAuthenticatorOptions = {}) => createPasskeyAuthenticator({ origin: baseUrl, ...options });
   async function accessTokenOf(user: { email: string; password: string } | { accessToken: string }): Promise<string> {
     if ('accessToken' in user) return user.accessToken;
     const hash: Record<string, string> = ids.clientSecret ? { SECRET_HASH: secretHashOf(user.email, ids.clientId, ids.clientSecret) } : {};
     const res = await client.send(
-      new InitiateAuthCommand({ ClientId: ids.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: user.email, PASSWORD: user.password, ...hash } }),
+      new InitiateAuthCommand({
+        ClientId: ids.clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: user.email, PASSWORD: user.password, ...hash },
+      }),
     );
     const token = res.AuthenticationResult?.AccessToken;
-    if (!token) throw new Error(`signing ${user.email} in to register a passkey asked for ${res.ChallengeName ?? 'more'}: pass { accessToken } instead`);
+    if (!token)
+      throw new Error(`signing ${user.email} in to register a passkey asked for ${res.ChallengeName ?? 'more'}: pass { accessToken } instead`);
     return token;
   }
   return {

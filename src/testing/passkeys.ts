@@ -70,7 +70,7 @@ function webAuthnEmulator(): WebAuthnEmulatorModule {
     return loaded;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
-    throw new Error('the test kit\'s passkey authenticator needs nid-webauthn-emulator: npm install --save-dev nid-webauthn-emulator@^0.2.11');
+    throw new Error("the test kit's passkey authenticator needs nid-webauthn-emulator: npm install --save-dev nid-webauthn-emulator@^0.2.11");
   }
 }
 
@@ -103,8 +103,10 @@ export function createPasskeyAuthenticator(options: PasskeyAuthenticatorOptions 
   type RequestJson = Parameters<typeof emulator.getJSON>[1];
   return {
     origin,
-    create: (creation, at = {}) => emulator.createJSON(at.origin ?? origin, parsed(creation) as CreationJson) as unknown as PasskeyRegistrationResponse,
+    create: (creation, at = {}) =>
+      emulator.createJSON(at.origin ?? origin, parsed(creation) as CreationJson) as unknown as PasskeyRegistrationResponse,
     get: (request, at = {}) => emulator.getJSON(at.origin ?? origin, parsed(request) as RequestJson) as unknown as PasskeyAuthenticationResponse,
-    credentialIds: () => repository.loadCredentials().map((c) => Buffer.from(c.publicKeyCredentialDescriptor.id as ArrayBuffer).toString('base64url')),
+    credentialIds: () =>
+      repository.loadCredentials().map((c) => Buffer.from(c.publicKeyCredentialDescriptor.id as ArrayBuffer).toString('base64url')),
   };
 }

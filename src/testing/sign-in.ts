@@ -17,7 +17,10 @@ export function csrfTokenOf(html: string, page: string): string {
 export async function submitForm(agent: Agent, page: string, fields: Record<string, string>, action = page): Promise<supertest.Response> {
   const form = await agent.get(page);
   if (form.status !== 200) throw new Error(`GET ${page} answered ${form.status}, not 200`);
-  return agent.post(action).type('form').send({ ...fields, _csrf: csrfTokenOf(form.text, page) });
+  return agent
+    .post(action)
+    .type('form')
+    .send({ ...fields, _csrf: csrfTokenOf(form.text, page) });
 }
 
 /** The hidden fields of the emulator's sign-in forms. */

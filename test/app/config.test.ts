@@ -69,19 +69,41 @@ describe('loadConfig', () => {
   it('names every missing variable at once in production, and never allows an emulator there', () => {
     const problems = problemsOf({ NODE_ENV: 'production', COGNITO_ENDPOINT: 'http://localhost:9229' });
     const text = problems.join('\n');
-    for (const name of ['COGNITO_REGION', 'COGNITO_USER_POOL_ID', 'COGNITO_CLIENT_ID', 'COGNITO_CLIENT_SECRET', 'COGNITO_DOMAIN', 'APP_BASE_URL', 'SESSION_SECRET', 'COGNITO_ENDPOINT']) {
+    for (const name of [
+      'COGNITO_REGION',
+      'COGNITO_USER_POOL_ID',
+      'COGNITO_CLIENT_ID',
+      'COGNITO_CLIENT_SECRET',
+      'COGNITO_DOMAIN',
+      'APP_BASE_URL',
+      'SESSION_SECRET',
+      'COGNITO_ENDPOINT',
+    ]) {
       expect(text).to.contain(name);
     }
   });
 
   it('names each invalid value', () => {
     const problems = problemsOf({ PORT: 'eighty', COGNITO_REGION: 'tokyo', APP_BASE_URL: 'ftp://x', SESSION_STORE: 'disk' });
-    expect(problems.join('\n')).to.match(/PORT/).and.match(/COGNITO_REGION/).and.match(/APP_BASE_URL/).and.match(/SESSION_STORE/);
+    expect(problems.join('\n'))
+      .to.match(/PORT/)
+      .and.match(/COGNITO_REGION/)
+      .and.match(/APP_BASE_URL/)
+      .and.match(/SESSION_STORE/);
   });
 
   it('refuses memory sessions, a short secret and plain http in production', () => {
-    const problems = problemsOf({ ...REAL, NODE_ENV: 'production', APP_BASE_URL: 'http://app.example.com', SESSION_STORE: 'memory', SESSION_SECRET: 'short' });
-    expect(problems.join('\n')).to.match(/SESSION_STORE/).and.match(/SESSION_SECRET/).and.match(/APP_BASE_URL/);
+    const problems = problemsOf({
+      ...REAL,
+      NODE_ENV: 'production',
+      APP_BASE_URL: 'http://app.example.com',
+      SESSION_STORE: 'memory',
+      SESSION_SECRET: 'short',
+    });
+    expect(problems.join('\n'))
+      .to.match(/SESSION_STORE/)
+      .and.match(/SESSION_SECRET/)
+      .and.match(/APP_BASE_URL/);
   });
 
   it('accepts a complete production configuration with a __Host- cookie', () => {
@@ -109,8 +131,9 @@ describe('loadConfig', () => {
       COGNITO_TIMEOUT_MS: '',
       RATE_LIMIT_IP_PER_MINUTE: '',
     });
-    expect([c.port, c.cognito.localPort, c.session.idleTimeoutSeconds, c.cognito.timeoutMs, c.rateLimit.perIpPerMinute])
-      .to.deep.equal([3000, 9229, 7200, 5000, 30]);
+    expect([c.port, c.cognito.localPort, c.session.idleTimeoutSeconds, c.cognito.timeoutMs, c.rateLimit.perIpPerMinute]).to.deep.equal([
+      3000, 9229, 7200, 5000, 30,
+    ]);
   });
 
   it('gives an empty switch (TRUST_PROXY=, DEV_MAILBOX_OPEN=, OIDC_NONCE=) its default', () => {
@@ -120,7 +143,12 @@ describe('loadConfig', () => {
 
   it('gives an empty address or path (APP_BASE_URL=, HOST=, DATA_DIR=) its default, and an empty COGNITO_* means no Cognito configured', () => {
     const c = loadConfig({ APP_BASE_URL: '', HOST: '', DATA_DIR: '', COGNITO_ENDPOINT: '', COGNITO_USER_POOL_ID: '', COGNITO_DOMAIN: '' });
-    expect([c.appBaseUrl, c.host, c.dataDir, c.cognito.mode]).to.deep.equal(['http://localhost:3000', '127.0.0.1', path.resolve('.data'), 'embedded']);
+    expect([c.appBaseUrl, c.host, c.dataDir, c.cognito.mode]).to.deep.equal([
+      'http://localhost:3000',
+      '127.0.0.1',
+      path.resolve('.data'),
+      'embedded',
+    ]);
   });
 
   it('counts an empty secret as missing in production, and names nothing else', () => {
@@ -157,8 +185,9 @@ describe('loadConfig', () => {
       expect(text).to.contain(`${name}: required`);
     }
     expect(problems.at(-1)).to.match(/^NODE_ENV: unset, and APP_BASE_URL is https:\/\/, so production settings apply .*set NODE_ENV=development/);
-    expect(problemsOf({ APP_BASE_URL: 'https://app.example.com', COGNITO_ENDPOINT: 'http://localhost:9229', SESSION_SECRET: 'x'.repeat(40) }).join('\n'))
-      .to.contain('COGNITO_ENDPOINT: an emulator is never used when NODE_ENV=production');
+    expect(
+      problemsOf({ APP_BASE_URL: 'https://app.example.com', COGNITO_ENDPOINT: 'http://localhost:9229', SESSION_SECRET: 'x'.repeat(40) }).join('\n'),
+    ).to.contain('COGNITO_ENDPOINT: an emulator is never used when NODE_ENV=production');
   });
 
   it('keeps the development set-up on an https APP_BASE_URL when NODE_ENV=development is set on purpose', () => {
@@ -206,7 +235,10 @@ describe('the reference app on an https APP_BASE_URL with NODE_ENV unset', () =>
       const t = buildTestApp({ config, cognito: { settings: issuer.settings, client: issuer.client } });
       const login = await t.agent().get('/login/hosted').set('X-Forwarded-Proto', 'https').expect(302);
       const cookies = (login.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
-      expect(cookies.some((c) => c.startsWith('__Host-sid=') && /;\s*Secure/i.test(c)), cookies.join(' | ')).to.equal(true);
+      expect(
+        cookies.some((c) => c.startsWith('__Host-sid=') && /;\s*Secure/i.test(c)),
+        cookies.join(' | '),
+      ).to.equal(true);
       await t.agent().get('/dev/mailbox').set('X-Forwarded-Proto', 'https').expect(404);
     } finally {
       await issuer.stop();

@@ -48,7 +48,10 @@ describe('GET /healthz and /readyz', () => {
 
   it('readyz: 503 naming the session store when it does not answer', async () => {
     const sessions = await unreachableRedisStore();
-    const res = await buildTestApp({ sessions, readiness: { sessionStore: sessions.ping } }).agent().get('/readyz').expect(503);
+    const res = await buildTestApp({ sessions, readiness: { sessionStore: sessions.ping } })
+      .agent()
+      .get('/readyz')
+      .expect(503);
     expect(res.body).to.deep.include({ status: 'not ready', failing: ['sessionStore'] });
     expect((res.body as Readiness).checks.sessionStore).to.equal('failing');
   });

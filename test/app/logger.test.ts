@@ -29,7 +29,20 @@ describe('logger redaction', () => {
       'something happened',
     );
     const text = lines.join('');
-    for (const secret of ['p-top', '123456', 'p-nested', '654321', 'csrf-value', 'id-tok', 'acc-tok', 'ref-tok', 'client-secret-value', 'hash-value', 'sid=abc', 'Basic xyz']) {
+    for (const secret of [
+      'p-top',
+      '123456',
+      'p-nested',
+      '654321',
+      'csrf-value',
+      'id-tok',
+      'acc-tok',
+      'ref-tok',
+      'client-secret-value',
+      'hash-value',
+      'sid=abc',
+      'Basic xyz',
+    ]) {
       expect(text).to.not.contain(secret);
     }
     expect(text).to.contain('[redacted]');
@@ -44,7 +57,11 @@ describe('logger redaction', () => {
       .set('Cookie', 'sid=s%3Acookie-value.sig')
       .set('Authorization', 'Bearer header-token');
     const id = res.headers['x-request-id'] as string;
-    const lines = t.logs.join('').trim().split('\n').map((l) => JSON.parse(l) as { req?: { id: string; path: string } });
+    const lines = t.logs
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { req?: { id: string; path: string } });
     expect(lines.length).to.be.at.least(2);
     for (const line of lines) expect(line.req?.id, 'request id on every line').to.equal(id);
     expect(lines.some((l) => l.req?.path === '/no/such/page')).to.equal(true);

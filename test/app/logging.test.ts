@@ -51,10 +51,18 @@ describe('logs', () => {
     await step('confirmation', 303, submit(agent, '/signup/confirm', '/signup/confirm', { email, code }));
     await step('a wrong password', 401, submit(agent, '/login', '/login', { email, password: 'Wr0ng-L0gs-Passw0rd!' }));
     await step('sign-in', 303, submit(agent, '/login', '/login', { email, password }));
-    await step('password change', 303, submit(agent, '/password/change', '/password/change', { currentPassword: password, password: newPassword, passwordConfirm: newPassword }));
+    await step(
+      'password change',
+      303,
+      submit(agent, '/password/change', '/password/change', { currentPassword: password, password: newPassword, passwordConfirm: newPassword }),
+    );
     await step('forgotten password', 303, submit(t.agent(), '/password/forgot', '/password/forgot', { email }));
     const resetCode = codeFromEmulator(email);
-    await step('password reset', 303, submit(t.agent(), '/password/reset', '/password/reset', { email, code: resetCode, password, passwordConfirm: password }));
+    await step(
+      'password reset',
+      303,
+      submit(t.agent(), '/password/reset', '/password/reset', { email, code: resetCode, password, passwordConfirm: password }),
+    );
 
     const logs = t.logs.join('');
     expect(logs).to.contain('/password/reset');

@@ -74,16 +74,19 @@ describe('server process: faults around it', function () {
   /** The server on the suite's emulator (COGNITO_ENDPOINT: quick to start), with `env` on top. */
   function serverOnSuiteEmulator(port: number, env: Record<string, string>) {
     const { emulator, ids } = testEmulator();
-    return runServer({
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      COGNITO_ENDPOINT: emulator.url,
-      COGNITO_USER_POOL_ID: ids.userPoolId,
-      COGNITO_CLIENT_ID: ids.clientId,
-      COGNITO_CLIENT_SECRET: ids.clientSecret as string,
-      APP_BASE_URL: TEST_APP_BASE_URL,
-      ...env,
-    }, dataDir);
+    return runServer(
+      {
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        COGNITO_ENDPOINT: emulator.url,
+        COGNITO_USER_POOL_ID: ids.userPoolId,
+        COGNITO_CLIENT_ID: ids.clientId,
+        COGNITO_CLIENT_SECRET: ids.clientSecret as string,
+        APP_BASE_URL: TEST_APP_BASE_URL,
+        ...env,
+      },
+      dataDir,
+    );
   }
 
   it('keeps running while Redis is unreachable from the start (503 pages and /readyz within 5 s), serves fully once Redis comes up, and lives through Redis killed and paused', async () => {
@@ -177,21 +180,31 @@ describe('server process: faults around it', function () {
     fs.mkdirSync(path.join(pkg, 'dist', 'app'), { recursive: true });
     fs.writeFileSync(
       path.join(pkg, 'package.json'),
-      JSON.stringify({ name: 'start-check', version: '1.0.0', private: true, scripts: { build: 'node -e 0', prestart: scripts.prestart, start: scripts.start } }),
+      JSON.stringify({
+        name: 'start-check',
+        version: '1.0.0',
+        private: true,
+        scripts: { build: 'node -e 0', prestart: scripts.prestart, start: scripts.start },
+      }),
     );
     fs.writeFileSync(
       path.join(pkg, 'dist', 'app', 'server.js'),
       `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register();\nrequire(${JSON.stringify(path.join(ROOT, 'src/app/server.ts'))});\n`,
     );
     const [port, emulatorPort] = await freePorts(2);
-    const npm = runProcess('npm', ['start'], {
-      HOME: dataDir,
-      npm_config_update_notifier: 'false',
-      npm_config_fund: 'false',
-      DATA_DIR: path.join(dataDir, 'data'),
-      PORT: String(port),
-      COGNITO_LOCAL_PORT: String(emulatorPort),
-    }, pkg);
+    const npm = runProcess(
+      'npm',
+      ['start'],
+      {
+        HOME: dataDir,
+        npm_config_update_notifier: 'false',
+        npm_config_fund: 'false',
+        DATA_DIR: path.join(dataDir, 'data'),
+        PORT: String(port),
+        COGNITO_LOCAL_PORT: String(emulatorPort),
+      },
+      pkg,
+    );
     await waitFor(() => npm.output().includes('App client id:'), 'the start-up banner', 40_000);
     const below = descendantsOf(npm.child.pid as number);
     expect(below.length, 'npm, the server and its emulator').to.be.greaterThan(1);

@@ -40,7 +40,8 @@ describe('server process', function () {
       expect(banner).to.not.contain('To continue receiving updates');
       const sdkLines = banner.split('\n').filter((line) => line.includes('AWS SDK'));
       expect(sdkLines, sdkLines.join('\n')).to.have.length(SDK_WARNS ? 1 : 0);
-      if (SDK_WARNS) expect(sdkLines[0]).to.match(/^ {2}Node\.js: +v\d+\.\d+\.\d+: The AWS SDK for JavaScript \(v3\) .*node >=\d+ \(https:\/\/\S+\)$/);
+      if (SDK_WARNS)
+        expect(sdkLines[0]).to.match(/^ {2}Node\.js: +v\d+\.\d+\.\d+: The AWS SDK for JavaScript \(v3\) .*node >=\d+ \(https:\/\/\S+\)$/);
       poolIds.push(/User pool id:\s+(\S+)/.exec(banner)?.[1] as string);
 
       const page = await fetch(`http://127.0.0.1:${env.PORT}/`);
@@ -65,13 +66,16 @@ describe('server process', function () {
     const { emulator, ids } = testEmulator();
     const port = String(await freePort());
     // APP_BASE_URL as registered for the suite, since provisioning re-applies the client's callback URLs.
-    const server = runServer({
-      DATA_DIR: dataDir,
-      PORT: port,
-      COGNITO_ENDPOINT: emulator.url,
-      COGNITO_LOCAL_DIR: emulator.dir,
-      APP_BASE_URL: TEST_APP_BASE_URL,
-    }, dataDir);
+    const server = runServer(
+      {
+        DATA_DIR: dataDir,
+        PORT: port,
+        COGNITO_ENDPOINT: emulator.url,
+        COGNITO_LOCAL_DIR: emulator.dir,
+        APP_BASE_URL: TEST_APP_BASE_URL,
+      },
+      dataDir,
+    );
     try {
       await waitFor(() => server.output().includes('App client id:'), 'the start-up banner');
       // COGNITO_LOCAL_DIR gives this external emulator an offline mailbox too.
@@ -109,16 +113,19 @@ describe('server process', function () {
     await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
     const slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
     const port = String(await freePort());
-    const server = runServer({
-      DATA_DIR: dataDir,
-      PORT: port,
-      COGNITO_ENDPOINT: slowUrl,
-      COGNITO_USER_POOL_ID: ids.userPoolId,
-      COGNITO_CLIENT_ID: ids.clientId,
-      COGNITO_CLIENT_SECRET: ids.clientSecret as string,
-      APP_BASE_URL: TEST_APP_BASE_URL,
-      SESSION_STORE: 'memory',
-    }, dataDir);
+    const server = runServer(
+      {
+        DATA_DIR: dataDir,
+        PORT: port,
+        COGNITO_ENDPOINT: slowUrl,
+        COGNITO_USER_POOL_ID: ids.userPoolId,
+        COGNITO_CLIENT_ID: ids.clientId,
+        COGNITO_CLIENT_SECRET: ids.clientSecret as string,
+        APP_BASE_URL: TEST_APP_BASE_URL,
+        SESSION_STORE: 'memory',
+      },
+      dataDir,
+    );
     try {
       await waitFor(() => server.output().includes('App client id:'), 'the start-up banner');
       const inFlight = fetch(`http://127.0.0.1:${port}/signup`); // DescribeUserPool goes through the slow proxy
@@ -144,7 +151,15 @@ describe('server process', function () {
     const server = runServer({ NODE_ENV: 'production', DATA_DIR: dataDir, PORT: String(await freePort()) }, dataDir);
     expect(await server.exited).to.equal(1);
     const out = server.output();
-    for (const name of ['COGNITO_REGION', 'COGNITO_USER_POOL_ID', 'COGNITO_CLIENT_ID', 'COGNITO_CLIENT_SECRET', 'COGNITO_DOMAIN', 'APP_BASE_URL', 'SESSION_SECRET']) {
+    for (const name of [
+      'COGNITO_REGION',
+      'COGNITO_USER_POOL_ID',
+      'COGNITO_CLIENT_ID',
+      'COGNITO_CLIENT_SECRET',
+      'COGNITO_DOMAIN',
+      'APP_BASE_URL',
+      'SESSION_SECRET',
+    ]) {
       expect(out).to.contain(name);
     }
     expect(out).to.not.match(/\n\s+at /);

@@ -43,7 +43,9 @@ describe('start-up messages', () => {
 
   it('leaves any other error as it is', () => {
     expect(describeStartupError(new Error('PORT=3000: taken'), node24(true))).to.equal('PORT=3000: taken');
-    expect(describeStartupError(Object.assign(new Error('other.node: invalid ELF header'), { code: 'ERR_DLOPEN_FAILED' }), node24(true))).to.equal('other.node: invalid ELF header');
+    expect(describeStartupError(Object.assign(new Error('other.node: invalid ELF header'), { code: 'ERR_DLOPEN_FAILED' }), node24(true))).to.equal(
+      'other.node: invalid ELF header',
+    );
   });
 
   it("puts the AWS SDK's eight-line Node.js notice in one line: its first sentence and its link", () => {

@@ -38,6 +38,10 @@ describe('POST /profile/sign-out-everywhere when Cognito revokes only some token
     expect(revokes, 'this session’s token and the two others').to.equal(3);
     const entry = t.logs.map((line) => JSON.parse(line) as Record<string, unknown>).find((l) => l.msg === 'signed out everywhere');
     expect(entry).to.include({ sessionsEnded: 3, cognito: 'RevokeToken', revoked: 2 });
-    expect(entry?.failures).to.deep.equal(['AdminUserGlobalSignOut: AccessDeniedException', 'GlobalSignOut: NotAuthorizedException', 'RevokeToken: InternalErrorException']);
+    expect(entry?.failures).to.deep.equal([
+      'AdminUserGlobalSignOut: AccessDeniedException',
+      'GlobalSignOut: NotAuthorizedException',
+      'RevokeToken: InternalErrorException',
+    ]);
   });
 });

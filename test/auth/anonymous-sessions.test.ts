@@ -35,14 +35,18 @@ function storedLifetime(s: Stored): number {
 
 /** The session id inside a `sid=s%3A<id>.<signature>` cookie. */
 function sessionIdOf(cookie: string): string {
-  return decodeURIComponent(cookie.slice('sid='.length)).replace(/^s:/, '').replace(/\.[^.]*$/, '');
+  return decodeURIComponent(cookie.slice('sid='.length))
+    .replace(/^s:/, '')
+    .replace(/\.[^.]*$/, '');
 }
 
 /** A user an administrator created with a temporary password: the emulator answers their sign-in with NEW_PASSWORD_REQUIRED. */
 async function createUserWithTemporaryPassword(): Promise<{ email: string; password: string }> {
   const { client, ids } = testEmulator();
   const email = newEmail('temporary');
-  await client.send(new AdminCreateUserCommand({ UserPoolId: ids.userPoolId, Username: email, TemporaryPassword: TEST_PASSWORD, MessageAction: 'SUPPRESS' }));
+  await client.send(
+    new AdminCreateUserCommand({ UserPoolId: ids.userPoolId, Username: email, TemporaryPassword: TEST_PASSWORD, MessageAction: 'SUPPRESS' }),
+  );
   return { email, password: TEST_PASSWORD };
 }
 
@@ -66,7 +70,12 @@ const STATELESS: Array<[string, Flow]> = [
     'a refused reset',
     {
       run: ({ agent }) =>
-        submit(agent, '/password/reset', '/password/reset', { email: newEmail('anon'), code: '123456', password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD }),
+        submit(agent, '/password/reset', '/password/reset', {
+          email: newEmail('anon'),
+          code: '123456',
+          password: TEST_PASSWORD,
+          passwordConfirm: TEST_PASSWORD,
+        }),
     },
   ],
 ];
@@ -115,7 +124,10 @@ const FLOWS: Array<[string, Flow]> = [
     },
   ],
   ['asking for the sign-up code again', { run: ({ agent }) => submit(agent, '/signup/confirm', '/signup/resend', { email: newEmail('anon') }) }],
-  ['asking for a reset code (address kept)', { run: ({ agent }) => submit(agent, '/password/forgot', '/password/forgot', { email: newEmail('anon') }) }],
+  [
+    'asking for a reset code (address kept)',
+    { run: ({ agent }) => submit(agent, '/password/forgot', '/password/forgot', { email: newEmail('anon') }) },
+  ],
   [
     'a NEW_PASSWORD_REQUIRED challenge waiting for its answer',
     {
@@ -250,7 +262,9 @@ describe('anonymous sessions cannot fill the session store', () => {
         const rows = db.prepare('SELECT expires FROM sessions').all() as Array<{ expires: number }>;
         db.close();
         expect(rows).to.have.length(1);
-        expect((rows[0] as { expires: number }).expires - Date.now()).to.be.above(0).and.at.most(TEN_MINUTES);
+        expect((rows[0] as { expires: number }).expires - Date.now())
+          .to.be.above(0)
+          .and.at.most(TEN_MINUTES);
       } finally {
         store.close();
         fs.rmSync(dir, { recursive: true, force: true });
@@ -267,7 +281,9 @@ describe('anonymous sessions cannot fill the session store', () => {
         await client.connect();
         const login = await buildTestApp({ sessionStore: handle.store }).agent().get('/login/hosted').expect(302);
         const ttl = await client.ttl(`sess:${sessionIdOf(sidOf(login) as string)}`);
-        expect(ttl).to.be.above(0).and.at.most(TEN_MINUTES / 1000);
+        expect(ttl)
+          .to.be.above(0)
+          .and.at.most(TEN_MINUTES / 1000);
       } finally {
         await client.quit();
         await handle.close();

@@ -6,7 +6,14 @@ import { storedSessions } from '../helpers/sessions';
 import { signInAtIssuer, startTestIssuer, type TestIssuer } from '../helpers/test-issuer';
 
 /** An entry of Cognito's `identities` claim for a Google account. */
-const GOOGLE_IDENTITY = { userId: '113300', providerName: 'Google', providerType: 'Google', issuer: null, primary: 'true', dateCreated: '1700000000000' };
+const GOOGLE_IDENTITY = {
+  userId: '113300',
+  providerName: 'Google',
+  providerType: 'Google',
+  issuer: null,
+  primary: 'true',
+  dateCreated: '1700000000000',
+};
 
 /** The claims Cognito puts in a Google user's ID token: a `Google_<id>` username and the identity. */
 const asGoogleUser = (valid: JWTPayload): JWTPayload => ({ ...valid, 'cognito:username': 'Google_113300', identities: [GOOGLE_IDENTITY] });
@@ -48,7 +55,11 @@ describe('federated sign-in through the Hosted UI (against the test issuer)', ()
 
   it('signs a Google user in like anyone else: a new session, returnTo kept, identities kept, the provider on /complete', async () => {
     issuer.forge({ claims: asGoogleUser });
-    const { agent, res, loginCookie } = await signInAtIssuer(t, { 'Accept-Language': 'en' }, '/login/hosted?provider=Google&returnTo=%2Fcomplete%3Fvia%3Dgoogle');
+    const { agent, res, loginCookie } = await signInAtIssuer(
+      t,
+      { 'Accept-Language': 'en' },
+      '/login/hosted?provider=Google&returnTo=%2Fcomplete%3Fvia%3Dgoogle',
+    );
     expect(res.status, t.logs.join('')).to.equal(303);
     expect(res.headers.location).to.equal('/complete?via=google');
     expect(res.headers['set-cookie']?.[0]?.split(';')[0], 'a new session id').to.not.equal(loginCookie);
@@ -104,7 +115,11 @@ describe('federated sign-in through the Hosted UI (against the test issuer)', ()
     issuer.forge({ claims: asGoogleUser });
     // The provider (or Cognito, after an IdP-initiated SAML sign-in) sends a code the app never asked for.
     const unsolicited = new URL(`${issuer.url}/oauth2/authorize`);
-    unsolicited.search = new URLSearchParams({ redirect_uri: `${t.config.appBaseUrl}/callback`, identity_provider: 'Google', code_challenge: 'x' }).toString();
+    unsolicited.search = new URLSearchParams({
+      redirect_uri: `${t.config.appBaseUrl}/callback`,
+      identity_provider: 'Google',
+      code_challenge: 'x',
+    }).toString();
     const sent = new URL((await fetch(unsolicited, { redirect: 'manual' })).headers.get('location') as string);
     const code = sent.searchParams.get('code') as string;
 

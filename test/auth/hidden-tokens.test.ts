@@ -15,7 +15,6 @@ import { createConfirmedUser } from '../helpers/users';
 
 const MINUTE = 60_000;
 
-
 /**
  * The package's own session keeps a signed-in session's tokens out of express-session's change check
  * (auth/hidden-tokens.ts): these tests show the store still holds them whenever it writes the session.

@@ -12,9 +12,7 @@ function allSessions(t: TestApp): Promise<Record<string, StoredSession>> {
 }
 
 async function storedSessionCount(t: TestApp): Promise<number> {
-  return new Promise((resolve, reject) =>
-    t.sessionStore.length!((err, n) => (err ? reject(err) : resolve(n ?? 0))),
-  );
+  return new Promise((resolve, reject) => t.sessionStore.length!((err, n) => (err ? reject(err) : resolve(n ?? 0))));
 }
 
 describe('Hosted UI sign-in (against cognito-local)', () => {

@@ -15,7 +15,10 @@ type Agent = ReturnType<TestApp['agent']>;
 const CASES: Array<[string, (ctx: { t: TestApp; agent: Agent; callback: URL; user: { email: string; password: string } }) => Promise<string>]> = [
   ['a missing state', ({ callback }) => (callback.searchParams.delete('state'), Promise.resolve(callbackPath(callback)))],
   ['a mismatched state', ({ callback }) => (callback.searchParams.set('state', 'forged'), Promise.resolve(callbackPath(callback)))],
-  ['a repeated state', ({ callback }) => Promise.resolve(`${callbackPath(callback)}&state=${encodeURIComponent(callback.searchParams.get('state') as string)}`)],
+  [
+    'a repeated state',
+    ({ callback }) => Promise.resolve(`${callbackPath(callback)}&state=${encodeURIComponent(callback.searchParams.get('state') as string)}`),
+  ],
   [
     'a replayed code',
     async ({ t, callback, user }) => {
@@ -36,7 +39,10 @@ const CASES: Array<[string, (ctx: { t: TestApp; agent: Agent; callback: URL; use
     },
   ],
   ['error=access_denied', () => Promise.resolve('/callback?error=access_denied&error_description=User+cancelled')],
-  ['error=server_error with HTML in error_description', () => Promise.resolve('/callback?error=server_error&error_description=%3Cimg+src%3Dx+onerror%3Dalert(1)%3E')],
+  [
+    'error=server_error with HTML in error_description',
+    () => Promise.resolve('/callback?error=server_error&error_description=%3Cimg+src%3Dx+onerror%3Dalert(1)%3E'),
+  ],
   ['error=invalid_scope', () => Promise.resolve('/callback?error=invalid_scope')],
 ];
 
@@ -95,7 +101,9 @@ describe('malformed authorization responses at GET /callback (against cognito-lo
       const agent = buildTestApp().agent();
       const journey = await startHostedUiSignIn(agent, user);
       const callback = journey.callbackUrl as URL;
-      const res = await agent.get(`/callback?${query(encodeURIComponent(callback.searchParams.get('code') as string), encodeURIComponent(journey.state))}`);
+      const res = await agent.get(
+        `/callback?${query(encodeURIComponent(callback.searchParams.get('code') as string), encodeURIComponent(journey.state))}`,
+      );
       expect(res.status).to.equal(400);
       expect(res.headers.location, 'no redirect (to Cognito or anywhere)').to.equal(undefined);
       expect(res.text).to.contain('data-code="bad_request"');

@@ -10,7 +10,11 @@ import { callbackPath, startHostedUiSignIn } from '../helpers/hosted-ui';
 import { createConfirmedUser } from '../helpers/users';
 
 /** The authorize redirect's query for a GET of `path`. */
-async function authorizeQuery(agent: ReturnType<typeof supertest.agent>, path: string, headers: Record<string, string> = {}): Promise<URLSearchParams> {
+async function authorizeQuery(
+  agent: ReturnType<typeof supertest.agent>,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<URLSearchParams> {
   const res = await agent.get(path).set(headers);
   expect(res.status, res.text).to.equal(302);
   return new URL(res.headers.location as string).searchParams;
@@ -62,7 +66,14 @@ describe('Managed Login in the page’s language, and the provider buttons (auth
     });
 
     it('refuses a provider it does not offer, an empty or repeated one, with a 400 page and no redirect', async () => {
-      for (const query of ['provider=Facebook', 'provider=google', 'provider=', 'provider=Google&provider=Google', 'provider=COGNITO', 'provider=Google%26lang%3Dxx']) {
+      for (const query of [
+        'provider=Facebook',
+        'provider=google',
+        'provider=',
+        'provider=Google&provider=Google',
+        'provider=COGNITO',
+        'provider=Google%26lang%3Dxx',
+      ]) {
         const res = await t.agent().get(`/login/hosted?${query}`).set('Accept-Language', 'en');
         expect(res.status, query).to.equal(400);
         expect(res.headers.location, query).to.equal(undefined);
@@ -112,7 +123,12 @@ describe('Managed Login in the page’s language, and the provider buttons (auth
       const base = buildTestApp();
       app = express();
       app.use(session({ secret: 'host-secret-host-secret-host-secret-0123', resave: false, saveUninitialized: false }));
-      auth = cognitoAuth({ baseUrl: TEST_APP_BASE_URL, mountPath: '/account', cognito: cognitoOptionsOf(base.settings), identityProviders: ['Google'] });
+      auth = cognitoAuth({
+        baseUrl: TEST_APP_BASE_URL,
+        mountPath: '/account',
+        cognito: cognitoOptionsOf(base.settings),
+        identityProviders: ['Google'],
+      });
       app.use('/account', auth);
     });
     after(() => auth.close());
@@ -157,7 +173,10 @@ describe('Managed Login in the page’s language, and the provider buttons (auth
     });
 
     it('reads COGNITO_IDENTITY_PROVIDERS as a comma-separated list and names the variable when it is wrong', () => {
-      expect(testConfig({ COGNITO_IDENTITY_PROVIDERS: ' Google , SignInWithApple,' }).cognito.identityProviders).to.deep.equal(['Google', 'SignInWithApple']);
+      expect(testConfig({ COGNITO_IDENTITY_PROVIDERS: ' Google , SignInWithApple,' }).cognito.identityProviders).to.deep.equal([
+        'Google',
+        'SignInWithApple',
+      ]);
       expect(testConfig().cognito.identityProviders).to.deep.equal([]);
       expect(() => testConfig({ COGNITO_IDENTITY_PROVIDERS: 'Google;Apple' })).to.throw(ConfigError, 'COGNITO_IDENTITY_PROVIDERS');
       expect(() => testConfig({ COGNITO_IDENTITY_PROVIDERS: 'COGNITO' })).to.throw(ConfigError, 'COGNITO is the pool itself');

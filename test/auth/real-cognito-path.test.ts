@@ -42,12 +42,23 @@ describe('the real-Cognito path (against the test issuer)', () => {
     const preLogin = hostCookieOf(login);
     const authorize = await fetch(login.headers.location as string, { redirect: 'manual' });
     const callback = new URL(authorize.headers.get('location') as string);
-    const res = await browser.get(callback.pathname + callback.search).set(https).set('Cookie', preLogin.split(';')[0] as string);
+    const res = await browser
+      .get(callback.pathname + callback.search)
+      .set(https)
+      .set('Cookie', preLogin.split(';')[0] as string);
     expect(res.status, t.logs.join('')).to.equal(303);
     const cookie = hostCookieOf(res);
-    expect(cookie).to.match(/; Path=\//).and.match(/; HttpOnly/).and.match(/; Secure/).and.match(/; SameSite=Lax/);
+    expect(cookie)
+      .to.match(/; Path=\//)
+      .and.match(/; HttpOnly/)
+      .and.match(/; Secure/)
+      .and.match(/; SameSite=Lax/);
     expect(cookie).to.not.match(/Domain=/i);
-    const complete = await browser.get('/complete').set(https).set('Cookie', cookie.split(';')[0] as string).expect(200);
+    const complete = await browser
+      .get('/complete')
+      .set(https)
+      .set('Cookie', cookie.split(';')[0] as string)
+      .expect(200);
     expect(complete.headers['strict-transport-security']).to.contain('max-age=');
     expect(complete.text).to.contain('hostile@example.com');
     expect(complete.text).to.not.contain('refresh_token');

@@ -90,7 +90,10 @@ describe('refresh-token rotation (against cognito-local)', () => {
     const res = await nearExpiry('/password/change');
     expect(res.status).to.equal(303);
     expect(res.headers.location).to.equal('/login?returnTo=%2Fpassword%2Fchange&notice=session_expired');
-    await agent.get('/password/change').expect(303).expect('Location', /^\/login\?returnTo=/);
+    await agent
+      .get('/password/change')
+      .expect(303)
+      .expect('Location', /^\/login\?returnTo=/);
     expect(Object.values(await storedSessions(t.sessionStore)).filter((s) => s.cognito?.user)).to.have.length(0);
   });
 

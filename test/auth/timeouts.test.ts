@@ -64,7 +64,10 @@ describe('Cognito unreachable or slow (double: a server that accepts connections
     const t = hangingApp();
     const agent = t.agent();
     const page = await agent.get('/login').expect(200);
-    const res = await agent.post('/login').type('form').send({ email: 'a@example.com', password: 'Passw0rd!x', _csrf: csrfOf(page.text) });
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ email: 'a@example.com', password: 'Passw0rd!x', _csrf: csrfOf(page.text) });
     expect(res.status).to.equal(503);
     expect(res.text).to.contain('Cognito could not be reached');
   });
@@ -91,10 +94,12 @@ describe('Cognito unreachable or slow (double: a server that accepts connections
       .setIssuer(hole.url)
       .setAudience(settings.clientId)
       .sign(privateKey);
-    const err = await createTokenVerifier(settings).verifyIdToken(token).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const err = await createTokenVerifier(settings)
+      .verifyIdToken(token)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(err).to.be.instanceOf(CognitoAuthError);
     expect((err as CognitoAuthError).code).to.equal('upstream_unavailable');
   });

@@ -45,7 +45,7 @@ function spiedApp() {
      */
     watchTokenEndpoint: () => {
       const grants: string[] = [];
-      globalThis.fetch = ((...args: Parameters<typeof fetch>) => {
+      globalThis.fetch = (...args: Parameters<typeof fetch>) => {
         const [input, init] = args;
         const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
         if (url.endsWith('/oauth2/token')) {
@@ -54,7 +54,7 @@ function spiedApp() {
           grants.push(new URLSearchParams(typeof body === 'string' || body instanceof URLSearchParams ? body : '').get('grant_type') ?? '');
         }
         return realFetch(...args);
-      });
+      };
       return { grants, restore: () => (globalThis.fetch = realFetch) };
     },
   };
@@ -69,10 +69,10 @@ describe('access-token refresh (against cognito-local, controllable clock)', () 
     const callsBefore = sent.length;
     const realFetch = globalThis.fetch;
     let fetches = 0;
-    globalThis.fetch = ((...args: Parameters<typeof fetch>) => {
+    globalThis.fetch = (...args: Parameters<typeof fetch>) => {
       fetches += 1;
       return realFetch(...args);
-    });
+    };
     try {
       for (let i = 0; i < 5; i += 1) await agent.get('/complete').expect(200);
     } finally {
@@ -122,7 +122,10 @@ describe('access-token refresh (against cognito-local, controllable clock)', () 
       endpoint.restore();
     }
     expect(endpoint.grants, 'token endpoint requests').to.deep.equal(['refresh_token']);
-    expect(sent.filter((c) => c.name === 'InitiateAuthCommand'), 'no REFRESH_TOKEN_AUTH through the API').to.have.length(0);
+    expect(
+      sent.filter((c) => c.name === 'InitiateAuthCommand'),
+      'no REFRESH_TOKEN_AUTH through the API',
+    ).to.have.length(0);
     expect((await storedTokens(t)).accessToken).to.not.equal(before.accessToken);
   });
 

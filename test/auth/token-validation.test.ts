@@ -73,7 +73,9 @@ describe('ID token validation (against a hostile test issuer)', () => {
     expect(res.text).to.contain('An unexpected error occurred');
     expect(res.text).to.not.contain('could not be trusted');
     expect(res.text).to.not.match(/TypeError|\(double\)|\n\s+at /);
-    const failure = app.logs.map((l) => JSON.parse(l) as { level: number; msg: string; err?: { stack?: string } }).find((l) => l.msg === 'request failed');
+    const failure = app.logs
+      .map((l) => JSON.parse(l) as { level: number; msg: string; err?: { stack?: string } })
+      .find((l) => l.msg === 'request failed');
     expect(failure?.level, 'logged at error level').to.equal(50);
     expect(failure?.err?.stack).to.match(/^TypeError: Cannot read properties[^\n]*\n\s+at /);
     await agent.get('/complete').expect(303).expect('Location', '/');

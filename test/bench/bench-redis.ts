@@ -27,7 +27,13 @@ export async function startBenchRedis(): Promise<BenchRedis> {
   failed.catch(() => undefined);
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; ; i += 1) {
-    const up = await Promise.race([readRedisCpuMicros(url).then(() => true, () => false), failed]);
+    const up = await Promise.race([
+      readRedisCpuMicros(url).then(
+        () => true,
+        () => false,
+      ),
+      failed,
+    ]);
     if (up) break;
     if (i > 100) throw new Error('redis-server did not start');
     await delay(50);

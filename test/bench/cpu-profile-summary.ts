@@ -109,7 +109,11 @@ export function summariseProfile(profile: CpuProfile): ProfileSummary {
       return;
     }
     const owner = responsibleOwner(id, byId, parent);
-    add(selfByOwner, owner ?? (node.callFrame.url.startsWith('node:') ? 'node: other core (no package caller)' : 'V8 / native (no package caller)'), micros);
+    add(
+      selfByOwner,
+      owner ?? (node.callFrame.url.startsWith('node:') ? 'node: other core (no package caller)' : 'V8 / native (no package caller)'),
+      micros,
+    );
   });
   return {
     totalMicros: total,
@@ -122,10 +126,13 @@ export function summariseProfile(profile: CpuProfile): ProfileSummary {
 /** The cost centres of issue 11, by owner name (first match wins). */
 const COST_CENTRES: [RegExp, string][] = [
   [/^(express-session|cookie-signature|on-headers|uid-safe|random-bytes|crc)$/, 'session: express-session (load, hash, save, cookie)'],
-  [/^src\/sessions\/sqlite-store/, 'session store: SQLite (the package\'s store)'],
+  [/^src\/sessions\/sqlite-store/, "session store: SQLite (the package's store)"],
   [/^(connect-redis|redis|@redis\/.*)$/, 'session store: Redis client'],
-  [/^src\/sessions\/|^src\/auth\/(lifetimes|session-middleware)/, 'session: the package\'s wrapper (lifetimes, session index, time limits)'],
-  [/^(pino|pino-http|@pinojs\/.*|pino-std-serializers|sonic-boom|thread-stream|fast-redact|quick-format-unescaped|atomic-sleep|on-exit-leak-free|safe-stable-stringify)$|^src\/app\/logger/, 'request logging: pino-http (reference app)'],
+  [/^src\/sessions\/|^src\/auth\/(lifetimes|session-middleware)/, "session: the package's wrapper (lifetimes, session index, time limits)"],
+  [
+    /^(pino|pino-http|@pinojs\/.*|pino-std-serializers|sonic-boom|thread-stream|fast-redact|quick-format-unescaped|atomic-sleep|on-exit-leak-free|safe-stable-stringify)$|^src\/app\/logger/,
+    'request logging: pino-http (reference app)',
+  ],
   [/^helmet$|^src\/router\/security/, 'security headers: helmet, no-store'],
   [/^(passport|passport-strategy|pause)$|^src\/auth\/passport/, 'Passport'],
   [/^csrf-sync$/, 'CSRF: csrf-sync'],
@@ -137,7 +144,10 @@ const COST_CENTRES: [RegExp, string][] = [
   [/^src\/app\//, 'reference app: other (probes, pages router)'],
   [/^src\//, 'package: other'],
   [/^(body-parser|type-is|raw-body|iconv-lite|content-type|media-typer|qs)$/, 'body parser'],
-  [/^(express|router|path-to-regexp|finalhandler|send|etag|fresh|mime-types|mime-db|negotiator|accepts|vary|parseurl|encodeurl|escape-html|content-disposition|merge-descriptors|methods|depd|debug|ms|utils-merge|proxy-addr|forwarded|ipaddr\.js|range-parser|statuses|setprototypeof|http-errors|safe-buffer|serve-static|on-finished|ee-first)$/, 'Express and its routing'],
+  [
+    /^(express|router|path-to-regexp|finalhandler|send|etag|fresh|mime-types|mime-db|negotiator|accepts|vary|parseurl|encodeurl|escape-html|content-disposition|merge-descriptors|methods|depd|debug|ms|utils-merge|proxy-addr|forwarded|ipaddr\.js|range-parser|statuses|setprototypeof|http-errors|safe-buffer|serve-static|on-finished|ee-first)$/,
+    'Express and its routing',
+  ],
   [/^\(garbage collector\)$/, 'garbage collection'],
   [/^node: /, 'Node: HTTP server, sockets, event loop'],
   [/^test\/bench\//, 'bench harness (request and Set-Cookie counters)'],

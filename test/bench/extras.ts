@@ -20,7 +20,15 @@ async function main(): Promise<void> {
   const env = await startBenchEnvironment();
   try {
     const host = await startTargetProcess(
-      { kind: 'guarded', store: 'memory', dataDir: path.join(env.dir, 'guarded'), redisUrl: env.redisUrl, redisPrefix: 'guarded:', sessionSecret: SESSION_SECRET, cognito: env.cognito },
+      {
+        kind: 'guarded',
+        store: 'memory',
+        dataDir: path.join(env.dir, 'guarded'),
+        redisUrl: env.redisUrl,
+        redisPrefix: 'guarded:',
+        sessionSecret: SESSION_SECRET,
+        cognito: env.cognito,
+      },
       { logFile: path.join(env.dir, 'guarded.log') },
     );
     const signIns = await measureSignInRate(env.kit, host, LOOPS, seconds).finally(() => host.stop());
@@ -34,7 +42,8 @@ async function main(): Promise<void> {
       `| Store | Process RSS growth with ${SESSIONS} sessions | Server memory growth |`,
       '| --- | --- | --- |',
       ...memory.map(
-        (f) => `| ${f.store} | ${f.processRssMiB.toFixed(1)} MiB | ${f.redisBytes === undefined ? '—' : `${(f.redisBytes / 2 ** 20).toFixed(1)} MiB (\`used_memory\` of redis-server)`} |`,
+        (f) =>
+          `| ${f.store} | ${f.processRssMiB.toFixed(1)} MiB | ${f.redisBytes === undefined ? '—' : `${(f.redisBytes / 2 ** 20).toFixed(1)} MiB (\`used_memory\` of redis-server)`} |`,
       ),
     ];
     process.stdout.write(`${out.join('\n')}\n`);

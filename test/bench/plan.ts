@@ -13,7 +13,7 @@ export const KIND_LABELS: Record<TargetKind, string> = {
   guarded: 'Host page: cognitoAuth() + requiresAuth()',
   app: 'Reference app: whole stack + requiresAuth()',
   'openid-connect': 'express-openid-connect 3, requiresAuth()',
-  'session-only': 'express-session only, a copy of the package\'s session',
+  'session-only': "express-session only, a copy of the package's session",
   'session-tiny': 'express-session only, a tiny session',
   plain: 'Plain Express',
 };
@@ -27,7 +27,8 @@ export const KIND_LABELS: Record<TargetKind, string> = {
 export function planTargets(stores: SessionStoreKind[], only?: readonly string[]): PlannedTarget[] {
   const planned: PlannedTarget[] = [];
   for (const store of stores) {
-    for (const kind of ['guarded', 'app', 'openid-connect', 'session-only', 'session-tiny'] as const) planned.push({ key: `${kind}/${store}`, kind, store });
+    for (const kind of ['guarded', 'app', 'openid-connect', 'session-only', 'session-tiny'] as const)
+      planned.push({ key: `${kind}/${store}`, kind, store });
   }
   planned.push({ key: 'openid-connect/cookie', kind: 'openid-connect', store: 'cookie' });
   planned.push({ key: 'plain/none', kind: 'plain', store: 'none' });

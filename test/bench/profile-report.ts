@@ -23,7 +23,15 @@ function columns(title: string, pages: ProfiledPage[], bucketsOf: (p: ProfiledPa
 }
 
 /** The Markdown that `npm run bench:profile` prints and writes to test/bench/results/profile-<store>.md. */
-export function renderProfileReport(options: { store: string; date: string; load: string; rounds: number; seconds: number; connections: number; pages: ProfiledPage[] }): string {
+export function renderProfileReport(options: {
+  store: string;
+  date: string;
+  load: string;
+  rounds: number;
+  seconds: number;
+  connections: number;
+  pages: ProfiledPage[];
+}): string {
   const { pages } = options;
   return [
     `# CPU profile of the guarded page (${options.store} store)`,

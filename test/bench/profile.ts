@@ -67,7 +67,9 @@ async function main(): Promise<void> {
         { logFile: path.join(env.dir, `${name}.log`), profileDir: PROFILE_DIR },
       );
       targets.push(target);
-      cookies.push(await openSessions(p, target, CONNECTIONS, { kit: env.kit, packageSession: () => packageSessionData(targets[0]!, cookies[0]![0]!) }));
+      cookies.push(
+        await openSessions(p, target, CONNECTIONS, { kit: env.kit, packageSession: () => packageSessionData(targets[0]!, cookies[0]![0]!) }),
+      );
     }
     const options = (i: number, s: number) => ({ path: PAGE_PATH, connections: CONNECTIONS, durationSeconds: s, cookies: cookies[i]!, expectedBody });
     for (const [i, t] of targets.entries()) await load(t.url, options(i, 3));
@@ -91,7 +93,15 @@ async function main(): Promise<void> {
       seconds: rounds * seconds,
     }));
     const date = new Date().toISOString().slice(0, 10);
-    const report = renderProfileReport({ store, date, load: `before ${loadBefore}, after ${loadAverage()}`, rounds, seconds, connections: CONNECTIONS, pages });
+    const report = renderProfileReport({
+      store,
+      date,
+      load: `before ${loadBefore}, after ${loadAverage()}`,
+      rounds,
+      seconds,
+      connections: CONNECTIONS,
+      pages,
+    });
     fs.writeFileSync(path.join(RESULTS_DIR, `profile-${store}.md`), `${report}\n`);
     process.stdout.write(`${report}\n`);
   } finally {

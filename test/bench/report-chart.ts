@@ -71,7 +71,9 @@ export function renderChart(summaries: TargetSummary[], caption: string): string
   for (const { t, y: rowY } of rows) {
     parts.push(`<text x="${labelWidth - 8}" y="${rowY + 15}" text-anchor="end">${escapeXml(`${storeLabel(t.store)} · ${SHORT[t.kind]}`)}</text>`);
   }
-  parts.push(`<text x="12" y="${height - 14}" fill="#57606a">${escapeXml('cookie (no store): express-openid-connect\'s default, the session encrypted into its cookie. Medians of rotated rounds; see BENCHMARKS.md.')}</text>`);
+  parts.push(
+    `<text x="12" y="${height - 14}" fill="#57606a">${escapeXml("cookie (no store): express-openid-connect's default, the session encrypted into its cookie. Medians of rotated rounds; see BENCHMARKS.md.")}</text>`,
+  );
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
 }

@@ -101,7 +101,9 @@ function storeGoalLine(s: TargetSummary[], store: string): string | undefined {
     const plain = find(s, 'plain', 'none');
     const cookieOidc = find(s, 'openid-connect', 'cookie')!;
     const ceiling = plain ? `; plain Express, with no session at all, runs at ${pairedRatio(plain, cookieOidc).toFixed(2)}× it` : '';
-    parts.push(`${g.guardedOverOidc.toFixed(2)}× express-openid-connect with its default cookie session (goal ≥ 2: ${mark(g.guardedOverOidc >= 2)}${ceiling})`);
+    parts.push(
+      `${g.guardedOverOidc.toFixed(2)}× express-openid-connect with its default cookie session (goal ≥ 2: ${mark(g.guardedOverOidc >= 2)}${ceiling})`,
+    );
   }
   if (g.appCpuOverTiny !== undefined) {
     parts.push(
@@ -118,7 +120,7 @@ function storeGoalLine(s: TargetSummary[], store: string): string | undefined {
 
 function goalLines(report: BenchReport): string[] {
   const s = report.summaries;
-  const lines = ['Goals of issue 19, per store (the page is trivial, so these are the stacks\' own costs; ratios are of req/s, paired by round):', ''];
+  const lines = ["Goals of issue 19, per store (the page is trivial, so these are the stacks' own costs; ratios are of req/s, paired by round):", ''];
   for (const store of report.settings.stores) {
     const line = storeGoalLine(s, store);
     if (line) lines.push(line);
@@ -167,6 +169,7 @@ export function writeReportInto(file: string, generated: string): void {
   const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n\n';
   const start = current.indexOf('<!-- bench:start');
   const end = current.indexOf(END);
-  const next = start >= 0 && end > start ? current.slice(0, start) + generated + current.slice(end + END.length) : `${current.trimEnd()}\n\n${generated}\n`;
+  const next =
+    start >= 0 && end > start ? current.slice(0, start) + generated + current.slice(end + END.length) : `${current.trimEnd()}\n\n${generated}\n`;
   fs.writeFileSync(file, next);
 }

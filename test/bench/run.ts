@@ -55,7 +55,8 @@ function specFor(planned: PlannedTarget, env: BenchEnvironment): TargetSpec {
 async function verifyTarget(planned: PlannedTarget, target: TargetProcess, cookie: string | undefined, expected: string): Promise<void> {
   const signedIn = await fetch(`${target.url}${PAGE_PATH}`, { headers: { ...PROXY_HEADERS, ...(cookie ? { cookie } : {}) }, redirect: 'manual' });
   const body = await signedIn.text();
-  if (signedIn.status !== 200 || body !== expected) throw new Error(`${planned.key}: the signed-in page is not the expected page (${signedIn.status})`);
+  if (signedIn.status !== 200 || body !== expected)
+    throw new Error(`${planned.key}: the signed-in page is not the expected page (${signedIn.status})`);
   if (planned.kind === 'plain') return;
   const stranger = await fetch(`${target.url}${PAGE_PATH}`, { headers: { ...PROXY_HEADERS }, redirect: 'manual' });
   await stranger.arrayBuffer();
@@ -65,7 +66,11 @@ async function verifyTarget(planned: PlannedTarget, target: TargetProcess, cooki
 }
 
 /** How big each kind of session is (the report says so: the bytes are what sessions cost). */
-async function measureSessionBytes(targets: Map<string, TargetProcess>, cookies: Map<string, string[]>, packageSession: () => Promise<Record<string, unknown>>) {
+async function measureSessionBytes(
+  targets: Map<string, TargetProcess>,
+  cookies: Map<string, string[]>,
+  packageSession: () => Promise<Record<string, unknown>>,
+) {
   const cookieValue = (key: string) => cookies.get(key)?.[0]?.split('=').slice(1).join('=');
   const openidStore = [...targets.keys()].find((key) => key.startsWith('openid-connect/') && key !== 'openid-connect/cookie');
   const stored = openidStore ? targets.get(openidStore) : undefined;
@@ -86,7 +91,13 @@ function renderLastRunAgain(): void {
 function writeReport(report: Parameters<typeof renderReport>[0]): void {
   const { settings, machine } = report;
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  fs.writeFileSync(CHART_FILE, renderChart(report.summaries, `${report.date}, ${machine.cores} × ${machine.cpuModel}, Node ${machine.node}, ${settings.connections} connections, median of ${settings.rounds} rounds of ${settings.durationSeconds} s`));
+  fs.writeFileSync(
+    CHART_FILE,
+    renderChart(
+      report.summaries,
+      `${report.date}, ${machine.cores} × ${machine.cpuModel}, Node ${machine.node}, ${settings.connections} connections, median of ${settings.rounds} rounds of ${settings.durationSeconds} s`,
+    ),
+  );
   fs.writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeReportInto(path.join(ROOT, 'BENCHMARKS.md'), renderReport(report));
   progress(`written: BENCHMARKS.md, ${path.relative(ROOT, CHART_FILE)}`);
@@ -134,7 +145,9 @@ async function main(): Promise<void> {
         const m: RoundMeasurement = await measure(targets.get(p.key)!, loadOptions(p.key, settings.durationSeconds));
         if (redisBefore !== undefined) m.redisCpuMicros = (await readRedisCpuMicros(env.redisUrl)) - redisBefore;
         measured.get(p.key)!.push(m);
-        progress(`round ${round}/${settings.rounds} ${p.key}: ${m.requestsPerSecond.toFixed(0)} req/s, ${m.cpuMicrosPerRequest.toFixed(0)} µs/req, ${m.mismatches + m.non2xx + m.errors} bad`);
+        progress(
+          `round ${round}/${settings.rounds} ${p.key}: ${m.requestsPerSecond.toFixed(0)} req/s, ${m.cpuMicrosPerRequest.toFixed(0)} µs/req, ${m.mismatches + m.non2xx + m.errors} bad`,
+        );
       }
     }
     const providerRequests = env.provider.requests();

@@ -37,7 +37,8 @@ let target: BuiltTarget | undefined;
 let server: Server | undefined;
 let requests = 0;
 let setCookies = 0;
-let window: { cpu: NodeJS.CpuUsage; at: number; requests: number; setCookies: number; cognito: number | undefined; writes: number | undefined } | undefined;
+let window:
+  { cpu: NodeJS.CpuUsage; at: number; requests: number; setCookies: number; cognito: number | undefined; writes: number | undefined } | undefined;
 let profiler: Session | undefined;
 let windows = 0;
 
@@ -74,7 +75,14 @@ async function startWindow(): Promise<void> {
     await profiler.post('Profiler.setSamplingInterval', { interval: 100 });
     await profiler.post('Profiler.start');
   }
-  window = { cpu: process.cpuUsage(), at: performance.now(), requests, setCookies, cognito: target?.cognitoCalls?.(), writes: target?.writes?.writes() };
+  window = {
+    cpu: process.cpuUsage(),
+    at: performance.now(),
+    requests,
+    setCookies,
+    cognito: target?.cognitoCalls?.(),
+    writes: target?.writes?.writes(),
+  };
   target?.writes?.startLog();
 }
 

@@ -37,6 +37,10 @@ export function readBenchSettings(env: Record<string, string | undefined>): Benc
     rounds: Math.round(positive(env.BENCH_ROUNDS, 8)),
     warmupSeconds: positive(env.BENCH_WARMUP, 2),
     stores: stores as SessionStoreKind[],
-    only: env.BENCH_TARGETS ? env.BENCH_TARGETS.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+    only: env.BENCH_TARGETS
+      ? env.BENCH_TARGETS.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined,
   };
 }

@@ -49,7 +49,10 @@ describe('the e-mail service', () => {
         ['verifyCode', () => emails.verifyCode('token', '123456')],
         ['requestChange', () => emails.requestChange('token', 'new@example.com')],
       ] as const) {
-        const err: unknown = await run().then(() => undefined, (e: unknown) => e);
+        const err: unknown = await run().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(err, `${call}: ${name}`).to.be.instanceOf(CognitoAuthError);
         expect((err as CognitoAuthError).code, `${call}: ${name}`).to.equal('cognito_unknown');
         expect((err as CognitoAuthError).status, `${call}: ${name}`).to.equal(502);

@@ -50,7 +50,7 @@ describe('provisionEmulatorPool (against cognito-local)', () => {
     expect(ids.clientSecret).to.be.a('string').and.have.length.above(10);
   });
 
-  it("applies the user pool settings of pool-settings.ts", async () => {
+  it('applies the user pool settings of pool-settings.ts', async () => {
     const { client, ids } = testEmulator();
     const { UserPool: pool } = await client.send(new DescribeUserPoolCommand({ UserPoolId: ids.userPoolId }));
     expect(pool?.UsernameAttributes, 'email as the username').to.deep.equal(['email']);
@@ -59,24 +59,18 @@ describe('provisionEmulatorPool (against cognito-local)', () => {
     expect(pool?.VerificationMessageTemplate?.DefaultEmailOption, 'by code').to.equal('CONFIRM_WITH_CODE');
     expect(pool?.Policies?.PasswordPolicy, 'default password policy').to.deep.equal(PASSWORD_POLICY);
     expect(pool?.MfaConfiguration, 'MFA optional').to.equal('OPTIONAL');
-    expect(pool?.AccountRecoverySetting?.RecoveryMechanisms, 'recovery by email only').to.deep.equal([
-      { Name: 'verified_email', Priority: 1 },
-    ]);
+    expect(pool?.AccountRecoverySetting?.RecoveryMechanisms, 'recovery by email only').to.deep.equal([{ Name: 'verified_email', Priority: 1 }]);
   });
 
-  it("applies the app client settings of pool-settings.ts: password auth for the custom pages and choice-based sign-in", async () => {
+  it('applies the app client settings of pool-settings.ts: password auth for the custom pages and choice-based sign-in', async () => {
     const { client, ids } = testEmulator();
-    const { UserPoolClient: c } = await client.send(
-      new DescribeUserPoolClientCommand({ UserPoolId: ids.userPoolId, ClientId: ids.clientId }),
-    );
+    const { UserPoolClient: c } = await client.send(new DescribeUserPoolClientCommand({ UserPoolId: ids.userPoolId, ClientId: ids.clientId }));
     expect(c?.ClientSecret, 'generated secret').to.equal(ids.clientSecret);
     expect(c?.ExplicitAuthFlows).to.include.members(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_PASSWORD_AUTH']);
-    expect(c?.ExplicitAuthFlows, 'only the flows the app uses: both password flows (cognito.signInApi admin and public) and choice-based sign-in').to.have.members([
-      'ALLOW_REFRESH_TOKEN_AUTH',
-      'ALLOW_ADMIN_USER_PASSWORD_AUTH',
-      'ALLOW_USER_PASSWORD_AUTH',
-      'ALLOW_USER_AUTH',
-    ]);
+    expect(
+      c?.ExplicitAuthFlows,
+      'only the flows the app uses: both password flows (cognito.signInApi admin and public) and choice-based sign-in',
+    ).to.have.members(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_AUTH']);
     expect(c?.PreventUserExistenceErrors).to.equal('ENABLED');
     expect(c?.EnableTokenRevocation).to.equal(true);
     expect(c?.AllowedOAuthFlowsUserPoolClient).to.equal(true);
@@ -162,9 +156,7 @@ describe('provisionEmulatorPool (against cognito-local)', () => {
         new UpdateUserPoolClientCommand({ UserPoolId: ids.userPoolId, ClientId: ids.clientId, ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'] }),
       );
       await provisionEmulatorPool(client, TEST_APP_BASE_URL);
-      const { UserPoolClient: c } = await client.send(
-        new DescribeUserPoolClientCommand({ UserPoolId: ids.userPoolId, ClientId: ids.clientId }),
-      );
+      const { UserPoolClient: c } = await client.send(new DescribeUserPoolClientCommand({ UserPoolId: ids.userPoolId, ClientId: ids.clientId }));
       expect(c?.ExplicitAuthFlows).to.include('ALLOW_USER_PASSWORD_AUTH');
     } finally {
       await provisionEmulatorPool(client, TEST_APP_BASE_URL);

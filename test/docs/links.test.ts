@@ -59,7 +59,9 @@ describe('links in README.md and docs/*.md', () => {
   it('are checked against anchors made the way GitHub makes them', () => {
     expect(slugOf('`cognitoAuth(options): CognitoAuth`')).to.equal('cognitoauthoptions-cognitoauth');
     expect(slugOf('Step-up: re-authentication before a sensitive change')).to.equal('step-up-re-authentication-before-a-sensitive-change');
-    expect(slugOf("cognito-local alone, the kit's emulator, and Amazon Cognito")).to.equal('cognito-local-alone-the-kits-emulator-and-amazon-cognito');
+    expect(slugOf("cognito-local alone, the kit's emulator, and Amazon Cognito")).to.equal(
+      'cognito-local-alone-the-kits-emulator-and-amazon-cognito',
+    );
     expect(slugOf('Threat protection (`cognito.contextData`)')).to.equal('threat-protection-cognitocontextdata');
     expect(slugOf('日本語')).to.equal('日本語');
     const md = { file: 'x.md', lines: ['# A', '## A', '```', '# not a heading', '```', '## A'] };

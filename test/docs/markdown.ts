@@ -64,7 +64,14 @@ export function parseMarkdown(md: MarkdownFile): { blocks: CodeBlock[]; prose: s
     }
     const start = FENCE.exec(text);
     if (start) {
-      open = { fence: start[2]!, indent: start[1]!.length, line: i + 1, lang: start[3]!.toLowerCase(), body: [], prelude: preludeBefore(md.lines, i) };
+      open = {
+        fence: start[2]!,
+        indent: start[1]!.length,
+        line: i + 1,
+        lang: start[3]!.toLowerCase(),
+        body: [],
+        prelude: preludeBefore(md.lines, i),
+      };
       prose.push('');
       return;
     }

@@ -93,7 +93,15 @@ describe('docs/api.md’s option table', () => {
   });
 
   it('reads the schema itself: top-level, nested and union members, through constants and modifiers', () => {
-    expect(schema).to.include.members(['baseUrl', 'cognito', 'cognito.contextData', 'session.store', 'pages.revealExistingAccounts', 'defaultReturnTo.custom', 'render.views']);
+    expect(schema).to.include.members([
+      'baseUrl',
+      'cognito',
+      'cognito.contextData',
+      'session.store',
+      'pages.revealExistingAccounts',
+      'defaultReturnTo.custom',
+      'render.views',
+    ]);
     expect(schema.length).to.be.greaterThan(40);
     const control = `
       const inner = z.strictObject({ deep: z.string() });

@@ -43,8 +43,7 @@ function namedTests(row: ThreatRow): NamedTest[] {
   const parts = row.provedBy.split(/`((?:infra\/)?test\/[^`]+\.(?:test|e2e)\.ts)`/);
   const tests: NamedTest[] = [];
   for (let i = 1; i < parts.length; i += 2) {
-    const pieces = parts[i + 1]!
-      .split('›')
+    const pieces = parts[i + 1]!.split('›')
       .slice(1)
       .flatMap((fragment) =>
         fragment
@@ -53,7 +52,13 @@ function namedTests(row: ThreatRow): NamedTest[] {
           .replace(/;\s*$/, '')
           .split('…'),
       )
-      .map((piece) => piece.trim().replace(/^[,:;]\s*/, '').replace(/[,:;]$/, '').trim())
+      .map((piece) =>
+        piece
+          .trim()
+          .replace(/^[,:;]\s*/, '')
+          .replace(/[,:;]$/, '')
+          .trim(),
+      )
       .filter((piece) => piece.length >= 4);
     tests.push({ row: row.number, file: parts[i]!, pieces });
   }
@@ -87,7 +92,10 @@ describe('SECURITY.md’s threat table', function () {
     const untested = rows.filter((r) => namedTests(r).length === 0).map((r) => `row ${r.number}`);
     expect(untested, 'rows without a test file').to.deep.equal([]);
     const threats = rows.map((r) => r.threat.toLowerCase());
-    expect(threats.filter((t, i) => threats.indexOf(t) !== i), 'threats listed twice').to.deep.equal([]);
+    expect(
+      threats.filter((t, i) => threats.indexOf(t) !== i),
+      'threats listed twice',
+    ).to.deep.equal([]);
   });
 
   it('names only tests that exist: each quoted title (or part of one) is a test in that file', async () => {

@@ -69,7 +69,11 @@ export function typeCheck(snippets: Snippet[]): TypeCheckResult {
     const file = path.join(ROOT, 'test', 'docs', '.snippets', `snippet-${i}.ts`);
     const prelude = snippet.prelude === '' ? '' : `${snippet.prelude}\n`;
     // `export {}` makes every snippet a module, so its declarations and top-level await stay its own.
-    virtual.set(file, { snippet, text: `${prelude}${snippet.code}\nexport {};\n`, preludeLines: prelude === '' ? 0 : prelude.split('\n').length - 1 });
+    virtual.set(file, {
+      snippet,
+      text: `${prelude}${snippet.code}\nexport {};\n`,
+      preludeLines: prelude === '' ? 0 : prelude.split('\n').length - 1,
+    });
   });
   const host = ts.createCompilerHost(options);
   // The default host's own functions, bound to it: the overrides below fall back to them.
@@ -95,7 +99,8 @@ export function typeCheck(snippets: Snippet[]): TypeCheckResult {
       diagnostics.map((d) => {
         const { line } = sf.getLineAndCharacterOfPosition(d.start ?? 0);
         const inCode = line - v.preludeLines;
-        const where = inCode < 0 ? `${v.snippet.name} (prelude line ${line + 1})` : `${v.snippet.name.replace(/:\d+$/, '')}:${v.snippet.firstLine + inCode}`;
+        const where =
+          inCode < 0 ? `${v.snippet.name} (prelude line ${line + 1})` : `${v.snippet.name.replace(/:\d+$/, '')}:${v.snippet.firstLine + inCode}`;
         return { where, message: ts.flattenDiagnosticMessageText(d.messageText, '\n') };
       }),
     );

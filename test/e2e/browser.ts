@@ -53,7 +53,15 @@ export async function startWorld(options: { env?: Record<string, string>; overri
   await new Promise((r) => server.once('listening', r));
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
   });
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   return {
@@ -99,9 +107,13 @@ export async function newPage(
 export async function expectAccessible(page: Page): Promise<void> {
   await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe;
+    const axe = (
+      window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }
+    ).axe;
     const result = await axe.run(document);
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
   });
   expect(violations, `axe on ${page.url()}`).to.deep.equal([]);
 }
@@ -129,9 +141,7 @@ export async function layoutOf(page: Page): Promise<LayoutFacts> {
       viewportWidth: document.documentElement.clientWidth,
       scrollWidth: document.documentElement.scrollWidth,
       header: { height: document.querySelector('header')?.getBoundingClientRect().height ?? 0 },
-      banner: banner
-        ? { height: banner.getBoundingClientRect().height, lineHeight: parseFloat(getComputedStyle(banner).lineHeight) }
-        : undefined,
+      banner: banner ? { height: banner.getBoundingClientRect().height, lineHeight: parseFloat(getComputedStyle(banner).lineHeight) } : undefined,
       card: card ? { left: card.left, right: card.right, width: card.width } : undefined,
     };
   });

@@ -28,7 +28,7 @@ async function sendSignIn(page: Page, base: string, email: string, password: str
   await page.waitForLoadState();
 }
 
-describe('real-browser journeys: error pages say what happened and what to do (Chromium, against the kit\'s emulator)', function () {
+describe("real-browser journeys: error pages say what happened and what to do (Chromium, against the kit's emulator)", function () {
   this.timeout(60_000);
   let world: E2eWorld;
   before(async () => {
@@ -39,7 +39,10 @@ describe('real-browser journeys: error pages say what happened and what to do (C
   });
 
   it('404: "Page not found" with a link home, in English and Japanese', async () => {
-    for (const [locale, messages] of [['en-GB', en], ['ja-JP', ja]] as const) {
+    for (const [locale, messages] of [
+      ['en-GB', en],
+      ['ja-JP', ja],
+    ] as const) {
       const { page, close } = await newPage(world, { locale });
       const response = await page.goto(`${world.base}/no-such-page`);
       expect(response?.status()).to.equal(404);
@@ -58,7 +61,10 @@ describe('real-browser journeys: error pages say what happened and what to do (C
     await page.goto(`${world.base}/password/forgot`);
     await page.fill('#f-email', 'someone@example.com');
     await page.context().clearCookies({ name: /\.csrf$/ });
-    const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Send code' }).click()]);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Send code' }).click(),
+    ]);
     expect(response.status()).to.equal(403);
     await page.waitForLoadState();
     // Issue 20 §2: on the form itself, above the fields, with what was typed (no secret here) kept.
@@ -105,12 +111,18 @@ describe('real-browser journeys: error pages say what happened and what to do (C
 
   it('503: when the session store is down, "Temporarily unavailable" and that it is being retried', async () => {
     const user = await createConfirmedUser();
-    for (const [locale, messages] of [['en-GB', en], ['ja-JP', ja]] as const) {
+    for (const [locale, messages] of [
+      ['en-GB', en],
+      ['ja-JP', ja],
+    ] as const) {
       const { page, close } = await newPage(world, { locale });
       await page.goto(`${world.base}/login`);
       await page.fill('#f-email', user.email);
       await page.fill('#f-password', user.password);
-      const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.locator('main form button[type=submit]').first().click()]);
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST'),
+        page.locator('main form button[type=submit]').first().click(),
+      ]);
       expect(response.status()).to.equal(503);
       expect(response.headers()['retry-after']).to.match(/^\d+$/);
       await page.waitForLoadState();
@@ -123,8 +135,14 @@ describe('real-browser journeys: error pages say what happened and what to do (C
     }
   });
 
-  for (const size of [{ width: 360, height: 740 }, { width: 1280, height: 800 }]) {
-    for (const [locale, messages] of [['en-GB', en], ['ja-JP', ja]] as const) {
+  for (const size of [
+    { width: 360, height: 740 },
+    { width: 1280, height: 800 },
+  ]) {
+    for (const [locale, messages] of [
+      ['en-GB', en],
+      ['ja-JP', ja],
+    ] as const) {
       it(`${size.width} px, ${locale}: the expired-form, 429 and 503 pages are axe clean and do not scroll sideways`, async () => {
         const user = await createConfirmedUser();
         const { page, close } = await newPage(world, { locale, ...size });

@@ -12,7 +12,14 @@ async function addVirtualAuthenticator(page: Page): Promise<{ cdp: CDPSession; a
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('WebAuthn.enable', { enableUI: false });
   const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
   });
   return { cdp, authenticatorId };
 }
@@ -56,7 +63,7 @@ async function signInWithPasskey(page: Page, base: string, email: string): Promi
   await page.waitForURL(`${base}/profile`);
 }
 
-describe('real-browser journey: passkeys (Chromium with a virtual authenticator, against the kit\'s emulator)', function () {
+describe("real-browser journey: passkeys (Chromium with a virtual authenticator, against the kit's emulator)", function () {
   this.timeout(60_000);
   let world: E2eWorld;
   before(async () => {
@@ -136,7 +143,7 @@ describe('real-browser journey: passkeys (Chromium with a virtual authenticator,
     await close();
   });
 
-  it('shows the page\'s own message and posts nothing when the browser refuses the ceremony (a second passkey on one authenticator)', async () => {
+  it("shows the page's own message and posts nothing when the browser refuses the ceremony (a second passkey on one authenticator)", async () => {
     const user = await createConfirmedUser();
     const { page, close } = await newPage(world);
     await addVirtualAuthenticator(page);

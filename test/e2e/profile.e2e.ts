@@ -19,7 +19,7 @@ async function groupHeadings(page: Page): Promise<string[]> {
   return page.locator('main section.profile-section > h2, main details[data-section="developer"] > summary').allTextContents();
 }
 
-describe('real-browser journeys: the profile, grouped like an account page (Chromium, against the kit\'s emulator)', function () {
+describe("real-browser journeys: the profile, grouped like an account page (Chromium, against the kit's emulator)", function () {
   this.timeout(60_000);
   let world: E2eWorld;
   before(async () => {
@@ -104,7 +104,12 @@ describe('real-browser journeys: the profile, grouped like an account page (Chro
     const { page, close } = await newPage(world, { locale: 'ja-JP', width: 360, height: 740 });
     await signIn(page, world.base, user);
     expect(await page.textContent('h1')).to.equal(ja['profile.title']);
-    expect(await groupHeadings(page)).to.deep.equal([ja['profile.personalTitle'], ja['profile.securityTitle'], ja['profile.dangerTitle'], ja['profile.developerTitle']]);
+    expect(await groupHeadings(page)).to.deep.equal([
+      ja['profile.personalTitle'],
+      ja['profile.securityTitle'],
+      ja['profile.dangerTitle'],
+      ja['profile.developerTitle'],
+    ]);
     const layout = await layoutOf(page);
     expect(layout.scrollWidth, 'no horizontal scrolling').to.be.at.most(layout.viewportWidth);
     await expectAccessible(page);

@@ -17,7 +17,7 @@ async function signIn(page: Page, base: string, user: { email: string; password:
   await page.waitForURL(`${base}/profile`);
 }
 
-describe('real-browser journey: where you\'re signed in (two browsers, Chromium, against the kit\'s emulator)', function () {
+describe("real-browser journey: where you're signed in (two browsers, Chromium, against the kit's emulator)", function () {
   this.timeout(60_000);
   let world: E2eWorld;
   before(async () => {
@@ -27,7 +27,7 @@ describe('real-browser journey: where you\'re signed in (two browsers, Chromium,
     await world?.close();
   });
 
-  it('lists both browsers with this one marked; A ends B\'s session and B\'s next request is signed out', async () => {
+  it("lists both browsers with this one marked; A ends B's session and B's next request is signed out", async () => {
     const user = await createConfirmedUser();
     const a = await newPage(world, { width: 1280 });
     const b = await newPage(world, { userAgent: IPHONE_SAFARI, width: 390, height: 844 });

@@ -32,7 +32,7 @@ async function codeFromMailboxPage(page: Page, base: string, email: string): Pro
   return ((await cell.textContent()) ?? '').trim();
 }
 
-describe('real-browser journey: signing in with an e-mailed code (Chromium, against the kit\'s emulator)', function () {
+describe("real-browser journey: signing in with an e-mailed code (Chromium, against the kit's emulator)", function () {
   this.timeout(60_000);
   let world: E2eWorld;
   before(async () => {

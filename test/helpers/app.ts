@@ -108,7 +108,12 @@ export function buildTestApp(overrides: TestAppOverrides = {}): TestApp {
     clock: overrides.clock,
     rateLimitStore: overrides.rateLimitStores,
   });
-  const auth = createCognitoAuth(overrides.authOptions ? overrides.authOptions(options) : options, { settings, client, verifier: overrides.cognito?.verifier, users: overrides.cognito?.users });
+  const auth = createCognitoAuth(overrides.authOptions ? overrides.authOptions(options) : options, {
+    settings,
+    client,
+    verifier: overrides.cognito?.verifier,
+    users: overrides.cognito?.users,
+  });
   const app = createApp({ config, auth, logger, readiness: overrides.readiness, cognitoOrigin: new URL(settings.authorizationUrl).origin });
   return { app, config, settings, sessionStore, logs, agent: () => supertest.agent(app) };
 }

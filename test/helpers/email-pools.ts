@@ -53,7 +53,9 @@ export function appOn(ids: PoolIds, sessionStore?: session.Store): TestApp {
 export async function createUserIn(ids: PoolIds, label = 'email'): Promise<{ email: string; password: string }> {
   const { client } = testEmulator();
   const email = newEmail(label);
-  await client.send(new SignUpCommand({ ClientId: ids.clientId, Username: email, Password: TEST_PASSWORD, UserAttributes: [{ Name: 'email', Value: email }] }));
+  await client.send(
+    new SignUpCommand({ ClientId: ids.clientId, Username: email, Password: TEST_PASSWORD, UserAttributes: [{ Name: 'email', Value: email }] }),
+  );
   await client.send(new AdminConfirmSignUpCommand({ UserPoolId: ids.userPoolId, Username: email }));
   return { email, password: TEST_PASSWORD };
 }
@@ -86,7 +88,8 @@ export async function signIn(t: TestApp, email: string, password = TEST_PASSWORD
 }
 
 /** The status a sign-in as `email` gets (303 signed in, 401 refused). */
-export const signInStatus = async (t: TestApp, email: string) => (await submit(t.agent(), '/login', '/login', { email, password: TEST_PASSWORD })).status;
+export const signInStatus = async (t: TestApp, email: string) =>
+  (await submit(t.agent(), '/login', '/login', { email, password: TEST_PASSWORD })).status;
 
 /** What the profile says about the address: the email shown and "Email verified". */
 export async function profileOf(agent: Agent) {

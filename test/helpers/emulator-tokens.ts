@@ -32,9 +32,15 @@ export async function accessAccepted(accessToken: string): Promise<boolean> {
 /** Signs in straight at the emulator, as another app of the same pool would: tokens no session of this app holds. */
 export async function signInElsewhere(user: { email: string; password: string }): Promise<{ accessToken: string; refreshToken: string }> {
   const { client, ids } = testEmulator();
-  const secretHash = createHmac('sha256', ids.clientSecret as string).update(user.email + ids.clientId).digest('base64');
+  const secretHash = createHmac('sha256', ids.clientSecret as string)
+    .update(user.email + ids.clientId)
+    .digest('base64');
   const out = await client.send(
-    new InitiateAuthCommand({ ClientId: ids.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: user.email, PASSWORD: user.password, SECRET_HASH: secretHash } }),
+    new InitiateAuthCommand({
+      ClientId: ids.clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: user.email, PASSWORD: user.password, SECRET_HASH: secretHash },
+    }),
   );
   return { accessToken: out.AuthenticationResult!.AccessToken!, refreshToken: out.AuthenticationResult!.RefreshToken! };
 }

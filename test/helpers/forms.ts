@@ -17,7 +17,10 @@ export function csrfOf(html: string): string {
 export async function submit(agent: Agent, page: string, action: string, fields: Record<string, string>) {
   const form = await agent.get(page);
   expect(form.status, `GET ${page}`).to.equal(200);
-  return agent.post(action).type('form').send({ ...fields, _csrf: csrfOf(form.text) });
+  return agent
+    .post(action)
+    .type('form')
+    .send({ ...fields, _csrf: csrfOf(form.text) });
 }
 
 /**

@@ -27,7 +27,9 @@ export function suiteCognito(): CognitoOptions {
 export async function suiteCognitoAt(mountPath: string): Promise<CognitoOptions> {
   const { client, ids } = testEmulator();
   const input = buildUserPoolClientInput(ids.userPoolId, TEST_APP_BASE_URL, { mountPath });
-  const created = await client.send(new CreateUserPoolClientCommand({ ...input, ClientName: `client-${mountPath.replace(/\W/g, '') || 'root'}-${Date.now()}` }));
+  const created = await client.send(
+    new CreateUserPoolClientCommand({ ...input, ClientName: `client-${mountPath.replace(/\W/g, '') || 'root'}-${Date.now()}` }),
+  );
   const clientId = created.UserPoolClient!.ClientId!;
   const described = await client.send(new DescribeUserPoolClientCommand({ UserPoolId: ids.userPoolId, ClientId: clientId }));
   return { ...suiteCognito(), clientId, clientSecret: described.UserPoolClient?.ClientSecret };

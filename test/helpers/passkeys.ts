@@ -31,7 +31,10 @@ export async function addPasskey(agent: Agent, user: User, authenticator: Passke
   const started = await submit(agent, '/profile/passkeys', '/profile/passkeys/add', { currentPassword: user.password });
   expect(started.status).to.equal(200);
   const credential = authenticator.create(creationOptionsOn(started.text));
-  const done = await agent.post('/profile/passkeys/complete').type('form').send({ credential: JSON.stringify(credential), _csrf: csrfOf(started.text) });
+  const done = await agent
+    .post('/profile/passkeys/complete')
+    .type('form')
+    .send({ credential: JSON.stringify(credential), _csrf: csrfOf(started.text) });
   expect(done.status).to.equal(303);
   expect(done.headers.location).to.equal('/profile/passkeys');
   return credential.id;
@@ -42,7 +45,11 @@ export async function passkeysAtCognito(user: User): Promise<string[]> {
   const { client } = testEmulator();
   const clientId = await userAuthClient();
   const signedInUser = await client.send(
-    new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: user.email, PASSWORD: user.password } }),
+    new InitiateAuthCommand({
+      ClientId: clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
+    }),
   );
   const out = await client.send(new ListWebAuthnCredentialsCommand({ AccessToken: signedInUser.AuthenticationResult?.AccessToken }));
   return (out.Credentials ?? []).map((c) => c.CredentialId as string);
@@ -67,7 +74,8 @@ export async function passkeySignsIn(email: string, authenticator: PasskeyAuthen
   } catch {
     return false; // the authenticator holds none of the passkeys Cognito allows
   }
-  const done = await answer(clientId, 'WEB_AUTHN', started.Session, { USERNAME: email, CREDENTIAL: JSON.stringify(credential) }).catch(() => undefined);
+  const done = await answer(clientId, 'WEB_AUTHN', started.Session, { USERNAME: email, CREDENTIAL: JSON.stringify(credential) }).catch(
+    () => undefined,
+  );
   return typeof done?.AuthenticationResult?.AccessToken === 'string';
 }
-

@@ -47,9 +47,13 @@ export async function startTestRedis(options: { port?: number } = {}): Promise<T
   let child: ChildProcess | undefined;
 
   async function start() {
-    const c = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''], {
-      stdio: 'ignore',
-    });
+    const c = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''],
+      {
+        stdio: 'ignore',
+      },
+    );
     child = c;
     // Not found, or gone before it answered (its port taken): no point waiting.
     const exited = new Promise<never>((_, reject) => {

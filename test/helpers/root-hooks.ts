@@ -66,7 +66,8 @@ export function mochaGlobalTeardown(): void {
   if (!notes) return;
   const crashes = fs.readdirSync(notes).map((name) => fs.readFileSync(path.join(notes, name), 'utf8'));
   fs.rmSync(notes, { recursive: true, force: true });
-  if (crashes.length > 0) throw new Error(`${crashes.length} unhandled rejection(s) or uncaught exception(s) between test files:\n${crashes.join('\n')}`);
+  if (crashes.length > 0)
+    throw new Error(`${crashes.length} unhandled rejection(s) or uncaught exception(s) between test files:\n${crashes.join('\n')}`);
 }
 
 /**

@@ -113,7 +113,9 @@ export function commandOf(pid: number): string | undefined {
 /** Whether a process with this id runs (a zombie, ended but not yet reaped, does not). */
 export function isRunning(pid: number): boolean {
   try {
-    return !execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).trim().startsWith('Z');
+    return !execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' })
+      .trim()
+      .startsWith('Z');
   } catch {
     return false; // ps exits 1 when there is no such process
   }

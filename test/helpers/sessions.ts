@@ -36,7 +36,10 @@ export function storedSessions(store: session.Store): Promise<Record<string, Sto
         ? reject(err)
         : resolve(
             Object.fromEntries(
-              Object.entries((all ?? {}) as Record<string, session.SessionData>).map(([sid, sess]) => [sid, { ...sess, cognito: packageStateOf(sess) }]),
+              Object.entries((all ?? {}) as Record<string, session.SessionData>).map(([sid, sess]) => [
+                sid,
+                { ...sess, cognito: packageStateOf(sess) },
+              ]),
             ),
           ),
     ),

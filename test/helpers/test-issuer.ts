@@ -138,7 +138,15 @@ export async function startTestIssuer(options: { nonce?: boolean } = {}): Promis
       ...(nonce ? { nonce } : {}),
     };
     const claims = forgery.claims ? forgery.claims(valid) : valid;
-    const validAccess: JWTPayload = { iss: url, sub: valid.sub, client_id: TEST_ISSUER_CLIENT_ID, token_use: 'access', scope: 'openid email', iat: now, exp: now + 3600 };
+    const validAccess: JWTPayload = {
+      iss: url,
+      sub: valid.sub,
+      client_id: TEST_ISSUER_CLIENT_ID,
+      token_use: 'access',
+      scope: 'openid email',
+      iat: now,
+      exp: now + 3600,
+    };
     const access = forgery.access ? forgery.access(validAccess) : validAccess;
     const accessToken = await new SignJWT(access).setProtectedHeader({ alg: 'RS256', kid: signingKey.kid }).sign(signingKey.privateKey);
     const idToken = forgery.signing === 'absent' ? undefined : await sign(claims);

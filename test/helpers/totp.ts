@@ -50,7 +50,11 @@ export function withOptionalTotpPool(): void {
   after(async () => {
     const { client, ids } = testEmulator();
     await client.send(
-      new SetUserPoolMfaConfigCommand({ UserPoolId: ids.userPoolId, MfaConfiguration: saved.mfa ?? 'OFF', SoftwareTokenMfaConfiguration: { Enabled: saved.totp } }),
+      new SetUserPoolMfaConfigCommand({
+        UserPoolId: ids.userPoolId,
+        MfaConfiguration: saved.mfa ?? 'OFF',
+        SoftwareTokenMfaConfiguration: { Enabled: saved.totp },
+      }),
     );
   });
 }
@@ -64,7 +68,10 @@ export async function switchOnTotp(agent: Agent, password = TEST_PASSWORD): Prom
   expect(start.status, 'POST /mfa/setup').to.equal(303);
   const page = await agent.get('/mfa/setup').expect(200);
   const secret = secretOnPage(page.text);
-  const confirm = await agent.post('/mfa/setup/confirm').type('form').send({ code: totpCodeFor(secret), _csrf: csrfOf(page.text) });
+  const confirm = await agent
+    .post('/mfa/setup/confirm')
+    .type('form')
+    .send({ code: totpCodeFor(secret), _csrf: csrfOf(page.text) });
   expect(confirm.status, 'POST /mfa/setup/confirm').to.equal(303);
   return secret;
 }

@@ -22,7 +22,9 @@ const has = (pattern: RegExp) => (text: string) => pattern.test(text);
 describe('the Japanese catalogue', () => {
   it('calls two-step sign-in 2段階認証, one term everywhere', () => {
     expect(breaking(has(/段階サインイン|二段階|2\s+段階|２段階|2ステップ|多要素/))).to.deep.equal([]);
-    const english = Object.entries(en).filter(([, text]) => /two-step sign-in/i.test(text)).map(([key]) => key);
+    const english = Object.entries(en)
+      .filter(([, text]) => /two-step sign-in/i.test(text))
+      .map(([key]) => key);
     expect(english.filter((key) => !ja[key as keyof typeof ja].includes('2段階認証'))).to.deep.equal([]);
   });
 

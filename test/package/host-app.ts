@@ -113,7 +113,9 @@ export function buildHostApp(
       cognito: req.cognito?.user?.email ?? null,
       signedIn: req.cognito?.isAuthenticated() ?? false,
       shopUser: req.user ?? null,
-      sessionKeys: Object.keys(s).filter((k) => k !== 'cookie').sort(),
+      sessionKeys: Object.keys(s)
+        .filter((k) => k !== 'cookie')
+        .sort(),
       greeted: s.greeted ?? null,
     });
   });
@@ -195,7 +197,9 @@ export interface OtherRouter {
 export async function clientFor(cognito: CognitoLocal, mountPath: string, pool: 'new' | 'same'): Promise<CognitoOptions> {
   let userPoolId = cognito.userPoolId;
   if (pool === 'new') {
-    const created = await cognito.client.send(new CreateUserPoolCommand({ ...buildUserPoolInput(), PoolName: `pool-${mountPath.slice(1)}-${randomBytes(3).toString('hex')}` }));
+    const created = await cognito.client.send(
+      new CreateUserPoolCommand({ ...buildUserPoolInput(), PoolName: `pool-${mountPath.slice(1)}-${randomBytes(3).toString('hex')}` }),
+    );
     userPoolId = created.UserPool!.Id!;
   }
   const input = buildUserPoolClientInput(userPoolId, HOST_BASE_URL, { mountPath });
@@ -220,7 +224,8 @@ export function buildMultiRouterHost(cognito: CognitoLocal, others: OtherRouter[
   }));
   for (const { mountPath, auth } of routers) app.use(mountPath, auth);
   app.use(routers[0]!.auth.context());
-  for (const { mountPath, auth } of routers) app.get(`/guarded${mountPath}`, auth.requiresAuth(), (req, res) => res.send(`${mountPath}: ${req.cognito!.user!.email}`));
+  for (const { mountPath, auth } of routers)
+    app.get(`/guarded${mountPath}`, auth.requiresAuth(), (req, res) => res.send(`${mountPath}: ${req.cognito!.user!.email}`));
   const seen: RequestHandler[] = routers.flatMap(({ mountPath, auth }) => [
     auth.context(),
     (req: Request, res: Response, next: NextFunction) => {

@@ -148,7 +148,11 @@ describe('the host’s own pages (res.locals.cognito and the CSP nonce)', functi
       const res = await supertest(app).get('/account/login').set('Accept-Language', 'ja').expect(200);
       const nonce = /<style nonce="([^"]+)">/.exec(res.text)![1]!;
       expect(res.text).to.contain(`<link rel="stylesheet" href="/account/public/style.css" nonce="${nonce}">`);
-      expect(res.text).to.match(new RegExp(`<script src="/account/public/app\\.js" defer nonce="${nonce.replace(/[+/]/g, '\\$&')}" data-show-password="[^"a-zA-Z]+" data-hide-password="[^"a-zA-Z]+"></script>`));
+      expect(res.text).to.match(
+        new RegExp(
+          `<script src="/account/public/app\\.js" defer nonce="${nonce.replace(/[+/]/g, '\\$&')}" data-show-password="[^"a-zA-Z]+" data-hide-password="[^"a-zA-Z]+"></script>`,
+        ),
+      );
     });
 
     it('gives host pages behind securityHeaders() res.locals.cspNonce, allowed by that response’s CSP', async () => {

@@ -49,7 +49,12 @@ describe('the package on the host’s own express-session (against the test kit)
     const user = await cognito.createUser();
     const cookie = shopCookieOf(await cognito.signIn(supertest.agent(app), user));
     const form = await supertest(app).get('/account/profile').set('Cookie', cookie).expect(200);
-    const saving = supertest(app).post('/account/profile').set('Cookie', cookie).type('form').send({ name: 'Late writer', _csrf: csrfOf(form.text) }).then((r) => r);
+    const saving = supertest(app)
+      .post('/account/profile')
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ name: 'Late writer', _csrf: csrfOf(form.text) })
+      .then((r) => r);
     await held.reached;
     await signOut(app, cookie);
     held.release();
@@ -59,7 +64,12 @@ describe('the package on the host’s own express-session (against the test kit)
 
   const logout = async (app: express.Express, cookie: string) => {
     const page = await supertest(app).get('/account/profile').set('Cookie', cookie).expect(200);
-    await supertest(app).post('/account/logout').set('Cookie', cookie).type('form').send({ _csrf: csrfOf(page.text) }).expect(303);
+    await supertest(app)
+      .post('/account/logout')
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ _csrf: csrfOf(page.text) })
+      .expect(303);
   };
 
   describe('a sign-out sticks, whatever is in flight', () => {
@@ -80,7 +90,9 @@ describe('the package on the host’s own express-session (against the test kit)
     }
 
     it('memory: req.cognito.signOut() on a host route while tab 2 saves a form sticks too', async () => {
-      const { app, cookie } = await signOutWhileTab2Saves(new session.MemoryStore(), (a, c) => supertest(a).post('/leave').set('Cookie', c).expect(303));
+      const { app, cookie } = await signOutWhileTab2Saves(new session.MemoryStore(), (a, c) =>
+        supertest(a).post('/leave').set('Cookie', c).expect(303),
+      );
       await supertest(app).get('/dashboard').set('Cookie', cookie).expect(303);
     });
   });

@@ -30,12 +30,18 @@ describe('the package in a host app (mounted at /account, against the test kit)'
         const res = await supertest(app).get(page).expect(200);
         const paths = sitePathsOf(res.text);
         expect(paths, page).to.include('/account/public/style.css');
-        expect(paths.filter((p) => p !== '/' && !p.startsWith('/account/')), page).to.deep.equal([]);
+        expect(
+          paths.filter((p) => p !== '/' && !p.startsWith('/account/')),
+          page,
+        ).to.deep.equal([]);
       }
       const login = await supertest(app).get('/account/login?returnTo=%2Fdashboard').expect(200);
       expect(login.text).to.contain('action="/account/login?returnTo=%2Fdashboard"');
       expect(login.text).to.contain('href="/account/login/hosted?returnTo=%2Fdashboard"');
-      await supertest(app).get('/account/public/style.css').expect(200).expect('Content-Type', /text\/css/);
+      await supertest(app)
+        .get('/account/public/style.css')
+        .expect(200)
+        .expect('Content-Type', /text\/css/);
     });
 
     it('sends the Hosted UI to Cognito with <baseUrl>/account/callback, and signs in through the emulator', async () => {
@@ -59,7 +65,10 @@ describe('the package in a host app (mounted at /account, against the test kit)'
       expect(signIn.status).to.equal(303);
       expect(signIn.headers.location).to.equal('/account/profile');
       const profile = await agent.get('/account/profile').expect(200);
-      const everywhere = await agent.post('/account/profile/sign-out-everywhere').type('form').send({ _csrf: csrfOf(profile.text) });
+      const everywhere = await agent
+        .post('/account/profile/sign-out-everywhere')
+        .type('form')
+        .send({ _csrf: csrfOf(profile.text) });
       expect(everywhere.status).to.equal(303);
       expect(everywhere.headers.location).to.equal('/account/login?notice=signed_out_everywhere');
     });
@@ -73,7 +82,9 @@ describe('the package in a host app (mounted at /account, against the test kit)'
       });
       const res = await supertest(app).get('/elsewhere/login').expect(500);
       expect((res.body as { code?: string }).code).to.equal('mount_mismatch');
-      expect((res.body as { message?: string }).message).to.contain('"/elsewhere"').and.to.contain('"/account"');
+      expect((res.body as { message?: string }).message)
+        .to.contain('"/elsewhere"')
+        .and.to.contain('"/account"');
     });
   });
 
@@ -159,7 +170,11 @@ describe('the package in a host app (mounted at /account, against the test kit)'
       expect(both.sessionKeys).to.deep.equal([`cognito:${cognito.clientId}@${cognito.url}/${cognito.userPoolId}`, 'greeted', 'passport']);
 
       const page = await agent.get('/account/profile').expect(200);
-      await agent.post('/account/logout').type('form').send({ _csrf: csrfOf(page.text) }).expect(303);
+      await agent
+        .post('/account/logout')
+        .type('form')
+        .send({ _csrf: csrfOf(page.text) })
+        .expect(303);
       const after = (await agent.get('/whoami').expect(200)).body as Record<string, unknown>;
       expect(after.cognito).to.equal(null);
       expect(after.shopUser, 'the shop sign-in survives the Cognito sign-out').to.deep.equal({ shopId: 'shop-42' });
@@ -212,7 +227,10 @@ describe('the package in a host app (mounted at /account, against the test kit)'
       expect(signedOut.text, 'no sign-out form while signed out').to.not.contain('shop-sign-out');
       const agent = await cognito.signedInAgent(app, user);
       const profile = await agent.get('/account/profile').set('Accept-Language', 'en').expect(200);
-      const form = /<form method="post" action="([^"]+)" class="shop-sign-out"><input type="hidden" name="_csrf" value="([^"]+)"><button>Sign out ([^<]*)<\/button>/.exec(profile.text);
+      const form =
+        /<form method="post" action="([^"]+)" class="shop-sign-out"><input type="hidden" name="_csrf" value="([^"]+)"><button>Sign out ([^<]*)<\/button>/.exec(
+          profile.text,
+        );
       expect(form?.[1]).to.equal('/account/logout');
       expect(form?.[3]).to.equal(user.email);
       await agent.post(form![1]!).type('form').send({ _csrf: form![2]! }).expect(303);
@@ -244,10 +262,15 @@ describe('the package in a host app (mounted at /account, against the test kit)'
     });
 
     it('signs in on its own session cookie, and its guard sends people to its own sign-in page', async () => {
-      expect((await supertest(other).get('/other-home').expect(303)).headers.location).to.equal('/other/login?returnTo=%2Fother-home&notice=signed_in_required');
+      expect((await supertest(other).get('/other-home').expect(303)).headers.location).to.equal(
+        '/other/login?returnTo=%2Fother-home&notice=signed_in_required',
+      );
       const agent = supertest.agent(other);
       const page = await agent.get('/other/login').expect(200);
-      const res = await agent.post('/other/login').type('form').send({ email: user.email, password: user.password, _csrf: csrfOf(page.text) });
+      const res = await agent
+        .post('/other/login')
+        .type('form')
+        .send({ email: user.email, password: user.password, _csrf: csrfOf(page.text) });
       expect(res.status).to.equal(303);
       expect(String(res.headers['set-cookie'])).to.contain('other.sid=');
       expect((await agent.get('/other-home').expect(200)).text).to.equal(`other home of ${user.email}`);
@@ -262,7 +285,10 @@ describe('the package in a host app (mounted at /account, against the test kit)'
       expect(code).to.match(/^\d+$/);
       const agent = supertest.agent(app);
       const page = await agent.get('/account/signup/confirm').expect(200);
-      const res = await agent.post('/account/signup/confirm').type('form').send({ email: unconfirmed.email, code, _csrf: csrfOf(page.text) });
+      const res = await agent
+        .post('/account/signup/confirm')
+        .type('form')
+        .send({ email: unconfirmed.email, code, _csrf: csrfOf(page.text) });
       expect(res.status).to.equal(303);
       expect(res.headers.location).to.equal('/account/login');
       expect((await cognito.signIn(agent, unconfirmed)).status).to.equal(303);

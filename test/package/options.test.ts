@@ -28,7 +28,10 @@ describe('cognitoAuth() options in a host app (against the test kit)', function 
     const err = thrown as CognitoAuthError;
     expect(err.code).to.equal('invalid_options');
     for (const name of ['baseUrl', 'cognito.domain', 'languages.0']) {
-      expect(err.problems.some((p) => p.startsWith(`${name}:`)), name).to.equal(true);
+      expect(
+        err.problems.some((p) => p.startsWith(`${name}:`)),
+        name,
+      ).to.equal(true);
       expect(err.message).to.contain(name);
     }
   });

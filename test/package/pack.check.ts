@@ -49,8 +49,18 @@ describe('the npm package (npm pack --dry-run)', function () {
   });
 
   it('ships both entry points with their types, every file package.json exports, the pages and the assets', () => {
-    expect(files).to.include.members(['dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts', 'package.json', 'README.md', 'LICENSE']);
-    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, string | Record<string, string>> };
+    expect(files).to.include.members([
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/testing/index.js',
+      'dist/testing/index.d.ts',
+      'package.json',
+      'README.md',
+      'LICENSE',
+    ]);
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      exports: Record<string, string | Record<string, string>>;
+    };
     const targets = Object.values(manifest.exports).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)));
     expect(files).to.include.members(targets.map((t) => t.replace(/^\.\//, '')));
     const pages = filesUnder('views').filter((f) => !f.startsWith('views/app/'));

@@ -25,7 +25,11 @@ const ROWS: Array<{ name: string; headers: Record<string, string>; json: boolean
   { name: 'Accept: */* (fetch’s default, curl’s)', headers: { Accept: '*/*' }, json: true },
   { name: 'Accept: application/json', headers: { Accept: 'application/json' }, json: true },
   { name: 'Accept: text/html;q=0, */* (HTML refused)', headers: { Accept: 'text/html;q=0, */*' }, json: true },
-  { name: 'Accept: application/json, text/html;q=0.9 (JSON ranked above HTML)', headers: { Accept: 'application/json, text/html;q=0.9' }, json: true },
+  {
+    name: 'Accept: application/json, text/html;q=0.9 (JSON ranked above HTML)',
+    headers: { Accept: 'application/json, text/html;q=0.9' },
+    json: true,
+  },
 ];
 
 describe('requiresAuth() for a signed-out request: 401 JSON for what is not a page navigation', function () {

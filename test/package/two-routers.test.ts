@@ -36,7 +36,12 @@ describe('two routers in one app (on the host’s express-session, against the t
       expect(guarded.headers.location, mount).to.equal(`${mount}/login?returnTo=%2Fguarded${encodeURIComponent(mount)}&notice=signed_in_required`);
       expect((await agent.get(`${mount}/profile`).expect(303)).headers.location, mount).to.match(new RegExp(`^${mount}/login\\?`));
     }
-    expect((await agent.get('/who').expect(200)).body).to.deep.equal({ '/account': user.email, '/other': null, '/third': null, '/fourth': user.email });
+    expect((await agent.get('/who').expect(200)).body).to.deep.equal({
+      '/account': user.email,
+      '/other': null,
+      '/third': null,
+      '/fourth': user.email,
+    });
     // The app-wide requiresAuth() follows the router whose context() ran: /account's here.
     await agent.get('/global-guard').expect(200);
   });
@@ -57,16 +62,28 @@ describe('two routers in one app (on the host’s express-session, against the t
     // Signing in at /third gives the session a new id: /account's sign-in moves along, with its index entry.
     const third = await agent.get('/third/login').expect(200);
     const csrf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
-    await agent.post('/third/login').type('form').send({ email: user.email, password: user.password, _csrf: csrf(third.text) }).expect(303);
+    await agent
+      .post('/third/login')
+      .type('form')
+      .send({ email: user.email, password: user.password, _csrf: csrf(third.text) })
+      .expect(303);
     expect((await agent.get('/who').expect(200)).body).to.include({ '/account': user.email, '/third': user.email });
     const profile = await agent.get('/third/profile').expect(200);
-    await agent.post('/third/logout').type('form').send({ _csrf: csrf(profile.text) }).expect(303);
+    await agent
+      .post('/third/logout')
+      .type('form')
+      .send({ _csrf: csrf(profile.text) })
+      .expect(303);
     expect((await agent.get('/who').expect(200)).body).to.include({ '/account': user.email, '/third': null });
     // Another browser of the same user ends every session of the account: this one too, under its new id.
     const elsewhere = supertest.agent(app);
     expect((await cognito.signIn(elsewhere, user)).status).to.equal(303);
     const page = await elsewhere.get('/account/profile').expect(200);
-    await elsewhere.post('/account/profile/sign-out-everywhere').type('form').send({ _csrf: csrf(page.text) }).expect(303);
+    await elsewhere
+      .post('/account/profile/sign-out-everywhere')
+      .type('form')
+      .send({ _csrf: csrf(page.text) })
+      .expect(303);
     await agent.get('/guarded/account').expect(303);
   });
 

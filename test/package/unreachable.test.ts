@@ -15,7 +15,15 @@ const EXPRESS_MAJOR = Number(expressPackage.version.split('.')[0]);
 /** Emulator settings whose every endpoint is a port nothing listens on. */
 async function deadEmulator(): Promise<CognitoOptions> {
   const url = `http://127.0.0.1:${await freePort()}`;
-  return { region: 'local', userPoolId: 'local_Dead0001', clientId: 'deadclient', clientSecret: 'dead-secret', domain: url, endpoint: url, timeoutMs: 500 };
+  return {
+    region: 'local',
+    userPoolId: 'local_Dead0001',
+    clientId: 'deadclient',
+    clientSecret: 'dead-secret',
+    domain: url,
+    endpoint: url,
+    timeoutMs: 500,
+  };
 }
 
 /** An HTTP server standing in for the emulator's origin, counting the requests it answers (404 to each). */
@@ -43,7 +51,11 @@ describe(`a host app whose Cognito cannot be reached (Express ${EXPRESS_MAJOR})`
     expect(signup.text).to.contain('Cognito could not be reached');
     // POST /password/forgot fails at ForgotPassword, after its form was checked.
     const form = await agent.get('/account/password/forgot').expect(200);
-    const forgot = await agent.post('/account/password/forgot').set('Accept-Language', 'en').type('form').send({ _csrf: csrfOf(form.text), email: 'someone@example.com' });
+    const forgot = await agent
+      .post('/account/password/forgot')
+      .set('Accept-Language', 'en')
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), email: 'someone@example.com' });
     expect(forgot.status).to.equal(503);
     expect(forgot.text).to.contain('Cognito could not be reached');
     expect((await agent.get('/').expect(200)).text).to.equal('shop home');
@@ -94,7 +106,18 @@ describe(`a host app whose Cognito cannot be reached (Express ${EXPRESS_MAJOR})`
 
     it('never probes real Cognito: the browser goes to its authorize endpoint straight away', async () => {
       const dead = await deadEmulator();
-      const { app } = buildHostApp({ options: { region: 'ap-northeast-1', userPoolId: 'ap-northeast-1_Dead0001', clientId: 'deadclient', clientSecret: 'dead-secret', domain: dead.domain } }, { baseUrl: HOST_BASE_URL });
+      const { app } = buildHostApp(
+        {
+          options: {
+            region: 'ap-northeast-1',
+            userPoolId: 'ap-northeast-1_Dead0001',
+            clientId: 'deadclient',
+            clientSecret: 'dead-secret',
+            domain: dead.domain,
+          },
+        },
+        { baseUrl: HOST_BASE_URL },
+      );
       const res = await supertest(app).get('/account/login/hosted').expect(302);
       expect(res.headers.location).to.match(new RegExp(`^${dead.domain}/oauth2/authorize\\?`));
     });

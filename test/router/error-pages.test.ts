@@ -18,7 +18,9 @@ describe('error pages say what happened and what to do', () => {
     expect(en.text).to.contain('data-next="home"');
     const ja = await t.agent().get('/no-such-page').set('Accept-Language', 'ja').expect(404);
     expect(ja.text).to.contain('<h1>ページが見つかりません</h1>');
-    expect(ja.text, 'the label with its full-width colon, then the id').to.match(/リクエスト ID：<code class="request-id" data-field="request-id">[^<]+<\/code>/);
+    expect(ja.text, 'the label with its full-width colon, then the id').to.match(
+      /リクエスト ID：<code class="request-id" data-field="request-id">[^<]+<\/code>/,
+    );
     expect(en.text).to.match(/Request ID:<code class="request-id" data-field="request-id">[^<]+<\/code>/);
   });
 
@@ -28,7 +30,11 @@ describe('error pages say what happened and what to do', () => {
     const agent = t.agent();
     expect((await submit(agent, '/login', '/login', user)).status).to.equal(303);
     await agent.get('/password/change').expect(200);
-    const res = await agent.post('/password/change').set('Accept-Language', 'en').type('form').send({ currentPassword: user.password, password: 'N3w-Passw0rd!x', passwordConfirm: 'N3w-Passw0rd!x', _csrf: 'stale' });
+    const res = await agent
+      .post('/password/change')
+      .set('Accept-Language', 'en')
+      .type('form')
+      .send({ currentPassword: user.password, password: 'N3w-Passw0rd!x', passwordConfirm: 'N3w-Passw0rd!x', _csrf: 'stale' });
     expect(res.status).to.equal(403);
     expect(res.text).to.contain('<h1>This form has expired</h1>');
     expect(res.text).to.contain('data-code="csrf_invalid"');
@@ -38,7 +44,10 @@ describe('error pages say what happened and what to do', () => {
   it('403 on an expired sign-up form: the form again with the message above the fields, the address kept, no password', async () => {
     const agent = buildTestApp().agent().set('Accept-Language', 'en');
     await agent.get('/signup').expect(200);
-    const res = await agent.post('/signup').type('form').send({ email: 'kept@example.com', password: 'Secret-Passw0rd!', passwordConfirm: 'Secret-Passw0rd!', _csrf: 'stale' });
+    const res = await agent
+      .post('/signup')
+      .type('form')
+      .send({ email: 'kept@example.com', password: 'Secret-Passw0rd!', passwordConfirm: 'Secret-Passw0rd!', _csrf: 'stale' });
     expect(res.status).to.equal(403);
     expect(res.text).to.contain('action="/signup"');
     expect(res.text).to.contain('value="kept@example.com"');
@@ -67,7 +76,11 @@ describe('error pages say what happened and what to do', () => {
     const user = await createConfirmedUser();
     const agent = t.agent();
     for (let i = 0; i < 5; i += 1) await submit(agent, '/login', '/login', { email: user.email, password: 'Wr0ng-Password!' });
-    const blocked = await agent.post('/login').set('Accept-Language', 'en').type('form').send({ email: user.email, password: user.password, _csrf: csrfOf((await agent.get('/login')).text) });
+    const blocked = await agent
+      .post('/login')
+      .set('Accept-Language', 'en')
+      .type('form')
+      .send({ email: user.email, password: user.password, _csrf: csrfOf((await agent.get('/login')).text) });
     expect(blocked.status).to.equal(429);
     expect(blocked.text).to.contain('action="/login"');
     expect(blocked.text).to.contain(`value="${user.email}"`);
@@ -76,7 +89,11 @@ describe('error pages say what happened and what to do', () => {
     const minutes = Math.ceil(Number(blocked.headers['retry-after']) / 60);
     expect(blocked.text).to.match(new RegExp(`data-wait-minutes="${minutes}">You can try again in (a minute|${minutes} minutes)\\.`));
     expect(blocked.text).to.contain('<a href="/password/forgot" data-next="reset-password">');
-    const ja = await agent.post('/login').set('Accept-Language', 'ja').type('form').send({ email: user.email, password: user.password, _csrf: csrfOf((await agent.get('/login')).text) });
+    const ja = await agent
+      .post('/login')
+      .set('Accept-Language', 'ja')
+      .type('form')
+      .send({ email: user.email, password: user.password, _csrf: csrfOf((await agent.get('/login')).text) });
     expect(ja.text).to.match(/\d+分後にもう一度お試しください。/);
   });
 
@@ -95,7 +112,11 @@ describe('error pages say what happened and what to do', () => {
     const agent = t.agent();
     const user = await createConfirmedUser();
     const login = await agent.get('/login').expect(200);
-    const res = await agent.post('/login').set('Accept-Language', 'en').type('form').send({ email: user.email, password: user.password, _csrf: csrfOf(login.text) });
+    const res = await agent
+      .post('/login')
+      .set('Accept-Language', 'en')
+      .type('form')
+      .send({ email: user.email, password: user.password, _csrf: csrfOf(login.text) });
     expect(res.status).to.equal(503);
     expect(res.headers['retry-after']).to.match(/^\d+$/);
     expect(res.text).to.contain('<h1>Temporarily unavailable</h1>');
@@ -108,8 +129,14 @@ describe('a limit met on a form is said on the form itself', () => {
     const t = buildTestApp({ env: { RATE_LIMIT_IP_PER_MINUTE: '2' } });
     const agent = t.agent().set('Accept-Language', 'en');
     const form = await agent.get('/password/forgot').expect(200);
-    await agent.post('/password/forgot').type('form').send({ email: 'kept@example.com', _csrf: csrfOf(form.text) });
-    const limited = await agent.post('/password/forgot').type('form').send({ email: 'kept@example.com', _csrf: csrfOf(form.text) });
+    await agent
+      .post('/password/forgot')
+      .type('form')
+      .send({ email: 'kept@example.com', _csrf: csrfOf(form.text) });
+    const limited = await agent
+      .post('/password/forgot')
+      .type('form')
+      .send({ email: 'kept@example.com', _csrf: csrfOf(form.text) });
     expect(limited.status).to.equal(429);
     expect(limited.text).to.contain('action="/password/forgot"');
     expect(limited.text).to.contain('value="kept@example.com"');

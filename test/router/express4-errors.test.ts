@@ -17,7 +17,8 @@ describe('failures on Express 4 reach the host’s error handler', () => {
       mounting: 'path',
       at: '/account',
       mountPath: '/account',
-      routes: (host, auth) => host.get('/broken-page', (req: express.Request, res: express.Response) => auth.render(req, res, '/nowhere/missing.ejs')),
+      routes: (host, auth) =>
+        host.get('/broken-page', (req: express.Request, res: express.Response) => auth.render(req, res, '/nowhere/missing.ejs')),
     });
     const res = await supertest(app).get('/broken-page').expect(500);
     expect((res.body as { message: string }).message).to.contain('missing.ejs');
@@ -25,7 +26,13 @@ describe('failures on Express 4 reach the host’s error handler', () => {
 
   it('a session store that fails while req.cognito is put on a host page', async () => {
     const store = new session.MemoryStore();
-    const { app } = buildHostApp({ express: 4, mounting: 'path', at: '/account', mountPath: '/account', options: { session: { store, secret: HOST_SECRET } } });
+    const { app } = buildHostApp({
+      express: 4,
+      mounting: 'path',
+      at: '/account',
+      mountPath: '/account',
+      options: { session: { store, secret: HOST_SECRET } },
+    });
     const agent = supertest.agent(app);
     const user = await createConfirmedUser();
     expect((await submit(agent, '/account/login', '/account/login', user)).status).to.equal(303);
@@ -33,5 +40,4 @@ describe('failures on Express 4 reach the host’s error handler', () => {
     const res = await agent.get('/who').expect(500);
     expect((res.body as { code: string }).code).to.equal('session_store_unavailable');
   });
-
 });

@@ -37,7 +37,9 @@ describe('where the router serves its pages (mountPath given once, or inferred)'
     const { callbackUrl } = await signInAtEmulator(authorizeUrl, user);
     const cookie = (setCookieOf(start, 'host.sid') as string).split(';')[0] as string;
     const second = buildHostApp(build(store));
-    const callback = await supertest(second.app).get(callbackPath(callbackUrl as URL)).set('Cookie', cookie);
+    const callback = await supertest(second.app)
+      .get(callbackPath(callbackUrl as URL))
+      .set('Cookie', cookie);
     expect(callback.status, callback.text).to.equal(303);
     const signedIn = (setCookieOf(callback, 'host.sid') as string).split(';')[0] as string;
     expect((await supertest(second.app).get('/orders').set('Cookie', signedIn).expect(200)).text).to.equal(`orders of ${user.email}`);
@@ -53,7 +55,10 @@ describe('where the router serves its pages (mountPath given once, or inferred)'
           const { app } = buildHostApp(build());
           for (const page of ['/account/login', '/account/signup', '/account/password/forgot']) {
             const res = await supertest(app).get(page).expect(200);
-            expect(sitePathsOf(res.text).filter((p) => p !== '/' && !p.startsWith('/account/')), page).to.deep.equal([]);
+            expect(
+              sitePathsOf(res.text).filter((p) => p !== '/' && !p.startsWith('/account/')),
+              page,
+            ).to.deep.equal([]);
           }
           await supertest(app).get('/login').expect(404);
           await supertest(app).get('/account/public/style.css').expect(200);
@@ -64,7 +69,9 @@ describe('where the router serves its pages (mountPath given once, or inferred)'
           const agent = supertest.agent(app);
           expect((await agent.get('/who').expect(200)).body).to.deep.equal({ user: null });
           expect((await agent.get('/orders').expect(303)).headers.location).to.equal('/account/login?returnTo=%2Forders&notice=signed_in_required');
-          expect((await submit(agent, '/account/login?returnTo=%2Forders', '/account/login?returnTo=%2Forders', user)).headers.location).to.equal('/orders');
+          expect((await submit(agent, '/account/login?returnTo=%2Forders', '/account/login?returnTo=%2Forders', user)).headers.location).to.equal(
+            '/orders',
+          );
           expect((await agent.get('/who').expect(200)).body).to.deep.equal({ user: user.email });
           expect((await agent.get('/orders').expect(200)).text).to.equal(`orders of ${user.email}`);
         });
@@ -76,7 +83,13 @@ describe('where the router serves its pages (mountPath given once, or inferred)'
       });
 
       describe('app.use("/account", auth) without mountPath', () => {
-        const build = (store?: session.Store): HostAppOptions => ({ express: version, mounting: 'path', at: '/account', hostSession: store, options: { cognito: atAccount } });
+        const build = (store?: session.Store): HostAppOptions => ({
+          express: version,
+          mounting: 'path',
+          at: '/account',
+          hostSession: store,
+          options: { cognito: atAccount },
+        });
 
         it('knows its mount from app.use, before any request', () => {
           expect(buildHostApp(build()).auth.mountPath).to.equal('/account');
@@ -87,7 +100,10 @@ describe('where the router serves its pages (mountPath given once, or inferred)'
         });
 
         it('keeps auth.context() and auth.requiresAuth() working', async () => {
-          const { app } = buildHostApp({ ...build(), routes: (host, auth) => host.get('/own-guard', auth.requiresAuth(), (req, res) => res.send(req.cognito!.user!.email)) });
+          const { app } = buildHostApp({
+            ...build(),
+            routes: (host, auth) => host.get('/own-guard', auth.requiresAuth(), (req, res) => res.send(req.cognito!.user!.email)),
+          });
           const agent = supertest.agent(app);
           expect((await agent.get('/own-guard').expect(303)).headers.location).to.match(/^\/account\/login\?returnTo=%2Fown-guard/);
           expect((await submit(agent, '/account/login', '/account/login', user)).status).to.equal(303);
@@ -97,7 +113,13 @@ describe('where the router serves its pages (mountPath given once, or inferred)'
       });
 
       describe('router.use("/account", auth) on a Router, without mountPath (no mount event)', () => {
-        const build = (store?: session.Store): HostAppOptions => ({ express: version, mounting: 'router', at: '/account', hostSession: store, options: { cognito: atAccount } });
+        const build = (store?: session.Store): HostAppOptions => ({
+          express: version,
+          mounting: 'router',
+          at: '/account',
+          hostSession: store,
+          options: { cognito: atAccount },
+        });
 
         it('learns its mount from the first request, even when that is the callback', async () => {
           expect(buildHostApp(build()).auth.mountPath, 'unknown before a request').to.equal(undefined);

@@ -24,12 +24,22 @@ describe('cognitoAuth() options (one schema: checks and defaults)', () => {
     expect(o.baseUrl).to.equal('http://localhost:3000');
     expect(o.mountPath, 'inferred from where it is mounted').to.equal(undefined);
     expect(o.production).to.equal(false);
-    expect(o.session).to.deep.include({ own: false, secret: undefined, cookieName: 'cognito.sid', idleMs: 2 * 60 * 60 * 1000, absoluteMs: 12 * 60 * 60 * 1000, secureCookie: false });
+    expect(o.session).to.deep.include({
+      own: false,
+      secret: undefined,
+      cookieName: 'cognito.sid',
+      idleMs: 2 * 60 * 60 * 1000,
+      absoluteMs: 12 * 60 * 60 * 1000,
+      secureCookie: false,
+    });
     expect(o.pages).to.deep.equal({ custom: true, signUp: true, hostedUi: true, mailboxOpen: false, revealExistingAccounts: false });
     expect(o.languages).to.deep.equal(['en', 'ja']);
     expect(o.homePath).to.equal('/');
     expect(o.afterSignOutTo).to.equal('/');
-    expect(o.defaultReturnTo, 'both land on the profile (or the home page without custom pages)').to.deep.equal({ hostedUi: undefined, custom: undefined });
+    expect(o.defaultReturnTo, 'both land on the profile (or the home page without custom pages)').to.deep.equal({
+      hostedUi: undefined,
+      custom: undefined,
+    });
     expect(o.identityProviders).to.deep.equal([]);
     expect(o.securityHeaders).to.equal(true);
     expect(o.rateLimits).to.deep.equal({
@@ -68,15 +78,25 @@ describe('cognitoAuth() options (one schema: checks and defaults)', () => {
     const problems = problemsOf({ baseUrl: 'https://shop.example.com', cognito: { ...suiteCognito(), endpoint: undefined } });
     expect(problems).to.have.length(1);
     expect(problems[0]).to.match(/^session\.secret: required in production on the host’s express-session/);
-    expect(problemsOf({ baseUrl: 'https://shop.example.com', cognito: { ...suiteCognito(), endpoint: undefined }, session: { secret: [SECRET, `${SECRET}-old`] } })).to.deep.equal([]);
+    expect(
+      problemsOf({
+        baseUrl: 'https://shop.example.com',
+        cognito: { ...suiteCognito(), endpoint: undefined },
+        session: { secret: [SECRET, `${SECRET}-old`] },
+      }),
+    ).to.deep.equal([]);
   });
 
   it('names every bad option, the cross-option ones after the schema passes', () => {
-    expect(problemsOf({ baseUrl: 'http://x', cognito: suiteCognito(), mountPath: '/a/../b', rateLimits: { perIpPerMinute: 0 }, session: { idleTimeoutSeconds: 5 } }).map((p) => p.split(':')[0])).to.deep.equal([
-      'mountPath',
-      'session.idleTimeoutSeconds',
-      'rateLimits.perIpPerMinute',
-    ]);
+    expect(
+      problemsOf({
+        baseUrl: 'http://x',
+        cognito: suiteCognito(),
+        mountPath: '/a/../b',
+        rateLimits: { perIpPerMinute: 0 },
+        session: { idleTimeoutSeconds: 5 },
+      }).map((p) => p.split(':')[0]),
+    ).to.deep.equal(['mountPath', 'session.idleTimeoutSeconds', 'rateLimits.perIpPerMinute']);
     expect(problemsOf({ baseUrl: 'http://x', cognito: suiteCognito(), pages: { custom: false, hostedUi: false } })).to.deep.equal([
       'pages: the custom pages and the Hosted UI cannot both be off',
     ]);

@@ -47,22 +47,37 @@ function everyGroup() {
     signedInTo: '/profile',
     refuseFederated: () => (_req, _res, next) => next(),
   };
-  const deps = { account, settings, client: {} as never, pendingAuthorizations, mailbox: o.pages.mailbox, csrf: (_req: unknown, _res: unknown, next: () => void) => next() };
+  const deps = {
+    account,
+    settings,
+    client: {} as never,
+    pendingAuthorizations,
+    mailbox: o.pages.mailbox,
+    csrf: (_req: unknown, _res: unknown, next: () => void) => next(),
+  };
   return pageGroupsOf(o, true).map((group) => ({ paths: group.paths, routes: routePaths(group.create(deps)) }));
 }
 
 describe('the router’s page groups (each declares its own paths and limits)', () => {
   it('serve exactly the paths their modules declare, and no group another’s', () => {
     const groups = everyGroup();
-    expect(groups.length, "sign-up, passkeys, sign-in, two-step, password, profile, e-mail, where you're signed in, mailbox, Hosted UI and sign-out").to.equal(10);
-    for (const { paths, routes } of groups) expect([...new Set(routes)].sort(), `the routes of the group of ${paths.join(', ')}`).to.deep.equal([...paths].sort());
+    expect(
+      groups.length,
+      "sign-up, passkeys, sign-in, two-step, password, profile, e-mail, where you're signed in, mailbox, Hosted UI and sign-out",
+    ).to.equal(10);
+    for (const { paths, routes } of groups)
+      expect([...new Set(routes)].sort(), `the routes of the group of ${paths.join(', ')}`).to.deep.equal([...paths].sort());
     const all = groups.flatMap((g) => g.paths);
-    expect(all.filter((p, i) => all.indexOf(p) !== i), 'a path two groups claim').to.deep.equal([]);
+    expect(
+      all.filter((p, i) => all.indexOf(p) !== i),
+      'a path two groups claim',
+    ).to.deep.equal([]);
   });
 
   it('tell the router’s requests from the host’s by those paths: a declared path or one below it, in any case', () => {
     const own = ownPathsTest(['/login', '/login/mfa', '/dev/mailbox', '/public']);
-    for (const path of ['/login', '/LOGIN', '/login/', '/login/mfa', '/dev/mailbox', '/public/style.css']) expect(own.test(path), path).to.equal(true);
+    for (const path of ['/login', '/LOGIN', '/login/', '/login/mfa', '/dev/mailbox', '/public/style.css'])
+      expect(own.test(path), path).to.equal(true);
     for (const path of ['/', '/loginx', '/log', '/dev', '/dev/other', '/orders/login']) expect(own.test(path), path).to.equal(false);
   });
 });

@@ -21,8 +21,11 @@ function fakeResponse() {
 async function fsCallsDuring(work: () => Promise<void>): Promise<string[]> {
   const calls: string[] = [];
   const original = { existsSync: fs.existsSync, readFileSync: fs.readFileSync };
-  fs.existsSync = ((p: fs.PathLike) => (calls.push(`existsSync ${String(p)}`), original.existsSync(p)));
-  fs.readFileSync = ((...args: Parameters<typeof fs.readFileSync>) => (calls.push(`readFileSync ${String(args[0])}`), original.readFileSync(...args))) as typeof fs.readFileSync;
+  fs.existsSync = (p: fs.PathLike) => (calls.push(`existsSync ${String(p)}`), original.existsSync(p));
+  fs.readFileSync = ((...args: Parameters<typeof fs.readFileSync>) => (
+    calls.push(`readFileSync ${String(args[0])}`),
+    original.readFileSync(...args)
+  )) as typeof fs.readFileSync;
   try {
     await work();
   } finally {

@@ -66,7 +66,10 @@ describe('signing in when the session store falters', () => {
     const page = await agent.get('/profile').expect(200);
     failWrites = true;
     // Saving the name sets a notice: the session changed, and express-session saves it as the response ends.
-    const res = await agent.post('/profile').type('form').send({ name: 'Unsaved', _csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1] });
+    const res = await agent
+      .post('/profile')
+      .type('form')
+      .send({ name: 'Unsaved', _csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1] });
     expect(res.status, 'the page as the handler sent it').to.equal(303);
     const line = t.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'session not saved');
     expect(line).to.include({ errCode: 'session_store_unavailable', causeName: 'StoreWriteError' });

@@ -52,7 +52,11 @@ describe('Redis sessions (against a real redis-server)', function () {
 
     const onB = await supertest(b.app).get('/complete').set('Cookie', cookie).expect(200);
     expect(onB.text).to.contain(user.email);
-    const out = await supertest(b.app).post('/logout').set('Cookie', cookie).type('form').send({ _csrf: csrfOf(onB.text) });
+    const out = await supertest(b.app)
+      .post('/logout')
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ _csrf: csrfOf(onB.text) });
     expect(out.status).to.equal(303);
 
     await supertest(a.app).get('/complete').set('Cookie', cookie).expect(303).expect('Location', '/');

@@ -32,10 +32,17 @@ describe('the production session cookie is cleared with the attributes it was se
       const cookie = set.split(';')[0] as string;
       const page = await browser.get('/').set(https).set('Cookie', cookie).expect(200);
 
-      const out = await browser.post(action).set(https).set('Cookie', cookie).type('form').send({ _csrf: csrfOf(page.text) });
+      const out = await browser
+        .post(action)
+        .set(https)
+        .set('Cookie', cookie)
+        .type('form')
+        .send({ _csrf: csrfOf(page.text) });
       expect(out.status).to.equal(303);
       const cleared = hostCookieOf(out);
-      expect(cleared).to.match(/^__Host-sid=;/).and.match(/Expires=Thu, 01 Jan 1970/);
+      expect(cleared)
+        .to.match(/^__Host-sid=;/)
+        .and.match(/Expires=Thu, 01 Jan 1970/);
       for (const attribute of ['; Path=/', '; Secure', '; HttpOnly', '; SameSite=Lax']) {
         expect(set, `set with ${attribute}`).to.contain(attribute);
         expect(cleared, `cleared with ${attribute}`).to.contain(attribute);

@@ -17,7 +17,10 @@ import { createConfirmedUser } from '../helpers/users';
 const MINUTE = 60_000;
 
 /** The reference app on `sessions`, its Cognito client holding the first UpdateUserAttributes (POST /profile) in flight. */
-function appHoldingProfileSave(sessions: { handle?: SessionStoreHandle; store?: session.Store }, options: { clock?: () => number; env?: Record<string, string> } = {}) {
+function appHoldingProfileSave(
+  sessions: { handle?: SessionStoreHandle; store?: session.Store },
+  options: { clock?: () => number; env?: Record<string, string> } = {},
+) {
   const { client: real, emulator, ids } = testEmulator();
   const held = holdFirstCall(real, 'UpdateUserAttributesCommand');
   const settings = resolveCognitoSettings(buildTestApp().config, ids, emulator.url);
@@ -43,7 +46,10 @@ async function signOutWhileTab2Saves(
   const tab2 = (req: supertest.Test) => req.set('Cookie', cookie);
   const form = await tab2(supertest(t.app).get('/profile')).expect(200);
   beforeSave();
-  const saving = tab2(supertest(t.app).post('/profile')).type('form').send({ name: 'Late writer', _csrf: csrfOf(form.text) }).then((r) => r);
+  const saving = tab2(supertest(t.app).post('/profile'))
+    .type('form')
+    .send({ name: 'Late writer', _csrf: csrfOf(form.text) })
+    .then((r) => r);
   await held.reached;
   await signOut(tab1);
   held.release();
@@ -53,7 +59,11 @@ async function signOutWhileTab2Saves(
 
 async function postLogout(tab1: supertest.Agent): Promise<void> {
   const page = await tab1.get('/profile').expect(200);
-  await tab1.post('/logout').type('form').send({ _csrf: csrfOf(page.text) }).expect(303);
+  await tab1
+    .post('/logout')
+    .type('form')
+    .send({ _csrf: csrfOf(page.text) })
+    .expect(303);
 }
 
 describe('a sign-out sticks, whatever is in flight (the package’s own session)', function () {

@@ -94,7 +94,12 @@ describe('SqliteSessionStore', () => {
       // The 5 s are the requirement itself: each request fails (supertest's timeout) if it is not answered by then.
       const signingIn = track(
         'sign-in',
-        agent.post('/login').set('Accept-Language', 'en').type('form').timeout(5000).send({ email: user.email, password: user.password, _csrf: csrfOf(form.text) }),
+        agent
+          .post('/login')
+          .set('Accept-Language', 'en')
+          .type('form')
+          .timeout(5000)
+          .send({ email: user.email, password: user.password, _csrf: csrfOf(form.text) }),
       );
       const ready = track('readyz', supertest(t.app).get('/readyz').timeout(5000));
       await track('healthz', supertest(t.app).get('/healthz').expect(200));

@@ -55,7 +55,10 @@ describe('ending every session of a user on a credential change (per-user sessio
       const file = path.join(dir, 'sessions.sqlite');
       const x = new SqliteSessionStore(file);
       const y = new SqliteSessionStore(file);
-      cleanups.push(() => x.close(), () => y.close());
+      cleanups.push(
+        () => x.close(),
+        () => y.close(),
+      );
       return Promise.resolve({ stores: [x, y], index: x.userSessions });
     },
     async redis() {

@@ -53,7 +53,11 @@ describe('the layers of src/ (docs/architecture.md)', function () {
   it('keeps the reference app (src/app/) on the package’s public API: src/index.ts and src/testing', () => {
     const reaching = Object.entries(graph)
       .filter(([from]) => from.startsWith('app/'))
-      .flatMap(([from, imports]) => imports.filter((to) => !to.startsWith('app/') && !(PUBLIC_ENTRY_POINTS as readonly string[]).includes(to)).map((to) => `${from} imports ${to}`));
+      .flatMap(([from, imports]) =>
+        imports
+          .filter((to) => !to.startsWith('app/') && !(PUBLIC_ENTRY_POINTS as readonly string[]).includes(to))
+          .map((to) => `${from} imports ${to}`),
+      );
     expect(reaching, reaching.join('\n')).to.deep.equal([]);
     expect(graph['app/server.ts']).to.include.members(['index.ts', 'testing/index.ts']);
   });

@@ -21,10 +21,16 @@ describe('the test kit: passkeys and e-mailed codes in a host’s CI (startCogni
   const hash = (email: string) => secretHashOf(email, cognito.clientId, cognito.clientSecret as string);
   const userAuth = (email: string, preferred: string) =>
     cognito.client.send(
-      new InitiateAuthCommand({ ClientId: cognito.clientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: email, PREFERRED_CHALLENGE: preferred, SECRET_HASH: hash(email) } }),
+      new InitiateAuthCommand({
+        ClientId: cognito.clientId,
+        AuthFlow: 'USER_AUTH',
+        AuthParameters: { USERNAME: email, PREFERRED_CHALLENGE: preferred, SECRET_HASH: hash(email) },
+      }),
     );
   const respond = (name: 'EMAIL_OTP' | 'WEB_AUTHN', session: string | undefined, responses: Record<string, string>) =>
-    cognito.client.send(new RespondToAuthChallengeCommand({ ClientId: cognito.clientId, ChallengeName: name, Session: session, ChallengeResponses: responses }));
+    cognito.client.send(
+      new RespondToAuthChallengeCommand({ ClientId: cognito.clientId, ChallengeName: name, Session: session, ChallengeResponses: responses }),
+    );
 
   it('registers a passkey with cognito.passkeys.register, and the authenticator it returns signs in with it', async () => {
     const user = await cognito.createUser();
@@ -35,7 +41,11 @@ describe('the test kit: passkeys and e-mailed codes in a host’s CI (startCogni
     const challenge = await userAuth(user.email, 'WEB_AUTHN');
     expect(challenge.ChallengeName).to.equal('WEB_AUTHN');
     const assertion = authenticator.get(challenge.ChallengeParameters?.CREDENTIAL_REQUEST_OPTIONS as string);
-    const done = await respond('WEB_AUTHN', challenge.Session, { USERNAME: user.email, CREDENTIAL: JSON.stringify(assertion), SECRET_HASH: hash(user.email) });
+    const done = await respond('WEB_AUTHN', challenge.Session, {
+      USERNAME: user.email,
+      CREDENTIAL: JSON.stringify(assertion),
+      SECRET_HASH: hash(user.email),
+    });
     const accessToken = done.AuthenticationResult?.AccessToken as string;
     const listed = await cognito.client.send(new ListWebAuthnCredentialsCommand({ AccessToken: accessToken }));
     expect(listed.Credentials?.map((c) => c.CredentialId)).to.deep.equal([credentialId]);

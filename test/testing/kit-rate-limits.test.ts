@@ -56,7 +56,12 @@ describe('the test kit and the sign-in pages’ request limits', function () {
   });
 
   it('never relaxes them without the emulator: the kit’s mark on options for real Cognito changes nothing', async () => {
-    const real = { ...cognito.options, endpoint: undefined, region: 'ap-northeast-1', domain: 'https://example.auth.ap-northeast-1.amazoncognito.com' };
+    const real = {
+      ...cognito.options,
+      endpoint: undefined,
+      region: 'ap-northeast-1',
+      domain: 'https://example.auth.ap-northeast-1.amazoncognito.com',
+    };
     const app = hostApp(real);
     const statuses: number[] = [];
     for (let i = 0; i < 31; i += 1) statuses.push((await supertest(app).get('/account/login')).status);

@@ -38,7 +38,10 @@ async function killedRun(): Promise<{ dir: string; url: string }> {
 async function stopsAnswering(url: string, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    const up = await fetch(`${url}/health`, { signal: AbortSignal.timeout(500) }).then((r) => r.ok, () => false);
+    const up = await fetch(`${url}/health`, { signal: AbortSignal.timeout(500) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (!up) return true;
     await delay(100);
   }
@@ -90,17 +93,32 @@ describe('the test kit (startCognitoLocal)', function () {
   describe('signInWithHostedUi', () => {
     it('signs in an account with two-step sign-in, answering the emulator’s code step', async () => {
       const user = await cognito.createUser();
-      const auth = (await cognito.client.send(
-        new InitiateAuthCommand({
-          ClientId: cognito.clientId,
-          AuthFlow: 'USER_PASSWORD_AUTH',
-          AuthParameters: { USERNAME: user.email, PASSWORD: user.password, SECRET_HASH: computeSecretHash(user.email, cognito.clientId, cognito.clientSecret ?? '') },
-        }),
-      )).AuthenticationResult;
+      const auth = (
+        await cognito.client.send(
+          new InitiateAuthCommand({
+            ClientId: cognito.clientId,
+            AuthFlow: 'USER_PASSWORD_AUTH',
+            AuthParameters: {
+              USERNAME: user.email,
+              PASSWORD: user.password,
+              SECRET_HASH: computeSecretHash(user.email, cognito.clientId, cognito.clientSecret ?? ''),
+            },
+          }),
+        )
+      ).AuthenticationResult;
       const totpSecret = await turnOnTotp(auth?.AccessToken as string, cognito.client);
       const app = express();
-      app.use(cognitoAuth({ baseUrl: BASE_URL, cognito: cognito.options, session: { store: createMemoryStore(), secret: 'kit-test-secret-kit-test-secret-0123' } }));
-      const withoutCode = await cognito.signInWithHostedUi(supertest.agent(app), user).then(() => 'signed in', (err: Error) => err.message);
+      app.use(
+        cognitoAuth({
+          baseUrl: BASE_URL,
+          cognito: cognito.options,
+          session: { store: createMemoryStore(), secret: 'kit-test-secret-kit-test-secret-0123' },
+        }),
+      );
+      const withoutCode = await cognito.signInWithHostedUi(supertest.agent(app), user).then(
+        () => 'signed in',
+        (err: Error) => err.message,
+      );
       expect(withoutCode, 'the password alone is not enough').to.contain('refused the credentials');
       const callback = await cognito.signInWithHostedUi(supertest.agent(app), { ...user, totpSecret });
       expect(callback.status).to.equal(303);
@@ -111,12 +129,27 @@ describe('the test kit (startCognitoLocal)', function () {
     it('lets a sign-up code expire without waiting, and resetClock puts the time back', async () => {
       const email = `kit-clock-${Date.now()}@example.com`;
       const hash = computeSecretHash(email, cognito.clientId, cognito.clientSecret ?? '');
-      await cognito.client.send(new SignUpCommand({ ClientId: cognito.clientId, Username: email, Password: 'Passw0rd!Kit', SecretHash: hash, UserAttributes: [{ Name: 'email', Value: email }] }));
+      await cognito.client.send(
+        new SignUpCommand({
+          ClientId: cognito.clientId,
+          Username: email,
+          Password: 'Passw0rd!Kit',
+          SecretHash: hash,
+          UserAttributes: [{ Name: 'email', Value: email }],
+        }),
+      );
       const code = await cognito.latestCode(email);
       await cognito.advanceClock(25 * 3600);
       try {
-        const confirm = cognito.client.send(new ConfirmSignUpCommand({ ClientId: cognito.clientId, Username: email, ConfirmationCode: code, SecretHash: hash }));
-        expect(await confirm.then(() => 'confirmed', (err: Error) => err.name)).to.equal('ExpiredCodeException');
+        const confirm = cognito.client.send(
+          new ConfirmSignUpCommand({ ClientId: cognito.clientId, Username: email, ConfirmationCode: code, SecretHash: hash }),
+        );
+        expect(
+          await confirm.then(
+            () => 'confirmed',
+            (err: Error) => err.name,
+          ),
+        ).to.equal('ExpiredCodeException');
       } finally {
         await cognito.resetClock();
       }

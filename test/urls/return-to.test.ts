@@ -38,7 +38,26 @@ function carriedReturnTo(url: string): string | null {
 
 /** Pieces open redirects are made of: slashes, dots, their encodings, hosts, schemes. */
 const piece = fc.constantFrom(
-  '/', '//', '\\', '.', '..', '%2e', '%2E', '%2f', '%5c', '%252f', '%09', '\t', '@', ':', '?', '#', '%', 'evil.example', 'a', 'https:',
+  '/',
+  '//',
+  '\\',
+  '.',
+  '..',
+  '%2e',
+  '%2E',
+  '%2f',
+  '%5c',
+  '%252f',
+  '%09',
+  '\t',
+  '@',
+  ':',
+  '?',
+  '#',
+  '%',
+  'evil.example',
+  'a',
+  'https:',
 );
 const pathLike = fc.oneof(
   fc.array(piece, { minLength: 1, maxLength: 8 }).map((parts) => `/${parts.join('')}`),
@@ -116,7 +135,9 @@ describe('returnTo, on every way it comes in', () => {
     /** The returnTo each sign-in form and Hosted UI link of the page carries (null: none). */
     const carriedBy = async (query: string) => {
       const page = await t.agent().get(`/login?${query}`).expect(200);
-      const links = [...page.text.matchAll(/(?:action="(\/login(?:\?[^"]*)?)"|href="(\/login\/hosted(?:\?[^"]*)?)")/g)].map((m) => (m[1] ?? m[2]) as string);
+      const links = [...page.text.matchAll(/(?:action="(\/login(?:\?[^"]*)?)"|href="(\/login\/hosted(?:\?[^"]*)?)")/g)].map(
+        (m) => (m[1] ?? m[2]) as string,
+      );
       expect(links, `the sign-in form and the Hosted UI link of /login?${query}`).to.have.length(2);
       // /login/hosted called with stray callback parameters restarts with the returnTo it judged.
       const restart = await t.agent().get(`/login/hosted?${query}&code=x`).expect(303);

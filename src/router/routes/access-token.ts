@@ -10,7 +10,10 @@ import { CognitoAuthError } from '../../errors';
  * `session_expired`, wherever in the handler it surfaces), the session ends and the person goes to the
  * sign-in page with a notice. Any other failure goes to the error page, on every Express version.
  */
-export function withAccessToken(sessions: SessionControl, handler: (req: Request, res: Response, accessToken: string) => Promise<unknown>): RequestHandler {
+export function withAccessToken(
+  sessions: SessionControl,
+  handler: (req: Request, res: Response, accessToken: string) => Promise<unknown>,
+): RequestHandler {
   return asyncHandler(async (req, res) => {
     try {
       await handler(req, res, tokensOf(req).accessToken);

@@ -27,8 +27,16 @@ import type { RateLimiters } from './rate-limit';
 /** Longest value accepted in any callback query parameter. */
 const MAX_PARAM = 2048;
 /** `code` and `state` are 1*VSCHAR, `error` 1*NQSCHAR (RFC 6749, Appendix A): never empty. */
-const vsChars = z.string().min(1).max(MAX_PARAM).regex(/^[\x20-\x7e]+$/);
-const nqsChars = z.string().min(1).max(MAX_PARAM).regex(/^[\x20\x21\x23-\x5b\x5d-\x7e]+$/);
+const vsChars = z
+  .string()
+  .min(1)
+  .max(MAX_PARAM)
+  .regex(/^[\x20-\x7e]+$/);
+const nqsChars = z
+  .string()
+  .min(1)
+  .max(MAX_PARAM)
+  .regex(/^[\x20\x21\x23-\x5b\x5d-\x7e]+$/);
 /** Free text from the provider: only logged, never shown; single and non-empty like every parameter. */
 const providerText = z.string().min(1).max(MAX_PARAM);
 
@@ -248,5 +256,7 @@ function callbackError(err: unknown): CognitoAuthError {
   const e = err as { name?: string; code?: string; oauthError?: unknown };
   if (e.name === 'TokenError') return new CognitoAuthError('auth_code_invalid', `token endpoint: ${e.code}`, { cause: err });
   if (e.name === 'InternalOAuthError' && e.oauthError instanceof CognitoAuthError) return e.oauthError;
-  return new CognitoAuthError('internal', 'unexpected failure in the sign-in callback', { cause: e.name === 'InternalOAuthError' ? e.oauthError : err });
+  return new CognitoAuthError('internal', 'unexpected failure in the sign-in callback', {
+    cause: e.name === 'InternalOAuthError' ? e.oauthError : err,
+  });
 }

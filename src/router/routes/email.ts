@@ -24,7 +24,9 @@ const CHANGE_FIELD_ERRORS: Partial<Record<ErrorCode, [string, MessageKey]>> = {
  * (UpdateUserAttributes, then the code sent to the new address). Signed in only.
  */
 export function createEmailRouter(
-  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'sessions' | 'urls' | 'requireAuth' | 'clock' | 'refuseFederated'> & { emails: EmailService },
+  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'sessions' | 'urls' | 'requireAuth' | 'clock' | 'refuseFederated'> & {
+    emails: EmailService;
+  },
 ): Router {
   const router = Router();
   const { users, emails, urls, sessions } = deps;
@@ -84,7 +86,11 @@ export function createEmailRouter(
   }
 
   /* GET /email/verify — the code form, for the address that was sent a code. */
-  router.get('/email/verify', requireAuth, withAccessToken(sessions, (req, res) => Promise.resolve(renderVerify(req, res, 200, emptyForm()))));
+  router.get(
+    '/email/verify',
+    requireAuth,
+    withAccessToken(sessions, (req, res) => Promise.resolve(renderVerify(req, res, 200, emptyForm()))),
+  );
 
   /*
    * POST /email/verify — VerifyUserAttribute; a change now applies, and the session shows the new address.
@@ -135,7 +141,11 @@ export function createEmailRouter(
   );
 
   /* GET /email/change — the new address, and the step-up: the current password (and a code while TOTP is on). */
-  router.get('/email/change', requireAuth, withAccessToken(sessions, async (req, res) => renderChange(req, res, 200, emptyForm())));
+  router.get(
+    '/email/change',
+    requireAuth,
+    withAccessToken(sessions, async (req, res) => renderChange(req, res, 200, emptyForm())),
+  );
 
   /*
    * POST /email/change — the new address checked first, then a full re-authentication (the step-up:
@@ -154,7 +164,8 @@ export function createEmailRouter(
       const user = userOf(req);
       if (email === (user.email ?? '').toLowerCase()) return renderChange(req, res, 400, { values, fieldErrors: { email: 'email.sameAddress' } });
       const stepped = await stepUp.confirm(req, res, accessToken, { returnTo: changePage });
-      if (!stepped.ok) return renderChange(req, res, stepped.status, { values, fieldErrors: stepped.fieldErrors, error: stepped.error }, stepped.stepUp);
+      if (!stepped.ok)
+        return renderChange(req, res, stepped.status, { values, fieldErrors: stepped.fieldErrors, error: stepped.error }, stepped.stepUp);
       const fresh = stepped.accessToken;
       try {
         await emails.requestChange(fresh, email);

@@ -6,7 +6,10 @@ import { safeReturnTo } from '../../urls/return-to';
 import type { AccountRouteDeps, AfterSignIn } from './forms';
 
 /** What the sign-in page and its steps are built from. */
-export type LoginRouteDeps = Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'clock' | 'sessions' | 'urls' | 'signedInTo' | 'afterSignIn'> & {
+export type LoginRouteDeps = Pick<
+  AccountRouteDeps,
+  'users' | 'verifier' | 'limiters' | 'clock' | 'sessions' | 'urls' | 'signedInTo' | 'afterSignIn'
+> & {
   /** A "Sign in with …" button for each (through the Hosted UI). */
   identityProviders: readonly string[];
 };

@@ -44,11 +44,7 @@ export interface AccountRouteDeps {
  * Checks a new password and its repetition before anything is sent to Cognito.
  * @returns the form state to show, or undefined when both are fine.
  */
-export function newPasswordProblem(
-  policy: PasswordPolicy,
-  password: string,
-  repeated: string,
-): Omit<FormState, 'values'> | undefined {
+export function newPasswordProblem(policy: PasswordPolicy, password: string, repeated: string): Omit<FormState, 'values'> | undefined {
   const policyFailures = checkPassword(policy, password);
   if (policyFailures.length > 0) {
     return { error: 'password_policy', policyFailures, fieldErrors: { password: 'error.password_policy' } };
@@ -62,9 +58,7 @@ const text = (schema: z.ZodString) => z.preprocess((v) => (typeof v === 'string'
 
 /** The custom pages' fields. Messages are catalogue keys. */
 export const fields = {
-  email: text(
-    z.string().trim().toLowerCase().min(1, 'form.required').max(254, 'form.tooLong').email('form.invalidEmail'),
-  ),
+  email: text(z.string().trim().toLowerCase().min(1, 'form.required').max(254, 'form.tooLong').email('form.invalidEmail')),
   password: text(z.string().min(1, 'form.required').max(256, 'form.tooLong')),
   code: z.preprocess(
     (v) => (typeof v === 'string' ? v.replace(/\s+/g, '') : ''),
@@ -72,7 +66,13 @@ export const fields = {
   ),
   name: text(z.string().trim().max(256, 'form.tooLong')),
   /** A code from an authenticator app: six digits (spaces ignored). */
-  totp: z.preprocess((v) => (typeof v === 'string' ? v.replace(/\s+/g, '') : ''), z.string().min(1, 'form.required').regex(/^\d{6}$/, 'mfa.invalidCode')),
+  totp: z.preprocess(
+    (v) => (typeof v === 'string' ? v.replace(/\s+/g, '') : ''),
+    z
+      .string()
+      .min(1, 'form.required')
+      .regex(/^\d{6}$/, 'mfa.invalidCode'),
+  ),
 };
 
 /** What a form page shows: what was typed (never secrets), and what went wrong. */

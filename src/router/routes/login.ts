@@ -101,7 +101,13 @@ export function createLoginRouter(deps: LoginRouteDeps & FormCheckDeps): Router 
       try {
         const outcome = !choiceBased(factors)
           ? await flow.password(req, start, password as string)
-          : await flow.choose(req, start, method ? { preferred: factors.offered.includes(method) ? method : undefined } : { preferred: password === undefined ? undefined : 'PASSWORD', password });
+          : await flow.choose(
+              req,
+              start,
+              method
+                ? { preferred: factors.offered.includes(method) ? method : undefined }
+                : { preferred: password === undefined ? undefined : 'PASSWORD', password },
+            );
         await followOutcome(req, res, deps, outcome);
       } catch (err) {
         if (err instanceof CognitoAuthError && err.code === 'password_reset_required') {

@@ -26,7 +26,10 @@ export const MFA_PATHS = MFA_SETTINGS_PATHS;
  * off both re-authenticate first (the step-up: the password, and the code while TOTP is on).
  */
 export function createMfaRouter(
-  deps: Pick<AccountRouteDeps, 'users' | 'verifier' | 'limiters' | 'requireAuth' | 'sessions' | 'urls' | 'clock' | 'signedInTo' | 'afterSignIn' | 'refuseFederated'> & {
+  deps: Pick<
+    AccountRouteDeps,
+    'users' | 'verifier' | 'limiters' | 'requireAuth' | 'sessions' | 'urls' | 'clock' | 'signedInTo' | 'afterSignIn' | 'refuseFederated'
+  > & {
     mfa: MfaService;
   },
 ): Router {
@@ -74,7 +77,8 @@ export function createMfaRouter(
       if (await users.totpEnabled(accessToken)) return res.redirect(303, urls.to('/profile'));
       // A pending key survives a failed step-up: only a successful one renews the session.
       const stepped = await stepUp.confirm(req, res, accessToken, { returnTo: urls.to('/mfa/setup'), totpEnabled: false });
-      if (!stepped.ok) return renderSetup(req, res, stepped.status, { values: {}, fieldErrors: stepped.fieldErrors, error: stepped.error }, stepped.stepUp);
+      if (!stepped.ok)
+        return renderSetup(req, res, stepped.status, { values: {}, fieldErrors: stepped.fieldErrors, error: stepped.error }, stepped.stepUp);
       sessionState(req).mfaSetup = { secret: await mfa.associateTotp(stepped.accessToken) };
       res.redirect(303, urls.to('/mfa/setup'));
     }),
@@ -99,7 +103,10 @@ export function createMfaRouter(
       }
       delete sessionState(req).mfaSetup;
       const user = userOf(req);
-      await endAccountSessions(req, deps.sessions, users, user, NO_GLOBAL_SIGN_OUT, { except: req.sessionID, reason: 'two-step sign-in switched on' });
+      await endAccountSessions(req, deps.sessions, users, user, NO_GLOBAL_SIGN_OUT, {
+        except: req.sessionID,
+        reason: 'two-step sign-in switched on',
+      });
       setNotice(req, 'notice.mfa_enabled');
       res.redirect(303, urls.to('/profile'));
     }),
@@ -111,7 +118,9 @@ export function createMfaRouter(
     requireAuth,
     withAccessToken(deps.sessions, async (req, res, accessToken) => {
       if (!(await users.totpEnabled(accessToken))) return res.redirect(303, urls.to('/profile'));
-      renderForm(res, 'mfa-disable', 200, emptyForm(), { stepUp: await stepUp.form(req, accessToken, { returnTo: urls.to('/mfa/disable'), totpEnabled: true }) });
+      renderForm(res, 'mfa-disable', 200, emptyForm(), {
+        stepUp: await stepUp.form(req, accessToken, { returnTo: urls.to('/mfa/disable'), totpEnabled: true }),
+      });
     }),
   );
 
@@ -126,7 +135,14 @@ export function createMfaRouter(
     withAccessToken(deps.sessions, async (req, res, accessToken) => {
       if (!(await users.totpEnabled(accessToken))) return res.redirect(303, urls.to('/profile'));
       const stepped = await stepUp.confirm(req, res, accessToken, { returnTo: urls.to('/mfa/disable'), totpEnabled: true });
-      if (!stepped.ok) return renderForm(res, 'mfa-disable', stepped.status, { values: {}, fieldErrors: stepped.fieldErrors, error: stepped.error }, { stepUp: stepped.stepUp });
+      if (!stepped.ok)
+        return renderForm(
+          res,
+          'mfa-disable',
+          stepped.status,
+          { values: {}, fieldErrors: stepped.fieldErrors, error: stepped.error },
+          { stepUp: stepped.stepUp },
+        );
       await mfa.disableTotp(stepped.accessToken);
       setNotice(req, 'notice.mfa_disabled');
       res.redirect(303, urls.to('/profile'));

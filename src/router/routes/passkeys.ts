@@ -63,11 +63,14 @@ export function createPasskeysRouter(
       warned = true;
       logOf(req).warn(
         { relyingPartyId: found.relyingPartyId, host: found.host, problem: found.problem },
-        'passkeys: the user pool\'s relying party ID does not fit the host of baseUrl, so browsers would refuse every passkey ceremony; the passkeys page says passkeys are unavailable',
+        "passkeys: the user pool's relying party ID does not fit the host of baseUrl, so browsers would refuse every passkey ceremony; the passkeys page says passkeys are unavailable",
       );
     } else if (!warned && found.available && found.relyingPartyId === undefined) {
       warned = true;
-      logOf(req).warn({ action: 'cognito-idp:GetUserPoolMfaConfig' }, 'passkeys: the relying party ID could not be read (permission denied), so it is not checked against baseUrl');
+      logOf(req).warn(
+        { action: 'cognito-idp:GetUserPoolMfaConfig' },
+        'passkeys: the relying party ID could not be read (permission denied), so it is not checked against baseUrl',
+      );
     }
     return found;
   }
@@ -91,13 +94,23 @@ export function createPasskeysRouter(
     };
     if (signedIn.user.identityProvider) return shown(false);
     // The profile must not fail over this link: a failed pool check just hides it.
-    settle(availability(req), (found) => shown(found.available), () => shown(false));
+    settle(
+      availability(req),
+      (found) => shown(found.available),
+      () => shown(false),
+    );
   });
 
   /** The list page, with the add form's step-up; an unavailable pool shows only why. */
-  async function renderList(req: Request, res: Response, status: number, shown: { form?: FormState; step?: StepUpForm; error?: MessageKey; after?: string } = {}) {
+  async function renderList(
+    req: Request,
+    res: Response,
+    status: number,
+    shown: { form?: FormState; step?: StepUpForm; error?: MessageKey; after?: string } = {},
+  ) {
     const found = await availability(req);
-    if (!found.available) return renderForm(res, VIEW, status, emptyForm(), { step: 'unavailable', mismatch: found.reason === 'relying-party-mismatch' });
+    if (!found.available)
+      return renderForm(res, VIEW, status, emptyForm(), { step: 'unavailable', mismatch: found.reason === 'relying-party-mismatch' });
     const accessToken = tokensOf(req).accessToken;
     const page = await passkeys.list(accessToken, shown.after);
     const stepUpForm = shown.step ?? (await stepUp.form(req, accessToken, { returnTo: listPage }));
@@ -137,7 +150,11 @@ export function createPasskeysRouter(
     withAccessToken(sessions, async (req, res, accessToken) => {
       if (!(await availability(req)).available) return res.redirect(303, listPage);
       const stepped = await stepUp.confirm(req, res, accessToken, { returnTo: listPage });
-      if (!stepped.ok) return renderList(req, res, stepped.status, { form: { values: {}, fieldErrors: stepped.fieldErrors, error: stepped.error }, step: stepped.stepUp });
+      if (!stepped.ok)
+        return renderList(req, res, stepped.status, {
+          form: { values: {}, fieldErrors: stepped.fieldErrors, error: stepped.error },
+          step: stepped.stepUp,
+        });
       const started = await passkeys.startRegistration(stepped.accessToken);
       if (!started.ok) return renderList(req, res, 409, { error: started.reason === 'limit' ? 'passkeys.error.limit' : 'passkeys.error.failed' });
       sessionState(req).passkeyRegistration = { startedAt: clock() };
@@ -194,7 +211,11 @@ export function createPasskeysRouter(
       setNotice(req, 'passkeys.error.notFound');
       return res.redirect(303, listPage);
     }
-    const stepUpForm = shown.step ?? (await stepUp.form(req, accessToken, { returnTo: `${urls.to('/profile/passkeys/remove')}?${new URLSearchParams({ credential: passkey.id }).toString()}` }));
+    const stepUpForm =
+      shown.step ??
+      (await stepUp.form(req, accessToken, {
+        returnTo: `${urls.to('/profile/passkeys/remove')}?${new URLSearchParams({ credential: passkey.id }).toString()}`,
+      }));
     renderForm(res, VIEW, status, shown.form ?? emptyForm(), { step: 'remove', passkey, stepUp: stepUpForm });
   }
 
@@ -214,7 +235,11 @@ export function createPasskeysRouter(
       if (typeof id !== 'string' || !CREDENTIAL_ID.test(id)) throw new CognitoAuthError('bad_request', 'passkeys: a bad credential id');
       const returnTo = `${urls.to('/profile/passkeys/remove')}?${new URLSearchParams({ credential: id }).toString()}`;
       const stepped = await stepUp.confirm(req, res, accessToken, { returnTo });
-      if (!stepped.ok) return renderRemove(req, res, stepped.status, id, { form: { values: {}, fieldErrors: stepped.fieldErrors, error: stepped.error }, step: stepped.stepUp });
+      if (!stepped.ok)
+        return renderRemove(req, res, stepped.status, id, {
+          form: { values: {}, fieldErrors: stepped.fieldErrors, error: stepped.error },
+          step: stepped.stepUp,
+        });
       const removed = await passkeys.remove(stepped.accessToken, id);
       setNotice(req, removed === 'removed' ? 'passkeys.notice.removed' : 'passkeys.error.notFound');
       res.redirect(303, listPage);

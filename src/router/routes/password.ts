@@ -11,7 +11,19 @@ import type { SessionTokens } from '../../cognito/tokens';
 import { expireSession, leaveSignIn, regenerateKeepingHostData, startSession, type SignedIn } from '../../auth/start-session';
 import { visitorOf } from '../../auth/visitor';
 import { countAsCodeAttempt, countAsSignInAttempt } from './count-failures';
-import { emptyForm, fields, keepValues, problemsOnForm, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps, type FormCheckDeps } from './forms';
+import {
+  emptyForm,
+  fields,
+  keepValues,
+  problemsOnForm,
+  newPasswordProblem,
+  parseForm,
+  renderForm,
+  renderFormError,
+  setNotice,
+  type AccountRouteDeps,
+  type FormCheckDeps,
+} from './forms';
 
 /** The password pages, below the mount: the router serves these paths (see page-groups.ts). */
 export const PASSWORD_PATHS = ['/password/forgot', '/password/reset', '/password/change'] as const;
@@ -73,10 +85,7 @@ export function createPasswordRouter(
     asyncHandler(async (req, res) => {
       const policy = await users.passwordPolicy();
       const values = keepValues(req.body, ['email']);
-      const parsed = parseForm(
-        { email: fields.email, code: fields.code, password: fields.password, passwordConfirm: fields.password },
-        req.body,
-      );
+      const parsed = parseForm({ email: fields.email, code: fields.code, password: fields.password, passwordConfirm: fields.password }, req.body);
       if (!parsed.ok) return renderForm(res, 'password-reset', 400, { values, fieldErrors: parsed.fieldErrors }, { policy });
       const { email, code, password, passwordConfirm } = parsed.data;
       const problem = newPasswordProblem(policy, password, passwordConfirm);
@@ -112,10 +121,7 @@ export function createPasswordRouter(
     requireAuth,
     asyncHandler(async (req, res) => {
       const policy = await users.passwordPolicy();
-      const parsed = parseForm(
-        { currentPassword: fields.password, password: fields.password, passwordConfirm: fields.password },
-        req.body,
-      );
+      const parsed = parseForm({ currentPassword: fields.password, password: fields.password, passwordConfirm: fields.password }, req.body);
       if (!parsed.ok) return renderForm(res, 'password-change', 400, { values: {}, fieldErrors: parsed.fieldErrors }, { policy });
       const { currentPassword, password, passwordConfirm } = parsed.data;
       const problem = newPasswordProblem(policy, password, passwordConfirm);
@@ -144,10 +150,11 @@ export function createPasswordRouter(
   async function finishChange(req: Request, res: Response, user: CognitoUser, tokens: SessionTokens, password: string): Promise<void> {
     const global = await users.signOutGlobally({ username: user.username, accessToken: tokens.accessToken });
     const before = peekState(req);
-    const again: SignInAgain = global.global
-      ? await signInAgain(req, user, password)
-      : { kind: 'tokens', signedIn: { user, tokens } };
-    await endAccountSessions(req, sessions, users, { sub: user.sub, username: user.username }, global, { except: req.sessionID, reason: 'password changed' });
+    const again: SignInAgain = global.global ? await signInAgain(req, user, password) : { kind: 'tokens', signedIn: { user, tokens } };
+    await endAccountSessions(req, sessions, users, { sub: user.sub, username: user.username }, global, {
+      except: req.sessionID,
+      reason: 'password changed',
+    });
     if (again.kind === 'tokens') {
       await startSession(req, sessions, again.signedIn, deps.clock(), { signedInAt: before?.createdAt });
       setNotice(req, 'notice.password_changed');
@@ -155,7 +162,11 @@ export function createPasswordRouter(
     }
     if (again.kind === 'none') return expireSession(req, res, sessions);
     await leaveSignIn(req, sessions);
-    holdMfaChallenge(req, { email: user.email ?? user.username, session: again.session, username: again.username, returnTo: urls.to('/profile') }, deps.clock());
+    holdMfaChallenge(
+      req,
+      { email: user.email ?? user.username, session: again.session, username: again.username, returnTo: urls.to('/profile') },
+      deps.clock(),
+    );
     setNotice(req, 'notice.password_changed_enter_code');
     res.redirect(303, urls.to('/login/mfa'));
   }
@@ -163,7 +174,10 @@ export function createPasswordRouter(
   /** After a reset by code: every session of the account ends (this browser's too, if it was one). */
   async function endSessionsAfterReset(req: Request, email: string): Promise<void> {
     const account = await users.findAccount(email).catch((err: unknown) => {
-      logOf(req).warn({ errName: (err as { cause?: { name?: string } }).cause?.name ?? 'Error' }, 'account lookup after reset failed; its sessions end at their next refresh');
+      logOf(req).warn(
+        { errName: (err as { cause?: { name?: string } }).cause?.name ?? 'Error' },
+        'account lookup after reset failed; its sessions end at their next refresh',
+      );
       return undefined;
     });
     if (!account) return;

@@ -140,11 +140,17 @@ export function createProfileRouter(
       const keepName = (attributes: UserAttributes) => ({ name: attributes.name ?? '' });
       if (!parsed.ok || typed !== (userOf(req).email ?? '').toLowerCase()) {
         const fieldErrors = parsed.ok ? { confirmEmail: 'error.email_mismatch' as const } : parsed.fieldErrors;
-        return renderProfile(req, res, 400, (attributes) => ({ values: keepName(attributes), fieldErrors, error: 'email_mismatch' }), undefined, { deleteOpen: true });
+        return renderProfile(req, res, 400, (attributes) => ({ values: keepName(attributes), fieldErrors, error: 'email_mismatch' }), undefined, {
+          deleteOpen: true,
+        });
       }
       const stepped = await stepUp.confirm(req, res, accessToken, { returnTo: profilePage });
       if (!stepped.ok) {
-        const form = (attributes: UserAttributes) => ({ values: { ...keepName(attributes), confirmEmail: typed }, fieldErrors: stepped.fieldErrors, error: stepped.error });
+        const form = (attributes: UserAttributes) => ({
+          values: { ...keepName(attributes), confirmEmail: typed },
+          fieldErrors: stepped.fieldErrors,
+          error: stepped.error,
+        });
         return renderProfile(req, res, stepped.status, form, stepped.stepUp, { deleteOpen: true });
       }
       await users.deleteUser(stepped.accessToken);

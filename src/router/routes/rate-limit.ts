@@ -201,7 +201,11 @@ class SharedRedisStore extends RedisStore {
   }
 
   private async ensureScripts(): Promise<void> {
-    const failed = async (sha: Promise<string>) => sha.then(() => false, () => true);
+    const failed = async (sha: Promise<string>) =>
+      sha.then(
+        () => false,
+        () => true,
+      );
     // A load started here may fail while no operation awaits it (get() awaits only its own script):
     // mark it handled, so that an unreachable Redis is a 503, never an unhandled rejection.
     const handled = (sha: Promise<string>) => {

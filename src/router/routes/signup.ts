@@ -6,7 +6,20 @@ import { CognitoAuthError } from '../../errors';
 import type { MessageKey } from '../../i18n';
 import { safeReturnTo } from '../../urls/return-to';
 import { countAsCodeAttempt } from './count-failures';
-import { emptyForm, fields, keepValues, problemsOnForm, newPasswordProblem, parseForm, renderForm, renderFormError, setNotice, type AccountRouteDeps, type FormCheckDeps, type FormState } from './forms';
+import {
+  emptyForm,
+  fields,
+  keepValues,
+  problemsOnForm,
+  newPasswordProblem,
+  parseForm,
+  renderForm,
+  renderFormError,
+  setNotice,
+  type AccountRouteDeps,
+  type FormCheckDeps,
+  type FormState,
+} from './forms';
 
 /** The sign-up pages, below the mount: the router serves these paths (see page-groups.ts). */
 export const SIGNUP_PATHS = ['/signup', '/signup/confirm', '/signup/resend'] as const;
@@ -16,7 +29,9 @@ export const SIGNUP_PATHS = ['/signup', '/signup/confirm', '/signup/resend'] as 
  * that already has an account gets the same answers as a new one (ASVS 5.0 V6.3.8): the confirm page,
  * which says a code was sent if the address can take a new account.
  */
-export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limiters' | 'urls'> & FormCheckDeps & { revealExistingAccounts: boolean }): Router {
+export function createSignupRouter(
+  deps: Pick<AccountRouteDeps, 'users' | 'limiters' | 'urls'> & FormCheckDeps & { revealExistingAccounts: boolean },
+): Router {
   const router = Router();
   // First, so that an expired form token is said on the form (problemsOnForm, below).
   router.use(deps.csrf);
@@ -89,7 +104,8 @@ export function createSignupRouter(deps: Pick<AccountRouteDeps, 'users' | 'limit
         // Already confirmed: said as such only where accounts are revealed; otherwise as a wrong code
         // (the page links to sign-in either way).
         const confirmed = err instanceof CognitoAuthError && err.code === 'already_confirmed';
-        const shown = confirmed && !revealExistingAccounts ? new CognitoAuthError('code_mismatch', 'already confirmed (not revealed)', { cause: err }) : err;
+        const shown =
+          confirmed && !revealExistingAccounts ? new CognitoAuthError('code_mismatch', 'already confirmed (not revealed)', { cause: err }) : err;
         return renderFormError(res, 'signup-confirm', shown, values, { lead });
       }
       sessionState(req).pendingEmail = parsed.data.email;

@@ -97,7 +97,12 @@ export function createStepUp(deps: StepUpDeps): StepUp {
     return { kind: 'password', code, username: user.email ?? user.username };
   }
 
-  async function confirm(req: Request, res: Response, accessToken: string, options: { returnTo: string; totpEnabled?: boolean | undefined }): Promise<StepUpResult> {
+  async function confirm(
+    req: Request,
+    res: Response,
+    accessToken: string,
+    options: { returnTo: string; totpEnabled?: boolean | undefined },
+  ): Promise<StepUpResult> {
     const user = userOf(req);
     if (user.identityProvider) {
       const stepUp = providerForm(req, user.identityProvider, options.returnTo);
@@ -106,7 +111,12 @@ export function createStepUp(deps: StepUpDeps): StepUp {
     }
     const totpEnabled = options.totpEnabled ?? (await users.totpEnabled(accessToken));
     const stepUp: StepUpForm = { kind: 'password', code: totpEnabled, username: user.email ?? user.username };
-    const refuse = (status: number, fieldErrors: Partial<Record<string, MessageKey>>, error?: ErrorCode, shown: StepUpForm = stepUp): StepUpResult => ({
+    const refuse = (
+      status: number,
+      fieldErrors: Partial<Record<string, MessageKey>>,
+      error?: ErrorCode,
+      shown: StepUpForm = stepUp,
+    ): StepUpResult => ({
       ok: false,
       status,
       stepUp: shown,
@@ -135,16 +145,22 @@ export function createStepUp(deps: StepUpDeps): StepUp {
       }
     } catch (err) {
       const mapped = stepUpError(err);
-      if (await sessionOverBehind(mapped, users, accessToken)) throw new CognitoAuthError('session_expired', 'step-up: the session is over', { cause: err });
+      if (await sessionOverBehind(mapped, users, accessToken))
+        throw new CognitoAuthError('session_expired', 'step-up: the session is over', { cause: err });
       // A challenge refused outright (NotAuthorized) right after Cognito made it: a disabled or deleted
       // user ends the session; otherwise the code was not taken.
       if (mapped instanceof CognitoAuthError && mapped.code === 'mfa_expired') {
-        const over = await users.getUser(accessToken).then(() => false, (probeErr: unknown) => isSessionOver(probeErr));
+        const over = await users.getUser(accessToken).then(
+          () => false,
+          (probeErr: unknown) => isSessionOver(probeErr),
+        );
         if (over) throw new CognitoAuthError('session_expired', 'step-up: challenge refused', { cause: err });
         return refuse(400, { code: 'error.mfa_code_mismatch' }, 'mfa_code_mismatch');
       }
-      if (mapped instanceof CognitoAuthError && mapped.code === 'current_password_wrong') return refuse(400, { currentPassword: 'error.current_password_wrong' }, mapped.code);
-      if (mapped instanceof CognitoAuthError && mapped.code === 'mfa_code_mismatch') return refuse(400, { code: 'error.mfa_code_mismatch' }, mapped.code);
+      if (mapped instanceof CognitoAuthError && mapped.code === 'current_password_wrong')
+        return refuse(400, { currentPassword: 'error.current_password_wrong' }, mapped.code);
+      if (mapped instanceof CognitoAuthError && mapped.code === 'mfa_code_mismatch')
+        return refuse(400, { code: 'error.mfa_code_mismatch' }, mapped.code);
       if (isFormError(mapped)) return refuse(mapped.status, {}, mapped.code);
       throw mapped;
     }
@@ -169,7 +185,8 @@ export function createStepUp(deps: StepUpDeps): StepUp {
       throw err;
     }
     const revoked = await users.revokeRefreshTokens([before?.tokens?.refreshToken]);
-    if (revoked.failures.length > 0) logOf(req).warn({ failures: revoked.failures }, 'step-up: the old refresh token was not revoked; it ends with its own lifetime');
+    if (revoked.failures.length > 0)
+      logOf(req).warn({ failures: revoked.failures }, 'step-up: the old refresh token was not revoked; it ends with its own lifetime');
     return signedIn.tokens.accessToken;
   }
 

@@ -58,18 +58,32 @@ export const { CognitoError } = errors;
 export const { Router } = fromCognitoLocal('./lib/server/Router') as typeof import('cognito-local/lib/server/Router');
 const server = fromCognitoLocal('./lib/server/server') as typeof import('cognito-local/lib/server/server');
 export const { loadConfig } = fromCognitoLocal('./lib/server/config') as typeof import('cognito-local/lib/server/config');
-export const { StormDBDataStoreFactory } = fromCognitoLocal('./lib/services/dataStore/stormDb') as typeof import('cognito-local/lib/services/dataStore/stormDb');
-export const { CognitoServiceFactoryImpl } = fromCognitoLocal('./lib/services/cognitoService') as typeof import('cognito-local/lib/services/cognitoService');
-export const { UserPoolServiceFactoryImpl, attributeValue, attributesAppend } = fromCognitoLocal('./lib/services/userPoolService') as typeof import('cognito-local/lib/services/userPoolService');
+export const { StormDBDataStoreFactory } = fromCognitoLocal(
+  './lib/services/dataStore/stormDb',
+) as typeof import('cognito-local/lib/services/dataStore/stormDb');
+export const { CognitoServiceFactoryImpl } = fromCognitoLocal(
+  './lib/services/cognitoService',
+) as typeof import('cognito-local/lib/services/cognitoService');
+export const { UserPoolServiceFactoryImpl, attributeValue, attributesAppend } = fromCognitoLocal(
+  './lib/services/userPoolService',
+) as typeof import('cognito-local/lib/services/userPoolService');
 export const { JwtTokenGenerator } = fromCognitoLocal('./lib/services/tokenGenerator') as typeof import('cognito-local/lib/services/tokenGenerator');
 export const { MessagesService } = fromCognitoLocal('./lib/services/messages') as typeof import('cognito-local/lib/services/messages');
 export const { TriggersService } = fromCognitoLocal('./lib/services/triggers') as typeof import('cognito-local/lib/services/triggers');
-export const { MessageDeliveryService } = fromCognitoLocal('./lib/services/messageDelivery/messageDelivery') as typeof import('cognito-local/lib/services/messageDelivery/messageDelivery');
-export const { ConsoleMessageSender } = fromCognitoLocal('./lib/services/messageDelivery/consoleMessageSender') as typeof import('cognito-local/lib/services/messageDelivery/consoleMessageSender');
-export const { selectAppropriateDeliveryMethod } = fromCognitoLocal('./lib/services/messageDelivery/deliveryMethod') as typeof import('cognito-local/lib/services/messageDelivery/deliveryMethod');
+export const { MessageDeliveryService } = fromCognitoLocal(
+  './lib/services/messageDelivery/messageDelivery',
+) as typeof import('cognito-local/lib/services/messageDelivery/messageDelivery');
+export const { ConsoleMessageSender } = fromCognitoLocal(
+  './lib/services/messageDelivery/consoleMessageSender',
+) as typeof import('cognito-local/lib/services/messageDelivery/consoleMessageSender');
+export const { selectAppropriateDeliveryMethod } = fromCognitoLocal(
+  './lib/services/messageDelivery/deliveryMethod',
+) as typeof import('cognito-local/lib/services/messageDelivery/deliveryMethod');
 export const { otp } = fromCognitoLocal('./lib/services/otp') as typeof import('cognito-local/lib/services/otp');
 export const totp = fromCognitoLocal('./lib/services/totp') as typeof import('cognito-local/lib/services/totp');
-export const { AuthorizationCodeStore } = fromCognitoLocal('./lib/oauth2/authorizationCodeStore') as typeof import('cognito-local/lib/oauth2/authorizationCodeStore');
+export const { AuthorizationCodeStore } = fromCognitoLocal(
+  './lib/oauth2/authorizationCodeStore',
+) as typeof import('cognito-local/lib/oauth2/authorizationCodeStore');
 export const { verifyS256 } = fromCognitoLocal('./lib/oauth2/pkce') as typeof import('cognito-local/lib/oauth2/pkce');
 
 /** The key pair every cognito-local installation signs with (shipped in its package; see docs/emulator.md). */

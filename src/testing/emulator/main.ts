@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   const { start } = await createEmulatorServer({ dir: process.cwd(), logger, testControls: process.argv.includes('--test-controls') });
   const server = await start();
   const address = server.address();
-  logger.info(`Cognito Local (with the test kit's fidelity layer) running on http://${typeof address === 'object' && address ? `${address.address}:${address.port}` : String(address)}`);
+  logger.info(
+    `Cognito Local (with the test kit's fidelity layer) running on http://${typeof address === 'object' && address ? `${address.address}:${address.port}` : String(address)}`,
+  );
   process.on('disconnect', () => process.exit(0));
   process.on('SIGTERM', () => server.close(() => process.exit(0)));
 }

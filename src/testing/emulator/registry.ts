@@ -42,7 +42,9 @@ export function createLayeredRouter(
   function route(target: string): Route {
     let found = built.get(target);
     if (!found) {
-      const layered = options.layers.filter((layer) => layer.target === target).reduceRight<Route>((next, layer) => layer.wrap(next, deps), base(target));
+      const layered = options.layers
+        .filter((layer) => layer.target === target)
+        .reduceRight<Route>((next, layer) => layer.wrap(next, deps), base(target));
       found = options.guards.reduceRight<Route>((next, guard) => guard(next, deps, target), layered);
       built.set(target, found);
     }

@@ -114,10 +114,7 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
  * @param options.gaveUp - returns a reason to stop waiting early (e.g. the process exited).
  * @throws {@link EmulatorNotReadyError} when the time is up, or `gaveUp` gave a reason (its message).
  */
-export async function waitForEmulator(
-  url: string,
-  options: { timeoutMs: number; gaveUp?: () => string | undefined },
-): Promise<void> {
+export async function waitForEmulator(url: string, options: { timeoutMs: number; gaveUp?: () => string | undefined }): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     const reason = options.gaveUp?.();

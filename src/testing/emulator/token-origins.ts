@@ -91,7 +91,11 @@ export function withNewOrigin(user: OriginUser, refreshToken: string, now: numbe
   const jti = typeof claims?.origin_jti === 'string' ? claims.origin_jti : randomUUID();
   const clientId = typeof claims?.client_id === 'string' ? claims.client_id : '';
   const kept = Object.entries(user.TokenOrigins ?? {}).filter(([, origin]) => !expired(origin, now));
-  const gone = new Set(Object.values(user.TokenOrigins ?? {}).filter((origin) => expired(origin, now)).flatMap((o) => [o.RefreshToken, o.Previous?.RefreshToken]));
+  const gone = new Set(
+    Object.values(user.TokenOrigins ?? {})
+      .filter((origin) => expired(origin, now))
+      .flatMap((o) => [o.RefreshToken, o.Previous?.RefreshToken]),
+  );
   return {
     ...user,
     RefreshTokens: [...(user.RefreshTokens ?? []).filter((t) => !gone.has(t)), refreshToken],
@@ -131,7 +135,12 @@ export function withRotation(user: OriginUser, originJti: string, next: string, 
   if (!origin) return user;
   const old = origin.RefreshToken;
   const retired = origin.Previous ? [...(origin.RotatedOut ?? []), fingerprint(origin.Previous.RefreshToken)] : (origin.RotatedOut ?? []);
-  const rotated: TokenOrigin = { ...origin, RefreshToken: next, Previous: { RefreshToken: old, ValidUntil: now + graceSeconds * 1000 }, RotatedOut: retired };
+  const rotated: TokenOrigin = {
+    ...origin,
+    RefreshToken: next,
+    Previous: { RefreshToken: old, ValidUntil: now + graceSeconds * 1000 },
+    RotatedOut: retired,
+  };
   return {
     ...user,
     RefreshTokens: [...(user.RefreshTokens ?? []).filter((t) => t !== old), next],
@@ -144,7 +153,11 @@ export function withRevokedOrigins(user: OriginUser, which?: (originJti: string)
   const origins = Object.fromEntries(
     Object.entries(user.TokenOrigins ?? {}).map(([jti, origin]) => [jti, !which || which(jti) ? { ...origin, Revoked: true } : origin]),
   );
-  const live = new Set(Object.values(origins).filter((o) => !o.Revoked).flatMap((o) => [o.RefreshToken, o.Previous?.RefreshToken]));
+  const live = new Set(
+    Object.values(origins)
+      .filter((o) => !o.Revoked)
+      .flatMap((o) => [o.RefreshToken, o.Previous?.RefreshToken]),
+  );
   return { ...user, TokenOrigins: origins, RefreshTokens: (user.RefreshTokens ?? []).filter((t) => live.has(t)) };
 }
 

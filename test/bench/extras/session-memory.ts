@@ -55,10 +55,16 @@ async function measureInThisProcess(kind: 'memory' | 'sqlite' | 'redis', dir: st
   const before = rssMiB();
   const serverBefore = kind === 'redis' ? redisInfo() : 0;
   for (let i = 0; i < SESSIONS; i += 1) {
-    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the store callback's error, passed on as it came
-    await new Promise<void>((resolve, reject) => handle.store.set(`bench-${i}`, sampleSession(i), (err?: unknown) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the store callback's error, passed on as it came
+      handle.store.set(`bench-${i}`, sampleSession(i), (err?: unknown) => (err ? reject(err) : resolve())),
+    );
   }
-  const figure: MemoryFigure = { store: kind, processRssMiB: rssMiB() - before, redisBytes: kind === 'redis' ? redisInfo() - serverBefore : undefined };
+  const figure: MemoryFigure = {
+    store: kind,
+    processRssMiB: rssMiB() - before,
+    redisBytes: kind === 'redis' ? redisInfo() - serverBefore : undefined,
+  };
   await handle.close();
   process.stdout.write(JSON.stringify(figure));
 }

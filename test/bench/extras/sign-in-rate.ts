@@ -9,7 +9,12 @@ import { signInToHost } from '../sign-in';
  * POST /account/login: CSRF, InitiateAuth on cognito-local, token verification, a new session id),
  * `loops` at a time for `seconds`.
  */
-export async function measureSignInRate(kit: CognitoLocal, host: TargetProcess, loops: number, seconds: number): Promise<{ perSecond: number; total: number }> {
+export async function measureSignInRate(
+  kit: CognitoLocal,
+  host: TargetProcess,
+  loops: number,
+  seconds: number,
+): Promise<{ perSecond: number; total: number }> {
   const deadline = Date.now() + seconds * 1000;
   let total = 0;
   await Promise.all(

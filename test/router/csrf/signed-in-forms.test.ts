@@ -25,14 +25,24 @@ describe('signed-in forms keep the synchronizer token, a new one with every sign
     const staleTab = await agent.get('/login').expect(200);
     expect((await submit(agent, '/login', '/login', user)).status).to.equal(303);
 
-    const stale = await agent.post('/login').type('form').send({ ...user, _csrf: csrfOf(staleTab.text) });
+    const stale = await agent
+      .post('/login')
+      .type('form')
+      .send({ ...user, _csrf: csrfOf(staleTab.text) });
     expect(stale.status).to.equal(403);
     expect(stale.text).to.contain('data-code="csrf_invalid"');
     await agent.get('/complete').expect(200);
 
     const profile = await agent.get('/profile').expect(200);
     expect(csrfOf(profile.text), 'a token of the other kind').to.not.equal(csrfOf(staleTab.text));
-    expect((await agent.post('/logout').type('form').send({ _csrf: csrfOf(profile.text) })).status).to.equal(303);
+    expect(
+      (
+        await agent
+          .post('/logout')
+          .type('form')
+          .send({ _csrf: csrfOf(profile.text) })
+      ).status,
+    ).to.equal(303);
   });
 
   it('refuses a signed-in form once the sign-in has ended (signed out in another tab)', async () => {
@@ -42,7 +52,10 @@ describe('signed-in forms keep the synchronizer token, a new one with every sign
     expect((await submit(agent, '/login', '/login', user)).status).to.equal(303);
     const profile = await agent.get('/profile').expect(200);
     expect((await submit(agent, '/profile', '/logout', {})).status).to.equal(303);
-    const stale = await agent.post('/profile/sign-out-everywhere').type('form').send({ _csrf: csrfOf(profile.text) });
+    const stale = await agent
+      .post('/profile/sign-out-everywhere')
+      .type('form')
+      .send({ _csrf: csrfOf(profile.text) });
     expect(stale.status).to.equal(403);
   });
 
@@ -110,7 +123,11 @@ describe('the signed-out forms’ CSRF cookie in production (against the test is
     const t = buildTestApp({ config: productionConfigFor(issuer), cognito: { settings: issuer.settings, client: issuer.client } });
     const page = await supertest(t.app).get('/login').set('X-Forwarded-Proto', 'https').expect(200);
     const cookie = (setCookieOf(page, '__Host-sid.csrf') as string).split(';')[0] as string;
-    const refused = await supertest(t.app).post('/login').set('X-Forwarded-Proto', 'https').type('form').send({ email: 'a@example.com', password: 'x', _csrf: csrfOf(page.text) });
+    const refused = await supertest(t.app)
+      .post('/login')
+      .set('X-Forwarded-Proto', 'https')
+      .type('form')
+      .send({ email: 'a@example.com', password: 'x', _csrf: csrfOf(page.text) });
     expect(refused.status, 'without the cookie').to.equal(403);
     const judged = await supertest(t.app)
       .post('/login')

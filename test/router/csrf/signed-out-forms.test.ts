@@ -46,7 +46,13 @@ describe('signed-out forms carry a stateless CSRF token (a signed double-submit 
 
     it('store no session in 50 views of each, on a host’s express-session with saveUninitialized: false', async () => {
       const store = new session.MemoryStore();
-      const { app } = buildHostApp({ mounting: 'path', at: '/account', mountPath: '/account', hostSession: store, options: { rateLimits: { perIpPerMinute: 1000 } } });
+      const { app } = buildHostApp({
+        mounting: 'path',
+        at: '/account',
+        mountPath: '/account',
+        hostSession: store,
+        options: { rateLimits: { perIpPerMinute: 1000 } },
+      });
       for (let i = 0; i < 50; i += 1) {
         for (const page of FORM_PAGES) {
           const res = await supertest.agent(app).get(`/account${page}`).expect(200);
@@ -81,7 +87,9 @@ describe('signed-out forms carry a stateless CSRF token (a signed double-submit 
         const email = newEmail('stateless');
         const go = (page: string, fields: Record<string, string>, action = page) => submit(agent, `/account${page}`, `/account${action}`, fields);
 
-        expect((await go('/signup', { email, password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD })).headers.location).to.equal('/account/signup/confirm');
+        expect((await go('/signup', { email, password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD })).headers.location).to.equal(
+          '/account/signup/confirm',
+        );
         expect((await go('/signup/confirm', { email, code: codeFromEmulator(email) })).headers.location).to.equal('/account/login');
         expect((await go('/login', { email, password: TEST_PASSWORD })).headers.location).to.equal('/account/profile');
         expect((await agent.get('/orders').expect(200)).text).to.equal(`orders of ${email}`);
@@ -89,7 +97,12 @@ describe('signed-out forms carry a stateless CSRF token (a signed double-submit 
         await agent.get('/orders').expect(303);
 
         expect((await go('/password/forgot', { email })).headers.location).to.equal('/account/password/reset');
-        const reset = await go('/password/reset', { email, code: codeFromEmulator(email), password: `${TEST_PASSWORD}2`, passwordConfirm: `${TEST_PASSWORD}2` });
+        const reset = await go('/password/reset', {
+          email,
+          code: codeFromEmulator(email),
+          password: `${TEST_PASSWORD}2`,
+          passwordConfirm: `${TEST_PASSWORD}2`,
+        });
         expect(reset.status, reset.text).to.equal(303);
         expect((await go('/login', { email, password: `${TEST_PASSWORD}2` })).status).to.equal(303);
         expect((await agent.get('/orders').expect(200)).text).to.equal(`orders of ${email}`);
@@ -116,7 +129,10 @@ describe('signed-out forms carry a stateless CSRF token (a signed double-submit 
           ['wrong', { _csrf: wrong(token) }],
           ['another browser’s', { _csrf: other.token }],
         ] as const) {
-          const res = await agent.post(page).type('form').send({ ...credentials, ...body });
+          const res = await agent
+            .post(page)
+            .type('form')
+            .send({ ...credentials, ...body });
           expect(res.status, what).to.equal(403);
           expect(res.text, what).to.contain('data-code="csrf_invalid"');
         }
@@ -129,7 +145,10 @@ describe('signed-out forms carry a stateless CSRF token (a signed double-submit 
       const user = await createConfirmedUser();
       const { agent, token, cookie } = await openSignIn(t);
       // An attacker's page can hold a token (its own visit), but the victim's browser sends no cookie with it.
-      const withoutCookie = await supertest(t.app).post('/login').type('form').send({ ...user, _csrf: token });
+      const withoutCookie = await supertest(t.app)
+        .post('/login')
+        .type('form')
+        .send({ ...user, _csrf: token });
       expect(withoutCookie.status).to.equal(403);
       const crossSite = await supertest(t.app)
         .post('/login')
@@ -141,7 +160,11 @@ describe('signed-out forms carry a stateless CSRF token (a signed double-submit 
       expect(crossSite.status).to.equal(403);
       expect(sidOf(crossSite), 'no sign-in').to.equal(undefined);
       // The same form from the page itself signs in.
-      const sameOrigin = await agent.post('/login').set('Sec-Fetch-Site', 'same-origin').type('form').send({ ...user, _csrf: token });
+      const sameOrigin = await agent
+        .post('/login')
+        .set('Sec-Fetch-Site', 'same-origin')
+        .type('form')
+        .send({ ...user, _csrf: token });
       expect(sameOrigin.status).to.equal(303);
     });
 
@@ -158,7 +181,12 @@ describe('signed-out forms carry a stateless CSRF token (a signed double-submit 
       const otherSecret = buildTestApp({ sessionSecret: 'another-secret-another-secret-another-0123' });
       const user = await createConfirmedUser();
       const { token, cookie } = await openSignIn(buildTestApp());
-      const post = (t: ReturnType<typeof buildTestApp>) => supertest(t.app).post('/login').set('Cookie', cookie).type('form').send({ ...user, _csrf: token });
+      const post = (t: ReturnType<typeof buildTestApp>) =>
+        supertest(t.app)
+          .post('/login')
+          .set('Cookie', cookie)
+          .type('form')
+          .send({ ...user, _csrf: token });
       expect((await post(otherSecret)).status).to.equal(403);
       expect((await post(sameSecret)).status).to.equal(303);
     });

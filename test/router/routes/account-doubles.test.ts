@@ -21,7 +21,9 @@ function appWithDouble(answer?: (c: SentCommand) => Promise<unknown> | undefined
 /** Cognito's SECRET_HASH, computed here independently of the app. */
 function expectedSecretHash(username: string): string {
   const { ids } = testEmulator();
-  return createHmac('sha256', ids.clientSecret as string).update(username + ids.clientId).digest('base64');
+  return createHmac('sha256', ids.clientSecret as string)
+    .update(username + ids.clientId)
+    .digest('base64');
 }
 
 describe('custom pages where the emulator cannot answer (double at the Cognito client boundary)', () => {
@@ -37,10 +39,23 @@ describe('custom pages where the emulator cannot answer (double at the Cognito c
     offset = 59.5 * 60_000; // the access token is about to expire: the next page refreshes it
     await agent.get('/complete').expect(200);
     await submit(t.agent(), '/password/forgot', '/password/forgot', { email });
-    await submit(t.agent(), '/password/reset', '/password/reset', { email, code: codeFromEmulator(email), password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
+    await submit(t.agent(), '/password/reset', '/password/reset', {
+      email,
+      code: codeFromEmulator(email),
+      password: NEW_PASSWORD,
+      passwordConfirm: NEW_PASSWORD,
+    });
 
     const named = sent.filter((c) =>
-      ['SignUpCommand', 'ResendConfirmationCodeCommand', 'ConfirmSignUpCommand', 'AdminInitiateAuthCommand', 'InitiateAuthCommand', 'ForgotPasswordCommand', 'ConfirmForgotPasswordCommand'].includes(c.name),
+      [
+        'SignUpCommand',
+        'ResendConfirmationCodeCommand',
+        'ConfirmSignUpCommand',
+        'AdminInitiateAuthCommand',
+        'InitiateAuthCommand',
+        'ForgotPasswordCommand',
+        'ConfirmForgotPasswordCommand',
+      ].includes(c.name),
     );
     expect(named.map((c) => c.name)).to.have.members([
       'SignUpCommand',
@@ -69,11 +84,15 @@ describe('custom pages where the emulator cannot answer (double at the Cognito c
   it("answers a NEW_PASSWORD_REQUIRED challenge as the challenge's user with the SECRET_HASH (double records the calls: the emulator checks SECRET_HASH only for choice-based sign-in)", async () => {
     const { client: real, ids } = testEmulator();
     const email = newEmail('temporary');
-    await real.send(new AdminCreateUserCommand({ UserPoolId: ids.userPoolId, Username: email, TemporaryPassword: TEST_PASSWORD, MessageAction: 'SUPPRESS' }));
+    await real.send(
+      new AdminCreateUserCommand({ UserPoolId: ids.userPoolId, Username: email, TemporaryPassword: TEST_PASSWORD, MessageAction: 'SUPPRESS' }),
+    );
     const { t, sent } = appWithDouble();
     const agent = t.agent();
     expect((await submit(agent, '/login', '/login', { email, password: TEST_PASSWORD })).headers.location).to.equal('/login/new-password');
-    expect((await submit(agent, '/login/new-password', '/login/new-password', { password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD })).status).to.equal(303);
+    expect(
+      (await submit(agent, '/login/new-password', '/login/new-password', { password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD })).status,
+    ).to.equal(303);
     const answer = sent.find((c) => c.name === 'AdminRespondToAuthChallengeCommand')!;
     const responses = answer.input.ChallengeResponses as Record<string, string>;
     expect(answer.input.ChallengeName).to.equal('NEW_PASSWORD_REQUIRED');
@@ -84,7 +103,10 @@ describe('custom pages where the emulator cannot answer (double at the Cognito c
   it('shows an unknown Cognito exception as a generic page and logs only its name (double)', async () => {
     const { t } = appWithDouble((c) => {
       if (c.name !== 'ForgotPasswordCommand') return undefined;
-      const err = Object.assign(new Error('internal detail for someone@example.com'), { name: 'SomethingNewException', $metadata: { httpStatusCode: 400 } });
+      const err = Object.assign(new Error('internal detail for someone@example.com'), {
+        name: 'SomethingNewException',
+        $metadata: { httpStatusCode: 400 },
+      });
       return Promise.reject(err);
     });
     const res = await submit(t.agent(), '/password/forgot', '/password/forgot', { email: 'someone@example.com' });

@@ -16,7 +16,13 @@ type User = { email: string; password: string };
 
 /** A memory store whose per-user index the test can make fail or hold. */
 function storeWith(index: UserSessionIndex): SessionStoreHandle {
-  return { store: new session.MemoryStore(), userSessions: index, ready: Promise.resolve(), ping: () => Promise.resolve(true), close: () => Promise.resolve() };
+  return {
+    store: new session.MemoryStore(),
+    userSessions: index,
+    ready: Promise.resolve(),
+    ping: () => Promise.resolve(true),
+    close: () => Promise.resolve(),
+  };
 }
 
 /** The app on `handle`, with a Cognito client double over the emulator that accepts `AdminUserGlobalSignOut` (as real Cognito with the IAM grant). */
@@ -35,14 +41,20 @@ async function signIn(agent: Agent, user: User): Promise<void> {
 const FLOWS: Array<{ name: string; run: (t: TestApp, a: Agent, user: User) => Promise<{ status: number }> }> = [
   {
     name: 'a password change',
-    run: (_t, a, user) => submit(a, '/password/change', '/password/change', { currentPassword: user.password, password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD }),
+    run: (_t, a, user) =>
+      submit(a, '/password/change', '/password/change', { currentPassword: user.password, password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD }),
   },
   {
     name: 'a reset by e-mailed code',
     run: async (t, _a, user) => {
       const c = t.agent();
       await submit(c, '/password/forgot', '/password/forgot', { email: user.email });
-      return submit(c, '/password/reset', '/password/reset', { email: user.email, code: codeFromEmulator(user.email), password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
+      return submit(c, '/password/reset', '/password/reset', {
+        email: user.email,
+        code: codeFromEmulator(user.email),
+        password: NEW_PASSWORD,
+        passwordConfirm: NEW_PASSWORD,
+      });
     },
   },
   { name: 'sign out everywhere', run: (_t, a) => submit(a, '/profile', '/profile/sign-out-everywhere', {}) },
@@ -69,7 +81,10 @@ describe('credential changes when the session store falters (doubles: the index,
       failList = true;
       const res = await flow.run(t, a, user);
       expect(res.status, 'the store failure shows as the 503 page').to.equal(503);
-      expect(sent.filter((c) => c.name === 'AdminUserGlobalSignOutCommand'), 'Cognito was told all the same').to.have.length(1);
+      expect(
+        sent.filter((c) => c.name === 'AdminUserGlobalSignOutCommand'),
+        'Cognito was told all the same',
+      ).to.have.length(1);
       expect(t.logs.join('')).to.contain('the session store failed');
     });
   }
@@ -110,9 +125,17 @@ describe('credential changes when the session store falters (doubles: the index,
     const late = t.agent();
     const page = await late.get('/login').expect(200);
     holdNextSignIn = true;
-    const signingIn = late.post('/login').type('form').send({ email: user.email, password: user.password, _csrf: csrfOf(page.text) }).then((r) => r);
+    const signingIn = late
+      .post('/login')
+      .type('form')
+      .send({ email: user.email, password: user.password, _csrf: csrfOf(page.text) })
+      .then((r) => r);
     await lateSignIn.reached.opened;
-    const change = submit(a, '/password/change', '/password/change', { currentPassword: user.password, password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD }).then((r) => r);
+    const change = submit(a, '/password/change', '/password/change', {
+      currentPassword: user.password,
+      password: NEW_PASSWORD,
+      passwordConfirm: NEW_PASSWORD,
+    }).then((r) => r);
     await firstPass.reached.opened;
     lateSignIn.release.open();
     expect((await signingIn).status, 'the late sign-in finishes').to.equal(303);

@@ -38,12 +38,20 @@ describe('credential changes end every session of the account (against cognito-l
     await signIn(a, user);
     const sidB = await signIn(b, user);
     const refreshB = (await storedSession(store, sidB))!.cognito!.tokens!.refreshToken!;
-    const wrong = await submit(a, '/password/change', '/password/change', { currentPassword: 'Wr0ng-Passw0rd!', password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
+    const wrong = await submit(a, '/password/change', '/password/change', {
+      currentPassword: 'Wr0ng-Passw0rd!',
+      password: NEW_PASSWORD,
+      passwordConfirm: NEW_PASSWORD,
+    });
     expect(wrong.status).to.equal(400);
     expect(wrong.text).to.contain('The current password is not right');
     await b.get('/profile').expect(200);
     expect(await refreshAccepted(refreshB), "B's refresh token after a failed change").to.equal(true);
-    const change = await submit(a, '/password/change', '/password/change', { currentPassword: user.password, password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
+    const change = await submit(a, '/password/change', '/password/change', {
+      currentPassword: user.password,
+      password: NEW_PASSWORD,
+      passwordConfirm: NEW_PASSWORD,
+    });
     expect(change.status).to.equal(303);
     const refreshA = (await storedSession(store, sessionIdOf(sidOf(change)!)))!.cognito!.tokens!.refreshToken!;
     expect(await refreshAccepted(refreshB), "B's refresh token").to.equal(false);
@@ -108,12 +116,18 @@ describe('credential changes end every session of the account (against cognito-l
     const sidA = await signIn(a, user);
     await signInThroughHostedUi(b, user);
     const sidB = (await userSessionIndexFor(store).list(user.sub)).find((sid) => sid !== sidA)!;
-    const refreshTokens = [(await storedSession(store, sidA))!.cognito!.tokens!.refreshToken!, (await storedSession(store, sidB))!.cognito!.tokens!.refreshToken!];
+    const refreshTokens = [
+      (await storedSession(store, sidA))!.cognito!.tokens!.refreshToken!,
+      (await storedSession(store, sidB))!.cognito!.tokens!.refreshToken!,
+    ];
 
     const page = await a.get('/profile').set('Accept-Language', 'en').expect(200);
     expect(page.text).to.contain('action="/profile/sign-out-everywhere"');
     await a.post('/profile/sign-out-everywhere').type('form').send({}).expect(403);
-    const out = await a.post('/profile/sign-out-everywhere').type('form').send({ _csrf: csrfOf(page.text) });
+    const out = await a
+      .post('/profile/sign-out-everywhere')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text) });
     expect(out.status).to.equal(303);
     expect(out.headers.location).to.equal('/login?notice=signed_out_everywhere');
     expect((await a.get(out.headers.location as string).set('Accept-Language', 'en')).text).to.contain('You were signed out on every device');
@@ -137,7 +151,11 @@ describe('credential changes end every session of the account (against cognito-l
     expect(profile.headers.location).to.equal('/login?returnTo=%2Fprofile&notice=session_expired');
     expect((await a.get(profile.headers.location as string).set('Accept-Language', 'en')).text).to.contain('Your session has expired');
     expect(await storedSession(store, sidA)).to.equal(null);
-    const change = await submit(b, '/password/change', '/password/change', { currentPassword: user.password, password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
+    const change = await submit(b, '/password/change', '/password/change', {
+      currentPassword: user.password,
+      password: NEW_PASSWORD,
+      passwordConfirm: NEW_PASSWORD,
+    });
     expect(change.status).to.equal(303);
     expect(change.headers.location).to.equal('/login?returnTo=%2Fprofile&notice=session_expired');
     await b.get('/profile').expect(303);
@@ -152,7 +170,11 @@ describe('credential changes end every session of the account (against cognito-l
     const before = (await storedSession(store, sidA))!.cognito!.tokens!;
     const other = (await storedSession(store, sidB))!.cognito!.tokens!;
     const elsewhere = await signInElsewhere(user);
-    const change = await submit(a, '/password/change', '/password/change', { currentPassword: user.password, password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
+    const change = await submit(a, '/password/change', '/password/change', {
+      currentPassword: user.password,
+      password: NEW_PASSWORD,
+      passwordConfirm: NEW_PASSWORD,
+    });
     expect(change.status).to.equal(303);
     expect(change.headers.location).to.equal('/profile');
     const held = [
@@ -220,7 +242,12 @@ describe('credential changes where the emulator cannot go (double at the Cognito
       const given = (c.input.AuthParameters as Record<string, string> | undefined)?.REFRESH_TOKEN ?? c.input.AccessToken;
       const token = typeof given === 'string' ? given : '';
       if (!reset.includes(token)) return undefined;
-      return Promise.reject(Object.assign(new Error('Password reset required for the user'), { name: 'PasswordResetRequiredException', $metadata: { httpStatusCode: 400 } }));
+      return Promise.reject(
+        Object.assign(new Error('Password reset required for the user'), {
+          name: 'PasswordResetRequiredException',
+          $metadata: { httpStatusCode: 400 },
+        }),
+      );
     });
     const browser = t.agent();
     const other = t.agent();
@@ -249,7 +276,10 @@ describe('credential changes where the emulator cannot go (double at the Cognito
     const accessToken = (await storedSession(store, sidA))!.cognito!.tokens!.accessToken;
     const elsewhere = await signInElsewhere(user);
     const page = await a.get('/profile').expect(200);
-    const out = await a.post('/profile/sign-out-everywhere').type('form').send({ _csrf: csrfOf(page.text) });
+    const out = await a
+      .post('/profile/sign-out-everywhere')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text) });
     expect(out.status).to.equal(303);
     // Only a global sign-out reaches tokens that no session of the app holds (RevokeToken takes them one by one).
     expect(await refreshAccepted(elsewhere.refreshToken), 'another app’s refresh token').to.equal(false);
@@ -274,9 +304,17 @@ describe('credential changes where the emulator cannot go (double at the Cognito
     await signIn(a, user);
     const sidB = await signIn(b, user);
     const page = await b.get('/profile').expect(200);
-    const saving = b.post('/profile').type('form').send({ name: 'Late writer', _csrf: csrfOf(page.text) }).then((r) => r);
+    const saving = b
+      .post('/profile')
+      .type('form')
+      .send({ name: 'Late writer', _csrf: csrfOf(page.text) })
+      .then((r) => r);
     await inFlight;
-    const change = await submit(a, '/password/change', '/password/change', { currentPassword: user.password, password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
+    const change = await submit(a, '/password/change', '/password/change', {
+      currentPassword: user.password,
+      password: NEW_PASSWORD,
+      passwordConfirm: NEW_PASSWORD,
+    });
     expect(change.status).to.equal(303);
     release();
     expect((await saving).status).to.equal(303); // the request finishes and saves its session…
@@ -284,4 +322,3 @@ describe('credential changes where the emulator cannot go (double at the Cognito
     await b.get('/profile').expect(303);
   });
 });
-

@@ -23,7 +23,10 @@ describe('custom account pages (against cognito-local)', () => {
     expect(signup.headers.location).to.equal('/signup/confirm');
     const confirmPage = await agent.get('/signup/confirm').expect(200);
     expect(confirmPage.text).to.contain(`value="${email}"`);
-    const confirm = await agent.post('/signup/confirm').type('form').send({ email, code: codeFromEmulator(email), _csrf: csrfOf(confirmPage.text) });
+    const confirm = await agent
+      .post('/signup/confirm')
+      .type('form')
+      .send({ email, code: codeFromEmulator(email), _csrf: csrfOf(confirmPage.text) });
     expect(confirm.status).to.equal(303);
     expect(confirm.headers.location).to.equal('/login');
     return { agent, email };
@@ -36,7 +39,10 @@ describe('custom account pages (against cognito-local)', () => {
       expect(loginPage.text).to.contain('Your email address is confirmed');
       expect(loginPage.text).to.contain(`value="${email}"`);
 
-      const login = await agent.post('/login').type('form').send({ email, password: TEST_PASSWORD, _csrf: csrfOf(loginPage.text) });
+      const login = await agent
+        .post('/login')
+        .type('form')
+        .send({ email, password: TEST_PASSWORD, _csrf: csrfOf(loginPage.text) });
       expect(login.status).to.equal(303);
       expect(login.headers.location).to.equal('/profile');
 
@@ -91,13 +97,16 @@ describe('custom account pages (against cognito-local)', () => {
     expect(forgot.headers.location).to.equal('/password/reset');
     const resetPage = await agent.get('/password/reset').expect(200);
     expect(resetPage.text).to.contain(`value="${user.email}"`);
-    const reset = await agent.post('/password/reset').type('form').send({
-      email: user.email,
-      code: codeFromEmulator(user.email),
-      password: NEW_PASSWORD,
-      passwordConfirm: NEW_PASSWORD,
-      _csrf: csrfOf(resetPage.text),
-    });
+    const reset = await agent
+      .post('/password/reset')
+      .type('form')
+      .send({
+        email: user.email,
+        code: codeFromEmulator(user.email),
+        password: NEW_PASSWORD,
+        passwordConfirm: NEW_PASSWORD,
+        _csrf: csrfOf(resetPage.text),
+      });
     expect(reset.status).to.equal(303);
     expect(reset.headers.location).to.equal('/login');
     expect((await submit(agent, '/login', '/login', { email: user.email, password: NEW_PASSWORD })).status).to.equal(303);
@@ -138,7 +147,14 @@ describe('custom account pages (against cognito-local)', () => {
       const res = await submit(agent, '/signup', '/signup', { email, password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD });
       const page = await agent.get('/signup/confirm').set('Accept-Language', 'en').expect(200);
       expect(page.text).to.contain(`value="${email}"`);
-      answers.push({ status: res.status, location: res.headers.location, page: page.text.split(email).join('ADDRESS').replace(/name="_csrf" value="[^"]+"/g, '') });
+      answers.push({
+        status: res.status,
+        location: res.headers.location,
+        page: page.text
+          .split(email)
+          .join('ADDRESS')
+          .replace(/name="_csrf" value="[^"]+"/g, ''),
+      });
     }
     expect(answers[0]!.status).to.equal(303);
     expect(answers[0]).to.deep.equal(answers[1]);
@@ -208,7 +224,6 @@ describe('custom account pages (against cognito-local)', () => {
   });
 
   describe('profile', () => {
-
     it('deletes the account only after the email and the current password, ends the session and removes it from the store', async () => {
       const store = new session.MemoryStore();
       const app = buildTestApp({ sessionStore: store });
@@ -216,8 +231,13 @@ describe('custom account pages (against cognito-local)', () => {
       const agent = app.agent();
       const login = await submit(agent, '/login', '/login', { email: user.email, password: user.password });
       const profile = await agent.get('/profile').set('Accept-Language', 'en').expect(200);
-      expect(profile.text).to.match(/<form method="post" action="\/profile\/delete"[\s\S]*name="currentPassword" type="password" autocomplete="current-password"/);
-      const mismatch = await submit(agent, '/profile', '/profile/delete', { confirmEmail: 'someone-else@example.com', currentPassword: user.password });
+      expect(profile.text).to.match(
+        /<form method="post" action="\/profile\/delete"[\s\S]*name="currentPassword" type="password" autocomplete="current-password"/,
+      );
+      const mismatch = await submit(agent, '/profile', '/profile/delete', {
+        confirmEmail: 'someone-else@example.com',
+        currentPassword: user.password,
+      });
       expect(mismatch.status).to.equal(400);
       expect(mismatch.text).to.contain('not the email address of this account');
       const noPassword = await submit(agent, '/profile', '/profile/delete', { confirmEmail: user.email });
@@ -230,9 +250,14 @@ describe('custom account pages (against cognito-local)', () => {
       const del = await submit(agent, '/profile', '/profile/delete', { confirmEmail: user.email.toUpperCase(), currentPassword: user.password });
       expect(del.status).to.equal(303);
       expect(del.headers.location).to.equal('/?notice=account_deleted');
-      const sessions = await new Promise<Record<string, unknown>>((resolve, reject) => store.all((err, all) => (err ? reject(err) : resolve(all ?? {}))));
+      const sessions = await new Promise<Record<string, unknown>>((resolve, reject) =>
+        store.all((err, all) => (err ? reject(err) : resolve(all ?? {}))),
+      );
       expect(Object.keys(sessions), 'the signed-in session, before and after the step-up renewed its id').to.not.include(sessionIdOf(sidOf(login)!));
-      expect(Object.values(sessions).filter((data) => isSignedInSession(data)), 'no signed-in session left in the store').to.deep.equal([]);
+      expect(
+        Object.values(sessions).filter((data) => isSignedInSession(data)),
+        'no signed-in session left in the store',
+      ).to.deep.equal([]);
       expect((await agent.get('/?notice=account_deleted').expect(200)).text).to.contain('Your account was deleted');
       await agent.get('/profile').expect(303);
       expect((await submit(t.agent(), '/login', '/login', { email: user.email, password: user.password })).status).to.equal(401);
@@ -261,7 +286,12 @@ describe('POST /signup/resend (against cognito-local)', () => {
     for (const email of [waiting, newEmail('nobody'), confirmed.email]) {
       const res = await submit(t.agent(), '/signup/confirm', '/signup/resend', { email });
       expect(res.status, email).to.equal(200);
-      pages.push(res.text.split(email).join('ADDRESS').replace(/name="_csrf" value="[^"]+"/g, ''));
+      pages.push(
+        res.text
+          .split(email)
+          .join('ADDRESS')
+          .replace(/name="_csrf" value="[^"]+"/g, ''),
+      );
     }
     expect(pages[0]).to.contain('If this address is waiting for its confirmation, a new code is on its way.');
     expect(pages[1], 'an unknown address').to.equal(pages[0]);

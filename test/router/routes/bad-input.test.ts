@@ -66,7 +66,11 @@ describe('bad input', () => {
       expectErrorPage(await t.agent().post('/logout'), 403);
     });
     it('answers 413 to an oversized form body', async () => {
-      const res = await t.agent().post('/logout').type('form').send(`_csrf=${'a'.repeat(100_000)}`);
+      const res = await t
+        .agent()
+        .post('/logout')
+        .type('form')
+        .send(`_csrf=${'a'.repeat(100_000)}`);
       expectErrorPage(res, 413);
     });
     it('answers 403 to a JSON body instead of a form', async () => {
@@ -90,11 +94,13 @@ describe('bad input', () => {
   describe('Object.prototype member names in query, body and cookies', () => {
     it('shows every page as usual when ?notice=, ?lang= or the language cookie name one', async () => {
       for (const name of PROTOTYPE_NAMES) {
-        for (const [path, status] of [['/', 200], ['/login', 200], ['/signup', 200], ['/no/such/page', 404]] as const) {
-          const res = await t
-            .agent()
-            .get(`${path}?notice=${name}&lang=${name}&${name}=x`)
-            .set('Cookie', `lang=${name}; ${name}=1`);
+        for (const [path, status] of [
+          ['/', 200],
+          ['/login', 200],
+          ['/signup', 200],
+          ['/no/such/page', 404],
+        ] as const) {
+          const res = await t.agent().get(`${path}?notice=${name}&lang=${name}&${name}=x`).set('Cookie', `lang=${name}; ${name}=1`);
           expect(res.status, `${path} ${name}`).to.equal(status);
           expect(res.text, `${path} ${name}`).to.contain('<html lang="en">');
           expect(res.text, `${path} ${name}`).to.not.contain('class="notice"');
@@ -118,7 +124,10 @@ describe('bad input', () => {
   it('falls back to a plain-text page with the status and the request id when the error page itself fails', async () => {
     // A broken deploy: templates that cannot be found, the error page's included.
     t = buildTestApp({
-      authOptions: (o) => ({ ...o, render: { views: { error: '/nonexistent-views/error.ejs', 'partials/head': '/nonexistent-views/partials/head.ejs' } } }),
+      authOptions: (o) => ({
+        ...o,
+        render: { views: { error: '/nonexistent-views/error.ejs', 'partials/head': '/nonexistent-views/partials/head.ejs' } },
+      }),
     });
     const missing = await t.agent().get('/no/such/page');
     expect(missing.status).to.equal(404);

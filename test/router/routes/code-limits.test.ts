@@ -32,14 +32,24 @@ function fromNewIp(agent: Agent): Agent {
 async function guessFromManyIps(agent: Agent, action: string, fields: (code: string) => Record<string, string>, right: string, csrf: string) {
   const wrong = wrongCodeFor(right);
   for (let i = 0; i < LIMIT; i += 1) {
-    const res = await fromNewIp(agent).post(action).type('form').send({ ...fields(wrong), _csrf: csrf });
+    const res = await fromNewIp(agent)
+      .post(action)
+      .type('form')
+      .send({ ...fields(wrong), _csrf: csrf });
     expect(res.status, `${action}: wrong code ${i + 1}`).to.equal(400);
   }
-  const over = await fromNewIp(agent).post(action).set('Accept-Language', 'en').type('form').send({ ...fields(wrong), _csrf: csrf });
+  const over = await fromNewIp(agent)
+    .post(action)
+    .set('Accept-Language', 'en')
+    .type('form')
+    .send({ ...fields(wrong), _csrf: csrf });
   expect(over.status, `${action}: wrong code ${LIMIT + 1}`).to.equal(429);
   expect(over.headers['retry-after']).to.match(/^\d+$/);
   expect(over.text).to.contain('Too many requests');
-  const blocked = await fromNewIp(agent).post(action).type('form').send({ ...fields(right), _csrf: csrf });
+  const blocked = await fromNewIp(agent)
+    .post(action)
+    .type('form')
+    .send({ ...fields(right), _csrf: csrf });
   expect(blocked.status, `${action}: the right code after the limit`).to.equal(429);
 }
 
@@ -61,14 +71,21 @@ describe('wrong codes per account, from all client IPs together (RATE_LIMIT_CODE
     const other = await createConfirmedUser();
     const owner = t.agent();
     await submit(fromNewIp(owner), '/password/forgot', '/password/forgot', { email: other.email });
-    const reset = await submit(fromNewIp(owner), '/password/reset', '/password/reset', { email: other.email, code: codeFromEmulator(other.email), password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
+    const reset = await submit(fromNewIp(owner), '/password/reset', '/password/reset', {
+      email: other.email,
+      code: codeFromEmulator(other.email),
+      password: NEW_PASSWORD,
+      passwordConfirm: NEW_PASSWORD,
+    });
     expect(reset.status).to.equal(303);
   });
 
   it('POST /signup/confirm: the 5th wrong code is 429 (limit 4), then even the right code; the account stays unconfirmed', async () => {
     const email = newEmail('confirm-limit');
     const agent = t.agent();
-    expect((await submit(fromNewIp(agent), '/signup', '/signup', { email, password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD })).status).to.equal(303);
+    expect(
+      (await submit(fromNewIp(agent), '/signup', '/signup', { email, password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD })).status,
+    ).to.equal(303);
     const csrf = csrfOf((await fromNewIp(agent).get('/signup/confirm').expect(200)).text);
     await guessFromManyIps(agent, '/signup/confirm', (code) => ({ email, code }), codeFromEmulator(email), csrf);
     const login = await submit(fromNewIp(t.agent()), '/login', '/login', { email, password: TEST_PASSWORD });
@@ -91,7 +108,11 @@ describe('wrong codes per account, from all client IPs together (RATE_LIMIT_CODE
     const agent = t.agent();
     await submit(fromNewIp(agent), '/password/forgot', '/password/forgot', { email: user.email });
     const csrf = csrfOf((await fromNewIp(agent).get('/password/reset').expect(200)).text);
-    const send = (code: string) => fromNewIp(agent).post('/password/reset').type('form').send({ email: user.email, code, password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD, _csrf: csrf });
+    const send = (code: string) =>
+      fromNewIp(agent)
+        .post('/password/reset')
+        .type('form')
+        .send({ email: user.email, code, password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD, _csrf: csrf });
     for (let i = 0; i < LIMIT + 2; i += 1) expect((await send('not-a-code')).status, `malformed ${i + 1}`).to.equal(400);
     const right = codeFromEmulator(user.email);
     for (let i = 0; i < LIMIT - 1; i += 1) expect((await send(wrongCodeFor(right))).status, `wrong ${i + 1}`).to.equal(400);

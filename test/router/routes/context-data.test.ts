@@ -29,7 +29,11 @@ const PUBLIC_CALLS = [
  * The app behind one trusted proxy with `contextData` as given; its Cognito client records every call
  * and passes it to cognito-local (which does not implement ResendConfirmationCode: answered here).
  */
-function appWith(contextData: boolean, record?: (c: SentCommand) => void, signInApi: 'admin' | 'public' = 'public'): TestApp & { sent: SentCommand[] } {
+function appWith(
+  contextData: boolean,
+  record?: (c: SentCommand) => void,
+  signInApi: 'admin' | 'public' = 'public',
+): TestApp & { sent: SentCommand[] } {
   const { client: real, emulator, ids } = testEmulator();
   const double = createClientDouble(real, (c) => {
     record?.(c);
@@ -62,14 +66,27 @@ async function walkThroughEveryCall(t: TestApp): Promise<{ username: string }> {
 
   const forgot = browser();
   expect((await submit(forgot, '/password/forgot', '/password/forgot', { email })).status).to.equal(303);
-  expect((await submit(forgot, '/password/reset', '/password/reset', { email, code: codeFromEmulator(email), password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD })).status).to.equal(303);
+  expect(
+    (
+      await submit(forgot, '/password/reset', '/password/reset', {
+        email,
+        code: codeFromEmulator(email),
+        password: NEW_PASSWORD,
+        passwordConfirm: NEW_PASSWORD,
+      })
+    ).status,
+  ).to.equal(303);
 
   const { client, ids } = testEmulator();
   const temporary = newEmail('context-temporary');
-  await client.send(new AdminCreateUserCommand({ UserPoolId: ids.userPoolId, Username: temporary, TemporaryPassword: TEST_PASSWORD, MessageAction: 'SUPPRESS' }));
+  await client.send(
+    new AdminCreateUserCommand({ UserPoolId: ids.userPoolId, Username: temporary, TemporaryPassword: TEST_PASSWORD, MessageAction: 'SUPPRESS' }),
+  );
   const invited = browser();
   expect((await submit(invited, '/login', '/login', { email: temporary, password: TEST_PASSWORD })).headers.location).to.equal('/login/new-password');
-  expect((await submit(invited, '/login/new-password', '/login/new-password', { password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD })).status).to.equal(303);
+  expect(
+    (await submit(invited, '/login/new-password', '/login/new-password', { password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD })).status,
+  ).to.equal(303);
 
   const username = (await client.send(new AdminGetUserCommand({ UserPoolId: ids.userPoolId, Username: email }))).Username as string;
   return { username };
@@ -83,8 +100,14 @@ describe('the visitor’s context for Cognito’s threat protection (cognito.con
     const { username } = await walkThroughEveryCall(t);
     const calls = t.sent.filter((c) => PUBLIC_CALLS.includes(c.name));
     expect(new Set(calls.map((c) => c.name)), 'every kind of call was made').to.have.keys(PUBLIC_CALLS);
-    expect(calls.filter((c) => c.name === 'InitiateAuthCommand' && (c.input.AuthParameters as Record<string, string>).USERNAME === username), 'the re-authentication').to.have.length.greaterThan(0);
-    expect(calls.filter((c) => c.name === 'InitiateAuthCommand' && (c.input.AuthParameters as Record<string, string>).USERNAME !== username), 'the sign-in by address').to.have.length.greaterThan(0);
+    expect(
+      calls.filter((c) => c.name === 'InitiateAuthCommand' && (c.input.AuthParameters as Record<string, string>).USERNAME === username),
+      'the re-authentication',
+    ).to.have.length.greaterThan(0);
+    expect(
+      calls.filter((c) => c.name === 'InitiateAuthCommand' && (c.input.AuthParameters as Record<string, string>).USERNAME !== username),
+      'the sign-in by address',
+    ).to.have.length.greaterThan(0);
     for (const c of calls) {
       expect(c.input.UserContextData, c.name).to.deep.equal({ IpAddress: VISITOR_IP });
     }
@@ -97,12 +120,26 @@ describe('the visitor’s context for Cognito’s threat protection (cognito.con
     const t = appWith(true, undefined, 'admin');
     const { username } = await walkThroughEveryCall(t);
     const admin = t.sent.filter((c) => c.name === 'AdminInitiateAuthCommand' || c.name === 'AdminRespondToAuthChallengeCommand');
-    expect(new Set(admin.map((c) => c.name)), 'both admin calls were made').to.have.keys('AdminInitiateAuthCommand', 'AdminRespondToAuthChallengeCommand');
-    expect(t.sent.filter((c) => c.name === 'InitiateAuthCommand' || c.name === 'RespondToAuthChallengeCommand').map((c) => c.name), 'no public sign-in call').to.deep.equal([]);
+    expect(new Set(admin.map((c) => c.name)), 'both admin calls were made').to.have.keys(
+      'AdminInitiateAuthCommand',
+      'AdminRespondToAuthChallengeCommand',
+    );
+    expect(
+      t.sent.filter((c) => c.name === 'InitiateAuthCommand' || c.name === 'RespondToAuthChallengeCommand').map((c) => c.name),
+      'no public sign-in call',
+    ).to.deep.equal([]);
     expect(admin.filter((c) => c.name === 'AdminInitiateAuthCommand').map((c) => c.input.AuthFlow)).to.include('ADMIN_USER_PASSWORD_AUTH');
-    expect(admin.filter((c) => (c.input.AuthParameters as Record<string, string> | undefined)?.USERNAME === username), 'the re-authentication').to.have.length.greaterThan(0);
+    expect(
+      admin.filter((c) => (c.input.AuthParameters as Record<string, string> | undefined)?.USERNAME === username),
+      'the re-authentication',
+    ).to.have.length.greaterThan(0);
     for (const c of admin) {
-      const context = c.input.ContextData as { IpAddress: string; ServerName: string; ServerPath: string; HttpHeaders: Array<{ headerName: string; headerValue: string }> };
+      const context = c.input.ContextData as {
+        IpAddress: string;
+        ServerName: string;
+        ServerPath: string;
+        HttpHeaders: Array<{ headerName: string; headerValue: string }>;
+      };
       expect(context.IpAddress, c.name).to.equal(VISITOR_IP);
       expect(context.ServerName, c.name).to.be.a('string').and.not.equal('');
       expect(context.ServerPath, c.name).to.match(/^\/(login|mfa|email|profile)/);
@@ -110,7 +147,8 @@ describe('the visitor’s context for Cognito’s threat protection (cognito.con
       for (const { headerName } of context.HttpHeaders) expect(CONTEXT_HEADERS, headerName).to.include(headerName);
       expect(c.input, c.name).to.not.have.property('UserContextData');
     }
-    for (const c of t.sent.filter((sent) => PUBLIC_CALLS.includes(sent.name))) expect(c.input.UserContextData, c.name).to.deep.equal({ IpAddress: VISITOR_IP });
+    for (const c of t.sent.filter((sent) => PUBLIC_CALLS.includes(sent.name)))
+      expect(c.input.UserContextData, c.name).to.deep.equal({ IpAddress: VISITOR_IP });
     expect(JSON.stringify(t.sent.map((c) => c.input))).to.not.match(/cookie|sid=/i);
   });
 
@@ -139,7 +177,12 @@ describe('the visitor’s context for Cognito’s threat protection (cognito.con
     expect((await submit(again, '/login/mfa', '/login/mfa', { code: totpCodeFor(secret) })).headers.location).to.equal('/profile');
     expect((await submit(again, '/mfa/disable', '/mfa/disable', { currentPassword: TEST_PASSWORD, code: totpCodeFor(secret) })).status).to.equal(303);
     expect((await submit(again, '/password/forgot', '/password/forgot', { email })).status).to.equal(303);
-    const reset = await submit(again, '/password/reset', '/password/reset', { email, code: codeFromEmulator(email), password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
+    const reset = await submit(again, '/password/reset', '/password/reset', {
+      email,
+      code: codeFromEmulator(email),
+      password: NEW_PASSWORD,
+      passwordConfirm: NEW_PASSWORD,
+    });
     expect(reset.status).to.equal(303);
     expect((await submit(t.agent(), '/login', '/login', { email, password: NEW_PASSWORD })).status).to.equal(303);
     const user = await createConfirmedUser();
@@ -184,12 +227,26 @@ describe('visitorOf and the context builders', () => {
   it('cuts a long header value, and builds UserContextData and ContextData only when on and with an IP', async () => {
     const visitor = await visitorFor({ 'User-Agent': 'x'.repeat(5000) });
     expect(visitor.headers[0]!.value).to.have.length(1024);
-    const known: Visitor = { ipAddress: '198.51.100.4', serverName: 'shop.example.com', serverPath: '/login', headers: [{ name: 'user-agent', value: 'UA' }] };
+    const known: Visitor = {
+      ipAddress: '198.51.100.4',
+      serverName: 'shop.example.com',
+      serverPath: '/login',
+      headers: [{ name: 'user-agent', value: 'UA' }],
+    };
     expect(userContextDataOf(true, known)).to.deep.equal({ UserContextData: { IpAddress: '198.51.100.4' } });
     expect(contextDataOf(true, known)).to.deep.equal({
-      ContextData: { IpAddress: '198.51.100.4', ServerName: 'shop.example.com', ServerPath: '/login', HttpHeaders: [{ headerName: 'user-agent', headerValue: 'UA' }] },
+      ContextData: {
+        IpAddress: '198.51.100.4',
+        ServerName: 'shop.example.com',
+        ServerPath: '/login',
+        HttpHeaders: [{ headerName: 'user-agent', headerValue: 'UA' }],
+      },
     });
-    for (const [enabled, v] of [[false, known], [true, undefined], [true, { ...known, ipAddress: undefined }]] as const) {
+    for (const [enabled, v] of [
+      [false, known],
+      [true, undefined],
+      [true, { ...known, ipAddress: undefined }],
+    ] as const) {
       expect(userContextDataOf(enabled, v)).to.deep.equal({});
       expect(contextDataOf(enabled, v)).to.deep.equal({});
     }

@@ -125,7 +125,19 @@ describe('GET /dev/mailbox', () => {
     for (const address of ['127.0.0.1', '127.1.2.3', '::1', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', '::ffff:7f00:1']) {
       expect(isLoopbackAddress(address), address).to.equal(true);
     }
-    for (const address of [undefined, '', '10.0.0.1', '128.0.0.1', '::', '::2', '::ffff:10.0.0.1', 'fe80::1', '::127.0.0.1', 'localhost', '127.0.0.1.evil']) {
+    for (const address of [
+      undefined,
+      '',
+      '10.0.0.1',
+      '128.0.0.1',
+      '::',
+      '::2',
+      '::ffff:10.0.0.1',
+      'fe80::1',
+      '::127.0.0.1',
+      'localhost',
+      '127.0.0.1.evil',
+    ]) {
       expect(isLoopbackAddress(address), String(address)).to.equal(false);
     }
   });

@@ -23,7 +23,9 @@ describe('e-mail pages where the emulator cannot answer (double at the Cognito c
   async function signedInUser(t: TestApp) {
     const { client, ids } = testEmulator();
     const email = newEmail('double');
-    await client.send(new SignUpCommand({ ClientId: ids.clientId, Username: email, Password: TEST_PASSWORD, UserAttributes: [{ Name: 'email', Value: email }] }));
+    await client.send(
+      new SignUpCommand({ ClientId: ids.clientId, Username: email, Password: TEST_PASSWORD, UserAttributes: [{ Name: 'email', Value: email }] }),
+    );
     await client.send(new AdminConfirmSignUpCommand({ UserPoolId: ids.userPoolId, Username: email }));
     const agent = t.agent();
     expect((await submit(agent, '/login', '/login', { email, password: TEST_PASSWORD })).status).to.equal(303);
@@ -41,7 +43,9 @@ describe('e-mail pages where the emulator cannot answer (double at the Cognito c
 
   it("shows Cognito's limit on code attempts and sends (double: the emulator limits no sends)", async () => {
     const { t } = appWithDouble((c) =>
-      ['VerifyUserAttributeCommand', 'GetUserAttributeVerificationCodeCommand'].includes(c.name) ? Promise.reject(cognitoError('LimitExceededException')) : undefined,
+      ['VerifyUserAttributeCommand', 'GetUserAttributeVerificationCodeCommand'].includes(c.name)
+        ? Promise.reject(cognitoError('LimitExceededException'))
+        : undefined,
     );
     const { agent } = await signedInUser(t);
     const verify = await submit(agent, '/email/verify', '/email/verify', { code: '123456' });
@@ -53,7 +57,9 @@ describe('e-mail pages where the emulator cannot answer (double at the Cognito c
   });
 
   it('shows an address Cognito refuses (InvalidParameterException) beside the field, keeping it (double)', async () => {
-    const { t } = appWithDouble((c) => (c.name === 'UpdateUserAttributesCommand' ? Promise.reject(cognitoError('InvalidParameterException')) : undefined));
+    const { t } = appWithDouble((c) =>
+      c.name === 'UpdateUserAttributesCommand' ? Promise.reject(cognitoError('InvalidParameterException')) : undefined,
+    );
     const { agent } = await signedInUser(t);
     const odd = newEmail('odd');
     const res = await submit(agent, '/email/change', '/email/change', { email: odd, currentPassword: TEST_PASSWORD });
@@ -65,7 +71,9 @@ describe('e-mail pages where the emulator cannot answer (double at the Cognito c
   it('answers a Cognito exception named like an Object.prototype member on the e-mail pages with the 502 page, never a 500 or a stack trace (double)', async () => {
     for (const name of ['constructor', '__proto__', 'toString']) {
       const { t } = appWithDouble((c) =>
-        c.name === 'GetUserAttributeVerificationCodeCommand' ? Promise.reject(Object.assign(new Error('x'), { name, $metadata: { httpStatusCode: 400 } })) : undefined,
+        c.name === 'GetUserAttributeVerificationCodeCommand'
+          ? Promise.reject(Object.assign(new Error('x'), { name, $metadata: { httpStatusCode: 400 } }))
+          : undefined,
       );
       const { agent } = await signedInUser(t);
       const res = await submit(agent, '/profile', '/email/verify/send', {});

@@ -48,7 +48,9 @@ describe('e-mail change and the other sessions of the account (against cognito-l
     const user = await createUserIn(immediatePool);
     const a = await signIn(t, user.email);
     const b = await signIn(t, user.email);
-    expect((await submit(a.agent, '/email/change', '/email/change', { email: newEmail('at-once'), currentPassword: TEST_PASSWORD })).status).to.equal(303);
+    expect((await submit(a.agent, '/email/change', '/email/change', { email: newEmail('at-once'), currentPassword: TEST_PASSWORD })).status).to.equal(
+      303,
+    );
     expect(await storedSession(store, b.sid)).to.equal(null);
     await b.agent.get('/profile').expect(303);
     await a.agent.get('/profile').expect(200);
@@ -65,7 +67,10 @@ describe('e-mail change and the other sessions of the account (against cognito-l
       new AdminUpdateUserAttributesCommand({
         UserPoolId: ids.userPoolId,
         Username: user.email,
-        UserAttributes: [{ Name: 'email', Value: moved }, { Name: 'email_verified', Value: 'true' }],
+        UserAttributes: [
+          { Name: 'email', Value: moved },
+          { Name: 'email_verified', Value: 'true' },
+        ],
       }),
     );
     const res = await submit(agent, '/email/change', '/email/change', { email: newEmail('next'), currentPassword: user.password });

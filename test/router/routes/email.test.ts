@@ -40,7 +40,10 @@ describe('e-mail verification and change (against cognito-local)', () => {
       const page = await agent.get('/email/verify').set('Accept-Language', 'en').expect(200);
       expect(page.text).to.contain(`Enter the code we emailed to ${user.email}.`);
       expect(page.text).to.contain('We emailed you a code.');
-      const done = await agent.post('/email/verify').type('form').send({ code: attributeCodeFor(keepPool, user.email), _csrf: csrfOf(page.text) });
+      const done = await agent
+        .post('/email/verify')
+        .type('form')
+        .send({ code: attributeCodeFor(keepPool, user.email), _csrf: csrfOf(page.text) });
       expect(done.status).to.equal(303);
       expect(done.headers.location).to.equal('/profile');
       const profile = await profileOf(agent);
@@ -220,7 +223,10 @@ describe('e-mail verification and change (against cognito-local)', () => {
       const user = await createUserIn(keepPool);
       const agent = await signIn(t, user.email);
       for (const action of ['/email/change', '/email/verify', '/email/verify/send']) {
-        const res = await agent.post(action).type('form').send({ email: newEmail('csrf'), currentPassword: TEST_PASSWORD, code: '123456' });
+        const res = await agent
+          .post(action)
+          .type('form')
+          .send({ email: newEmail('csrf'), currentPassword: TEST_PASSWORD, code: '123456' });
         expect(res.status, action).to.equal(403);
       }
       expect((await profileOf(agent)).text).to.not.contain('waiting for the code');
@@ -240,7 +246,11 @@ describe('POST /email/change, what Cognito decides (against cognito-local)', () 
   /** Whether the emulator still accepts a refresh token. */
   async function refreshAccepted(refreshToken: string): Promise<boolean> {
     const { client, ids } = testEmulator();
-    const refresh = new InitiateAuthCommand({ ClientId: ids.clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: refreshToken } });
+    const refresh = new InitiateAuthCommand({
+      ClientId: ids.clientId,
+      AuthFlow: 'REFRESH_TOKEN_AUTH',
+      AuthParameters: { REFRESH_TOKEN: refreshToken },
+    });
     return client.send(refresh).then(
       () => true,
       (err: Error) => {
@@ -252,7 +262,9 @@ describe('POST /email/change, what Cognito decides (against cognito-local)', () 
 
   it('leaves the address check to Cognito on the real-Cognito path: another account’s address, in any case, is "in use", keeping what was typed', async () => {
     const { client, emulator, ids } = testEmulator();
-    const t = buildTestApp({ cognito: { settings: { ...resolveCognitoSettings(buildTestApp().config, ids, emulator.url), emulator: false }, client } });
+    const t = buildTestApp({
+      cognito: { settings: { ...resolveCognitoSettings(buildTestApp().config, ids, emulator.url), emulator: false }, client },
+    });
     const user = await createUserIn(ids);
     const typed = (await createUserIn(ids, 'taken')).email.toUpperCase();
     const agent = await signIn(t, user.email);
@@ -268,7 +280,10 @@ describe('POST /email/change, what Cognito decides (against cognito-local)', () 
     const t = buildTestApp({ sessionStore: store });
     const user = await createUserIn(testEmulator().ids);
     const agent = t.agent();
-    const old = (await storedSession(store, sessionIdOf(sidOf(await submit(agent, '/login', '/login', { email: user.email, password: TEST_PASSWORD }))!)))!;
+    const old = (await storedSession(
+      store,
+      sessionIdOf(sidOf(await submit(agent, '/login', '/login', { email: user.email, password: TEST_PASSWORD }))!),
+    ))!;
     const change = await submit(agent, '/email/change', '/email/change', { email: newEmail('revoke'), currentPassword: TEST_PASSWORD });
     expect(change.status).to.equal(303);
     const kept = (await storedSession(store, sessionIdOf(sidOf(change)!)))!.cognito!.tokens!.refreshToken!;

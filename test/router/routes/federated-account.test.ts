@@ -71,10 +71,15 @@ describe('a federated account on the password and e-mail pages (test issuer; dou
     expect((await agent.get('/profile').set('Accept-Language', 'en').expect(200)).text).to.contain(NO_PASSWORD);
 
     const csrf = csrfOf((await agent.get('/profile').expect(200)).text);
-    const post = await agent.post('/password/change').type('form').send({ _csrf: csrf, currentPassword: 'x', password: 'New-Passw0rd!', passwordConfirm: 'New-Passw0rd!' });
+    const post = await agent
+      .post('/password/change')
+      .type('form')
+      .send({ _csrf: csrf, currentPassword: 'x', password: 'New-Passw0rd!', passwordConfirm: 'New-Passw0rd!' });
     expect(post.status).to.equal(303);
     expect(post.headers.location).to.equal('/profile');
-    expect((await agent.get('/profile?lang=ja').expect(200)).text).to.contain('このアカウントは外部の ID プロバイダー（Google など）でサインインするため、ここにはパスワードがありません。');
+    expect((await agent.get('/profile?lang=ja').expect(200)).text).to.contain(
+      'このアカウントは外部の ID プロバイダー（Google など）でサインインするため、ここにはパスワードがありません。',
+    );
     expectNotSent(['ChangePasswordCommand', 'DescribeUserPoolCommand']);
   });
 
@@ -83,7 +88,10 @@ describe('a federated account on the password and e-mail pages (test issuer; dou
     await agent.get('/password/forgot').expect(303).expect('Location', '/profile');
     await agent.get('/password/reset').expect(303).expect('Location', '/profile');
     const csrf = csrfOf((await agent.get('/profile').expect(200)).text);
-    const reset = await agent.post('/password/reset').type('form').send({ _csrf: csrf, email: 'hostile@example.com', code: '123456', password: 'New-Passw0rd!', passwordConfirm: 'New-Passw0rd!' });
+    const reset = await agent
+      .post('/password/reset')
+      .type('form')
+      .send({ _csrf: csrf, email: 'hostile@example.com', code: '123456', password: 'New-Passw0rd!', passwordConfirm: 'New-Passw0rd!' });
     expect(reset.status).to.equal(303);
     expect((await agent.get('/profile').set('Accept-Language', 'en').expect(200)).text).to.contain(NO_PASSWORD);
     expectNotSent(['ForgotPasswordCommand', 'ConfirmForgotPasswordCommand']);
@@ -96,7 +104,9 @@ describe('a federated account on the password and e-mail pages (test issuer; dou
     const csrf = csrfOf((await agent.get('/profile').expect(200)).text);
     const post = await agent.post('/email/change').type('form').send({ _csrf: csrf, email: 'new@example.com', currentPassword: 'x' });
     expect(post.status).to.equal(303);
-    expect((await agent.get('/profile?lang=ja').expect(200)).text).to.contain('メールアドレスは、サインインに使う ID プロバイダー（Google など）から提供されます。');
+    expect((await agent.get('/profile?lang=ja').expect(200)).text).to.contain(
+      'メールアドレスは、サインインに使う ID プロバイダー（Google など）から提供されます。',
+    );
     expectNotSent(['InitiateAuthCommand', 'UpdateUserAttributesCommand']);
   });
 
@@ -105,7 +115,9 @@ describe('a federated account on the password and e-mail pages (test issuer; dou
     await agent.get('/mfa/setup').expect(303).expect('Location', '/profile');
     const csrf = csrfOf((await agent.get('/profile').expect(200)).text);
     await agent.post('/mfa/setup').type('form').send({ _csrf: csrf }).expect(303).expect('Location', '/profile');
-    expect((await agent.get('/profile').set('Accept-Language', 'en').expect(200)).text).to.contain('Two-step sign-in is set up with the identity provider');
+    expect((await agent.get('/profile').set('Accept-Language', 'en').expect(200)).text).to.contain(
+      'Two-step sign-in is set up with the identity provider',
+    );
     expectNotSent(['AssociateSoftwareTokenCommand']);
   });
 });
@@ -141,11 +153,17 @@ describe('deleting a federated account: a recent sign-in through its provider st
     expect(profile.text).to.contain('data-step-up="recent"');
     expect(profile.text).to.contain('You signed in with Google a moment ago');
     expect(profile.text).to.not.contain('name="currentPassword"');
-    const del = await agent.post('/profile/delete').type('form').send({ confirmEmail: 'hostile@example.com', _csrf: csrfOf(profile.text) });
+    const del = await agent
+      .post('/profile/delete')
+      .type('form')
+      .send({ confirmEmail: 'hostile@example.com', _csrf: csrfOf(profile.text) });
     expect(del.status).to.equal(303);
     expect(del.headers.location).to.equal('/?notice=account_deleted');
     expect(sent.filter((c) => c.name === 'DeleteUserCommand')).to.have.length(1);
-    expect(sent.map((c) => c.name), 'no password check for an account without one').to.not.include('InitiateAuthCommand');
+    expect(
+      sent.map((c) => c.name),
+      'no password check for an account without one',
+    ).to.not.include('InitiateAuthCommand');
   });
 
   it('refuses the delete 5 minutes after the sign-in, offering a fresh sign-in through the Hosted UI that comes back to the profile; after it, the delete goes through (double: GetUser, DeleteUser)', async () => {
@@ -165,7 +183,11 @@ describe('deleting a federated account: a recent sign-in through its provider st
     expect(link.searchParams.get('provider'), 'straight to Google, which the router offers').to.equal('Google');
     expect(link.searchParams.get('returnTo')).to.equal('/profile');
 
-    const late = await agent.post('/profile/delete').set('Accept-Language', 'en').type('form').send({ confirmEmail: 'hostile@example.com', _csrf: csrfOf(profile.text) });
+    const late = await agent
+      .post('/profile/delete')
+      .set('Accept-Language', 'en')
+      .type('form')
+      .send({ confirmEmail: 'hostile@example.com', _csrf: csrfOf(profile.text) });
     expect(late.status).to.equal(403);
     expect(late.text).to.contain('This change needs a recent sign-in. Sign in again first, then try again.');
     expect(late.text).to.contain('value="hostile@example.com"');
@@ -176,7 +198,10 @@ describe('deleting a federated account: a recent sign-in through its provider st
     expect(again.headers.location, 'back to the page that asked').to.equal('/profile');
     const fresh = await agent.get('/profile').expect(200);
     expect(fresh.text).to.contain('data-step-up="recent"');
-    const del = await agent.post('/profile/delete').type('form').send({ confirmEmail: 'hostile@example.com', _csrf: csrfOf(fresh.text) });
+    const del = await agent
+      .post('/profile/delete')
+      .type('form')
+      .send({ confirmEmail: 'hostile@example.com', _csrf: csrfOf(fresh.text) });
     expect(del.status).to.equal(303);
     expect(sent.filter((c) => c.name === 'DeleteUserCommand')).to.have.length(1);
   });

@@ -11,10 +11,12 @@ type Agent = ReturnType<TestApp['agent']>;
 
 /** A Content-Security-Policy header's directives, by name. */
 function cspDirectives(csp: string): Record<string, string[]> {
-  return Object.fromEntries(csp.split(';').map((d) => {
-    const [name, ...values] = d.trim().split(/\s+/);
-    return [name as string, values];
-  }));
+  return Object.fromEntries(
+    csp.split(';').map((d) => {
+      const [name, ...values] = d.trim().split(/\s+/);
+      return [name as string, values];
+    }),
+  );
 }
 
 describe('HTTP hardening', () => {
@@ -30,7 +32,9 @@ describe('HTTP hardening', () => {
     expect(directives['script-src']).to.deep.equal(["'self'", `'nonce-${nonce}'`]);
     expect(directives['style-src']).to.deep.equal(["'self'", `'nonce-${nonce}'`]);
     const next = cspDirectives((await agent.get('/login').expect(200)).headers['content-security-policy'] as string);
-    expect(next['script-src']?.[1], 'a new nonce for every response').to.match(/^'nonce-/).and.not.equal(`'nonce-${nonce}'`);
+    expect(next['script-src']?.[1], 'a new nonce for every response')
+      .to.match(/^'nonce-/)
+      .and.not.equal(`'nonce-${nonce}'`);
     expect(directives['object-src']).to.deep.equal(["'none'"]);
     expect(directives['frame-ancestors']).to.deep.equal(["'none'"]);
     expect(directives['form-action']).to.deep.equal(["'self'", testEmulator().emulator.url]);
@@ -89,7 +93,9 @@ describe('HTTP hardening', () => {
 
       const { client, ids } = testEmulator();
       const invited = newEmail('no-store');
-      await client.send(new AdminCreateUserCommand({ UserPoolId: ids.userPoolId, Username: invited, TemporaryPassword: TEST_PASSWORD, MessageAction: 'SUPPRESS' }));
+      await client.send(
+        new AdminCreateUserCommand({ UserPoolId: ids.userPoolId, Username: invited, TemporaryPassword: TEST_PASSWORD, MessageAction: 'SUPPRESS' }),
+      );
       const newPassword = t.agent();
       await submit(newPassword, '/login', '/login', { email: invited, password: TEST_PASSWORD });
       await expectNoStore(newPassword, '/login/new-password', 'autocomplete="new-password"');

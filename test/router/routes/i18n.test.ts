@@ -55,7 +55,10 @@ describe('languages', () => {
     for (const [key, value] of Object.entries(ja)) expect(value, key).to.not.equal('');
   });
 
-  for (const [locale, sample] of [['ja', 'サインイン'], ['en', 'Sign in']] as const) {
+  for (const [locale, sample] of [
+    ['ja', 'サインイン'],
+    ['en', 'Sign in'],
+  ] as const) {
     it(`renders every page in ${locale}, with lang="${locale}" and no untranslated keys`, async () => {
       const t = buildTestApp();
       const user = await createConfirmedUser();
@@ -64,7 +67,9 @@ describe('languages', () => {
         const res = await agent.get(path).set('Accept-Language', locale);
         expect(res.status, path).to.be.oneOf([200, 404]);
         expect(res.text, path).to.contain(`<html lang="${locale}">`);
-        expect(visibleText(res.text), path).to.not.match(/\b(nav|start|form|field|policy|signup|confirm|login|forgot|reset|change|profile|mailbox|notice|error|complete|email|mfa|oauth)\.[a-zA-Z_]+\b/);
+        expect(visibleText(res.text), path).to.not.match(
+          /\b(nav|start|form|field|policy|signup|confirm|login|forgot|reset|change|profile|mailbox|notice|error|complete|email|mfa|oauth)\.[a-zA-Z_]+\b/,
+        );
         expect(res.text, path).to.not.contain('undefined');
         return res.text;
       };
@@ -97,8 +102,17 @@ describe('languages', () => {
   it('keeps the language switch on the origin on the 404 page and every other page, whatever the path', async () => {
     const t = buildTestApp();
     const paths = [
-      '//evil.example', '///evil.example', '/\\evil.example', '/\\/evil.example', '//evil.example/%2e%2e', '/%2e//evil.example',
-      '/..//evil.example', '/.//evil.example', '/%2F%2Fevil.example', '/%5Cevil.example', '/signup/..//evil.example',
+      '//evil.example',
+      '///evil.example',
+      '/\\evil.example',
+      '/\\/evil.example',
+      '//evil.example/%2e%2e',
+      '/%2e//evil.example',
+      '/..//evil.example',
+      '/.//evil.example',
+      '/%2F%2Fevil.example',
+      '/%5Cevil.example',
+      '/signup/..//evil.example',
     ];
     for (const path of paths) {
       for (const locale of ['en', 'ja']) {
@@ -116,7 +130,11 @@ describe('languages', () => {
 
   it('builds the language switch link on the origin for any request path (property)', () => {
     const piece = fc.constantFrom('/', '//', '\\', '.', '..', '%2e', '%2f', '%5c', 'evil.example', 'login', 'hosted', 'callback', 'a', '?', '#', '%');
-    const path = fc.oneof(fc.array(piece, { maxLength: 8 }).map((p) => `/${p.join('')}`), fc.webPath(), fc.string());
+    const path = fc.oneof(
+      fc.array(piece, { maxLength: 8 }).map((p) => `/${p.join('')}`),
+      fc.webPath(),
+      fc.string(),
+    );
     fc.assert(
       fc.property(path, fc.constantFrom<'ja' | 'en'>('ja', 'en'), (requestPath, locale) => {
         // Plain booleans, not chai: this runs thousands of times. fast-check reports the failing input.

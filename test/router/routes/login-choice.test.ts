@@ -76,7 +76,12 @@ for (const signInApi of ['admin', 'public'] as const) {
       const choice = (await app().agent().get('/login').expect(200)).text;
       expect(/<input id="f-email"[^>]*>/.exec(choice)?.[0]).to.contain(' required');
       expect(/<input id="f-password"[^>]*>/.exec(choice)?.[0]).to.not.contain('required');
-      const passwordOnly = (await buildTestApp({ env: { COGNITO_FIRST_FACTORS: 'PASSWORD', COGNITO_SIGN_IN_API: signInApi } }).agent().get('/login').expect(200)).text;
+      const passwordOnly = (
+        await buildTestApp({ env: { COGNITO_FIRST_FACTORS: 'PASSWORD', COGNITO_SIGN_IN_API: signInApi } })
+          .agent()
+          .get('/login')
+          .expect(200)
+      ).text;
       expect(/<input id="f-password"[^>]*>/.exec(passwordOnly)?.[0], 'the password-only page').to.contain(' required');
     });
 

@@ -13,7 +13,9 @@ describe('POST /login/new-password (against cognito-local)', () => {
     const t = buildTestApp({ clock: () => Date.now() + offset });
     const { client, ids } = testEmulator();
     const email = newEmail('temporary');
-    await client.send(new AdminCreateUserCommand({ UserPoolId: ids.userPoolId, Username: email, TemporaryPassword: TEST_PASSWORD, MessageAction: 'SUPPRESS' }));
+    await client.send(
+      new AdminCreateUserCommand({ UserPoolId: ids.userPoolId, Username: email, TemporaryPassword: TEST_PASSWORD, MessageAction: 'SUPPRESS' }),
+    );
     expect((await submit(t.agent(), '/login', '/login', { email, password: 'Wr0ng-Passw0rd!' })).status, 'a wrong temporary password').to.equal(401);
     const agent = t.agent();
     const login = await submit(agent, '/login?returnTo=%2Fcomplete', '/login?returnTo=%2Fcomplete', { email, password: TEST_PASSWORD });

@@ -20,7 +20,9 @@ function appWithDouble(answer?: (c: SentCommand) => Promise<unknown> | undefined
 /** Cognito's SECRET_HASH, computed here independently of the app. */
 function expectedSecretHash(username: string): string {
   const { ids } = testEmulator();
-  return createHmac('sha256', ids.clientSecret as string).update(username + ids.clientId).digest('base64');
+  return createHmac('sha256', ids.clientSecret as string)
+    .update(username + ids.clientId)
+    .digest('base64');
 }
 
 /** An error as the SDK throws it for a Cognito exception. */
@@ -49,7 +51,9 @@ describe('two-step sign-in where the emulator cannot answer (double at the Cogni
     const agent = t.agent();
     expect((await submit(agent, '/login', '/login', { email: user.email, password: user.password })).headers.location).to.equal('/login/mfa');
     expect((await submit(agent, '/login/mfa', '/login/mfa', { code: totpCodeFor(secret) })).headers.location).to.equal('/profile');
-    expect((await submit(agent, '/mfa/disable', '/mfa/disable', { currentPassword: user.password, code: totpCodeFor(secret) })).headers.location).to.equal('/profile');
+    expect(
+      (await submit(agent, '/mfa/disable', '/mfa/disable', { currentPassword: user.password, code: totpCodeFor(secret) })).headers.location,
+    ).to.equal('/profile');
 
     const signIns = sent.filter((c) => c.name === 'AdminInitiateAuthCommand');
     // Two sign-ins and two re-authentications (before switching on, and before switching off).
@@ -91,7 +95,9 @@ describe('two-step sign-in where the emulator cannot answer (double at the Cogni
 
   it('tells a person on a pool with MFA required who has no authenticator yet (MFA_SETUP) where to set it up (double: the emulator never raises MFA_SETUP)', async () => {
     const { t } = appWithDouble((c) =>
-      c.name === 'AdminInitiateAuthCommand' ? Promise.resolve({ ChallengeName: 'MFA_SETUP', Session: 'setup-session', ChallengeParameters: {} }) : undefined,
+      c.name === 'AdminInitiateAuthCommand'
+        ? Promise.resolve({ ChallengeName: 'MFA_SETUP', Session: 'setup-session', ChallengeParameters: {} })
+        : undefined,
     );
     const user = await createConfirmedUser();
     const agent = t.agent();

@@ -11,7 +11,10 @@ describe('the two-step pages in Japanese and English (against cognito-local)', (
     const t = buildTestApp();
     const user = await userWithTotp(t);
     const fresh = await createConfirmedUser();
-    for (const [locale, sample] of [['ja', '2段階認証'], ['en', 'Two-step sign-in']] as const) {
+    for (const [locale, sample] of [
+      ['ja', '2段階認証'],
+      ['en', 'Two-step sign-in'],
+    ] as const) {
       const check = (html: string, path: string) => {
         expect(html, path).to.contain(`<html lang="${locale}">`);
         expect(html.replace(/<[^>]+>/g, ' '), path).to.not.match(/\b(mfa|error|notice|form|field)\.[a-zA-Z_.]+\b/);
@@ -41,7 +44,10 @@ describe('the two-step pages in Japanese and English (against cognito-local)', (
     const page = await agent.get('/login/mfa').expect(200);
     expect(page.text).to.contain('<html lang="ja">');
     expect(page.text).to.contain('認証アプリのコード');
-    const wrong = await agent.post('/login/mfa').type('form').send({ code: wrongTotpCodeFor(user.secret), _csrf: csrfOf(page.text) });
+    const wrong = await agent
+      .post('/login/mfa')
+      .type('form')
+      .send({ code: wrongTotpCodeFor(user.secret), _csrf: csrfOf(page.text) });
     expect(wrong.text).to.contain('コードが正しくないか、すでに使用されています');
   });
 });

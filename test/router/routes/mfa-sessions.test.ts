@@ -26,7 +26,11 @@ describe('two-step sign-in when Cognito ends the sessions of the account (agains
       expect((await submit(browser, '/login/mfa', '/login/mfa', { code: totpCodeFor(secret) })).headers.location).to.equal('/profile');
     }
     const chosen = 'Ch0sen-Passw0rd!';
-    const change = await submit(agent, '/password/change', '/password/change', { currentPassword: user.password, password: chosen, passwordConfirm: chosen });
+    const change = await submit(agent, '/password/change', '/password/change', {
+      currentPassword: user.password,
+      password: chosen,
+      passwordConfirm: chosen,
+    });
     expect(change.status).to.equal(303);
     // The global sign-out revoked this browser's tokens too: it signs in again, and Cognito asks for a code.
     expect(change.headers.location).to.equal('/login/mfa');
@@ -34,7 +38,10 @@ describe('two-step sign-in when Cognito ends the sessions of the account (agains
     expect(page.text).to.contain('Your password was changed');
     expect(page.text).to.contain('Enter the code from your authenticator app');
     await agent.get('/profile').expect(303); // not signed in until the code
-    const done = await agent.post('/login/mfa').type('form').send({ code: totpCodeFor(secret), _csrf: csrfOf(page.text) });
+    const done = await agent
+      .post('/login/mfa')
+      .type('form')
+      .send({ code: totpCodeFor(secret), _csrf: csrfOf(page.text) });
     expect(done.status).to.equal(303);
     expect(done.headers.location).to.equal('/profile');
     expect((await agent.get('/profile').set('Accept-Language', 'en').expect(200)).text).to.contain(user.email);
@@ -56,7 +63,10 @@ describe('two-step sign-in when Cognito ends the sessions of the account (agains
     // The same sessions behind an app whose re-authentication (AdminInitiateAuth) waits until the account is gone:
     // the page's own GetUser still found it, only the probe after the refusal can tell.
     const held = holdFirstCall(real, 'AdminInitiateAuthCommand');
-    const t = buildTestApp({ sessionStore: store, cognito: { settings: resolveCognitoSettings(plain.config, ids, emulator.url), client: held.client } });
+    const t = buildTestApp({
+      sessionStore: store,
+      cognito: { settings: resolveCognitoSettings(plain.config, ids, emulator.url), client: held.client },
+    });
     const tab = (req: supertest.Test) => req.set('Cookie', cookie);
     const page = await tab(supertest(t.app).get('/mfa/disable')).expect(200);
     const pending = tab(supertest(t.app).post('/mfa/disable'))

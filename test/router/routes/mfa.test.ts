@@ -23,7 +23,9 @@ async function storedSessions(t: TestApp): Promise<Record<string, Record<string,
 
 /** The session id in a `sid=s%3A<id>.<signature>` cookie pair. */
 function sessionIdOf(sidPair: string | undefined): string {
-  return decodeURIComponent(sidPair?.split('=')[1] ?? '').replace(/^s:/, '').split('.')[0] as string;
+  return decodeURIComponent(sidPair?.split('=')[1] ?? '')
+    .replace(/^s:/, '')
+    .split('.')[0] as string;
 }
 
 describe('two-step sign-in with an authenticator app (against cognito-local)', () => {
@@ -41,7 +43,10 @@ describe('two-step sign-in with an authenticator app (against cognito-local)', (
 
       const intro = await agent.get('/mfa/setup').expect(200);
       expect(intro.text).to.not.contain('totp-qr');
-      const start = await agent.post('/mfa/setup').type('form').send({ currentPassword: user.password, _csrf: csrfOf(intro.text) });
+      const start = await agent
+        .post('/mfa/setup')
+        .type('form')
+        .send({ currentPassword: user.password, _csrf: csrfOf(intro.text) });
       expect(start.status).to.equal(303);
       expect(start.headers.location).to.equal('/mfa/setup');
 
@@ -54,13 +59,19 @@ describe('two-step sign-in with an authenticator app (against cognito-local)', (
       expect(page.text).to.contain('autocomplete="one-time-code"');
       expect(page.text).to.contain('inputmode="numeric"');
 
-      const wrong = await agent.post('/mfa/setup/confirm').type('form').send({ code: wrongTotpCodeFor(secret), _csrf: csrfOf(page.text) });
+      const wrong = await agent
+        .post('/mfa/setup/confirm')
+        .type('form')
+        .send({ code: wrongTotpCodeFor(secret), _csrf: csrfOf(page.text) });
       expect(wrong.status).to.equal(400);
       expect(wrong.text).to.contain('That code is not right');
       expect(secretOnPage(wrong.text), 'the same key again, to try another code').to.equal(secret);
       expect((await agent.get('/profile').expect(200)).text).to.match(/data-field="mfa-status">Off</);
 
-      const done = await agent.post('/mfa/setup/confirm').type('form').send({ code: totpCodeFor(secret), _csrf: csrfOf(page.text) });
+      const done = await agent
+        .post('/mfa/setup/confirm')
+        .type('form')
+        .send({ code: totpCodeFor(secret), _csrf: csrfOf(page.text) });
       expect(done.status).to.equal(303);
       expect(done.headers.location).to.equal('/profile');
       const after = await agent.get('/profile').set('Accept-Language', 'en').expect(200);
@@ -82,7 +93,11 @@ describe('two-step sign-in with an authenticator app (against cognito-local)', (
       await submit(agent, '/mfa/setup', '/mfa/setup', { currentPassword: user.password });
       const page = await agent.get('/mfa/setup').expect(200);
       for (const code of ['12345', 'abcdef', '1234567', '']) {
-        const res = await agent.post('/mfa/setup/confirm').set('Accept-Language', 'en').type('form').send({ code, _csrf: csrfOf(page.text) });
+        const res = await agent
+          .post('/mfa/setup/confirm')
+          .set('Accept-Language', 'en')
+          .type('form')
+          .send({ code, _csrf: csrfOf(page.text) });
         expect(res.status, code).to.equal(400);
         expect(res.text).to.contain(code ? 'Enter the 6 digits from your authenticator app' : 'aria-invalid="true"');
         expect(secretOnPage(res.text)).to.equal(secretOnPage(page.text));
@@ -108,12 +123,18 @@ describe('two-step sign-in with an authenticator app (against cognito-local)', (
       expect(page.text).to.contain('inputmode="numeric"');
       expect(page.text, 'the challenge session never reaches the page').to.not.contain(challenge!.session);
 
-      const wrong = await agent.post('/login/mfa').type('form').send({ code: wrongTotpCodeFor(user.secret), _csrf: csrfOf(page.text) });
+      const wrong = await agent
+        .post('/login/mfa')
+        .type('form')
+        .send({ code: wrongTotpCodeFor(user.secret), _csrf: csrfOf(page.text) });
       expect(wrong.status).to.equal(400);
       expect(wrong.text).to.contain('That code is not right, or it was already used');
       expect(wrong.text).to.contain('action="/login/mfa"');
 
-      const right = await agent.post('/login/mfa').type('form').send({ code: totpCodeFor(user.secret), _csrf: csrfOf(page.text) });
+      const right = await agent
+        .post('/login/mfa')
+        .type('form')
+        .send({ code: totpCodeFor(user.secret), _csrf: csrfOf(page.text) });
       expect(right.status).to.equal(303);
       expect(right.headers.location).to.equal('/complete');
       expect(sessionIdOf(sidOf(right)), 'a new session id at sign-in').to.not.equal(waitingId);
@@ -143,7 +164,10 @@ describe('two-step sign-in with an authenticator app (against cognito-local)', (
       await signInWithPassword(agent, user, '/login/mfa');
       const page = await agent.get('/login/mfa').expect(200);
       now += 3 * 60 * 1000 + 1000;
-      const late = await agent.post('/login/mfa').type('form').send({ code: totpCodeFor(user.secret), _csrf: csrfOf(page.text) });
+      const late = await agent
+        .post('/login/mfa')
+        .type('form')
+        .send({ code: totpCodeFor(user.secret), _csrf: csrfOf(page.text) });
       expect(late.status).to.equal(303);
       expect(late.headers.location).to.equal('/login');
       expect((await agent.get('/login').set('Accept-Language', 'en').expect(200)).text).to.contain('The time to enter the code ran out');
@@ -158,10 +182,17 @@ describe('two-step sign-in with an authenticator app (against cognito-local)', (
       await signInWithPassword(agent, user, '/login/mfa');
       const page = await agent.get('/login/mfa').expect(200);
       for (let i = 0; i < 5; i += 1) {
-        const res = await agent.post('/login/mfa').type('form').send({ code: wrongTotpCodeFor(user.secret), _csrf: csrfOf(page.text) });
+        const res = await agent
+          .post('/login/mfa')
+          .type('form')
+          .send({ code: wrongTotpCodeFor(user.secret), _csrf: csrfOf(page.text) });
         expect(res.status, `wrong code ${i + 1}`).to.equal(400);
       }
-      const blocked = await agent.post('/login/mfa').set('Accept-Language', 'ja').type('form').send({ code: totpCodeFor(user.secret), _csrf: csrfOf(page.text) });
+      const blocked = await agent
+        .post('/login/mfa')
+        .set('Accept-Language', 'ja')
+        .type('form')
+        .send({ code: totpCodeFor(user.secret), _csrf: csrfOf(page.text) });
       expect(blocked.status).to.equal(429);
       expect(blocked.headers['retry-after']).to.match(/^\d+$/);
       expect(blocked.text).to.contain('リクエストが多すぎます');
@@ -172,7 +203,12 @@ describe('two-step sign-in with an authenticator app (against cognito-local)', (
       const agent = buildTestApp().agent();
       await agent.get('/login/mfa').expect(303).expect('Location', '/login');
       const form = await agent.get('/login');
-      await agent.post('/login/mfa').type('form').send({ code: '123456', _csrf: csrfOf(form.text) }).expect(303).expect('Location', '/login');
+      await agent
+        .post('/login/mfa')
+        .type('form')
+        .send({ code: '123456', _csrf: csrfOf(form.text) })
+        .expect(303)
+        .expect('Location', '/login');
     });
   });
 
@@ -187,19 +223,34 @@ describe('two-step sign-in with an authenticator app (against cognito-local)', (
       const page = await agent.get('/mfa/disable').set('Accept-Language', 'en').expect(200);
       expect(page.text).to.contain('autocomplete="current-password"');
       expect(page.text, 'a code field beside the password').to.match(/name="code" type="text" autocomplete="one-time-code"/);
-      const alone = await agent.post('/mfa/disable').set('Accept-Language', 'en').type('form').send({ currentPassword: user.password, _csrf: csrfOf(page.text) });
+      const alone = await agent
+        .post('/mfa/disable')
+        .set('Accept-Language', 'en')
+        .type('form')
+        .send({ currentPassword: user.password, _csrf: csrfOf(page.text) });
       expect(alone.status, 'the password alone').to.equal(400);
       expect(alone.text).to.match(/id="f-code"[^>]*aria-invalid="true"/);
-      const wrong = await agent.post('/mfa/disable').set('Accept-Language', 'en').type('form').send({ currentPassword: 'Wr0ng-Password!', code: totpCodeFor(user.secret), _csrf: csrfOf(page.text) });
+      const wrong = await agent
+        .post('/mfa/disable')
+        .set('Accept-Language', 'en')
+        .type('form')
+        .send({ currentPassword: 'Wr0ng-Password!', code: totpCodeFor(user.secret), _csrf: csrfOf(page.text) });
       expect(wrong.status).to.equal(400);
       expect(wrong.text).to.contain('The current password is not right');
       expect(wrong.text).to.not.contain('Wr0ng-Password!');
-      const wrongCode = await agent.post('/mfa/disable').set('Accept-Language', 'en').type('form').send({ currentPassword: user.password, code: wrongTotpCodeFor(user.secret), _csrf: csrfOf(page.text) });
+      const wrongCode = await agent
+        .post('/mfa/disable')
+        .set('Accept-Language', 'en')
+        .type('form')
+        .send({ currentPassword: user.password, code: wrongTotpCodeFor(user.secret), _csrf: csrfOf(page.text) });
       expect(wrongCode.status).to.equal(400);
       expect(wrongCode.text).to.contain('That code is not right, or it was already used');
       expect((await agent.get('/profile').expect(200)).text).to.match(/data-field="mfa-status">On</);
 
-      const off = await agent.post('/mfa/disable').type('form').send({ currentPassword: user.password, code: totpCodeFor(user.secret), _csrf: csrfOf(page.text) });
+      const off = await agent
+        .post('/mfa/disable')
+        .type('form')
+        .send({ currentPassword: user.password, code: totpCodeFor(user.secret), _csrf: csrfOf(page.text) });
       expect(off.status).to.equal(303);
       expect(off.headers.location).to.equal('/profile');
       const profile = await agent.get('/profile').set('Accept-Language', 'en').expect(200);
@@ -217,10 +268,18 @@ describe('two-step sign-in with an authenticator app (against cognito-local)', (
     const user = await userWithTotp(t);
     const agent = t.agent();
     await signInWithPassword(agent, user, '/login/mfa');
-    await agent.post('/login/mfa').type('form').send({ code: totpCodeFor(user.secret) }).expect(403);
+    await agent
+      .post('/login/mfa')
+      .type('form')
+      .send({ code: totpCodeFor(user.secret) })
+      .expect(403);
     await submit(agent, '/login/mfa', '/login/mfa', { code: totpCodeFor(user.secret) });
     for (const path of ['/mfa/setup', '/mfa/setup/confirm', '/mfa/disable']) {
-      await agent.post(path).type('form').send({ code: totpCodeFor(user.secret), currentPassword: user.password }).expect(403);
+      await agent
+        .post(path)
+        .type('form')
+        .send({ code: totpCodeFor(user.secret), currentPassword: user.password })
+        .expect(403);
     }
     expect((await agent.get('/profile').expect(200)).text, 'nothing changed').to.match(/data-field="mfa-status">On</);
   });
@@ -228,7 +287,9 @@ describe('two-step sign-in with an authenticator app (against cognito-local)', (
   it('answers a NEW_PASSWORD_REQUIRED challenge for a temporary password, now issued by the emulator itself', async () => {
     const { client, ids } = testEmulator();
     const email = newEmail('temporary');
-    await client.send(new AdminCreateUserCommand({ UserPoolId: ids.userPoolId, Username: email, TemporaryPassword: TEST_PASSWORD, MessageAction: 'SUPPRESS' }));
+    await client.send(
+      new AdminCreateUserCommand({ UserPoolId: ids.userPoolId, Username: email, TemporaryPassword: TEST_PASSWORD, MessageAction: 'SUPPRESS' }),
+    );
     const agent = buildTestApp().agent();
     await signInWithPassword(agent, { email, password: TEST_PASSWORD }, '/login/new-password');
     const chosen = 'Ch0sen-Passw0rd!';
@@ -252,7 +313,10 @@ describe('POST /login/mfa after Cognito let the challenge expire (against cognit
     try {
       // Only Cognito's clock moves: the app's own 3-minute limit has not run out.
       await advanceEmulatorClock(emulator.url, 181);
-      const late = await agent.post('/login/mfa').type('form').send({ code: totpCodeFor(user.secret), _csrf: csrfOf(page.text) });
+      const late = await agent
+        .post('/login/mfa')
+        .type('form')
+        .send({ code: totpCodeFor(user.secret), _csrf: csrfOf(page.text) });
       expect(late.status).to.equal(303);
       expect(late.headers.location).to.equal('/login');
     } finally {

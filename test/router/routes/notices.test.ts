@@ -49,11 +49,18 @@ describe('notices', () => {
     it('sends the person to sign in with "Please sign in to continue", and back afterwards', async () => {
       const agent = t.agent();
       const guarded = await agent.get('/password/change').expect(303);
-      const signIn = await agent.get(guarded.headers.location as string).set('Accept-Language', 'en').expect(200);
+      const signIn = await agent
+        .get(guarded.headers.location as string)
+        .set('Accept-Language', 'en')
+        .expect(200);
       expect(noticeOf(signIn.text)).to.equal('Please sign in to continue.');
       expect(signIn.text).to.contain('action="/login?returnTo=%2Fpassword%2Fchange"');
 
-      const ja = await t.agent().get(guarded.headers.location as string).set('Accept-Language', 'ja').expect(200);
+      const ja = await t
+        .agent()
+        .get(guarded.headers.location as string)
+        .set('Accept-Language', 'ja')
+        .expect(200);
       expect(noticeOf(ja.text)).to.equal('続けるにはサインインしてください。');
       const direct = await t.agent().get('/login').set('Accept-Language', 'en').expect(200);
       expect(noticeOf(direct.text), 'no notice on a sign-in page visited directly').to.equal(undefined);

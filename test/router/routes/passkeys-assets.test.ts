@@ -4,9 +4,9 @@ import { expect } from 'chai';
 import { VIEWS_DIR } from '../../../src/router/render';
 import { buildTestApp } from '../../helpers/app';
 
-describe('the passkey forms\' browser code', () => {
+describe("the passkey forms' browser code", () => {
   describe('GET /public/passkeys.js', () => {
-    it('serves the package\'s script as JavaScript, under the pages\' CSP', async () => {
+    it("serves the package's script as JavaScript, under the pages' CSP", async () => {
       const res = await buildTestApp().agent().get('/public/passkeys.js').expect(200);
       expect(res.headers['content-type']).to.match(/^(text|application)\/javascript/);
       expect(res.headers['content-security-policy']).to.match(/script-src 'self'/);
@@ -15,7 +15,7 @@ describe('the passkey forms\' browser code', () => {
   });
 
   describe('GET /public/vendor/simplewebauthn-browser.js', () => {
-    it('serves @simplewebauthn/browser\'s prebuilt bundle from the installed dependency, as JavaScript under the CSP', async () => {
+    it("serves @simplewebauthn/browser's prebuilt bundle from the installed dependency, as JavaScript under the CSP", async () => {
       const res = await buildTestApp().agent().get('/public/vendor/simplewebauthn-browser.js').expect(200);
       expect(res.headers['content-type']).to.match(/^text\/javascript/);
       expect(res.headers['x-content-type-options']).to.equal('nosniff');
@@ -37,7 +37,7 @@ describe('the passkey forms\' browser code', () => {
       expect(JSON.parse(inner)).to.deep.equal(options);
     });
 
-    it('takes Cognito\'s CREDENTIAL_REQUEST_OPTIONS as the JSON string it is', async () => {
+    it("takes Cognito's CREDENTIAL_REQUEST_OPTIONS as the JSON string it is", async () => {
       const html = await render('{"challenge":"xyz","rpId":"localhost","allowCredentials":[]}');
       expect(html).to.contain('{"challenge":"xyz","rpId":"localhost","allowCredentials":[]}');
     });

@@ -46,12 +46,21 @@ describe('the passkeys pages and a federated account (test issuer; double for Ge
     const profile = await agent.get('/profile').set('Accept-Language', 'en').expect(200);
     expect(profile.text).to.contain('passkeys from this site cannot sign you in');
     for (const action of ['/profile/passkeys/add', '/profile/passkeys/complete', '/profile/passkeys/remove']) {
-      const post = await agent.post(action).type('form').send({ _csrf: csrfOf(profile.text), credentialId: 'AAAA', credential: '{}' });
+      const post = await agent
+        .post(action)
+        .type('form')
+        .send({ _csrf: csrfOf(profile.text), credentialId: 'AAAA', credential: '{}' });
       expect(post.status, action).to.equal(303);
       expect(post.headers.location, action).to.equal('/profile');
     }
     const seen = sent.map((c) => c.name);
-    for (const name of ['DescribeUserPoolCommand', 'GetUserPoolMfaConfigCommand', 'StartWebAuthnRegistrationCommand', 'ListWebAuthnCredentialsCommand', 'DeleteWebAuthnCredentialCommand']) {
+    for (const name of [
+      'DescribeUserPoolCommand',
+      'GetUserPoolMfaConfigCommand',
+      'StartWebAuthnRegistrationCommand',
+      'ListWebAuthnCredentialsCommand',
+      'DeleteWebAuthnCredentialCommand',
+    ]) {
       expect(seen, name).to.not.include(name);
     }
   });

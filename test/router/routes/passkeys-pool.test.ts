@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { CreateUserPoolClientCommand, CreateUserPoolCommand, DescribeUserPoolClientCommand, SetUserPoolMfaConfigCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  DescribeUserPoolClientCommand,
+  SetUserPoolMfaConfigCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import { buildUserPoolClientInput, buildUserPoolInput, buildUserPoolMfaConfigInput, type FirstAuthFactor } from '../../../src/cognito/pool-settings';
 import type { PoolIds } from '../../../src/cognito/settings';
@@ -17,11 +22,18 @@ import { createConfirmedUser } from '../../helpers/users';
 /** A pool of the test's own: its plan, first factors and relying party set through the SDK, as an administrator would. */
 async function poolWith(settings: { tier?: 'LITE' | 'ESSENTIALS'; factors?: FirstAuthFactor[]; relyingPartyId?: string }): Promise<PoolIds> {
   const { client } = testEmulator();
-  const input = { ...buildUserPoolInput(settings.factors ? { firstAuthFactors: settings.factors } : {}), PoolName: `passkeys-${randomUUID().slice(0, 8)}` };
+  const input = {
+    ...buildUserPoolInput(settings.factors ? { firstAuthFactors: settings.factors } : {}),
+    PoolName: `passkeys-${randomUUID().slice(0, 8)}`,
+  };
   const created = await client.send(new CreateUserPoolCommand({ ...input, ...(settings.tier ? { UserPoolTier: settings.tier } : {}) }));
   const userPoolId = created.UserPool!.Id!;
   if (settings.relyingPartyId) {
-    await client.send(new SetUserPoolMfaConfigCommand(buildUserPoolMfaConfigInput(userPoolId, { webAuthn: { relyingPartyId: settings.relyingPartyId, userVerification: 'preferred' } })));
+    await client.send(
+      new SetUserPoolMfaConfigCommand(
+        buildUserPoolMfaConfigInput(userPoolId, { webAuthn: { relyingPartyId: settings.relyingPartyId, userVerification: 'preferred' } }),
+      ),
+    );
   }
   const app = await client.send(new CreateUserPoolClientCommand(buildUserPoolClientInput(userPoolId, TEST_APP_BASE_URL)));
   const clientId = app.UserPoolClient!.ClientId!;
@@ -43,7 +55,7 @@ function warningsIn(t: TestApp): string[] {
   return t.logs.filter((line) => line.includes('relying party ID does not fit'));
 }
 
-describe('the passkeys page and the pool (against the kit\'s emulator)', () => {
+describe("the passkeys page and the pool (against the kit's emulator)", () => {
   describe('GET /profile/passkeys, relying party', () => {
     it('says passkeys cannot be used yet where the relying party is another site, and logs one warning naming both', async () => {
       const { t, agent } = await signedInOn(await poolWith({ factors: ['PASSWORD', 'WEB_AUTHN'], relyingPartyId: 'shop.example.com' }));
@@ -60,7 +72,10 @@ describe('the passkeys page and the pool (against the kit\'s emulator)', () => {
     it('starts no ceremony there: the add form goes back to the page', async () => {
       const { agent, user } = await signedInOn(await poolWith({ factors: ['PASSWORD', 'WEB_AUTHN'], relyingPartyId: 'shop.example.com' }));
       const page = await agent.get('/profile/passkeys').expect(200);
-      const res = await agent.post('/profile/passkeys/add').type('form').send({ currentPassword: user.password, _csrf: csrfOf(page.text) });
+      const res = await agent
+        .post('/profile/passkeys/add')
+        .type('form')
+        .send({ currentPassword: user.password, _csrf: csrfOf(page.text) });
       expect(res.status).to.equal(303);
       expect(res.headers.location).to.equal('/profile/passkeys');
     });
@@ -72,7 +87,10 @@ describe('the passkeys page and the pool (against the kit\'s emulator)', () => {
       const options = creationOptionsOn(started.text);
       expect(options.rp).to.deep.include({ id: 'app.localhost' });
       const credential = createPasskeyAuthenticator({ origin: TEST_APP_BASE_URL }).create(options);
-      const done = await agent.post('/profile/passkeys/complete').type('form').send({ credential: JSON.stringify(credential), _csrf: csrfOf(started.text) });
+      const done = await agent
+        .post('/profile/passkeys/complete')
+        .type('form')
+        .send({ credential: JSON.stringify(credential), _csrf: csrfOf(started.text) });
       expect(done.status).to.equal(303);
       const page = await agent.get('/profile/passkeys').expect(200);
       expect(page.text).to.contain(`data-passkey-id="${credential.id}"`);
@@ -96,7 +114,7 @@ describe('the passkeys page and the pool (against the kit\'s emulator)', () => {
   });
 
   describe('GET /profile: the passkeys row', () => {
-    it('shows a Passkeys row linking to the passkeys page where the pool offers passkeys (the kit\'s default pool does)', async () => {
+    it("shows a Passkeys row linking to the passkeys page where the pool offers passkeys (the kit's default pool does)", async () => {
       const t = buildTestApp();
       const user = await createConfirmedUser();
       const agent = t.agent().set('Accept-Language', 'en');
@@ -117,7 +135,7 @@ describe('the passkeys page and the pool (against the kit\'s emulator)', () => {
   describe('GET /profile: the link for the profile page', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'passkeys-view-'));
     const view = path.join(dir, 'profile.ejs');
-    fs.writeFileSync(view, '<p data-link="<%= locals.passkeys ? locals.passkeys.href + \' \' + locals.passkeys.available : \'none\' %>"></p>');
+    fs.writeFileSync(view, "<p data-link=\"<%= locals.passkeys ? locals.passkeys.href + ' ' + locals.passkeys.available : 'none' %>\"></p>");
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
     const withView: TestAppOverrides = { authOptions: (o) => ({ ...o, render: { ...o.render, views: { profile: view } } }) };
 

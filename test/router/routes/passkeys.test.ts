@@ -6,7 +6,7 @@ import { TEST_APP_BASE_URL, testEmulator } from '../../helpers/emulator';
 import { csrfOf, submit } from '../../helpers/forms';
 import { addPasskey, creationOptionsOn, passkeysAtCognito, passkeySignsIn, signedIn } from '../../helpers/passkeys';
 
-describe('the profile\'s passkeys (against the kit\'s emulator)', () => {
+describe("the profile's passkeys (against the kit's emulator)", () => {
   const authenticatorAt = () => createPasskeyAuthenticator({ origin: TEST_APP_BASE_URL });
 
   describe('GET /profile/passkeys', () => {
@@ -102,7 +102,10 @@ describe('the profile\'s passkeys (against the kit\'s emulator)', () => {
       const started = await submit(other, '/profile/passkeys', '/profile/passkeys/add', { currentPassword: user.password });
       const credential = authenticatorAt().create(creationOptionsOn(started.text));
       const page = await agent.get('/profile/passkeys').expect(200);
-      const res = await agent.post('/profile/passkeys/complete').type('form').send({ credential: JSON.stringify(credential), _csrf: csrfOf(page.text) });
+      const res = await agent
+        .post('/profile/passkeys/complete')
+        .type('form')
+        .send({ credential: JSON.stringify(credential), _csrf: csrfOf(page.text) });
       expect(res.status).to.equal(303);
       const after = await agent.get('/profile/passkeys').set('Accept-Language', 'en').expect(200);
       expect(after.text).to.contain('The passkey request has expired.');
@@ -113,7 +116,10 @@ describe('the profile\'s passkeys (against the kit\'s emulator)', () => {
       const { user, agent } = await signedIn(buildTestApp());
       const started = await submit(agent, '/profile/passkeys', '/profile/passkeys/add', { currentPassword: user.password });
       const credential = authenticatorAt().create(creationOptionsOn(started.text));
-      const res = await agent.post('/profile/passkeys/complete').type('form').send({ credential: JSON.stringify(credential) });
+      const res = await agent
+        .post('/profile/passkeys/complete')
+        .type('form')
+        .send({ credential: JSON.stringify(credential) });
       expect(res.status).to.equal(403);
       expect(await passkeysAtCognito(user)).to.deep.equal([]);
     });
@@ -127,7 +133,11 @@ describe('the profile\'s passkeys (against the kit\'s emulator)', () => {
       it(`answers ${label} as the credential with a 400 page that says so`, async () => {
         const { user, agent } = await signedIn(buildTestApp());
         const started = await submit(agent, '/profile/passkeys', '/profile/passkeys/add', { currentPassword: user.password });
-        const res = await agent.post('/profile/passkeys/complete').set('Accept-Language', 'en').type('form').send({ credential, _csrf: csrfOf(started.text) });
+        const res = await agent
+          .post('/profile/passkeys/complete')
+          .set('Accept-Language', 'en')
+          .type('form')
+          .send({ credential, _csrf: csrfOf(started.text) });
         expect(res.status).to.equal(400);
         expect(res.text).to.contain('No passkey came back from the browser.');
       });
@@ -138,8 +148,15 @@ describe('the profile\'s passkeys (against the kit\'s emulator)', () => {
       const started = await submit(agent, '/profile/passkeys', '/profile/passkeys/add', { currentPassword: user.password });
       const options = creationOptionsOn(started.text);
       // A passkey made for another relying party than the pool's: CompleteWebAuthnRegistration refuses it.
-      const credential = createPasskeyAuthenticator({ origin: 'http://evil.localhost:3000' }).create({ ...options, rp: { id: 'evil.localhost', name: 'x' } });
-      const res = await agent.post('/profile/passkeys/complete').set('Accept-Language', 'en').type('form').send({ credential: JSON.stringify(credential), _csrf: csrfOf(started.text) });
+      const credential = createPasskeyAuthenticator({ origin: 'http://evil.localhost:3000' }).create({
+        ...options,
+        rp: { id: 'evil.localhost', name: 'x' },
+      });
+      const res = await agent
+        .post('/profile/passkeys/complete')
+        .set('Accept-Language', 'en')
+        .type('form')
+        .send({ credential: JSON.stringify(credential), _csrf: csrfOf(started.text) });
       expect(res.status).to.equal(400);
       expect(res.text).to.contain('The passkey was not accepted.');
       expect(await passkeysAtCognito(user)).to.deep.equal([]);
@@ -154,7 +171,10 @@ describe('the profile\'s passkeys (against the kit\'s emulator)', () => {
       expect(await passkeySignsIn(user.email, authenticator)).to.equal(true);
       const confirm = await agent.get(`/profile/passkeys/remove?credential=${id}`).set('Accept-Language', 'en').expect(200);
       expect(confirm.text).to.contain('It will no longer sign you in.');
-      const res = await agent.post('/profile/passkeys/remove').type('form').send({ credentialId: id, currentPassword: user.password, _csrf: csrfOf(confirm.text) });
+      const res = await agent
+        .post('/profile/passkeys/remove')
+        .type('form')
+        .send({ credentialId: id, currentPassword: user.password, _csrf: csrfOf(confirm.text) });
       expect(res.status).to.equal(303);
       const page = await agent.get('/profile/passkeys').set('Accept-Language', 'en').expect(200);
       expect(page.text).to.contain('Passkey removed.');
@@ -167,7 +187,10 @@ describe('the profile\'s passkeys (against the kit\'s emulator)', () => {
       const { user, agent } = await signedIn(buildTestApp());
       const id = await addPasskey(agent, user, authenticatorAt());
       const confirm = await agent.get(`/profile/passkeys/remove?credential=${id}`).expect(200);
-      const res = await agent.post('/profile/passkeys/remove').type('form').send({ credentialId: id, currentPassword: 'Wrong-passw0rd!', _csrf: csrfOf(confirm.text) });
+      const res = await agent
+        .post('/profile/passkeys/remove')
+        .type('form')
+        .send({ credentialId: id, currentPassword: 'Wrong-passw0rd!', _csrf: csrfOf(confirm.text) });
       expect(res.status).to.equal(400);
       expect(res.text).to.match(/id="f-currentPassword"[^>]*aria-invalid="true"/);
       expect(await passkeysAtCognito(user)).to.deep.equal([id]);
@@ -184,7 +207,11 @@ describe('the profile\'s passkeys (against the kit\'s emulator)', () => {
     it('answers a malformed passkey id with 400 and an unknown one with a notice', async () => {
       const { agent } = await signedIn(buildTestApp());
       const page = await agent.get('/profile/passkeys').expect(200);
-      await agent.post('/profile/passkeys/remove').type('form').send({ credentialId: '<bad>', currentPassword: 'x', _csrf: csrfOf(page.text) }).expect(400);
+      await agent
+        .post('/profile/passkeys/remove')
+        .type('form')
+        .send({ credentialId: '<bad>', currentPassword: 'x', _csrf: csrfOf(page.text) })
+        .expect(400);
       const unknown = await agent.get('/profile/passkeys/remove?credential=AAAA').expect(303);
       expect(unknown.headers.location).to.equal('/profile/passkeys');
       const back = await agent.get('/profile/passkeys').set('Accept-Language', 'en').expect(200);

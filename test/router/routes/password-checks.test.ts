@@ -26,7 +26,10 @@ async function refreshAccepted(refreshToken: string): Promise<boolean> {
   const { client, ids } = testEmulator();
   return client
     .send(new InitiateAuthCommand({ ClientId: ids.clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: refreshToken } }))
-    .then(() => true, () => false);
+    .then(
+      () => true,
+      () => false,
+    );
 }
 
 describe('password checks and two-step limits on the signed-in pages (against cognito-local)', () => {
@@ -40,11 +43,18 @@ describe('password checks and two-step limits on the signed-in pages (against co
       await signIn(agent, user);
       const intro = await agent.get('/mfa/setup').set('Accept-Language', 'en').expect(200);
       expect(intro.text).to.contain('autocomplete="current-password"');
-      const empty = await agent.post('/mfa/setup').type('form').send({ _csrf: csrfOf(intro.text) });
+      const empty = await agent
+        .post('/mfa/setup')
+        .type('form')
+        .send({ _csrf: csrfOf(intro.text) });
       expect(empty.status).to.equal(400);
       expect(empty.text).to.not.contain('totp-qr');
       for (let i = 0; i < 5; i += 1) {
-        const wrong = await agent.post('/mfa/setup').set('Accept-Language', 'en').type('form').send({ currentPassword: 'Wr0ng-Passw0rd!', _csrf: csrfOf(intro.text) });
+        const wrong = await agent
+          .post('/mfa/setup')
+          .set('Accept-Language', 'en')
+          .type('form')
+          .send({ currentPassword: 'Wr0ng-Passw0rd!', _csrf: csrfOf(intro.text) });
         expect(wrong.status, `wrong password ${i + 1}`).to.equal(400);
         expect(wrong.text).to.contain('The current password is not right');
         expect(wrong.text).to.not.contain('totp-qr');
@@ -63,10 +73,16 @@ describe('password checks and two-step limits on the signed-in pages (against co
       await submit(agent, '/mfa/setup', '/mfa/setup', { currentPassword: user.password });
       const page = await agent.get('/mfa/setup').expect(200);
       const secret = secretOnPage(page.text);
-      const restart = await agent.post('/mfa/setup').type('form').send({ _csrf: csrfOf(page.text) });
+      const restart = await agent
+        .post('/mfa/setup')
+        .type('form')
+        .send({ _csrf: csrfOf(page.text) });
       expect(restart.status).to.equal(400);
       expect(secretOnPage(restart.text), 'the same key').to.equal(secret);
-      const again = await agent.post('/mfa/setup').type('form').send({ currentPassword: user.password, _csrf: csrfOf(page.text) });
+      const again = await agent
+        .post('/mfa/setup')
+        .type('form')
+        .send({ currentPassword: user.password, _csrf: csrfOf(page.text) });
       expect(again.status).to.equal(303);
       expect(secretOnPage((await agent.get('/mfa/setup').expect(200)).text)).to.not.equal(secret);
     });
@@ -131,7 +147,10 @@ describe('password checks and two-step limits on the signed-in pages (against co
       const sid = await signIn(agent, user);
       const csrf = csrfOf((await agent.get('/profile').expect(200)).text);
       await client.send(new AdminDeleteUserCommand({ UserPoolId: ids.userPoolId, Username: user.email }));
-      const res = await agent.post(path).type('form').send({ ...fields(user), _csrf: csrf });
+      const res = await agent
+        .post(path)
+        .type('form')
+        .send({ ...fields(user), _csrf: csrf });
       expect(res.status, path).to.equal(303);
       expect(res.headers.location, path).to.equal(SESSION_OVER);
       expect(await storedSession(store, sid), `${path}: the session left the store`).to.equal(null);

@@ -1,8 +1,4 @@
-import {
-  AdminCreateUserCommand,
-  PasswordResetRequiredException,
-  UserLambdaValidationException,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { AdminCreateUserCommand, PasswordResetRequiredException, UserLambdaValidationException } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import { en } from '../../../src/i18n/en';
 import { ja } from '../../../src/i18n/ja';
@@ -35,7 +31,10 @@ describe('Cognito exceptions the emulator cannot raise (double at the Cognito cl
         ? Promise.reject(new PasswordResetRequiredException({ message: 'Password reset required for the user', $metadata: {} }))
         : undefined,
     );
-    for (const [locale, catalogue] of [['en', en], ['ja', ja]] as const) {
+    for (const [locale, catalogue] of [
+      ['en', en],
+      ['ja', ja],
+    ] as const) {
       const agent = t.agent();
       await agent.get(`/?lang=${locale}`).expect(200);
       const login = await submit(agent, '/login', '/login', { email: user.email, password: user.password });
@@ -54,7 +53,9 @@ describe('Cognito exceptions the emulator cannot raise (double at the Cognito cl
     // An administrator's invitation with a temporary password: cognito-local itself asks for a new one.
     const { client, ids } = testEmulator();
     const invited = newEmail('invited');
-    await client.send(new AdminCreateUserCommand({ UserPoolId: ids.userPoolId, Username: invited, TemporaryPassword: TEST_PASSWORD, MessageAction: 'SUPPRESS' }));
+    await client.send(
+      new AdminCreateUserCommand({ UserPoolId: ids.userPoolId, Username: invited, TemporaryPassword: TEST_PASSWORD, MessageAction: 'SUPPRESS' }),
+    );
     let failing = '';
     const t = appWithDouble((c) => {
       if (c.name !== failing) return undefined;
@@ -69,7 +70,12 @@ describe('Cognito exceptions the emulator cannot raise (double at the Cognito cl
       ['ResendConfirmationCodeCommand', '/signup/confirm', '/signup/resend', { email }],
       ['AdminInitiateAuthCommand', '/login', '/login', { email, password: TEST_PASSWORD }],
       ['ForgotPasswordCommand', '/password/forgot', '/password/forgot', { email }],
-      ['ConfirmForgotPasswordCommand', '/password/reset', '/password/reset', { email, code: '123456', password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD }],
+      [
+        'ConfirmForgotPasswordCommand',
+        '/password/reset',
+        '/password/reset',
+        { email, code: '123456', password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD },
+      ],
     ];
     for (const [command, page, action, fields] of forms) {
       failing = command;
@@ -83,7 +89,10 @@ describe('Cognito exceptions the emulator cannot raise (double at the Cognito cl
     // The new-password challenge (its answer is what a pre-token or migration trigger can refuse).
     failing = 'AdminRespondToAuthChallengeCommand';
     expect((await submit(agent, '/login', '/login', { email: invited, password: TEST_PASSWORD })).headers.location).to.equal('/login/new-password');
-    const newPassword = await submit(agent, '/login/new-password', '/login/new-password', { password: 'N3w-Passw0rd!x', passwordConfirm: 'N3w-Passw0rd!x' });
+    const newPassword = await submit(agent, '/login/new-password', '/login/new-password', {
+      password: 'N3w-Passw0rd!x',
+      passwordConfirm: 'N3w-Passw0rd!x',
+    });
     expect(newPassword.status).to.equal(400);
     expect(newPassword.text).to.contain(ja['error.trigger_refused']);
 

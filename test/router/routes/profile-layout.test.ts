@@ -41,7 +41,9 @@ describe('GET /profile (grouped like an account page)', () => {
     const developer = block(page, /<details class="disclosure" data-section="developer"/, '</details>');
     expect(developer).to.contain(`data-field="sub"><code>${user.sub}</code>`);
     expect(developer).to.match(/data-field="token-expires"><time datetime=/);
-    expect(page.indexOf('data-field="sub"'), 'the sub only behind the disclosure').to.equal(page.indexOf('data-field="sub"', page.indexOf('data-section="developer"')));
+    expect(page.indexOf('data-field="sub"'), 'the sub only behind the disclosure').to.equal(
+      page.indexOf('data-field="sub"', page.indexOf('data-section="developer"')),
+    );
   });
 
   it('opens the delete form again, with the message, when its answer was refused', async () => {
@@ -59,7 +61,7 @@ describe('GET /profile (grouped like an account page)', () => {
     expect(page.match(/data-section="emulator"/g)).to.have.length(1);
   });
 
-  it('lists passkeys under sign-in and security where the pool offers them (the kit\'s default pool does)', async () => {
+  it("lists passkeys under sign-in and security where the pool offers them (the kit's default pool does)", async () => {
     const { agent } = await signedIn(t);
     const security = block((await agent.get('/profile').set('Accept-Language', 'en').expect(200)).text, /id="security-title"/, '</section>');
     expect(security).to.contain('<a href="/profile/passkeys" data-link="passkeys">');

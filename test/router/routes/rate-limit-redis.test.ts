@@ -17,9 +17,9 @@ async function outcome(work: () => unknown): Promise<{ ok: true } | { ok: false;
   return Promise.resolve()
     .then(work)
     .then(
-    () => ({ ok: true as const }),
-    (err: unknown) => ({ ok: false as const, err }),
-  );
+      () => ({ ok: true as const }),
+      (err: unknown) => ({ ok: false as const, err }),
+    );
 }
 
 /** Expects the 503 "store unavailable" error, never a raw Redis error (which would be a 500). */
@@ -108,10 +108,26 @@ describe('rate-limit counts in Redis (against a real redis-server)', function ()
     for (const [i, t] of [instanceA, instanceB, instanceA, instanceB].entries()) {
       const browser = t.agent();
       const csrf = csrfOf((await browser.get('/password/reset').expect(200)).text);
-      expect((await browser.post('/password/reset').type('form').send({ ...fields(wrong), _csrf: csrf })).status, `wrong code ${i + 1}`).to.equal(400);
+      expect(
+        (
+          await browser
+            .post('/password/reset')
+            .type('form')
+            .send({ ...fields(wrong), _csrf: csrf })
+        ).status,
+        `wrong code ${i + 1}`,
+      ).to.equal(400);
     }
     const last = instanceB.agent();
     const csrf = csrfOf((await last.get('/password/reset').expect(200)).text);
-    expect((await last.post('/password/reset').type('form').send({ ...fields(right), _csrf: csrf })).status, 'the right code on B after four wrong ones on A and B').to.equal(429);
+    expect(
+      (
+        await last
+          .post('/password/reset')
+          .type('form')
+          .send({ ...fields(right), _csrf: csrf })
+      ).status,
+      'the right code on B after four wrong ones on A and B',
+    ).to.equal(429);
   });
 });

@@ -28,11 +28,15 @@ describe('rate limits', () => {
     expect(blocked.status).to.equal(429);
     expect(blocked.headers['retry-after']).to.match(/^\d+$/);
     expect(blocked.text).to.contain('Too many requests');
-    const ja = await agent.post('/login').set('Accept-Language', 'ja').type('form').send({
-      email: user.email.toUpperCase(),
-      password: user.password,
-      _csrf: csrfOf((await agent.get('/login')).text),
-    });
+    const ja = await agent
+      .post('/login')
+      .set('Accept-Language', 'ja')
+      .type('form')
+      .send({
+        email: user.email.toUpperCase(),
+        password: user.password,
+        _csrf: csrfOf((await agent.get('/login')).text),
+      });
     expect(ja.status, 'the address is matched case-insensitively').to.equal(429);
     expect(ja.text).to.contain('リクエストが多すぎます');
     // Another address is not affected.
@@ -125,7 +129,8 @@ describe('rate limits', () => {
       const agent = t.agent();
       expect((await submit(agent, '/login', '/login', { email: user.email, password: user.password })).status).to.equal(303);
       for (let i = 0; i < 5; i += 1) expect((await submit(agent, page, page, mistake)).status, `${page}: form mistake ${i + 1}`).to.equal(400);
-      for (let i = 0; i < 5; i += 1) expect((await submit(agent, page, page, fields('Wr0ng-Passw0rd!'))).status, `${page}: wrong password ${i + 1}`).to.equal(400);
+      for (let i = 0; i < 5; i += 1)
+        expect((await submit(agent, page, page, fields('Wr0ng-Passw0rd!'))).status, `${page}: wrong password ${i + 1}`).to.equal(400);
       expect((await submit(agent, page, page, fields(user.password))).status, `${page}: the right password after five wrong ones`).to.equal(429);
       const signIn = await submit(t.agent(), '/login', '/login', { email: user.email, password: user.password });
       expect(signIn.status, `a sign-in after five wrong passwords on ${page}`).to.equal(429);

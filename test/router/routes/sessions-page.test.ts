@@ -115,7 +115,10 @@ describe('GET /profile/sessions (where you are signed in)', function () {
       const file = path.join(dir, 'sessions.sqlite');
       const x = new SqliteSessionStore(file);
       const y = new SqliteSessionStore(file);
-      cleanups.push(() => x.close(), () => y.close());
+      cleanups.push(
+        () => x.close(),
+        () => y.close(),
+      );
       return Promise.resolve([x, y]);
     },
     async redis() {
@@ -151,7 +154,10 @@ describe('GET /profile/sessions (where you are signed in)', function () {
       expect(page.text).to.match(/<time datetime="\d{4}-\d\d-\d\dT[\d:.]+Z" data-local-time>\d{4}-\d\d-\d\d \d\d:\d\d UTC<\/time>/);
       expect(page.text, 'no session id on the page').not.to.contain(sidB);
 
-      const end = await a.post('/profile/sessions/end').type('form').send({ session: handleOf(page.text), _csrf: csrfOf(page.text) });
+      const end = await a
+        .post('/profile/sessions/end')
+        .type('form')
+        .send({ session: handleOf(page.text), _csrf: csrfOf(page.text) });
       expect(end.status).to.equal(303);
       expect(end.headers.location).to.equal('/profile/sessions');
       expect((await a.get('/profile/sessions')).text).to.contain('That session was signed out.');
@@ -175,10 +181,18 @@ describe('GET /profile/sessions (where you are signed in)', function () {
     const sidB = await signIn(b, user);
     const form = await b.get('/profile').expect(200);
     // B saves its display name, slowly; meanwhile A ends B's session.
-    const saving = b.post('/profile').type('form').send({ name: 'Late writer', _csrf: csrfOf(form.text) }).then((r) => r);
+    const saving = b
+      .post('/profile')
+      .type('form')
+      .send({ name: 'Late writer', _csrf: csrfOf(form.text) })
+      .then((r) => r);
     await held.reached;
     const page = await a.get('/profile/sessions').expect(200);
-    await a.post('/profile/sessions/end').type('form').send({ session: handleOf(page.text), _csrf: csrfOf(page.text) }).expect(303);
+    await a
+      .post('/profile/sessions/end')
+      .type('form')
+      .send({ session: handleOf(page.text), _csrf: csrfOf(page.text) })
+      .expect(303);
     held.release();
     const saved = await saving;
     expect(saved.status, 'B finishes and saves its session').to.equal(303);
@@ -217,7 +231,10 @@ describe('GET /profile/sessions (where you are signed in)', function () {
     const alicePage = await a.get('/profile/sessions');
     const bobPage = await b.get('/profile/sessions');
     // Bob posts the handle he saw on Alice's page (as if it leaked): not his session, nothing ends.
-    const res = await b.post('/profile/sessions/end').type('form').send({ session: handleOf(alicePage.text), _csrf: csrfOf(bobPage.text) });
+    const res = await b
+      .post('/profile/sessions/end')
+      .type('form')
+      .send({ session: handleOf(alicePage.text), _csrf: csrfOf(bobPage.text) });
     expect(res.status).to.equal(303);
     expect((await b.get('/profile/sessions')).text).to.contain('That session had already ended.');
     await a2.get('/profile').expect(200);
@@ -231,7 +248,11 @@ describe('GET /profile/sessions (where you are signed in)', function () {
     await signIn(a, user);
     await signIn(b, user);
     const page = await a.get('/profile/sessions');
-    await a.post('/profile/sessions/end').type('form').send({ session: handleOf(page.text) }).expect(403);
+    await a
+      .post('/profile/sessions/end')
+      .type('form')
+      .send({ session: handleOf(page.text) })
+      .expect(403);
     await b.get('/profile').expect(200);
   });
 
@@ -246,7 +267,11 @@ describe('GET /profile/sessions (where you are signed in)', function () {
     const user = await createConfirmedUser();
     const a = supertest.agent(app).set('User-Agent', FIREFOX_LINUX).set('Accept-Language', 'en');
     const login = await a.get('/account/login');
-    await a.post('/account/login').type('form').send({ email: user.email, password: user.password, _csrf: csrfOf(login.text) }).expect(303);
+    await a
+      .post('/account/login')
+      .type('form')
+      .send({ email: user.email, password: user.password, _csrf: csrfOf(login.text) })
+      .expect(303);
     const page = await a.get('/account/profile/sessions').expect(200);
     expect(page.text).to.contain('Firefox 133 on Linux');
     expect(page.text).not.to.contain('data-sessions="unavailable"');
@@ -257,7 +282,11 @@ describe('GET /profile/sessions (where you are signed in)', function () {
     const user = await createConfirmedUser();
     const a = supertest.agent(app).set('Accept-Language', 'en');
     const login = await a.get('/account/login');
-    await a.post('/account/login').type('form').send({ email: user.email, password: user.password, _csrf: csrfOf(login.text) }).expect(303);
+    await a
+      .post('/account/login')
+      .type('form')
+      .send({ email: user.email, password: user.password, _csrf: csrfOf(login.text) })
+      .expect(303);
     const page = await a.get('/account/profile/sessions').expect(200);
     expect(page.text).to.contain('data-sessions="unavailable"');
     expect(page.text).not.to.contain('data-session="current"');

@@ -18,13 +18,19 @@ async function refreshAccepted(refreshToken: string): Promise<boolean> {
   const { client, ids } = testEmulator();
   return client
     .send(new InitiateAuthCommand({ ClientId: ids.clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: refreshToken } }))
-    .then(() => true, () => false);
+    .then(
+      () => true,
+      () => false,
+    );
 }
 
 /** Whether the account still exists in the emulator. */
 async function accountExists(email: string): Promise<boolean> {
   const { client, ids } = testEmulator();
-  return client.send(new AdminGetUserCommand({ UserPoolId: ids.userPoolId, Username: email })).then(() => true, () => false);
+  return client.send(new AdminGetUserCommand({ UserPoolId: ids.userPoolId, Username: email })).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** A browser signed in (password and code) as a new user who has switched TOTP on; with its session id. */
@@ -41,7 +47,12 @@ async function signedInWithTotp(t: TestApp): Promise<{ user: User; agent: Agent;
 }
 
 /** Each sensitive change: its page, its form fields besides the step-up, and how to tell it happened. */
-const CHANGES: Array<{ page: string; action: string; fields: (user: User) => Record<string, string>; happened: (user: User, agent: Agent) => Promise<boolean> }> = [
+const CHANGES: Array<{
+  page: string;
+  action: string;
+  fields: (user: User) => Record<string, string>;
+  happened: (user: User, agent: Agent) => Promise<boolean>;
+}> = [
   {
     page: '/mfa/disable',
     action: '/mfa/disable',
@@ -74,7 +85,10 @@ describe('re-authentication before sensitive changes (against cognito-local)', (
         expect(page.text).to.contain('enter your current password and the code from your authenticator app');
         expect(page.text).to.match(/name="currentPassword" type="password" autocomplete="current-password"/);
         expect(page.text).to.match(/name="code" type="text" autocomplete="one-time-code"/);
-        const alone = await agent.post(change.action).type('form').send({ ...change.fields(user), currentPassword: user.password, _csrf: csrfOf(page.text) });
+        const alone = await agent
+          .post(change.action)
+          .type('form')
+          .send({ ...change.fields(user), currentPassword: user.password, _csrf: csrfOf(page.text) });
         expect(alone.status).to.equal(400);
         expect(alone.text).to.match(/id="f-code"[^>]*aria-invalid="true"/);
         expect(await change.happened(user, agent)).to.equal(false);
@@ -84,14 +98,23 @@ describe('re-authentication before sensitive changes (against cognito-local)', (
         const t = buildTestApp();
         const { user, agent } = await signedInWithTotp(t);
         const csrf = csrfOf((await agent.get(change.page).expect(200)).text);
-        const wrong = await agent.post(change.action).set('Accept-Language', 'en').type('form').send({ ...change.fields(user), currentPassword: user.password, code: wrongTotpCodeFor(user.secret), _csrf: csrf });
+        const wrong = await agent
+          .post(change.action)
+          .set('Accept-Language', 'en')
+          .type('form')
+          .send({ ...change.fields(user), currentPassword: user.password, code: wrongTotpCodeFor(user.secret), _csrf: csrf });
         expect(wrong.status).to.equal(400);
         expect(wrong.text).to.contain('That code is not right, or it was already used');
         expect(await change.happened(user, agent)).to.equal(false);
-        const right = await agent.post(change.action).type('form').send({ ...change.fields(user), currentPassword: user.password, code: totpCodeFor(user.secret), _csrf: csrf });
+        const right = await agent
+          .post(change.action)
+          .type('form')
+          .send({ ...change.fields(user), currentPassword: user.password, code: totpCodeFor(user.secret), _csrf: csrf });
         expect(right.status).to.equal(303);
         expect(await change.happened(user, agent)).to.equal(true);
-        expect(t.logs.join(''), 'neither the password nor the code reaches the log').to.not.contain(user.password).and.not.contain(totpCodeFor(user.secret));
+        expect(t.logs.join(''), 'neither the password nor the code reaches the log')
+          .to.not.contain(user.password)
+          .and.not.contain(totpCodeFor(user.secret));
       });
     });
   }
@@ -102,11 +125,17 @@ describe('re-authentication before sensitive changes (against cognito-local)', (
     const csrf = csrfOf((await agent.get('/mfa/disable').expect(200)).text);
     for (let i = 0; i < 3; i += 1) {
       agent.set('X-Forwarded-For', `203.0.113.${i + 1}`);
-      const wrong = await agent.post('/mfa/disable').type('form').send({ currentPassword: user.password, code: wrongTotpCodeFor(user.secret), _csrf: csrf });
+      const wrong = await agent
+        .post('/mfa/disable')
+        .type('form')
+        .send({ currentPassword: user.password, code: wrongTotpCodeFor(user.secret), _csrf: csrf });
       expect(wrong.status, `wrong code ${i + 1}`).to.equal(400);
     }
     agent.set('X-Forwarded-For', '198.51.100.9');
-    const blocked = await agent.post('/mfa/disable').type('form').send({ currentPassword: user.password, code: totpCodeFor(user.secret), _csrf: csrf });
+    const blocked = await agent
+      .post('/mfa/disable')
+      .type('form')
+      .send({ currentPassword: user.password, code: totpCodeFor(user.secret), _csrf: csrf });
     expect(blocked.status).to.equal(429);
     expect(blocked.headers['retry-after']).to.match(/^\d+$/);
     expect((await agent.get('/profile').expect(200)).text).to.match(/data-field="mfa-status">On</);
@@ -121,10 +150,16 @@ describe('re-authentication before sensitive changes (against cognito-local)', (
     const { user, agent } = await signedInWithTotp(t);
     const csrf = csrfOf((await agent.get('/profile').expect(200)).text);
     for (let i = 0; i < 5; i += 1) {
-      const wrong = await agent.post('/profile/delete').type('form').send({ confirmEmail: user.email, currentPassword: 'Wr0ng-Passw0rd!', code: totpCodeFor(user.secret), _csrf: csrf });
+      const wrong = await agent
+        .post('/profile/delete')
+        .type('form')
+        .send({ confirmEmail: user.email, currentPassword: 'Wr0ng-Passw0rd!', code: totpCodeFor(user.secret), _csrf: csrf });
       expect(wrong.status, `wrong password ${i + 1}`).to.equal(400);
     }
-    const blocked = await agent.post('/profile/delete').type('form').send({ confirmEmail: user.email, currentPassword: user.password, code: totpCodeFor(user.secret), _csrf: csrf });
+    const blocked = await agent
+      .post('/profile/delete')
+      .type('form')
+      .send({ confirmEmail: user.email, currentPassword: user.password, code: totpCodeFor(user.secret), _csrf: csrf });
     expect(blocked.status).to.equal(429);
     expect(await accountExists(user.email)).to.equal(true);
   });
@@ -175,7 +210,10 @@ describe('re-authentication before sensitive changes (against cognito-local)', (
     const page = await agent.get('/email/change').set('Accept-Language', 'en').expect(200);
     expect(page.text).to.contain('Confirm it is you: enter your current password.');
     expect(page.text).to.not.match(/name="code"/);
-    const res = await agent.post('/email/change').type('form').send({ email: newEmail('no-totp'), currentPassword: user.password, _csrf: csrfOf(page.text) });
+    const res = await agent
+      .post('/email/change')
+      .type('form')
+      .send({ email: newEmail('no-totp'), currentPassword: user.password, _csrf: csrfOf(page.text) });
     expect(res.status).to.equal(303);
     expect(res.headers.location).to.equal('/email/verify');
   });
@@ -195,7 +233,10 @@ describe('re-authentication before sensitive changes (against cognito-local)', (
     const page = await agent.get('/email/change').expect(200);
     expect(page.text, 'the page thinks TOTP is off').to.not.match(/name="code"/);
     const next = newEmail('switched-on');
-    const alone = await agent.post('/email/change').type('form').send({ email: next, currentPassword: user.password, _csrf: csrfOf(page.text) });
+    const alone = await agent
+      .post('/email/change')
+      .type('form')
+      .send({ email: next, currentPassword: user.password, _csrf: csrfOf(page.text) });
     expect(alone.status).to.equal(400);
     expect(alone.text, 'the code field, now that Cognito asked').to.match(/name="code" type="text" autocomplete="one-time-code"/);
     expect(alone.text).to.contain(`value="${next}"`);
@@ -206,7 +247,8 @@ describe('re-authentication before sensitive changes (against cognito-local)', (
     const { client: real, emulator, ids } = testEmulator();
     let refuse = false;
     let deleteFirst = '';
-    const notAuthorized = () => Promise.reject(Object.assign(new Error('Invalid session'), { name: 'NotAuthorizedException', $metadata: { httpStatusCode: 400 } }));
+    const notAuthorized = () =>
+      Promise.reject(Object.assign(new Error('Invalid session'), { name: 'NotAuthorizedException', $metadata: { httpStatusCode: 400 } }));
     const double = createClientDouble(real, (c) => {
       if (!refuse || !/^(Admin)?RespondToAuthChallengeCommand$/.test(c.name)) return undefined;
       // Deleted as the challenge is answered: only the probe afterwards can tell.
@@ -217,11 +259,18 @@ describe('re-authentication before sensitive changes (against cognito-local)', (
     const { user, agent } = await signedInWithTotp(t);
     refuse = true;
     const csrf = csrfOf((await agent.get('/mfa/disable').expect(200)).text);
-    const refused = await agent.post('/mfa/disable').set('Accept-Language', 'en').type('form').send({ currentPassword: user.password, code: totpCodeFor(user.secret), _csrf: csrf });
+    const refused = await agent
+      .post('/mfa/disable')
+      .set('Accept-Language', 'en')
+      .type('form')
+      .send({ currentPassword: user.password, code: totpCodeFor(user.secret), _csrf: csrf });
     expect(refused.status).to.equal(400);
     expect(refused.text).to.contain('That code is not right, or it was already used');
     deleteFirst = user.email;
-    const gone = await agent.post('/mfa/disable').type('form').send({ currentPassword: user.password, code: totpCodeFor(user.secret), _csrf: csrf });
+    const gone = await agent
+      .post('/mfa/disable')
+      .type('form')
+      .send({ currentPassword: user.password, code: totpCodeFor(user.secret), _csrf: csrf });
     expect(gone.status).to.equal(303);
     expect(gone.headers.location).to.match(/^\/login\?returnTo=.*notice=session_expired$/);
   });
@@ -229,7 +278,10 @@ describe('re-authentication before sensitive changes (against cognito-local)', (
   it('shows the step-up on every page in Japanese and English, with no untranslated keys', async () => {
     const t = buildTestApp();
     const { agent } = await signedInWithTotp(t);
-    for (const [locale, sample] of [['ja', 'ご本人確認のため'], ['en', 'Confirm it is you']] as const) {
+    for (const [locale, sample] of [
+      ['ja', 'ご本人確認のため'],
+      ['en', 'Confirm it is you'],
+    ] as const) {
       for (const path of ['/mfa/disable', '/email/change', '/profile']) {
         const html = (await agent.get(path).set('Accept-Language', locale).expect(200)).text;
         expect(html, path).to.contain(sample);

@@ -1,4 +1,9 @@
-import { AdminGetUserCommand, AdminUpdateUserAttributesCommand, ConfirmSignUpCommand, UpdateUserAttributesCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminGetUserCommand,
+  AdminUpdateUserAttributesCommand,
+  ConfirmSignUpCommand,
+  UpdateUserAttributesCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import { createEmulatorMailbox } from '../../../src/testing';
 import { testEmulator } from '../../helpers/emulator';
@@ -28,10 +33,16 @@ describe('user attributes (emulator)', () => {
       const user = await createUser(clientId);
       const other = await createUser(clientId);
       const { AccessToken } = await signIn(clientId, user);
-      const update = emulator().client.send(new UpdateUserAttributesCommand({ AccessToken, UserAttributes: [{ Name: 'email', Value: other.email.toUpperCase() }] }));
+      const update = emulator().client.send(
+        new UpdateUserAttributesCommand({ AccessToken, UserAttributes: [{ Name: 'email', Value: other.email.toUpperCase() }] }),
+      );
       expect(await refusal(update)).to.deep.equal(TAKEN);
       const admin = emulator().client.send(
-        new AdminUpdateUserAttributesCommand({ UserPoolId: emulator().userPoolId, Username: user.email, UserAttributes: [{ Name: 'email', Value: other.email }] }),
+        new AdminUpdateUserAttributesCommand({
+          UserPoolId: emulator().userPoolId,
+          Username: user.email,
+          UserAttributes: [{ Name: 'email', Value: other.email }],
+        }),
       );
       expect(await refusal(admin)).to.deep.equal(TAKEN);
     });
@@ -39,7 +50,9 @@ describe('user attributes (emulator)', () => {
     it('accept an address nobody holds', async () => {
       const user = await createUser(clientId);
       const { AccessToken } = await signIn(clientId, user);
-      const res = await emulator().client.send(new UpdateUserAttributesCommand({ AccessToken, UserAttributes: [{ Name: 'email', Value: `free-${Date.now()}@example.com` }] }));
+      const res = await emulator().client.send(
+        new UpdateUserAttributesCommand({ AccessToken, UserAttributes: [{ Name: 'email', Value: `free-${Date.now()}@example.com` }] }),
+      );
       expect(res.$metadata.httpStatusCode).to.equal(200);
     });
   });

@@ -33,7 +33,8 @@ describe('codes (emulator)', () => {
   });
   resetClockAfterEach();
 
-  const confirm = (email: string, code: string) => emulator().client.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: email, ConfirmationCode: code }));
+  const confirm = (email: string, code: string) =>
+    emulator().client.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: email, ConfirmationCode: code }));
   const resend = (email: string) => emulator().client.send(new ResendConfirmationCodeCommand({ ClientId: clientId, Username: email }));
 
   describe('ResendConfirmationCode', () => {
@@ -82,7 +83,9 @@ describe('codes (emulator)', () => {
   describe('ConfirmForgotPassword', () => {
     const forgot = (email: string) => emulator().client.send(new ForgotPasswordCommand({ ClientId: clientId, Username: email }));
     const reset = (email: string, code: string) =>
-      emulator().client.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: email, ConfirmationCode: code, Password: `${PASSWORD}2` }));
+      emulator().client.send(
+        new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: email, ConfirmationCode: code, Password: `${PASSWORD}2` }),
+      );
 
     it('accepts the reset code for an hour and refuses it after with ExpiredCodeException', async () => {
       const early = await createUser(clientId);

@@ -47,16 +47,25 @@ export async function createTestClient(extra: Partial<CreateUserPoolClientComman
 export async function createUser(clientId: string, options: { confirmed?: boolean } = {}): Promise<{ email: string; password: string }> {
   const { client, userPoolId } = emulator();
   const email = `layer-${randomUUID().slice(0, 8)}@example.com`;
-  await client.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: email }] }));
+  await client.send(
+    new SignUpCommand({ ClientId: clientId, Username: email, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: email }] }),
+  );
   if (options.confirmed !== false) await client.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: email }));
   return { email, password: PASSWORD };
 }
 
 /** USER_PASSWORD_AUTH for a user without a second step: the tokens. */
-export async function signIn(clientId: string, user: { email: string; password: string }): Promise<Required<Pick<AuthenticationResultType, 'AccessToken' | 'IdToken' | 'RefreshToken'>>> {
+export async function signIn(
+  clientId: string,
+  user: { email: string; password: string },
+): Promise<Required<Pick<AuthenticationResultType, 'AccessToken' | 'IdToken' | 'RefreshToken'>>> {
   const { client } = emulator();
   const res = await client.send(
-    new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: user.email, PASSWORD: user.password } }),
+    new InitiateAuthCommand({
+      ClientId: clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
+    }),
   );
   const tokens = res.AuthenticationResult;
   expect(tokens?.RefreshToken, 'a refresh token').to.be.a('string');

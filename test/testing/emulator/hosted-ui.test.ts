@@ -29,7 +29,8 @@ function hostedUi(lang?: string) {
     ...(lang ? { lang } : {}),
   };
   for (const [key, value] of Object.entries(params)) authorize.searchParams.set(key, value);
-  const post = (fields: Record<string, string>) => fetch(authorize.origin + authorize.pathname, { method: 'POST', redirect: 'manual', body: new URLSearchParams(fields) });
+  const post = (fields: Record<string, string>) =>
+    fetch(authorize.origin + authorize.pathname, { method: 'POST', redirect: 'manual', body: new URLSearchParams(fields) });
   const basic = `Basic ${Buffer.from(`${ids.clientId}:${ids.clientSecret}`).toString('base64')}`;
   const token = (fields: Record<string, string>, authorization: string | null = basic) =>
     fetch(new URL('/oauth2/token', running.url), {
@@ -44,7 +45,8 @@ function hostedUi(lang?: string) {
     },
     post,
     token,
-    exchange: (callback: URL) => token({ grant_type: 'authorization_code', code: callback.searchParams.get('code') ?? '', redirect_uri: CALLBACK, code_verifier: verifier }),
+    exchange: (callback: URL) =>
+      token({ grant_type: 'authorization_code', code: callback.searchParams.get('code') ?? '', redirect_uri: CALLBACK, code_verifier: verifier }),
   };
 }
 
@@ -112,7 +114,13 @@ describe('the emulator’s Hosted UI', () => {
     it('asks a user with a temporary password for a new one that meets the policy', async () => {
       const email = `hosted-temp-${Date.now()}@example.com`;
       await emulator().client.send(
-        new AdminCreateUserCommand({ UserPoolId: emulator().userPoolId, Username: email, TemporaryPassword: 'Temp0rary!Pass', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }] }),
+        new AdminCreateUserCommand({
+          UserPoolId: emulator().userPoolId,
+          Username: email,
+          TemporaryPassword: 'Temp0rary!Pass',
+          MessageAction: 'SUPPRESS',
+          UserAttributes: [{ Name: 'email', Value: email }],
+        }),
       );
       const page = hostedUi();
       const step = await (await page.signIn(email, 'Temp0rary!Pass')).text();

@@ -21,7 +21,9 @@ describe('password policy (emulator)', () => {
   describe('SignUp', () => {
     const signUp = (password: string) => {
       const email = `policy-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-      return emulator().client.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: 'email', Value: email }] }));
+      return emulator().client.send(
+        new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: 'email', Value: email }] }),
+      );
     };
 
     it("refuses each rule of the pool's policy with Cognito's message", async () => {
@@ -48,7 +50,10 @@ describe('password policy (emulator)', () => {
       const change = (previous: string, proposed: string) =>
         emulator().client.send(new ChangePasswordCommand({ AccessToken, PreviousPassword: previous, ProposedPassword: proposed }));
       expect(await refusal(change(PASSWORD, 'short'))).to.deep.equal(policy('Password not long enough'));
-      expect(await refusal(change('Wrong-passw0rd', 'N3w-Passw0rd!'))).to.deep.equal({ name: 'NotAuthorizedException', message: 'Incorrect username or password.' });
+      expect(await refusal(change('Wrong-passw0rd', 'N3w-Passw0rd!'))).to.deep.equal({
+        name: 'NotAuthorizedException',
+        message: 'Incorrect username or password.',
+      });
       await change(PASSWORD, 'N3w-Passw0rd!');
     });
   });
@@ -59,9 +64,13 @@ describe('password policy (emulator)', () => {
       await emulator().client.send(new ForgotPasswordCommand({ ClientId: clientId, Username: user.email }));
       const { emulator: running, ids } = testEmulator();
       const code = (await createEmulatorMailbox(running.dir, ids.userPoolId).read()).find((e) => e.email === user.email)?.code as string;
-      const reset = emulator().client.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: user.email, ConfirmationCode: code, Password: 'nouppercase1!' }));
+      const reset = emulator().client.send(
+        new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: user.email, ConfirmationCode: code, Password: 'nouppercase1!' }),
+      );
       expect(await refusal(reset)).to.deep.equal(policy('Password must have uppercase characters'));
-      const admin = emulator().client.send(new AdminSetUserPasswordCommand({ UserPoolId: emulator().userPoolId, Username: user.email, Password: 'NoDigits!!', Permanent: true }));
+      const admin = emulator().client.send(
+        new AdminSetUserPasswordCommand({ UserPoolId: emulator().userPoolId, Username: user.email, Password: 'NoDigits!!', Permanent: true }),
+      );
       expect(await refusal(admin)).to.deep.equal(policy('Password must have numeric characters'));
     });
   });

@@ -59,7 +59,14 @@ export async function createOwnPool(settings: {
   const created = await client.send(new CreateUserPoolCommand(input));
   const userPoolId = created.UserPool?.Id as string;
   if (settings.webAuthn) {
-    await client.send(new SetUserPoolMfaConfigCommand({ UserPoolId: userPoolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true }, WebAuthnConfiguration: settings.webAuthn }));
+    await client.send(
+      new SetUserPoolMfaConfigCommand({
+        UserPoolId: userPoolId,
+        MfaConfiguration: 'OPTIONAL',
+        SoftwareTokenMfaConfiguration: { Enabled: true },
+        WebAuthnConfiguration: settings.webAuthn,
+      }),
+    );
   }
   const app = await client.send(
     new CreateUserPoolClientCommand({
@@ -74,7 +81,9 @@ export async function createOwnPool(settings: {
 
 /** InitiateAuth with AuthFlow USER_AUTH. */
 export function startUserAuth(clientId: string, username: string, params: Record<string, string> = {}): Promise<InitiateAuthCommandOutput> {
-  return emulator().client.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: username, ...params } }));
+  return emulator().client.send(
+    new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: username, ...params } }),
+  );
 }
 
 /** RespondToAuthChallenge. */
@@ -118,7 +127,10 @@ export async function registerPasskey(
  * A client that is not a browser and reports any origin it likes: the authenticator signs for an origin a
  * browser would refuse (WebAuthn's related origins are how the library lets it), as an attacker's relay would.
  */
-export function forgingAuthenticator(): { create(options: object, origin: string): PasskeyRegistrationResponse; get(options: object | string, origin: string): unknown } {
+export function forgingAuthenticator(): {
+  create(options: object, origin: string): PasskeyRegistrationResponse;
+  get(options: object | string, origin: string): unknown;
+} {
   const emulatorOf = new WebAuthnEmulator(new AuthenticatorEmulator({ credentialsRepository: new PasskeysCredentialsMemoryRepository() }));
   return {
     create: (options, origin) => emulatorOf.createJSON(origin, options as never, [origin]) as unknown as PasskeyRegistrationResponse,

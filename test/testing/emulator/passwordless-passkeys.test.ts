@@ -120,7 +120,9 @@ describe('StartWebAuthnRegistration and CompleteWebAuthnRegistration (emulator)'
     const { AccessToken } = await signIn(clientId, user);
     const options = await startRegistration(AccessToken);
     const { WebAuthnEmulator, AuthenticatorEmulator, PasskeysCredentialsMemoryRepository } = await import('nid-webauthn-emulator');
-    const eddsaOnly = new WebAuthnEmulator(new AuthenticatorEmulator({ algorithmIdentifiers: ['EdDSA'], credentialsRepository: new PasskeysCredentialsMemoryRepository() }));
+    const eddsaOnly = new WebAuthnEmulator(
+      new AuthenticatorEmulator({ algorithmIdentifiers: ['EdDSA'], credentialsRepository: new PasskeysCredentialsMemoryRepository() }),
+    );
     const credential = eddsaOnly.createJSON(ORIGIN, { ...options, pubKeyCredParams: [{ type: 'public-key', alg: -8 }] } as never);
     expect((await refusal(complete(AccessToken, credential))).name).to.equal('WebAuthnCredentialNotSupportedException');
   });
@@ -157,7 +159,10 @@ describe('StartWebAuthnRegistration and CompleteWebAuthnRegistration (emulator)'
   });
 
   it('refuses an authenticator that cannot verify the person where the pool requires it', async () => {
-    const pool = await createOwnPool({ firstAuthFactors: ['PASSWORD', 'WEB_AUTHN'], webAuthn: { RelyingPartyId: 'localhost', UserVerification: 'required' } });
+    const pool = await createOwnPool({
+      firstAuthFactors: ['PASSWORD', 'WEB_AUTHN'],
+      webAuthn: { RelyingPartyId: 'localhost', UserVerification: 'required' },
+    });
     const user = await createVerifiedUser(pool.clientId, pool.userPoolId);
     const { AccessToken } = await signIn(pool.clientId, user);
     const options = await startRegistration(AccessToken);
@@ -193,15 +198,19 @@ describe('ListWebAuthnCredentials and DeleteWebAuthnCredential (emulator)', () =
     const before = await startUserAuth(clientId, user.email, { PREFERRED_CHALLENGE: 'WEB_AUTHN' });
     expect(before.ChallengeName).to.equal('WEB_AUTHN');
 
-    expect((await refusal(emulator().client.send(new DeleteWebAuthnCredentialCommand({ AccessToken: accessToken, CredentialId: 'bm90LWEtcGFzc2tleQ' })))).name).to.equal(
-      'ResourceNotFoundException',
-    );
+    expect(
+      (await refusal(emulator().client.send(new DeleteWebAuthnCredentialCommand({ AccessToken: accessToken, CredentialId: 'bm90LWEtcGFzc2tleQ' }))))
+        .name,
+    ).to.equal('ResourceNotFoundException');
     await emulator().client.send(new DeleteWebAuthnCredentialCommand({ AccessToken: accessToken, CredentialId: credentialId }));
     expect((await list(accessToken)).Credentials).to.deep.equal([]);
 
     const assertion = key.get(before.ChallengeParameters?.CREDENTIAL_REQUEST_OPTIONS as string);
     const refused = await refusal(answer(clientId, 'WEB_AUTHN', before.Session, { USERNAME: user.email, CREDENTIAL: JSON.stringify(assertion) }));
-    expect(refused).to.deep.equal({ name: 'NotAuthorizedException', message: 'Invalid passkey credential: the passkey is not registered for this user.' });
+    expect(refused).to.deep.equal({
+      name: 'NotAuthorizedException',
+      message: 'Invalid passkey credential: the passkey is not registered for this user.',
+    });
     const after = await startUserAuth(clientId, user.email, { PREFERRED_CHALLENGE: 'WEB_AUTHN' });
     expect(after.ChallengeName).to.equal('SELECT_CHALLENGE');
     expect(after.AvailableChallenges).to.deep.equal(['PASSWORD', 'EMAIL_OTP']);

@@ -11,7 +11,7 @@ import { emulator, refusal } from './fixtures';
 import { answer, createOwnPool, createVerifiedUser, startUserAuth } from './passwordless-fixtures';
 
 describe('The pool settings choice-based sign-in reads (emulator)', () => {
-  it("reports the feature plan, Essentials unless the pool was created on another", async () => {
+  it('reports the feature plan, Essentials unless the pool was created on another', async () => {
     const essentials = await createOwnPool({});
     const lite = await createOwnPool({ tier: 'LITE' });
     const describe = (id: string) => emulator().client.send(new DescribeUserPoolCommand({ UserPoolId: id }));
@@ -23,7 +23,11 @@ describe('The pool settings choice-based sign-in reads (emulator)', () => {
     const lite = await createOwnPool({ tier: 'LITE' });
     const user = await createVerifiedUser(lite.clientId, lite.userPoolId);
     expect((await refusal(startUserAuth(lite.clientId, user.email))).name).to.equal('FeatureUnavailableInTierException');
-    const input = { ...buildUserPoolInput({ firstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] }), PoolName: `lite-${Date.now()}`, UserPoolTier: 'LITE' as const };
+    const input = {
+      ...buildUserPoolInput({ firstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] }),
+      PoolName: `lite-${Date.now()}`,
+      UserPoolTier: 'LITE' as const,
+    };
     expect((await refusal(emulator().client.send(new CreateUserPoolCommand(input)))).name).to.equal('FeatureUnavailableInTierException');
     const webAuthn = new SetUserPoolMfaConfigCommand({ UserPoolId: lite.userPoolId, WebAuthnConfiguration: { RelyingPartyId: 'localhost' } });
     expect((await refusal(emulator().client.send(webAuthn))).name).to.equal('FeatureUnavailableInTierException');
@@ -51,13 +55,26 @@ describe('The pool settings choice-based sign-in reads (emulator)', () => {
     const pool = await createOwnPool({ firstAuthFactors: ['PASSWORD', 'WEB_AUTHN'] });
     const { client } = emulator();
     const set = await client.send(
-      new SetUserPoolMfaConfigCommand({ UserPoolId: pool.userPoolId, MfaConfiguration: 'OPTIONAL', WebAuthnConfiguration: { RelyingPartyId: 'example.com', UserVerification: 'required' } }),
+      new SetUserPoolMfaConfigCommand({
+        UserPoolId: pool.userPoolId,
+        MfaConfiguration: 'OPTIONAL',
+        WebAuthnConfiguration: { RelyingPartyId: 'example.com', UserVerification: 'required' },
+      }),
     );
     expect(set.WebAuthnConfiguration).to.deep.equal({ RelyingPartyId: 'example.com', UserVerification: 'required' });
-    await client.send(new SetUserPoolMfaConfigCommand({ UserPoolId: pool.userPoolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } }));
+    await client.send(
+      new SetUserPoolMfaConfigCommand({
+        UserPoolId: pool.userPoolId,
+        MfaConfiguration: 'OPTIONAL',
+        SoftwareTokenMfaConfiguration: { Enabled: true },
+      }),
+    );
     const got = await client.send(new GetUserPoolMfaConfigCommand({ UserPoolId: pool.userPoolId }));
     expect(got.WebAuthnConfiguration, 'left out of an update: kept').to.deep.equal({ RelyingPartyId: 'example.com', UserVerification: 'required' });
-    const bad = new SetUserPoolMfaConfigCommand({ UserPoolId: pool.userPoolId, WebAuthnConfiguration: { RelyingPartyId: 'example.com', UserVerification: 'discouraged' as never } });
+    const bad = new SetUserPoolMfaConfigCommand({
+      UserPoolId: pool.userPoolId,
+      WebAuthnConfiguration: { RelyingPartyId: 'example.com', UserVerification: 'discouraged' as never },
+    });
     expect((await refusal(client.send(bad))).name).to.equal('InvalidParameterException');
   });
 });

@@ -1,8 +1,21 @@
-import { CompleteWebAuthnRegistrationCommand, SetUserPoolMfaConfigCommand, StartWebAuthnRegistrationCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CompleteWebAuthnRegistrationCommand,
+  SetUserPoolMfaConfigCommand,
+  StartWebAuthnRegistrationCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import { createPasskeyAuthenticator } from '../../../src/testing';
 import { emulator, refusal, signIn } from './fixtures';
-import { answer, createOwnPool, createUserAuthClient, createVerifiedUser, forgingAuthenticator, ORIGIN, registerPasskey, startUserAuth } from './passwordless-fixtures';
+import {
+  answer,
+  createOwnPool,
+  createUserAuthClient,
+  createVerifiedUser,
+  forgingAuthenticator,
+  ORIGIN,
+  registerPasskey,
+  startUserAuth,
+} from './passwordless-fixtures';
 
 async function startRegistration(accessToken: string): Promise<object> {
   const { CredentialCreationOptions } = await emulator().client.send(new StartWebAuthnRegistrationCommand({ AccessToken: accessToken }));
@@ -79,7 +92,10 @@ describe('WEB_AUTHN: signing in with a passkey (emulator)', () => {
     const challenge = await startUserAuth(clientId, user.email, { PREFERRED_CHALLENGE: 'WEB_AUTHN' });
     const assertion = forger.get(challenge.ChallengeParameters?.CREDENTIAL_REQUEST_OPTIONS as string, 'https://evil.example');
     const refused = await refusal(answer(clientId, 'WEB_AUTHN', challenge.Session, { USERNAME: user.email, CREDENTIAL: JSON.stringify(assertion) }));
-    expect(refused).to.deep.equal({ name: 'NotAuthorizedException', message: 'Invalid passkey credential: the origin does not align with the relying party.' });
+    expect(refused).to.deep.equal({
+      name: 'NotAuthorizedException',
+      message: 'Invalid passkey credential: the origin does not align with the relying party.',
+    });
   });
 
   it("refuses another user's passkey", async () => {
@@ -91,7 +107,10 @@ describe('WEB_AUTHN: signing in with a passkey (emulator)', () => {
     const options = JSON.parse(challenge.ChallengeParameters?.CREDENTIAL_REQUEST_OPTIONS as string) as Record<string, unknown>;
     const assertion = ownersKey.get({ ...options, allowCredentials: [] });
     const refused = await refusal(answer(clientId, 'WEB_AUTHN', challenge.Session, { USERNAME: user.email, CREDENTIAL: JSON.stringify(assertion) }));
-    expect(refused).to.deep.equal({ name: 'NotAuthorizedException', message: 'Invalid passkey credential: the passkey is not registered for this user.' });
+    expect(refused).to.deep.equal({
+      name: 'NotAuthorizedException',
+      message: 'Invalid passkey credential: the passkey is not registered for this user.',
+    });
   });
 
   it('keeps the signature counter: an older assertion is refused once a newer one has signed in', async () => {
@@ -111,7 +130,11 @@ describe('WEB_AUTHN: signing in with a passkey (emulator)', () => {
     const user = await createVerifiedUser(pool.clientId, pool.userPoolId);
     const { authenticator: key } = await registerPasskey(pool.clientId, user);
     await emulator().client.send(
-      new SetUserPoolMfaConfigCommand({ UserPoolId: pool.userPoolId, MfaConfiguration: 'OPTIONAL', WebAuthnConfiguration: { RelyingPartyId: 'app.localhost' } }),
+      new SetUserPoolMfaConfigCommand({
+        UserPoolId: pool.userPoolId,
+        MfaConfiguration: 'OPTIONAL',
+        WebAuthnConfiguration: { RelyingPartyId: 'app.localhost' },
+      }),
     );
     const res = await startUserAuth(pool.clientId, user.email, { PREFERRED_CHALLENGE: 'WEB_AUTHN' });
     expect(res.AvailableChallenges).to.deep.equal(['PASSWORD', 'EMAIL_OTP']);
@@ -124,12 +147,18 @@ describe('WEB_AUTHN: signing in with a passkey (emulator)', () => {
     const plainKey = createPasskeyAuthenticator({ origin: ORIGIN, userVerification: false });
     await registerPasskey(pool.clientId, user, plainKey);
     await emulator().client.send(
-      new SetUserPoolMfaConfigCommand({ UserPoolId: pool.userPoolId, MfaConfiguration: 'OPTIONAL', WebAuthnConfiguration: { RelyingPartyId: 'localhost', UserVerification: 'required' } }),
+      new SetUserPoolMfaConfigCommand({
+        UserPoolId: pool.userPoolId,
+        MfaConfiguration: 'OPTIONAL',
+        WebAuthnConfiguration: { RelyingPartyId: 'localhost', UserVerification: 'required' },
+      }),
     );
     const challenge = await startUserAuth(pool.clientId, user.email, { PREFERRED_CHALLENGE: 'WEB_AUTHN' });
     expect(JSON.parse(challenge.ChallengeParameters?.CREDENTIAL_REQUEST_OPTIONS as string)).to.include({ userVerification: 'required' });
     const assertion = plainKey.get(challenge.ChallengeParameters?.CREDENTIAL_REQUEST_OPTIONS as string);
-    const refused = await refusal(answer(pool.clientId, 'WEB_AUTHN', challenge.Session, { USERNAME: user.email, CREDENTIAL: JSON.stringify(assertion) }));
+    const refused = await refusal(
+      answer(pool.clientId, 'WEB_AUTHN', challenge.Session, { USERNAME: user.email, CREDENTIAL: JSON.stringify(assertion) }),
+    );
     expect(refused).to.deep.equal({ name: 'NotAuthorizedException', message: 'Invalid passkey credential: user verification is required.' });
   });
 });

@@ -54,7 +54,11 @@ describe('InitiateAuth USER_AUTH: choosing the first factor (emulator)', () => {
     expect(res.ChallengeName).to.equal(undefined);
     expect(res.AuthenticationResult?.TokenType).to.equal('Bearer');
     const refreshed = await emulator().client.send(
-      new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: res.AuthenticationResult?.RefreshToken as string } }),
+      new InitiateAuthCommand({
+        ClientId: clientId,
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        AuthParameters: { REFRESH_TOKEN: res.AuthenticationResult?.RefreshToken as string },
+      }),
     );
     expect(refreshed.AuthenticationResult?.AccessToken).to.be.a('string');
   });
@@ -99,7 +103,9 @@ describe('InitiateAuth USER_AUTH: choosing the first factor (emulator)', () => {
     const user = await createVerifiedUser(clientId);
     const secret = await turnOnTotp((await signIn(clientId, user)).AccessToken);
     const select = await startUserAuth(clientId, user.email);
-    const refused = await refusal(answer(clientId, 'SOFTWARE_TOKEN_MFA', select.Session, { USERNAME: user.email, SOFTWARE_TOKEN_MFA_CODE: totpCode(secret) }));
+    const refused = await refusal(
+      answer(clientId, 'SOFTWARE_TOKEN_MFA', select.Session, { USERNAME: user.email, SOFTWARE_TOKEN_MFA_CODE: totpCode(secret) }),
+    );
     expect(refused).to.deep.equal({ name: 'NotAuthorizedException', message: 'Invalid session for the user.' });
   });
 
@@ -181,7 +187,10 @@ describe('EMAIL_OTP: a code by e-mail (emulator)', () => {
     const select = await startUserAuth(clientId, user.email);
     const sent = await answer(clientId, 'SELECT_CHALLENGE', select.Session, { USERNAME: user.email, ANSWER: 'EMAIL_OTP' });
     expect(sent.ChallengeName).to.equal('EMAIL_OTP');
-    const done = await answer(clientId, 'EMAIL_OTP', sent.Session, { USERNAME: user.email, EMAIL_OTP_CODE: (await signInCodeFor(user.email)) as string });
+    const done = await answer(clientId, 'EMAIL_OTP', sent.Session, {
+      USERNAME: user.email,
+      EMAIL_OTP_CODE: (await signInCodeFor(user.email)) as string,
+    });
     expect(done.AuthenticationResult?.AccessToken).to.be.a('string');
   });
 
@@ -202,7 +211,9 @@ describe('EMAIL_OTP: a code by e-mail (emulator)', () => {
     const code = (await signInCodeFor(user.email)) as string;
     const wrong = code === '00000000' ? '11111111' : '00000000';
     for (let i = 0; i < 5; i += 1) {
-      expect((await refusal(answer(clientId, 'EMAIL_OTP', sent.Session, { USERNAME: user.email, EMAIL_OTP_CODE: wrong }))).name).to.equal('CodeMismatchException');
+      expect((await refusal(answer(clientId, 'EMAIL_OTP', sent.Session, { USERNAME: user.email, EMAIL_OTP_CODE: wrong }))).name).to.equal(
+        'CodeMismatchException',
+      );
     }
     const after = await refusal(answer(clientId, 'EMAIL_OTP', sent.Session, { USERNAME: user.email, EMAIL_OTP_CODE: code }));
     expect(after.name).to.equal('NotAuthorizedException');
@@ -234,15 +245,26 @@ describe('EMAIL_OTP: a code by e-mail (emulator)', () => {
     const second = await startUserAuth(clientId, user.email, { PREFERRED_CHALLENGE: 'EMAIL_OTP' });
     const secondCode = (await signInCodeFor(user.email)) as string;
     if (firstCode !== secondCode) {
-      expect((await refusal(answer(clientId, 'EMAIL_OTP', second.Session, { USERNAME: user.email, EMAIL_OTP_CODE: firstCode }))).name).to.equal('CodeMismatchException');
+      expect((await refusal(answer(clientId, 'EMAIL_OTP', second.Session, { USERNAME: user.email, EMAIL_OTP_CODE: firstCode }))).name).to.equal(
+        'CodeMismatchException',
+      );
     }
-    expect((await answer(clientId, 'EMAIL_OTP', second.Session, { USERNAME: user.email, EMAIL_OTP_CODE: secondCode })).AuthenticationResult).to.have.property('AccessToken');
+    expect(
+      (await answer(clientId, 'EMAIL_OTP', second.Session, { USERNAME: user.email, EMAIL_OTP_CODE: secondCode })).AuthenticationResult,
+    ).to.have.property('AccessToken');
   });
 
   it('offers no e-mailed code once the address is no longer verified', async () => {
     const user = await createVerifiedUser(clientId);
     await emulator().client.send(
-      new AdminUpdateUserAttributesCommand({ UserPoolId: emulator().userPoolId, Username: user.email, UserAttributes: [{ Name: 'email', Value: user.email }, { Name: 'email_verified', Value: 'false' }] }),
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId: emulator().userPoolId,
+        Username: user.email,
+        UserAttributes: [
+          { Name: 'email', Value: user.email },
+          { Name: 'email_verified', Value: 'false' },
+        ],
+      }),
     );
     const res = await startUserAuth(clientId, user.email, { PREFERRED_CHALLENGE: 'EMAIL_OTP' });
     expect(res.ChallengeName).to.equal('SELECT_CHALLENGE');
@@ -256,7 +278,12 @@ describe('AdminInitiateAuth USER_AUTH and AdminRespondToAuthChallenge (emulator)
     const clientId = await createUserAuthClient();
     const user = await createVerifiedUser(clientId);
     const sent = await client.send(
-      new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: user.email, PREFERRED_CHALLENGE: 'EMAIL_OTP' } }),
+      new AdminInitiateAuthCommand({
+        UserPoolId: userPoolId,
+        ClientId: clientId,
+        AuthFlow: 'USER_AUTH',
+        AuthParameters: { USERNAME: user.email, PREFERRED_CHALLENGE: 'EMAIL_OTP' },
+      }),
     );
     expect(sent.ChallengeName).to.equal('EMAIL_OTP');
     const done = await client.send(

@@ -38,7 +38,9 @@ describe('GetTokensFromRefreshToken (emulator)', () => {
     });
 
     it('shows the setting in DescribeUserPoolClient', async () => {
-      const { UserPoolClient } = await emulator().client.send(new DescribeUserPoolClientCommand({ UserPoolId: emulator().userPoolId, ClientId: clientId }));
+      const { UserPoolClient } = await emulator().client.send(
+        new DescribeUserPoolClientCommand({ UserPoolId: emulator().userPoolId, ClientId: clientId }),
+      );
       expect(UserPoolClient?.RefreshTokenRotation).to.deep.equal({ Feature: 'ENABLED', RetryGracePeriodSeconds: 10 });
     });
 
@@ -65,7 +67,9 @@ describe('GetTokensFromRefreshToken (emulator)', () => {
     it('refuses REFRESH_TOKEN_AUTH', async () => {
       const tokens = await signIn(clientId, await createUser(clientId));
       const res = await refusal(
-        emulator().client.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken } })),
+        emulator().client.send(
+          new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken } }),
+        ),
       );
       expect(res.name).to.equal('InvalidParameterException');
     });
@@ -74,7 +78,9 @@ describe('GetTokensFromRefreshToken (emulator)', () => {
       const own = await createTestClient({ RefreshTokenRotation: { Feature: 'ENABLED' } });
       await emulator().client.send(new UpdateUserPoolClientCommand({ UserPoolId: emulator().userPoolId, ClientId: own }));
       const tokens = await signIn(own, await createUser(own));
-      const res = await emulator().client.send(new InitiateAuthCommand({ ClientId: own, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken } }));
+      const res = await emulator().client.send(
+        new InitiateAuthCommand({ ClientId: own, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken } }),
+      );
       expect(res.AuthenticationResult?.AccessToken).to.be.a('string');
     });
   });
@@ -84,7 +90,10 @@ describe('GetTokensFromRefreshToken (emulator)', () => {
       const clientId = await createTestClient({ RefreshTokenValidity: 1, TokenValidityUnits: { RefreshToken: 'days' } });
       const tokens = await signIn(clientId, await createUser(clientId));
       await advanceClock(86_400 + 60);
-      expect(await refusal(getTokens(clientId, tokens.RefreshToken))).to.deep.equal({ name: 'NotAuthorizedException', message: 'Refresh Token has expired' });
+      expect(await refusal(getTokens(clientId, tokens.RefreshToken))).to.deep.equal({
+        name: 'NotAuthorizedException',
+        message: 'Refresh Token has expired',
+      });
     });
   });
 });

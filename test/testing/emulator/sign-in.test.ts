@@ -60,7 +60,13 @@ describe('AdminInitiateAuth and AdminRespondToAuthChallenge (emulator)', () => {
     const { client, userPoolId } = emulator();
     const email = `temp-${Date.now()}@example.com`;
     await client.send(
-      new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, TemporaryPassword: 'Temp0rary!Pass', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }] }),
+      new AdminCreateUserCommand({
+        UserPoolId: userPoolId,
+        Username: email,
+        TemporaryPassword: 'Temp0rary!Pass',
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [{ Name: 'email', Value: email }],
+      }),
     );
     const wrong = await refusal(adminSignIn(email, 'Not-the-temp-0'));
     expect(wrong).to.deep.equal({ name: 'NotAuthorizedException', message: 'Incorrect username or password.' });
@@ -82,7 +88,10 @@ describe('AdminInitiateAuth and AdminRespondToAuthChallenge (emulator)', () => {
 
   it('refuses a wrong password, an unknown user and a disabled user with NotAuthorizedException', async () => {
     const user = await createUser(clientId);
-    expect(await refusal(adminSignIn(user.email, 'Wrong-passw0rd'))).to.deep.equal({ name: 'NotAuthorizedException', message: 'Incorrect username or password.' });
+    expect(await refusal(adminSignIn(user.email, 'Wrong-passw0rd'))).to.deep.equal({
+      name: 'NotAuthorizedException',
+      message: 'Incorrect username or password.',
+    });
     expect((await refusal(adminSignIn(`nobody-${Date.now()}@example.com`, PASSWORD))).name).to.equal('NotAuthorizedException');
     await emulator().client.send(new AdminDisableUserCommand({ UserPoolId: emulator().userPoolId, Username: user.email }));
     expect(await refusal(adminSignIn(user.email, user.password))).to.deep.equal({ name: 'NotAuthorizedException', message: 'User is disabled.' });
@@ -92,7 +101,12 @@ describe('AdminInitiateAuth and AdminRespondToAuthChallenge (emulator)', () => {
     const user = await createUser(clientId);
     const res = await refusal(
       emulator().client.send(
-        new AdminInitiateAuthCommand({ UserPoolId: 'local_NotAPool', ClientId: clientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: user.email, PASSWORD: user.password } }),
+        new AdminInitiateAuthCommand({
+          UserPoolId: 'local_NotAPool',
+          ClientId: clientId,
+          AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
+        }),
       ),
     );
     expect(res.name).to.equal('ResourceNotFoundException');
@@ -111,19 +125,33 @@ describe('RespondToAuthChallenge sessions (emulator)', () => {
   resetClockAfterEach();
 
   const start = async () =>
-    (await emulator().client.send(
-      new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: user.email, PASSWORD: user.password } }),
-    )).Session as string;
+    (
+      await emulator().client.send(
+        new InitiateAuthCommand({
+          ClientId: clientId,
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
+        }),
+      )
+    ).Session as string;
   const answer = (session: string, code: string) =>
     emulator().client.send(
-      new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: session, ChallengeResponses: { USERNAME: user.email, SOFTWARE_TOKEN_MFA_CODE: code } }),
+      new RespondToAuthChallengeCommand({
+        ClientId: clientId,
+        ChallengeName: 'SOFTWARE_TOKEN_MFA',
+        Session: session,
+        ChallengeResponses: { USERNAME: user.email, SOFTWARE_TOKEN_MFA_CODE: code },
+      }),
     );
 
   it('keeps the session after a wrong code, and uses it up with the right one', async () => {
     const session = await start();
     expect((await refusal(answer(session, wrongTotpCodeFor(secret)))).name).to.equal('CodeMismatchException');
     expect((await answer(session, totpCode(secret))).AuthenticationResult?.AccessToken).to.be.a('string');
-    expect(await refusal(answer(session, totpCode(secret)))).to.deep.equal({ name: 'NotAuthorizedException', message: 'Invalid session for the user, session is expired.' });
+    expect(await refusal(answer(session, totpCode(secret)))).to.deep.equal({
+      name: 'NotAuthorizedException',
+      message: 'Invalid session for the user, session is expired.',
+    });
   });
 
   it('refuses a session older than three minutes', async () => {

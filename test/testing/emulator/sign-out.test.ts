@@ -24,7 +24,9 @@ describe('token revocation (emulator)', () => {
 
   const getUser = (accessToken: string) => emulator().client.send(new GetUserCommand({ AccessToken: accessToken }));
   const refresh = (refreshToken: string) =>
-    emulator().client.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: refreshToken } }));
+    emulator().client.send(
+      new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: refreshToken } }),
+    );
 
   describe('GlobalSignOut', () => {
     it("stops every one of the user's refresh tokens, and every access token, from working", async () => {
@@ -35,11 +37,20 @@ describe('token revocation (emulator)', () => {
 
       for (const device of [laptop, phone]) {
         expect(await refusal(getUser(device.AccessToken))).to.deep.equal(REVOKED);
-        expect(await refusal(refresh(device.RefreshToken))).to.deep.equal({ name: 'NotAuthorizedException', message: 'Refresh Token has been revoked' });
+        expect(await refusal(refresh(device.RefreshToken))).to.deep.equal({
+          name: 'NotAuthorizedException',
+          message: 'Refresh Token has been revoked',
+        });
       }
-      const changed = refusal(emulator().client.send(new ChangePasswordCommand({ AccessToken: phone.AccessToken, PreviousPassword: PASSWORD, ProposedPassword: 'N3w-Passw0rd!' })));
+      const changed = refusal(
+        emulator().client.send(
+          new ChangePasswordCommand({ AccessToken: phone.AccessToken, PreviousPassword: PASSWORD, ProposedPassword: 'N3w-Passw0rd!' }),
+        ),
+      );
       expect(await changed).to.deep.equal(REVOKED);
-      const update = emulator().client.send(new UpdateUserAttributesCommand({ AccessToken: phone.AccessToken, UserAttributes: [{ Name: 'name', Value: 'x' }] }));
+      const update = emulator().client.send(
+        new UpdateUserAttributesCommand({ AccessToken: phone.AccessToken, UserAttributes: [{ Name: 'name', Value: 'x' }] }),
+      );
       expect(await refusal(update)).to.deep.equal(REVOKED);
     });
 
@@ -65,7 +76,9 @@ describe('token revocation (emulator)', () => {
     });
 
     it('answers UserNotFoundException for an unknown user', async () => {
-      const res = await refusal(emulator().client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: emulator().userPoolId, Username: 'nobody@example.com' })));
+      const res = await refusal(
+        emulator().client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: emulator().userPoolId, Username: 'nobody@example.com' })),
+      );
       expect(res.name).to.equal('UserNotFoundException');
     });
   });
@@ -115,7 +128,10 @@ describe('token revocation (emulator)', () => {
     it('are refused when not signed by the emulator', async () => {
       const tokens = await signIn(clientId, await createUser(clientId));
       const [header, payload] = tokens.AccessToken.split('.');
-      expect(await refusal(getUser(`${header}.${payload}.bm90LWEtc2lnbmF0dXJl`))).to.deep.equal({ name: 'NotAuthorizedException', message: 'Invalid Access Token' });
+      expect(await refusal(getUser(`${header}.${payload}.bm90LWEtc2lnbmF0dXJl`))).to.deep.equal({
+        name: 'NotAuthorizedException',
+        message: 'Invalid Access Token',
+      });
     });
   });
 });
@@ -126,15 +142,30 @@ describe('refresh tokens from challenge sign-ins (emulator)', () => {
     const user = await createUser(clientId);
     const secret = await turnOnTotp((await signIn(clientId, user)).AccessToken);
     const { client } = emulator();
-    const first = await client.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: user.email, PASSWORD: user.password } }));
+    const first = await client.send(
+      new InitiateAuthCommand({
+        ClientId: clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
+      }),
+    );
     const done = await client.send(
-      new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: first.Session, ChallengeResponses: { USERNAME: user.email, SOFTWARE_TOKEN_MFA_CODE: totpCode(secret) } }),
+      new RespondToAuthChallengeCommand({
+        ClientId: clientId,
+        ChallengeName: 'SOFTWARE_TOKEN_MFA',
+        Session: first.Session,
+        ChallengeResponses: { USERNAME: user.email, SOFTWARE_TOKEN_MFA_CODE: totpCode(secret) },
+      }),
     );
     const refreshToken = done.AuthenticationResult?.RefreshToken as string;
-    const refreshed = await client.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: refreshToken } }));
+    const refreshed = await client.send(
+      new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: refreshToken } }),
+    );
     expect(refreshed.AuthenticationResult?.AccessToken).to.be.a('string');
     await client.send(new RevokeTokenCommand({ ClientId: clientId, Token: refreshToken }));
-    const after = refusal(client.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: refreshToken } })));
+    const after = refusal(
+      client.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: refreshToken } })),
+    );
     expect((await after).message).to.equal('Refresh Token has been revoked');
   });
 });

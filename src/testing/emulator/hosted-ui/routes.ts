@@ -1,13 +1,28 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { AuthorizationCodeStore, CognitoError, fieldsOf, textOf, totp, verifyS256, type AppClient, type Context, type RouteTable, type User, type UserPoolService } from '../cognito-local';
+import {
+  AuthorizationCodeStore,
+  CognitoError,
+  fieldsOf,
+  textOf,
+  totp,
+  verifyS256,
+  type AppClient,
+  type Context,
+  type RouteTable,
+  type User,
+  type UserPoolService,
+} from '../cognito-local';
 import type { LayerDeps } from '../registry';
 import { lifetimeOf, refreshTokens, type StoredClient } from '../targets/refresh';
 import { policyViolation } from '../targets/password-policy';
 import { newPasswordPage, pageLanguage, passwordPage, totpPage, type PageLanguage } from './pages';
 
 /** The authorize request's parameters, carried through the sign-in steps. */
-type AuthorizeFields = Record<'client_id' | 'redirect_uri' | 'response_type' | 'code_challenge' | 'code_challenge_method' | 'scope' | 'state' | 'lang', string>;
+type AuthorizeFields = Record<
+  'client_id' | 'redirect_uri' | 'response_type' | 'code_challenge' | 'code_challenge_method' | 'scope' | 'state' | 'lang',
+  string
+>;
 
 interface PendingStep {
   step: 'totp' | 'new-password';
@@ -16,7 +31,6 @@ interface PendingStep {
   username: string;
   expiresAt: number;
 }
-
 
 /** How long a sign-in may wait between its steps (Cognito's default auth session). */
 const STEP_TIMEOUT_MS = 3 * 60_000;
@@ -120,7 +134,10 @@ export function attachHostedUi(app: RouteTable, deps: LayerDeps): void {
     if (!step) return issueCode(res, f, pool.options.Id, user.Username);
     const session = randomBytes(24).toString('base64url');
     pending.set(session, { step, fields: f, userPoolId: pool.options.Id, username: user.Username, expiresAt: deps.clock.now() + STEP_TIMEOUT_MS });
-    res.status(200).type('text/html').send(step === 'totp' ? totpPage(lang, session) : newPasswordPage(lang, session));
+    res
+      .status(200)
+      .type('text/html')
+      .send(step === 'totp' ? totpPage(lang, session) : newPasswordPage(lang, session));
   }
 
   async function continueStep(req: Request, res: Response, session: string, lang: PageLanguage): Promise<void> {
@@ -128,24 +145,40 @@ export function attachHostedUi(app: RouteTable, deps: LayerDeps): void {
     const found = pending.get(session);
     if (!found || found.expiresAt < deps.clock.now()) {
       pending.delete(session);
-      res.status(200).type('text/html').send(passwordPage(lang, authorizeFields(found?.fields ?? {}), 'expired'));
+      res
+        .status(200)
+        .type('text/html')
+        .send(passwordPage(lang, authorizeFields(found?.fields ?? {}), 'expired'));
       return;
     }
     const pool = await deps.services.cognito.getUserPool(ctx, found.userPoolId);
     const user = await pool.getUserByUsername(ctx, found.username);
-    if (!user) return void res.status(200).type('text/html').send(passwordPage(lang, found.fields, 'badCredentials'));
+    if (!user)
+      return void res
+        .status(200)
+        .type('text/html')
+        .send(passwordPage(lang, found.fields, 'badCredentials'));
     if (found.step === 'totp') {
       const secret = user.SoftwareTokenMfaConfiguration?.Secret;
       const code = textOf(fieldsOf(req.body).code);
       if (!secret || code === undefined || !totp.verify(secret, code)) {
-        return void res.status(200).type('text/html').send(totpPage(lang, session, 'badCode'));
+        return void res
+          .status(200)
+          .type('text/html')
+          .send(totpPage(lang, session, 'badCode'));
       }
       pending.delete(session);
       return issueCode(res, found.fields, found.userPoolId, user.Username);
     }
     const password = textOf(fieldsOf(req.body).new_password) ?? '';
-    const broken = policyViolation(pool, password) ?? (password && password === password.trim() ? undefined : 'Password must not be empty or begin or end with a space');
-    if (broken) return void res.status(200).type('text/html').send(newPasswordPage(lang, session, `Password did not conform with policy: ${broken}`));
+    const broken =
+      policyViolation(pool, password) ??
+      (password && password === password.trim() ? undefined : 'Password must not be empty or begin or end with a space');
+    if (broken)
+      return void res
+        .status(200)
+        .type('text/html')
+        .send(newPasswordPage(lang, session, `Password did not conform with policy: ${broken}`));
     pending.delete(session);
     const updated: User = { ...user, Password: password, UserStatus: 'CONFIRMED', UserLastModifiedDate: deps.clock.get() };
     await pool.saveUser(ctx, updated);
@@ -156,7 +189,10 @@ export function attachHostedUi(app: RouteTable, deps: LayerDeps): void {
     const f = authorizeFields(req.query);
     const checked = await checkAuthorize(ctxOf(req), deps, f);
     if (typeof checked === 'string') return badRequest(res, checked);
-    res.status(200).type('text/html').send(passwordPage(pageLanguage(f.lang), f));
+    res
+      .status(200)
+      .type('text/html')
+      .send(passwordPage(pageLanguage(f.lang), f));
   });
 
   app.post('/oauth2/authorize', async (req: Request, res: Response) => {
@@ -170,7 +206,11 @@ export function attachHostedUi(app: RouteTable, deps: LayerDeps): void {
     if (typeof body.username !== 'string' || typeof body.password !== 'string') return badRequest(res, 'Missing required fields');
     const pool = await deps.services.cognito.getUserPoolForClientId(ctx, checked.ClientId);
     const user = await pool.getUserByUsername(ctx, body.username);
-    const refuse = (message: 'badCredentials' | 'disabled' | 'notConfirmed') => res.status(200).type('text/html').send(passwordPage(lang, f, message));
+    const refuse = (message: 'badCredentials' | 'disabled' | 'notConfirmed') =>
+      res
+        .status(200)
+        .type('text/html')
+        .send(passwordPage(lang, f, message));
     if (!user || user.Password !== body.password) return refuse('badCredentials');
     if (user.Enabled === false) return refuse('disabled');
     if (user.UserStatus === 'UNCONFIRMED') return refuse('notConfirmed');
@@ -187,14 +227,31 @@ export function attachHostedUi(app: RouteTable, deps: LayerDeps): void {
     const invalidGrant = (description: string) => res.status(400).json({ error: 'invalid_grant', error_description: description });
     if (body.grant_type === 'authorization_code') {
       const stored = body.code ? codes.consume(body.code) : null;
-      if (!stored || stored.clientId !== client.ClientId || stored.redirectUri !== body.redirect_uri) return invalidGrant('Authorization code expired or invalid');
-      if (!body.code_verifier || !verifyS256(body.code_verifier, stored.codeChallenge)) return invalidGrant('code_verifier does not match code_challenge');
+      if (!stored || stored.clientId !== client.ClientId || stored.redirectUri !== body.redirect_uri)
+        return invalidGrant('Authorization code expired or invalid');
+      if (!body.code_verifier || !verifyS256(body.code_verifier, stored.codeChallenge))
+        return invalidGrant('code_verifier does not match code_challenge');
       const pool = await deps.services.cognito.getUserPool(ctx, stored.userPoolId);
       const user = await pool.getUserByUsername(ctx, stored.username);
       if (!user || user.Enabled === false) return invalidGrant('User not found or disabled');
-      const tokens = await deps.services.tokenGenerator.generate(ctx, user, await pool.listUserGroupMembership(ctx, user), client, undefined, 'HostedAuth');
+      const tokens = await deps.services.tokenGenerator.generate(
+        ctx,
+        user,
+        await pool.listUserGroupMembership(ctx, user),
+        client,
+        undefined,
+        'HostedAuth',
+      );
       await pool.storeRefreshToken(ctx, tokens.RefreshToken, user);
-      return res.status(200).json({ access_token: tokens.AccessToken, id_token: tokens.IdToken, refresh_token: tokens.RefreshToken, token_type: 'Bearer', expires_in: lifetimeOf(tokens.AccessToken) });
+      return res
+        .status(200)
+        .json({
+          access_token: tokens.AccessToken,
+          id_token: tokens.IdToken,
+          refresh_token: tokens.RefreshToken,
+          token_type: 'Bearer',
+          expires_in: lifetimeOf(tokens.AccessToken),
+        });
     }
     if (body.grant_type === 'refresh_token') {
       try {

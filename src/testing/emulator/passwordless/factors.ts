@@ -88,7 +88,12 @@ function newSignInCode(): string {
  * The EMAIL_OTP challenge: a code e-mailed now (the emulator prints it, and keeps it on the user record
  * for the offline mailbox). For a user who does not exist nothing is sent, and no code will match.
  */
-export async function emailOtpChallenge(ctx: Context, deps: LayerDeps, attempt: Attempt, clientMetadata?: Record<string, string>): Promise<AuthResult> {
+export async function emailOtpChallenge(
+  ctx: Context,
+  deps: LayerDeps,
+  attempt: Attempt,
+  clientMetadata?: Record<string, string>,
+): Promise<AuthResult> {
   const { user, pool, client } = attempt;
   const address = user ? (emailOf(user) ?? '') : (attempt.names[0] ?? '');
   let state: PasswordlessState = { unknownUser: true };
@@ -141,7 +146,12 @@ export function webAuthnChallenge(deps: LayerDeps, attempt: Attempt): AuthResult
  * WEB_AUTHN (passkeys count as a second factor only with the pool's multi-factor passkey setting, which
  * the emulator does not run). The refresh token starts a token family, as after a password.
  */
-export async function tokensFor(ctx: Context, deps: LayerDeps, attempt: Attempt & { user: PasswordlessUser }, clientMetadata?: Record<string, string>): Promise<AuthResult> {
+export async function tokensFor(
+  ctx: Context,
+  deps: LayerDeps,
+  attempt: Attempt & { user: PasswordlessUser },
+  clientMetadata?: Record<string, string>,
+): Promise<AuthResult> {
   const { pool, client, user } = attempt;
   const { triggers, tokenGenerator } = deps.services;
   if (triggers.enabled('PostAuthentication')) {

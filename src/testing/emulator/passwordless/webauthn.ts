@@ -119,7 +119,10 @@ export async function verifyRegistration(
     throw webAuthnError('WebAuthnChallengeNotFoundException', 'The challenge from StartWebAuthnRegistration was not found or has expired.');
   }
   if (!originAllowed(clientData.origin, expected.rpId)) {
-    throw webAuthnError('WebAuthnOriginNotAllowedException', "The passkey credential's registration origin does not align with the user pool relying party id.");
+    throw webAuthnError(
+      'WebAuthnOriginNotAllowedException',
+      "The passkey credential's registration origin does not align with the user pool relying party id.",
+    );
   }
   const { verifyRegistrationResponse } = webAuthnServer();
   let verified: Awaited<ReturnType<WebAuthnServer['verifyRegistrationResponse']>>;
@@ -135,7 +138,10 @@ export async function verifyRegistration(
   } catch (err) {
     const message = (err as Error).message;
     if ((err as Error).name === 'UnexpectedRPIDHash') {
-      throw webAuthnError('WebAuthnRelyingPartyMismatchException', 'The passkey credential is associated with a different relying party ID than the user pool relying party ID.');
+      throw webAuthnError(
+        'WebAuthnRelyingPartyMismatchException',
+        'The passkey credential is associated with a different relying party ID than the user pool relying party ID.',
+      );
     }
     if (/public key alg|Attestation Format|user verification|user was not present/i.test(message)) {
       throw webAuthnError('WebAuthnCredentialNotSupportedException', `The passkey credential is not supported: ${message}`);
@@ -145,7 +151,9 @@ export async function verifyRegistration(
   const info = verified.registrationInfo;
   if (!verified.verified || !info) throw new errors.InvalidParameterError('Invalid passkey credential: its attestation does not verify.');
   const response = credential as { authenticatorAttachment?: unknown; response?: { transports?: unknown } };
-  const transports = Array.isArray(response.response?.transports) ? response.response.transports.filter((t): t is string => typeof t === 'string') : [];
+  const transports = Array.isArray(response.response?.transports)
+    ? response.response.transports.filter((t): t is string => typeof t === 'string')
+    : [];
   return {
     CredentialId: info.credential.id,
     PublicKey: Buffer.from(info.credential.publicKey).toString('base64url'),

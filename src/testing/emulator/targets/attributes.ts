@@ -16,7 +16,10 @@ async function refuseTakenEmail(ctx: Context, pool: UserPoolService, username: s
   if (holder && holder.Username !== username) throw new CognitoError('AliasExistsException', 'An account with the given email already exists.');
 }
 
-function guardEmail(target: string, userOf: (ctx: Context, deps: LayerDeps, req: ApiRequest) => Promise<{ pool: UserPoolService; username: string }>): Layer {
+function guardEmail(
+  target: string,
+  userOf: (ctx: Context, deps: LayerDeps, req: ApiRequest) => Promise<{ pool: UserPoolService; username: string }>,
+): Layer {
   return {
     target,
     reference: `${API}/API_${target}.html`,

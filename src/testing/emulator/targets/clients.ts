@@ -15,7 +15,13 @@ function kept(req: Record<string, unknown>): Partial<StoredClient> {
   return Object.fromEntries(KEPT.filter((key) => req[key] !== undefined).map((key) => [key, req[key]]));
 }
 
-async function store(ctx: Context, deps: LayerDeps, userPoolId: string, clientId: string, settings: Partial<StoredClient>): Promise<StoredClient | null> {
+async function store(
+  ctx: Context,
+  deps: LayerDeps,
+  userPoolId: string,
+  clientId: string,
+  settings: Partial<StoredClient>,
+): Promise<StoredClient | null> {
   const client: StoredClient | null = await deps.services.cognito.getAppClient(ctx, clientId);
   if (!client) return null;
   const { RefreshTokenRotation: _rotation, AuthSessionValidity: _validity, ...rest } = client;

@@ -1,4 +1,13 @@
-import { CognitoError, errors, metadataOf, selectAppropriateDeliveryMethod, type ApiRequest, type Context, type Route, type UserPoolService } from '../cognito-local';
+import {
+  CognitoError,
+  errors,
+  metadataOf,
+  selectAppropriateDeliveryMethod,
+  type ApiRequest,
+  type Context,
+  type Route,
+  type UserPoolService,
+} from '../cognito-local';
 import { CODE_VALIDITY_MS, WRONG_CODE_LIMIT, type CodeField, type StampedUser } from '../code-stamps';
 import type { Layer, LayerDeps } from '../registry';
 import { checkAccessToken } from './access-token';
@@ -16,7 +25,14 @@ const ALREADY_CONFIRMED = 'User cannot be confirmed. Current status is CONFIRMED
  * is ExpiredCodeException; a wrong one is CodeMismatchException and counts; after {@link WRONG_CODE_LIMIT}
  * wrong ones every attempt, right or wrong, is LimitExceededException until a new code is sent.
  */
-async function checkCode(ctx: Context, deps: LayerDeps, pool: UserPoolService, user: StampedUser | null, field: CodeField, code: unknown): Promise<void> {
+async function checkCode(
+  ctx: Context,
+  deps: LayerDeps,
+  pool: UserPoolService,
+  user: StampedUser | null,
+  field: CodeField,
+  code: unknown,
+): Promise<void> {
   const stamp = user?.CodeStamps?.[field];
   if (!user || !stamp || !user[field]) return;
   if (stamp.Failures >= WRONG_CODE_LIMIT) throw new CognitoError('LimitExceededException', LIMIT);
@@ -55,7 +71,11 @@ export const codeLayers: readonly Layer[] = [
       return next(ctx, req);
     },
   },
-  codeChecked('ConfirmSignUp', 'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmSignUp.html', (req) => req.ConfirmationCode),
+  codeChecked(
+    'ConfirmSignUp',
+    'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmSignUp.html',
+    (req) => req.ConfirmationCode,
+  ),
   {
     // With prevent-user-existence-errors: "ConfirmForgotPassword — Amazon Cognito returns the
     // CodeMismatchException error for users that don't exist or are disabled. If a code isn't requested when
@@ -135,4 +155,3 @@ export const codeLayers: readonly Layer[] = [
     },
   },
 ];
-

@@ -28,7 +28,9 @@ export function policyViolation(pool: UserPoolService, password: string): string
 export function enforcePolicy(pool: UserPoolService, password: unknown): void {
   if (typeof password !== 'string') return;
   if (password !== password.trim()) {
-    throw new errors.InvalidParameterError("1 validation error detected: Value at 'password' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[\\S]+.*[\\S]+$");
+    throw new errors.InvalidParameterError(
+      "1 validation error detected: Value at 'password' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[\\S]+.*[\\S]+$",
+    );
   }
   const broken = policyViolation(pool, password);
   if (broken) throw new errors.CognitoError('InvalidPasswordException', `Password did not conform with policy: ${broken}`);

@@ -16,8 +16,22 @@ const RESPOND = 'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/
 
 /** `ChallengeNameType`: a PREFERRED_CHALLENGE outside it is a bad parameter, one inside it that is not available falls back. */
 const CHALLENGE_NAMES = [
-  'SMS_MFA', 'EMAIL_OTP', 'SOFTWARE_TOKEN_MFA', 'SELECT_MFA_TYPE', 'MFA_SETUP', 'PASSWORD_VERIFIER', 'CUSTOM_CHALLENGE', 'SELECT_CHALLENGE',
-  'DEVICE_SRP_AUTH', 'DEVICE_PASSWORD_VERIFIER', 'ADMIN_NO_SRP_AUTH', 'NEW_PASSWORD_REQUIRED', 'SMS_OTP', 'PASSWORD', 'WEB_AUTHN', 'PASSWORD_SRP',
+  'SMS_MFA',
+  'EMAIL_OTP',
+  'SOFTWARE_TOKEN_MFA',
+  'SELECT_MFA_TYPE',
+  'MFA_SETUP',
+  'PASSWORD_VERIFIER',
+  'CUSTOM_CHALLENGE',
+  'SELECT_CHALLENGE',
+  'DEVICE_SRP_AUTH',
+  'DEVICE_PASSWORD_VERIFIER',
+  'ADMIN_NO_SRP_AUTH',
+  'NEW_PASSWORD_REQUIRED',
+  'SMS_OTP',
+  'PASSWORD',
+  'WEB_AUTHN',
+  'PASSWORD_SRP',
 ];
 /** The challenges of choice-based sign-in this layer answers; every other one goes on to the password sign-in's layer. */
 const ANSWERED_HERE = ['SELECT_CHALLENGE', 'PASSWORD', 'EMAIL_OTP', 'WEB_AUTHN'];
@@ -32,7 +46,8 @@ const WRONG_CODE = 'Invalid code or auth state for the user.';
 function checkSecretHash(client: StoredClient, hash: unknown, names: readonly string[]): void {
   const secret = client.ClientSecret;
   if (!secret) return;
-  if (typeof hash !== 'string' || !hash) throw new errors.NotAuthorizedError(`Client ${client.ClientId} is configured with secret but SECRET_HASH was not received`);
+  if (typeof hash !== 'string' || !hash)
+    throw new errors.NotAuthorizedError(`Client ${client.ClientId} is configured with secret but SECRET_HASH was not received`);
   const given = Buffer.from(hash);
   const matches = names.some((name) => {
     const expected = Buffer.from(secretHashOf(name, client.ClientId, secret));
@@ -63,7 +78,13 @@ async function begin(ctx: Context, deps: LayerDeps, req: ApiRequest): Promise<At
 }
 
 /** The password factor: with the password, the password sign-in's own checks and challenges; without it, a PASSWORD challenge asking for it. */
-async function passwordFactor(ctx: Context, deps: LayerDeps, attempt: Attempt, password: unknown, clientMetadata?: Record<string, string>): Promise<AuthResult> {
+async function passwordFactor(
+  ctx: Context,
+  deps: LayerDeps,
+  attempt: Attempt,
+  password: unknown,
+  clientMetadata?: Record<string, string>,
+): Promise<AuthResult> {
   if (typeof password !== 'string' || !password) {
     return { ChallengeName: 'PASSWORD', Session: issue(deps, attempt, 'PASSWORD', {}), ChallengeParameters: {} };
   }
@@ -77,7 +98,13 @@ async function passwordFactor(ctx: Context, deps: LayerDeps, attempt: Attempt, p
 }
 
 /** Starts one first factor the user may use. */
-async function startFactor(ctx: Context, deps: LayerDeps, attempt: Attempt, factor: string, params: { password?: unknown; clientMetadata?: Record<string, string> }): Promise<AuthResult> {
+async function startFactor(
+  ctx: Context,
+  deps: LayerDeps,
+  attempt: Attempt,
+  factor: string,
+  params: { password?: unknown; clientMetadata?: Record<string, string> },
+): Promise<AuthResult> {
   if (factor === 'PASSWORD') return passwordFactor(ctx, deps, attempt, params.password, params.clientMetadata);
   if (factor === 'EMAIL_OTP') return emailOtpChallenge(ctx, deps, attempt, params.clientMetadata);
   return webAuthnChallenge(deps, attempt);
@@ -99,10 +126,18 @@ async function userAuth(ctx: Context, deps: LayerDeps, req: ApiRequest): Promise
   }
   const available = availableFor(attempt.pool.options, attempt.user);
   if (typeof preferred === 'string' && available.includes(preferred)) {
-    return startFactor(ctx, deps, attempt, preferred, { password: fieldsOf(req.AuthParameters).PASSWORD, clientMetadata: metadataOf(req.ClientMetadata) });
+    return startFactor(ctx, deps, attempt, preferred, {
+      password: fieldsOf(req.AuthParameters).PASSWORD,
+      clientMetadata: metadataOf(req.ClientMetadata),
+    });
   }
   if (available.length === 0) throw new errors.NotAuthorizedError('The user has no sign-in method this user pool allows.');
-  return { ChallengeName: 'SELECT_CHALLENGE', Session: issue(deps, attempt, 'SELECT_CHALLENGE', { available }), ChallengeParameters: {}, AvailableChallenges: available };
+  return {
+    ChallengeName: 'SELECT_CHALLENGE',
+    Session: issue(deps, attempt, 'SELECT_CHALLENGE', { available }),
+    ChallengeParameters: {},
+    AvailableChallenges: available,
+  };
 }
 
 /** The user an answer is about, as the session names them; gone or disabled since the challenge, refused. */
@@ -142,7 +177,8 @@ async function answerWebAuthn(ctx: Context, deps: LayerDeps, req: ApiRequest, se
   const pool = attempt.pool.options as PasswordlessPool;
   const { relyingPartyId, userVerification } = webAuthnOf(pool);
   const challenge = session.passwordless?.webAuthnChallenge;
-  if (!attempt.user || !challenge || !relyingPartyId) throw new errors.NotAuthorizedError('Invalid passkey credential: no passkey challenge was issued.');
+  if (!attempt.user || !challenge || !relyingPartyId)
+    throw new errors.NotAuthorizedError('Invalid passkey credential: no passkey challenge was issued.');
   const user = attempt.user;
   const { credentialId, newCounter } = await verifyAssertion(fieldsOf(req.ChallengeResponses).CREDENTIAL, {
     challenge,
@@ -151,7 +187,10 @@ async function answerWebAuthn(ctx: Context, deps: LayerDeps, req: ApiRequest, se
     passkeys: user.WebAuthnCredentials ?? [],
   });
   deps.challenges.spend(req.Session as string);
-  const counted = { ...user, WebAuthnCredentials: (user.WebAuthnCredentials ?? []).map((p) => (p.CredentialId === credentialId ? { ...p, Counter: newCounter } : p)) };
+  const counted = {
+    ...user,
+    WebAuthnCredentials: (user.WebAuthnCredentials ?? []).map((p) => (p.CredentialId === credentialId ? { ...p, Counter: newCounter } : p)),
+  };
   await attempt.pool.saveUser(ctx, counted);
   return tokensFor(ctx, deps, { ...attempt, user: counted }, metadataOf(req.ClientMetadata));
 }
@@ -172,7 +211,9 @@ async function respond(ctx: Context, deps: LayerDeps, req: ApiRequest): Promise<
     case 'SELECT_CHALLENGE': {
       const answer = String(responses.ANSWER);
       if (!session.passwordless?.available?.includes(answer)) {
-        throw new errors.InvalidParameterError(`ANSWER must be one of the AvailableChallenges: ${(session.passwordless?.available ?? []).join(', ')}`);
+        throw new errors.InvalidParameterError(
+          `ANSWER must be one of the AvailableChallenges: ${(session.passwordless?.available ?? []).join(', ')}`,
+        );
       }
       if (answer === 'WEB_AUTHN' && responses.CREDENTIAL !== undefined) {
         // The one-call form needs a challenge the browser could only have had from an earlier WEB_AUTHN challenge.
@@ -182,7 +223,8 @@ async function respond(ctx: Context, deps: LayerDeps, req: ApiRequest): Promise<
       return startFactor(ctx, deps, attempt, answer, { password: responses.PASSWORD, clientMetadata: metadataOf(req.ClientMetadata) });
     }
     case 'PASSWORD':
-      if (typeof responses.PASSWORD !== 'string' || !responses.PASSWORD) throw new errors.InvalidParameterError('Missing required parameter PASSWORD');
+      if (typeof responses.PASSWORD !== 'string' || !responses.PASSWORD)
+        throw new errors.InvalidParameterError('Missing required parameter PASSWORD');
       deps.challenges.spend(req.Session as string);
       return passwordFactor(ctx, deps, attempt, responses.PASSWORD, metadataOf(req.ClientMetadata));
     case 'EMAIL_OTP':
@@ -205,6 +247,7 @@ export const passwordlessLayers: readonly Layer[] = [
   {
     target: 'RespondToAuthChallenge',
     reference: RESPOND,
-    wrap: (next, deps) => (ctx, req) => (typeof req.ChallengeName === 'string' && ANSWERED_HERE.includes(req.ChallengeName) ? respond(ctx, deps, req) : next(ctx, req)),
+    wrap: (next, deps) => (ctx, req) =>
+      typeof req.ChallengeName === 'string' && ANSWERED_HERE.includes(req.ChallengeName) ? respond(ctx, deps, req) : next(ctx, req),
   },
 ];

@@ -18,7 +18,9 @@ export function featureUnavailable(what: string): Error {
 function checkTier(tier: unknown): void {
   const given = String(tier);
   if (tier !== undefined && !TIERS.includes(given)) {
-    throw new errors.InvalidParameterError(`1 validation error detected: Value '${given}' at 'userPoolTier' failed to satisfy constraint: Member must satisfy enum value set: [${TIERS.join(', ')}]`);
+    throw new errors.InvalidParameterError(
+      `1 validation error detected: Value '${given}' at 'userPoolTier' failed to satisfy constraint: Member must satisfy enum value set: [${TIERS.join(', ')}]`,
+    );
   }
 }
 
@@ -61,7 +63,9 @@ function keepingTier(target: 'CreateUserPool' | 'UpdateUserPool'): Layer {
 
 /** The passkey settings as SetUserPoolMfaConfig and GetUserPoolMfaConfig report them. */
 function reported(pool: PasswordlessPool): Record<string, unknown> {
-  return pool.WebAuthnConfiguration ? { WebAuthnConfiguration: { ...pool.WebAuthnConfiguration, UserVerification: webAuthnOf(pool).userVerification } } : {};
+  return pool.WebAuthnConfiguration
+    ? { WebAuthnConfiguration: { ...pool.WebAuthnConfiguration, UserVerification: webAuthnOf(pool).userVerification } }
+    : {};
 }
 
 /** The pool settings choice-based sign-in reads: the feature plan, the sign-in policy and the passkey settings. */
@@ -90,10 +94,14 @@ export const poolFeatureLayers: readonly Layer[] = [
         if (tierOf(before) === 'LITE') throw featureUnavailable('WebAuthnConfiguration');
         const rp = config.RelyingPartyId;
         if (rp !== undefined && (typeof rp !== 'string' || rp.length < 1 || rp.length > 127)) {
-          throw new errors.InvalidParameterError("1 validation error detected: Value at 'webAuthnConfiguration.relyingPartyId' failed to satisfy constraint: Member must have length between 1 and 127");
+          throw new errors.InvalidParameterError(
+            "1 validation error detected: Value at 'webAuthnConfiguration.relyingPartyId' failed to satisfy constraint: Member must have length between 1 and 127",
+          );
         }
         if (config.UserVerification !== undefined && !['required', 'preferred'].includes(config.UserVerification)) {
-          throw new errors.InvalidParameterError("1 validation error detected: Value at 'webAuthnConfiguration.userVerification' failed to satisfy constraint: Member must satisfy enum value set: [required, preferred]");
+          throw new errors.InvalidParameterError(
+            "1 validation error detected: Value at 'webAuthnConfiguration.userVerification' failed to satisfy constraint: Member must satisfy enum value set: [required, preferred]",
+          );
         }
       }
       const result = (await next(ctx, req)) as Record<string, unknown>;

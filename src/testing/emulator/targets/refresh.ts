@@ -67,7 +67,12 @@ export async function refreshTokens(
   const originCtx: OriginContext = { ...ctx, origin: { jti: found.originJti, ...(exp === undefined ? {} : { refreshExpiresAt: exp }) } };
   const groups = await pool.listUserGroupMembership(ctx, user);
   const tokens = await tokenGenerator.generate(originCtx, user, groups, client, metadataOf(req.ClientMetadata), 'RefreshTokens');
-  const result: RefreshResult = { AccessToken: tokens.AccessToken, IdToken: tokens.IdToken, ExpiresIn: lifetimeOf(tokens.AccessToken), TokenType: 'Bearer' };
+  const result: RefreshResult = {
+    AccessToken: tokens.AccessToken,
+    IdToken: tokens.IdToken,
+    ExpiresIn: lifetimeOf(tokens.AccessToken),
+    TokenType: 'Bearer',
+  };
   if (!rotation) return result;
   if (found.state === 'grace') return { ...result, RefreshToken: found.origin.RefreshToken };
   const grace = client.RefreshTokenRotation?.RetryGracePeriodSeconds ?? 0;

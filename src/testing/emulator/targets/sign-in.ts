@@ -50,11 +50,14 @@ async function passwordSignIn(ctx: Context, deps: LayerDeps, req: ApiRequest, ne
   if (typeof username !== 'string' || !username) throw new errors.InvalidParameterError('Missing required parameter USERNAME');
   const user = await pool.getUserByUsername(ctx, username);
   if (!user && !triggers.enabled('UserMigration')) {
-    throw client.PreventUserExistenceErrors === 'ENABLED' ? new errors.NotAuthorizedError(BAD_CREDENTIALS) : new errors.UserNotFoundError('User does not exist.');
+    throw client.PreventUserExistenceErrors === 'ENABLED'
+      ? new errors.NotAuthorizedError(BAD_CREDENTIALS)
+      : new errors.UserNotFoundError('User does not exist.');
   }
   if (user) {
     if (user.Enabled === false) throw new errors.NotAuthorizedError('User is disabled.');
-    if (user.UserStatus !== 'RESET_REQUIRED' && user.Password !== fieldsOf(req.AuthParameters).PASSWORD) throw new errors.NotAuthorizedError(BAD_CREDENTIALS);
+    if (user.UserStatus !== 'RESET_REQUIRED' && user.Password !== fieldsOf(req.AuthParameters).PASSWORD)
+      throw new errors.NotAuthorizedError(BAD_CREDENTIALS);
     const validityDays = pool.options.Policies?.PasswordPolicy?.TemporaryPasswordValidityDays ?? 7;
     const created = new Date(user.UserCreateDate).getTime();
     if (user.UserStatus === 'FORCE_CHANGE_PASSWORD' && deps.clock.now() - created > validityDays * 86_400_000) {

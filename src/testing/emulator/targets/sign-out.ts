@@ -44,7 +44,10 @@ export const signOutLayers: readonly Layer[] = [
       const found = await findRefreshToken(ctx, pool, token, deps.clock.now());
       // A token this client never held: cognito-local's own answer (NotAuthorizedException).
       if (!found || found.origin.ClientId !== client?.ClientId) return next(ctx, req);
-      await pool.saveUser(ctx, withRevokedOrigins(found.user, (jti) => jti === found.originJti));
+      await pool.saveUser(
+        ctx,
+        withRevokedOrigins(found.user, (jti) => jti === found.originJti),
+      );
       return {};
     },
   },

@@ -28,7 +28,8 @@ async function signedIn(ctx: Context, deps: LayerDeps, token: unknown) {
  * pool domain" (the emulator's pools have no domain).
  */
 function relyingParty(pool: PasswordlessPool): { rpId: string; userVerification: 'required' | 'preferred' } {
-  if (!firstFactorsOf(pool).includes('WEB_AUTHN')) throw new CognitoError('WebAuthnNotEnabledException', 'Passkeys are not enabled for this user pool.');
+  if (!firstFactorsOf(pool).includes('WEB_AUTHN'))
+    throw new CognitoError('WebAuthnNotEnabledException', 'Passkeys are not enabled for this user pool.');
   const { relyingPartyId, userVerification } = webAuthnOf(pool);
   if (!relyingPartyId) throw new CognitoError('WebAuthnConfigurationMissingException', 'The user pool has no relying party ID and no domain.');
   return { rpId: relyingPartyId, userVerification };
@@ -37,7 +38,9 @@ function relyingParty(pool: PasswordlessPool): { rpId: string; userVerification:
 function page(req: { MaxResults?: unknown; NextToken?: unknown }, total: number): { start: number; end: number } {
   const max = req.MaxResults === undefined ? PAGE_MAX : Number(req.MaxResults);
   if (!Number.isInteger(max) || max < 0 || max > PAGE_MAX) {
-    throw new errors.InvalidParameterError(`1 validation error detected: Value '${String(req.MaxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${PAGE_MAX}`);
+    throw new errors.InvalidParameterError(
+      `1 validation error detected: Value '${String(req.MaxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${PAGE_MAX}`,
+    );
   }
   let start = 0;
   const nextToken = String(req.NextToken);
@@ -59,19 +62,28 @@ export const webAuthnCredentialLayers: readonly Layer[] = [
       const { clientId, pool, user } = await signedIn(ctx, deps, req.AccessToken);
       const { rpId, userVerification } = relyingParty(pool.options);
       const challenge = newChallenge();
-      await pool.saveUser(ctx, { ...user, WebAuthnRegistration: { Challenge: challenge, ClientId: clientId, IssuedAt: deps.clock.now() } } as PasswordlessUser);
+      await pool.saveUser(ctx, {
+        ...user,
+        WebAuthnRegistration: { Challenge: challenge, ClientId: clientId, IssuedAt: deps.clock.now() },
+      } as PasswordlessUser);
       const sub = attributeValue('sub', user.Attributes) ?? user.Username;
       return {
         CredentialCreationOptions: {
           rp: { id: rpId, name: rpId },
-          user: { id: Buffer.from(sub, 'utf8').toString('base64url'), name: attributeValue('email', user.Attributes) ?? user.Username, displayName: '' },
+          user: {
+            id: Buffer.from(sub, 'utf8').toString('base64url'),
+            name: attributeValue('email', user.Attributes) ?? user.Username,
+            displayName: '',
+          },
           challenge,
           pubKeyCredParams: [
             { type: 'public-key', alg: -7 },
             { type: 'public-key', alg: -257 },
           ],
           timeout: 60_000,
-          excludeCredentials: (user.WebAuthnCredentials ?? []).filter((p) => p.RelyingPartyId === rpId).map((p) => ({ type: 'public-key', id: p.CredentialId })),
+          excludeCredentials: (user.WebAuthnCredentials ?? [])
+            .filter((p) => p.RelyingPartyId === rpId)
+            .map((p) => ({ type: 'public-key', id: p.CredentialId })),
           authenticatorSelection: { requireResidentKey: true, residentKey: 'required', userVerification },
         },
       };
@@ -89,11 +101,15 @@ export const webAuthnCredentialLayers: readonly Layer[] = [
         throw new CognitoError('WebAuthnChallengeNotFoundException', 'The challenge from StartWebAuthnRegistration was not found or has expired.');
       }
       if (pending.ClientId !== clientId) {
-        throw new CognitoError('WebAuthnClientMismatchException', 'The access token is for a different client than the one in the StartWebAuthnRegistration request.');
+        throw new CognitoError(
+          'WebAuthnClientMismatchException',
+          'The access token is for a different client than the one in the StartWebAuthnRegistration request.',
+        );
       }
       const verified = await verifyRegistration(req.Credential, { challenge: pending.Challenge, rpId, userVerification });
       const passkeys = user.WebAuthnCredentials ?? [];
-      if (passkeys.some((p) => p.CredentialId === verified.CredentialId)) throw new errors.InvalidParameterError('This passkey is already registered.');
+      if (passkeys.some((p) => p.CredentialId === verified.CredentialId))
+        throw new errors.InvalidParameterError('This passkey is already registered.');
       // "An automatically-generated friendly name": Cognito's own names are not documented.
       const added: StoredPasskey = { ...verified, FriendlyCredentialName: `Passkey ${verified.CredentialId.slice(0, 8)}`, CreatedAt: now };
       await pool.saveUser(ctx, { ...user, WebAuthnCredentials: [...passkeys, added], WebAuthnRegistration: undefined } as PasswordlessUser);
