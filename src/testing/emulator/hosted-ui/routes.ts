@@ -243,15 +243,13 @@ export function attachHostedUi(app: RouteTable, deps: LayerDeps): void {
         'HostedAuth',
       );
       await pool.storeRefreshToken(ctx, tokens.RefreshToken, user);
-      return res
-        .status(200)
-        .json({
-          access_token: tokens.AccessToken,
-          id_token: tokens.IdToken,
-          refresh_token: tokens.RefreshToken,
-          token_type: 'Bearer',
-          expires_in: lifetimeOf(tokens.AccessToken),
-        });
+      return res.status(200).json({
+        access_token: tokens.AccessToken,
+        id_token: tokens.IdToken,
+        refresh_token: tokens.RefreshToken,
+        token_type: 'Bearer',
+        expires_in: lifetimeOf(tokens.AccessToken),
+      });
     }
     if (body.grant_type === 'refresh_token') {
       try {
