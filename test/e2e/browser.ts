@@ -76,6 +76,36 @@ export async function startWorld(options: { env?: Record<string, string>; overri
   };
 }
 
+/**
+ * The world of the `describe` this is called in: started before its tests, closed after them. The object
+ * returned reads the running world, so tests use it as they would the world itself.
+ */
+export function useWorld(options: Parameters<typeof startWorld>[0] = {}): E2eWorld {
+  let world: E2eWorld | undefined;
+  before(async () => {
+    world = await startWorld(options);
+  });
+  after(async () => {
+    await world?.close();
+  });
+  const running = (): E2eWorld => {
+    if (!world) throw new Error('the browser world is not started yet');
+    return world;
+  };
+  return {
+    get base() {
+      return running().base;
+    },
+    get t() {
+      return running().t;
+    },
+    get browser() {
+      return running().browser;
+    },
+    close: () => running().close(),
+  };
+}
+
 /** A fresh browser profile; every CSP violation or page error fails the test at the end. */
 export async function newPage(
   world: E2eWorld,

@@ -5,7 +5,7 @@ import { ja } from '../../src/i18n/ja';
 import { createMemoryStore, type SessionStoreHandle } from '../../src/sessions';
 import { createConfirmedUser } from '../helpers/users';
 import type { Page } from 'playwright-core';
-import { expectAccessible, layoutOf, newPage, screenshot, startWorld, type E2eWorld } from './browser';
+import { expectAccessible, layoutOf, newPage, screenshot, useWorld } from './browser';
 
 /** Wrong passwords before the sign-in limit answers 429 (the reference app's RATE_LIMIT_SIGNIN_FAILURES). */
 const SIGN_IN_FAILURES = 2;
@@ -30,13 +30,7 @@ async function sendSignIn(page: Page, base: string, email: string, password: str
 
 describe("real-browser journeys: error pages say what happened and what to do (Chromium, against the kit's emulator)", function () {
   this.timeout(60_000);
-  let world: E2eWorld;
-  before(async () => {
-    world = await startWorld({ env: { RATE_LIMIT_SIGNIN_FAILURES: String(SIGN_IN_FAILURES) }, overrides: { sessions: storeWithIndexDown() } });
-  });
-  after(async () => {
-    await world?.close();
-  });
+  const world = useWorld({ env: { RATE_LIMIT_SIGNIN_FAILURES: String(SIGN_IN_FAILURES) }, overrides: { sessions: storeWithIndexDown() } });
 
   it('404: "Page not found" with a link home, in English and Japanese', async () => {
     for (const [locale, messages] of [

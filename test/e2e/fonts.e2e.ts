@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { expect } from 'chai';
-import { newPage, startWorld, type E2eWorld } from './browser';
+import { newPage, useWorld } from './browser';
 
 /**
  * The fonts Chromium drew a node's text with, as its DevTools protocol reports them
@@ -9,13 +9,7 @@ import { newPage, startWorld, type E2eWorld } from './browser';
  */
 describe('Japanese text on the pages (Chromium)', function () {
   this.timeout(60_000);
-  let world: E2eWorld;
-  before(async () => {
-    world = await startWorld();
-  });
-  after(async () => {
-    await world?.close();
-  });
+  const world = useWorld();
 
   it('draws the Japanese sign-in page with a font that has the glyphs, not empty boxes (fonts-noto-cjk)', async () => {
     const { page, close } = await newPage(world, { locale: 'ja-JP' });

@@ -4,7 +4,7 @@ import { codeFromEmulator, newEmail } from '../helpers/forms';
 import { wrongTotpCodeFor } from '../helpers/totp';
 import { createConfirmedUser, TEST_PASSWORD } from '../helpers/users';
 import type { Page } from 'playwright-core';
-import { expectAccessible, newPage, screenshot, startWorld, type E2eWorld } from './browser';
+import { expectAccessible, newPage, screenshot, useWorld } from './browser';
 import { freshTotpCode } from './totp-window';
 
 const NEW_PASSWORD = 'Br0wser-Passw0rd!';
@@ -17,13 +17,7 @@ async function signOutFromHeader(page: Page): Promise<void> {
 
 describe('real-browser journeys (Chromium, against cognito-local)', function () {
   this.timeout(60_000);
-  let world: E2eWorld;
-  before(async () => {
-    world = await startWorld();
-  });
-  after(async () => {
-    await world?.close();
-  });
+  const world = useWorld();
 
   it('Hosted UI: Start login → the emulator’s login form → the profile; the start page still leads to the complete page', async () => {
     const user = await createConfirmedUser();

@@ -1,20 +1,14 @@
 /// <reference lib="dom" />
 import { expect } from 'chai';
 import { createConfirmedUser } from '../helpers/users';
-import { expectAccessible, layoutOf, newPage, screenshot, startWorld, type E2eWorld } from './browser';
+import { expectAccessible, layoutOf, newPage, screenshot, useWorld } from './browser';
 
 /** The header with the emulator strip stays one row: at most this high, on a 360 × 740 phone (of 740 px) and on a desktop. */
 const HEADER_BUDGET_PX = 96;
 
 describe('the pages’ layout on a phone and a desktop (Chromium, against cognito-local)', function () {
   this.timeout(60_000);
-  let world: E2eWorld;
-  before(async () => {
-    world = await startWorld();
-  });
-  after(async () => {
-    await world?.close();
-  });
+  const world = useWorld();
 
   it('lays out on a 360 px phone: no horizontal scrolling, a compact header, a one-line emulator strip, axe clean', async () => {
     const user = await createConfirmedUser();

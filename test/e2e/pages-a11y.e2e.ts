@@ -6,7 +6,7 @@ import { createEmulatorMailbox } from '../../src/cognito/mailbox';
 import { createPasskeys } from '../../src/testing/passkey-registration';
 import { testEmulator } from '../helpers/emulator';
 import { createConfirmedUser } from '../helpers/users';
-import { expectAccessible, layoutOf, newPage, screenshot, startWorld, type E2eWorld } from './browser';
+import { expectAccessible, layoutOf, newPage, screenshot, useWorld } from './browser';
 
 /** A user who can take every way in: a verified address (for e-mailed codes) and a passkey. */
 async function userWithEveryFactor(base: string) {
@@ -52,13 +52,7 @@ const LANGUAGES = [
 
 describe('the new pages at 360 and 1280 px, in English and Japanese: axe clean, no sideways scrolling (Chromium)', function () {
   this.timeout(60_000);
-  let world: E2eWorld;
-  before(async () => {
-    world = await startWorld();
-  });
-  after(async () => {
-    await world?.close();
-  });
+  const world = useWorld();
 
   for (const size of SIZES) {
     for (const { locale, lang } of LANGUAGES) {

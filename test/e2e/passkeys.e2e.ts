@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import type { CDPSession, Page } from 'playwright-core';
 import { createConfirmedUser } from '../helpers/users';
-import { expectAccessible, newPage, screenshot, startWorld, type E2eWorld } from './browser';
+import { expectAccessible, newPage, screenshot, useWorld } from './browser';
 
 /**
  * A virtual authenticator in this page's browser (the DevTools protocol's WebAuthn domain): a platform
@@ -65,13 +65,7 @@ async function signInWithPasskey(page: Page, base: string, email: string): Promi
 
 describe("real-browser journey: passkeys (Chromium with a virtual authenticator, against the kit's emulator)", function () {
   this.timeout(60_000);
-  let world: E2eWorld;
-  before(async () => {
-    world = await startWorld();
-  });
-  after(async () => {
-    await world?.close();
-  });
+  const world = useWorld();
 
   it('adds a passkey on the profile, signs in with it, removes it, and then it no longer signs in', async () => {
     const user = await createConfirmedUser();

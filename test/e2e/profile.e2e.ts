@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { en } from '../../src/i18n/en';
 import { ja } from '../../src/i18n/ja';
 import { createConfirmedUser } from '../helpers/users';
-import { expectAccessible, layoutOf, newPage, screenshot, startWorld, type E2eWorld } from './browser';
+import { expectAccessible, layoutOf, newPage, screenshot, useWorld } from './browser';
 
 async function signIn(page: Page, base: string, user: { email: string; password: string }): Promise<void> {
   await page.goto(`${base}/login`);
@@ -21,13 +21,7 @@ async function groupHeadings(page: Page): Promise<string[]> {
 
 describe("real-browser journeys: the profile, grouped like an account page (Chromium, against the kit's emulator)", function () {
   this.timeout(60_000);
-  let world: E2eWorld;
-  before(async () => {
-    world = await startWorld();
-  });
-  after(async () => {
-    await world?.close();
-  });
+  const world = useWorld();
 
   it('groups personal details, sign-in and security, a danger zone, and developer details behind a disclosure', async () => {
     const user = await createConfirmedUser();

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { en } from '../../src/i18n/en';
 import { createConfirmedUser } from '../helpers/users';
-import { expectAccessible, newPage, screenshot, startWorld, type E2eWorld } from './browser';
+import { expectAccessible, newPage, screenshot, useWorld } from './browser';
 
 /** Safari on an iPhone, as the second browser introduces itself: the list tells the two apart. */
 const IPHONE_SAFARI =
@@ -19,13 +19,7 @@ async function signIn(page: Page, base: string, user: { email: string; password:
 
 describe("real-browser journey: where you're signed in (two browsers, Chromium, against the kit's emulator)", function () {
   this.timeout(60_000);
-  let world: E2eWorld;
-  before(async () => {
-    world = await startWorld();
-  });
-  after(async () => {
-    await world?.close();
-  });
+  const world = useWorld();
 
   it("lists both browsers with this one marked; A ends B's session and B's next request is signed out", async () => {
     const user = await createConfirmedUser();

@@ -6,7 +6,7 @@ import { en } from '../../src/i18n/en';
 import { ja } from '../../src/i18n/ja';
 import { testEmulator } from '../helpers/emulator';
 import { createConfirmedUser } from '../helpers/users';
-import { expectAccessible, newPage, screenshot, startWorld, type E2eWorld } from './browser';
+import { expectAccessible, newPage, screenshot, useWorld } from './browser';
 
 /** A confirmed user whose address is verified: Cognito e-mails sign-in codes only to a verified address. */
 async function userWithVerifiedEmail() {
@@ -34,13 +34,7 @@ async function codeFromMailboxPage(page: Page, base: string, email: string): Pro
 
 describe("real-browser journey: signing in with an e-mailed code (Chromium, against the kit's emulator)", function () {
   this.timeout(60_000);
-  let world: E2eWorld;
-  before(async () => {
-    world = await startWorld();
-  });
-  after(async () => {
-    await world?.close();
-  });
+  const world = useWorld();
 
   it('asks for the address, e-mails an 8-digit code to the offline mailbox, corrects a wrong code and signs in with the right one', async () => {
     const user = await userWithVerifiedEmail();

@@ -1,30 +1,13 @@
 import { expect } from 'chai';
-import type { JWTPayload } from 'jose';
 import { buildTestApp, type TestApp } from '../../helpers/app';
 import { createClientDouble, type SentCommand } from '../../helpers/client-double';
 import { csrfOf, submit } from '../../helpers/forms';
+import { answerGetUserAs, asGoogleUser } from '../../helpers/federated';
 import { signInAtIssuer, startTestIssuer, type TestIssuer } from '../../helpers/test-issuer';
 import { createConfirmedUser } from '../../helpers/users';
 
-const asGoogleUser = (valid: JWTPayload): JWTPayload => ({
-  ...valid,
-  'cognito:username': 'Google_113300',
-  identities: [{ userId: '113300', providerName: 'Google', providerType: 'Google', issuer: null, primary: 'true', dateCreated: '1700000000000' }],
-});
-
-/** GetUser as Cognito answers it for the Google user: the issuer answers no API call. */
-function answerGetUser(command: SentCommand): Promise<unknown> | undefined {
-  if (command.name !== 'GetUserCommand') return undefined;
-  return Promise.resolve({
-    Username: 'Google_113300',
-    UserAttributes: [
-      { Name: 'sub', Value: 'hostile-sub' },
-      { Name: 'email', Value: 'hostile@example.com' },
-      { Name: 'email_verified', Value: 'true' },
-    ],
-    UserMFASettingList: [],
-  });
-}
+/** GetUser as Cognito answers it for the Google user. */
+const answerGetUser = answerGetUserAs({ sub: 'hostile-sub', email: 'hostile@example.com', email_verified: 'true' });
 
 const NO_PASSWORD = 'Your account signs in through an identity provider (such as Google), so it has no password here';
 const EMAIL_FROM_PROVIDER = 'Your email address comes from the identity provider you sign in with (such as Google): change it there.';

@@ -1,28 +1,12 @@
 import { expect } from 'chai';
-import type { JWTPayload } from 'jose';
 import { buildTestApp, type TestApp } from '../../helpers/app';
 import { createClientDouble, type SentCommand } from '../../helpers/client-double';
 import { csrfOf } from '../../helpers/forms';
+import { answerGetUserAs, asGoogleUser } from '../../helpers/federated';
 import { signInAtIssuer, startTestIssuer, type TestIssuer } from '../../helpers/test-issuer';
 
-const asGoogleUser = (valid: JWTPayload): JWTPayload => ({
-  ...valid,
-  'cognito:username': 'Google_113300',
-  identities: [{ userId: '113300', providerName: 'Google', providerType: 'Google', issuer: null, primary: 'true', dateCreated: '1700000000000' }],
-});
-
-/** GetUser as Cognito answers it for the Google user: the test issuer answers no API call. */
-function answerGetUser(command: SentCommand): Promise<unknown> | undefined {
-  if (command.name !== 'GetUserCommand') return undefined;
-  return Promise.resolve({
-    Username: 'Google_113300',
-    UserAttributes: [
-      { Name: 'sub', Value: 'federated-sub' },
-      { Name: 'email', Value: 'federated@example.com' },
-    ],
-    UserMFASettingList: [],
-  });
-}
+/** GetUser as Cognito answers it for the Google user. */
+const answerGetUser = answerGetUserAs({ sub: 'federated-sub', email: 'federated@example.com' });
 
 describe('the passkeys pages and a federated account (test issuer; double for GetUser)', () => {
   let issuer: TestIssuer;
