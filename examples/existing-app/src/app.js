@@ -6,6 +6,9 @@ import { createPackageLayout } from './layout.js';
 const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
 const VIEWS_DIR = fileURLToPath(new URL('../views/', import.meta.url));
 
+/** @type {NonNullable<import('express-cognito-signin').CognitoOptions['firstFactors']>} */
+const SIGN_IN_FACTORS = ['PASSWORD', 'EMAIL_OTP', 'WEB_AUTHN'];
+
 /**
  * @typedef {object} AppOptions
  * @property {string} baseUrl This app's public origin (the Cognito callback is `<baseUrl>/account/callback`).
@@ -42,7 +45,10 @@ export function createApp(options) {
   const auth = cognitoAuth({
     baseUrl: options.baseUrl,
     mountPath: '/account',
-    cognito: options.cognito,
+    // Choice-based sign-in: the password, a code e-mailed by Cognito, or a passkey. A factor the pool's
+    // sign-in policy does not allow is left out of the page (with a warning in the log), so a password-only
+    // pool keeps the classic page.
+    cognito: { ...options.cognito, firstFactors: SIGN_IN_FACTORS },
     session: options.session,
     defaultReturnTo: '/dashboard',
     render: { layout: createPackageLayout(app) },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import request from 'supertest';
 import { createMemoryStore } from 'express-cognito-signin';
-import { startCognitoLocal, submitForm } from 'express-cognito-signin/testing';
+import { csrfTokenOf, startCognitoLocal, submitForm } from 'express-cognito-signin/testing';
 import { createApp } from '../src/app.js';
 
 const { version: expressVersion } = createRequire(import.meta.url)('express/package.json');
@@ -88,6 +88,47 @@ describe(`Acme Notes on Express ${expressVersion}, with its sign-in pages under 
     assert.equal(signIn.headers.location, '/');
     const back = await agent.get('/').expect(200);
     assert.match(back.text, new RegExp(`<span class="who-email">${user.email}</span>`));
+  });
+
+  it('signs in with a code e-mailed to the address (read from the kit’s offline mailbox), back to /dashboard', async () => {
+    const user = await cognito.createUser();
+    const agent = request.agent(app);
+    const toSignIn = (await agent.get('/dashboard').expect(303)).headers.location;
+
+    const start = await submitForm(agent, toSignIn, { email: user.email, method: 'email-code' });
+    assert.equal(start.status, 303);
+    assert.equal(start.headers.location, '/account/login/code');
+    const code = await cognito.latestCode(user.email, 'sign-in');
+    const signIn = await submitForm(agent, start.headers.location, { code });
+    assert.equal(signIn.status, 303);
+    assert.equal(signIn.headers.location, '/dashboard');
+
+    const me = await agent.get('/api/me').expect(200);
+    assert.deepEqual(me.body, { sub: user.sub, email: user.email, signedInWith: 'email-code' });
+  });
+
+  it('signs in with a passkey (the kit’s software authenticator answers the page’s WebAuthn options), back to /dashboard', async () => {
+    const user = await cognito.createUser();
+    const { authenticator } = await cognito.passkeys.register(user);
+    const agent = request.agent(app);
+    const toSignIn = (await agent.get('/dashboard').expect(303)).headers.location;
+
+    const start = await submitForm(agent, toSignIn, { email: user.email, method: 'passkey' });
+    assert.equal(start.status, 303);
+    assert.equal(start.headers.location, '/account/login/passkey');
+    const page = await agent.get(start.headers.location).expect(200);
+    const options = page.text.match(/<script type="application\/json" data-passkey-options>(.*?)<\/script>/s)?.[1];
+    assert.ok(options, 'the WebAuthn options for the browser’s navigator.credentials.get()');
+    const assertion = authenticator.get(JSON.parse(options));
+    const signIn = await agent
+      .post(start.headers.location)
+      .type('form')
+      .send({ credential: JSON.stringify(assertion), _csrf: csrfTokenOf(page.text, start.headers.location) });
+    assert.equal(signIn.status, 303);
+    assert.equal(signIn.headers.location, '/dashboard');
+
+    const me = await agent.get('/api/me').expect(200);
+    assert.deepEqual(me.body, { sub: user.sub, email: user.email, signedInWith: 'passkey' });
   });
 
   it('gives a test a signed-in agent from the kit: the dashboard and /api/me answer for that user', async () => {
