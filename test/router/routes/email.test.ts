@@ -27,7 +27,7 @@ describe('e-mail verification and change (against cognito-local)', () => {
       expect(profile.text).to.contain('does not mark the address as verified when a sign-up is confirmed');
       expect(profile.text).to.contain('action="/email/verify/send"');
       const ja = await (await signIn(t, user.email)).get('/profile').set('Accept-Language', 'ja').expect(200);
-      expect(ja.text).to.contain('アカウント作成の確認でメールアドレスを確認済みにしません');
+      expect(ja.text).to.contain('アカウント作成を確認してもメールアドレスが確認済みになりません');
     });
 
     it('sends a code, takes it on the code page, and the profile then says verified', async () => {
