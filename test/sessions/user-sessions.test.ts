@@ -1,79 +1,29 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import session from 'express-session';
 import pino from 'pino';
 import { createClient } from 'redis';
-import { createRedisSessionStore, type SessionStoreHandle } from '../../src/sessions';
+import { createRedisSessionStore } from '../../src/sessions';
 import { SqliteSessionStore } from '../../src/sessions/sqlite-store';
-import type { UserSessionIndex } from '../../src/sessions/user-sessions';
 import { userSessionIndexFor } from '../../src/sessions/store-indexes';
 import { buildTestApp } from '../helpers/app';
 import { sidOf } from '../helpers/cookies';
 import { submit } from '../helpers/forms';
-import { startTestRedis, type TestRedis } from '../helpers/redis';
+import { STORE_KINDS, useSharedStores } from '../helpers/shared-stores';
 import { sessionIdOf, storedSession } from '../helpers/sessions';
 import { createConfirmedUser } from '../helpers/users';
 
 const quiet = pino({ level: 'silent' });
 const NEW_PASSWORD = 'Ch4nged-Passw0rd!';
 
-/** Two store objects over one shared store (two app instances), and the index they share. */
-interface SharedStore {
-  stores: [session.Store, session.Store];
-  index: UserSessionIndex;
-}
-
 describe('ending every session of a user on a credential change (per-user session index)', function () {
   this.timeout(30_000);
-  let redis: TestRedis;
-  let dir: string;
-  const cleanups: Array<() => Promise<void> | void> = [];
+  const fixture = useSharedStores('user-sessions-');
 
-  before(async () => {
-    redis = await startTestRedis();
-  });
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'user-sessions-'));
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0)) await cleanup();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  after(async () => {
-    await redis.destroy();
-  });
-
-  const shared: Record<'memory' | 'sqlite' | 'redis', () => Promise<SharedStore>> = {
-    memory() {
-      const store = new session.MemoryStore();
-      return Promise.resolve({ stores: [store, store], index: userSessionIndexFor(store) });
-    },
-    sqlite() {
-      const file = path.join(dir, 'sessions.sqlite');
-      const x = new SqliteSessionStore(file);
-      const y = new SqliteSessionStore(file);
-      cleanups.push(
-        () => x.close(),
-        () => y.close(),
-      );
-      return Promise.resolve({ stores: [x, y], index: x.userSessions });
-    },
-    async redis() {
-      const handles: SessionStoreHandle[] = [createRedisSessionStore(redis.url, quiet), createRedisSessionStore(redis.url, quiet)];
-      await Promise.all(handles.map((h) => h.ready));
-      cleanups.push(async () => {
-        await Promise.all(handles.map((h) => h.close()));
-      });
-      return { stores: [handles[0]!.store, handles[1]!.store], index: handles[0]!.userSessions };
-    },
-  };
-
-  for (const kind of ['memory', 'sqlite', 'redis'] as const) {
+  for (const kind of STORE_KINDS) {
     it(`${kind}: a password change in browser A (instance X) signs browser B (instance Y) out on its next request; A stays signed in with a new id`, async () => {
-      const { stores, index } = await shared[kind]();
+      const { stores, index } = await fixture.shared(kind);
       const x = buildTestApp({ sessionStore: stores[0] });
       const y = buildTestApp({ sessionStore: stores[1] });
       const user = await createConfirmedUser();
@@ -131,9 +81,9 @@ describe('ending every session of a user on a credential change (per-user sessio
   });
 
   it('sqlite: keeps index entries and ended marks no longer than their sessions can live (rows counted in the file)', async () => {
-    const file = path.join(dir, 'index.sqlite');
+    const file = path.join(fixture.dir, 'index.sqlite');
     const store = new SqliteSessionStore(file);
-    cleanups.push(() => store.close());
+    fixture.onCleanup(() => store.close());
     const now = Date.now();
     await store.userSessions.add('user-1', 'gone', now - 1);
     await store.userSessions.add('user-1', 'live', now + 60_000);
@@ -151,12 +101,12 @@ describe('ending every session of a user on a credential change (per-user sessio
   });
 
   it('redis: a user key expires with its last session, drops expired members, and ended marks expire', async () => {
-    const handle = createRedisSessionStore(redis.url, quiet, 'idx-test:');
+    const handle = createRedisSessionStore(fixture.redisUrl, quiet, 'idx-test:');
     await handle.ready;
-    cleanups.push(() => handle.close());
-    const raw = createClient({ url: redis.url });
+    fixture.onCleanup(() => handle.close());
+    const raw = createClient({ url: fixture.redisUrl });
     await raw.connect();
-    cleanups.push(async () => {
+    fixture.onCleanup(async () => {
       await raw.quit();
     });
     const now = Date.now();

@@ -1,13 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
 import session from 'express-session';
-import pino from 'pino';
 import supertest from 'supertest';
 import { endUserSessions } from '../../../src';
-import { createRedisSessionStore, type SessionStoreHandle } from '../../../src/sessions';
-import { SqliteSessionStore } from '../../../src/sessions/sqlite-store';
 import { buildTestApp, resolveCognitoSettings, type TestApp } from '../../helpers/app';
 import { testEmulator } from '../../helpers/emulator';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
@@ -15,11 +9,10 @@ import { sidOf } from '../../helpers/cookies';
 import { refreshAccepted } from '../../helpers/emulator-tokens';
 import { csrfOf, submit } from '../../helpers/forms';
 import { buildHostApp } from '../../helpers/host-apps';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { STORE_KINDS, useSharedStores } from '../../helpers/shared-stores';
 import { sessionIdOf, storedSession } from '../../helpers/sessions';
 import { createConfirmedUser } from '../../helpers/users';
 
-const quiet = pino({ level: 'silent' });
 const FIREFOX_LINUX = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0';
 const CHROME_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
@@ -87,55 +80,13 @@ function handleOf(html: string): string {
 
 describe('GET /profile/sessions (where you are signed in)', function () {
   this.timeout(30_000);
-  let redis: TestRedis;
-  let dir: string;
-  const cleanups: Array<() => Promise<void> | void> = [];
+  const fixture = useSharedStores('sessions-page-');
 
-  before(async () => {
-    redis = await startTestRedis();
-  });
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sessions-page-'));
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0)) await cleanup();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  after(async () => {
-    await redis.destroy();
-  });
-
-  /** Two store objects over one shared store: two app instances. */
-  const shared: Record<'memory' | 'sqlite' | 'redis', () => Promise<[session.Store, session.Store]>> = {
-    memory() {
-      const store = new session.MemoryStore();
-      return Promise.resolve([store, store]);
-    },
-    sqlite() {
-      const file = path.join(dir, 'sessions.sqlite');
-      const x = new SqliteSessionStore(file);
-      const y = new SqliteSessionStore(file);
-      cleanups.push(
-        () => x.close(),
-        () => y.close(),
-      );
-      return Promise.resolve([x, y]);
-    },
-    async redis() {
-      // Both instances use one prefix: the same sessions.
-      const prefix = `s${Math.random().toString(36).slice(2)}:`;
-      const handles: SessionStoreHandle[] = [createRedisSessionStore(redis.url, quiet, prefix), createRedisSessionStore(redis.url, quiet, prefix)];
-      await Promise.all(handles.map((h) => h.ready));
-      cleanups.push(async () => {
-        await Promise.all(handles.map((h) => h.close()));
-      });
-      return [handles[0]!.store, handles[1]!.store];
-    },
-  };
-
-  for (const kind of ['memory', 'sqlite', 'redis'] as const) {
+  for (const kind of STORE_KINDS) {
     it(`${kind}: lists both browsers with browser, system, method and times, this one marked; ending the other signs it out on its next request`, async () => {
-      const [storeX, storeY] = await shared[kind]();
+      const {
+        stores: [storeX, storeY],
+      } = await fixture.shared(kind);
       const x = buildTestApp({ sessionStore: storeX });
       const y = buildTestApp({ sessionStore: storeY });
       const user = await createConfirmedUser();
