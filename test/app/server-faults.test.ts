@@ -15,6 +15,7 @@ import {
   runServer,
   stopStartedProcesses,
   waitFor,
+  waitForBanner,
   within,
 } from '../helpers/server-process';
 import { createConfirmedUser } from '../helpers/users';
@@ -93,7 +94,7 @@ describe('server process: faults around it', function () {
     const [port, redisPort] = await freePorts(2);
     const base = `http://127.0.0.1:${port}`;
     const server = serverOnSuiteEmulator(port, { SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${redisPort}` });
-    await waitFor(() => server.output().includes('App client id:'), 'the start-up banner');
+    await waitForBanner(server);
     expect(server.output()).to.contain(`redis (127.0.0.1:${redisPort}): not reachable yet (REDIS_URL)`);
 
     // What a visitor and a load balancer see meanwhile; each answer comes within 5 s (the fetch's limit).
@@ -141,14 +142,14 @@ describe('server process: faults around it', function () {
     expect((await visitor.get('/complete')).text).to.contain(user.email);
 
     server.child.kill('SIGTERM');
-    expect(await within(server.exited, 15_000, 'exit after SIGTERM')).to.equal(0);
+    expect(await within(server.exited, 15_000, 'exit after SIGTERM'), server.output()).to.equal(0);
   });
 
   it('stays up when its embedded emulator is killed: sign-in answers 503, /readyz names the emulator, SIGTERM still exits 0', async () => {
     const [port, emulatorPort] = await freePorts(2);
     const base = `http://127.0.0.1:${port}`;
     const server = runServer({ DATA_DIR: dataDir, PORT: String(port), COGNITO_LOCAL_PORT: String(emulatorPort), SESSION_STORE: 'memory' }, dataDir);
-    await waitFor(() => server.output().includes('App client id:'), 'the start-up banner', 40_000);
+    await waitForBanner(server);
     expect((await readiness(base)).status).to.equal(200);
 
     // The emulator is the process listening on COGNITO_LOCAL_PORT, somewhere below the server.
@@ -169,7 +170,7 @@ describe('server process: faults around it', function () {
     expect(server.child.exitCode, 'the app is still running').to.equal(null);
 
     server.child.kill('SIGTERM');
-    expect(await within(server.exited, 15_000, 'exit after SIGTERM')).to.equal(0);
+    expect(await within(server.exited, 15_000, 'exit after SIGTERM'), server.output()).to.equal(0);
   });
 
   it('SIGTERM to `npm start` (the README command) leaves no server and no emulator running', async () => {
@@ -205,7 +206,7 @@ describe('server process: faults around it', function () {
       },
       pkg,
     );
-    await waitFor(() => npm.output().includes('App client id:'), 'the start-up banner', 40_000);
+    await waitForBanner(npm);
     const below = descendantsOf(npm.child.pid as number);
     expect(below.length, 'npm, the server and its emulator').to.be.greaterThan(1);
     const commands = new Map(below.map((pid) => [pid, commandOf(pid)]));

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { developmentEnvFile } from '../../infra/lib/env-files';
 import { TEST_APP_BASE_URL, testEmulator } from '../helpers/emulator';
 import { freePort, freePorts } from '../helpers/ports';
-import { runServer, stopStartedProcesses, waitFor, within } from '../helpers/server-process';
+import { runServer, stopStartedProcesses, waitFor, waitForBanner, within } from '../helpers/server-process';
 
 /** Whether this Node.js is one the AWS SDK warns about (its NodeVersionSupportWarning names node >=22). */
 const SDK_WARNS = Number(process.versions.node.split('.')[0]) < 22;
@@ -29,7 +29,7 @@ describe('server process', function () {
     const poolIds: string[] = [];
     for (let run = 0; run < 2; run += 1) {
       const server = runServer(env, dataDir);
-      await waitFor(() => server.output().includes('App client id:'), 'the start-up banner');
+      await waitForBanner(server);
       const banner = server.output();
       expect(banner).to.contain(`Settings:      the environment only (no .env in ${dataDir})`);
       expect(banner).to.contain(`http://localhost:${env.PORT}`);
@@ -49,7 +49,7 @@ describe('server process', function () {
       expect(await page.text()).to.contain('/login/hosted');
 
       server.child.kill('SIGTERM');
-      expect(await server.exited).to.equal(0);
+      expect(await server.exited, server.output()).to.equal(0);
       // The emulator went down with the app.
       await fetch(`http://127.0.0.1:${env.COGNITO_LOCAL_PORT}/health`).then(
         () => expect.fail('the emulator is still running'),
@@ -76,19 +76,17 @@ describe('server process', function () {
       },
       dataDir,
     );
-    try {
-      await waitFor(() => server.output().includes('App client id:'), 'the start-up banner');
-      // COGNITO_LOCAL_DIR gives this external emulator an offline mailbox too.
-      const mailbox = await fetch(`http://127.0.0.1:${port}/dev/mailbox`);
-      expect(mailbox.status).to.equal(200);
-      expect(server.output()).to.contain(`EMULATOR (cognito-local) at ${emulator.url}`);
-      expect(server.output()).to.contain(ids.userPoolId);
-      expect(server.output()).to.not.contain('Emulator log');
-      expect(fs.existsSync(path.join(dataDir, 'cognito'))).to.equal(false);
-    } finally {
-      server.child.kill('SIGTERM');
-      expect(await server.exited).to.equal(0);
-    }
+    // A failed assertion leaves the process to afterEach, which stops it: a `finally` here would hide the failure.
+    await waitForBanner(server);
+    // COGNITO_LOCAL_DIR gives this external emulator an offline mailbox too.
+    const mailbox = await fetch(`http://127.0.0.1:${port}/dev/mailbox`);
+    expect(mailbox.status).to.equal(200);
+    expect(server.output()).to.contain(`EMULATOR (cognito-local) at ${emulator.url}`);
+    expect(server.output()).to.contain(ids.userPoolId);
+    expect(server.output()).to.not.contain('Emulator log');
+    expect(fs.existsSync(path.join(dataDir, 'cognito'))).to.equal(false);
+    server.child.kill('SIGTERM');
+    expect(await server.exited, server.output()).to.equal(0);
   });
 
   it('on SIGTERM finishes the request in flight, then exits 0', async () => {
@@ -127,7 +125,7 @@ describe('server process', function () {
       dataDir,
     );
     try {
-      await waitFor(() => server.output().includes('App client id:'), 'the start-up banner');
+      await waitForBanner(server);
       const inFlight = fetch(`http://127.0.0.1:${port}/signup`); // DescribeUserPool goes through the slow proxy
       await callArrived;
       server.child.kill('SIGTERM');
@@ -138,7 +136,7 @@ describe('server process', function () {
       expect(await res.text()).to.contain('name="password"');
       // It ends its connection, so the server need not wait out the keep-alive timeout before it exits.
       expect(res.headers.get('connection')).to.equal('close');
-      expect(await server.exited).to.equal(0);
+      expect(await server.exited, server.output()).to.equal(0);
     } finally {
       release();
       server.child.kill('SIGKILL');
@@ -191,21 +189,17 @@ describe('server process', function () {
     const port = String(await freePort());
     // PORT from the environment beats the file's 3000; DATA_DIR comes from the environment only.
     const server = runServer({ DATA_DIR: dataDir, PORT: port }, dataDir);
-    try {
-      await waitFor(() => server.output().includes('App client id:'), 'the start-up banner');
-      const out = server.output();
-      expect(out).to.contain(`Settings:      the environment and ${path.join(dataDir, '.env')}`);
-      expect(out).to.contain('Cognito:       Amazon Cognito, ap-northeast-1');
-      expect(out).to.contain(`listening on 127.0.0.1:${port}`);
-      // Signing in goes to the real Hosted UI domain, which sends people back to localhost.
-      const start = await fetch(`http://127.0.0.1:${port}/login/hosted`, { redirect: 'manual' });
-      const authorize = new URL(start.headers.get('location') as string);
-      expect(authorize.origin).to.equal(`https://${pool.domain}`);
-      expect(authorize.searchParams.get('redirect_uri')).to.equal('http://localhost:3000/callback');
-    } finally {
-      server.child.kill('SIGTERM');
-      expect(await server.exited).to.equal(0);
-    }
+    const out = await waitForBanner(server);
+    expect(out).to.contain(`Settings:      the environment and ${path.join(dataDir, '.env')}`);
+    expect(out).to.contain('Cognito:       Amazon Cognito, ap-northeast-1');
+    expect(out).to.contain(`listening on 127.0.0.1:${port}`);
+    // Signing in goes to the real Hosted UI domain, which sends people back to localhost.
+    const start = await fetch(`http://127.0.0.1:${port}/login/hosted`, { redirect: 'manual' });
+    const authorize = new URL(start.headers.get('location') as string);
+    expect(authorize.origin).to.equal(`https://${pool.domain}`);
+    expect(authorize.searchParams.get('redirect_uri')).to.equal('http://localhost:3000/callback');
+    server.child.kill('SIGTERM');
+    expect(await server.exited, server.output()).to.equal(0);
   });
 
   /** A real listener from another "process" (this one) on a free port, as another program would hold it. */

@@ -11,8 +11,8 @@ export interface RunningProcess {
   child: ChildProcess;
   /** stdout and stderr so far, interleaved. */
   output: () => string;
-  /** Its exit code (null when a signal ended it). */
-  exited: Promise<number | null>;
+  /** Its exit code, or the name of the signal that ended it. */
+  exited: Promise<number | NodeJS.Signals>;
 }
 
 /** Every process a test started: {@link stopStartedProcesses} ends those a failed assertion left running. */
@@ -25,7 +25,7 @@ export function runProcess(command: string, args: string[], env: Record<string, 
   started.push(child);
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | NodeJS.Signals>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal as NodeJS.Signals))));
   return { child, output: () => output, exited };
 }
 
@@ -66,6 +66,17 @@ export async function waitFor(predicate: () => boolean | Promise<boolean>, what:
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Waits for the server's start-up banner (its last line names the app client); on a timeout the failure
+ * carries everything the process printed, so a slow or failed start says why.
+ */
+export async function waitForBanner(proc: RunningProcess, ms = 40_000): Promise<string> {
+  await waitFor(() => proc.output().includes('App client id:'), 'the start-up banner', ms).catch((err: Error) => {
+    throw new Error(`${err.message}; the process printed:\n${proc.output()}`);
+  });
+  return proc.output();
 }
 
 /** `promise`, or a failure naming `what` once `ms` have passed. */
