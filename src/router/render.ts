@@ -149,12 +149,28 @@ type CompiledTemplate = (
 ) => string;
 
 /**
+ * Each file's last compiled source, for every renderer in the process: without `cache` a render still reads
+ * the file, so an edit shows at once, but compiles it again only when its text changed (an app per test,
+ * or a router per mount, would otherwise compile every template anew).
+ */
+const compiledSources = new Map<string, { source: string; fn: CompiledTemplate }>();
+
+function compileSource(filename: string, source: string): CompiledTemplate {
+  const known = compiledSources.get(filename);
+  if (known?.source === source) return known.fn;
+  const fn: CompiledTemplate = ejs.compile(source, { client: true, filename });
+  compiledSources.set(filename, { source, fn });
+  return fn;
+}
+
+/**
  * The package's ejs templates, compiled once each and with their includes resolved once each when `cache`
  * is on (production): ejs's own `include` looks for the file with `fs.existsSync` on every include of every
  * render (relative to the including file, then in the views), a synchronous file-system call per partial
  * per request. Here ejs compiles in client mode, where the caller passes `include`, and the resolution
  * (the same rule as ejs's, then the overrides and the layout's replacements through `resolve`) is kept.
- * Without `cache` (development) every render reads and resolves again, so edits show at once.
+ * Without `cache` (development) every render reads and resolves again, so edits show at once
+ * ({@link compileSource} compiles a file again only when its text changed).
  */
 function createTemplates(resolve: (name: string, found: string | undefined) => string | undefined, cache: boolean) {
   const compiled = new Map<string, CompiledTemplate>();
@@ -163,7 +179,7 @@ function createTemplates(resolve: (name: string, found: string | undefined) => s
   const load = (filename: string): CompiledTemplate => {
     let fn = compiled.get(filename);
     if (!fn) {
-      fn = ejs.compile(fs.readFileSync(filename, 'utf8'), { client: true, filename });
+      fn = compileSource(filename, fs.readFileSync(filename, 'utf8'));
       if (cache) compiled.set(filename, fn);
     }
     return fn;

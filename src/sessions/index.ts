@@ -83,12 +83,21 @@ export interface RedisStoreOptions {
  * `cognitoAuth()` keeps its rate-limit counts in the same Redis, so that every instance shares them.
  */
 export function createRedisStore(options: RedisStoreOptions): SessionStoreHandle {
-  const handle = createRedisSessionStore(options.url, options.logger ?? SILENT_LOGGER, options.prefix);
-  return withStoreTimeout(handle, options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
+  const handle = createRedisSessionStore(options.url, options.logger ?? SILENT_LOGGER, options.prefix, timeoutMs);
+  return withStoreTimeout(handle, timeoutMs);
 }
 
-/** {@link createRedisStore} without the time limit (tests look under it). */
-export function createRedisSessionStore(url: string, logger: LoggerLike, prefix = 'sess:'): SessionStoreHandle {
+/**
+ * {@link createRedisStore} without the time limit on its operations (tests look under it); `closeTimeoutMs`
+ * bounds only the PING that `close()` waits for.
+ */
+export function createRedisSessionStore(
+  url: string,
+  logger: LoggerLike,
+  prefix = 'sess:',
+  closeTimeoutMs = DEFAULT_STORE_TIMEOUT_MS,
+): SessionStoreHandle {
   const client = createClient({
     url,
     disableOfflineQueue: true,
@@ -130,7 +139,7 @@ export function createRedisSessionStore(url: string, logger: LoggerLike, prefix 
             () => undefined,
             () => undefined,
           ),
-          DEFAULT_STORE_TIMEOUT_MS,
+          closeTimeoutMs,
           undefined,
         );
       if (client.isOpen) client.destroy();

@@ -51,6 +51,8 @@ describe('loadConfig', () => {
     expect(c.appBaseUrl).to.equal('http://localhost:3000');
     expect(c.session.store).to.equal('sqlite');
     expect(c.cognito.nonce, 'cognito-local does not echo a nonce').to.equal(false);
+    // The store time limit that keeps every answer within 5 s while a store hangs (the fault tests run a shorter one).
+    expect(c.session.storeTimeoutMs).to.equal(2000);
   });
 
   it('switches to real Cognito when its variables are set, with nonce on and the bare domain (as the console shows it) accepted', () => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { SHORT_STORE_LIMIT } from '../helpers/app';
 import { TEST_APP_BASE_URL, testEmulator } from '../helpers/emulator';
 import { freePorts } from '../helpers/ports';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
@@ -93,7 +94,7 @@ describe('server process: faults around it', function () {
   it('keeps running while Redis is unreachable from the start (503 pages and /readyz within 5 s), serves fully once Redis comes up, and lives through Redis killed and paused', async () => {
     const [port, redisPort] = await freePorts(2);
     const base = `http://127.0.0.1:${port}`;
-    const server = serverOnSuiteEmulator(port, { SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${redisPort}` });
+    const server = serverOnSuiteEmulator(port, { SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${redisPort}`, ...SHORT_STORE_LIMIT });
     await waitForBanner(server);
     expect(server.output()).to.contain(`redis (127.0.0.1:${redisPort}): not reachable yet (REDIS_URL)`);
 

@@ -52,6 +52,13 @@ export interface TestAppOverrides {
   authOptions?: (options: CognitoAuthOptions) => CognitoAuthOptions;
 }
 
+/**
+ * A session-store time limit for the tests that make a store hang or hold a lock: each waits it out, some
+ * more than once, and the behaviour does not depend on its length. A quarter of the default 2 s
+ * (config.test.ts pins the default) keeps those tests quick.
+ */
+export const SHORT_STORE_LIMIT: Readonly<Record<string, string>> = { SESSION_STORE_TIMEOUT_MS: '500' };
+
 /** Test configuration: the suite's emulator, memory sessions, a fixed secret. `env` overrides variables. */
 export function testConfig(env: Record<string, string> = {}): AppConfig {
   const { emulator } = testEmulator();

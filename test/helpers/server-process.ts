@@ -69,7 +69,7 @@ export async function waitFor(predicate: () => boolean | Promise<boolean>, what:
 }
 
 /**
- * Waits for the server's start-up banner (its last line names the app client); on a timeout the failure
+ * Waits for the server's start-up banner (written at once; it names the app client); on a timeout the failure
  * carries everything the process printed, so a slow or failed start says why.
  */
 export async function waitForBanner(proc: RunningProcess, ms = 40_000): Promise<string> {

@@ -4,11 +4,12 @@ import supertest from 'supertest';
 import { createRedisRateLimitStores } from '../../src/router/routes/rate-limit';
 import { createSessionStore } from '../../src/app/session-store';
 import type { SessionStoreHandle } from '../../src/sessions';
-import { buildTestApp, testConfig } from '../helpers/app';
+import { buildTestApp, SHORT_STORE_LIMIT, testConfig } from '../helpers/app';
 import { sidOf } from '../helpers/cookies';
 import { csrfOf, submit } from '../helpers/forms';
 import { freePort } from '../helpers/ports';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
+import { within } from '../helpers/server-process';
 import { createConfirmedUser } from '../helpers/users';
 
 const quiet = pino({ level: 'silent' });
@@ -21,8 +22,8 @@ describe('Redis sessions (against a real redis-server)', function () {
   let redis: TestRedis;
   const handles: SessionStoreHandle[] = [];
   /** The Redis store as server.ts makes it (timed), on its own connection: one app instance's. */
-  async function redisStore(): Promise<SessionStoreHandle> {
-    const handle = createSessionStore(testConfig({ SESSION_STORE: 'redis', REDIS_URL: redis.url }), quiet);
+  async function redisStore(env: Record<string, string> = {}): Promise<SessionStoreHandle> {
+    const handle = createSessionStore(testConfig({ SESSION_STORE: 'redis', REDIS_URL: redis.url, ...env }), quiet);
     handles.push(handle);
     await handle.ready;
     return handle;
@@ -93,7 +94,7 @@ describe('Redis sessions (against a real redis-server)', function () {
   });
 
   it('answers a signed-in page, the sign-in page and /readyz with 503 within 5 s while Redis hangs, and serves again after it resumes', async () => {
-    const handle = await redisStore();
+    const handle = await redisStore(SHORT_STORE_LIMIT);
     const t = buildTestApp({ sessions: handle, readiness: { sessionStore: handle.ping }, rateLimitStores: rateLimitStoresOf(handle) });
     const user = await createConfirmedUser();
     const cookie = sidCookie(await submit(t.agent(), '/login', '/login', { email: user.email, password: user.password }));
@@ -152,10 +153,11 @@ describe('Redis sessions (against a real redis-server)', function () {
     const nowhere = createSessionStore(testConfig({ SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${await freePort()}` }), quiet);
     nowhere.ready.catch(() => undefined);
     await nowhere.close();
-    const paused = await redisStore();
+    const paused = await redisStore(SHORT_STORE_LIMIT);
     redis.pause();
     try {
-      await paused.close();
+      // Its own time limit (500 ms here), not the default 2 s; the margin is for a busy machine.
+      await within(paused.close(), 1500, 'close() of a store on a paused Redis');
     } finally {
       redis.resume();
     }

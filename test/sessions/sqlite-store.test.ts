@@ -7,7 +7,7 @@ import pino from 'pino';
 import supertest from 'supertest';
 import { createSessionStore } from '../../src/app/session-store';
 import { SqliteSessionStore } from '../../src/sessions/sqlite-store';
-import { buildTestApp, testConfig } from '../helpers/app';
+import { buildTestApp, SHORT_STORE_LIMIT, testConfig } from '../helpers/app';
 import { sidOf } from '../helpers/cookies';
 import { csrfOf, submit } from '../helpers/forms';
 import { signInThroughHostedUi } from '../helpers/hosted-ui';
@@ -78,7 +78,7 @@ describe('SqliteSessionStore', () => {
   });
 
   it('answers a sign-in and /readyz with 503 within 5 s while another connection holds the database locked, serving other requests meanwhile, and works again once it lets go', async () => {
-    const config = testConfig({ SESSION_STORE: 'sqlite', DATA_DIR: dir });
+    const config = testConfig({ SESSION_STORE: 'sqlite', DATA_DIR: dir, ...SHORT_STORE_LIMIT });
     const handle = createSessionStore(config, pino({ level: 'silent' }));
     const locker = new Database(path.join(dir, 'sessions.sqlite'));
     try {

@@ -5,7 +5,7 @@ import { createSessionStore } from '../../../src/app/session-store';
 import { CognitoAuthError } from '../../../src/errors';
 import { createRedisRateLimitStores } from '../../../src/router/routes/rate-limit';
 import type { SessionStoreHandle } from '../../../src/sessions';
-import { buildTestApp, testConfig } from '../../helpers/app';
+import { buildTestApp, SHORT_STORE_LIMIT, testConfig } from '../../helpers/app';
 import { codeFromEmulator, csrfOf, submit } from '../../helpers/forms';
 import { startTestRedis, type TestRedis } from '../../helpers/redis';
 import { createConfirmedUser } from '../../helpers/users';
@@ -37,8 +37,8 @@ describe('rate-limit counts in Redis (against a real redis-server)', function ()
   const handles: SessionStoreHandle[] = [];
 
   /** A Redis session store as server.ts makes it (timed), on its own connection. */
-  async function redisHandle(): Promise<SessionStoreHandle> {
-    const handle = createSessionStore(testConfig({ SESSION_STORE: 'redis', REDIS_URL: redis.url }), quiet);
+  async function redisHandle(env: Record<string, string> = {}): Promise<SessionStoreHandle> {
+    const handle = createSessionStore(testConfig({ SESSION_STORE: 'redis', REDIS_URL: redis.url, ...env }), quiet);
     handles.push(handle);
     await handle.ready;
     return handle;
@@ -82,7 +82,7 @@ describe('rate-limit counts in Redis (against a real redis-server)', function ()
   });
 
   it('answers decrement and resetKey with the 503 error while Redis hangs (paused), within the store time limit', async () => {
-    const store = await limiterStore(await redisHandle());
+    const store = await limiterStore(await redisHandle(SHORT_STORE_LIMIT));
     await store.increment('someone');
     redis.pause();
     try {
