@@ -1,10 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const SERVER = path.join(ROOT, 'src/app/server.ts');
-const TSX = pathToFileURL(require.resolve('tsx')).href;
+/** tsx's require hook: the sources are CommonJS, and its ESM loader would add a thread to every process. */
+const TSX_CJS = require.resolve('tsx/cjs');
 
 /** A process a test started, with everything it printed. */
 export interface RunningProcess {
@@ -35,7 +35,7 @@ export function runProcess(command: string, args: string[], env: Record<string, 
  * `preload` names modules Node loads first (`--require`).
  */
 export function runServer(env: Record<string, string>, cwd: string, preload: string[] = []): RunningProcess {
-  return runProcess(process.execPath, [...preload.flatMap((file) => ['--require', file]), '--import', TSX, SERVER], env, cwd);
+  return runProcess(process.execPath, ['--require', TSX_CJS, ...preload.flatMap((file) => ['--require', file]), SERVER], env, cwd);
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type http from 'node:http';
 import { createRequire } from 'node:module';
 import type { Config } from 'cognito-local/lib/server/config';
@@ -47,8 +48,8 @@ export function textOf(value: unknown): string | undefined {
 
 /** The part of jsonwebtoken (cognito-local's dependency, without type definitions) the layer uses. */
 export interface JsonWebToken {
-  sign(payload: object, key: string, options: { algorithm: 'RS256'; keyid?: string }): string;
-  verify(token: string, key: string, options: { algorithms: ['RS256']; clockTimestamp?: number }): unknown;
+  sign(payload: object, key: string | KeyObject, options: { algorithm: 'RS256'; keyid?: string }): string;
+  verify(token: string, key: string | KeyObject, options: { algorithms: ['RS256']; clockTimestamp?: number }): unknown;
   decode(token: string): unknown;
 }
 

@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { pathToFileURL } from 'node:url';
 import { EmulatorExitedError, EmulatorNotReadyError, PortInUseError } from './errors';
 
 /** An emulator process (cognito-local with the test kit's fidelity layer) started by {@link startEmulator}. */
@@ -54,7 +53,9 @@ export interface StartEmulatorOptions {
 function emulatorEntry(): { args: string[] } {
   const ext = path.extname(__filename);
   const script = path.join(__dirname, `main${ext}`);
-  return ext === '.ts' ? { args: ['--import', pathToFileURL(require.resolve('tsx')).href, script] } : { args: [script] };
+  // From the sources (this repository's tests): tsx's require hook, which loads CommonJS in this thread
+  // (its ESM loader would start a second thread in every emulator process).
+  return ext === '.ts' ? { args: ['--require', require.resolve('tsx/cjs'), script] } : { args: [script] };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, randomUUID } from 'node:crypto';
 import type { EmulatorClock } from './clock';
 import { jwt, signingKeys, type AppClient, type Context, type Tokens, type User, type UserPoolService } from './cognito-local';
 
@@ -36,8 +36,12 @@ export function claimsOf(token: string): Record<string, unknown> | undefined {
   return decoded && typeof decoded === 'object' ? (decoded as Record<string, unknown>) : undefined;
 }
 
+/** cognito-local's key pair, parsed once: jsonwebtoken would parse a PEM again for every token. */
+const signingKey = createPrivateKey(signingKeys.privatePem);
+const verifyingKey = createPublicKey(signingKeys.publicPem);
+
 function resign(token: string, extra: Record<string, unknown>): string {
-  return jwt.sign({ ...claimsOf(token), ...extra }, signingKeys.privatePem, { algorithm: 'RS256', keyid: 'CognitoLocal' });
+  return jwt.sign({ ...claimsOf(token), ...extra }, signingKey, { algorithm: 'RS256', keyid: 'CognitoLocal' });
 }
 
 /**
@@ -164,7 +168,7 @@ export function withRevokedOrigins(user: OriginUser, which?: (originJti: string)
 /** Verifies an emulator-issued JWT's signature and expiry on the emulator's clock; the error names why not. */
 export function verifyOnClock(token: string, clock: EmulatorClock): { claims: Record<string, unknown> } | { error: 'expired' | 'invalid' } {
   try {
-    const claims = jwt.verify(token, signingKeys.publicPem, { algorithms: ['RS256'], clockTimestamp: Math.floor(clock.now() / 1000) });
+    const claims = jwt.verify(token, verifyingKey, { algorithms: ['RS256'], clockTimestamp: Math.floor(clock.now() / 1000) });
     return { claims: claims as Record<string, unknown> };
   } catch (err) {
     return { error: (err as Error).name === 'TokenExpiredError' ? 'expired' : 'invalid' };
