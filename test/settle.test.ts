@@ -12,7 +12,7 @@ import type { TokenVerifier } from '../src/cognito/tokens';
 import { settle } from '../src/settle';
 import { IndexedSessionStore } from '../src/sessions/indexed-store';
 import { createMemoryUserSessionIndex } from '../src/sessions/user-sessions';
-import { freePort } from '../src/testing/free-port';
+import { REFUSED_PORT } from './helpers/ports';
 import { whereErrorsGo, type EscapedErrors } from './helpers/escaped-errors';
 
 /** A callback that throws `error` the first time it is called, and counts its calls. */
@@ -29,8 +29,8 @@ function throwingOnce(error: Error): ((...args: unknown[]) => void) & { calls: u
 const arrived = (error: Error) => (seen: EscapedErrors) => [...seen.uncaught, ...seen.unhandled].includes(error);
 
 /** The test issuer's settings shape, on an address where nothing listens (a refused connection, at once). */
-async function unreachableSettings() {
-  const url = `http://127.0.0.1:${await freePort()}`;
+function unreachableSettings() {
+  const url = `http://127.0.0.1:${REFUSED_PORT}`;
   return settingsFromOptions({
     region: 'local',
     userPoolId: 'local_Pool1',
@@ -93,7 +93,7 @@ describe('callbacks handed a promise’s outcome (settle)', () => {
 describe('a callback that throws, where the package hands it a promise’s outcome (doubles)', () => {
   it('the Hosted UI strategy’s verify calls its `done` once, and a throw there is not an unhandled rejection', async () => {
     const strategy = createHostedUiStrategy({
-      settings: await unreachableSettings(),
+      settings: unreachableSettings(),
       callbackUrl: 'http://localhost:3000/callback',
       verifier: verifierDouble,
       pendingAuthorizations: {} as PendingAuthorizations,
@@ -108,7 +108,7 @@ describe('a callback that throws, where the package hands it a promise’s outco
 
   it('the Hosted UI token call calls back once, and a throw there is not an unhandled rejection', async () => {
     const strategy = createHostedUiStrategy({
-      settings: await unreachableSettings(),
+      settings: unreachableSettings(),
       callbackUrl: 'http://localhost:3000/callback',
       verifier: verifierDouble,
       pendingAuthorizations: {} as PendingAuthorizations,

@@ -6,6 +6,7 @@ import * as OTPAuth from 'otpauth';
 import type supertest from 'supertest';
 import { createCognitoClient } from '../cognito/client';
 import { startEmulator, type RunningEmulator } from './emulator/start';
+import { startEmulatorOnFreePort } from './free-port';
 import { createEmulatorMailbox, type MailboxEntry } from '../cognito/mailbox';
 import type { FirstAuthFactor, WebAuthnSettings } from '../cognito/pool-settings';
 import { provisionEmulatorPool, type EmulatorPoolOptions } from '../cognito/provision';
@@ -13,7 +14,6 @@ import type { CognitoOptions } from '../cognito/settings';
 import { markAsTestKit } from '../kit-marker';
 import { advanceEmulatorClock, resetEmulatorClock } from './clock';
 import { secretHashOf } from './emulator/secret-hash';
-import { freePort } from './free-port';
 import { createPasskeys, type CognitoLocalPasskeys } from './passkey-registration';
 import { signInThroughHostedUi, submitForm } from './sign-in';
 import { createOwnedTempDir, removeAbandonedTempDirs } from './stale-dirs';
@@ -141,7 +141,7 @@ export async function startCognitoLocal(options: StartCognitoLocalOptions = {}):
   let emulator: RunningEmulator | undefined;
   let client: CognitoIdentityProviderClient | undefined;
   try {
-    emulator = await startEmulator({ dir, port: options.port ?? (await freePort()) });
+    emulator = options.port === undefined ? await startEmulatorOnFreePort({ dir }) : await startEmulator({ dir, port: options.port });
     client = createCognitoClient({ region: 'local', endpoint: emulator.url, timeoutMs: 5000 });
     // The pool's callback URL follows the mount: <baseUrl><mountPath>/callback.
     const ids = await provisionEmulatorPool(client, baseUrl, {

@@ -6,7 +6,7 @@ import { createCognitoClient } from '../../src/cognito/client';
 import { createMemoryStore, type SessionStoreHandle } from '../../src/sessions';
 import { buildTestApp, resolveCognitoSettings, testConfig } from '../helpers/app';
 import { testEmulator } from '../helpers/emulator';
-import { freePort } from '../helpers/ports';
+import { REFUSED_PORT } from '../helpers/ports';
 
 /** What /readyz answers. */
 type Readiness = { status: string; checks: Record<string, unknown>; failing: string[] };
@@ -18,8 +18,8 @@ describe('GET /healthz and /readyz', () => {
   });
 
   /** A Redis session store as server.ts opens it, at a port where nothing listens: it never answers. */
-  async function unreachableRedisStore(): Promise<SessionStoreHandle> {
-    const config = testConfig({ SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${await freePort()}`, SESSION_STORE_TIMEOUT_MS: '500' });
+  function unreachableRedisStore(): SessionStoreHandle {
+    const config = testConfig({ SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${REFUSED_PORT}`, SESSION_STORE_TIMEOUT_MS: '500' });
     const handle = createSessionStore(config, pino({ level: 'silent' }));
     opened.push(handle);
     return handle;
@@ -32,7 +32,7 @@ describe('GET /healthz and /readyz', () => {
   }
 
   it('healthz: 200 while the process lives, even with the session store down, with no session and no log line', async () => {
-    const sessions = await unreachableRedisStore();
+    const sessions = unreachableRedisStore();
     const t = buildTestApp({ sessions, readiness: { sessionStore: sessions.ping } });
     const res = await t.agent().get('/healthz').expect(200);
     expect(res.body).to.deep.equal({ status: 'ok' });
@@ -47,7 +47,7 @@ describe('GET /healthz and /readyz', () => {
   });
 
   it('readyz: 503 naming the session store when it does not answer', async () => {
-    const sessions = await unreachableRedisStore();
+    const sessions = unreachableRedisStore();
     const res = await buildTestApp({ sessions, readiness: { sessionStore: sessions.ping } })
       .agent()
       .get('/readyz')
@@ -59,7 +59,7 @@ describe('GET /healthz and /readyz', () => {
   it('readyz: 503 naming the JWKS when it cannot be fetched', async () => {
     const { emulator, ids } = testEmulator();
     const base = buildTestApp();
-    const nowhere = `http://127.0.0.1:${await freePort()}`;
+    const nowhere = `http://127.0.0.1:${REFUSED_PORT}`;
     const settings = { ...resolveCognitoSettings(base.config, ids, emulator.url), jwksUri: `${nowhere}/jwks.json`, timeoutMs: 500 };
     const client = createCognitoClient({ region: 'local', endpoint: emulator.url, timeoutMs: 500 });
     const res = await buildTestApp({ cognito: { settings, client } }).agent().get('/readyz').expect(503);
@@ -69,7 +69,7 @@ describe('GET /healthz and /readyz', () => {
 
   it('readyz: 503 naming the emulator when it does not answer (stopped, killed or crashed)', async () => {
     const sessions = createMemoryStore();
-    const nowhere = `http://127.0.0.1:${await freePort()}`;
+    const nowhere = `http://127.0.0.1:${REFUSED_PORT}`;
     const t = buildTestApp({ sessions, readiness: { sessionStore: sessions.ping, emulator: createEmulatorCheck(nowhere) } });
     const res = await t.agent().get('/readyz').expect(503);
     expect(res.body).to.deep.equal({

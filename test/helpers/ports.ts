@@ -1,5 +1,12 @@
 import net from 'node:net';
 
+/**
+ * A port where nothing listens, for the tests of an unreachable service (a refused connection, at once):
+ * 1 (tcpmux), privileged, and served on no test machine. A port from `freePort()` would not do: once
+ * released, another worker's emulator or server may be given it and answer there.
+ */
+export const REFUSED_PORT = 1;
+
 /** The test kit's free-port helper, shared by the suite. */
 export { freePort } from '../../src/testing/free-port';
 

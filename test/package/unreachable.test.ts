@@ -5,7 +5,7 @@ import expressPackage from 'express/package.json';
 import supertest from 'supertest';
 import type { CognitoOptions } from '../../src/index';
 import { startCognitoLocal } from '../../src/testing';
-import { freePort } from '../helpers/ports';
+import { REFUSED_PORT } from '../helpers/ports';
 import { csrfOf } from '../helpers/forms';
 import { buildHostApp, HOST_BASE_URL } from './host-app';
 
@@ -13,8 +13,8 @@ import { buildHostApp, HOST_BASE_URL } from './host-app';
 const EXPRESS_MAJOR = Number(expressPackage.version.split('.')[0]);
 
 /** Emulator settings whose every endpoint is a port nothing listens on. */
-async function deadEmulator(): Promise<CognitoOptions> {
-  const url = `http://127.0.0.1:${await freePort()}`;
+function deadEmulator(): CognitoOptions {
+  const url = `http://127.0.0.1:${REFUSED_PORT}`;
   return {
     region: 'local',
     userPoolId: 'local_Dead0001',
@@ -43,7 +43,7 @@ async function countingOrigin(): Promise<{ url: string; requests: () => number; 
 
 describe(`a host app whose Cognito cannot be reached (Express ${EXPRESS_MAJOR})`, () => {
   it('answers a page whose handler fails while waiting for Cognito with the 503 page, and the process keeps serving', async () => {
-    const { app } = buildHostApp({ options: await deadEmulator() });
+    const { app } = buildHostApp({ options: deadEmulator() });
     const agent = supertest.agent(app);
     // GET /signup asks Cognito for the password policy first.
     const signup = await agent.get('/account/signup').set('Accept-Language', 'en');
@@ -82,7 +82,7 @@ describe(`a host app whose Cognito cannot be reached (Express ${EXPRESS_MAJOR})`
 
   describe('GET /account/login/hosted', () => {
     it('shows the 503 page when the emulator does not answer, instead of sending the browser to a connection error', async () => {
-      const { app } = buildHostApp({ options: await deadEmulator() });
+      const { app } = buildHostApp({ options: deadEmulator() });
       const res = await supertest(app).get('/account/login/hosted').set('Accept-Language', 'en');
       expect(res.status).to.equal(503);
       expect(res.headers.location).to.equal(undefined);
@@ -92,7 +92,7 @@ describe(`a host app whose Cognito cannot be reached (Express ${EXPRESS_MAJOR})`
     it('asks the emulator once for a burst of sign-in starts, and redirects to it while it answers', async () => {
       const origin = await countingOrigin();
       try {
-        const options = { ...(await deadEmulator()), domain: origin.url, endpoint: origin.url };
+        const options = { ...deadEmulator(), domain: origin.url, endpoint: origin.url };
         const { app } = buildHostApp({ options });
         for (let i = 0; i < 3; i += 1) {
           const res = await supertest(app).get('/account/login/hosted').expect(302);
@@ -105,7 +105,7 @@ describe(`a host app whose Cognito cannot be reached (Express ${EXPRESS_MAJOR})`
     });
 
     it('never probes real Cognito: the browser goes to its authorize endpoint straight away', async () => {
-      const dead = await deadEmulator();
+      const dead = deadEmulator();
       const { app } = buildHostApp(
         {
           options: {

@@ -7,7 +7,7 @@ import type { SessionStoreHandle } from '../../src/sessions';
 import { buildTestApp, SHORT_STORE_LIMIT, testConfig } from '../helpers/app';
 import { sidOf } from '../helpers/cookies';
 import { csrfOf, submit } from '../helpers/forms';
-import { freePort } from '../helpers/ports';
+import { REFUSED_PORT } from '../helpers/ports';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { within } from '../helpers/server-process';
 import { createConfirmedUser } from '../helpers/users';
@@ -150,7 +150,7 @@ describe('Redis sessions (against a real redis-server)', function () {
 
   it('closes a store whose Redis never came up at once, and one whose Redis is paused within its time limit, rather than waiting for an answer', async function () {
     this.timeout(8000);
-    const nowhere = createSessionStore(testConfig({ SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${await freePort()}` }), quiet);
+    const nowhere = createSessionStore(testConfig({ SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${REFUSED_PORT}` }), quiet);
     nowhere.ready.catch(() => undefined);
     await nowhere.close();
     const paused = await redisStore(SHORT_STORE_LIMIT);

@@ -1,5 +1,6 @@
 import { createLogger } from './cognito-local';
 import { createEmulatorServer } from './server';
+import type { EmulatorMessage } from './start';
 
 /**
  * The emulator's process, started by `startEmulator` (start.ts) in its working directory:
@@ -11,6 +12,8 @@ async function main(): Promise<void> {
   const logger = createLogger();
   const { start } = await createEmulatorServer({ dir: process.cwd(), logger, testControls: process.argv.includes('--test-controls') });
   const server = await start();
+  // Ready: the parent (startEmulator) waits for this message from its own child, not for whatever answers on the port.
+  process.send?.({ type: 'listening' } satisfies EmulatorMessage);
   const address = server.address();
   logger.info(
     `Cognito Local (with the test kit's fidelity layer) running on http://${typeof address === 'object' && address ? `${address.address}:${address.port}` : String(address)}`,
@@ -21,5 +24,9 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
-  process.exit(1);
+  // Another process took the port between the parent's check and this listen: the parent says so (and
+  // picks another port when it chose this one itself).
+  if ((err as NodeJS.ErrnoException)?.code === 'EADDRINUSE' && process.send)
+    process.send({ type: 'port-in-use', detail: (err as Error).message } satisfies EmulatorMessage, () => process.exit(1));
+  else process.exit(1);
 });

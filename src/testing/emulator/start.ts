@@ -59,14 +59,14 @@ function emulatorEntry(): { args: string[] } {
 }
 
 /**
- * Starts the emulator as a child process working in `dir`, and waits until it answers: cognito-local (the
+ * Starts the emulator as a child process working in `dir`, and waits until it says it listens: cognito-local (the
  * npm package, a dev dependency) with the test kit's fidelity layer in front (src/testing/emulator/, and
  * docs/emulator.md for what it adds). It runs in its own process because cognito-local keeps its data
  * relative to its working directory, and it ends when this process does, however this one ends. Its
  * console output goes to a file, never to the app's log: it prints confirmation codes.
  *
- * @throws {@link PortInUseError} before spawning anything, when another process holds the port (cognito-local
- *   itself would only exit with code 1, its reason in the log file); {@link EmulatorExitedError} when its
+ * @throws {@link PortInUseError} before spawning anything, when another process holds the port, or when
+ *   another process took it before the emulator could listen; {@link EmulatorExitedError} when its
  *   process ends before it answers; {@link EmulatorNotReadyError} when it does not answer in time. Both
  *   name the log file.
  */
@@ -90,27 +90,51 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
 
-  let exited: number | null | undefined;
-  child.once('exit', (code) => {
-    exited = code;
-    process.removeListener('exit', killOnExit);
-  });
+  child.once('exit', () => process.removeListener('exit', killOnExit));
 
   const timeoutMs = options.readyTimeoutMs ?? 30_000;
   try {
-    await waitForEmulator(url, { timeoutMs, gaveUp: () => (exited === undefined ? undefined : 'exited') });
+    await readyMessage(child, timeoutMs, { url, host, port: options.port, logFile });
   } catch (err) {
     child.kill('SIGKILL');
-    if (exited !== undefined) throw new EmulatorExitedError(exited, logFile);
-    throw err instanceof EmulatorNotReadyError ? new EmulatorNotReadyError(url, timeoutMs, { logFile }) : err;
+    throw err;
   }
-
   return { url, dir: options.dir, logFile, stop: () => stopChild(child) };
 }
 
+/** What the emulator's process (main.ts) tells its parent over the IPC channel. */
+export type EmulatorMessage = { type: 'listening' } | { type: 'port-in-use'; detail: string };
+
 /**
- * Waits until cognito-local at `url` answers its health check: for the embedded one while it starts,
- * and for an external one (docker-compose may start the app first).
+ * Waits for the child's own word that it listens, rather than polling the port: when another process
+ * takes the port between {@link assertPortFree} and the child's listen, what answers there is not this
+ * emulator, and the child says `port-in-use` and exits.
+ */
+function readyMessage(child: ChildProcess, timeoutMs: number, where: { url: string; host: string; port: number; logFile: string }): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let inUse: string | undefined;
+    const timer = setTimeout(() => settle(new EmulatorNotReadyError(where.url, timeoutMs, { logFile: where.logFile })), timeoutMs);
+    const onMessage = (message: EmulatorMessage) => {
+      if (message.type === 'listening') settle();
+      else inUse = message.detail;
+    };
+    const onExit = (code: number | null) =>
+      settle(inUse === undefined ? new EmulatorExitedError(code, where.logFile) : new PortInUseError(where.host, where.port, inUse));
+    function settle(err?: Error) {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (err) reject(err);
+      else resolve();
+    }
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+/**
+ * Waits until cognito-local at `url` answers its health check: for an emulator this process did not start
+ * (docker-compose may start the app first).
  *
  * @param options.gaveUp - returns a reason to stop waiting early (e.g. the process exited).
  * @throws {@link EmulatorNotReadyError} when the time is up, or `gaveUp` gave a reason (its message).
