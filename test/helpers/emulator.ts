@@ -7,6 +7,7 @@ import type { RunningEmulator } from '../../src/testing/emulator/start';
 import { startEmulatorOnFreePort } from '../../src/testing/free-port';
 import { provisionEmulatorPool } from '../../src/cognito/provision';
 import type { PoolIds } from '../../src/cognito/settings';
+import { freePort } from './ports';
 
 /** The app origin registered as callback/sign-out URL in the test pool. Nothing listens there: supertest drives the app. */
 export const TEST_APP_BASE_URL = 'http://app.localhost:3000';
@@ -27,7 +28,7 @@ let leftBehind: string | undefined;
 export async function startTestEmulator(): Promise<TestEmulator> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cognito-test-'));
   leftBehind = dir;
-  const emulator = await startEmulatorOnFreePort({ dir });
+  const emulator = await startEmulatorOnFreePort({ dir }, freePort);
   const client = createCognitoClient({ region: 'local', endpoint: emulator.url, timeoutMs: 5000 });
   const ids = await provisionEmulatorPool(client, TEST_APP_BASE_URL);
   current = { emulator, client, ids };
