@@ -138,7 +138,7 @@ describe('a callback that throws, where the package hands it a promise’s outco
 
   it('an expired sign-in’s lifetime check goes on once, and a throw there is not an unhandled rejection', async () => {
     const scope = signInScopeOf({ issuer: 'https://issuer.example', clientId: 'client1' });
-    const check = sessionLifetime({ idleMs: 1000, absoluteMs: 10_000, clock: () => 1_000_000, scope, end: () => Promise.resolve() });
+    const check = sessionLifetime({ idleMs: 1000, absoluteMs: 10_000, clock: () => 1_000_000, scope, endExpired: () => Promise.resolve() });
     const req = { session: { [scope.key]: { issuer: scope.issuer, clientId: scope.clientId, createdAt: 1, lastSeenAt: 1 } } } as unknown as Request;
     const error = new Error('thrown by the next handler');
     const next = throwingOnce(error);

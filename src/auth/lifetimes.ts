@@ -13,18 +13,22 @@ export type Clock = () => number;
  */
 export const SESSION_REFRESH_MS = 60_000;
 
-/**
- * Enforces the idle and absolute lifetimes of a router's sign-in on the server (the cookie's own expiry
- * is only a hint to the browser). An expired sign-in ends (`end`: its id marked ended, a new id, the
- * router's state saying it expired) before anything reads it, and the request goes on signed out.
- */
-export function sessionLifetime(options: {
+/** What {@link sessionLifetime} needs: the own session's settings and the host session check's alike. */
+export interface LifetimeSettings {
   idleMs: number;
   absoluteMs: number;
   clock: Clock;
   scope: SignInScope;
-  end: (req: Request) => Promise<void>;
-}) {
+  /** Ends an expired sign-in: its id marked ended, a new id, the router's state saying it expired. */
+  endExpired: (req: Request) => Promise<void>;
+}
+
+/**
+ * Enforces the idle and absolute lifetimes of a router's sign-in on the server (the cookie's own expiry
+ * is only a hint to the browser). An expired sign-in ends (`endExpired`) before anything reads it, and the
+ * request goes on signed out.
+ */
+export function sessionLifetime(options: LifetimeSettings) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     const s = peekState(req, options.scope);
     if (!s?.createdAt) return next();
@@ -32,7 +36,7 @@ export function sessionLifetime(options: {
     const lastSeen = s.lastSeenAt ?? s.createdAt;
     if (now - s.createdAt >= options.absoluteMs || now - lastSeen >= options.idleMs) {
       logOf(req).info({ reason: now - s.createdAt >= options.absoluteMs ? 'absolute' : 'idle' }, 'session expired');
-      settle(options.end(req), () => next(), next);
+      settle(options.endExpired(req), () => next(), next);
       return;
     }
     if (now - lastSeen >= SESSION_REFRESH_MS) s.lastSeenAt = now;

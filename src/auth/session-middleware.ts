@@ -2,29 +2,22 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import { logOf } from '../log';
 import { hideTokens, withTokensInline } from './hidden-tokens';
-import { isSignedInSession, type SignInScope } from './session-state';
+import { isSignedInSession } from './session-state';
 import { CognitoAuthError } from '../errors';
 import { guardHostStore, IndexedSessionStore } from '../sessions/indexed-store';
-import { anonymousSessionLifetime, sessionLifetime, type Clock } from './lifetimes';
+import { anonymousSessionLifetime, sessionLifetime, type LifetimeSettings } from './lifetimes';
 import type { UserSessionIndex } from '../sessions/user-sessions';
 import { userSessionIndexFor } from '../sessions/store-indexes';
 
 /** How the package's own sessions are made. */
-export interface OwnSessionSettings {
+export interface OwnSessionSettings extends LifetimeSettings {
   cookieName: string;
   secret: string | string[];
   /** `Secure` cookie (production). */
   secure: boolean;
-  idleMs: number;
-  absoluteMs: number;
   store: session.Store;
   /** The per-user index of session ids; defaults to the one `store` keeps (SQLite, Redis, memory). */
   index?: UserSessionIndex | undefined;
-  clock: Clock;
-  /** Whose sign-in the lifetimes apply to. */
-  scope: SignInScope;
-  /** Ends a sign-in that outlived its lifetime. */
-  endExpired: (req: Request) => Promise<void>;
 }
 
 /** The session middleware and the indexed store it writes to. */
@@ -110,13 +103,7 @@ export function createSessionMiddleware(settings: OwnSessionSettings): SessionMi
       next();
     });
   };
-  const lifetime = sessionLifetime({
-    idleMs: settings.idleMs,
-    absoluteMs: settings.absoluteMs,
-    clock: settings.clock,
-    scope: settings.scope,
-    end: settings.endExpired,
-  });
+  const lifetime = sessionLifetime(settings);
   // One marker per router: two routers with sessions of their own on one request meet the conflict check.
   return {
     handler: once(Symbol('express-cognito-signin.session'), [withStoreErrors, lifetime, anonymousSessionLifetime(settings.clock, settings.scope)]),
@@ -147,20 +134,8 @@ function keepTokensOutOfTheChangeCheck(store: IndexedSessionStore): void {
  * writes to a store the package knows are guarded against bringing back an ended session
  * ({@link guardHostStore}). A request without `req.session` is a configuration error naming the fix.
  */
-export function createHostSessionCheck(settings: {
-  idleMs: number;
-  absoluteMs: number;
-  clock: Clock;
-  scope: SignInScope;
-  endExpired: (req: Request) => Promise<void>;
-}): RequestHandler {
-  const lifetime = sessionLifetime({
-    idleMs: settings.idleMs,
-    absoluteMs: settings.absoluteMs,
-    clock: settings.clock,
-    scope: settings.scope,
-    end: settings.endExpired,
-  });
+export function createHostSessionCheck(settings: LifetimeSettings): RequestHandler {
+  const lifetime = sessionLifetime(settings);
   const check = (req: Request, _res: Response, next: NextFunction): void => {
     if (!req.session) {
       next(

@@ -1,27 +1,16 @@
 /// <reference lib="dom" />
-import { AdminUpdateUserAttributesCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { createEmulatorMailbox } from '../../src/cognito/mailbox';
 import { createPasskeys } from '../../src/testing/passkey-registration';
 import { testEmulator } from '../helpers/emulator';
-import { createConfirmedUser } from '../helpers/users';
+import { createVerifiedUser } from '../helpers/users';
 import { expectAccessible, layoutOf, newPage, screenshot, useWorld } from './browser';
 
 /** A user who can take every way in: a verified address (for e-mailed codes) and a passkey. */
 async function userWithEveryFactor(base: string) {
-  const user = await createConfirmedUser();
+  const user = await createVerifiedUser();
   const { client, ids } = testEmulator();
-  await client.send(
-    new AdminUpdateUserAttributesCommand({
-      UserPoolId: ids.userPoolId,
-      Username: user.email,
-      UserAttributes: [
-        { Name: 'email', Value: user.email },
-        { Name: 'email_verified', Value: 'true' },
-      ],
-    }),
-  );
   await createPasskeys(client, ids, base).register(user);
   return user;
 }

@@ -1,29 +1,10 @@
 /// <reference lib="dom" />
-import { AdminUpdateUserAttributesCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { en } from '../../src/i18n/en';
 import { ja } from '../../src/i18n/ja';
-import { testEmulator } from '../helpers/emulator';
-import { createConfirmedUser } from '../helpers/users';
+import { createVerifiedUser } from '../helpers/users';
 import { expectAccessible, newPage, screenshot, useWorld } from './browser';
-
-/** A confirmed user whose address is verified: Cognito e-mails sign-in codes only to a verified address. */
-async function userWithVerifiedEmail() {
-  const user = await createConfirmedUser();
-  const { client, ids } = testEmulator();
-  await client.send(
-    new AdminUpdateUserAttributesCommand({
-      UserPoolId: ids.userPoolId,
-      Username: user.email,
-      UserAttributes: [
-        { Name: 'email', Value: user.email },
-        { Name: 'email_verified', Value: 'true' },
-      ],
-    }),
-  );
-  return user;
-}
 
 /** The newest sign-in code in the offline mailbox page, as a person reads it there. */
 async function codeFromMailboxPage(page: Page, base: string, email: string): Promise<string> {
@@ -37,7 +18,7 @@ describe("real-browser journey: signing in with an e-mailed code (Chromium, agai
   const world = useWorld();
 
   it('asks for the address, e-mails an 8-digit code to the offline mailbox, corrects a wrong code and signs in with the right one', async () => {
-    const user = await userWithVerifiedEmail();
+    const user = await createVerifiedUser();
     const { page, close } = await newPage(world);
     await page.goto(`${world.base}/login`);
     expect(await page.textContent('main .lead')).to.equal(en['signin.lead']);
@@ -73,7 +54,7 @@ describe("real-browser journey: signing in with an e-mailed code (Chromium, agai
   });
 
   it('asks how to sign in when only the address is given, and the code page works in Japanese', async () => {
-    const user = await userWithVerifiedEmail();
+    const user = await createVerifiedUser();
     const { page, close } = await newPage(world, { locale: 'ja-JP' });
     await page.goto(`${world.base}/login`);
     expect(await page.textContent('main .lead')).to.equal(ja['signin.lead']);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AdminConfirmSignUpCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminConfirmSignUpCommand, AdminUpdateUserAttributesCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { testEmulator } from './emulator';
 
 /** A password that meets the pool's default policy. */
@@ -14,4 +14,21 @@ export async function createConfirmedUser(password = TEST_PASSWORD): Promise<{ e
   );
   await client.send(new AdminConfirmSignUpCommand({ UserPoolId: ids.userPoolId, Username: email }));
   return { email, password, sub: signUp.UserSub as string };
+}
+
+/** {@link createConfirmedUser} with a verified address: Cognito e-mails sign-in codes only to a verified one. */
+export async function createVerifiedUser(): Promise<{ email: string; password: string; sub: string }> {
+  const user = await createConfirmedUser();
+  const { client, ids } = testEmulator();
+  await client.send(
+    new AdminUpdateUserAttributesCommand({
+      UserPoolId: ids.userPoolId,
+      Username: user.email,
+      UserAttributes: [
+        { Name: 'email', Value: user.email },
+        { Name: 'email_verified', Value: 'true' },
+      ],
+    }),
+  );
+  return user;
 }

@@ -1,4 +1,4 @@
-import { AdminUpdateUserAttributesCommand, DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import { createEmulatorMailbox } from '../../../src/cognito/mailbox';
 import { createPasskeys } from '../../../src/testing/passkey-registration';
@@ -7,28 +7,11 @@ import { createClientDouble } from '../../helpers/client-double';
 import { TEST_APP_BASE_URL, testEmulator } from '../../helpers/emulator';
 import { csrfOf, submit } from '../../helpers/forms';
 import { totpCodeFor, userWithTotp, withOptionalTotpPool } from '../../helpers/totp';
-import { createConfirmedUser } from '../../helpers/users';
+import { createConfirmedUser, createVerifiedUser } from '../../helpers/users';
 
 const EVERY_FACTOR = { COGNITO_FIRST_FACTORS: 'PASSWORD,EMAIL_OTP,WEB_AUTHN' };
 
 type Agent = ReturnType<TestApp['agent']>;
-
-/** A confirmed user whose address is verified (an e-mailed sign-in code needs one). */
-async function userWithVerifiedEmail() {
-  const user = await createConfirmedUser();
-  const { client, ids } = testEmulator();
-  await client.send(
-    new AdminUpdateUserAttributesCommand({
-      UserPoolId: ids.userPoolId,
-      Username: user.email,
-      UserAttributes: [
-        { Name: 'email', Value: user.email },
-        { Name: 'email_verified', Value: 'true' },
-      ],
-    }),
-  );
-  return user;
-}
 
 /** The newest sign-in code the emulator "e-mailed" to `email`, read as a person reads their mail. */
 async function signInCodeFor(email: string): Promise<string> {
@@ -87,7 +70,7 @@ for (const signInApi of ['admin', 'public'] as const) {
 
     it('signs in with the 8-digit code sent by e-mail, in plain forms; a wrong code can be corrected', async () => {
       const t = app();
-      const user = await userWithVerifiedEmail();
+      const user = await createVerifiedUser();
       const agent = t.agent();
       const start = await submit(agent, '/login?returnTo=%2Fcomplete', '/login?returnTo=%2Fcomplete', { email: user.email, method: 'email-code' });
       expect(start.status).to.equal(303);
@@ -160,7 +143,7 @@ for (const signInApi of ['admin', 'public'] as const) {
 
     it('asks how to sign in when only the address is given (SELECT_CHALLENGE), offering what the account has', async () => {
       const t = app();
-      const user = await userWithVerifiedEmail();
+      const user = await createVerifiedUser();
       const agent = t.agent();
       const start = await submit(agent, '/login', '/login', { email: user.email });
       expect(start.headers.location).to.equal('/login/choose');
@@ -184,7 +167,7 @@ for (const signInApi of ['admin', 'public'] as const) {
 
     it('leads a passkey chosen by an account without one to the choice, where the password still signs in', async () => {
       const t = app();
-      const user = await userWithVerifiedEmail();
+      const user = await createVerifiedUser();
       const agent = t.agent();
       expect((await submit(agent, '/login', '/login', { email: user.email, method: 'passkey' })).headers.location).to.equal('/login/choose');
       const page = await agent.get('/login/choose').expect(200);
@@ -218,7 +201,7 @@ describe('choice-based sign-in and two-step sign-in', () => {
 describe('the choice-based pages in both languages', () => {
   it('shows the sign-in page and every step in Japanese and English, with no untranslated keys', async () => {
     const t = buildTestApp({ env: EVERY_FACTOR });
-    const user = await userWithVerifiedEmail();
+    const user = await createVerifiedUser();
     const { client, ids } = testEmulator();
     await createPasskeys(client, ids, TEST_APP_BASE_URL).register(user);
     const steps: Array<[method: string | undefined, path: string]> = [
@@ -247,7 +230,7 @@ describe('a choice-based step whose time ran out', () => {
   it('sends the browser back to the sign-in page with a message, and the step is gone', async () => {
     let offset = 0;
     const t = buildTestApp({ env: EVERY_FACTOR, clock: () => Date.now() + offset });
-    const user = await userWithVerifiedEmail();
+    const user = await createVerifiedUser();
     const agent = t.agent();
     expect((await submit(agent, '/login', '/login', { email: user.email, method: 'email-code' })).headers.location).to.equal('/login/code');
     offset = 3 * 60_000 + 1000;
@@ -260,7 +243,7 @@ describe('a choice-based step whose time ran out', () => {
 describe('POST /login/code limits', () => {
   it('counts wrong e-mailed codes per account, as the other codes are counted', async () => {
     const t = buildTestApp({ env: { ...EVERY_FACTOR, RATE_LIMIT_CODE_FAILURES_PER_ACCOUNT: '2' } });
-    const user = await userWithVerifiedEmail();
+    const user = await createVerifiedUser();
     const statuses: number[] = [];
     for (let i = 0; i < 3; i += 1) {
       const agent = t.agent();

@@ -4,7 +4,7 @@ import supertest from 'supertest';
 import { endUserSessions } from '../../../src';
 import { buildTestApp, resolveCognitoSettings, type TestApp } from '../../helpers/app';
 import { testEmulator } from '../../helpers/emulator';
-import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { holdFirstCall } from '../../helpers/held-call';
 import { sidOf } from '../../helpers/cookies';
 import { refreshAccepted } from '../../helpers/emulator-tokens';
 import { csrfOf, submit } from '../../helpers/forms';
@@ -17,31 +17,6 @@ const FIREFOX_LINUX = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 
 const CHROME_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 type Agent = ReturnType<TestApp['agent']>;
-
-/**
- * The emulator's client, with the answer to the first `command` held back until `release()`: the call is
- * made (and succeeds) at once, so that ending the session meanwhile (which revokes its tokens) cannot fail
- * it; only the request that made it finishes late.
- */
-function holdFirstAnswer(real: CognitoIdentityProviderClient, command: string) {
-  let reach: () => void = () => undefined;
-  let release: () => void = () => undefined;
-  const reached = new Promise<void>((resolve) => (reach = resolve));
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let held = false;
-  const client = {
-    async send(cmd: { constructor: { name: string } }, ...rest: unknown[]) {
-      const answer = await (real.send as (...args: unknown[]) => Promise<unknown>)(cmd, ...rest);
-      if (held || cmd.constructor.name !== command) return answer;
-      held = true;
-      reach();
-      await released;
-      return answer;
-    },
-    destroy() {},
-  };
-  return { client: client as unknown as CognitoIdentityProviderClient, reached, release };
-}
 
 /** A session store the package keeps no per-user index for (a host's own kind). */
 class UnknownStore extends session.Store {
@@ -122,7 +97,7 @@ describe('GET /profile/sessions (where you are signed in)', function () {
   it('a session ended from the page stays ended though a request of it was in flight and saves it afterwards', async () => {
     const store = new session.MemoryStore();
     const { client: real, emulator, ids } = testEmulator();
-    const held = holdFirstAnswer(real, 'UpdateUserAttributesCommand');
+    const held = holdFirstCall(real, 'UpdateUserAttributesCommand', 'answer');
     const settings = resolveCognitoSettings(buildTestApp().config, ids, emulator.url);
     const t = buildTestApp({ sessionStore: store, cognito: { settings, client: held.client } });
     const user = await createConfirmedUser();
