@@ -1,16 +1,7 @@
 import { expect } from 'chai';
 import { cognitoOptionsFrom } from '../../src/app/auth-options';
-import { ConfigError, loadConfig } from '../../src/app/config';
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    expect(err).to.be.instanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { loadConfig } from '../../src/app/config';
+import { problemsOf } from '../helpers/app';
 
 const IDS = { userPoolId: 'local_abc', clientId: 'client', clientSecret: undefined };
 

@@ -5,7 +5,7 @@ import { parseEnv } from 'node:util';
 import { expect } from 'chai';
 import { developmentEnvFile, productionEnvFile, type PoolEnv } from '../../infra/lib/env-files';
 import { CONFIG_VARIABLES, ConfigError, loadConfig, loadDotEnv } from '../../src/app/config';
-import { buildTestApp } from '../helpers/app';
+import { buildTestApp, problemsOf } from '../helpers/app';
 import { startTestIssuer } from '../helpers/test-issuer';
 
 const REAL = {
@@ -29,16 +29,6 @@ const STACK_POOL: PoolEnv = {
 /** An env file as the app reads it: Node's own parser, the one `.env` loading uses. */
 function envFileVariables(text: string): Record<string, string> {
   return parseEnv(text) as Record<string, string>;
-}
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    expect(err).to.be.instanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 describe('loadConfig', () => {

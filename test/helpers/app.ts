@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import supertest from 'supertest';
 import { createApp } from '../../src/app/app';
 import { authOptionsFrom, cognitoOptionsFrom } from '../../src/app/auth-options';
-import { loadConfig, type AppConfig } from '../../src/app/config';
+import { expect } from 'chai';
+import { ConfigError, loadConfig, type AppConfig } from '../../src/app/config';
 import type { ReadinessChecks } from '../../src/app/health';
 import { createLogger } from '../../src/app/logger';
 import { createCognitoClient } from '../../src/cognito/client';
@@ -50,6 +51,17 @@ export interface TestAppOverrides {
   rateLimitStores?: RateLimitStoreFactory | undefined;
   /** Changes the options the reference app gives `cognitoAuth()`. */
   authOptions?: (options: CognitoAuthOptions) => CognitoAuthOptions;
+}
+
+/** The problems `loadConfig(env)` names; fails unless it refuses `env` with a ConfigError. */
+export function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).to.be.instanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
 }
 
 /**
