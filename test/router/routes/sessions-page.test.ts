@@ -192,12 +192,7 @@ describe('GET /profile/sessions (where you are signed in)', function () {
     const { app } = buildHostApp({ mounting: 'root', at: '/account', hostSession: store });
     const user = await createConfirmedUser();
     const a = supertest.agent(app).set('User-Agent', FIREFOX_LINUX).set('Accept-Language', 'en');
-    const login = await a.get('/account/login');
-    await a
-      .post('/account/login')
-      .type('form')
-      .send({ email: user.email, password: user.password, _csrf: csrfOf(login.text) })
-      .expect(303);
+    expect((await submit(a, '/account/login', '/account/login', { email: user.email, password: user.password })).status).to.equal(303);
     const page = await a.get('/account/profile/sessions').expect(200);
     expect(page.text).to.contain('Firefox 133 on Linux');
     expect(page.text).not.to.contain('data-sessions="unavailable"');
@@ -207,12 +202,7 @@ describe('GET /profile/sessions (where you are signed in)', function () {
     const { app } = buildHostApp({ mounting: 'root', at: '/account', hostSession: new UnknownStore() });
     const user = await createConfirmedUser();
     const a = supertest.agent(app).set('Accept-Language', 'en');
-    const login = await a.get('/account/login');
-    await a
-      .post('/account/login')
-      .type('form')
-      .send({ email: user.email, password: user.password, _csrf: csrfOf(login.text) })
-      .expect(303);
+    expect((await submit(a, '/account/login', '/account/login', { email: user.email, password: user.password })).status).to.equal(303);
     const page = await a.get('/account/profile/sessions').expect(200);
     expect(page.text).to.contain('data-sessions="unavailable"');
     expect(page.text).not.to.contain('data-session="current"');
