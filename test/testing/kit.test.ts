@@ -30,7 +30,10 @@ async function killedRun(): Promise<{ dir: string; url: string }> {
     });
     child.once('exit', (code) => reject(new Error(`the run exited (${code}) before its emulator started: ${errors}`)));
   });
+  // Until its parent has reaped it, a killed process is a zombie, and a zombie's pid still answers `kill(pid, 0)`.
+  const reaped = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGKILL');
+  await reaped;
   return JSON.parse(line) as { dir: string; url: string };
 }
 
