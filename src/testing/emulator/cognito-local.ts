@@ -59,16 +59,17 @@ export const { CognitoError } = errors;
 export const { Router } = fromCognitoLocal('./lib/server/Router') as typeof import('cognito-local/lib/server/Router');
 const server = fromCognitoLocal('./lib/server/server') as typeof import('cognito-local/lib/server/server');
 export const { loadConfig } = fromCognitoLocal('./lib/server/config') as typeof import('cognito-local/lib/server/config');
-export const { StormDBDataStoreFactory } = fromCognitoLocal(
+export const { StormDBDataStore } = fromCognitoLocal(
   './lib/services/dataStore/stormDb',
 ) as typeof import('cognito-local/lib/services/dataStore/stormDb');
+/** StormDB, the JSON file store cognito-local keeps its data in. */
+export const StormDB = fromCognitoLocal('stormdb') as typeof import('stormdb');
 export const { CognitoServiceFactoryImpl } = fromCognitoLocal(
   './lib/services/cognitoService',
 ) as typeof import('cognito-local/lib/services/cognitoService');
-export const { UserPoolServiceFactoryImpl, attributeValue, attributesAppend } = fromCognitoLocal(
+export const { UserPoolServiceFactoryImpl, attributeValue, attributesAppend, attributesToRecord, customAttributes } = fromCognitoLocal(
   './lib/services/userPoolService',
 ) as typeof import('cognito-local/lib/services/userPoolService');
-export const { JwtTokenGenerator } = fromCognitoLocal('./lib/services/tokenGenerator') as typeof import('cognito-local/lib/services/tokenGenerator');
 export const { MessagesService } = fromCognitoLocal('./lib/services/messages') as typeof import('cognito-local/lib/services/messages');
 export const { TriggersService } = fromCognitoLocal('./lib/services/triggers') as typeof import('cognito-local/lib/services/triggers');
 export const { MessageDeliveryService } = fromCognitoLocal(

@@ -7,12 +7,10 @@ import {
   ConsoleMessageSender,
   createServer,
   createTriggerBackends,
-  JwtTokenGenerator,
   loadConfig,
   MessageDeliveryService,
   MessagesService,
   otp,
-  StormDBDataStoreFactory,
   TriggersService,
   UserPoolServiceFactoryImpl,
   type Logger,
@@ -22,7 +20,8 @@ import { attachHostedUi } from './hosted-ui/routes';
 import { createLayeredRouter } from './registry';
 import { GUARDS, LAYERS } from './targets';
 import { attachTestControls } from './test-controls';
-import { withOrigins } from './token-origins';
+import { EmulatorTokenGenerator } from './token-generator';
+import { EmulatorDataStoreFactory } from './data-store';
 import { decorateCognito } from './user-pools';
 
 /** Options of {@link createEmulatorServer}. */
@@ -45,9 +44,9 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
   const ctx = { logger };
   const configDir = path.join(options.dir, '.cognito');
   const dataDir = path.join(configDir, 'db');
-  const config = await loadConfig(ctx, new StormDBDataStoreFactory(configDir));
+  const config = await loadConfig(ctx, new EmulatorDataStoreFactory(configDir));
   const clock = new EmulatorClock();
-  const stores = new StormDBDataStoreFactory(dataDir);
+  const stores = new EmulatorDataStoreFactory(dataDir);
   const cognito = decorateCognito(
     await new CognitoServiceFactoryImpl(dataDir, stores, new UserPoolServiceFactoryImpl(clock, stores)).create(ctx, config.UserPoolDefaults),
     clock,
@@ -60,7 +59,7 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
     config,
     messages: new MessagesService(triggers, new MessageDeliveryService(new ConsoleMessageSender())),
     otp,
-    tokenGenerator: withOrigins(new JwtTokenGenerator(clock, triggers, config.TokenConfig)),
+    tokenGenerator: new EmulatorTokenGenerator(clock, triggers, config.TokenConfig),
     triggers,
   };
   const { route, deps } = createLayeredRouter(services, { clock, challenges: new ChallengeSessions(clock), layers: LAYERS, guards: GUARDS });

@@ -1,6 +1,6 @@
-import { createHash, createPrivateKey, createPublicKey, randomUUID } from 'node:crypto';
+import { createHash, createPublicKey, randomUUID } from 'node:crypto';
 import type { EmulatorClock } from './clock';
-import { jwt, signingKeys, type AppClient, type Context, type Tokens, type User, type UserPoolService } from './cognito-local';
+import { jwt, signingKeys, type Context, type User, type UserPoolService } from './cognito-local';
 
 /**
  * One sign-in's token family: the refresh token it issued and every access and ID token issued with it,
@@ -36,44 +36,8 @@ export function claimsOf(token: string): Record<string, unknown> | undefined {
   return decoded && typeof decoded === 'object' ? (decoded as Record<string, unknown>) : undefined;
 }
 
-/** cognito-local's key pair, parsed once: jsonwebtoken would parse a PEM again for every token. */
-const signingKey = createPrivateKey(signingKeys.privatePem);
+/** cognito-local's public key, parsed once (jsonwebtoken would parse a PEM again for every token). */
 const verifyingKey = createPublicKey(signingKeys.publicPem);
-
-function resign(token: string, extra: Record<string, unknown>): string {
-  return jwt.sign({ ...claimsOf(token), ...extra }, signingKey, { algorithm: 'RS256', keyid: 'CognitoLocal' });
-}
-
-/**
- * Wraps cognito-local's token generator so that every token carries `origin_jti` (and the refresh token its
- * client), which is how revocation finds the access tokens issued with a refresh token.
- * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-refresh-token.html
- */
-export function withOrigins(inner: { generate(...args: GenerateArgs): Promise<Tokens> }): { generate(...args: GenerateArgs): Promise<Tokens> } {
-  return {
-    async generate(ctx, user, groups, client, metadata, source) {
-      const tokens = await inner.generate(ctx, user, groups, client, metadata, source);
-      const origin = (ctx as OriginContext).origin;
-      const originJti = origin?.jti ?? randomUUID();
-      const refreshExtra: Record<string, unknown> = { origin_jti: originJti, client_id: client.ClientId };
-      if (origin?.refreshExpiresAt !== undefined) refreshExtra.exp = origin.refreshExpiresAt;
-      return {
-        AccessToken: resign(tokens.AccessToken, { origin_jti: originJti }),
-        IdToken: resign(tokens.IdToken, { origin_jti: originJti }),
-        RefreshToken: resign(tokens.RefreshToken, refreshExtra),
-      };
-    },
-  };
-}
-
-type GenerateArgs = [
-  ctx: Context,
-  user: User,
-  groups: readonly string[],
-  client: AppClient,
-  metadata: Record<string, string> | undefined,
-  source: 'AuthenticateDevice' | 'Authentication' | 'HostedAuth' | 'NewPasswordChallenge' | 'RefreshTokens',
-];
 
 /** SHA-256 of a token, to remember rotated ones without keeping them. */
 export function fingerprint(token: string): string {
