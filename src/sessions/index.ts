@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { RedisStore } from 'connect-redis';
 import session from 'express-session';
-import { createClient } from 'redis';
 import { SILENT_LOGGER, type LoggerLike } from '../log';
 import { SqliteSessionStore } from './sqlite-store';
 import { settleWithin, withStoreTimeout } from './timed-store';
@@ -78,6 +77,15 @@ export interface RedisStoreOptions {
 }
 
 /**
+ * The official Redis client, loaded when a Redis store is made: it and its modules are about a quarter of
+ * what loading the package costs, and a host on memory or SQLite sessions never uses them.
+ */
+function loadRedis(): typeof import('redis') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+  return require('redis') as typeof import('redis');
+}
+
+/**
  * Sessions in Redis (connect-redis and the official client), for several instances. While Redis is down,
  * operations fail at once (no offline queue) and pages answer 503; the client reconnects by itself.
  * `cognitoAuth()` keeps its rate-limit counts in the same Redis, so that every instance shares them.
@@ -98,7 +106,7 @@ export function createRedisSessionStore(
   prefix = 'sess:',
   closeTimeoutMs = DEFAULT_STORE_TIMEOUT_MS,
 ): SessionStoreHandle {
-  const client = createClient({
+  const client = loadRedis().createClient({
     url,
     disableOfflineQueue: true,
     socket: { connectTimeout: 2000, reconnectStrategy: (retries: number) => Math.min(100 * (retries + 1), 2000) },

@@ -61,4 +61,19 @@ describe('the layers of src/ (docs/architecture.md)', function () {
     expect(reaching, reaching.join('\n')).to.deep.equal([]);
     expect(graph['app/server.ts']).to.include.members(['index.ts', 'testing/index.ts']);
   });
+
+  it('loads the Redis client only when a Redis store is made: no module of src/ imports it at load time', () => {
+    const sources = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+    // A value import of 'redis' (or one of its @redis/ modules) anywhere in src/ loads it with the package.
+    const eager = /^import (?!type )[^;]*from '(?:redis|@redis\/[^']+)';$/m;
+    const found = sources(SRC)
+      .filter((file) => eager.test(fs.readFileSync(file, 'utf8')))
+      .map((file) => path.relative(ROOT, file));
+    expect(found).to.deep.equal([]);
+    expect(eager.test("import { createClient } from 'redis';"), 'the control').to.equal(true);
+    expect(eager.test("import type { RedisClientType } from 'redis';")).to.equal(false);
+  });
 });
