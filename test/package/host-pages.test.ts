@@ -3,8 +3,9 @@ import express from 'express';
 import session from 'express-session';
 import supertest from 'supertest';
 import { securityHeaders, type CognitoLocals } from '../../src/index';
-import { startCognitoLocal, type CognitoLocal, type TestUser } from '../../src/testing';
-import { buildHostApp, escapeHtml, HOST_BASE_URL } from './host-app';
+import type { CognitoLocal, TestUser } from '../../src/testing';
+import { hostKit } from '../helpers/host-kit';
+import { buildHostApp, escapeHtml } from './host-app';
 
 /** A session store that counts what is written to it. */
 class CountingStore extends session.MemoryStore {
@@ -39,10 +40,9 @@ describe('the host’s own pages (res.locals.cognito and the CSP nonce)', functi
   let user: TestUser;
 
   before(async () => {
-    cognito = await startCognitoLocal({ baseUrl: HOST_BASE_URL, mountPath: '/account' });
+    cognito = await hostKit();
     user = await cognito.createUser();
   });
-  after(async () => cognito?.stop());
 
   describe('GET /shop (the host’s own ejs page)', () => {
     it('signed out: links to the sign-in page, coming back to the page, and stores no session', async () => {

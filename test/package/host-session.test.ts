@@ -7,10 +7,11 @@ import session from 'express-session';
 import supertest from 'supertest';
 import { createMemoryStore } from '../../src/index';
 import { SqliteSessionStore } from '../../src/sessions/sqlite-store';
-import { startCognitoLocal, type CognitoLocal } from '../../src/testing';
+import type { CognitoLocal } from '../../src/testing';
 import { csrfOf } from '../helpers/forms';
 import { holdFirstCall } from '../helpers/held-call';
-import { buildHostApp, HOST_BASE_URL } from './host-app';
+import { hostKit } from '../helpers/host-kit';
+import { buildHostApp } from './host-app';
 
 const MINUTE = 60_000;
 
@@ -27,14 +28,13 @@ describe('the package on the host’s own express-session (against the test kit)
   let dir: string;
   const closing: Array<() => void> = [];
   before(async () => {
-    cognito = await startCognitoLocal({ baseUrl: HOST_BASE_URL, mountPath: '/account' });
+    cognito = await hostKit();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'host-session-'));
   });
-  after(async () => {
+  after(() => {
     try {
       for (const close of closing.splice(0)) close();
     } finally {
-      await cognito?.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -3,8 +3,9 @@ import express from 'express';
 import session from 'express-session';
 import supertest from 'supertest';
 import { cognitoAuth, CognitoAuthError, requiresAuth } from '../../src/index';
-import { startCognitoLocal, type CognitoLocal, type TestUser } from '../../src/testing';
+import type { CognitoLocal, TestUser } from '../../src/testing';
 import { csrfOf } from '../helpers/forms';
+import { hostKit } from '../helpers/host-kit';
 import { buildHostApp, buildOtherApp, HOST_BASE_URL, writeLoginOverride } from './host-app';
 
 /** Every site-relative URL a page links, posts or loads: href, action and src values that start with `/`. */
@@ -18,10 +19,9 @@ describe('the package in a host app (mounted at /account, against the test kit)'
   let user: TestUser;
 
   before(async () => {
-    cognito = await startCognitoLocal({ baseUrl: HOST_BASE_URL, mountPath: '/account' });
+    cognito = await hostKit();
     user = await cognito.createUser();
   });
-  after(async () => cognito?.stop());
 
   describe('URLs', () => {
     it('puts every link, form action and asset of its pages under the mount (the site name and the host layout aside)', async () => {

@@ -1,16 +1,15 @@
 import { expect } from 'chai';
 import { cognitoAuth, CognitoAuthError, createMemoryStore } from '../../src/index';
-import { startCognitoLocal, type CognitoLocal } from '../../src/testing';
-import { HOST_BASE_URL } from './host-app';
+import type { CognitoLocal } from '../../src/testing';
+import { hostKit } from '../helpers/host-kit';
 
 describe('cognitoAuth() options in a host app (against the test kit)', function () {
   this.timeout(30_000);
   let cognito: CognitoLocal;
 
   before(async () => {
-    cognito = await startCognitoLocal({ baseUrl: HOST_BASE_URL, mountPath: '/account' });
+    cognito = await hostKit();
   });
-  after(async () => cognito?.stop());
 
   it('throws invalid_options naming each bad option', () => {
     let thrown: unknown;

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { startCognitoLocal, type CognitoLocal } from '../../src/testing';
-import { buildHostApp, HOST_BASE_URL } from './host-app';
+import type { CognitoLocal } from '../../src/testing';
+import { hostKit } from '../helpers/host-kit';
+import { buildHostApp } from './host-app';
 
 /** What Chrome sends when a person opens a page (a top-level navigation). */
 const NAVIGATION = {
@@ -37,9 +38,8 @@ describe('requiresAuth() for a signed-out request: 401 JSON for what is not a pa
   let cognito: CognitoLocal;
 
   before(async () => {
-    cognito = await startCognitoLocal({ baseUrl: HOST_BASE_URL, mountPath: '/account' });
+    cognito = await hostKit();
   });
-  after(async () => cognito?.stop());
 
   for (const row of ROWS) {
     it(`${row.name}: ${row.json ? '401 JSON' : '303 to the sign-in page'}`, async () => {

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import type express from 'express';
 import supertest from 'supertest';
-import { startCognitoLocal, type CognitoLocal, type TestUser } from '../../src/testing';
+import type { CognitoLocal, TestUser } from '../../src/testing';
+import { hostKit } from '../helpers/host-kit';
 import { callbackPath, startHostedUiSignIn } from '../helpers/hosted-ui';
-import { buildMultiRouterHost, clientFor, HOST_BASE_URL } from './host-app';
+import { buildMultiRouterHost, clientFor } from './host-app';
 
 /**
  * One host, one express-session, several routers: /account (the kit's pool and client), /other (a pool of
@@ -16,7 +17,7 @@ describe('two routers in one app (on the host’s express-session, against the t
   let app: express.Express;
 
   before(async () => {
-    cognito = await startCognitoLocal({ baseUrl: HOST_BASE_URL, mountPath: '/account' });
+    cognito = await hostKit();
     user = await cognito.createUser();
     const [other, third] = await Promise.all([clientFor(cognito, '/other', 'new'), clientFor(cognito, '/third', 'same')]);
     app = buildMultiRouterHost(cognito, [
@@ -25,7 +26,6 @@ describe('two routers in one app (on the host’s express-session, against the t
       { mountPath: '/fourth', cognito: cognito.options },
     ]).app;
   });
-  after(async () => cognito?.stop());
 
   it('a sign-in at one router passes neither the guard nor the pages of a router of another pool or client', async () => {
     const agent = supertest.agent(app);
