@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { DeleteUserPoolCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { createCognitoClient } from '../../src/cognito/client';
 import type { RunningEmulator } from '../../src/testing/emulator/start';
 import { startEmulatorOnFreePort } from '../../src/testing/free-port';
@@ -45,6 +45,27 @@ export function ensureTestEmulator(): Promise<TestEmulator> {
     starting = undefined;
   });
   return starting;
+}
+
+/**
+ * A pool file past this size is replaced before the next test file. cognito-local writes a pool's whole JSON
+ * file on every change, and the emulator looks tokens up among all its users, so one pool filled by every
+ * file a worker runs (about 600 kB by the end) made each later request slower, not any test more thorough.
+ */
+const RENEW_POOL_BYTES = 64 * 1024;
+
+/**
+ * Before a test file (the root hook): when the earlier files of this process have filled the pool past
+ * {@link RENEW_POOL_BYTES}, deletes it and provisions a fresh one with the same settings, so the file gets
+ * new pool and client ids. There is still exactly one pool, as provisionEmulatorPool keeps it.
+ */
+export async function renewFilledTestPool(): Promise<void> {
+  if (!current) return;
+  const file = path.join(current.emulator.dir, '.cognito', 'db', `${current.ids.userPoolId}.json`);
+  const size = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+  if (size < RENEW_POOL_BYTES) return;
+  await current.client.send(new DeleteUserPoolCommand({ UserPoolId: current.ids.userPoolId }));
+  current = { ...current, ids: await provisionEmulatorPool(current.client, TEST_APP_BASE_URL) };
 }
 
 /** Stops the emulator and removes its directory. */

@@ -55,11 +55,14 @@ export async function passkeysAtCognito(user: User): Promise<string[]> {
   return (out.Credentials ?? []).map((c) => c.CredentialId as string);
 }
 
-let userAuthClientId: Promise<string> | undefined;
+/** By user pool: the root hook gives a file a fresh pool once the earlier files filled theirs. */
+const userAuthClientIds = new Map<string, Promise<string>>();
 /** A client of the suite's pool without a secret that allows USER_AUTH: the passkey sign-in, straight at the emulator. */
 function userAuthClient(): Promise<string> {
-  userAuthClientId ??= createUserAuthClient();
-  return userAuthClientId;
+  const poolId = testEmulator().ids.userPoolId;
+  const clientId = userAuthClientIds.get(poolId) ?? createUserAuthClient();
+  userAuthClientIds.set(poolId, clientId);
+  return clientId;
 }
 
 /** Whether `authenticator` signs `email` in with a passkey (USER_AUTH, WEB_AUTHN) at the emulator. */

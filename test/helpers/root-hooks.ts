@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureTestEmulator, stopTestEmulator } from './emulator';
+import { ensureTestEmulator, renewFilledTestPool, stopTestEmulator } from './emulator';
 
 /**
  * Mocha forks its parallel workers with MOCHA_WORKER_ID set. A worker runs many files one after another,
@@ -72,12 +72,16 @@ export function mochaGlobalTeardown(): void {
 
 /**
  * Mocha root hooks: one real cognito-local per process (the serial run, or each parallel worker), on a
- * free port in a temp dir; and unhandled rejections fail the run.
+ * free port in a temp dir, its pool renewed between files once the earlier ones filled it; and unhandled
+ * rejections fail the run.
  */
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
     this.timeout(30_000);
-    if (withEmulator) await ensureTestEmulator();
+    if (withEmulator) {
+      await ensureTestEmulator();
+      await renewFilledTestPool();
+    }
   },
   async afterAll() {
     // A worker's emulator serves its next files too, and goes when the worker exits (emulator.ts).
