@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { SHORT_STORE_LIMIT } from '../helpers/app';
+import { compiledModule } from '../helpers/compiled-sources';
 import { TEST_APP_BASE_URL, testEmulator } from '../helpers/emulator';
 import { freePorts } from '../helpers/ports';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
@@ -177,7 +178,7 @@ describe('server process: faults around it', function () {
   it('SIGTERM to `npm start` (the README command) leaves no server and no emulator running', async () => {
     const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
     // A package with the repository's own start scripts, whose "build" is already done: its dist/app/server.js
-    // runs src/app/server.ts through tsx (the suite does not build).
+    // runs the run's compiled src/app/server.ts (the suite does not build).
     const pkg = path.join(dataDir, 'pkg');
     fs.mkdirSync(path.join(pkg, 'dist', 'app'), { recursive: true });
     fs.writeFileSync(
@@ -189,10 +190,7 @@ describe('server process: faults around it', function () {
         scripts: { build: 'node -e 0', prestart: scripts.prestart, start: scripts.start },
       }),
     );
-    fs.writeFileSync(
-      path.join(pkg, 'dist', 'app', 'server.js'),
-      `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register();\nrequire(${JSON.stringify(path.join(ROOT, 'src/app/server.ts'))});\n`,
-    );
+    fs.writeFileSync(path.join(pkg, 'dist', 'app', 'server.js'), `require(${JSON.stringify(compiledModule('app/server'))});\n`);
     const [port, emulatorPort] = await freePorts(2);
     const npm = runProcess(
       'npm',

@@ -1,10 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { compiledModule } from './compiled-sources';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
-export const SERVER = path.join(ROOT, 'src/app/server.ts');
-/** tsx's require hook: the sources are CommonJS, and its ESM loader would add a thread to every process. */
-const TSX_CJS = require.resolve('tsx/cjs');
 
 /** A process a test started, with everything it printed. */
 export interface RunningProcess {
@@ -30,12 +28,12 @@ export function runProcess(command: string, args: string[], env: Record<string, 
 }
 
 /**
- * Runs `src/app/server.ts` as `npm start` would run the build, with only the given variables (plus PATH),
- * working in `cwd` (a temp directory: a developer's own `.env` in the repository never reaches a test).
- * `preload` names modules Node loads first (`--require`).
+ * Runs `src/app/server.ts` (compiled once per run, compiled-sources.ts) as `npm start` runs the build, with
+ * only the given variables (plus PATH), working in `cwd` (a temp directory: a developer's own `.env` in the
+ * repository never reaches a test). `preload` names modules Node loads first (`--require`).
  */
 export function runServer(env: Record<string, string>, cwd: string, preload: string[] = []): RunningProcess {
-  return runProcess(process.execPath, ['--require', TSX_CJS, ...preload.flatMap((file) => ['--require', file]), SERVER], env, cwd);
+  return runProcess(process.execPath, [...preload.flatMap((file) => ['--require', file]), compiledModule('app/server')], env, cwd);
 }
 
 /**
