@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type JWTPayload, type CryptoKey } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type GenerateKeyPairResult, type JWTPayload, type CryptoKey } from 'jose';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { createCognitoClient } from '../../src/cognito/client';
 import type { CognitoSettings } from '../../src/cognito/settings';
@@ -47,13 +47,25 @@ export const TEST_ISSUER_CLIENT_SECRET = 'test-issuer-secret-value';
 export const TEST_ISSUER_REFRESH_TOKEN = 'opaque-refresh';
 
 /**
+ * RSA key pairs, made once per process and shared by its issuers: making an RSA-2048 key takes about a
+ * quarter of a second of CPU, and the suite starts over a dozen issuers. Within one issuer the keys differ,
+ * as its tests need: the key it signs with (0), one it never publishes (1), and those `rotateKey` brings in
+ * (2, 3, …). Each issuer has its own address, which its tokens carry as `iss`.
+ */
+const keyPairs: Array<Promise<GenerateKeyPairResult>> = [];
+function keyPair(index: number): Promise<GenerateKeyPairResult> {
+  keyPairs[index] ??= generateKeyPair('RS256', { extractable: true });
+  return keyPairs[index];
+}
+
+/**
  * Starts the issuer on a free port. Its token endpoint insists on client_secret_basic and a PKCE
  * verifier that matches the challenge, like real Cognito with a secret-bearing client, and answers the
  * refresh grant for its one refresh token.
  */
 export async function startTestIssuer(options: { nonce?: boolean } = {}): Promise<TestIssuer> {
-  const first = await generateKeyPair('RS256', { extractable: true });
-  const other = await generateKeyPair('RS256');
+  const first = await keyPair(0);
+  const other = await keyPair(1);
   const published = [{ ...(await exportJWK(first.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }];
   const publicJwk = published[0]!;
   let signingKey = { privateKey: first.privateKey, kid: 'k1' };
@@ -193,7 +205,7 @@ export async function startTestIssuer(options: { nonce?: boolean } = {}): Promis
     },
     jwksFetches: () => jwksFetches,
     async rotateKey() {
-      const next = await generateKeyPair('RS256', { extractable: true });
+      const next = await keyPair(published.length + 1);
       const kid = `k${published.length + 1}`;
       published.push({ ...(await exportJWK(next.publicKey)), kid, alg: 'RS256', use: 'sig' });
       signingKey = { privateKey: next.privateKey, kid };
