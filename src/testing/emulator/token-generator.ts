@@ -72,6 +72,8 @@ function lifetime(duration: number | undefined, unit: string | undefined, fallba
  * ID tokens to their refresh token, so that revoking it revokes them
  * (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-refresh-token.html),
  * and the refresh token's client. Each token is signed once, with cognito-local's key pair parsed once.
+ * The ID and access tokens' claims: https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html
+ * and https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html.
  */
 export class EmulatorTokenGenerator {
   readonly #key = createPrivateKey(signingKeys.privatePem);
