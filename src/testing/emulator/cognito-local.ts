@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import type http from 'node:http';
 import { createRequire } from 'node:module';
 import type { Config } from 'cognito-local/lib/server/config';
@@ -7,7 +7,9 @@ import type { ServerOptions } from 'cognito-local/lib/server/server';
 import type { Services } from 'cognito-local/lib/services';
 import type { AppClient } from 'cognito-local/lib/services/appClient';
 import type { Context } from 'cognito-local/lib/services/context';
-import type { Tokens } from 'cognito-local/lib/services/tokenGenerator';
+import type { DataStore } from 'cognito-local/lib/services/dataStore/dataStore';
+import type { DataStoreFactory } from 'cognito-local/lib/services/dataStore/factory';
+import type { TokenGenerator, Tokens } from 'cognito-local/lib/services/tokenGenerator';
 import type { User, UserPool, UserPoolService } from 'cognito-local/lib/services/userPoolService';
 import type { Request, Response } from 'express';
 
@@ -19,7 +21,7 @@ import type { Request, Response } from 'express';
  */
 const fromCognitoLocal = createRequire(require.resolve('cognito-local/package.json'));
 
-export type { AppClient, Config, Context, Services, Tokens, User, UserPool, UserPoolService };
+export type { AppClient, Config, Context, DataStore, DataStoreFactory, Services, TokenGenerator, Tokens, User, UserPool, UserPoolService };
 
 /**
  * A JSON API request's parameters, unchecked. cognito-local's body parser (body-parser's `json()`, strict)
@@ -88,10 +90,13 @@ export const { AuthorizationCodeStore } = fromCognitoLocal(
 ) as typeof import('cognito-local/lib/oauth2/authorizationCodeStore');
 export const { verifyS256 } = fromCognitoLocal('./lib/oauth2/pkce') as typeof import('cognito-local/lib/oauth2/pkce');
 
-/** The key pair every cognito-local installation signs with (shipped in its package; see docs/emulator.md). */
+/**
+ * The key pair every cognito-local installation signs with (shipped in its package; see docs/emulator.md),
+ * parsed once: jsonwebtoken would parse a PEM again for every token.
+ */
 export const signingKeys = {
-  privatePem: (fromCognitoLocal('./lib/keys/cognitoLocal.private.json') as { pem: string }).pem,
-  publicPem: (fromCognitoLocal('./lib/keys/cognitoLocal.public.json') as { pem: string }).pem,
+  privateKey: createPrivateKey((fromCognitoLocal('./lib/keys/cognitoLocal.private.json') as { pem: string }).pem),
+  publicKey: createPublicKey((fromCognitoLocal('./lib/keys/cognitoLocal.public.json') as { pem: string }).pem),
 };
 
 /** jsonwebtoken, as cognito-local itself signs with it. */

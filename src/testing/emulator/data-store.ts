@@ -1,9 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { StormDB, StormDBDataStore, type Context } from './cognito-local';
-
-/** cognito-local's data store interface (lib/services/dataStore/dataStore.d.ts), as its services use it. */
-type DataStore = InstanceType<typeof StormDBDataStore>;
+import { StormDB, StormDBDataStore, type Context, type DataStore, type DataStoreFactory } from './cognito-local';
 
 /** cognito-local's reviver: fields named `…Date` come back as Dates (its services compare and format them). */
 function reviveDates(key: string, value: unknown): unknown {
@@ -19,7 +16,7 @@ function reviveDates(key: string, value: unknown): unknown {
  * calls back into JavaScript for every key. A pool file is written whole on every change and grows with
  * its users, so this is most of the emulator's time spent on storage.
  */
-export class EmulatorDataStoreFactory {
+export class EmulatorDataStoreFactory implements DataStoreFactory {
   constructor(private readonly directory: string) {}
 
   async create(_ctx: Context, id: string, defaults: object): Promise<DataStore> {

@@ -1,4 +1,4 @@
-import { createPrivateKey, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { EmulatorClock } from './clock';
 import {
   attributesToRecord,
@@ -6,18 +6,18 @@ import {
   customAttributes,
   jwt,
   signingKeys,
-  type AppClient,
   type Config,
   type Context,
+  type TokenGenerator,
   type Tokens,
   type User,
 } from './cognito-local';
 import type { OriginContext } from './token-origins';
 
-/** What asked for the tokens, as cognito-local's triggers name it. */
-export type TokenSource = 'AuthenticateDevice' | 'Authentication' | 'HostedAuth' | 'NewPasswordChallenge' | 'RefreshTokens';
-
-/** The part of cognito-local's TriggersService the generator calls (the pre token generation Lambda). */
+/**
+ * The part of cognito-local's triggers the generator calls (the pre token generation Lambda). Declared here:
+ * cognito-local's own trigger types name the AWS SDK v2's, which are not installed.
+ */
 export interface TokenTriggers {
   enabled(name: 'PreTokenGeneration'): boolean;
   preTokenGeneration(
@@ -25,7 +25,7 @@ export interface TokenTriggers {
     req: {
       clientId: string;
       clientMetadata: Record<string, string> | undefined;
-      source: TokenSource;
+      source: Parameters<TokenGenerator['generate']>[5];
       userAttributes: User['Attributes'];
       username: string;
       groupConfiguration: { groupsToOverride: undefined; iamRolesToOverride: undefined; preferredRole: undefined };
@@ -71,27 +71,18 @@ function lifetime(duration: number | undefined, unit: string | undefined, fallba
  * needs and Amazon Cognito's tokens carry: `origin_jti` in every token of one sign-in, tying the access and
  * ID tokens to their refresh token, so that revoking it revokes them
  * (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-refresh-token.html),
- * and the refresh token's client. Each token is signed once, with cognito-local's key pair parsed once.
+ * and the refresh token's client. Each token is signed once.
  * The ID and access tokens' claims: https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html
  * and https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html.
  */
-export class EmulatorTokenGenerator {
-  readonly #key = createPrivateKey(signingKeys.privatePem);
-
+export class EmulatorTokenGenerator implements TokenGenerator {
   constructor(
     private readonly clock: EmulatorClock,
     private readonly triggers: TokenTriggers,
     private readonly tokenConfig: Config['TokenConfig'],
   ) {}
 
-  async generate(
-    ctx: Context,
-    user: User,
-    groups: readonly string[],
-    client: AppClient,
-    clientMetadata: Record<string, string> | undefined,
-    source: TokenSource,
-  ): Promise<Tokens> {
+  async generate(...[ctx, user, groups, client, clientMetadata, source]: Parameters<TokenGenerator['generate']>): Promise<Tokens> {
     // Refreshing keeps the family's origin_jti (and, with rotation, the original refresh token's expiry).
     const origin = (ctx as OriginContext).origin;
     const originJti = origin?.jti ?? randomUUID();
@@ -160,7 +151,7 @@ export class EmulatorTokenGenerator {
   }
 
   private sign(claims: Record<string, unknown>): string {
-    return jwt.sign(claims, this.#key, { algorithm: 'RS256', keyid: 'CognitoLocal' });
+    return jwt.sign(claims, signingKeys.privateKey, { algorithm: 'RS256', keyid: 'CognitoLocal' });
   }
 }
 

@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { EmulatorClock } from './clock';
 import { jwt, signingKeys, type Context, type User, type UserPoolService } from './cognito-local';
 
@@ -35,9 +35,6 @@ export function claimsOf(token: string): Record<string, unknown> | undefined {
   const decoded = jwt.decode(token);
   return decoded && typeof decoded === 'object' ? (decoded as Record<string, unknown>) : undefined;
 }
-
-/** cognito-local's public key, parsed once (jsonwebtoken would parse a PEM again for every token). */
-const verifyingKey = createPublicKey(signingKeys.publicPem);
 
 /** SHA-256 of a token, to remember rotated ones without keeping them. */
 export function fingerprint(token: string): string {
@@ -132,7 +129,7 @@ export function withRevokedOrigins(user: OriginUser, which?: (originJti: string)
 /** Verifies an emulator-issued JWT's signature and expiry on the emulator's clock; the error names why not. */
 export function verifyOnClock(token: string, clock: EmulatorClock): { claims: Record<string, unknown> } | { error: 'expired' | 'invalid' } {
   try {
-    const claims = jwt.verify(token, verifyingKey, { algorithms: ['RS256'], clockTimestamp: Math.floor(clock.now() / 1000) });
+    const claims = jwt.verify(token, signingKeys.publicKey, { algorithms: ['RS256'], clockTimestamp: Math.floor(clock.now() / 1000) });
     return { claims: claims as Record<string, unknown> };
   } catch (err) {
     return { error: (err as Error).name === 'TokenExpiredError' ? 'expired' : 'invalid' };
