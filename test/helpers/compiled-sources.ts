@@ -22,9 +22,9 @@ function sourcesUnder(dir: string): string[] {
  * server, and the emulator it embeds) run from it: through tsx's require hook each spent about 0.8 s more
  * of CPU starting (its resolver and source maps on ~1,300 modules), and the server tests start a dozen.
  *
- * @returns the temp directory; remove it with {@link removeCompiledSources}.
+ * @returns the temp directory.
  */
-export function compileSources(): string {
+function compileSources(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compiled-src-'));
   for (const name of BESIDE) fs.symlinkSync(path.join(ROOT, name), path.join(dir, name));
   buildSync({
@@ -40,11 +40,6 @@ export function compileSources(): string {
   return dir;
 }
 
-/** Removes what {@link compileSources} made (the links, not what they point to). */
-export function removeCompiledSources(dir: string): void {
-  fs.rmSync(dir, { recursive: true, force: true });
-}
-
 let compiled: string | undefined;
 
 /**
@@ -55,7 +50,8 @@ let compiled: string | undefined;
 export function compiledModule(relative: string): string {
   if (!compiled) {
     const dir = compileSources();
-    process.once('exit', () => removeCompiledSources(dir));
+    // The links go, not what they point to.
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
     compiled = dir;
   }
   return path.join(compiled, 'src', `${relative}.js`);

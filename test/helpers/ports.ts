@@ -1,4 +1,4 @@
-import net from 'node:net';
+import { assertPortFree } from '../../src/testing/emulator/start';
 import { freePort as osFreePort } from '../../src/testing/free-port';
 
 /**
@@ -21,12 +21,12 @@ const blockIndex = process.env.MOCHA_WORKER_ID === undefined ? 10 : Number(proce
 const blockStart = FIRST_BLOCK + blockIndex * BLOCK_SIZE;
 let offset = (process.pid * 7919) % BLOCK_SIZE;
 
+/** Whether a server could listen on the port now (the kit's own check). */
 function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = net.createServer();
-    probe.once('error', () => resolve(false));
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-  });
+  return assertPortFree('127.0.0.1', port).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** A port of this process's block that is free now, never handed out before in this run (until the block wraps). */

@@ -28,7 +28,7 @@ export function runProcess(command: string, args: string[], env: Record<string, 
 }
 
 /**
- * Runs `src/app/server.ts` (compiled once per run, compiled-sources.ts) as `npm start` runs the build, with
+ * Runs `src/app/server.ts` (compiled once per process, compiled-sources.ts) as `npm start` runs the build, with
  * only the given variables (plus PATH), working in `cwd` (a temp directory: a developer's own `.env` in the
  * repository never reaches a test). `preload` names modules Node loads first (`--require`).
  */
