@@ -45,7 +45,11 @@ export class SqliteSessionStore extends session.Store {
     // better-sqlite3 is synchronous: SQLite's own busy wait would freeze the whole process for every
     // request while another connection holds the lock. Fail at once instead and retry on a timer (run()).
     this.db = new (loadBetterSqlite3())(filename, { timeout: 0 });
-    this.db.pragma('journal_mode = WAL');
+    // exec, not pragma(): pragma() prepares a statement and drops it, and better-sqlite3 12 built for
+    // Node.js 24.19 or later aborts the process when the garbage collector finalizes a dropped statement
+    // outside JavaScript (nodejs/node#65446, WiseLibs/better-sqlite3#1515). Every statement this store
+    // prepares, it keeps for its lifetime (below).
+    this.db.exec('PRAGMA journal_mode = WAL');
     this.db.exec('CREATE TABLE IF NOT EXISTS sessions (sid TEXT PRIMARY KEY, sess TEXT NOT NULL, expires INTEGER NOT NULL)');
     this.db.exec('CREATE INDEX IF NOT EXISTS sessions_expires ON sessions (expires)');
     this.db.exec('CREATE TABLE IF NOT EXISTS user_sessions (sub TEXT NOT NULL, sid TEXT NOT NULL, expires INTEGER NOT NULL, PRIMARY KEY (sub, sid))');

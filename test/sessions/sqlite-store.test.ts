@@ -36,6 +36,32 @@ describe('SqliteSessionStore', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  it('leaves no statement of its own to the garbage collector: WAL mode is set without pragma(), which drops one (better-sqlite3 12 on Node.js 24.19+ aborts when such a statement is finalized)', () => {
+    const file = path.join(dir, 'sessions.sqlite');
+    // Counts pragma() calls on every connection while the store opens (restored after).
+    const original = Object.getOwnPropertyDescriptor(Database.prototype, 'pragma') as PropertyDescriptor;
+    let pragmas = 0;
+    Object.defineProperty(Database.prototype, 'pragma', {
+      ...original,
+      value(this: Database.Database, ...args: unknown[]): unknown {
+        pragmas += 1;
+        return Reflect.apply(original.value as (...a: unknown[]) => unknown, this, args);
+      },
+    });
+    try {
+      new SqliteSessionStore(file).close();
+    } finally {
+      Object.defineProperty(Database.prototype, 'pragma', original);
+    }
+    expect(pragmas).to.equal(0);
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).to.equal('wal');
+    } finally {
+      db.close();
+    }
+  });
+
   it('keeps a signed-in session across an app restart', async () => {
     const file = path.join(dir, 'sessions.sqlite');
     const firstStore = new SqliteSessionStore(file);
